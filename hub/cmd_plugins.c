@@ -1,0 +1,189 @@
+/*
+ * `nrmhub plugins`: what plugins this hub can use, and each one's options.
+ */
+#include "commands.h"
+
+#include "options.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+static void print_usage(void)
+{
+	printf("Usage: nrmhub plugins [--json]\n"
+	       "       nrmhub plugins describe NAME [--json]\n"
+	       "List the plugins on the search path (name, version, ABI, formats, direction,\n"
+	       "file), or describe one plugin and its options.\n"
+	       "\n"
+	       "      --json             print JSON instead of a table\n"
+	       "      --plugin-path DIR  also look for plugins in DIR\n"
+	       "  -h, --help             show this help\n");
+}
+
+static const char *direction(const struct nrm_plugin *p)
+{
+	switch (p->caps & (NRM_CAP_IMPORT | NRM_CAP_EXPORT)) {
+	case NRM_CAP_IMPORT: return "import";
+	case NRM_CAP_EXPORT: return "export";
+	default: return "import,export";
+	}
+}
+
+static json_t *formats_json(const struct nrm_plugin *p)
+{
+	json_t *a = json_array();
+	for (const char *const *f = p->formats; *f; f++)
+		json_array_append_new(a, json_string(*f));
+	return a;
+}
+
+static json_t *options_json(const struct nrm_plugin *p)
+{
+	json_t *a = json_array();
+	for (const struct nrm_option_spec *o = p->options; o && o->name; o++) {
+		json_t *j = json_pack("{s:s, s:s, s:o, s:s}", "name", o->name, "type",
+		                      nrm_option_type_name(o->type), "default",
+		                      o->default_value ? json_string(o->default_value) : json_null(),
+		                      "description", o->description);
+		if (o->type == NRM_OPT_CHOICE)
+			json_object_set_new(j, "choices", json_string(o->choices));
+		if (o->min || o->max) {
+			json_object_set_new(j, "min", json_integer(o->min));
+			json_object_set_new(j, "max", json_integer(o->max));
+		}
+		json_array_append_new(a, j);
+	}
+	return a;
+}
+
+static json_t *plugin_json(const struct nrm_module *m, bool with_options)
+{
+	const struct nrm_plugin *p = m->plugin;
+	char abi[32];
+	snprintf(abi, sizeof(abi), "%u.%u", p->abi_major, p->abi_minor);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:s}", "name", p->name,
+	                      "version", p->version, "abi", abi, "description", p->description,
+	                      "license", p->license, "formats", formats_json(p), "import",
+	                      (p->caps & NRM_CAP_IMPORT) != 0, "export",
+	                      (p->caps & NRM_CAP_EXPORT) != 0, "file", m->path);
+	if (with_options)
+		json_object_set_new(j, "options", options_json(p));
+	return j;
+}
+
+static void print_json(json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (s)
+		puts(s);
+	free(s);
+	json_decref(j);
+}
+
+static char *joined_formats(const struct nrm_plugin *p)
+{
+	size_t len = 1;
+	for (const char *const *f = p->formats; *f; f++)
+		len += strlen(*f) + 1;
+	char *s = calloc(1, len);
+	for (const char *const *f = p->formats; s && *f; f++) {
+		if (*s)
+			strcat(s, ",");
+		strcat(s, *f);
+	}
+	return s;
+}
+
+static void list_table(const struct nrm_registry *reg)
+{
+	printf("%-16s %-8s %-4s %-18s %-14s %s\n", "NAME", "VERSION", "ABI", "FORMATS",
+	       "DIRECTION", "FILE");
+	for (size_t i = 0; i < reg->count; i++) {
+		const struct nrm_plugin *p = reg->modules[i].plugin;
+		char *formats = joined_formats(p);
+		printf("%-16s %-8s %u.%-2u %-18s %-14s %s\n", p->name, p->version, p->abi_major,
+		       p->abi_minor, formats ? formats : "", direction(p), reg->modules[i].path);
+		free(formats);
+	}
+}
+
+static void describe_text(const struct nrm_module *m)
+{
+	const struct nrm_plugin *p = m->plugin;
+	char *formats = joined_formats(p);
+	printf("%s %s: %s\n", p->name, p->version, p->description);
+	printf("formats: %s\ndirection: %s\nABI: %u.%u\nlicense: %s\nfile: %s\n",
+	       formats ? formats : "", direction(p), p->abi_major, p->abi_minor, p->license,
+	       m->path);
+	free(formats);
+	if (!p->options || !p->options->name) {
+		printf("\nNo options.\n");
+		return;
+	}
+	printf("\n%-18s %-7s %-10s %s\n", "OPTION", "TYPE", "DEFAULT", "DESCRIPTION");
+	for (const struct nrm_option_spec *o = p->options; o->name; o++) {
+		printf("%-18s %-7s %-10s %s", o->name, nrm_option_type_name(o->type),
+		       o->default_value ? o->default_value : "-", o->description);
+		if (o->type == NRM_OPT_CHOICE)
+			printf(" (one of: %s)", o->choices);
+		if (o->min || o->max)
+			printf(" (%lld to %lld)", (long long)o->min, (long long)o->max);
+		printf("\n");
+	}
+}
+
+int cmd_plugins(struct nrm_context *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"plugin-path", required_argument, NULL, 'P'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j': json = true; break;
+		case 'P': nrm_context_add_plugin_path(ctx, optarg); break;
+		case 'h': print_usage(); return 0;
+		default: return nrm_usage_error("plugins", "unknown option");
+		}
+	}
+	const char *name = NULL;
+	if (optind < argc) {
+		if (strcmp(argv[optind], "describe") != 0)
+			return nrm_usage_error("plugins", "unknown argument '%s'", argv[optind]);
+		if (optind + 2 != argc)
+			return nrm_usage_error("plugins", "describe takes one plugin name");
+		name = argv[optind + 1];
+	}
+	struct nrm_registry reg = {0};
+	nrm_context_load_plugins(ctx, &reg);
+	int rc = 0;
+	if (name) {
+		const struct nrm_module *m = nrm_registry_find_name(&reg, name);
+		if (!m) {
+			fprintf(stderr, "nrmhub: no plugin named '%s' (run 'nrmhub plugins')\n", name);
+			rc = EX_UNAVAILABLE;
+		} else if (json) {
+			print_json(plugin_json(m, true));
+		} else {
+			describe_text(m);
+		}
+	} else if (json) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < reg.count; i++)
+			json_array_append_new(a, plugin_json(&reg.modules[i], false));
+		print_json(a);
+	} else {
+		list_table(&reg);
+	}
+	nrm_registry_free(&reg);
+	return rc;
+}

@@ -1,0 +1,28 @@
+/*
+ * The subcommands of `nrmhub`, and what they share: the plugin search path
+ * given on the command line.
+ */
+#ifndef NRM_COMMANDS_H
+#define NRM_COMMANDS_H
+
+#include "registry.h"
+
+#include <stddef.h>
+
+struct nrm_context {
+	char **plugin_paths;  /* from --plugin-path, in order */
+	size_t n_plugin_paths;
+};
+
+void nrm_context_add_plugin_path(struct nrm_context *ctx, const char *dir);
+/* Scans the search path into `reg`. */
+void nrm_context_load_plugins(struct nrm_context *ctx, struct nrm_registry *reg);
+/* Prints "Try 'nrmhub CMD --help'." after a usage error; returns EX_USAGE. */
+int nrm_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+int cmd_plugins(struct nrm_context *ctx, int argc, char **argv);
+int cmd_convert(struct nrm_context *ctx, int argc, char **argv);
+int cmd_validate(struct nrm_context *ctx, int argc, char **argv);
+
+#endif

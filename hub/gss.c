@@ -1,0 +1,44 @@
+/*
+ * GSS code shapes.  A code is three characters of entity type and six digits
+ * of instance; only the entity types DOMAIN.md lists are areas we accept.
+ */
+#include "gss.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Returns the six-digit instance number, or -1 when `code` is not `prefix`
+ * followed by exactly six digits. */
+static long gss_instance(const char *code, const char *prefix)
+{
+	if (strlen(code) != 9 || memcmp(code, prefix, 3) != 0)
+		return -1;
+	long n = 0;
+	for (int i = 3; i < 9; i++) {
+		if (code[i] < '0' || code[i] > '9')
+			return -1;
+		n = n * 10 + (code[i] - '0');
+	}
+	return n;
+}
+
+bool nrm_gss_is_local_authority(const char *code)
+{
+	static const char *const prefixes[] = {"E06", "E08", "E09", "E10",
+	                                       "W06", "S12", "N09"};
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (gss_instance(code, prefixes[i]) >= 0)
+			return true;
+	return false;
+}
+
+bool nrm_gss_is_police_force(const char *code)
+{
+	long n = gss_instance(code, "E23");
+	if (n >= 1 && n <= 39)
+		return true;
+	n = gss_instance(code, "W15");
+	if (n >= 1 && n <= 4)
+		return true;
+	return strcmp(code, "S92000003") == 0 || strcmp(code, "N92000002") == 0;
+}

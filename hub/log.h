@@ -1,0 +1,21 @@
+/*
+ * Messages for people: on stderr, prefixed "nrmhub: ", filtered by level.
+ * Data problems found in inputs are not logged here but reported by the
+ * pipeline in the FILE:LINE: FIELD: reason form.
+ */
+#ifndef NRM_LOG_H
+#define NRM_LOG_H
+
+enum nrm_log_level { NRM_LOG_ERROR, NRM_LOG_WARNING, NRM_LOG_INFO, NRM_LOG_DEBUG };
+
+void nrm_log_set_level(enum nrm_log_level level);
+enum nrm_log_level nrm_log_get_level(void);
+void nrm_log(enum nrm_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define nrm_error(...) nrm_log(NRM_LOG_ERROR, __VA_ARGS__)
+#define nrm_warn(...) nrm_log(NRM_LOG_WARNING, __VA_ARGS__)
+#define nrm_info(...) nrm_log(NRM_LOG_INFO, __VA_ARGS__)
+#define nrm_debug(...) nrm_log(NRM_LOG_DEBUG, __VA_ARGS__)
+
+#endif

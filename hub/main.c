@@ -1,0 +1,151 @@
+/*
+ * nrmhub: the command.  Global options come before the subcommand; each
+ * subcommand parses its own.  Only this layer prints to stdout.
+ */
+#include "commands.h"
+
+#include "country.h"
+#include "log.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "config.h"
+
+struct command {
+	const char *name;
+	int (*run)(struct nrm_context *ctx, int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"plugins", cmd_plugins, "list the plugins found, or describe one"},
+	{"convert", cmd_convert, "convert case records from one format to another"},
+	{"validate", cmd_validate, "check case records without writing anything"},
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_help(void)
+{
+	printf("Usage: nrmhub [OPTION]... COMMAND [ARG]...\n"
+	       "Data interchange and reporting hub for the child-victim NRM decision pilot.\n"
+	       "\nCommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		printf("  %-10s %s\n", commands[i].name, commands[i].summary);
+	printf("  %-10s %s\n", "help", "show the help of a command");
+	printf("\nOptions:\n"
+	       "      --plugin-path DIR  also look for plugins in DIR (':'-separated; repeatable)\n"
+	       "  -q, --quiet            print only errors\n"
+	       "  -v, --verbose          print what is being done\n"
+	       "  -h, --help             show this help\n"
+	       "  -V, --version          show the version\n"
+	       "\nRun 'nrmhub COMMAND --help' for a command's options; see nrmhub(1).\n"
+	       "Exit status follows sysexits.h: 0 success, 64 usage, 65 bad data, 66 missing\n"
+	       "input, 69 unknown format, 73 cannot create output, 74 I/O error.\n");
+}
+
+void nrm_context_add_plugin_path(struct nrm_context *ctx, const char *dir)
+{
+	ctx->plugin_paths = nrm_xrealloc(ctx->plugin_paths,
+	                                 (ctx->n_plugin_paths + 1) * sizeof(char *));
+	ctx->plugin_paths[ctx->n_plugin_paths++] = nrm_xstrdup(dir);
+}
+
+void nrm_context_load_plugins(struct nrm_context *ctx, struct nrm_registry *reg)
+{
+	nrm_registry_scan_default(reg, ctx->plugin_paths, ctx->n_plugin_paths);
+}
+
+int nrm_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "nrmhub%s%s: ", command ? " " : "", command ? command : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'nrmhub%s%s --help'.\n", command ? " " : "", command ? command : "");
+	return EX_USAGE;
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* `nrmhub help [COMMAND]` is `nrmhub COMMAND --help`. */
+static int run_help(struct nrm_context *ctx, int argc, char **argv)
+{
+	if (argc < 2) {
+		print_help();
+		return 0;
+	}
+	const struct command *c = find_command(argv[1]);
+	if (!c)
+		return nrm_usage_error(NULL, "no such command '%s'", argv[1]);
+	static char help_flag[] = "--help";
+	char *args[] = {argv[1], help_flag, NULL};
+	return c->run(ctx, 2, args);
+}
+
+static void free_context(struct nrm_context *ctx)
+{
+	for (size_t i = 0; i < ctx->n_plugin_paths; i++)
+		free(ctx->plugin_paths[i]);
+	free(ctx->plugin_paths);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"plugin-path", required_argument, NULL, 'P'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct nrm_context ctx = {0};
+	int opt;
+	/* '+': stop at the subcommand, whose options are its own. */
+	while ((opt = getopt_long(argc, argv, "+qvhV", options, NULL)) != -1) {
+		switch (opt) {
+		case 'P': nrm_context_add_plugin_path(&ctx, optarg); break;
+		case 'q': nrm_log_set_level(NRM_LOG_ERROR); break;
+		case 'v': nrm_log_set_level(NRM_LOG_DEBUG); break;
+		case 'h': print_help(); free_context(&ctx); return 0;
+		case 'V':
+			printf("nrmhub %s (plugin ABI %d.%d, canonical case schema %d)\n",
+			       PACKAGE_VERSION, NRM_ABI_MAJOR, NRM_ABI_MINOR, NRM_CASE_SCHEMA_VERSION);
+			free_context(&ctx);
+			return 0;
+		default: free_context(&ctx); return nrm_usage_error(NULL, "unknown option");
+		}
+	}
+	if (optind >= argc) {
+		free_context(&ctx);
+		return nrm_usage_error(NULL, "no command given");
+	}
+	const char *name = argv[optind];
+	const struct command *c = find_command(name);
+	int rc;
+	if (strcmp(name, "help") == 0)
+		rc = run_help(&ctx, argc - optind, argv + optind);
+	else if (c) {
+		int sub_argc = argc - optind;
+		char **sub_argv = argv + optind;
+		optind = 0; /* glibc: 0 fully resets getopt for the subcommand */
+		rc = c->run(&ctx, sub_argc, sub_argv);
+	} else
+		rc = nrm_usage_error(NULL, "no such command '%s'", name);
+	nrm_country_unload();
+	free_context(&ctx);
+	return rc;
+}

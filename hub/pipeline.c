@@ -1,0 +1,295 @@
+/*
+ * One pipeline run.  Problems are printed as they are found, in the
+ * FILE:LINE: FIELD: reason form, and also written to the rejects report when
+ * one was asked for.  Outputs are atomic files: a run that stops early
+ * removes them, so a failed conversion leaves nothing behind.
+ */
+#include "pipeline.h"
+
+#include "atomic_file.h"
+#include "case.h"
+#include "country.h"
+#include "log.h"
+#include "progress.h"
+#include "stream.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+/* Case data is personal data: outputs are readable by their owner only. */
+#define OUTPUT_MODE 0600
+
+struct run {
+	const struct nrm_pipeline *pl;
+	struct nrm_pipeline_counts counts;
+	struct nrm_progress progress;
+	uint64_t bytes_done;  /* of inputs already closed */
+	struct nrm_atomic_file out_file;
+	struct nrm_stream out;
+	void *export_state;
+	struct nrm_atomic_file rejects_file;
+	struct nrm_stream rejects;
+	bool have_rejects;
+	bool stop;
+	int exit_code;  /* the first non-data failure, or 0 */
+};
+
+static void set_exit(struct run *r, int code)
+{
+	if (!r->exit_code)
+		r->exit_code = code;
+}
+
+static void write_reject(struct run *r, const struct nrm_problem *p)
+{
+	json_t *o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:s}", "file", p->file,
+	                      "line", p->line ? json_integer((json_int_t)p->line) : json_null(),
+	                      "column", p->column ? json_integer((json_int_t)p->column) : json_null(),
+	                      "path", p->path ? json_string(p->path) : json_null(),
+	                      "field", p->field ? json_string(p->field) : json_null(),
+	                      "reason", p->reason);
+	char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	if (line) {
+		nrm_host_table.write(&r->rejects, line, strlen(line));
+		nrm_host_table.write(&r->rejects, "\n", 1);
+	}
+	free(line);
+	json_decref(o);
+}
+
+static void on_problem(void *ctx, const struct nrm_problem *p)
+{
+	struct run *r = ctx;
+	nrm_progress_end(&r->progress);
+	char *msg = nrm_problem_format(p);
+	fprintf(stderr, "%s\n", msg);
+	free(msg);
+	if (r->have_rejects)
+		write_reject(r, p);
+}
+
+/* The rejects report's own write errors are printed, never recorded in it. */
+static void on_rejects_problem(void *ctx, const struct nrm_problem *p)
+{
+	char *msg = nrm_problem_format(p);
+	nrm_error("%s", msg);
+	free(msg);
+}
+
+static int open_outputs(struct run *r)
+{
+	const struct nrm_pipeline *pl = r->pl;
+	struct nrm_error err;
+	if (pl->rejects) {
+		if (nrm_atomic_open(&r->rejects_file, pl->rejects, OUTPUT_MODE, &err) != 0) {
+			nrm_error("%s", err.msg);
+			return err.code;
+		}
+		nrm_stream_init(&r->rejects, pl->rejects, r->rejects_file.fd, NULL,
+		                on_rejects_problem, r);
+		r->have_rejects = true;
+	}
+	if (!pl->to)
+		return 0;
+	if (nrm_atomic_open(&r->out_file, pl->output, OUTPUT_MODE, &err) != 0) {
+		nrm_error("%s", err.msg);
+		return err.code;
+	}
+	nrm_stream_init(&r->out, pl->output, r->out_file.fd, pl->to_options, on_problem, r);
+	if (pl->to->plugin->export_open(&nrm_host_table, &r->out, &r->export_state) != NRM_OK) {
+		if (!r->out.problems)
+			nrm_error("%s: could not start its output", pl->to->plugin->name);
+		return r->out.io_failed ? EX_IOERR : EX_DATAERR;
+	}
+	return 0;
+}
+
+static void close_export(struct run *r)
+{
+	if (r->export_state)
+		r->pl->to->plugin->export_close(r->export_state);
+	r->export_state = NULL;
+}
+
+static int commit(struct nrm_atomic_file *f, struct nrm_stream *s)
+{
+	struct nrm_error err;
+	if (nrm_stream_flush(s) != NRM_OK) {
+		nrm_atomic_abort(f);
+		return EX_IOERR;
+	}
+	if (nrm_atomic_commit(f, &err) != 0) {
+		nrm_error("%s", err.msg);
+		return err.code;
+	}
+	return 0;
+}
+
+/* Finishes the output when the run succeeded (or kept going), else removes
+ * it; the rejects report is always kept, since it explains the failure. */
+static void close_outputs(struct run *r, bool keep_output)
+{
+	if (r->pl->to && r->out_file.path) {
+		if (keep_output && r->export_state &&
+		    r->pl->to->plugin->export_finish(r->export_state) != NRM_OK) {
+			keep_output = false;
+			set_exit(r, r->out.io_failed ? EX_IOERR : EX_DATAERR);
+		}
+		close_export(r);
+		if (keep_output)
+			set_exit(r, commit(&r->out_file, &r->out));
+		else
+			nrm_atomic_abort(&r->out_file);
+		nrm_stream_release(&r->out);
+	}
+	if (r->have_rejects) {
+		set_exit(r, commit(&r->rejects_file, &r->rejects));
+		nrm_stream_release(&r->rejects);
+	}
+}
+
+static void handle_record(struct run *r, struct nrm_stream *in, const struct nrm_case *c,
+                          const struct nrm_pos *pos)
+{
+	struct nrm_case_problem problem;
+	r->counts.records++;
+	if (nrm_case_validate(c, &problem) != 0) {
+		nrm_stream_problem(in, pos, problem.field, problem.reason);
+		r->counts.bad++;
+		r->stop = !r->pl->keep_going;
+		return;
+	}
+	r->counts.good++;
+	if (r->pl->to && r->pl->to->plugin->export_write(r->export_state, c) != NRM_OK) {
+		if (!r->out.problems)
+			nrm_error("%s: could not write a record", r->pl->to->plugin->name);
+		set_exit(r, r->out.io_failed ? EX_IOERR : EX_DATAERR);
+		r->stop = true;
+	}
+}
+
+/* An input that cannot go on: the plugin said so (or failed silently). */
+static void input_failed(struct run *r, struct nrm_stream *in)
+{
+	if (!in->problems)
+		nrm_stream_problem(in, NULL, NULL, "the import plugin stopped without a reason");
+	if (in->io_failed)
+		set_exit(r, EX_IOERR);
+	r->counts.bad++;
+	r->stop = r->stop || !r->pl->keep_going || in->io_failed;
+}
+
+static void read_records(struct run *r, struct nrm_stream *in, void *state)
+{
+	const struct nrm_plugin *p = r->pl->from->plugin;
+	struct nrm_case c;
+	struct nrm_pos pos;
+	while (!r->stop) {
+		nrm_case_init(&c);
+		memset(&pos, 0, sizeof(pos));
+		int rc = p->import_next(state, &c, &pos);
+		if (rc == NRM_EOF)
+			break;
+		if (rc == NRM_OK) {
+			handle_record(r, in, &c, &pos);
+		} else if (rc == NRM_REJECT) {
+			r->counts.records++;
+			r->counts.bad++;
+			r->stop = !r->pl->keep_going;
+		} else {
+			input_failed(r, in);
+			break;
+		}
+		nrm_progress_update(&r->progress, r->bytes_done + in->bytes, r->counts.records);
+	}
+}
+
+static void run_input(struct run *r, const char *name)
+{
+	const struct nrm_plugin *p = r->pl->from->plugin;
+	int fd = strcmp(name, "-") == 0 ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		nrm_error("cannot open %s: %s", name, strerror(errno));
+		set_exit(r, EX_NOINPUT);
+		r->stop = true;
+		return;
+	}
+	struct nrm_stream in;
+	void *state = NULL;
+	nrm_stream_init(&in, name, fd, r->pl->from_options, on_problem, r);
+	if (p->import_open(&nrm_host_table, &in, &state) == NRM_OK) {
+		read_records(r, &in, state);
+		p->import_close(state);
+	} else {
+		input_failed(r, &in);
+	}
+	r->bytes_done += in.bytes;
+	if (fd != STDIN_FILENO)
+		close(fd);
+}
+
+/* Every input is checked before anything is written, so a typo in the last
+ * file name does not cost a half-finished run. */
+static int check_inputs(char *const *inputs, size_t n, uint64_t *total)
+{
+	*total = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		if (strcmp(inputs[i], "-") == 0)
+			continue;
+		if (stat(inputs[i], &st) != 0 || access(inputs[i], R_OK) != 0) {
+			nrm_error("cannot read %s: %s", inputs[i], strerror(errno));
+			return EX_NOINPUT;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			nrm_error("%s is a directory, not a file", inputs[i]);
+			return EX_NOINPUT;
+		}
+		if (S_ISREG(st.st_mode))
+			*total += (uint64_t)st.st_size;
+	}
+	return 0;
+}
+
+int nrm_pipeline_run(const struct nrm_pipeline *pl, char *const *inputs, size_t n_inputs,
+                     struct nrm_pipeline_counts *counts)
+{
+	struct nrm_error err;
+	struct run r = {.pl = pl};
+	uint64_t total;
+	int rc = check_inputs(inputs, n_inputs, &total);
+	if (rc)
+		return rc;
+	if (nrm_country_load(&err) != 0) {
+		nrm_error("%s", err.msg);
+		return err.code;
+	}
+	rc = open_outputs(&r);
+	if (rc) {
+		close_export(&r);
+		if (r.out_file.path)
+			nrm_atomic_abort(&r.out_file);
+		if (r.have_rejects)
+			nrm_atomic_abort(&r.rejects_file);
+		nrm_stream_release(&r.out);
+		return rc;
+	}
+	nrm_progress_start(&r.progress, total);
+	for (size_t i = 0; i < n_inputs && !r.stop; i++)
+		run_input(&r, inputs[i]);
+	nrm_progress_end(&r.progress);
+	bool clean = r.counts.bad == 0 && !r.exit_code;
+	close_outputs(&r, clean || (pl->keep_going && !r.exit_code));
+	*counts = r.counts;
+	if (r.exit_code)
+		return r.exit_code;
+	return r.counts.bad ? EX_DATAERR : 0;
+}

@@ -1,0 +1,78 @@
+#!/bin/bash
+# The command line: help everywhere, usage errors, exit codes, atomic output.
+. "$SRCDIR/tests/e2e/lib.sh"
+
+man="$SRCDIR/hub/nrmhub.1"
+printf '%s\n' '{"case_id":"T-1","site":"testsite","referral_date":"2025-01-02"}' >"$tmp/good.jsonl"
+good="$tmp/good.jsonl"
+printf '%s\n' '{"case_id":"T-1","site":"testsite","referral_date":"2025-01-02"}' \
+	'{"case_id":"T-2","site":"testsite","referral_date":"2025-02-30"}' >"$tmp/bad.jsonl"
+bad="$tmp/bad.jsonl"
+
+# --version and --help
+expect_exit 0 "$NRMHUB" --version && assert_grep '^nrmhub [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.0' "$tmp/stdout"
+expect_exit 0 "$NRMHUB" --help && assert_grep '^Usage: nrmhub' "$tmp/stdout"
+for cmd in plugins convert validate; do
+	expect_exit 0 "$NRMHUB" "$cmd" --help && assert_grep "^Usage: nrmhub $cmd" "$tmp/stdout"
+	expect_exit 0 "$NRMHUB" help "$cmd" && assert_grep "^Usage: nrmhub $cmd" "$tmp/stdout"
+	# Every long option of every command is in the man page (as --x or \-\-x).
+	for opt in $("$NRMHUB" "$cmd" --help | grep -Eo -- '--[a-z][a-z-]+' | sort -u); do
+		escaped=$(printf '%s' "$opt" | sed 's/-/\\-/g')
+		if grep -qF -- "$opt" "$man" || grep -qF -- "$escaped" "$man"; then
+			pass
+		else
+			fail "the man page does not mention $cmd $opt"
+		fi
+	done
+done
+
+# Usage errors: 64, with a pointer to --help.
+expect_exit 64 "$NRMHUB" && assert_grep 'no command given' "$tmp/stderr"
+expect_exit 64 "$NRMHUB" frobnicate && assert_grep "no such command 'frobnicate'" "$tmp/stderr"
+expect_exit 64 "$NRMHUB" --frobnicate
+expect_exit 64 "$NRMHUB" convert --to case-jsonl "$good" && assert_grep '--from FORMAT is required' "$tmp/stderr"
+expect_exit 64 "$NRMHUB" convert --from case-jsonl "$good" && assert_grep '--to FORMAT is required' "$tmp/stderr"
+expect_exit 64 "$NRMHUB" validate --from case-jsonl && assert_grep 'no INPUT given' "$tmp/stderr"
+expect_exit 64 "$NRMHUB" validate --from case-jsonl --to case-jsonl "$good"
+assert_grep "Try 'nrmhub validate --help'" "$tmp/stderr"
+expect_exit 64 "$NRMHUB" convert --from case-jsonl --to case-jsonl --option nosuch=1 "$good"
+assert_grep "case-jsonl has no option 'nosuch'; its options are: max-line-size" "$tmp/stderr"
+expect_exit 64 "$NRMHUB" convert --from case-jsonl --to case-jsonl --option max-line-size=lots "$good"
+assert_grep "option 'max-line-size': 'lots' is not valid" "$tmp/stderr"
+expect_exit 64 "$NRMHUB" convert --from case-jsonl --to case-jsonl --option other.x=1 "$good"
+expect_exit 0 "$NRMHUB" convert --from case-jsonl --to case-jsonl --option case-jsonl.max-line-size=4k "$good"
+
+# Unknown formats: 69, naming what is available.
+expect_exit 69 "$NRMHUB" convert --from nosuch --to case-jsonl "$good"
+assert_grep "no plugin can read format 'nosuch'; formats that can be read: .*case-jsonl" "$tmp/stderr"
+expect_exit 69 "$NRMHUB" plugins describe nosuch
+
+# Inputs that are not there: 66, and nothing written.
+expect_exit 66 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/out" "$good" "$tmp/missing"
+assert_grep "cannot read $tmp/missing" "$tmp/stderr"
+assert_no_file "$tmp/out"
+expect_exit 66 "$NRMHUB" validate --from case-jsonl "$tmp"
+assert_grep 'is a directory' "$tmp/stderr"
+
+# Outputs that cannot be created: 73.
+expect_exit 73 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/no/such/dir/out" "$good"
+
+# Output is atomic and private.
+expect_exit 0 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/out" "$good"
+assert_eq "$(stat -c %a "$tmp/out")" 600 "output file mode"
+cp "$tmp/out" "$tmp/out.before"
+expect_exit 65 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/out" "$bad"
+assert_same "$tmp/out" "$tmp/out.before"
+assert_eq "$(ls -A "$tmp" | grep -c '\.tmp-')" 0 "temporary files left behind"
+# Standard output gets nothing at all when the conversion fails.
+expect_exit 65 "$NRMHUB" convert --from case-jsonl --to case-jsonl "$bad"
+assert_eq "$(wc -c <"$tmp/stdout")" 0 "bytes on stdout after a failed conversion"
+# ... and everything, from stdin too, when it succeeds.
+"$NRMHUB" convert --from case-jsonl --to case-jsonl - <"$good" >"$tmp/from-stdin"
+assert_same "$tmp/from-stdin" "$tmp/out.before"
+
+# Quiet under cron: a successful conversion prints nothing on stderr.
+expect_exit 0 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/out2" "$good"
+assert_eq "$(wc -c <"$tmp/stderr")" 0 "bytes on stderr of a clean run"
+
+finish

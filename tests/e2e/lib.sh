@@ -1,0 +1,103 @@
+# Shared helpers for the end-to-end tests, which run the real nrmhub binary
+# on real files.  Sourced by each tests/e2e/*.sh; the automake harness sets
+# NRMHUB (the binary), SRCDIR, BUILDDIR and NRM_TEST_MODULES.
+set -u
+
+: "${NRMHUB:?run through make check, or set NRMHUB to the nrmhub binary}"
+: "${SRCDIR:?set SRCDIR to the source tree}"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/nrmhub-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+# Plugins found on the developer's own path must not leak into tests.
+unset NRMHUB_PLUGIN_PATH
+
+checks=0
+failures=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+pass() {
+	checks=$((checks + 1))
+}
+
+# expect_exit CODE CMD...: runs CMD, keeping its output in $tmp/stdout and
+# $tmp/stderr, and checks its exit status.
+expect_exit() {
+	local want=$1 got
+	shift
+	"$@" >"$tmp/stdout" 2>"$tmp/stderr"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		fail "exit $got, expected $want: $*"
+		sed 's/^/  stderr: /' "$tmp/stderr" | head -n 5 >&2
+		return 1
+	fi
+	pass
+}
+
+# assert_grep PATTERN FILE: FILE has a line matching the extended regex.
+assert_grep() {
+	if grep -Eq -- "$1" "$2"; then
+		pass
+	else
+		fail "no line matching '$1' in $2"
+		sed 's/^/  | /' "$2" | head -n 5 >&2
+		return 1
+	fi
+}
+
+# assert_no_grep PATTERN FILE: no line of FILE matches.
+assert_no_grep() {
+	if grep -Eq -- "$1" "$2"; then
+		fail "a line matches '$1' in $2"
+		return 1
+	fi
+	pass
+}
+
+# assert_no_file PATH: nothing exists at PATH (no partial output).
+assert_no_file() {
+	if [ -e "$1" ]; then
+		fail "$1 exists"
+		return 1
+	fi
+	pass
+}
+
+# assert_same FILE1 FILE2: byte-identical files.
+assert_same() {
+	if cmp -s "$1" "$2"; then
+		pass
+	else
+		fail "$1 and $2 differ"
+		diff "$1" "$2" | head -n 10 >&2
+		return 1
+	fi
+}
+
+# assert_eq GOT WANT WHAT
+assert_eq() {
+	if [ "$1" = "$2" ]; then
+		pass
+	else
+		fail "$3: got '$1', expected '$2'"
+		return 1
+	fi
+}
+
+# finish: the script's result; call last.
+finish() {
+	if [ "$failures" -ne 0 ]; then
+		echo "$(basename "$0"): $failures of $((checks + failures)) checks failed" >&2
+		exit 1
+	fi
+	if [ "$checks" -eq 0 ]; then
+		echo "$(basename "$0"): no checks ran" >&2
+		exit 1
+	fi
+	echo "$(basename "$0"): all $checks checks passed"
+	exit 0
+}
