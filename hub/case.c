@@ -11,6 +11,7 @@
 #include "gss.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,23 +47,41 @@ static int broken(struct nrm_case_problem *p, const char *field, const char *fmt
 	return -1;
 }
 
-/* Printable UTF-8 of 1..max bytes: no control characters, which would let a
- * value forge lines in a CSV, a log or a terminal. */
+/* Printable UTF-8 of 1..max bytes: no control characters (C0, DEL, C1),
+ * which would let a value forge lines in a CSV, a log or a terminal.  One
+ * pass with an ASCII fast path, since this runs on every string of every
+ * record imported. */
 static int check_text(const char *s, size_t max, const char *field,
                       struct nrm_case_problem *p)
 {
-	size_t len = strlen(s);
-	if (len == 0)
-		return broken(p, field, "must not be empty (leave it unknown instead)");
-	if (len > max)
-		return broken(p, field, "is %zu bytes long; at most %zu are allowed", len, max);
-	if (!nrm_utf8_valid(s, len))
-		return broken(p, field, "is not valid UTF-8");
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch < 0x20 || ch == 0x7f)
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	for (;;) {
+		unsigned char ch = u[i];
+		if (ch >= 0x20 && ch < 0x7f) {
+			i++;
+			continue;
+		}
+		if (ch == 0)
+			break;
+		if (ch < 0x80)
 			return broken(p, field, "contains a control character at byte %zu", i + 1);
+		/* A multi-byte sequence: its continuation bytes are never NUL,
+		 * so stopping at the first NUL cannot read past the string. */
+		size_t n = ch >= 0xf0 ? 4 : ch >= 0xe0 ? 3 : 2;
+		size_t have = 1;
+		while (have < n && u[i + have])
+			have++;
+		if (have < n || !nrm_utf8_valid(s + i, n))
+			return broken(p, field, "is not valid UTF-8");
+		if (ch == 0xc2 && u[i + 1] <= 0x9f)
+			return broken(p, field, "contains a control character at byte %zu", i + 1);
+		i += n;
 	}
+	if (i == 0)
+		return broken(p, field, "must not be empty (leave it unknown instead)");
+	if (i > max)
+		return broken(p, field, "is %zu bytes long; at most %zu are allowed", i, max);
 	return 0;
 }
 
@@ -78,17 +97,22 @@ static int check_site(const char *s, struct nrm_case_problem *p)
 	return 0;
 }
 
-/* Echoes the code only when it is short and plain enough to be safe. */
-static const char *quotable(const char *code)
+/* A value is echoed in a message only when it has the shape of the code
+ * expected (two letters; a letter and eight digits), so a name typed into a
+ * code column never reaches a log. */
+static const char *quotable_country(const char *code)
 {
-	size_t len = strlen(code);
-	if (len > 12)
-		return "(value)";
-	for (size_t i = 0; i < len; i++)
-		if (!((code[i] >= 'A' && code[i] <= 'Z') || (code[i] >= 'a' && code[i] <= 'z') ||
-		      (code[i] >= '0' && code[i] <= '9')))
-			return "(value)";
-	return code;
+	bool shaped = strlen(code) == 2 && isalpha((unsigned char)code[0]) &&
+	              isalpha((unsigned char)code[1]);
+	return shaped ? code : "(value not shown)";
+}
+
+static const char *quotable_gss(const char *code)
+{
+	bool shaped = strlen(code) == 9 && isupper((unsigned char)code[0]);
+	for (int i = 1; shaped && i < 9; i++)
+		shaped = isdigit((unsigned char)code[i]);
+	return shaped ? code : "(value not shown)";
 }
 
 static int check_areas(const struct nrm_case *c, struct nrm_case_problem *p)
@@ -96,12 +120,12 @@ static int check_areas(const struct nrm_case *c, struct nrm_case_problem *p)
 	if (c->local_authority && !nrm_gss_is_local_authority(c->local_authority))
 		return broken(p, "local_authority",
 		              "'%s' is not a GSS local authority code (E06, E08, E09, E10, "
-		              "W06, S12 or N09 followed by six digits)", quotable(c->local_authority));
+		              "W06, S12 or N09 followed by six digits)", quotable_gss(c->local_authority));
 	if (c->police_force && !nrm_gss_is_police_force(c->police_force))
 		return broken(p, "police_force",
 		              "'%s' is not a police force area code (E23000001-E23000039, "
 		              "W15000001-W15000004, or S92000003/N92000002 for Police Scotland "
-		              "and PSNI)", quotable(c->police_force));
+		              "and PSNI)", quotable_gss(c->police_force));
 	return 0;
 }
 
@@ -114,7 +138,7 @@ static int check_nationality(const struct nrm_case *c, struct nrm_case_problem *
 		const char *code = c->nationality[i];
 		if (code && !nrm_country_known(code))
 			return broken(p, "nationality",
-			              "'%s' is not an ISO 3166-1 alpha-2 country code", quotable(code));
+			              "'%s' is not an ISO 3166-1 alpha-2 country code", quotable_country(code));
 	}
 	if (first && second && strcmp(first, second) == 0)
 		return broken(p, "nationality", "the same code is given twice");
@@ -185,6 +209,8 @@ static int check_decisions(const struct nrm_case *c, struct nrm_case_problem *p)
 	if (check_decision("rg_decision_date", c->rg_decision_date, "rg_outcome",
 	                   c->rg_outcome, c->referral_date, "referral_date", p))
 		return -1;
+	if (!in_set(c->cg_outcome, NRM_OUTCOME_NEGATIVE + 1))
+		return broken(p, "cg_outcome", "has no such value");
 	if (c->cg_decision_date != NRM_DATE_NONE || c->cg_outcome != NRM_OUTCOME_NONE) {
 		if (c->rg_outcome != NRM_OUTCOME_POSITIVE)
 			return broken(p, "cg_decision_date",
@@ -199,7 +225,7 @@ static int check_status(const struct nrm_case *c, struct nrm_case_problem *p)
 {
 	if (c->status != NRM_STATUS_OPEN && c->status_date == NRM_DATE_NONE)
 		return broken(p, "status_date", "is missing: a withdrawn or transferred case "
-		              "needs the date it was");
+		              "needs the date it was withdrawn or transferred");
 	if (c->status_date != NRM_DATE_NONE && c->status_date < c->referral_date) {
 		char d1[11], d2[11];
 		format_date(c->status_date, d1);
@@ -229,11 +255,33 @@ static int check_identity(const struct nrm_case *c, struct nrm_case_problem *p)
 	return 0;
 }
 
+/* Every date and time within the years 1 to 9999, so each can be written. */
+static int check_ranges(const struct nrm_case *c, struct nrm_case_problem *p)
+{
+	const struct {
+		const char *field;
+		int32_t date;
+	} dates[] = {
+		{"referral_date", c->referral_date}, {"rg_decision_date", c->rg_decision_date},
+		{"cg_decision_date", c->cg_decision_date}, {"status_date", c->status_date},
+	};
+	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		int32_t d = dates[i].date;
+		if (d != NRM_DATE_NONE && (d < NRM_DATE_MIN || d > NRM_DATE_MAX))
+			return broken(p, dates[i].field, "is outside the years 1 to 9999");
+	}
+	if (c->updated_at != NRM_TIME_NONE &&
+	    (c->updated_at < (int64_t)NRM_DATE_MIN * 86400 ||
+	     c->updated_at >= ((int64_t)NRM_DATE_MAX + 1) * 86400))
+		return broken(p, "updated_at", "is outside the years 1 to 9999");
+	return 0;
+}
+
 int nrm_case_validate(const struct nrm_case *c, struct nrm_case_problem *p)
 {
 	p->field = NULL;
 	p->reason[0] = '\0';
-	if (check_identity(c, p) || check_areas(c, p) || check_enums(c, p) ||
+	if (check_ranges(c, p) || check_identity(c, p) || check_areas(c, p) || check_enums(c, p) ||
 	    check_nationality(c, p) || check_decisions(c, p) || check_status(c, p))
 		return -1;
 	return 0;

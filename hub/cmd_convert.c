@@ -123,7 +123,7 @@ static const struct nrm_module *find_plugin(const struct nrm_registry *reg, cons
 	if (m)
 		return m;
 	char *list = nrm_registry_format_list(reg, cap);
-	nrm_error("no plugin can %s format '%s'; formats that can be %s: %s",
+	nrm_log_error("no plugin can %s format '%s'; formats that can be %s: %s",
 	          cap == NRM_CAP_IMPORT ? "read" : "write", format,
 	          cap == NRM_CAP_IMPORT ? "read" : "written", *list ? list : "none");
 	free(list);

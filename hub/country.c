@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sysexits.h>
 
-static char *names[26 * 26];
+static bool known[26 * 26];
 static bool loaded;
 
 static int index_of(const char *code)
@@ -28,13 +28,11 @@ static int load_entries(json_t *list, const char *path, struct nrm_error *err)
 	json_t *entry;
 	json_array_foreach(list, i, entry) {
 		const char *alpha2 = json_string_value(json_object_get(entry, "alpha_2"));
-		const char *name = json_string_value(json_object_get(entry, "name"));
 		int at = index_of(alpha2);
-		if (at < 0 || !name)
-			return nrm_fail(err, EX_OSFILE, "%s: entry %zu: no valid alpha_2 and name",
+		if (at < 0)
+			return nrm_fail(err, EX_OSFILE, "%s: entry %zu: no valid alpha_2 code",
 			                path, i);
-		free(names[at]);
-		names[at] = nrm_xstrdup(name);
+		known[at] = true;
 	}
 	return 0;
 }
@@ -67,20 +65,11 @@ int nrm_country_load(struct nrm_error *err)
 bool nrm_country_known(const char *code)
 {
 	int at = index_of(code);
-	return at >= 0 && names[at] != NULL;
-}
-
-const char *nrm_country_name(const char *code)
-{
-	int at = index_of(code);
-	return at >= 0 ? names[at] : NULL;
+	return at >= 0 && known[at];
 }
 
 void nrm_country_unload(void)
 {
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		free(names[i]);
-		names[i] = NULL;
-	}
+	memset(known, 0, sizeof(known));
 	loaded = false;
 }

@@ -15,8 +15,6 @@ struct nrm_error;
 int nrm_country_load(struct nrm_error *err);
 /* True when `code` is two upper-case letters naming a current country. */
 bool nrm_country_known(const char *code);
-/* The English short name, or NULL. */
-const char *nrm_country_name(const char *code);
 void nrm_country_unload(void);
 
 #endif

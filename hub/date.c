@@ -36,16 +36,17 @@ int nrm_date_from_ymd(int y, int m, int d, int32_t *out)
 
 void nrm_date_to_ymd(int32_t date, int *year, int *month, int *day)
 {
-	int32_t z = date + 719468;
-	int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int32_t doe = z - era * 146097;
-	int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int32_t mp = (5 * doy + 2) / 153;
-	int32_t m = mp < 10 ? mp + 3 : mp - 9;
-	*day = doy - (153 * mp + 2) / 5 + 1;
-	*month = m;
-	*year = yoe + era * 400 + (m <= 2);
+	/* 64-bit, so that any int32 date is safe to convert. */
+	int64_t z = (int64_t)date + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (int)m;
+	*year = (int)(yoe + era * 400 + (m <= 2));
 }
 
 static bool digits(const char *s, size_t n, int *out)
@@ -124,7 +125,11 @@ int nrm_time_parse_rfc3339(const char *s, size_t len, int64_t *out)
 	}
 	if (i != len)
 		return NRM_FAIL;
-	*out = (int64_t)date * 86400 + hh * 3600 + mm * 60 + ss - offset;
+	int64_t t = (int64_t)date * 86400 + hh * 3600 + mm * 60 + ss - offset;
+	/* An offset can carry the instant past the years we can write. */
+	if (t < (int64_t)NRM_DATE_MIN * 86400 || t >= ((int64_t)NRM_DATE_MAX + 1) * 86400)
+		return NRM_FAIL;
+	*out = t;
 	return NRM_OK;
 }
 

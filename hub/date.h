@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The dates the hub can write as YYYY-MM-DD: 0001-01-01 to 9999-12-31. */
+#define NRM_DATE_MIN (-719162)
+#define NRM_DATE_MAX 2932896
+
 int nrm_date_from_ymd(int year, int month, int day, int32_t *out);
 void nrm_date_to_ymd(int32_t date, int *year, int *month, int *day);
 int nrm_date_parse_iso(const char *text, size_t len, int32_t *out);

@@ -13,7 +13,7 @@ enum nrm_log_level nrm_log_get_level(void);
 void nrm_log(enum nrm_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define nrm_error(...) nrm_log(NRM_LOG_ERROR, __VA_ARGS__)
+#define nrm_log_error(...) nrm_log(NRM_LOG_ERROR, __VA_ARGS__)
 #define nrm_warn(...) nrm_log(NRM_LOG_WARNING, __VA_ARGS__)
 #define nrm_info(...) nrm_log(NRM_LOG_INFO, __VA_ARGS__)
 #define nrm_debug(...) nrm_log(NRM_LOG_DEBUG, __VA_ARGS__)

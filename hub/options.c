@@ -111,9 +111,12 @@ static int parse_value(const struct nrm_option_spec *spec, const char *text,
 		return -1;
 	case NRM_OPT_INT:
 	case NRM_OPT_SIZE: {
-		long long v;
-		bool ok = spec->type == NRM_OPT_INT ? nrm_parse_int64(text, &v)
-		                                    : parse_size(text, (int64_t *)&v);
+		long long parsed = 0;
+		int64_t v = 0;
+		bool ok = spec->type == NRM_OPT_INT ? nrm_parse_int64(text, &parsed)
+		                                    : parse_size(text, &v);
+		if (spec->type == NRM_OPT_INT)
+			v = parsed;
 		if (!ok) {
 			snprintf(why, whylen, spec->type == NRM_OPT_INT
 			         ? "expects a whole number" : "expects a size such as 512k or 16M");
@@ -132,14 +135,24 @@ static int parse_value(const struct nrm_option_spec *spec, const char *text,
 	return -1;
 }
 
+/* Lower-case words joined by single hyphens: "max-field-size". */
 static bool valid_name(const char *s)
 {
-	if (!*s)
+	if (!(*s >= 'a' && *s <= 'z'))
 		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+	for (const char *p = s; *p; p++) {
+		bool word = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9');
+		if (!word && !(*p == '-' && p[1] && p[1] != '-'))
 			return false;
+	}
 	return true;
+}
+
+/* '|'-separated words, none empty. */
+static bool valid_choices(const char *choices)
+{
+	size_t len = choices ? strlen(choices) : 0;
+	return len && choices[0] != '|' && choices[len - 1] != '|' && !strstr(choices, "||");
 }
 
 /* The reason one table entry is malformed, or NULL when it is sound. */
@@ -153,8 +166,10 @@ static const char *spec_problem(const struct nrm_option_spec *o, char *buf, size
 		return "has an unknown type";
 	if (!o->description || !*o->description)
 		return "has no description";
-	if (o->type == NRM_OPT_CHOICE && (!o->choices || !*o->choices))
-		return "is a choice with no choices";
+	if (o->type == NRM_OPT_CHOICE && !valid_choices(o->choices))
+		return "is a choice without a list of non-empty choices";
+	if (o->min > o->max)
+		return "has a minimum above its maximum";
 	if (o->default_value && parse_value(o, o->default_value, &ignored, why, sizeof(why))) {
 		snprintf(buf, len, "has a default that %s", why);
 		return buf;
@@ -167,6 +182,9 @@ int nrm_options_check_table(const struct nrm_option_spec *table, char *why, size
 	for (const struct nrm_option_spec *o = table; o && o->name; o++) {
 		char buf[256];
 		const char *problem = spec_problem(o, buf, sizeof(buf));
+		for (const struct nrm_option_spec *q = table; !problem && q < o; q++)
+			if (strcmp(q->name, o->name) == 0)
+				problem = "is declared twice";
 		if (problem) {
 			snprintf(why, whylen, "option '%s' %s", o->name, problem);
 			return -1;
@@ -237,6 +255,15 @@ static int unknown_key(const struct nrm_optset *set, const char *key, struct nrm
 	return -1;
 }
 
+/* True when `s` can be echoed to a terminal as it is. */
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 int nrm_optset_set(struct nrm_optset *set, const char *key, const char *value,
                    struct nrm_error *err)
 {
@@ -247,7 +274,7 @@ int nrm_optset_set(struct nrm_optset *set, const char *key, const char *value,
 	int64_t number;
 	if (parse_value(&set->table[i], value, &number, why, sizeof(why)) != 0)
 		return nrm_fail(err, EX_USAGE, "%s option '%s': '%s' is not valid: %s",
-		                set->plugin, key, value, why);
+		                set->plugin, key, printable(value) ? value : "(value)", why);
 	struct option_value *v = &set->values[i];
 	free(v->text);
 	v->text = nrm_xstrdup(value);

@@ -9,6 +9,7 @@
 #include "atomic_file.h"
 #include "case.h"
 #include "country.h"
+#include "handoff.h"
 #include "log.h"
 #include "progress.h"
 #include "stream.h"
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,11 @@ struct run {
 	struct nrm_atomic_file rejects_file;
 	struct nrm_stream rejects;
 	bool have_rejects;
+	struct nrm_handoff *handoff;  /* to the export thread, when exporting */
+	bool handoff_refused;         /* a record the handoff would not take */
+	/* Problems come from both threads; one at a time reaches stderr and
+	 * the rejects report. */
+	pthread_mutex_t report_lock;
 	bool stop;
 	int exit_code;  /* the first non-data failure, or 0 */
 };
@@ -68,19 +75,21 @@ static void write_reject(struct run *r, const struct nrm_problem *p)
 static void on_problem(void *ctx, const struct nrm_problem *p)
 {
 	struct run *r = ctx;
-	nrm_progress_end(&r->progress);
 	char *msg = nrm_problem_format(p);
+	pthread_mutex_lock(&r->report_lock);
+	nrm_progress_end(&r->progress);
 	fprintf(stderr, "%s\n", msg);
-	free(msg);
 	if (r->have_rejects)
 		write_reject(r, p);
+	pthread_mutex_unlock(&r->report_lock);
+	free(msg);
 }
 
 /* The rejects report's own write errors are printed, never recorded in it. */
 static void on_rejects_problem(void *ctx, const struct nrm_problem *p)
 {
 	char *msg = nrm_problem_format(p);
-	nrm_error("%s", msg);
+	nrm_log_error("%s", msg);
 	free(msg);
 }
 
@@ -90,7 +99,7 @@ static int open_outputs(struct run *r)
 	struct nrm_error err;
 	if (pl->rejects) {
 		if (nrm_atomic_open(&r->rejects_file, pl->rejects, OUTPUT_MODE, &err) != 0) {
-			nrm_error("%s", err.msg);
+			nrm_log_error("%s", err.msg);
 			return err.code;
 		}
 		nrm_stream_init(&r->rejects, pl->rejects, r->rejects_file.fd, NULL,
@@ -100,13 +109,14 @@ static int open_outputs(struct run *r)
 	if (!pl->to)
 		return 0;
 	if (nrm_atomic_open(&r->out_file, pl->output, OUTPUT_MODE, &err) != 0) {
-		nrm_error("%s", err.msg);
+		nrm_log_error("%s", err.msg);
 		return err.code;
 	}
 	nrm_stream_init(&r->out, pl->output, r->out_file.fd, pl->to_options, on_problem, r);
+	r->out.write_behind = r->out_file.tmp_path != NULL; /* a file, not the spool */
 	if (pl->to->plugin->export_open(&nrm_host_table, &r->out, &r->export_state) != NRM_OK) {
 		if (!r->out.problems)
-			nrm_error("%s: could not start its output", pl->to->plugin->name);
+			nrm_log_error("%s: could not start its output", pl->to->plugin->name);
 		return r->out.io_failed ? EX_IOERR : EX_DATAERR;
 	}
 	return 0;
@@ -127,7 +137,7 @@ static int commit(struct nrm_atomic_file *f, struct nrm_stream *s)
 		return EX_IOERR;
 	}
 	if (nrm_atomic_commit(f, &err) != 0) {
-		nrm_error("%s", err.msg);
+		nrm_log_error("%s", err.msg);
 		return err.code;
 	}
 	return 0;
@@ -168,11 +178,33 @@ static void handle_record(struct run *r, struct nrm_stream *in, const struct nrm
 		return;
 	}
 	r->counts.good++;
-	if (r->pl->to && r->pl->to->plugin->export_write(r->export_state, c) != NRM_OK) {
-		if (!r->out.problems)
-			nrm_error("%s: could not write a record", r->pl->to->plugin->name);
-		set_exit(r, r->out.io_failed ? EX_IOERR : EX_DATAERR);
+	if (r->handoff && !nrm_handoff_put(r->handoff, c)) {
+		r->handoff_refused = true;
 		r->stop = true;
+	}
+}
+
+/* On the export thread: one record to the export plugin. */
+static int export_record(void *ctx, const struct nrm_case *c)
+{
+	struct run *r = ctx;
+	return r->pl->to->plugin->export_write(r->export_state, c);
+}
+
+/* Waits for the export thread to write what it was given. */
+static void finish_export_thread(struct run *r)
+{
+	if (!r->handoff)
+		return;
+	int rc = nrm_handoff_finish(r->handoff);
+	r->handoff = NULL;
+	if (rc != NRM_OK) {
+		if (!r->out.problems)
+			nrm_log_error("%s: could not write a record", r->pl->to->plugin->name);
+		set_exit(r, r->out.io_failed ? EX_IOERR : EX_DATAERR);
+	} else if (r->handoff_refused) {
+		nrm_log_error("a record was too large to pass to the export thread");
+		set_exit(r, EX_SOFTWARE);
 	}
 }
 
@@ -217,7 +249,7 @@ static void run_input(struct run *r, const char *name)
 	const struct nrm_plugin *p = r->pl->from->plugin;
 	int fd = strcmp(name, "-") == 0 ? STDIN_FILENO : open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		nrm_error("cannot open %s: %s", name, strerror(errno));
+		nrm_log_error("cannot open %s: %s", name, strerror(errno));
 		set_exit(r, EX_NOINPUT);
 		r->stop = true;
 		return;
@@ -246,11 +278,11 @@ static int check_inputs(char *const *inputs, size_t n, uint64_t *total)
 		if (strcmp(inputs[i], "-") == 0)
 			continue;
 		if (stat(inputs[i], &st) != 0 || access(inputs[i], R_OK) != 0) {
-			nrm_error("cannot read %s: %s", inputs[i], strerror(errno));
+			nrm_log_error("cannot read %s: %s", inputs[i], strerror(errno));
 			return EX_NOINPUT;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			nrm_error("%s is a directory, not a file", inputs[i]);
+			nrm_log_error("%s is a directory, not a file", inputs[i]);
 			return EX_NOINPUT;
 		}
 		if (S_ISREG(st.st_mode))
@@ -263,13 +295,13 @@ int nrm_pipeline_run(const struct nrm_pipeline *pl, char *const *inputs, size_t 
                      struct nrm_pipeline_counts *counts)
 {
 	struct nrm_error err;
-	struct run r = {.pl = pl};
+	struct run r = {.pl = pl, .report_lock = PTHREAD_MUTEX_INITIALIZER};
 	uint64_t total;
 	int rc = check_inputs(inputs, n_inputs, &total);
 	if (rc)
 		return rc;
 	if (nrm_country_load(&err) != 0) {
-		nrm_error("%s", err.msg);
+		nrm_log_error("%s", err.msg);
 		return err.code;
 	}
 	rc = open_outputs(&r);
@@ -282,9 +314,15 @@ int nrm_pipeline_run(const struct nrm_pipeline *pl, char *const *inputs, size_t 
 		nrm_stream_release(&r.out);
 		return rc;
 	}
+	if (pl->to && !(r.handoff = nrm_handoff_start(export_record, &r))) {
+		nrm_log_error("cannot start the export thread");
+		r.exit_code = EX_OSERR;
+		r.stop = true;
+	}
 	nrm_progress_start(&r.progress, total);
 	for (size_t i = 0; i < n_inputs && !r.stop; i++)
 		run_input(&r, inputs[i]);
+	finish_export_thread(&r);
 	nrm_progress_end(&r.progress);
 	bool clean = r.counts.bad == 0 && !r.exit_code;
 	close_outputs(&r, clean || (pl->keep_going && !r.exit_code));

@@ -22,7 +22,8 @@ void nrm_progress_start(struct nrm_progress *p, uint64_t total_bytes)
 	p->enabled = isatty(STDERR_FILENO) && nrm_log_get_level() >= NRM_LOG_WARNING;
 	p->drawn = false;
 	p->total_bytes = total_bytes;
-	p->started = p->last_draw = now_seconds();
+	p->started = now_seconds();
+	p->last_draw = 0; /* the first check draws, so short work shows a frame too */
 	p->calls = 0;
 }
 

@@ -12,6 +12,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,24 @@ static ssize_t host_read(nrm_stream *s, void *buf, size_t len)
 	}
 }
 
+/* Large outputs end with an fsync, which would otherwise write the whole file
+ * while the CPU idles.  Asking the kernel to start writing every few MiB
+ * (without waiting) overlaps that work with the conversion; the fsync at
+ * commit still makes it durable. */
+#define WRITE_BEHIND_STEP (8u << 20)
+
+static void write_behind(struct nrm_stream *s)
+{
+	if (!s->write_behind || s->bytes - s->written_back < WRITE_BEHIND_STEP)
+		return;
+	uint64_t upto = s->bytes - s->len; /* what has reached the file */
+	if (upto > s->written_back) {
+		sync_file_range(s->fd, (off_t)s->written_back, (off_t)(upto - s->written_back),
+		                SYNC_FILE_RANGE_WRITE);
+		s->written_back = upto;
+	}
+}
+
 static int write_all(struct nrm_stream *s, const char *p, size_t len)
 {
 	while (len) {
@@ -145,8 +164,11 @@ static int host_write(nrm_stream *s, const void *data, size_t len)
 	}
 	if (s->len + len > s->cap && nrm_stream_flush(s) != NRM_OK)
 		return NRM_FAIL;
-	if (len >= s->cap)
-		return write_all(s, data, len);
+	if (len >= s->cap) {
+		int rc = write_all(s, data, len);
+		write_behind(s);
+		return rc;
+	}
 	memcpy(s->buf + s->len, data, len);
 	s->len += len;
 	return NRM_OK;

@@ -32,6 +32,8 @@ struct nrm_stream {
 	uint64_t bytes;    /* read or written so far */
 	unsigned problems; /* reported so far */
 	bool io_failed;
+	bool write_behind; /* output: start writeback as we go (see stream.c) */
+	uint64_t written_back; /* bytes already handed to writeback */
 	char *buf;         /* output buffer */
 	size_t len, cap;
 };

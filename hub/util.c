@@ -115,7 +115,8 @@ bool nrm_utf8_valid(const char *text, size_t len)
 
 bool nrm_parse_int64(const char *s, long long *out)
 {
-	if (!s || !*s)
+	/* strtoll alone would take leading blanks and a '+'. */
+	if (!s || !((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9')))
 		return false;
 	errno = 0;
 	char *end;

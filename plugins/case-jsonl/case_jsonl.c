@@ -127,6 +127,7 @@ struct field {
 	           const struct nrm_pos *pos);
 	size_t offset;  /* into struct nrm_case */
 	int kind;       /* code kind for enum fields */
+	bool nullable;  /* gender and location spell "unknown" out instead */
 };
 
 static int wrong(struct reader *r, const struct nrm_pos *pos, const struct field *f,
@@ -162,14 +163,12 @@ static int set_date(struct reader *r, json_t *v, struct nrm_case *c, const struc
 static int set_code(struct reader *r, json_t *v, struct nrm_case *c, const struct field *f,
                     const struct nrm_pos *pos)
 {
-	/* Gender and location name their unknown value; the others use null. */
-	bool null_allowed = r->host->code_name(f->kind, 0) == NULL;
-	if (json_is_null(v) && null_allowed)
+	if (json_is_null(v) && f->nullable)
 		return NRM_OK;
 	if (!json_is_string(v) ||
 	    r->host->code_parse(f->kind, json_string_value(v), json_string_length(v),
 	                        (int32_t *)((char *)c + f->offset)) != NRM_OK)
-		return wrong(r, pos, f, null_allowed ? "one of the canonical values, or null"
+		return wrong(r, pos, f, f->nullable ? "one of the canonical values, or null"
 		                                     : "one of the canonical values");
 	return NRM_OK;
 }
@@ -246,30 +245,33 @@ static int set_updated_at(struct reader *r, json_t *v, struct nrm_case *c,
 }
 
 #define AT(member) offsetof(struct nrm_case, member)
+#define PLAIN(name, setter) {#name, setter, AT(name), 0, true}
+#define CODE(name, kind, nullable) {#name, set_code, AT(name), kind, nullable}
+#define CUSTOM(name, setter) {#name, setter, 0, 0, false}
 static const struct field fields[] = {
-	{"case_id", set_string, AT(case_id), 0},
-	{"site", set_string, AT(site), 0},
-	{"nrm_ref", set_string, AT(nrm_ref), 0},
-	{"referral_date", set_date, AT(referral_date), 0},
-	{"first_responder_type", set_code, AT(first_responder_type), NRM_CODE_FIRST_RESPONDER},
-	{"first_responder_org", set_string, AT(first_responder_org), 0},
-	{"local_authority", set_string, AT(local_authority), 0},
-	{"police_force", set_string, AT(police_force), 0},
-	{"age_at_exploitation", set_age, AT(age_at_exploitation), 0},
-	{"age_disputed", set_tristate, AT(age_disputed), 0},
-	{"gender", set_code, AT(gender), NRM_CODE_GENDER},
-	{"nationality", set_nationality, 0, 0},
-	{"exploitation_types", set_exploitation, 0, 0},
-	{"county_lines", set_tristate, AT(county_lines), 0},
-	{"exploitation_location", set_code, AT(exploitation_location), NRM_CODE_LOCATION},
-	{"rg_decision_date", set_date, AT(rg_decision_date), 0},
-	{"rg_outcome", set_code, AT(rg_outcome), NRM_CODE_OUTCOME},
-	{"cg_decision_date", set_date, AT(cg_decision_date), 0},
-	{"cg_outcome", set_code, AT(cg_outcome), NRM_CODE_OUTCOME},
-	{"decision_maker", set_code, AT(decision_maker), NRM_CODE_DECISION_MAKER},
-	{"status", set_code, AT(status), NRM_CODE_STATUS},
-	{"status_date", set_date, AT(status_date), 0},
-	{"updated_at", set_updated_at, 0, 0},
+	PLAIN(case_id, set_string),
+	PLAIN(site, set_string),
+	PLAIN(nrm_ref, set_string),
+	PLAIN(referral_date, set_date),
+	CODE(first_responder_type, NRM_CODE_FIRST_RESPONDER, true),
+	PLAIN(first_responder_org, set_string),
+	PLAIN(local_authority, set_string),
+	PLAIN(police_force, set_string),
+	PLAIN(age_at_exploitation, set_age),
+	PLAIN(age_disputed, set_tristate),
+	CODE(gender, NRM_CODE_GENDER, false),
+	CUSTOM(nationality, set_nationality),
+	CUSTOM(exploitation_types, set_exploitation),
+	PLAIN(county_lines, set_tristate),
+	CODE(exploitation_location, NRM_CODE_LOCATION, false),
+	PLAIN(rg_decision_date, set_date),
+	CODE(rg_outcome, NRM_CODE_OUTCOME, true),
+	PLAIN(cg_decision_date, set_date),
+	CODE(cg_outcome, NRM_CODE_OUTCOME, true),
+	CODE(decision_maker, NRM_CODE_DECISION_MAKER, true),
+	CODE(status, NRM_CODE_STATUS, true),
+	PLAIN(status_date, set_date),
+	CUSTOM(updated_at, set_updated_at),
 };
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -347,6 +349,13 @@ static void cb_case_jsonl_import_close(void *state)
 
 /* ---- writing ----------------------------------------------------------- */
 
+/* Records are gathered into large blocks so the hub can write each block
+ * straight to the file without copying it. */
+#define WRITE_BLOCK (256 * 1024)
+/* Bytes of a record other than its strings: keys, punctuation and the
+ * fixed-width values, with room to spare. */
+#define RECORD_FIXED_BYTES 1024
+
 struct writer {
 	const struct nrm_host *host;
 	nrm_stream *out;
@@ -357,190 +366,238 @@ struct writer {
 static int cb_case_jsonl_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
 {
 	struct writer *w = calloc(1, sizeof(*w));
-	if (!w)
+	char *buf = malloc(WRITE_BLOCK);
+	if (!w || !buf) {
+		free(w);
+		free(buf);
 		return host->report(out, NULL, NULL, "out of memory");
+	}
 	w->host = host;
 	w->out = out;
+	w->buf = buf;
+	w->cap = WRITE_BLOCK;
 	*state = w;
 	return NRM_OK;
 }
 
-static void put(struct writer *w, const char *s, size_t n)
+static size_t text_len(const char *s)
 {
-	if (w->len + n > w->cap) {
-		size_t cap = w->cap ? w->cap : 1024;
-		while (cap < w->len + n)
-			cap *= 2;
-		char *grown = realloc(w->buf, cap);
-		if (!grown)
-			abort(); /* a few KiB per record; nothing sane is left to do */
-		w->buf = grown;
-		w->cap = cap;
-	}
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
+	return s ? strlen(s) : 0;
 }
 
-#define PUT_LITERAL(w, s) put(w, s, sizeof(s) - 1)
-
-static void put_key(struct writer *w, const char *key, bool first)
+/* The most bytes `c` can take: each string byte may become six ("\u001f"). */
+static size_t record_bound(const struct nrm_case *c)
 {
-	if (!first)
-		PUT_LITERAL(w, ",");
-	PUT_LITERAL(w, "\"");
-	put(w, key, strlen(key));
-	PUT_LITERAL(w, "\":");
+	size_t text = text_len(c->case_id) + text_len(c->site) + text_len(c->nrm_ref) +
+	              text_len(c->first_responder_org) + text_len(c->local_authority) +
+	              text_len(c->police_force) + text_len(c->nationality[0]) +
+	              text_len(c->nationality[1]);
+	return RECORD_FIXED_BYTES + 6 * text;
 }
 
-/* JSON string escaping (RFC 8259 section 7): quote, backslash and control
- * characters; the validator has already checked the text is UTF-8. */
-static void put_string(struct writer *w, const char *s)
+static char *put_raw(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+#define PUT_LITERAL(p, s) put_raw(p, s, sizeof(s) - 1)
+
+/* A JSON string (RFC 8259 section 7): quote, backslash and control
+ * characters escaped; the hub has already checked the text is UTF-8. */
+static char *put_string(char *p, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	PUT_LITERAL(w, "\"");
+	*p++ = '"';
 	const char *run = s;
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 		if (ch >= 0x20 && ch != '"' && ch != '\\')
 			continue;
-		put(w, run, (size_t)(s - run));
+		p = put_raw(p, run, (size_t)(s - run));
 		run = s + 1;
+		*p++ = '\\';
 		if (ch == '"' || ch == '\\') {
-			char esc[2] = {'\\', (char)ch};
-			put(w, esc, 2);
+			*p++ = (char)ch;
 		} else {
-			char esc[6] = {'\\', 'u', '0', '0', hex[ch >> 4], hex[ch & 15]};
-			put(w, esc, 6);
+			p = PUT_LITERAL(p, "u00");
+			*p++ = hex[ch >> 4];
+			*p++ = hex[ch & 15];
 		}
 	}
-	put(w, run, (size_t)(s - run));
-	PUT_LITERAL(w, "\"");
+	p = put_raw(p, run, (size_t)(s - run));
+	*p++ = '"';
+	return p;
 }
 
-static void put_text_field(struct writer *w, const char *key, const char *value)
+static char *put_text(char *p, const char *s)
 {
-	put_key(w, key, false);
-	if (value)
-		put_string(w, value);
-	else
-		PUT_LITERAL(w, "null");
+	return s ? put_string(p, s) : PUT_LITERAL(p, "null");
 }
 
-static void put_date_field(struct writer *w, const char *key, int32_t date)
+static char *put_date(char *p, const struct writer *w, int32_t date)
 {
-	put_key(w, key, false);
-	if (date == NRM_DATE_NONE) {
-		PUT_LITERAL(w, "null");
-		return;
-	}
-	char buf[13];
-	buf[0] = '"';
-	w->host->date_format_iso(date, buf + 1);
-	buf[11] = '"';
-	put(w, buf, 12);
+	if (date == NRM_DATE_NONE)
+		return PUT_LITERAL(p, "null");
+	char buf[11];
+	w->host->date_format_iso(date, buf);
+	*p++ = '"';
+	p = put_raw(p, buf, 10);
+	*p++ = '"';
+	return p;
 }
 
-static void put_code_field(struct writer *w, const char *key, int kind, int32_t value)
+static char *put_code(char *p, const struct writer *w, int kind, int32_t value)
 {
 	const char *name = w->host->code_name(kind, value);
-	put_key(w, key, false);
-	if (name) {
-		PUT_LITERAL(w, "\"");
-		put(w, name, strlen(name));
-		PUT_LITERAL(w, "\"");
-	} else {
-		PUT_LITERAL(w, "null");
-	}
+	if (!name)
+		return PUT_LITERAL(p, "null");
+	*p++ = '"';
+	p = put_raw(p, name, strlen(name));
+	*p++ = '"';
+	return p;
 }
 
-static void put_tristate_field(struct writer *w, const char *key, int8_t v)
+static char *put_tristate(char *p, int8_t v)
 {
-	put_key(w, key, false);
 	if (v == NRM_YES)
-		PUT_LITERAL(w, "true");
-	else if (v == NRM_NO)
-		PUT_LITERAL(w, "false");
-	else
-		PUT_LITERAL(w, "null");
+		return PUT_LITERAL(p, "true");
+	if (v == NRM_NO)
+		return PUT_LITERAL(p, "false");
+	return PUT_LITERAL(p, "null");
 }
 
-static void put_arrays(struct writer *w, const struct nrm_case *c)
+static char *put_age(char *p, int32_t age)
 {
-	put_key(w, "nationality", false);
-	PUT_LITERAL(w, "[");
+	if (age == NRM_AGE_NONE)
+		return PUT_LITERAL(p, "null");
+	char num[16];
+	int n = snprintf(num, sizeof(num), "%d", (int)age);
+	return put_raw(p, num, (size_t)n);
+}
+
+static char *put_nationality(char *p, const struct nrm_case *c)
+{
+	*p++ = '[';
 	for (int i = 0; i < 2 && c->nationality[i]; i++) {
 		if (i)
-			PUT_LITERAL(w, ",");
-		put_string(w, c->nationality[i]);
+			*p++ = ',';
+		p = put_string(p, c->nationality[i]);
 	}
-	PUT_LITERAL(w, "]");
-	put_key(w, "exploitation_types", false);
-	PUT_LITERAL(w, "[");
+	*p++ = ']';
+	return p;
+}
+
+static char *put_exploitation(char *p, const struct writer *w, uint32_t types)
+{
+	*p++ = '[';
 	bool first = true;
 	for (uint32_t bit = 1; bit & NRM_EXPL_ALL; bit <<= 1) {
-		if (!(c->exploitation_types & bit))
+		if (!(types & bit))
 			continue;
 		if (!first)
-			PUT_LITERAL(w, ",");
+			*p++ = ',';
 		first = false;
-		const char *name = w->host->code_name(NRM_CODE_EXPLOITATION, (int32_t)bit);
-		PUT_LITERAL(w, "\"");
-		put(w, name, strlen(name));
-		PUT_LITERAL(w, "\"");
+		p = put_code(p, w, NRM_CODE_EXPLOITATION, (int32_t)bit);
 	}
-	PUT_LITERAL(w, "]");
+	*p++ = ']';
+	return p;
+}
+
+static char *put_updated_at(char *p, const struct writer *w, int64_t t)
+{
+	if (t == NRM_TIME_NONE)
+		return PUT_LITERAL(p, "null");
+	char buf[21];
+	w->host->time_format_rfc3339(t, buf);
+	*p++ = '"';
+	p = put_raw(p, buf, 20);
+	*p++ = '"';
+	return p;
+}
+
+static int flush_block(struct writer *w)
+{
+	int rc = w->len ? w->host->write(w->out, w->buf, w->len) : NRM_OK;
+	w->len = 0;
+	return rc;
+}
+
+/* Fields in schema order, as DESIGN.md names them. */
+static char *put_record(char *p, const struct writer *w, const struct nrm_case *c)
+{
+	p = PUT_LITERAL(p, "{\"case_id\":");
+	p = put_text(p, c->case_id);
+	p = PUT_LITERAL(p, ",\"site\":");
+	p = put_text(p, c->site);
+	p = PUT_LITERAL(p, ",\"nrm_ref\":");
+	p = put_text(p, c->nrm_ref);
+	p = PUT_LITERAL(p, ",\"referral_date\":");
+	p = put_date(p, w, c->referral_date);
+	p = PUT_LITERAL(p, ",\"first_responder_type\":");
+	p = put_code(p, w, NRM_CODE_FIRST_RESPONDER, c->first_responder_type);
+	p = PUT_LITERAL(p, ",\"first_responder_org\":");
+	p = put_text(p, c->first_responder_org);
+	p = PUT_LITERAL(p, ",\"local_authority\":");
+	p = put_text(p, c->local_authority);
+	p = PUT_LITERAL(p, ",\"police_force\":");
+	p = put_text(p, c->police_force);
+	p = PUT_LITERAL(p, ",\"age_at_exploitation\":");
+	p = put_age(p, c->age_at_exploitation);
+	p = PUT_LITERAL(p, ",\"age_disputed\":");
+	p = put_tristate(p, c->age_disputed);
+	p = PUT_LITERAL(p, ",\"gender\":");
+	p = put_code(p, w, NRM_CODE_GENDER, c->gender);
+	p = PUT_LITERAL(p, ",\"nationality\":");
+	p = put_nationality(p, c);
+	p = PUT_LITERAL(p, ",\"exploitation_types\":");
+	p = put_exploitation(p, w, c->exploitation_types);
+	p = PUT_LITERAL(p, ",\"county_lines\":");
+	p = put_tristate(p, c->county_lines);
+	p = PUT_LITERAL(p, ",\"exploitation_location\":");
+	p = put_code(p, w, NRM_CODE_LOCATION, c->exploitation_location);
+	p = PUT_LITERAL(p, ",\"rg_decision_date\":");
+	p = put_date(p, w, c->rg_decision_date);
+	p = PUT_LITERAL(p, ",\"rg_outcome\":");
+	p = put_code(p, w, NRM_CODE_OUTCOME, c->rg_outcome);
+	p = PUT_LITERAL(p, ",\"cg_decision_date\":");
+	p = put_date(p, w, c->cg_decision_date);
+	p = PUT_LITERAL(p, ",\"cg_outcome\":");
+	p = put_code(p, w, NRM_CODE_OUTCOME, c->cg_outcome);
+	p = PUT_LITERAL(p, ",\"decision_maker\":");
+	p = put_code(p, w, NRM_CODE_DECISION_MAKER, c->decision_maker);
+	p = PUT_LITERAL(p, ",\"status\":");
+	p = put_code(p, w, NRM_CODE_STATUS, c->status);
+	p = PUT_LITERAL(p, ",\"status_date\":");
+	p = put_date(p, w, c->status_date);
+	p = PUT_LITERAL(p, ",\"updated_at\":");
+	p = put_updated_at(p, w, c->updated_at);
+	return PUT_LITERAL(p, "}\n");
 }
 
 static int cb_case_jsonl_export_write(void *state, const struct nrm_case *c)
 {
 	struct writer *w = state;
-	char num[24];
-	w->len = 0;
-	PUT_LITERAL(w, "{");
-	put_key(w, "case_id", true);
-	put_string(w, c->case_id);
-	put_text_field(w, "site", c->site);
-	put_text_field(w, "nrm_ref", c->nrm_ref);
-	put_date_field(w, "referral_date", c->referral_date);
-	put_code_field(w, "first_responder_type", NRM_CODE_FIRST_RESPONDER, c->first_responder_type);
-	put_text_field(w, "first_responder_org", c->first_responder_org);
-	put_text_field(w, "local_authority", c->local_authority);
-	put_text_field(w, "police_force", c->police_force);
-	put_key(w, "age_at_exploitation", false);
-	if (c->age_at_exploitation == NRM_AGE_NONE)
-		PUT_LITERAL(w, "null");
-	else
-		put(w, num, (size_t)snprintf(num, sizeof(num), "%d", (int)c->age_at_exploitation));
-	put_tristate_field(w, "age_disputed", c->age_disputed);
-	put_code_field(w, "gender", NRM_CODE_GENDER, c->gender);
-	put_arrays(w, c);
-	put_tristate_field(w, "county_lines", c->county_lines);
-	put_code_field(w, "exploitation_location", NRM_CODE_LOCATION, c->exploitation_location);
-	put_date_field(w, "rg_decision_date", c->rg_decision_date);
-	put_code_field(w, "rg_outcome", NRM_CODE_OUTCOME, c->rg_outcome);
-	put_date_field(w, "cg_decision_date", c->cg_decision_date);
-	put_code_field(w, "cg_outcome", NRM_CODE_OUTCOME, c->cg_outcome);
-	put_code_field(w, "decision_maker", NRM_CODE_DECISION_MAKER, c->decision_maker);
-	put_code_field(w, "status", NRM_CODE_STATUS, c->status);
-	put_date_field(w, "status_date", c->status_date);
-	put_key(w, "updated_at", false);
-	if (c->updated_at == NRM_TIME_NONE) {
-		PUT_LITERAL(w, "null");
-	} else {
-		char t[23];
-		t[0] = '"';
-		w->host->time_format_rfc3339(c->updated_at, t + 1);
-		t[21] = '"';
-		put(w, t, 22);
+	size_t need = record_bound(c);
+	if (w->cap - w->len < need) {
+		if (flush_block(w) != NRM_OK)
+			return NRM_FAIL;
+		if (need > w->cap) {
+			char *grown = realloc(w->buf, need);
+			if (!grown)
+				return w->host->report(w->out, NULL, NULL, "out of memory");
+			w->buf = grown;
+			w->cap = need;
+		}
 	}
-	PUT_LITERAL(w, "}\n");
-	return w->host->write(w->out, w->buf, w->len);
+	char *end = put_record(w->buf + w->len, w, c);
+	w->len = (size_t)(end - w->buf);
+	return NRM_OK;
 }
 
 static int cb_case_jsonl_export_finish(void *state)
 {
-	(void)state;
-	return NRM_OK;
+	return flush_block(state);
 }
 
 static void cb_case_jsonl_export_close(void *state)

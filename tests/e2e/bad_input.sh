@@ -38,9 +38,9 @@ bad_file "$data/outcome-without-date.csv" \
 bad_file "$data/age-18.csv" \
 	"age-18\\.csv:3: age_at_exploitation: 18 is not a child's age"
 bad_file "$data/bad-gss-code.csv" \
-	"bad-gss-code\\.csv:3: local_authority: 'E0800025' is not a GSS local authority code"
+	'bad-gss-code\.csv:3: local_authority: .* is not a GSS local authority code'
 bad_file "$data/unknown-nationality.csv" \
-	"unknown-nationality\\.csv:3: nationality: 'XZ' is not an ISO 3166-1 alpha-2 country code"
+	'unknown-nationality\.csv:3: nationality: .* is not an ISO 3166-1 alpha-2 country code'
 # The byte 0xE9 (Windows-1252 e-acute) is the 37th character of line 3.
 bad_file "$data/not-utf8.csv" \
 	'not-utf8\.csv:3:37: not valid UTF-8'

@@ -75,4 +75,17 @@ assert_same "$tmp/from-stdin" "$tmp/out.before"
 expect_exit 0 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/out2" "$good"
 assert_eq "$(wc -c <"$tmp/stderr")" 0 "bytes on stderr of a clean run"
 
+# On a terminal, long work draws a progress line (util-linux script gives a pty).
+if command -v script >/dev/null; then
+	for i in $(seq 1 3000); do
+		printf '{"case_id":"P-%d","site":"testsite","referral_date":"2025-01-02"}\n' "$i"
+	done >"$tmp/many.jsonl"
+	script -qec "'$NRMHUB' convert --from case-jsonl --to case-jsonl -o '$tmp/many.out' '$tmp/many.jsonl'" \
+		/dev/null >"$tmp/tty" </dev/null
+	assert_grep '\[#* *\] +[0-9]+%.* records' "$tmp/tty"
+	script -qec "'$NRMHUB' --quiet convert --from case-jsonl --to case-jsonl -o '$tmp/many.out' '$tmp/many.jsonl'" \
+		/dev/null >"$tmp/tty-quiet" </dev/null
+	assert_no_grep 'records' "$tmp/tty-quiet"
+fi
+
 finish

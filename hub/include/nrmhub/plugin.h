@@ -231,8 +231,9 @@ struct nrm_host {
 	/* Writes "YYYY-MM-DDTHH:MM:SSZ" and a NUL into buf[21]. */
 	void (*time_format_rfc3339)(int64_t t, char buf[21]);
 
-	/* The canonical name of a code value ("female", "uk_and_overseas"),
-	 * or NULL for the "unknown" value of the set. */
+	/* The canonical name of a code value ("female", "uk_and_overseas").
+	 * Gender and location name their unknown value "unknown" and status
+	 * names its 0 "open"; the other sets give NULL for 0 (JSON null). */
 	const char *(*code_name)(int kind, int32_t value);
 	/* Parses a canonical name; NRM_OK or NRM_FAIL. */
 	int (*code_parse)(int kind, const char *text, size_t len, int32_t *out);
@@ -260,6 +261,8 @@ struct nrm_plugin {
 
 	/* Import: open one input, then produce one record per call. */
 	int (*import_open)(const struct nrm_host *host, nrm_stream *in, void **state);
+	/* Fills `out` and sets `where` to the record's first line (and column,
+	 * if known), so the hub can name it when it breaks a canonical rule. */
 	int (*import_next)(void *state, struct nrm_case *out, struct nrm_pos *where);
 	void (*import_close)(void *state);
 
