@@ -81,6 +81,22 @@ static const struct {
 /* How much of an unknown column's name a warning shows. */
 #define HEADER_SHOWN_MAX 40
 
+/* The last few cells read in a coded column and what they meant: exports
+ * repeat a handful of labels, so most cells cost a compare, not a lookup. */
+#define MEMO_BITS 4
+#define MEMO_WAYS (1u << MEMO_BITS)
+struct memo {
+	bool set;
+	uint8_t len;
+	int32_t value;
+	char text[WORD_MAX];
+};
+
+struct column_memo {
+	unsigned next; /* the way to replace next when all are taken */
+	struct memo way[MEMO_WAYS];
+};
+
 struct council_csv {
 	const struct nrm_host *host;
 	nrm_stream *in;
@@ -100,6 +116,8 @@ struct council_csv {
 
 	/* Where the current record starts, for reports. */
 	struct nrm_pos pos;
+
+	struct column_memo memo[COL_COUNT];
 };
 
 /* ---- small text helpers ------------------------------------------------ */
@@ -115,10 +133,13 @@ static bool is_line_break(char c)
 	return c == '\r' || c == '\n';
 }
 
-static void trim(const char **text, size_t *len)
+/* Inline: it runs on every cell, and most cells have nothing to trim. */
+static inline void trim(const char **text, size_t *len)
 {
 	const char *s = *text;
 	size_t n = *len;
+	if (n == 0 || (!is_blank(s[0]) && !is_blank(s[n - 1])))
+		return;
 	while (n && is_blank(s[0])) {
 		s++;
 		n--;
@@ -211,11 +232,26 @@ static int arena_reset(struct council_csv *st, size_t need)
  * in Excel): the canonical case allows no control characters in them. */
 enum text_case { AS_IS, LOWER, UPPER, LINES_AS_SPACES };
 
+static bool has_line_break(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (is_line_break(text[i]))
+			return true;
+	return false;
+}
+
 static const char *arena_put(struct council_csv *st, const char *text, size_t len,
                              enum text_case how)
 {
 	char *out = st->arena + st->arena_len;
 	size_t n = 0;
+	/* Text kept as it is, the usual case, is one copy. */
+	if (how == AS_IS || (how == LINES_AS_SPACES && !has_line_break(text, len))) {
+		memcpy(out, text, len);
+		out[len] = '\0';
+		st->arena_len += len + 1;
+		return out;
+	}
 	for (size_t i = 0; i < len; i++) {
 		char c = text[i];
 		if (how == LOWER) {
@@ -280,6 +316,92 @@ static void report_csv_error(struct council_csv *st)
 
 /* ---- values -------------------------------------------------------------- */
 
+static inline bool same_word(const char *a, const char *b)
+{
+	uint64_t wa, wb;
+	memcpy(&wa, a, sizeof(wa));
+	memcpy(&wb, b, sizeof(wb));
+	return wa == wb;
+}
+
+static inline bool same_half_word(const char *a, const char *b)
+{
+	uint32_t wa, wb;
+	memcpy(&wa, a, sizeof(wa));
+	memcpy(&wb, b, sizeof(wb));
+	return wa == wb;
+}
+
+/* Whether a and b hold the same n bytes.  Memo labels are short, so a few
+ * compares of whole words (the last one overlapping the one before it) beat
+ * a call to memcmp, and unlike a byte loop take the same path for most
+ * lengths. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+	if (n >= 8) {
+		for (size_t i = 0; i + 8 < n; i += 8)
+			if (!same_word(a + i, b + i))
+				return false;
+		return same_word(a + n - 8, b + n - 8);
+	}
+	if (n >= 4)
+		return same_half_word(a, b) && same_half_word(a + n - 4, b + n - 4);
+	/* 0 to 3 bytes: the first, middle and last cover them all. */
+	return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
+/*
+ * The way a cell's text is looked for first: a hash of its length and first
+ * and last bytes (Fibonacci hashing).  A label is stored at its home way or
+ * the first free one after it, so a lookup nearly always ends at the first
+ * way it tries, which keeps the processor's guesses right.
+ */
+static inline unsigned memo_home(const char *s, size_t len)
+{
+	uint32_t key = (uint32_t)len << 16 | (uint32_t)(unsigned char)s[0] << 8 |
+	               (unsigned char)s[len - 1];
+	return (uint32_t)(key * UINT32_C(0x9E3779B1)) >> (32 - MEMO_BITS);
+}
+
+static inline bool memo_get(const struct council_csv *st, enum column col, const char *s,
+                     size_t len, int32_t *value)
+{
+	const struct column_memo *cm = &st->memo[col];
+	unsigned home = memo_home(s, len);
+	for (unsigned i = 0; i < MEMO_WAYS; i++) {
+		const struct memo *m = &cm->way[(home + i) % MEMO_WAYS];
+		/* Length and first byte first: they tell most labels apart. */
+		if (m->set && m->len == len && m->text[0] == s[0] &&
+		    same_bytes(m->text, s, len)) {
+			*value = m->value;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void memo_put(struct council_csv *st, enum column col, const char *s, size_t len,
+                     int32_t value)
+{
+	struct column_memo *cm = &st->memo[col];
+	if (len > sizeof(cm->way[0].text))
+		return;
+	unsigned home = memo_home(s, len), i = 0;
+	while (i < MEMO_WAYS && cm->way[(home + i) % MEMO_WAYS].set)
+		i++;
+	struct memo *m;
+	if (i < MEMO_WAYS) {
+		m = &cm->way[(home + i) % MEMO_WAYS];
+	} else {
+		m = &cm->way[cm->next];
+		cm->next = (cm->next + 1) % MEMO_WAYS;
+	}
+	memcpy(m->text, s, len);
+	m->len = (uint8_t)len;
+	m->value = value;
+	m->set = true;
+}
+
 /* Parses 1 to `max` digits; false on anything else. */
 static bool parse_digits(const char *s, size_t len, size_t max, int *out)
 {
@@ -297,12 +419,39 @@ static bool parse_digits(const char *s, size_t len, size_t max, int *out)
 
 enum date_result { DATE_OK, DATE_MALFORMED, DATE_NOT_REAL };
 
+/* The value of the two digits at s, or -1. */
+static inline int two_digits(const char *s)
+{
+	if (!is_digit(s[0]) || !is_digit(s[1]))
+		return -1;
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* dd/mm/yyyy with every digit present, the shape Excel writes nearly every
+ * date in: fixed positions, no searching.  False for anything else, which
+ * the general parser then reads (or refuses) exactly as before. */
+static inline bool parse_full_uk_date(const char *s, size_t len, int *y, int *m, int *d)
+{
+	if (len != 10 || s[2] != '/' || s[5] != '/')
+		return false;
+	int dd = two_digits(s), mm = two_digits(s + 3);
+	int cc = two_digits(s + 6), yy = two_digits(s + 8);
+	if (dd < 0 || mm < 0 || cc < 0 || yy < 0)
+		return false;
+	*d = dd;
+	*m = mm;
+	*y = cc * 100 + yy;
+	return true;
+}
+
 /* dd/mm/yyyy (or d/m/yyyy), as Excel writes UK dates, or yyyy-mm-dd. */
 static enum date_result parse_date(const struct nrm_host *host, const char *s, size_t len,
                                    int32_t *out)
 {
 	int y, m, d;
-	if (len == 10 && s[4] == '-' && s[7] == '-') {
+	if (parse_full_uk_date(s, len, &y, &m, &d)) {
+		/* read; the host checks it is a real date below */
+	} else if (len == 10 && s[4] == '-' && s[7] == '-') {
 		if (!parse_digits(s, 4, 4, &y) || !parse_digits(s + 5, 2, 2, &m) ||
 		    !parse_digits(s + 8, 2, 2, &d))
 			return DATE_MALFORMED;
@@ -353,26 +502,40 @@ static int read_time(struct council_csv *st, const char *s, size_t len, int64_t 
 	}
 }
 
-static int read_tristate(struct council_csv *st, enum column col, const char *s, size_t len,
-                         int8_t *out)
+static bool parse_tristate(const char *s, size_t len, int32_t *out)
 {
 	static const char *const yes[] = {"y", "yes", "true"};
 	static const char *const no[] = {"n", "no", "false"};
 	for (size_t i = 0; i < 3; i++) {
 		if (same_words(s, len, yes[i])) {
 			*out = NRM_YES;
-			return NRM_OK;
+			return true;
 		}
 		if (same_words(s, len, no[i])) {
 			*out = NRM_NO;
-			return NRM_OK;
+			return true;
 		}
 	}
 	char word[WORD_MAX + 1];
 	size_t n;
-	if (normalise(s, len, word, &n) && means_unknown(word))
-		return NRM_OK;
-	return reject(st, col, "expected Y, N, Yes, No, True or False");
+	if (normalise(s, len, word, &n) && means_unknown(word)) {
+		*out = NRM_UNKNOWN;
+		return true;
+	}
+	return false;
+}
+
+static int read_tristate(struct council_csv *st, enum column col, const char *s, size_t len,
+                         int8_t *out)
+{
+	int32_t value;
+	if (!memo_get(st, col, s, len, &value)) {
+		if (!parse_tristate(s, len, &value))
+			return reject(st, col, "expected Y, N, Yes, No, True or False");
+		memo_put(st, col, s, len, value);
+	}
+	*out = (int8_t)value;
+	return NRM_OK;
 }
 
 /*
@@ -385,25 +548,34 @@ struct alias {
 	int32_t value;
 };
 
+static bool parse_code(const struct nrm_host *host, int kind, const char *s, size_t len,
+                       const struct alias *aliases, int32_t *out)
+{
+	char word[WORD_MAX + 1];
+	size_t n;
+	if (!normalise(s, len, word, &n))
+		return false;
+	for (const struct alias *a = aliases; a && a->word; a++) {
+		if (strcmp(word, a->word) == 0) {
+			*out = a->value;
+			return true;
+		}
+	}
+	return host->code_parse(kind, word, n, out) == NRM_OK || means_unknown(word);
+}
+
 static int read_code(struct council_csv *st, enum column col, int kind, const char *s,
                      size_t len, const struct alias *aliases, const char *expected,
                      int32_t *out)
 {
-	char word[WORD_MAX + 1];
-	size_t n;
-	if (normalise(s, len, word, &n)) {
-		for (const struct alias *a = aliases; a && a->word; a++) {
-			if (strcmp(word, a->word) == 0) {
-				*out = a->value;
-				return NRM_OK;
-			}
-		}
-		if (st->host->code_parse(kind, word, n, out) == NRM_OK)
-			return NRM_OK;
-		if (means_unknown(word))
-			return NRM_OK;
+	int32_t value = *out; /* the record's "unknown", kept for "Not specified" */
+	if (!memo_get(st, col, s, len, &value)) {
+		if (!parse_code(st->host, kind, s, len, aliases, &value))
+			return reject(st, col, "expected %s", expected);
+		memo_put(st, col, s, len, value);
 	}
-	return reject(st, col, "expected %s", expected);
+	*out = value;
+	return NRM_OK;
 }
 
 static int read_age(struct council_csv *st, const char *s, size_t len, int32_t *out)
@@ -451,10 +623,17 @@ static int read_nationality(struct council_csv *st, const char *s, size_t len,
 static int read_exploitation(struct council_csv *st, const char *s, size_t len,
                              uint32_t *out)
 {
+	int32_t memo;
+	if (memo_get(st, COL_EXPLOITATION_TYPES, s, len, &memo)) {
+		*out = (uint32_t)memo;
+		return NRM_OK;
+	}
 	char word[WORD_MAX + 1];
 	size_t n;
-	if (normalise(s, len, word, &n) && means_unknown(word))
+	if (normalise(s, len, word, &n) && means_unknown(word)) {
+		memo_put(st, COL_EXPLOITATION_TYPES, s, len, 0);
 		return NRM_OK;
+	}
 	uint32_t types = 0;
 	for (size_t at = 0; at < len;) {
 		size_t stop = at;
@@ -475,6 +654,7 @@ static int read_exploitation(struct council_csv *st, const char *s, size_t len,
 		}
 		at = stop + 1;
 	}
+	memo_put(st, COL_EXPLOITATION_TYPES, s, len, (int32_t)types);
 	*out = types;
 	return NRM_OK;
 }

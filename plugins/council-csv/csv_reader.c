@@ -3,11 +3,20 @@
  *
  * Speed comes from three choices.  Input is read in 64 KiB chunks with a NUL
  * sentinel after the last byte, so the inner loops need no bounds check: they
- * copy bytes while a 256-entry class table says "ordinary" and stop on the
- * few bytes that matter (delimiter, quote, CR, LF, NUL, any byte >= 0x80).
- * Everything else, including the end of the chunk, is handled once per stop,
- * not once per byte.  ASCII never leaves the inner loop; only a byte >= 0x80
- * costs a call, which validates one whole UTF-8 sequence.
+ * copy bytes eight at a time until a word holds one of the few bytes that
+ * matter (delimiter, quote, CR, LF, NUL, any byte >= 0x80), found with bit
+ * tricks on a 64-bit word (see candidate_bytes), and a 256-entry class table
+ * then says what that byte is.  Everything else, including the end of the
+ * chunk, is handled once per stop, not once per byte.  ASCII never leaves the
+ * inner loop; only a byte >= 0x80 costs a call, which validates one whole
+ * UTF-8 sequence.
+ *
+ * Most fields are short and unquoted, and there the cost was per field, not
+ * per byte: a loop whose length changes with every field, and bookkeeping.
+ * So unquoted fields find their end in a bit mask kept for a whole 64-byte
+ * block, and scan_simple_fields takes whole plain fields with little
+ * bookkeeping, leaving anything unusual (quotes, non-ASCII, NUL, limits, the
+ * end of the chunk) to the general path from the start of that field.
  *
  * Columns in error positions are counted in characters: the reader remembers
  * where the current line started and how many UTF-8 continuation bytes it has
@@ -24,6 +33,13 @@
 /* Bytes carried over from the previous chunk: at most a UTF-8 sequence's
  * first three bytes, or a CR or quote whose next byte decides its meaning. */
 #define CSV_CARRY 8
+/* The inner loops load 64-bit words, up to a block of 8 of them from a
+ * position at or before the sentinel, so the input buffer has CSV_BLOCK bytes
+ * of slack after it.  They also store up to CSV_COPY_SLACK bytes past the
+ * bytes they keep, so the record buffer keeps that much room. */
+#define CSV_WORD 8
+#define CSV_BLOCK 64
+#define CSV_COPY_SLACK (2 * CSV_WORD)
 #define CSV_DEFAULT_MAX_FIELD (1024 * 1024)
 #define CSV_DEFAULT_MAX_COLUMNS 256
 
@@ -48,7 +64,7 @@ struct csv_reader {
 	size_t max_columns;
 	char delimiter;
 
-	unsigned char *buf; /* CSV_CHUNK + CSV_CARRY + 1 for the sentinel */
+	unsigned char *buf; /* CSV_CHUNK + CSV_CARRY + 1 for the sentinel + CSV_BLOCK */
 	size_t pos, len;
 	uint64_t base;      /* stream offset of buf[0] */
 	bool eof, fatal, started;
@@ -74,6 +90,16 @@ struct csv_reader {
 
 	unsigned char unquoted_class[256];
 	unsigned char quoted_class[256];
+	/* The byte that stops a run besides the common ones, in every byte of
+	 * a word: the delimiter outside quotes, '"' inside them. */
+	uint64_t unquoted_stop, quoted_stop;
+
+	/* One bit per byte of buf[block_at .. block_at + 63]: the bytes that
+	 * may end an unquoted run.  Kept until the buffer changes, so the
+	 * fields of a block are found by taking bits off one mask. */
+	bool block_valid;
+	size_t block_at;
+	uint64_t block_mask;
 };
 
 static const char reason_nul[] = "NUL byte (0x00) in the data";
@@ -96,6 +122,73 @@ static const char reason_unterminated[] =
 static const char reason_read[] = "the input could not be read";
 static const char reason_memory[] = "out of memory";
 
+/* ---- eight bytes at a time -------------------------------------------- */
+
+#define WORD_ONES UINT64_C(0x0101010101010101)
+#define WORD_HIGHS UINT64_C(0x8080808080808080)
+
+static uint64_t every_byte(unsigned char c)
+{
+	return WORD_ONES * c;
+}
+
+/* The 8 bytes at p as a number whose lowest byte is p[0], whatever the
+ * machine's byte order.  memcpy, as p need not be aligned. */
+static inline uint64_t load_word(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/*
+ * The high bit of each byte of w that may need the class table: below 0x20
+ * (NUL, CR, LF, tab, other controls), equal to the byte in `stop`, or
+ * >= 0x80.  Each test works on the low seven bits, which cannot carry into
+ * the next byte, so every byte's answer is exact.  Control bytes other than
+ * CR, LF and NUL are data: the class table sends them back to the loop.
+ */
+static inline uint64_t candidate_bytes(uint64_t w, uint64_t stop)
+{
+	uint64_t low7 = ~WORD_HIGHS;
+	/* The high bit is set where the low seven bits are >= 0x20. */
+	uint64_t from_space = (w & low7) + every_byte(0x80 - 0x20);
+	/* The high bit is set where x's byte is not zero. */
+	uint64_t x = w ^ stop;
+	uint64_t nonzero = ((x & low7) + low7) | x;
+	return (~from_space | ~nonzero | w) & WORD_HIGHS;
+}
+
+/* The high bits of flags (from candidate_bytes) gathered into 8 bits, the
+ * lowest for the first byte: each byte's bit is shifted to its own place in
+ * the top byte by one multiplication, as no two partial products meet. */
+static inline unsigned gather_flags(uint64_t flags)
+{
+	return (unsigned)(((flags >> 7) * UINT64_C(0x0102040810204080)) >> 56);
+}
+
+/* The index of the first byte flagged by candidate_bytes (not 0). */
+static inline size_t first_flagged(uint64_t flags)
+{
+	return (size_t)__builtin_ctzll(flags) / 8;
+}
+
+/* One bit per byte of the CSV_BLOCK bytes at p, set for the candidates. */
+static uint64_t block_candidates(const unsigned char *p, uint64_t stop)
+{
+	uint64_t mask = 0;
+	for (unsigned i = 0; i < CSV_BLOCK / CSV_WORD; i++) {
+		uint64_t flags = candidate_bytes(load_word(p + i * CSV_WORD), stop);
+		mask |= (uint64_t)gather_flags(flags) << (i * CSV_WORD);
+	}
+	return mask;
+}
+
+/* ---- the reader ---------------------------------------------------------- */
+
 static void build_classes(struct csv_reader *r)
 {
 	memset(r->unquoted_class, BC_PLAIN, sizeof(r->unquoted_class));
@@ -109,6 +202,8 @@ static void build_classes(struct csv_reader *r)
 	 * quoted one; the delimiter only outside quotes. */
 	r->quoted_class['"'] = BC_QUOTE;
 	r->unquoted_class[(unsigned char)r->delimiter] = BC_DELIM;
+	r->unquoted_stop = every_byte((unsigned char)r->delimiter);
+	r->quoted_stop = every_byte('"');
 }
 
 struct csv_reader *csv_reader_new(csv_read_fn read, void *ctx,
@@ -130,12 +225,14 @@ struct csv_reader *csv_reader_new(csv_read_fn read, void *ctx,
 	                                            : CSV_DEFAULT_MAX_FIELD;
 	r->max_columns = opts && opts->max_columns ? opts->max_columns
 	                                           : CSV_DEFAULT_MAX_COLUMNS;
-	r->buf = malloc(CSV_CHUNK + CSV_CARRY + 1);
+	/* Zeroed, so the word loads that look past the sentinel never see
+	 * bytes nobody wrote. */
+	r->buf = calloc(1, CSV_CHUNK + CSV_CARRY + 1 + CSV_BLOCK);
 	if (!r->buf) {
 		free(r);
 		return NULL;
 	}
-	r->buf[0] = 0; /* the sentinel of an empty chunk */
+	/* buf[0] = 0 is the sentinel of an empty chunk. */
 	r->line = 1;
 	build_classes(r);
 	return r;
@@ -173,6 +270,15 @@ static void record_error(struct csv_reader *r, enum csv_error_kind kind,
 {
 	if (r->bad)
 		return;
+	/* The field limit is checked once per run of bytes, so it may already
+	 * be broken before this later problem: report the earlier one, or the
+	 * answer would depend on where the reads happened to end. */
+	if (kind != CSV_ERR_TOO_MANY_COLUMNS && r->rec_len - r->field_start > r->max_field) {
+		kind = CSV_ERR_FIELD_TOO_LONG;
+		line = r->field_line;
+		column = r->field_column;
+		reason = reason_field_too_long;
+	}
 	r->bad = true;
 	r->err = (struct csv_error){line, column, reason, kind};
 	r->rec_len = 0;
@@ -192,12 +298,11 @@ static int fatal_error(struct csv_reader *r, enum csv_error_kind kind,
  * the input ends first.  Moves the unread tail to the front, so pointers into
  * buf do not survive it.  0, or -1 after a read error (already recorded).
  */
-static int fill(struct csv_reader *r, size_t need)
+static int refill(struct csv_reader *r, size_t need)
 {
-	if (r->len - r->pos >= need || r->eof)
-		return 0;
 	size_t keep = r->len - r->pos;
 	memmove(r->buf, r->buf + r->pos, keep);
+	r->block_valid = false;
 	r->base += r->pos;
 	r->pos = 0;
 	r->len = keep;
@@ -219,11 +324,16 @@ static int fill(struct csv_reader *r, size_t need)
 	return 0;
 }
 
-/* Room for `extra` more bytes in the record buffer. */
-static int reserve(struct csv_reader *r, size_t extra)
+/* The check is inline; the work, once a chunk, is not. */
+static inline int fill(struct csv_reader *r, size_t need)
 {
-	if (r->rec_cap - r->rec_len >= extra)
+	if (r->len - r->pos >= need || r->eof)
 		return 0;
+	return refill(r, need);
+}
+
+static int grow_record(struct csv_reader *r, size_t extra)
+{
 	size_t cap = r->rec_cap ? r->rec_cap : CSV_CHUNK + CSV_CARRY + 1;
 	while (cap - r->rec_len < extra)
 		cap *= 2;
@@ -235,6 +345,14 @@ static int reserve(struct csv_reader *r, size_t extra)
 	r->rec = rec;
 	r->rec_cap = cap;
 	return 0;
+}
+
+/* Room for `extra` more bytes in the record buffer. */
+static inline int reserve(struct csv_reader *r, size_t extra)
+{
+	if (r->rec_cap - r->rec_len >= extra)
+		return 0;
+	return grow_record(r, extra);
 }
 
 static void new_line(struct csv_reader *r)
@@ -337,27 +455,112 @@ static int copy_utf8(struct csv_reader *r)
 }
 
 /* Before each run of bytes: enforce the field limit, make room for the rest
- * of the chunk (plus a NUL), and in a bad record forget what was kept. */
-static int before_run(struct csv_reader *r)
+ * of the chunk (plus the slack the word copies write past what they keep,
+ * which also covers a field's NUL), and in a bad record forget what was
+ * kept. */
+static inline int before_run(struct csv_reader *r)
 {
 	if (r->bad)
 		r->rec_len = 0;
 	else if (r->rec_len - r->field_start > r->max_field)
 		record_error(r, CSV_ERR_FIELD_TOO_LONG, r->field_line, r->field_column,
 		             reason_field_too_long);
-	return reserve(r, r->len - r->pos + 1);
+	return reserve(r, r->len - r->pos + CSV_COPY_SLACK);
 }
 
-/* Copies ordinary bytes from buf[pos]; returns the class of the stop byte. */
-static inline int copy_run(struct csv_reader *r, const unsigned char *cls)
+/*
+ * Copies ordinary bytes of a quoted field from buf[pos]; returns the class
+ * of the stop byte.  Each step stores a whole word and then keeps only the
+ * bytes before the first candidate, so up to CSV_WORD bytes past the run
+ * are written (in the slack before_run reserved) and later overwritten.
+ * The loads stop at the sentinel NUL at buf[len], before the buffer's slack.
+ */
+static inline int copy_quoted_run(struct csv_reader *r, const unsigned char *cls,
+                                  uint64_t stop)
 {
 	const unsigned char *p = r->buf + r->pos;
 	char *out = r->rec + r->rec_len;
-	while (cls[*p] == BC_PLAIN)
-		*out++ = (char)*p++;
+	int c;
+	for (;;) {
+		uint64_t w = load_word(p);
+		uint64_t flags = candidate_bytes(w, stop);
+		memcpy(out, p, CSV_WORD);
+		if (!flags) {
+			p += CSV_WORD;
+			out += CSV_WORD;
+			continue;
+		}
+		size_t n = first_flagged(flags);
+		p += n;
+		out += n;
+		c = cls[*p];
+		if (c != BC_PLAIN)
+			break;
+		*out++ = (char)*p++; /* a control byte that is data */
+	}
 	r->rec_len = (size_t)(out - r->rec);
 	r->pos = (size_t)(p - r->buf);
-	return cls[*p];
+	return c;
+}
+
+/*
+ * The offset of the first candidate at or after buf[from], which is at most
+ * the sentinel's.  Unquoted fields are short and many, so rather than a
+ * loop whose length changes with every field (and a branch the processor
+ * keeps guessing wrong), candidates come from a mask for a whole block.
+ */
+static inline size_t next_candidate(struct csv_reader *r, size_t from)
+{
+	for (;;) {
+		if (r->block_valid && from >= r->block_at && from - r->block_at < CSV_BLOCK) {
+			uint64_t ahead = r->block_mask >> (from - r->block_at);
+			if (ahead)
+				return from + (size_t)__builtin_ctzll(ahead);
+			from = r->block_at + CSV_BLOCK;
+		}
+		r->block_mask = block_candidates(r->buf + from, r->unquoted_stop);
+		r->block_at = from;
+		r->block_valid = true;
+	}
+}
+
+/*
+ * Copies n bytes from p to out in whole words, with the first two
+ * unconditional, so most fields cost no branch on their length.  It writes
+ * up to CSV_COPY_SLACK bytes past out + n (the slack before_run reserves;
+ * they get overwritten later) and reads as far past p + n, which from a run
+ * ending at or before the sentinel stays in the input buffer's slack.
+ */
+static inline void copy_words(char *out, const unsigned char *p, size_t n)
+{
+	memcpy(out, p, CSV_WORD);
+	memcpy(out + CSV_WORD, p + CSV_WORD, CSV_WORD);
+	for (size_t i = 2 * CSV_WORD; i < n; i += CSV_WORD)
+		memcpy(out + i, p + i, CSV_WORD);
+}
+
+/* Copies the bytes of buf[from .. to) to the record. */
+static inline void copy_span(struct csv_reader *r, size_t from, size_t to)
+{
+	copy_words(r->rec + r->rec_len, r->buf + from, to - from);
+	r->rec_len += to - from;
+}
+
+/* Copies ordinary bytes of an unquoted field from buf[pos]; returns the
+ * class of the stop byte. */
+static inline int copy_unquoted_run(struct csv_reader *r)
+{
+	size_t at = r->pos;
+	for (;;) {
+		size_t stop = next_candidate(r, at);
+		int c = r->unquoted_class[r->buf[stop]];
+		if (c != BC_PLAIN) {
+			copy_span(r, r->pos, stop);
+			r->pos = stop;
+			return c;
+		}
+		at = stop + 1; /* a control byte that is data */
+	}
 }
 
 /* A NUL class byte: the chunk's end (refill; true at end of input) or a
@@ -382,7 +585,7 @@ static int scan_unquoted(struct csv_reader *r)
 		if (before_run(r) < 0)
 			return FE_FATAL;
 		bool end;
-		switch (copy_run(r, r->unquoted_class)) {
+		switch (copy_unquoted_run(r)) {
 		case BC_DELIM:
 			r->pos++;
 			return FE_FIELD;
@@ -429,7 +632,7 @@ static int scan_quoted(struct csv_reader *r)
 		if (before_run(r) < 0)
 			return FE_FATAL;
 		bool end;
-		switch (copy_run(r, r->quoted_class)) {
+		switch (copy_quoted_run(r, r->quoted_class, r->quoted_stop)) {
 		case BC_QUOTE:
 			if (fill(r, 2) < 0)
 				return FE_FATAL;
@@ -508,9 +711,61 @@ static int end_field(struct csv_reader *r)
 	return 0;
 }
 
+/*
+ * The fast path: takes whole fields while each is unquoted, ends with the
+ * delimiter or a line end inside the buffer, and holds nothing that needs a
+ * closer look (no byte >= 0x80 or NUL, not over the size limit), and while
+ * the column limit and the field array leave room.  Anything else stops it
+ * at the start of that field, with nothing of the field consumed, so the
+ * general path reads the field as if this one did not exist.  FE_FIELD when
+ * the general path has a field to read, FE_RECORD when the record ended.
+ * The state lives in locals while it runs: the byte stores into the record
+ * could alias *r, which would make the compiler reload it after each one.
+ */
+static int scan_simple_fields(struct csv_reader *r)
+{
+	/* Each field keeps at most the bytes it consumes (its end becomes the
+	 * NUL), so one reservation covers the rest of the chunk. */
+	if (r->bad || reserve(r, r->len - r->pos + CSV_COPY_SLACK) < 0)
+		return r->fatal ? FE_FATAL : FE_FIELD;
+	const unsigned char *buf = r->buf, *cls = r->unquoted_class;
+	char *rec = r->rec;
+	size_t pos = r->pos, rec_len = r->rec_len, n = r->nfields;
+	size_t room = r->fields_cap < r->max_columns ? r->fields_cap : r->max_columns;
+	size_t max_field = r->max_field;
+	int end = FE_FIELD;
+	while (n < room && buf[pos] != '"') {
+		size_t stop = next_candidate(r, pos), len = stop - pos;
+		int c = cls[buf[stop]];
+		if ((c != BC_DELIM && c != BC_LF && c != BC_CR) || len > max_field)
+			break;
+		copy_words(rec + rec_len, buf + pos, len);
+		rec[rec_len + len] = '\0';
+		r->offsets[n] = rec_len;
+		r->fields[n].len = len;
+		n++;
+		rec_len += len + 1;
+		pos = stop;
+		if (c != BC_DELIM) {
+			end = FE_RECORD;
+			break;
+		}
+		pos++;
+	}
+	r->pos = pos;
+	r->rec_len = rec_len;
+	r->nfields = n;
+	if (end == FE_RECORD && consume_line_end(r, false) < 0)
+		return FE_FATAL;
+	return end;
+}
+
 static int parse_record(struct csv_reader *r)
 {
 	for (;;) {
+		int simple = scan_simple_fields(r);
+		if (simple != FE_FIELD)
+			return simple;
 		if (begin_field(r) < 0 || fill(r, 1) < 0)
 			return FE_FATAL;
 		int end = r->pos < r->len && r->buf[r->pos] == '"' ? scan_quoted(r)

@@ -348,10 +348,15 @@ static void test_field_limit(void **state)
 {
 	(void)state;
 	struct csv_options opts = {.max_field_size = 8};
-	static const char data[] = "12345678,\"abcdefgh\"\nx,123456789\n\"123\"\"56789\"\nok\n";
+	/* On line 5 the field is too long before its bad byte: that is the
+	 * problem reported, however the reads fall. */
+	static const char data[] = "12345678,\"abcdefgh\"\nx,123456789\n\"123\"\"56789\"\nok\n"
+	                           "a,123456789\xFF\nb,1234\xFF" "5678\n";
 	check_with(data, sizeof(data) - 1, &opts,
 	           "1:12345678|abcdefgh\n!2:3:field longer than the size limit\n"
-	           "!3:1:field longer than the size limit\n4:ok\n");
+	           "!3:1:field longer than the size limit\n4:ok\n"
+	           "!5:3:field longer than the size limit\n"
+	           "!6:7:not valid UTF-8: byte 0xF8 to 0xFF\n");
 }
 
 static size_t heap_in_use(void)
@@ -510,6 +515,112 @@ static void test_many_records_keep_their_lines(void **state)
 	free(data);
 }
 
+/* ---- word and block boundaries of the fast scanners --------------------- */
+
+/*
+ * The scanners look at 8 bytes at a time and keep a mask per 64 bytes, so
+ * every kind of stop byte is put at every offset from 0 to 70 in its field,
+ * after a first field whose length shifts the record against the words too.
+ */
+static void test_stop_bytes_at_every_offset(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *stop; /* what follows the run of 'x' */
+		const char *kept; /* what the field then holds after the run */
+		const char *rest; /* the expected record's fields after this one */
+	} cases[] = {
+		{",y\n", "", "|y\n"},
+		{"\ny\n", "", "\n2:y\n"},
+		{"\r\ny\n", "", "\n2:y\n"},
+		{"\ry\n", "", "\n2:y\n"},
+		{"\xC3\xA9,y\n", "\xC3\xA9", "|y\n"},
+		{"\t-\"\x01\x7F,y\n", "\t-\"\x01\x7F", "|y\n"},
+		{"-,-y\n", "-", "|-y\n"},
+		{"", "", "\n"},
+	};
+	char data[256], expected[512];
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		for (size_t lead = 0; lead < 9; lead++) {
+			for (size_t run = 0; run <= 70; run++) {
+				size_t n = 0;
+				memset(data + n, 'a', lead);
+				n += lead;
+				data[n++] = ',';
+				memset(data + n, 'x', run);
+				n += run;
+				n += (size_t)sprintf(data + n, "%s", cases[k].stop);
+				size_t e = (size_t)sprintf(expected, "1:%.*s|%.*s%s", (int)lead,
+				                           "aaaaaaaaa", (int)run,
+				                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+				                           "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+				                           cases[k].kept);
+				strcpy(expected + e, cases[k].rest);
+				check_with(data, n, NULL, expected);
+			}
+		}
+	}
+}
+
+static void test_bad_bytes_at_every_offset(void **state)
+{
+	(void)state;
+	char data[128], expected[128];
+	for (size_t run = 0; run <= 70; run++) {
+		size_t n = 0;
+		memset(data, 'x', run);
+		n += run;
+		memcpy(data + n, "\0,y\nok\n", 7);
+		n += 7;
+		sprintf(expected, "!1:%zu:NUL byte (0x00) in the data\n2:ok\n", run + 1);
+		check_with(data, n, NULL, expected);
+		data[run] = '\xFF';
+		sprintf(expected, "!1:%zu:not valid UTF-8: byte 0xF8 to 0xFF\n2:ok\n", run + 1);
+		check_with(data, n, NULL, expected);
+	}
+}
+
+/* Fields of every length from 0 to 80 in turn, so fields, words and blocks
+ * meet the ends of reads of many sizes, including the 64 KiB chunk. */
+static void test_runs_across_read_boundaries(void **state)
+{
+	(void)state;
+	static const size_t read_sizes[] = {65536, 4099, 61, 7};
+	size_t records = 4000, columns = 5, n = 0;
+	char *data = malloc(records * columns * 90);
+	assert_non_null(data);
+	for (size_t i = 0; i < records; i++) {
+		for (size_t j = 0; j < columns; j++) {
+			size_t len = (i * columns + j) % 81;
+			for (size_t b = 0; b < len; b++)
+				data[n++] = (char)('a' + (i + b) % 26);
+			data[n++] = j + 1 < columns ? ',' : '\n';
+		}
+	}
+	for (size_t s = 0; s < sizeof(read_sizes) / sizeof(read_sizes[0]); s++) {
+		struct memory_input in = {data, n, 0, read_sizes[s], 0};
+		struct csv_reader *r = csv_reader_new(read_memory, &in, NULL);
+		const struct csv_field *fields;
+		size_t count;
+		uint64_t line;
+		for (size_t i = 0; i < records; i++) {
+			assert_int_equal(csv_reader_next(r, &fields, &count, &line), CSV_RECORD);
+			assert_int_equal(line, i + 1);
+			assert_int_equal(count, columns);
+			for (size_t j = 0; j < columns; j++) {
+				size_t len = (i * columns + j) % 81;
+				assert_int_equal(fields[j].len, len);
+				for (size_t b = 0; b < len; b++)
+					assert_int_equal(fields[j].data[b], 'a' + (i + b) % 26);
+				assert_int_equal(fields[j].data[len], '\0');
+			}
+		}
+		assert_int_equal(csv_reader_next(r, &fields, &count, &line), CSV_EOF);
+		csv_reader_free(r);
+	}
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,6 +658,9 @@ int main(void)
 		cmocka_unit_test(test_read_error_is_fatal),
 		cmocka_unit_test(test_reads_in_64k_chunks),
 		cmocka_unit_test(test_many_records_keep_their_lines),
+		cmocka_unit_test(test_stop_bytes_at_every_offset),
+		cmocka_unit_test(test_bad_bytes_at_every_offset),
+		cmocka_unit_test(test_runs_across_read_boundaries),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
