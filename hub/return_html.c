@@ -161,11 +161,14 @@ static void axes(FILE *out, const char *x_label, const char *y_label, int left, 
 	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>"
 	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n",
 	        left, top, left, top + height, left, top + height, left + width, top + height);
-	fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"alabel\" text-anchor=\"middle\">",
-	        left + width / 2, label_y);
-	esc(out, x_label);
+	if (x_label) {
+		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"alabel\" text-anchor=\"middle\">",
+		        left + width / 2, label_y);
+		esc(out, x_label);
+		fputs("</text>\n", out);
+	}
 	fprintf(out,
-	        "</text>\n<text transform=\"translate(16 %d) rotate(-90)\" class=\"alabel\" "
+	        "<text transform=\"translate(16 %d) rotate(-90)\" class=\"alabel\" "
 	        "text-anchor=\"middle\">",
 	        top + height / 2);
 	esc(out, y_label);
@@ -307,10 +310,9 @@ static void line_panel(FILE *out, const struct chart *c, size_t first_series,
 			fprintf(out, ": %s</title></circle>\n", v->text);
 		}
 	}
-	if (x_label)
-		for (size_t i = 0; i < c->n_cats; i++)
-			category_label(out, c->cat_labels[i], left + slot * ((double)i + 0.5),
-			               top + height + 18);
+	for (size_t i = 0; i < c->n_cats; i++)
+		category_label(out, c->cat_labels[i], left + slot * ((double)i + 0.5),
+		               top + height + 18);
 }
 
 /* The trend: counts in the upper panel, mean days in the lower, sharing

@@ -370,8 +370,9 @@ static void manifest_xml(struct xml_doc *d)
 static int add_entry(struct archive *a, const char *name, const void *data, size_t len,
                      bool stored, time_t mtime)
 {
-	if (archive_write_set_format_option(a, "zip", "compression",
-	                                    stored ? "store" : "deflate") < ARCHIVE_WARN)
+	/* The only per-entry switch libarchive offers between headers. */
+	if ((stored ? archive_write_zip_set_compression_store(a)
+	            : archive_write_zip_set_compression_deflate(a)) < ARCHIVE_WARN)
 		return -1;
 	struct archive_entry *e = archive_entry_new();
 	archive_entry_set_pathname(e, name);
