@@ -7,6 +7,8 @@
 #include "return_tables.h"
 
 #include "country.h"
+#include "date.h"
+#include "nrmhub/plugin.h"
 #include "util.h"
 
 #include <math.h>
@@ -423,6 +425,29 @@ static bool parse_quarter(const char *s, int *year, int *q)
 	return *year >= 1;
 }
 
+/* The period must be the quarter's first and last days, or the tables'
+ * Year and Quarter would say something else than the dates. */
+static int check_period(struct builder *b, const struct nrm_return_tables *o)
+{
+	int32_t start, end, want_start, want_end;
+	int first_month = 3 * (o->q - 1) + 1;
+	if (nrm_date_parse_iso(o->period_start, strlen(o->period_start), &start) != NRM_OK)
+		return fail_at(b, "$.period.start", "must be a date YYYY-MM-DD");
+	if (nrm_date_parse_iso(o->period_end, strlen(o->period_end), &end) != NRM_OK)
+		return fail_at(b, "$.period.end", "must be a date YYYY-MM-DD");
+	nrm_date_from_ymd(o->year, first_month, 1, &want_start);
+	if (o->q == 4)
+		nrm_date_from_ymd(o->year + 1, 1, 1, &want_end);
+	else
+		nrm_date_from_ymd(o->year, first_month + 3, 1, &want_end);
+	want_end--;
+	if (start != want_start)
+		return fail_at(b, "$.period.start", "is not the first day of the quarter");
+	if (end != want_end)
+		return fail_at(b, "$.period.end", "is not the last day of the quarter");
+	return 0;
+}
+
 static int read_header(struct builder *b, const json_t *ret)
 {
 	struct nrm_return_tables *o = b->out;
@@ -449,6 +474,11 @@ static int read_header(struct builder *b, const json_t *ret)
 	if (!period || header_string(b, period, "start", "$.period.start", &o->period_start) ||
 	    header_string(b, period, "end", "$.period.end", &o->period_end))
 		return -1;
+	if (check_period(b, o) != 0)
+		return -1;
+	int64_t when;
+	if (nrm_time_parse_rfc3339(o->generated_at, strlen(o->generated_at), &when) != NRM_OK)
+		return fail_at(b, "$.generated_at", "must be an RFC 3339 time (YYYY-MM-DDThh:mm:ssZ)");
 	const json_t *gen = member(b, ret, "generator", "$.generator", true);
 	if (!gen || header_string(b, gen, "version", "$.generator.version",
 	                          &o->generator_version))
