@@ -527,9 +527,10 @@ static int add_summary(struct builder *b, const json_t *ret)
 		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
 		set_text(&row[2], rows[i].code);
 		set_text(&row[3], rows[i].label);
-		int rc = obj && json_is_object(obj)
-		                 ? take(b, &row[4], obj, prefix, rows[i].key, NRM_COL_COUNT, false)
-		                 : fail_at(b, prefix, "is missing or not an object");
+		int rc = !obj                   ? fail_at(b, prefix, "is missing")
+		         : !json_is_object(obj) ? fail_at(b, prefix, "must be an object")
+		                                : take(b, &row[4], obj, prefix, rows[i].key,
+		                                       NRM_COL_COUNT, false);
 		free(prefix);
 		if (rc)
 			return rc;
