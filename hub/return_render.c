@@ -21,7 +21,7 @@ int nrm_return_write_file(const char *dir, const char *name, const char *data, s
 {
 	char *path = nrm_xasprintf("%s/%s", dir, name);
 	struct nrm_atomic_file f;
-	int rc = nrm_atomic_open(&f, path, 0644, err);
+	int rc = nrm_atomic_open(&f, path, 0600, err);
 	for (size_t off = 0; rc == 0 && off < len;) {
 		ssize_t n = write(f.fd, data + off, len - off);
 		if (n < 0 && errno == EINTR)

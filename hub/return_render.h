@@ -37,7 +37,8 @@ int nrm_return_write_ods(const struct nrm_return_tables *t, const char *dir,
 int nrm_return_write_html(const json_t *ret, const struct nrm_return_tables *t,
                           const char *dir, struct nrm_error *err);
 
-/* Writes `len` bytes as DIR/NAME, atomically, mode 0644. */
+/* Writes `len` bytes as DIR/NAME, atomically, mode 0600 like every output
+ * of the hub (the official return is not for publication). */
 int nrm_return_write_file(const char *dir, const char *name, const char *data, size_t len,
                           struct nrm_error *err);
 

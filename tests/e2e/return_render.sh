@@ -140,6 +140,22 @@ expect_exit 65 "$NRMHUB" return-render -o "$tmp/out-dup" "$tmp/duplicate.json"
 assert_grep 'duplicate\.json:1:[0-9]+: not valid JSON: duplicate object key' "$tmp/stderr"
 assert_no_file "$tmp/out-dup"
 
+# Every output is private to its owner, like every output of the hub.
+assert_eq "$(stat -c %a "$tmp/official/return.ods" "$tmp/official/table_1.csv" \
+	"$tmp/official/report.html" | sort -u)" 600 "modes of the outputs"
+
+# Every long option is in the man page, and `help return-render` works.
+for opt in $("$NRMHUB" return-render --help | grep -Eo -- '--[a-z][a-z-]+' | sort -u); do
+	escaped=$(printf '%s' "$opt" | sed 's/-/\\-/g')
+	if grep -qF -- "$escaped" "$SRCDIR/hub/nrmhub.1"; then
+		pass
+	else
+		fail "the man page does not mention return-render $opt"
+	fi
+done
+expect_exit 0 "$NRMHUB" help return-render
+assert_grep '^Usage: nrmhub return-render' "$tmp/stdout"
+
 # Usage, missing input, and an output that cannot be created.
 expect_exit 0 "$NRMHUB" return-render --help
 assert_grep '^Usage: nrmhub return-render' "$tmp/stdout"
