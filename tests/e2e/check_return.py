@@ -3,8 +3,10 @@
 
     check_return.py csv RETURN.json DIR     table_N.csv, notes.csv, csv-metadata.json
     check_return.py sdmx RETURN.json DIR    return.sdmx.csv
-    check_return.py sheets RETURN.json DIR  the CSVs LibreOffice made from return.ods,
-                                            one per sheet (return-SHEET.csv)
+    check_return.py sheets RETURN.json DIR [BASE]
+                                            the CSVs LibreOffice made from BASE.ods
+                                            (default return.ods), one per sheet
+                                            (BASE-SHEET.csv)
     check_return.py html RETURN.json FILE   report.html (or Chromium's --dump-dom of it):
                                             four sized, labelled SVG charts drawn to
                                             scale, no script, nothing fetched
@@ -452,11 +454,14 @@ class Page(html.parser.HTMLParser):
         a = dict(attrs)
         self.tags.append((tag, a))
         if tag == "svg":
-            self.svg = {"attrs": a, "title": "", "desc": "", "bars": [], "ids": set()}
+            self.svg = {"attrs": a, "title": "", "desc": "", "bars": [], "ids": set(),
+                        "axis_labels": 0}
             self.svgs[a.get("id")] = self.svg
         if self.svg is not None:
             if a.get("id"):
                 self.svg["ids"].add(a["id"])
+            if tag == "text" and a.get("class") == "alabel":
+                self.svg["axis_labels"] += 1
             if tag == "rect" and "height" in a and a.get("fill") and "width" in a:
                 self.bar = {"height": float(a["height"]), "title": ""}
                 self.svg["bars"].append(self.bar)
@@ -515,6 +520,8 @@ def check_html(ret, path):
         labelled = (a.get("aria-labelledby") or "").split()
         if a.get("role") != "img" or not labelled or not all(i in svg["ids"] for i in labelled):
             problem("%s: %s is not labelled by its own title and desc" % (path, chart))
+        if svg["axis_labels"] < 2:
+            problem("%s: %s has %d axis labels" % (path, chart, svg["axis_labels"]))
         if not svg["title"].strip() or not svg["desc"].strip():
             problem("%s: %s has an empty title or desc" % (path, chart))
         # Drawn to scale: each bar's height is its value times one scale,
@@ -584,13 +591,14 @@ def main():
     elif mode == "ods":
         check_ods(tables, d)
     elif mode == "sheets":
+        base = sys.argv[4] if len(sys.argv) > 4 else "return"
         for t in tables:
-            check_table(t, os.path.join(d, "return-%s.csv" % t.sheet), True, False)
-        check_notes(os.path.join(d, "return-Notes.csv"), True)
-        toc = read_csv(os.path.join(d, "return-Table_of_contents.csv"), False)
+            check_table(t, os.path.join(d, "%s-%s.csv" % (base, t.sheet)), True, False)
+        check_notes(os.path.join(d, base + "-Notes.csv"), True)
+        toc = read_csv(os.path.join(d, base + "-Table_of_contents.csv"), False)
         if [r[0] for r in toc] != ["Sheet name", "Notes"] + [t.sheet for t in tables]:
             problem("Table_of_contents lists %r" % [r[0] for r in toc])
-        cover = read_csv(os.path.join(d, "return-Cover_sheet.csv"), False)
+        cover = read_csv(os.path.join(d, base + "-Cover_sheet.csv"), False)
         if not cover or ret["quarter"] not in cover[0][0] or ret["site"] not in cover[0][0]:
             problem("Cover_sheet: A1 does not name the site and quarter")
     else:
