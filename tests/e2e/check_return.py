@@ -552,6 +552,11 @@ def check_html(ret, path):
         want = "Q%s %s %s" % (e["quarter"][5], e["quarter"][:4], spoken(e["referrals"]))
         if want not in desc:
             problem("%s: chart-trend's desc lacks %r" % (path, want))
+    # Every table is on the page, for screen readers and for print.
+    table_ids = [a.get("id") for tag, a in page.tags if tag == "table"]
+    want_ids = ["Table_%d" % n for n in range(1, 17)]
+    if sorted(table_ids) != sorted(want_ids):
+        problem("%s: tables %r, expected Table_1 to Table_16 once each" % (path, table_ids))
     body = "".join(page.texts)
     if ret["site"] not in body or ret["quarter"] not in body:
         problem("%s: does not name the site and quarter" % path)
