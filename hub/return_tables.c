@@ -592,7 +592,8 @@ static int add_combinations(struct builder *b, const json_t *referrals)
 	const json_t *obj = member(b, referrals, "by_exploitation_combination", path, true);
 	if (!obj)
 		return -1;
-	add_table(b, "exploitation_combination", "Referrals by combination of exploitation types [note 1] [note 3]",
+	add_table(b, "exploitation_combination",
+	          "Referrals by combination of exploitation types [note 1] [note 3]",
 	          "EXPLOITATION_COMBINATION", combination_cols, N_OF(combination_cols));
 	const char *k;
 	const json_t *v;
@@ -728,8 +729,8 @@ static int add_referral_tables(struct builder *b, const json_t *ret)
 	if (add_breakdown(b, r, "by_gender", path, genders, N_OF(genders), total,
 	                  "$.referrals.total"))
 		return -1;
-	add_table(b, "exploitation_type", "Referrals by exploitation type [note 1] [note 3]", "EXPLOITATION_TYPE",
-	          type_cols, N_OF(type_cols));
+	add_table(b, "exploitation_type", "Referrals by exploitation type [note 1] [note 3]",
+	          "EXPLOITATION_TYPE", type_cols, N_OF(type_cols));
 	if (add_breakdown(b, r, "by_exploitation_type", path, exploitation_types,
 	                  N_OF(exploitation_types), NULL, NULL) ||
 	    add_combinations(b, r) || add_nationalities(b, r))
@@ -739,8 +740,8 @@ static int add_referral_tables(struct builder *b, const json_t *ret)
 	if (add_breakdown(b, r, "by_location", path, locations, N_OF(locations), total,
 	                  "$.referrals.total"))
 		return -1;
-	add_table(b, "first_responder_type", "Referrals by first responder type [note 1]", "FIRST_RESPONDER_TYPE",
-	          responder_cols, N_OF(responder_cols));
+	add_table(b, "first_responder_type", "Referrals by first responder type [note 1]",
+	          "FIRST_RESPONDER_TYPE", responder_cols, N_OF(responder_cols));
 	return add_breakdown(b, r, "by_first_responder_type", path, responders,
 	                     N_OF(responders), total, "$.referrals.total");
 }
@@ -757,8 +758,9 @@ static int add_decision_table(struct builder *b, const json_t *decisions, const 
 	                         : NULL;
 	if (!makers)
 		goto out;
-	add_table(b, rg ? "rg_decision_maker" : "cg_decision_maker", rg ? "Reasonable grounds decisions by decision maker [note 1]"
-	                : "Conclusive grounds decisions by decision maker [note 1]",
+	add_table(b, rg ? "rg_decision_maker" : "cg_decision_maker",
+	          rg ? "Reasonable grounds decisions by decision maker [note 1]"
+	             : "Conclusive grounds decisions by decision maker [note 1]",
 	          "DECISION_MAKER", rg ? rg_maker_cols : cg_maker_cols,
 	          N_OF(rg_maker_cols));
 	for (size_t i = 0; i < N_OF(decision_makers); i++) {
