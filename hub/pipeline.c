@@ -177,6 +177,19 @@ static void handle_record(struct run *r, struct nrm_stream *in, const struct nrm
 		r->stop = !r->pl->keep_going;
 		return;
 	}
+	if (r->pl->sink) {
+		int rc = r->pl->sink(r->pl->sink_ctx, in, c, pos);
+		if (rc == NRM_REJECT) {
+			r->counts.bad++;
+			r->stop = !r->pl->keep_going;
+			return;
+		}
+		if (rc != NRM_OK) {
+			set_exit(r, rc);
+			r->stop = true;
+			return;
+		}
+	}
 	r->counts.good++;
 	if (r->handoff && !nrm_handoff_put(r->handoff, c)) {
 		r->handoff_refused = true;

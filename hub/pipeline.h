@@ -12,6 +12,16 @@
 #include <stdint.h>
 
 struct nrm_optset;
+struct nrm_stream;
+
+/* Instead of an export plugin, a pipeline can hand each record that passed
+ * the canonical rules to a sink (the case store does), on the reading thread,
+ * with the input and the record's position so the sink can reject it in the
+ * usual FILE:LINE: FIELD: reason form (nrm_stream_problem).  Returns NRM_OK,
+ * NRM_REJECT (reported; counted as bad, and the run stops unless keep_going),
+ * or a sysexits.h code (>= 64) when the sink cannot go on (already logged). */
+typedef int (*nrm_sink_fn)(void *ctx, struct nrm_stream *in, const struct nrm_case *c,
+                           const struct nrm_pos *pos);
 
 struct nrm_pipeline {
 	const struct nrm_module *from;
@@ -21,6 +31,8 @@ struct nrm_pipeline {
 	const char *output;                 /* a path, or "-" */
 	const char *rejects;                /* JSON lines report, or NULL */
 	bool keep_going;                    /* go on past bad records */
+	nrm_sink_fn sink;                   /* with to == NULL: where records go */
+	void *sink_ctx;
 };
 
 struct nrm_pipeline_counts {
