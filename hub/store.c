@@ -26,23 +26,20 @@
 
 static const char *const statements[ST_N_STMTS] = {
 	[ST_CASE_INSERT] =
-		"INSERT INTO nrm_case (site, case_id, " STORE_CASE_COLUMNS ", changed_at) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		"INSERT INTO nrm_case (site, case_id, " STORE_CASE_COLUMNS ", changed_at, sources) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		"ON CONFLICT (site, case_id) DO NOTHING",
-	[ST_CASE_SELECT] = "SELECT id, site, case_id, " STORE_CASE_COLUMNS ", changed_at "
+	[ST_CASE_SELECT] = "SELECT site, case_id, " STORE_CASE_COLUMNS ", changed_at, sources "
 	                   "FROM nrm_case WHERE site = ? AND case_id = ?",
 	[ST_CASE_UPDATE] =
-		"UPDATE nrm_case SET (" STORE_CASE_COLUMNS ", changed_at) = "
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?",
-	[ST_CONTRIB_SELECT] = "SELECT id, source, updated_at, fields FROM case_source "
-	                      "WHERE case_ref = ? ORDER BY id",
-	[ST_CONTRIB_INSERT] = "INSERT INTO case_source (case_ref, source, updated_at, fields) "
-	                      "VALUES (?, ?, ?, ?)",
-	[ST_CONTRIB_UPDATE] = "UPDATE case_source SET fields = ? WHERE id = ?",
-	[ST_CONTRIB_DELETE] = "DELETE FROM case_source WHERE id = ?",
+		"UPDATE nrm_case SET (" STORE_CASE_COLUMNS ", changed_at, sources) = "
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		"WHERE site = ? AND case_id = ?",
+	[ST_SOURCES_UPDATE] = "UPDATE nrm_case SET sources = ? WHERE site = ? AND case_id = ?",
 	[ST_SOURCE_FIND] = "SELECT id, imported_at FROM source WHERE digest = ?",
 	[ST_SOURCE_INSERT] = "INSERT INTO source (plugin, file, options, digest, imported_at) "
 	                     "VALUES (?, ?, ?, ?, ?)",
+	[ST_SOURCE_GET] = "SELECT plugin, file, imported_at FROM source WHERE id = ?",
 };
 
 static const char *const field_names[STORE_N_FIELDS] = {
@@ -190,8 +187,13 @@ int store_open(const char *path, struct store **out, struct nrm_error *err)
 	*out = NULL;
 	if (create_file(path, err) != 0)
 		return -1;
+	/* Memory statistics take a global mutex on every allocation; the
+	 * call fails harmlessly if SQLite is already initialised. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	struct store *s = nrm_xcalloc(1, sizeof(*s));
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE;
+	/* One connection, used by one thread at a time: no per-call mutex. */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
+	            SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		nrm_fail(err, EX_CANTCREAT, "cannot open the store %s: %s", path,
 		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -219,6 +221,7 @@ void store_close(struct store *s)
 	free(s->strings);
 	free(s->source_strings);
 	free(s->contribs);
+	free(s->blob);
 	free(s);
 }
 

@@ -16,23 +16,23 @@ enum store_stmt {
 	ST_CASE_INSERT,
 	ST_CASE_SELECT,
 	ST_CASE_UPDATE,
-	ST_CONTRIB_SELECT,
-	ST_CONTRIB_INSERT,
-	ST_CONTRIB_UPDATE,
-	ST_CONTRIB_DELETE,
+	ST_SOURCES_UPDATE,
 	ST_SOURCE_FIND,
 	ST_SOURCE_INSERT,
+	ST_SOURCE_GET,
 	ST_N_STMTS
 };
 
-/* One row of case_source: a record's claim on some units of a case. */
+/* One entry of a case's `sources`: the units one source's record sets. */
 struct store_contrib {
-	int64_t rowid;
 	int64_t source;
 	int64_t updated_at;  /* NRM_TIME_NONE when the record had none */
 	uint32_t fields;     /* bits (1 << enum store_field) it currently sets */
-	uint32_t old_fields; /* as read, to know which rows to write back */
 };
+#define STORE_CONTRIB_BYTES 20
+
+/* Decodes a `sources` blob into s->contribs; 0, or -1 when it is damaged. */
+int store_decode_sources(struct store *s, const void *blob, int len);
 
 struct store {
 	sqlite3 *db;
@@ -46,13 +46,15 @@ struct store {
 	size_t strings_cap;
 	struct store_contrib *contribs;
 	size_t n_contribs, contribs_cap;
+	unsigned char *blob;  /* the encoded sources being written */
+	size_t blob_cap;
 	/* store_case_get's answer. */
 	struct store_case_detail detail;
 	char *source_strings;
 	size_t source_strings_cap;
 };
 
-/* The case columns, in this order, after `id, site, case_id`. */
+/* The case columns, in this order, after `site, case_id`. */
 #define STORE_CASE_COLUMNS                                                     \
 	"nrm_ref, referral_date, first_responder_type, first_responder_org, "  \
 	"local_authority, police_force, age_at_exploitation, age_disputed, "   \
@@ -63,7 +65,8 @@ struct store {
 
 /* Binds c's values to parameters first..first+21 (unknown as NULL). */
 int store_bind_case(sqlite3_stmt *st, int first, const struct nrm_case *c);
-/* Reads a case from columns first..first+21, copying its strings into
+/* Reads a case from columns first (site), first + 1 (case_id) and the case
+ * columns after them, copying its strings into
  * *buf (grown as needed), which the case then points into. */
 void store_read_case(sqlite3_stmt *st, int first, struct nrm_case *c, char **buf,
                      size_t *cap);

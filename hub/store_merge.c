@@ -1,14 +1,15 @@
 /*
  * Merging one record into the store (the rule is in store.h).  A new case
- * costs two inserts (the case row and one case_source row naming every unit
- * the record knows), so a first import of a large file stays fast; only a
- * case already stored is read back and compared unit by unit.
+ * costs one insert (its row carries its sources), so a first import of a
+ * large file stays fast; only a case already stored is read back and
+ * compared unit by unit.
  */
 #include "store_internal.h"
 
 #include "case.h"
 
 #include <string.h>
+#include <sysexits.h>
 
 static uint32_t known_mask(const struct nrm_case *c)
 {
@@ -91,26 +92,69 @@ static int step_done(struct store *s, sqlite3_stmt *st, const char *what)
 	return rc == SQLITE_DONE ? 0 : store_fail_sqlite(s, what);
 }
 
-static void bind_time(sqlite3_stmt *st, int i, int64_t t)
+/* ---- the sources blob ---------------------------------------------------- */
+
+static void put_le(unsigned char *p, uint64_t v, int bytes)
 {
-	if (t == NRM_TIME_NONE)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, t);
+	for (int i = 0; i < bytes; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
 }
 
-static int insert_contrib(struct store *s, int64_t case_ref, int64_t source, int64_t updated_at,
-                          uint32_t fields)
+static uint64_t get_le(const unsigned char *p, int bytes)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_CONTRIB_INSERT);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, case_ref);
-	sqlite3_bind_int64(st, 2, source);
-	bind_time(st, 3, updated_at);
-	sqlite3_bind_int64(st, 4, fields);
-	return step_done(s, st, "cannot record a case's source");
+	uint64_t v = 0;
+	for (int i = 0; i < bytes; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
 }
+
+static struct store_contrib *add_contrib(struct store *s)
+{
+	if (s->n_contribs == s->contribs_cap) {
+		s->contribs_cap = s->contribs_cap ? 2 * s->contribs_cap : 8;
+		s->contribs = nrm_xrealloc(s->contribs, s->contribs_cap * sizeof(*s->contribs));
+	}
+	return &s->contribs[s->n_contribs++];
+}
+
+int store_decode_sources(struct store *s, const void *blob, int len)
+{
+	s->n_contribs = 0;
+	if (len < 0 || len % STORE_CONTRIB_BYTES != 0 || (len > 0 && !blob))
+		return nrm_fail(&s->err, EX_DATAERR, "the store is damaged: a case's sources "
+		                "entry has %d bytes", len);
+	const unsigned char *p = blob;
+	for (int at = 0; at < len; at += STORE_CONTRIB_BYTES) {
+		struct store_contrib *k = add_contrib(s);
+		k->source = (int64_t)get_le(p + at, 8);
+		k->updated_at = (int64_t)get_le(p + at + 8, 8);
+		k->fields = (uint32_t)get_le(p + at + 16, 4);
+	}
+	return 0;
+}
+
+/* Encodes the entries that still set something; returns the length. */
+static int encode_sources(struct store *s)
+{
+	size_t need = s->n_contribs * STORE_CONTRIB_BYTES;
+	if (need > s->blob_cap) {
+		s->blob_cap = need * 2;
+		s->blob = nrm_xrealloc(s->blob, s->blob_cap);
+	}
+	size_t len = 0;
+	for (size_t i = 0; i < s->n_contribs; i++) {
+		const struct store_contrib *k = &s->contribs[i];
+		if (!k->fields)
+			continue;
+		put_le(s->blob + len, (uint64_t)k->source, 8);
+		put_le(s->blob + len + 8, (uint64_t)k->updated_at, 8);
+		put_le(s->blob + len + 16, k->fields, 4);
+		len += STORE_CONTRIB_BYTES;
+	}
+	return (int)len;
+}
+
+/* ---- merging ------------------------------------------------------------- */
 
 /* 1 when the case was new and is now stored, 0 when it exists, -1. */
 static int try_insert(struct store *s, int64_t source, int64_t now, const struct nrm_case *c)
@@ -118,51 +162,39 @@ static int try_insert(struct store *s, int64_t source, int64_t now, const struct
 	sqlite3_stmt *st = store_stmt(s, ST_CASE_INSERT);
 	if (!st)
 		return -1;
+	s->n_contribs = 0;
+	*add_contrib(s) = (struct store_contrib){
+		.source = source, .updated_at = c->updated_at, .fields = known_mask(c)};
+	int len = encode_sources(s);
 	sqlite3_bind_text(st, 1, c->site, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->case_id, -1, SQLITE_STATIC);
 	store_bind_case(st, 3, c);
 	sqlite3_bind_int64(st, 3 + STORE_N_CASE_COLUMNS, now);
+	sqlite3_bind_blob(st, 4 + STORE_N_CASE_COLUMNS, s->blob, len, SQLITE_STATIC);
 	if (step_done(s, st, "cannot store a case") != 0)
 		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return 0;
-	int64_t id = sqlite3_last_insert_rowid(s->db);
-	return insert_contrib(s, id, source, c->updated_at, known_mask(c)) ? -1 : 1;
+	return sqlite3_changes(s->db) ? 1 : 0;
 }
 
-/* Reads the stored case and its case_source rows; its row id in *id. */
-static int load_stored(struct store *s, const struct nrm_case *c, int64_t *id)
+/* Reads the stored case and its sources into s->stored and s->contribs. */
+static int load_stored(struct store *s, const struct nrm_case *c)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_CASE_SELECT);
-	sqlite3_stmt *cs = store_stmt(s, ST_CONTRIB_SELECT);
-	if (!st || !cs)
+	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, c->site, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->case_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
+	int rc = sqlite3_step(st), result = 0;
 	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		store_read_case(st, 1, &s->stored, &s->strings, &s->strings_cap);
+		store_read_case(st, 0, &s->stored, &s->strings, &s->strings_cap);
+		int col = 3 + STORE_N_CASE_COLUMNS;
+		result = store_decode_sources(s, sqlite3_column_blob(st, col),
+		                              sqlite3_column_bytes(st, col));
+	} else {
+		result = store_fail_sqlite(s, "cannot read a stored case");
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return store_fail_sqlite(s, "cannot read a stored case");
-	s->n_contribs = 0;
-	sqlite3_bind_int64(cs, 1, *id);
-	while ((rc = sqlite3_step(cs)) == SQLITE_ROW) {
-		if (s->n_contribs == s->contribs_cap) {
-			s->contribs_cap = s->contribs_cap ? 2 * s->contribs_cap : 8;
-			s->contribs = nrm_xrealloc(s->contribs, s->contribs_cap * sizeof(*s->contribs));
-		}
-		struct store_contrib *k = &s->contribs[s->n_contribs++];
-		k->rowid = sqlite3_column_int64(cs, 0);
-		k->source = sqlite3_column_int64(cs, 1);
-		k->updated_at = sqlite3_column_type(cs, 2) == SQLITE_NULL
-		              ? NRM_TIME_NONE : sqlite3_column_int64(cs, 2);
-		k->fields = k->old_fields = (uint32_t)sqlite3_column_int64(cs, 3);
-	}
-	sqlite3_reset(cs);
-	return rc == SQLITE_DONE ? 0 : store_fail_sqlite(s, "cannot read a case's sources");
+	return result;
 }
 
 /* The units the record wins, by the rule in store.h. */
@@ -184,58 +216,57 @@ static uint32_t units_won(const struct store *s, const struct nrm_case *c)
 	return won;
 }
 
-/* Moves the won units to the record's case_source row (an existing row of
- * the same source and updated_at, or a new one); rows left setting nothing
- * are deleted.  *moved is false when every won unit was already the row's. */
-static int move_setters(struct store *s, int64_t case_ref, int64_t source,
-                        const struct nrm_case *c, uint32_t won, bool *moved)
+/* Gives the won units to the record's entry (the entry of the same source
+ * and updated_at, or a new one).  False when they were all its already. */
+static bool move_setters(struct store *s, int64_t source, const struct nrm_case *c,
+                         uint32_t won)
 {
 	struct store_contrib *mine = NULL;
 	for (size_t i = 0; i < s->n_contribs; i++) {
 		struct store_contrib *k = &s->contribs[i];
-		if (!mine && k->source == source && k->updated_at == c->updated_at)
+		if (k->source == source && k->updated_at == c->updated_at)
 			mine = k;
-		else
-			k->fields &= ~won;
 	}
-	*moved = !mine || (mine->fields & won) != won;
-	if (!*moved)
-		return 0;
-	for (size_t i = 0; i < s->n_contribs; i++) {
-		struct store_contrib *k = &s->contribs[i];
-		if (k == mine || k->fields == k->old_fields)
-			continue;
-		sqlite3_stmt *st = store_stmt(s, k->fields ? ST_CONTRIB_UPDATE : ST_CONTRIB_DELETE);
-		if (!st)
-			return -1;
-		if (k->fields) {
-			sqlite3_bind_int64(st, 1, k->fields);
-			sqlite3_bind_int64(st, 2, k->rowid);
-		} else {
-			sqlite3_bind_int64(st, 1, k->rowid);
-		}
-		if (step_done(s, st, "cannot update a case's sources") != 0)
-			return -1;
+	if (mine && (mine->fields & won) == won)
+		return false;
+	for (size_t i = 0; i < s->n_contribs; i++)
+		s->contribs[i].fields &= ~won;
+	if (!mine) {
+		mine = add_contrib(s);
+		*mine = (struct store_contrib){.source = source, .updated_at = c->updated_at};
 	}
-	if (!mine)
-		return insert_contrib(s, case_ref, source, c->updated_at, won);
-	sqlite3_stmt *st = store_stmt(s, ST_CONTRIB_UPDATE);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, mine->fields | won);
-	sqlite3_bind_int64(st, 2, mine->rowid);
-	return step_done(s, st, "cannot update a case's sources");
+	mine->fields |= won;
+	return true;
 }
 
-static int update_case(struct store *s, int64_t id, int64_t now, const struct nrm_case *merged)
+static void bind_key(sqlite3_stmt *st, int first, const struct nrm_case *c)
+{
+	sqlite3_bind_text(st, first, c->site, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, first + 1, c->case_id, -1, SQLITE_STATIC);
+}
+
+static int update_case(struct store *s, int64_t now, const struct nrm_case *merged)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_CASE_UPDATE);
 	if (!st)
 		return -1;
+	int len = encode_sources(s);
 	store_bind_case(st, 1, merged);
 	sqlite3_bind_int64(st, 1 + STORE_N_CASE_COLUMNS, now);
-	sqlite3_bind_int64(st, 2 + STORE_N_CASE_COLUMNS, id);
+	sqlite3_bind_blob(st, 2 + STORE_N_CASE_COLUMNS, s->blob, len, SQLITE_STATIC);
+	bind_key(st, 3 + STORE_N_CASE_COLUMNS, merged);
 	return step_done(s, st, "cannot update a case");
+}
+
+static int update_sources(struct store *s, const struct nrm_case *c)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_SOURCES_UPDATE);
+	if (!st)
+		return -1;
+	int len = encode_sources(s);
+	sqlite3_bind_blob(st, 1, s->blob, len, SQLITE_STATIC);
+	bind_key(st, 2, c);
+	return step_done(s, st, "cannot update a case's sources");
 }
 
 int store_merge_case(struct store *s, int64_t source_id, int64_t now,
@@ -244,8 +275,7 @@ int store_merge_case(struct store *s, int64_t source_id, int64_t now,
 	int rc = try_insert(s, source_id, now, c);
 	if (rc != 0)
 		return rc < 0 ? -1 : STORE_MERGE_NEW;
-	int64_t id = 0;
-	if (load_stored(s, c, &id) != 0)
+	if (load_stored(s, c) != 0)
 		return -1;
 	uint32_t won = units_won(s, c);
 	if (!won)
@@ -256,10 +286,9 @@ int store_merge_case(struct store *s, int64_t source_id, int64_t now,
 			copy_field(&merged, c, (enum store_field)f);
 	if (nrm_case_validate(&merged, problem) != 0)
 		return STORE_MERGE_CONFLICT;
-	bool moved;
-	if (move_setters(s, id, source_id, c, won, &moved) != 0)
-		return -1;
-	if (same_values(&merged, &s->stored))
+	if (!move_setters(s, source_id, c, won))
 		return STORE_MERGE_SAME;
-	return update_case(s, id, now, &merged) ? -1 : STORE_MERGE_CHANGED;
+	if (same_values(&merged, &s->stored))
+		return update_sources(s, c) ? -1 : STORE_MERGE_SAME;
+	return update_case(s, now, &merged) ? -1 : STORE_MERGE_CHANGED;
 }

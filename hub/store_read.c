@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 /* ---- a case as columns ------------------------------------------------ */
 
@@ -130,11 +131,11 @@ void store_read_case(sqlite3_stmt *st, int first, struct nrm_case *c, char **buf
 int store_each_case_since(struct store *s, const char *site, int64_t changed_since,
                           store_case_fn fn, void *ctx)
 {
-	/* The (site, case_id) unique index gives the order without a sort. */
+	/* The (site, case_id) key gives the order without a sort. */
 	const char *sql =
-		site ? "SELECT id, site, case_id, " STORE_CASE_COLUMNS " FROM nrm_case "
+		site ? "SELECT site, case_id, " STORE_CASE_COLUMNS " FROM nrm_case "
 		       "WHERE site = ?1 AND changed_at >= ?2 ORDER BY site, case_id"
-		     : "SELECT id, site, case_id, " STORE_CASE_COLUMNS " FROM nrm_case "
+		     : "SELECT site, case_id, " STORE_CASE_COLUMNS " FROM nrm_case "
 		       "WHERE changed_at >= ?2 ORDER BY site, case_id";
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -147,7 +148,7 @@ int store_each_case_since(struct store *s, const char *site, int64_t changed_sin
 	int rc, result = 0;
 	struct nrm_case c;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_read_case(st, 1, &c, &buf, &cap);
+		store_read_case(st, 0, &c, &buf, &cap);
 		if ((result = fn(&c, ctx)) != 0)
 			break;
 	}
@@ -165,12 +166,14 @@ int store_each_case(struct store *s, const char *site, store_case_fn fn, void *c
 
 /* ---- one case with its sources ------------------------------------------ */
 
-/* 0 with the row read into s->detail; 1 none; 2 in several sites. */
-static int find_case(struct store *s, const char *site, const char *case_id, int64_t *id)
+/* 0 with the row read into s->detail and its sources into s->contribs;
+ * 1 none; 2 in several sites; -1. */
+static int find_case(struct store *s, const char *site, const char *case_id)
 {
-	const char *sql = "SELECT id, site, case_id, " STORE_CASE_COLUMNS ", changed_at "
+	/* Without a site this scans the table: fine for one interactive look. */
+	const char *sql = "SELECT site, case_id, " STORE_CASE_COLUMNS ", changed_at, sources "
 	                  "FROM nrm_case WHERE case_id = ?1 AND (?2 IS NULL OR site = ?2) "
-	                  "ORDER BY site LIMIT 2";
+	                  "LIMIT 2";
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_fail_sqlite(s, "cannot look a case up");
@@ -178,13 +181,17 @@ static int find_case(struct store *s, const char *site, const char *case_id, int
 	bind_text(st, 2, site);
 	int rc = sqlite3_step(st), found = 1;
 	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		store_read_case(st, 1, &s->detail.c, &s->strings, &s->strings_cap);
-		s->detail.changed_at = sqlite3_column_int64(st, 3 + STORE_N_CASE_COLUMNS);
-		rc = sqlite3_step(st);
-		found = rc == SQLITE_ROW ? 2 : 0;
+		int col = 2 + STORE_N_CASE_COLUMNS;
+		store_read_case(st, 0, &s->detail.c, &s->strings, &s->strings_cap);
+		s->detail.changed_at = sqlite3_column_int64(st, col);
+		found = store_decode_sources(s, sqlite3_column_blob(st, col + 1),
+		                             sqlite3_column_bytes(st, col + 1));
+		if (found == 0) {
+			rc = sqlite3_step(st);
+			found = rc == SQLITE_ROW ? 2 : 0;
+		}
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (found >= 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		found = store_fail_sqlite(s, "cannot look a case up");
 	sqlite3_finalize(st);
 	return found;
@@ -206,38 +213,43 @@ static size_t keep_string(struct store *s, size_t *used, const unsigned char *te
 	return at;
 }
 
-static int read_sources(struct store *s, int64_t id)
+/* Fills s->detail.source from s->contribs and the source table. */
+static int read_sources(struct store *s)
 {
-	const char *sql = "SELECT cs.fields, cs.updated_at, so.plugin, so.file, so.imported_at "
-	                  "FROM case_source cs JOIN source so ON so.id = cs.source "
-	                  "WHERE cs.case_ref = ? ORDER BY cs.id";
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail_sqlite(s, "cannot read a case's sources");
-	sqlite3_bind_int64(st, 1, id);
+	sqlite3_stmt *st = store_stmt(s, ST_SOURCE_GET);
+	if (!st)
+		return -1;
 	memset(s->detail.source, 0, sizeof(s->detail.source));
 	size_t used = 0, plugin_at[STORE_N_FIELDS], file_at[STORE_N_FIELDS];
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		uint32_t fields = (uint32_t)sqlite3_column_int64(st, 0);
-		size_t plugin = keep_string(s, &used, sqlite3_column_text(st, 2),
-		                            sqlite3_column_bytes(st, 2));
-		size_t file = keep_string(s, &used, sqlite3_column_text(st, 3),
-		                          sqlite3_column_bytes(st, 3));
+	for (size_t i = 0; i < s->n_contribs; i++) {
+		const struct store_contrib *k = &s->contribs[i];
+		sqlite3_bind_int64(st, 1, k->source);
+		int rc = sqlite3_step(st);
+		if (rc != SQLITE_ROW) {
+			sqlite3_reset(st);
+			if (rc == SQLITE_DONE)
+				return nrm_fail(&s->err, EX_DATAERR, "the store is damaged: a case "
+				                "names source %lld, which is missing",
+				                (long long)k->source);
+			return store_fail_sqlite(s, "cannot read a case's sources");
+		}
+		size_t plugin = keep_string(s, &used, sqlite3_column_text(st, 0),
+		                            sqlite3_column_bytes(st, 0));
+		size_t file = keep_string(s, &used, sqlite3_column_text(st, 1),
+		                          sqlite3_column_bytes(st, 1));
+		int64_t imported_at = sqlite3_column_int64(st, 2);
+		sqlite3_reset(st);
 		for (int f = 0; f < STORE_N_FIELDS; f++) {
-			if (!(fields & (1u << f)))
+			if (!(k->fields & (1u << f)))
 				continue;
 			struct store_field_source *fs = &s->detail.source[f];
 			fs->known = true;
-			fs->updated_at = column_int(st, 1, NRM_TIME_NONE);
-			fs->imported_at = sqlite3_column_int64(st, 4);
+			fs->updated_at = k->updated_at;
+			fs->imported_at = imported_at;
 			plugin_at[f] = plugin;
 			file_at[f] = file;
 		}
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail_sqlite(s, "cannot read a case's sources");
 	for (int f = 0; f < STORE_N_FIELDS; f++) {
 		struct store_field_source *fs = &s->detail.source[f];
 		if (fs->known) {
@@ -251,11 +263,10 @@ static int read_sources(struct store *s, int64_t id)
 int store_case_get(struct store *s, const char *site, const char *case_id,
                    struct store_case_detail *out)
 {
-	int64_t id = 0;
-	int rc = find_case(s, site, case_id, &id);
+	int rc = find_case(s, site, case_id);
 	if (rc != 0)
 		return rc;
-	if (read_sources(s, id) != 0)
+	if (read_sources(s) != 0)
 		return -1;
 	*out = s->detail;
 	return 0;

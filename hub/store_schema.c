@@ -12,11 +12,15 @@
 #include <sysexits.h>
 
 static const char *const migrations[] = {
-	/* 0 -> 1: cases, the sources they came from, and which source sets
-	 * which units of each case (one row per record that still sets some;
-	 * `fields` holds bits 1 << enum store_field). Dates are days since
-	 * 1970-01-01, times seconds since the epoch, codes the plugin ABI's
-	 * enumeration values; NULL is unknown. */
+	/* 0 -> 1: the sources imported, and the cases, one row each, keyed by
+	 * (site, case_id).  Dates are days since 1970-01-01, times seconds
+	 * since the epoch, codes the plugin ABI's enumeration values; NULL is
+	 * unknown.  `sources` says which source set which units of the case
+	 * (store_merge.c): one 20-byte entry per source and record updated_at
+	 * that still sets some, each the source id (int64), the record's
+	 * updated_at (int64, INT64_MIN for none) and the units it sets (uint32,
+	 * bits 1 << enum store_field), all little-endian.  Kept in the case's
+	 * own row, so storing a new case is one insert. */
 	"CREATE TABLE source ("
 	"  id INTEGER PRIMARY KEY,"
 	"  plugin TEXT NOT NULL,"
@@ -26,7 +30,6 @@ static const char *const migrations[] = {
 	"  imported_at INTEGER NOT NULL"
 	");"
 	"CREATE TABLE nrm_case ("
-	"  id INTEGER PRIMARY KEY,"
 	"  site TEXT NOT NULL,"
 	"  case_id TEXT NOT NULL,"
 	"  nrm_ref TEXT,"
@@ -52,16 +55,9 @@ static const char *const migrations[] = {
 	"  status_date INTEGER,"
 	"  updated_at INTEGER,"
 	"  changed_at INTEGER NOT NULL,"
-	"  UNIQUE (site, case_id)"
-	");"
-	"CREATE TABLE case_source ("
-	"  id INTEGER PRIMARY KEY,"
-	"  case_ref INTEGER NOT NULL REFERENCES nrm_case (id),"
-	"  source INTEGER NOT NULL REFERENCES source (id),"
-	"  updated_at INTEGER,"
-	"  fields INTEGER NOT NULL"
-	");"
-	"CREATE INDEX case_source_case ON case_source (case_ref);",
+	"  sources BLOB NOT NULL,"
+	"  PRIMARY KEY (site, case_id)"
+	") WITHOUT ROWID;",
 
 	/* 1 -> 2: bundle sequence numbers, one counter per site and quarter. */
 	"CREATE TABLE bundle_sequence ("
