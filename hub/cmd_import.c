@@ -140,7 +140,8 @@ static int compare_strings(const void *a, const void *b)
 static char *options_text(const struct import_args *a)
 {
 	char **sorted = nrm_xmalloc((a->n_options + 1) * sizeof(char *));
-	memcpy(sorted, a->options, a->n_options * sizeof(char *));
+	for (size_t i = 0; i < a->n_options; i++)
+		sorted[i] = a->options[i];
 	qsort(sorted, a->n_options, sizeof(char *), compare_strings);
 	size_t len = 1;
 	for (size_t i = 0; i < a->n_options; i++)
