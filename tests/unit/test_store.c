@@ -377,6 +377,33 @@ static void test_merge_conflict_rejected(void **state)
 	store_close(s);
 }
 
+/* A change feed may hold several records about one case: each merges over
+ * the one before, and one source's entries stay one per updated_at. */
+static void test_merge_same_source_twice(void **state)
+{
+	struct store *s = open_fresh("merge-feed.db");
+	int64_t feed = add_source(s, "feed.jsonl", 1);
+	struct nrm_case first = record("C-1", "hull");
+	first.gender = NRM_GENDER_MALE;
+	first.county_lines = NRM_YES;
+	first.updated_at = at("2025-01-01T00:00:00Z");
+	assert_int_equal(merge(s, feed, &first), STORE_MERGE_NEW);
+	struct nrm_case second = record("C-1", "hull");
+	second.gender = NRM_GENDER_FEMALE;
+	second.updated_at = at("2025-02-01T00:00:00Z");
+	assert_int_equal(merge(s, feed, &second), STORE_MERGE_CHANGED);
+	assert_int_equal(s->n_contribs, 2);
+	const struct store_case_detail *d = get(s, "hull", "C-1");
+	assert_int_equal(d->c.gender, NRM_GENDER_FEMALE);
+	assert_int_equal(d->source[STORE_F_GENDER].updated_at, at("2025-02-01T00:00:00Z"));
+	assert_int_equal(d->c.county_lines, NRM_YES);
+	assert_int_equal(d->source[STORE_F_COUNTY_LINES].updated_at, at("2025-01-01T00:00:00Z"));
+	/* The first record again: older, so it wins nothing back. */
+	assert_int_equal(merge(s, feed, &first), STORE_MERGE_SAME);
+	assert_int_equal(get(s, "hull", "C-1")->c.gender, NRM_GENDER_FEMALE);
+	store_close(s);
+}
+
 static void test_rollback_leaves_nothing(void **state)
 {
 	struct store *s = open_fresh("rollback.db");
@@ -543,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_merge_import_order_without_updated_at),
 		cmocka_unit_test(test_merge_status_open_does_not_reopen),
 		cmocka_unit_test(test_merge_conflict_rejected),
+		cmocka_unit_test(test_merge_same_source_twice),
 		cmocka_unit_test(test_rollback_leaves_nothing),
 		cmocka_unit_test(test_source_imported_before),
 		cmocka_unit_test(test_digest_covers_plugin_options_bytes),
