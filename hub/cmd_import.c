@@ -235,15 +235,18 @@ static int cb_import_sink(void *ctx, struct nrm_stream *in, const struct nrm_cas
 	}
 }
 
+/* `committed` is false when the import was rolled back: then the counts
+ * say what was read, and none of it is in the store. */
 static void print_counts(const struct import_run *run, const struct nrm_pipeline_counts *c,
-                         bool json)
+                         bool json, bool committed)
 {
 	if (json) {
 		printf("{\"records\":%llu,\"new\":%llu,\"changed\":%llu,\"unchanged\":%llu,"
-		       "\"rejected\":%llu,\"files_skipped\":%llu}\n",
+		       "\"rejected\":%llu,\"files_skipped\":%llu,\"committed\":%s}\n",
 		       (unsigned long long)c->records, (unsigned long long)run->new_cases,
 		       (unsigned long long)run->changed, (unsigned long long)run->unchanged,
-		       (unsigned long long)c->bad, (unsigned long long)run->skipped_files);
+		       (unsigned long long)c->bad, (unsigned long long)run->skipped_files,
+		       committed ? "true" : "false");
 		return;
 	}
 	nrm_info("%llu records: %llu new cases, %llu changed, %llu unchanged, %llu rejected; "
@@ -282,7 +285,7 @@ static int import_in_transaction(struct import_run *run, struct nrm_pipeline *pl
 			nrm_warn("nothing was imported: the store is as it was");
 	}
 	if (keep || a->json)
-		print_counts(run, &counts, a->json);
+		print_counts(run, &counts, a->json, keep);
 	return rc;
 }
 

@@ -37,7 +37,7 @@ assert_eq "$(head -c 15 "$store")" "SQLite format 3" "the store is an SQLite fil
 snapshot before
 expect_exit 0 import --from case-jsonl --json "$canonical" &&
 	assert_eq "$(cat "$tmp/stdout")" \
-		'{"records":0,"new":0,"changed":0,"unchanged":0,"rejected":0,"files_skipped":1}' \
+		'{"records":0,"new":0,"changed":0,"unchanged":0,"rejected":0,"files_skipped":1,"committed":true}' \
 		"counts of a second import"
 snapshot again
 assert_same "$tmp/before.jsonl" "$tmp/again.jsonl"
@@ -62,7 +62,8 @@ snapshot before
 	printf '%s\n' '{"case_id":"NEW-2","site":"hull","referral_date":"2025-02-01","age_at_exploitation":18}'
 	printf '%s\n' '{"case_id":"NEW-3","site":"hull","referral_date":"2025-02-01"}'
 } >"$tmp/bad-third.jsonl"
-expect_exit 65 import --from case-jsonl "$tmp/bad-third.jsonl"
+expect_exit 65 import --from case-jsonl --json "$tmp/bad-third.jsonl"
+assert_grep '"committed":false' "$tmp/stdout"
 assert_grep "^$tmp/bad-third.jsonl:3: age_at_exploitation: " "$tmp/stderr"
 assert_grep "the store is as it was" "$tmp/stderr"
 snapshot after
