@@ -207,26 +207,31 @@ static int64_t source_of(const struct import_run *run, const char *name)
 	return -1;
 }
 
-/* The pipeline's sink: one valid record into the store. */
-static int cb_import_sink(void *ctx, struct nrm_stream *in, const struct nrm_case *c,
-                          const struct nrm_pos *pos)
+/* The pipeline's sink, on its export thread: one valid record into the
+ * store.  The store is used by this thread alone until the pipeline ends. */
+static int cb_import_sink(void *ctx, const char *input, const struct nrm_case *c,
+                          struct nrm_case_problem *problem)
 {
 	struct import_run *run = ctx;
-	int64_t source = source_of(run, in->name);
+	int64_t source = source_of(run, input);
 	if (source < 0) {
 		nrm_log_error("internal error: an input without a source");
 		return EX_SOFTWARE;
 	}
-	struct nrm_case_problem problem;
-	int rc = store_merge_case(run->store, source, run->now, c, &problem);
-	switch (rc) {
+	switch (store_merge_case(run->store, source, run->now, c, problem)) {
 	case STORE_MERGE_NEW: run->new_cases++; return NRM_OK;
 	case STORE_MERGE_CHANGED: run->changed++; return NRM_OK;
 	case STORE_MERGE_SAME: run->unchanged++; return NRM_OK;
 	case STORE_MERGE_CONFLICT: {
-		char *reason = nrm_xasprintf("merged with the stored case, %s", problem.reason);
-		nrm_stream_problem(in, pos, problem.field, reason);
-		free(reason);
+		/* Room for the prefix and any reason the validator writes. */
+		static const char prefix[] = "merged with the stored case, ";
+		char reason[sizeof(prefix) + sizeof(problem->reason)];
+		snprintf(reason, sizeof(reason), "%s%s", prefix, problem->reason);
+		size_t n = strlen(reason);
+		if (n >= sizeof(problem->reason)) /* cut, as a long reason would be */
+			n = sizeof(problem->reason) - 1;
+		memcpy(problem->reason, reason, n);
+		problem->reason[n] = '\0';
 		return NRM_REJECT;
 	}
 	default:

@@ -11,17 +11,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct nrm_case_problem;
 struct nrm_optset;
-struct nrm_stream;
 
 /* Instead of an export plugin, a pipeline can hand each record that passed
- * the canonical rules to a sink (the case store does), on the reading thread,
- * with the input and the record's position so the sink can reject it in the
- * usual FILE:LINE: FIELD: reason form (nrm_stream_problem).  Returns NRM_OK,
- * NRM_REJECT (reported; counted as bad, and the run stops unless keep_going),
- * or a sysexits.h code (>= 64) when the sink cannot go on (already logged). */
-typedef int (*nrm_sink_fn)(void *ctx, struct nrm_stream *in, const struct nrm_case *c,
-                           const struct nrm_pos *pos);
+ * the canonical rules to a sink (the case store does).  The sink runs on the
+ * export thread, once per record, in input order, while the next records are
+ * read; `input` is the name of the input the record came from.  Returns
+ * NRM_OK; NRM_REJECT with *problem filled (the pipeline reports it at the
+ * record's position, counts it as bad, and stops unless keep_going); or a
+ * sysexits.h code (>= 64) when the sink cannot go on (already logged). */
+typedef int (*nrm_sink_fn)(void *ctx, const char *input, const struct nrm_case *c,
+                           struct nrm_case_problem *problem);
 
 struct nrm_pipeline {
 	const struct nrm_module *from;

@@ -77,9 +77,13 @@ expect_exit 0 import --from case-jsonl --json "$tmp/bad-third.jsonl" &&
 # A record that breaks a rule only once merged: HULL-0002 has a positive RG
 # and a CG; a later negative RG would leave a CG without a positive RG.
 snapshot before
-printf '%s\n' '{"case_id":"HULL-0002","site":"hull","referral_date":"2025-01-20","rg_decision_date":"2025-02-03","rg_outcome":"negative","updated_at":"2025-07-01T00:00:00Z"}' >"$tmp/conflict.jsonl"
+# On line 2, after a good record, so a wrong position shows.
+{
+	printf '%s\n' '{"case_id":"NEW-5","site":"hull","referral_date":"2025-02-01"}'
+	printf '%s\n' '{"case_id":"HULL-0002","site":"hull","referral_date":"2025-01-20","rg_decision_date":"2025-02-03","rg_outcome":"negative","updated_at":"2025-07-01T00:00:00Z"}'
+} >"$tmp/conflict.jsonl"
 expect_exit 65 import --from case-jsonl "$tmp/conflict.jsonl"
-assert_grep "^$tmp/conflict.jsonl:1: cg_decision_date: merged with the stored case, " "$tmp/stderr"
+assert_grep "^$tmp/conflict.jsonl:2: cg_decision_date: merged with the stored case, a conclusive grounds decision needs a positive reasonable grounds decision first\$" "$tmp/stderr"
 snapshot after
 assert_same "$tmp/before.jsonl" "$tmp/after.jsonl"
 
@@ -94,9 +98,10 @@ assert_same "$tmp/before.jsonl" "$tmp/after.jsonl"
 
 expect_exit 65 import --from case-jsonl --keep-going --json --rejects "$tmp/rejects.jsonl" \
 	"$tmp/good.jsonl" "$tmp/bad-date.jsonl" "$tmp/conflict.jsonl" &&
-	assert_grep '"records":3,"new":1,"changed":0,"unchanged":0,"rejected":2' "$tmp/stdout"
+	assert_grep '"records":4,"new":2,"changed":0,"unchanged":0,"rejected":2' "$tmp/stdout"
 assert_eq "$(wc -l <"$tmp/rejects.jsonl")" 2 "rejects written"
-assert_grep '"field":"cg_decision_date"' "$tmp/rejects.jsonl"
+assert_grep '"line":2,.*"field":"cg_decision_date"' "$tmp/rejects.jsonl"
+assert_grep '"line":1,.*"field":"referral_date"' "$tmp/rejects.jsonl"
 expect_exit 0 "$NRMHUB" cases show --store "$store" NEW-9
 
 # ---- privacy: no case id or free text on stderr ------------------------------------
