@@ -29,6 +29,11 @@
  *
  * Errors: functions return -1 on a store failure and leave a message (with
  * no personal data) and a sysexits.h code in store_error().
+ *
+ * A handle is used by one thread at a time (it is opened without SQLite's
+ * per-connection mutex).  Commands open it with nrm_context_open_store()
+ * (commands.h), which honours --store.  Other parts add their tables by
+ * appending a migration to store_schema.c, never by editing one.
  */
 #ifndef NRM_STORE_H
 #define NRM_STORE_H
