@@ -44,7 +44,7 @@ struct import_run {
 
 static void import_usage(void)
 {
-	printf("Usage: nrmhub import --from FORMAT [OPTION]... INPUT...\n"
+	printf("Usage: nrmhub import --from FORMAT [OPTION]... INPUT...|-\n"
 	       "Merge case records into the case store: records about one child from several\n"
 	       "parties merge by (site, case_id), a field set by a later update wins, an\n"
 	       "unknown value never erases a known one, and each field remembers the source\n"
@@ -64,7 +64,8 @@ static void import_usage(void)
 	       "\n"
 	       "The import is one transaction: without --keep-going a bad record stops it with\n"
 	       "exit 65 and the store is left exactly as it was. A file imported before (same\n"
-	       "format, options and bytes) is skipped, so importing it again changes nothing.\n");
+	       "format, options and bytes) is skipped, so importing it again changes nothing.\n"
+	       "An INPUT of - is standard input, held in a temporary file until imported.\n");
 }
 
 static int parse_args(struct nrm_context *ctx, int argc, char **argv, struct import_args *a)
@@ -102,10 +103,11 @@ static int parse_args(struct nrm_context *ctx, int argc, char **argv, struct imp
 		return nrm_usage_error("import", "--from FORMAT is required");
 	if (optind >= argc)
 		return nrm_usage_error("import", "no INPUT given");
+	int dashes = 0;
 	for (int i = optind; i < argc; i++)
-		if (strcmp(argv[i], "-") == 0)
-			return nrm_usage_error("import", "import reads files, not standard input: a "
-			                       "file's digest is what makes importing it twice safe");
+		dashes += strcmp(argv[i], "-") == 0;
+	if (dashes > 1)
+		return nrm_usage_error("import", "standard input (-) can be read only once");
 	return -1;
 }
 
@@ -154,8 +156,58 @@ static char *options_text(const struct import_args *a)
 	return text;
 }
 
+/* Standard input is read once, into an unnamed temporary file (mode 0600,
+ * removed at once), so that its digest is known before any of it is
+ * imported; the file then stands in for standard input. */
+static int spool_stdin(struct store_source *src, struct nrm_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = nrm_xasprintf("%s/nrmhub-stdin.XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		nrm_fail(err, EX_CANTCREAT, "cannot create a temporary file in %s: %s",
+		         dir && *dir ? dir : "/tmp", strerror(errno));
+		free(path);
+		return -1;
+	}
+	unlink(path);
+	free(path);
+	enum { CHUNK = 1 << 16 };
+	char *buf = nrm_xmalloc(CHUNK);
+	int rc = 0;
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, buf, CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0)
+				rc = nrm_fail(err, EX_IOERR, "cannot read standard input: %s",
+				              strerror(errno));
+			break;
+		}
+		for (ssize_t done = 0; done < n && rc == 0;) {
+			ssize_t w = write(fd, buf + done, (size_t)(n - done));
+			if (w < 0 && errno != EINTR)
+				rc = nrm_fail(err, EX_IOERR, "cannot spool standard input: %s",
+				              strerror(errno));
+			done += w > 0 ? w : 0;
+		}
+		if (rc)
+			break;
+	}
+	free(buf);
+	if (rc == 0 && lseek(fd, 0, SEEK_SET) == 0)
+		rc = store_source_digest(src, fd, err);
+	if (rc == 0 && (lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, STDIN_FILENO) < 0))
+		rc = nrm_fail(err, EX_IOERR, "cannot rewind standard input: %s", strerror(errno));
+	close(fd);
+	return rc;
+}
+
 static int digest_file(struct store_source *src, struct nrm_error *err)
 {
+	if (strcmp(src->file, "-") == 0)
+		return spool_stdin(src, err);
 	int fd = open(src->file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nrm_fail(err, EX_NOINPUT, "cannot open %s: %s", src->file, strerror(errno));

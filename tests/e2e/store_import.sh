@@ -115,8 +115,18 @@ assert_no_grep 'NO-SUCH-CHILD-42' "$tmp/stderr"
 expect_exit 0 "$NRMHUB" import --help && assert_grep '^Usage: nrmhub import' "$tmp/stdout"
 expect_exit 64 import --from case-jsonl
 expect_exit 64 import "$canonical"
-expect_exit 64 import --from case-jsonl - <"$canonical"
-assert_grep 'not standard input' "$tmp/stderr"
+# Standard input: the same bytes as a file imported before, so skipped.
+expect_exit 0 import --from case-jsonl --json - <"$canonical" &&
+	assert_grep '"files_skipped":1' "$tmp/stdout"
+printf '%s\n' '{"case_id":"STDIN-1","site":"hull","referral_date":"2025-02-01"}' >"$tmp/stdin.jsonl"
+expect_exit 0 import --from case-jsonl --json - <"$tmp/stdin.jsonl" &&
+	assert_grep '"new":1,' "$tmp/stdout"
+expect_exit 0 "$NRMHUB" cases show --store "$store" --json STDIN-1 &&
+	assert_grep '"file": "-"' "$tmp/stdout"
+printf '%s\n' '{"case_id":"STDIN-2","site":"hull","referral_date":"2025-02-31"}' >"$tmp/stdin-bad.jsonl"
+expect_exit 65 import --from case-jsonl - <"$tmp/stdin-bad.jsonl" &&
+	assert_grep '^-:1: ' "$tmp/stderr"
+expect_exit 64 import --from case-jsonl - - <"$tmp/stdin.jsonl"
 expect_exit 66 import --from case-jsonl "$tmp/no-such-file.jsonl"
 expect_exit 69 import --from no-such-format "$canonical"
 expect_exit 64 import --from council-csv --option no-such-option=1 "$canonical"
