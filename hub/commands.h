@@ -7,11 +7,13 @@
 
 #include "registry.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct nrm_context {
 	char **plugin_paths;  /* from --plugin-path, in order */
 	size_t n_plugin_paths;
+	const char *store_path;  /* from --store, or NULL for the default */
 };
 
 void nrm_context_add_plugin_path(struct nrm_context *ctx, const char *dir);
@@ -25,5 +27,14 @@ int cmd_plugins(struct nrm_context *ctx, int argc, char **argv);
 int cmd_convert(struct nrm_context *ctx, int argc, char **argv);
 int cmd_validate(struct nrm_context *ctx, int argc, char **argv);
 int cmd_return_render(struct nrm_context *ctx, int argc, char **argv);
+int cmd_import(struct nrm_context *ctx, int argc, char **argv);
+int cmd_export(struct nrm_context *ctx, int argc, char **argv);
+int cmd_cases(struct nrm_context *ctx, int argc, char **argv);
+
+struct store;
+/* The store named by --store (global or the command's own), or the default
+ * ./nrmhub.db.  With `create` false a missing store is EX_NOINPUT rather than
+ * a new empty one.  0 or a sysexits.h code, with a message logged. */
+int nrm_context_open_store(const struct nrm_context *ctx, bool create, struct store **out);
 
 #endif

@@ -24,6 +24,7 @@
 struct batch {
 	size_t count, text_len;
 	struct nrm_case cases[BATCH_RECORDS];
+	struct nrm_handoff_tag tags[BATCH_RECORDS];
 	char text[BATCH_TEXT];
 };
 
@@ -73,7 +74,7 @@ static void *export_thread(void *arg)
 	struct batch *b;
 	while ((b = take_full(h)) != NULL) {
 		for (size_t i = 0; i < b->count && !failed; i++)
-			failed = h->consume(h->ctx, &b->cases[i]) != NRM_OK;
+			failed = h->consume(h->ctx, &b->cases[i], &b->tags[i]) != NRM_OK;
 		b->count = b->text_len = 0;
 		return_spare(h, b, failed);
 	}
@@ -137,7 +138,8 @@ static size_t text_size(const struct nrm_case *c)
 	return n;
 }
 
-bool nrm_handoff_put(struct nrm_handoff *h, const struct nrm_case *c)
+bool nrm_handoff_put(struct nrm_handoff *h, const struct nrm_case *c,
+                     const struct nrm_handoff_tag *tag)
 {
 	size_t need = text_size(c);
 	if (need > RECORD_TEXT_MAX)
@@ -148,6 +150,7 @@ bool nrm_handoff_put(struct nrm_handoff *h, const struct nrm_case *c)
 			return false;
 		b = h->filling;
 	}
+	b->tags[b->count] = *tag;
 	struct nrm_case *copy = &b->cases[b->count++];
 	*copy = *c;
 	copy->case_id = copy_text(b, c->case_id);

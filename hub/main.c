@@ -28,6 +28,9 @@ static const struct command commands[] = {
 	{"convert", cmd_convert, "convert case records from one format to another"},
 	{"validate", cmd_validate, "check case records without writing anything"},
 	{"return-render", cmd_return_render, "render a return's CSV, SDMX-CSV, ODS and HTML"},
+	{"import", cmd_import, "merge case records into the case store"},
+	{"export", cmd_export, "write the store's cases in a format"},
+	{"cases", cmd_cases, "show one stored case and where each field came from"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -41,6 +44,7 @@ static void print_help(void)
 	printf("  %-10s %s\n", "help", "show the help of a command");
 	printf("\nOptions:\n"
 	       "      --plugin-path DIR  also look for plugins in DIR (':'-separated; repeatable)\n"
+	       "      --store FILE       the case store (default ./nrmhub.db)\n"
 	       "  -q, --quiet            print only errors\n"
 	       "  -v, --verbose          print what is being done\n"
 	       "  -h, --help             show this help\n"
@@ -107,6 +111,7 @@ int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"plugin-path", required_argument, NULL, 'P'},
+		{"store", required_argument, NULL, 'S'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -119,6 +124,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+qvhV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'P': nrm_context_add_plugin_path(&ctx, optarg); break;
+		case 'S': ctx.store_path = optarg; break;
 		case 'q': nrm_log_set_level(NRM_LOG_ERROR); break;
 		case 'v': nrm_log_set_level(NRM_LOG_DEBUG); break;
 		case 'h': print_help(); free_context(&ctx); return 0;

@@ -40,8 +40,12 @@ struct run {
 	struct nrm_atomic_file rejects_file;
 	struct nrm_stream rejects;
 	bool have_rejects;
-	struct nrm_handoff *handoff;  /* to the export thread, when exporting */
+	struct nrm_handoff *handoff;  /* to the export thread */
 	bool handoff_refused;         /* a record the handoff would not take */
+	/* Written by the export thread only, read after it has ended. */
+	uint64_t sink_rejected;       /* records the sink refused */
+	int sink_exit;                /* the sink's failure, or 0 */
+	bool sink_stopped;            /* the sink asked to stop */
 	/* Problems come from both threads; one at a time reaches stderr and
 	 * the rejects report. */
 	pthread_mutex_t report_lock;
@@ -178,17 +182,57 @@ static void handle_record(struct run *r, struct nrm_stream *in, const struct nrm
 		return;
 	}
 	r->counts.good++;
-	if (r->handoff && !nrm_handoff_put(r->handoff, c)) {
+	struct nrm_handoff_tag tag = {.input = in->name, .line = pos->line, .column = pos->column};
+	if (r->handoff && !nrm_handoff_put(r->handoff, c, &tag)) {
 		r->handoff_refused = true;
 		r->stop = true;
 	}
 }
 
-/* On the export thread: one record to the export plugin. */
-static int export_record(void *ctx, const struct nrm_case *c)
+/* On the export thread: one record to the sink.  A rejection is reported
+ * here, at the position the record was read from. */
+static int sink_record(struct run *r, const struct nrm_case *c, const struct nrm_handoff_tag *t)
+{
+	struct nrm_case_problem problem = {0};
+	int rc = r->pl->sink(r->pl->sink_ctx, t->input, c, &problem);
+	if (rc == NRM_OK)
+		return NRM_OK;
+	if (rc == NRM_REJECT) {
+		struct nrm_problem p = {.file = t->input, .line = t->line, .column = t->column,
+		                        .field = problem.field, .reason = problem.reason};
+		on_problem(r, &p);
+		r->sink_rejected++;
+		if (r->pl->keep_going)
+			return NRM_OK;
+	} else {
+		r->sink_exit = rc;
+	}
+	r->sink_stopped = true;
+	return NRM_FAIL;
+}
+
+/* On the export thread: one record to the export plugin, or the sink. */
+static int export_record(void *ctx, const struct nrm_case *c, const struct nrm_handoff_tag *tag)
 {
 	struct run *r = ctx;
+	if (r->pl->sink)
+		return sink_record(r, c, tag);
 	return r->pl->to->plugin->export_write(r->export_state, c);
+}
+
+/* After the export thread: the sink's rejections become bad records. */
+static void finish_sink(struct run *r, int rc)
+{
+	r->counts.good -= r->sink_rejected;
+	r->counts.bad += r->sink_rejected;
+	if (r->sink_exit)
+		set_exit(r, r->sink_exit);
+	else if (rc != NRM_OK && !r->sink_stopped)
+		set_exit(r, EX_SOFTWARE);
+	if (r->handoff_refused && !r->sink_stopped) {
+		nrm_log_error("a record was too large to pass to the export thread");
+		set_exit(r, EX_SOFTWARE);
+	}
 }
 
 /* Waits for the export thread to write what it was given. */
@@ -198,7 +242,9 @@ static void finish_export_thread(struct run *r)
 		return;
 	int rc = nrm_handoff_finish(r->handoff);
 	r->handoff = NULL;
-	if (rc != NRM_OK) {
+	if (r->pl->sink) {
+		finish_sink(r, rc);
+	} else if (rc != NRM_OK) {
 		if (!r->out.problems)
 			nrm_log_error("%s: could not write a record", r->pl->to->plugin->name);
 		set_exit(r, r->out.io_failed ? EX_IOERR : EX_DATAERR);
@@ -314,7 +360,7 @@ int nrm_pipeline_run(const struct nrm_pipeline *pl, char *const *inputs, size_t 
 		nrm_stream_release(&r.out);
 		return rc;
 	}
-	if (pl->to && !(r.handoff = nrm_handoff_start(export_record, &r))) {
+	if ((pl->to || pl->sink) && !(r.handoff = nrm_handoff_start(export_record, &r))) {
 		nrm_log_error("cannot start the export thread");
 		r.exit_code = EX_OSERR;
 		r.stop = true;

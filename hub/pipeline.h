@@ -11,7 +11,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct nrm_case_problem;
 struct nrm_optset;
+
+/* Instead of an export plugin, a pipeline can hand each record that passed
+ * the canonical rules to a sink (the case store does).  The sink runs on the
+ * export thread, once per record, in input order, while the next records are
+ * read; `input` is the name of the input the record came from.  Returns
+ * NRM_OK; NRM_REJECT with *problem filled (the pipeline reports it at the
+ * record's position, counts it as bad, and stops unless keep_going); or a
+ * sysexits.h code (>= 64) when the sink cannot go on (already logged). */
+typedef int (*nrm_sink_fn)(void *ctx, const char *input, const struct nrm_case *c,
+                           struct nrm_case_problem *problem);
 
 struct nrm_pipeline {
 	const struct nrm_module *from;
@@ -21,6 +32,8 @@ struct nrm_pipeline {
 	const char *output;                 /* a path, or "-" */
 	const char *rejects;                /* JSON lines report, or NULL */
 	bool keep_going;                    /* go on past bad records */
+	nrm_sink_fn sink;                   /* with to == NULL: where records go */
+	void *sink_ctx;
 };
 
 struct nrm_pipeline_counts {

@@ -1,0 +1,139 @@
+/*
+ * The store's schema, as a list of forward migrations: migration N takes a
+ * store from user_version N to N + 1.  A released migration is never
+ * edited; a change is a new one at the end.  Each runs in its own
+ * transaction with the version bump, so a store is always at exactly one
+ * version.  Other parts of the hub add their tables here the same way.
+ */
+#include "store_internal.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <sysexits.h>
+
+static const char *const migrations[] = {
+	/* 0 -> 1: the sources imported, and the cases, one row each, keyed by
+	 * (site, case_id).  Dates are days since 1970-01-01, times seconds
+	 * since the epoch, codes the plugin ABI's enumeration values; NULL is
+	 * unknown.  `sources` says which source set which units of the case
+	 * (store_merge.c): one 20-byte entry per source and record updated_at
+	 * that still sets some, each the source id (int64), the record's
+	 * updated_at (int64, INT64_MIN for none) and the units it sets (uint32,
+	 * bits 1 << enum store_field), all little-endian.  Kept in the case's
+	 * own row, so storing a new case is one insert. */
+	"CREATE TABLE source ("
+	"  id INTEGER PRIMARY KEY,"
+	"  plugin TEXT NOT NULL,"
+	"  file TEXT NOT NULL,"
+	"  options TEXT NOT NULL,"
+	"  digest BLOB NOT NULL UNIQUE,"
+	"  imported_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE nrm_case ("
+	"  site TEXT NOT NULL,"
+	"  case_id TEXT NOT NULL,"
+	"  nrm_ref TEXT,"
+	"  referral_date INTEGER NOT NULL,"
+	"  first_responder_type INTEGER,"
+	"  first_responder_org TEXT,"
+	"  local_authority TEXT,"
+	"  police_force TEXT,"
+	"  age_at_exploitation INTEGER,"
+	"  age_disputed INTEGER,"
+	"  gender INTEGER,"
+	"  nationality1 TEXT,"
+	"  nationality2 TEXT,"
+	"  exploitation_types INTEGER,"
+	"  county_lines INTEGER,"
+	"  exploitation_location INTEGER,"
+	"  rg_decision_date INTEGER,"
+	"  rg_outcome INTEGER,"
+	"  cg_decision_date INTEGER,"
+	"  cg_outcome INTEGER,"
+	"  decision_maker INTEGER,"
+	"  status INTEGER NOT NULL DEFAULT 0,"
+	"  status_date INTEGER,"
+	"  updated_at INTEGER,"
+	"  changed_at INTEGER NOT NULL,"
+	"  sources BLOB NOT NULL,"
+	"  PRIMARY KEY (site, case_id)"
+	") WITHOUT ROWID;",
+
+	/* 1 -> 2: bundle sequence numbers, one counter per site and quarter. */
+	"CREATE TABLE bundle_sequence ("
+	"  site TEXT NOT NULL,"
+	"  quarter TEXT NOT NULL,"
+	"  last_seq INTEGER NOT NULL,"
+	"  PRIMARY KEY (site, quarter)"
+	") WITHOUT ROWID;",
+};
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int store_schema_version(void)
+{
+	return N_MIGRATIONS;
+}
+
+static int user_version(sqlite3 *db, int *version)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int exec(sqlite3 *db, const char *sql, const char *what, struct nrm_error *err)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	return nrm_fail(err, EX_IOERR, "the store: %s: %s", what, sqlite3_errmsg(db));
+}
+
+/* One step, inside its transaction; the version is read again under the
+ * write lock, so two processes opening an old store do not both migrate. */
+static int migrate_one(sqlite3 *db, int target, bool *done, struct nrm_error *err)
+{
+	int version;
+	if (exec(db, "BEGIN IMMEDIATE", "cannot start a migration", err))
+		return -1;
+	if (user_version(db, &version) != 0) {
+		nrm_fail(err, EX_IOERR, "the store: cannot read its schema version: %s",
+		         sqlite3_errmsg(db));
+		goto fail;
+	}
+	if (version > N_MIGRATIONS) {
+		nrm_fail(err, EX_DATAERR, "the store is at schema version %d, newer than this "
+		         "nrmhub knows (%d): use a newer nrmhub", version, N_MIGRATIONS);
+		goto fail;
+	}
+	if (version >= target) {
+		*done = true;
+		return exec(db, "COMMIT", "cannot finish a migration", err);
+	}
+	char bump[64];
+	snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", version + 1);
+	char what[64];
+	snprintf(what, sizeof(what), "migration to schema version %d failed", version + 1);
+	if (exec(db, migrations[version], what, err) || exec(db, bump, what, err) ||
+	    exec(db, "COMMIT", what, err))
+		goto fail;
+	return 0;
+fail:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int store_schema_migrate(sqlite3 *db, int target, struct nrm_error *err)
+{
+	if (target > N_MIGRATIONS)
+		target = N_MIGRATIONS;
+	bool done = false;
+	while (!done)
+		if (migrate_one(db, target, &done, err) != 0)
+			return -1;
+	return 0;
+}
