@@ -222,7 +222,7 @@ static void check_damaged(struct checker *ck)
 	}
 	if (trouble)
 		verdict(ck, NRM_CHECK_DAMAGED, NRM_CHECK_FAIL,
-		        "%s: it %s (%zu of %zu variants handled before this one)", bad, trouble,
+		        "%s: %s (%zu of %zu variants handled before this one)", bad, trouble,
 		        refused + accepted, v.count);
 	else
 		verdict(ck, NRM_CHECK_DAMAGED, NRM_CHECK_PASS,
