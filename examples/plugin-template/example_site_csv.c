@@ -348,7 +348,7 @@ static bool parse_field(struct reader *r, size_t i, struct nrm_case *c)
 }
 
 static const char *const expected[] = {
-	[K_TEXT] = "text", [K_DATE] = "a date dd/mm/yyyy",
+	[K_TEXT] = "text", [K_DATE] = "a real date as dd/mm/yyyy",
 	[K_TIME] = "a date-time such as 2025-06-30T10:15:00Z", [K_CODE] = "a code",
 	[K_AGE] = "a whole number", [K_YESNO] = "yes or no",
 	[K_NATIONALITY] = "one or two country codes separated by a space",
