@@ -28,7 +28,7 @@ struct lines {
 	uint64_t line;
 	int eof;
 	char *kept;  /* MISBEHAVE_MEMORY */
-	size_t kept_len;
+	size_t kept_len, kept_cap;
 };
 
 static int cb_lines_open(const struct nrm_host *host, nrm_stream *in, void **state)
@@ -96,12 +96,16 @@ static int cb_lines_next(void *state, struct nrm_case *out, struct nrm_pos *wher
 	where->line = l->line;
 #if defined(MISBEHAVE_MEMORY)
 	size_t len = strlen(s);
-	char *grown = realloc(l->kept, l->kept_len + len + 1);
-	if (grown) {
-		memcpy(grown + l->kept_len, s, len + 1);
+	if (l->kept_len + len + 1 > l->kept_cap) {
+		size_t cap = (l->kept_len + len + 1) * 2;
+		char *grown = realloc(l->kept, cap);
+		if (!grown)
+			return l->host->report(l->in, where, NULL, "out of memory");
 		l->kept = grown;
-		l->kept_len += len + 1;
+		l->kept_cap = cap;
 	}
+	memcpy(l->kept + l->kept_len, s, len + 1);
+	l->kept_len += len + 1;
 #endif
 	char *comma1 = strchr(s, ',');
 #if defined(MISBEHAVE_CRASH)
