@@ -38,6 +38,7 @@ static void print_usage(void)
 	       "                         %s)\n"
 	       "      --timeout SECONDS  time limit for each child process (default %d)\n"
 	       "      --json             print the report as JSON\n"
+	       "      --plugin-path DIR  where case-jsonl is, when it is not installed\n"
 	       "  -h, --help             show this help\n"
 	       "\n"
 	       "Exit status: 0 when every check passed or was skipped, 65 when a check failed,\n"

@@ -49,12 +49,13 @@ static void run_child(nrm_sandbox_fn fn, void *ctx, int result_fd, int out_fd, b
 	setrlimit(RLIMIT_CORE, &no_core);
 	dup2(out_fd, STDOUT_FILENO);
 	close(out_fd);
-	if (!keep_stderr) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0) {
+	/* A plugin reads through the host, never from our terminal. */
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		if (!keep_stderr)
 			dup2(null, STDERR_FILENO);
-			close(null);
-		}
+		close(null);
 	}
 	fn(ctx, result_fd);
 	/* Whatever the plugin printed through stdio must reach the pipe to be
@@ -116,6 +117,22 @@ static bool collect(int result_fd, int out_fd, int64_t deadline, struct collecto
 	return true;
 }
 
+/* Waits for the child to end; false when the deadline passed first. */
+static bool reap_by(pid_t pid, int64_t deadline, int *status)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return true;
+		if (r < 0 && errno != EINTR)
+			return true;  /* nothing left to wait for */
+		if (now_ms() >= deadline)
+			return false;
+		struct timespec pause = {0, 2 * 1000 * 1000};
+		nanosleep(&pause, NULL);
+	}
+}
+
 void nrm_sandbox_run(nrm_sandbox_fn fn, void *ctx, unsigned timeout_ms, bool keep_stderr,
                      struct nrm_sandbox_result *res)
 {
@@ -152,16 +169,20 @@ void nrm_sandbox_run(nrm_sandbox_fn fn, void *ctx, unsigned timeout_ms, bool kee
 		return;
 	}
 	struct collector c = {.res = res};
-	bool in_time = collect(result_pipe[0], out_pipe[0], now_ms() + timeout_ms, &c);
+	int64_t deadline = now_ms() + timeout_ms;
+	int status = 0;
+	/* A child may close its pipes and go on running: the deadline holds
+	 * for its exit too. */
+	bool in_time = collect(result_pipe[0], out_pipe[0], deadline, &c) &&
+	               reap_by(pid, deadline, &status);
 	if (!in_time) {
 		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
 	}
 	close(result_pipe[0]);
 	close(out_pipe[0]);
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 	if (!in_time) {
 		res->end = NRM_SANDBOX_TIMED_OUT;
 	} else if (WIFSIGNALED(status)) {
