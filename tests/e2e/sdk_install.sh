@@ -37,7 +37,8 @@ for doc in "$SRCDIR"/formats/*.md; do
 	assert_same "$doc" "$datadir/formats/$(basename "$doc")"
 done
 assert_same "$SRCDIR/tests/data/case/valid-canonical.jsonl" "$datadir/fixtures/valid-canonical.jsonl"
-[ -n "$(find "$dest" -path '*/man1/nrmhub.1')" ] && pass || fail "no man page"
+[ -n "$(find "$dest" -path '*/man1/nrmhub.1')" ] && pass || fail "no man page nrmhub(1)"
+[ -n "$(find "$dest" -path '*/man7/nrmhub-plugin.7')" ] && pass || fail "no man page nrmhub-plugin(7)"
 assert_eq "$(pkg-config --variable=abi_major nrmhub-plugin).$(pkg-config --variable=abi_minor nrmhub-plugin)" \
 	"$(sed -n 's/^#define NRM_ABI_MAJOR //p' "$header").$(sed -n 's/^#define NRM_ABI_MINOR //p' "$header")" \
 	"ABI version in the .pc"
