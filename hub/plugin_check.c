@@ -130,7 +130,8 @@ static bool check_describe(struct checker *ck)
 	        : d->caps & NRM_CAP_IMPORT ? "import only" : "export only");
 	if (d->options_ok)
 		verdict(ck, NRM_CHECK_OPTIONS, NRM_CHECK_PASS,
-		        "%u options: names, types, descriptions and defaults sound", d->n_options);
+		        "%u option%s: names, types, descriptions and defaults sound", d->n_options,
+		        d->n_options == 1 ? "" : "s");
 	else
 		verdict(ck, NRM_CHECK_OPTIONS, NRM_CHECK_FAIL, "%s", d->options_reason);
 	return d->options_ok;

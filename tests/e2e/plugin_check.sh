@@ -58,6 +58,9 @@ assert_grep '^  FAIL damaged +.*standard output' "$tmp/stdout"
 # An unsound options table: the rest cannot run, since the hub refuses it.
 check_fails options options "option 'strict' has no description" $slow
 assert_grep '^  SKIP import +.*refuses to load' "$tmp/stdout"
+# A typed option without a default: the hub loads it, so the other checks run.
+check_fails no-default options "option 'strict' \(bool\) has no default" $slow
+assert_grep '^  PASS import ' "$tmp/stdout"
 # Memory that grows with the input.
 check_fails memory memory 'import GROWS' $slow
 # A rejection without a position.

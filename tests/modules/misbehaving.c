@@ -6,6 +6,8 @@
  *   MISBEHAVE_HANG      loops forever on a line without a comma
  *   MISBEHAVE_PRINT     prints every record on standard output
  *   MISBEHAVE_OPTIONS   declares an option without a description
+ *   MISBEHAVE_NO_DEFAULT declares a bool option without a default (the
+ *                       loader accepts it; the checker does not)
  *   MISBEHAVE_MEMORY    keeps a copy of every line it has read
  *   MISBEHAVE_NO_POS    rejects bad lines without naming their position
  * With none of them it is the control, which passes every check.
@@ -141,7 +143,10 @@ static void cb_lines_close(void *state)
 static const char *const formats[] = {"check-lines", NULL};
 
 static const struct nrm_option_spec options[] = {
-	{.name = "strict", .type = NRM_OPT_BOOL, .default_value = "false",
+	{.name = "strict", .type = NRM_OPT_BOOL,
+#if !defined(MISBEHAVE_NO_DEFAULT)
+	 .default_value = "false",
+#endif
 #if !defined(MISBEHAVE_OPTIONS)
 	 .description = "Accepted and ignored: an option for the checker to look at.",
 #endif
