@@ -16,11 +16,13 @@
 static void print_usage(void)
 {
 	printf("Usage: nrmhub plugins [--json]\n"
-	       "       nrmhub plugins describe NAME [--json]\n"
+	       "       nrmhub plugins describe NAME [--json | --markdown]\n"
 	       "List the plugins on the search path (name, version, ABI, formats, direction,\n"
 	       "file), or describe one plugin and its options.\n"
 	       "\n"
 	       "      --json             print JSON instead of a table\n"
+	       "      --markdown         describe: print the options as a Markdown table (the\n"
+	       "                         one in formats/NAME.md; see scripts/update-format-docs)\n"
 	       "      --plugin-path DIR  also look for plugins in DIR\n"
 	       "  -h, --help             show this help\n");
 }
@@ -137,24 +139,103 @@ static void describe_text(const struct nrm_module *m)
 	}
 }
 
+/* "1M" for 1048576: sizes as a user would write them. */
+static void format_size(char *buf, size_t len, int64_t v)
+{
+	static const char suffix[] = {'G', 'M', 'k'};
+	for (int i = 0; i < 3; i++) {
+		int shift = 30 - 10 * i;
+		if (v && v % (INT64_C(1) << shift) == 0) {
+			snprintf(buf, len, "%lld%c", (long long)(v >> shift), suffix[i]);
+			return;
+		}
+	}
+	snprintf(buf, len, "%lld", (long long)v);
+}
+
+/* Text for a Markdown table cell: '|' would end the cell. */
+static void print_cell(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			putchar('\\');
+		putchar(*s == '\n' ? ' ' : *s);
+	}
+}
+
+static void print_choices(const char *choices)
+{
+	const char *sep = "";
+	for (const char *p = choices; p && *p;) {
+		const char *bar = strchr(p, '|');
+		int n = bar ? (int)(bar - p) : (int)strlen(p);
+		printf("%s`%.*s`", sep, n, p);
+		sep = ", ";
+		p = bar ? bar + 1 : NULL;
+	}
+}
+
+/* The options as the Markdown table each formats/NAME.md includes. */
+static void describe_markdown(const struct nrm_module *m)
+{
+	const struct nrm_plugin *p = m->plugin;
+	if (!p->options || !p->options->name) {
+		printf("The `%s` plugin has no options.\n", p->name);
+		return;
+	}
+	printf("| option | type | default | description |\n|---|---|---|---|\n");
+	for (const struct nrm_option_spec *o = p->options; o->name; o++) {
+		printf("| `%s` | %s", o->name, nrm_option_type_name(o->type));
+		if (o->type == NRM_OPT_CHOICE) {
+			printf(": ");
+			print_choices(o->choices);
+		}
+		if (o->min || o->max) {
+			char lo[32], hi[32];
+			format_size(lo, sizeof(lo), o->min);
+			format_size(hi, sizeof(hi), o->max);
+			if (o->type == NRM_OPT_INT)
+				printf(", %lld to %lld", (long long)o->min, (long long)o->max);
+			else
+				printf(", %s to %s", lo, hi);
+		}
+		printf(" | ");
+		if (o->default_value) {
+			printf("`");
+			print_cell(o->default_value);
+			printf("`");
+		} else {
+			printf("none");
+		}
+		printf(" | ");
+		print_cell(o->description);
+		printf(" |\n");
+	}
+	printf("\nGive them as `--option NAME=VALUE` (or `--option %s.NAME=VALUE`).\n", p->name);
+}
+
 int cmd_plugins(struct nrm_context *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"markdown", no_argument, NULL, 'm'},
 		{"plugin-path", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	bool json = false;
+	bool json = false, markdown = false;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j': json = true; break;
+		case 'm': markdown = true; break;
 		case 'P': nrm_context_add_plugin_path(ctx, optarg); break;
 		case 'h': print_usage(); return 0;
 		default: return nrm_usage_error("plugins", "unknown option");
 		}
 	}
+	if (markdown && json)
+		return nrm_usage_error("plugins", "--json and --markdown cannot be combined");
 	const char *name = NULL;
 	if (optind < argc) {
 		if (strcmp(argv[optind], "describe") != 0)
@@ -163,6 +244,8 @@ int cmd_plugins(struct nrm_context *ctx, int argc, char **argv)
 			return nrm_usage_error("plugins", "describe takes one plugin name");
 		name = argv[optind + 1];
 	}
+	if (markdown && !name)
+		return nrm_usage_error("plugins", "--markdown goes with describe NAME");
 	struct nrm_registry reg = {0};
 	nrm_context_load_plugins(ctx, &reg);
 	int rc = 0;
@@ -173,6 +256,8 @@ int cmd_plugins(struct nrm_context *ctx, int argc, char **argv)
 			rc = EX_UNAVAILABLE;
 		} else if (json) {
 			print_json(plugin_json(m, true));
+		} else if (markdown) {
+			describe_markdown(m);
 		} else {
 			describe_text(m);
 		}

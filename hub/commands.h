@@ -24,6 +24,7 @@ int nrm_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 int cmd_plugins(struct nrm_context *ctx, int argc, char **argv);
+int cmd_plugin(struct nrm_context *ctx, int argc, char **argv);
 int cmd_convert(struct nrm_context *ctx, int argc, char **argv);
 int cmd_validate(struct nrm_context *ctx, int argc, char **argv);
 int cmd_return_render(struct nrm_context *ctx, int argc, char **argv);

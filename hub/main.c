@@ -25,6 +25,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"plugins", cmd_plugins, "list the plugins found, or describe one"},
+	{"plugin", cmd_plugin, "check that a plugin module keeps the plugin contract"},
 	{"convert", cmd_convert, "convert case records from one format to another"},
 	{"validate", cmd_validate, "check case records without writing anything"},
 	{"return-render", cmd_return_render, "render a return's CSV, SDMX-CSV, ODS and HTML"},

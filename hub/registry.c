@@ -161,3 +161,8 @@ void nrm_registry_free(struct nrm_registry *reg)
 	free(reg->modules);
 	memset(reg, 0, sizeof(*reg));
 }
+
+bool nrm_registry_in_build_tree(void)
+{
+	return running_from_build_tree();
+}

@@ -33,5 +33,8 @@ const struct nrm_module *nrm_registry_find_format(const struct nrm_registry *reg
 /* "a, b, c": the formats available with `cap`; caller frees. */
 char *nrm_registry_format_list(const struct nrm_registry *reg, unsigned cap);
 void nrm_registry_free(struct nrm_registry *reg);
+/* True when this process is the uninstalled binary in its build tree (it
+ * then uses the build tree's plugins and data, not the installed ones). */
+bool nrm_registry_in_build_tree(void);
 
 #endif

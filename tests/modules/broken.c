@@ -1,7 +1,9 @@
 /*
  * One source for the modules the loader must refuse: each build defines one
  * BROKEN_* macro to spoil one thing, so each refusal message can be tested.
- * DUPLICATE_NAME builds a sound module that reuses the name "case-jsonl".
+ * DUPLICATE_NAME builds a sound module that reuses the name "case-jsonl";
+ * ABI_1_0 a sound module that says it was built for ABI 1.0, whatever the
+ * header's minor version is now (tests/unit/test_abi_minor.c).
  */
 #include <nrmhub/plugin.h>
 
@@ -47,6 +49,8 @@ __attribute__((visibility("default"))) const struct nrm_plugin nrmhub_plugin = {
 #endif
 #if defined(BROKEN_MINOR)
 	.abi_minor = NRM_ABI_MINOR + 1,
+#elif defined(ABI_1_0)
+	.abi_minor = 0,
 #else
 	.abi_minor = NRM_ABI_MINOR,
 #endif
@@ -55,6 +59,8 @@ __attribute__((visibility("default"))) const struct nrm_plugin nrmhub_plugin = {
 	.name = NULL,
 #elif defined(DUPLICATE_NAME)
 	.name = "case-jsonl",
+#elif defined(ABI_1_0)
+	.name = "abi-1-0",
 #else
 	.name = "broken-test",
 #endif

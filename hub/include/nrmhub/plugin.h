@@ -22,8 +22,28 @@
  * - Anything else (removing, reordering or retyping a member, changing a
  *   callback's signature, changing what a value means): bump NRM_ABI_MAJOR,
  *   reset NRM_ABI_MINOR to 0.  Every module must then be rebuilt.
- * tests/unit/test_abi_layout.c compares every struct's size and offsets with
- * tests/unit/abi-layout.txt, so an accidental change fails the build.
+ * tests/unit/test_abi_layout.c compares every struct's size and offsets, and
+ * every constant of this header, with tests/unit/abi-layout.txt, so an
+ * accidental change fails the build.
+ *
+ * Bumping the minor version, step by step:
+ *   1. shrink the `reserved` array by exactly the room the new member takes
+ *      (its size in pointers), and add the member just before it;
+ *   2. increase NRM_ABI_MINOR by one;
+ *   3. run `tests/unit/test_abi_layout --write tests/unit/abi-layout.txt` in
+ *      the build tree (with the source path) and check with `git diff` that
+ *      the only changes are the new member's line, the reserved array's
+ *      offset and size, and new constants: no existing line may change;
+ *   4. in the hub, read the new member only from modules whose abi_minor is
+ *      at least the new minor (tests/unit/test_abi_minor.c builds a hub one
+ *      minor ahead and loads modules built for 1.0; keep it passing);
+ *   5. note the change and its minor version in this comment.
+ * Bumping the major version: make the change, set NRM_ABI_MAJOR one higher
+ * and NRM_ABI_MINOR to 0, regenerate the table, and say in the release notes
+ * that every plugin must be rebuilt (the loader refuses the old ones, naming
+ * the ABI they were built for).
+ *
+ * History: 1.0, the first ABI.
  */
 #ifndef NRMHUB_PLUGIN_H
 #define NRMHUB_PLUGIN_H

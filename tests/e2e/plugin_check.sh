@@ -1,0 +1,100 @@
+#!/bin/bash
+# `nrmhub plugin check`: every bundled plugin passes it, and each module
+# built to fail one check (tests/modules/misbehaving.c) fails that check,
+# with the exit status 65, while the control module passes.
+. "$SRCDIR/tests/e2e/lib.sh"
+
+py=/usr/bin/python3
+m="$NRM_TEST_MODULES"
+lines="$SRCDIR/tests/data/plugin-check/lines.txt"
+# Generous: a slow or loaded machine must not turn a pass into a hang.
+slow=--timeout=120
+
+# Every bundled plugin, with its sample (plugins/NAME/sample.*) when it has
+# one; a plugin that also exports makes its own sample from the fixtures.
+found=0
+for so in "$BUILDDIR"/plugins/.libs/*.so; do
+	name=$(basename "$so" .so)
+	found=$((found + 1))
+	sample=$(ls "$SRCDIR/plugins/$name"/sample.* 2>/dev/null | head -n 1)
+	if expect_exit 0 "$NRMHUB" plugin check "$so" ${sample:+--sample "$sample"} $slow; then
+		assert_grep '^  PASS abi ' "$tmp/stdout"
+		assert_grep ' 0 failed, ' "$tmp/stdout"
+		# An importer must have been given something to import.
+		assert_no_grep '^  SKIP import .*no sample' "$tmp/stdout" ||
+			echo "  (add a sample for $name as plugins/$name/sample.EXT)" >&2
+	else
+		sed 's/^/  | /' "$tmp/stdout" >&2
+	fi
+done
+assert_eq "$([ "$found" -ge 2 ] && echo yes)" yes "bundled plugins found"
+
+# The control passes every check it can run.
+expect_exit 0 "$NRMHUB" plugin check "$m/misbehave-none.so" --sample "$lines" $slow
+assert_grep '^  PASS import ' "$tmp/stdout"
+assert_grep '^  PASS damaged .*refused with a position' "$tmp/stdout"
+assert_grep '^  PASS memory +.*import steady' "$tmp/stdout"
+assert_grep '^  SKIP export +.*does not export' "$tmp/stdout"
+assert_grep '^5 passed, 0 failed, 2 skipped$' "$tmp/stdout"
+
+# check_fails MODULE CHECK PATTERN [ARGS]: that check, and only it, fails.
+check_fails() {
+	local module=$1 check=$2 pattern=$3
+	shift 3
+	expect_exit 65 "$NRMHUB" plugin check "$m/misbehave-$module.so" --sample "$lines" "$@" ||
+		return
+	assert_grep "^  FAIL $check +.*$pattern" "$tmp/stdout"
+	assert_eq "$(grep -c '^  FAIL ' "$tmp/stdout")" "${expected_failures:-1}" \
+		"failed checks for misbehave-$module"
+}
+
+# A crash (under the sanitizers, their handler ends the process instead).
+check_fails crash damaged 'truncated after byte [0-9]+ of 97: (crashed: killed by signal 11|ended the process itself)' $slow
+# A hang is stopped by the time limit.
+check_fails hang damaged 'did not finish within the time limit' --timeout=1
+# Output on stdout is caught, and shown, in the sample import too.
+expected_failures=2 check_fails print import 'wrote 48 bytes to standard output \("read line 1' $slow
+assert_grep '^  FAIL damaged +.*standard output' "$tmp/stdout"
+# An unsound options table: the rest cannot run, since the hub refuses it.
+check_fails options options "option 'strict' has no description" $slow
+assert_grep '^  SKIP import +.*refuses to load' "$tmp/stdout"
+# A typed option without a default: the hub loads it, so the other checks run.
+check_fails no-default options "option 'strict' \(bool\) has no default" $slow
+assert_grep '^  PASS import ' "$tmp/stdout"
+# Memory that grows with the input.
+check_fails memory memory 'import GROWS' $slow
+# A rejection without a position.
+check_fails no-pos damaged 'reported a problem without a position.*"expected case_id,site,date"' $slow
+
+# A module the loader refuses fails the first check, and nothing else runs.
+expect_exit 65 "$NRMHUB" plugin check "$m/bad-magic.so" $slow
+assert_grep '^  FAIL abi +.*wrong magic value' "$tmp/stdout"
+assert_grep '^1 passed|^0 passed, 1 failed, 6 skipped$' "$tmp/stdout"
+
+# --json, for scripts.
+expect_exit 65 "$NRMHUB" plugin check "$m/misbehave-memory.so" --sample "$lines" --json $slow
+$py - "$tmp/stdout" <<'PY' && pass || fail "plugin check --json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["plugin"] == "check-lines" and r["ok"] is False, r
+checks = {c["name"]: c["result"] for c in r["checks"]}
+assert checks == {"abi": "pass", "options": "pass", "import": "pass", "damaged": "pass",
+                  "export": "skip", "round-trip": "skip", "memory": "fail"}, checks
+assert (r["passed"], r["failed"], r["skipped"]) == (4, 1, 2), r
+PY
+
+# An option for the plugin reaches every run, and a bad one is a setup failure.
+expect_exit 0 "$NRMHUB" plugin check "$m/misbehave-none.so" --sample "$lines" --option strict=yes $slow
+expect_exit 65 "$NRMHUB" plugin check "$m/misbehave-none.so" --sample "$lines" --option strict=maybe $slow
+assert_grep "^  FAIL import +.*could not set up: .*strict" "$tmp/stdout"
+
+# Usage and missing files.
+expect_exit 64 "$NRMHUB" plugin
+expect_exit 64 "$NRMHUB" plugin frobnicate x.so
+expect_exit 64 "$NRMHUB" plugin check "$m/misbehave-none.so" --timeout=0
+expect_exit 66 "$NRMHUB" plugin check "$tmp/nothing.so"
+expect_exit 66 "$NRMHUB" plugin check "$m/misbehave-none.so" --sample "$tmp/nothing.txt"
+expect_exit 0 "$NRMHUB" plugin check --help
+assert_grep '^Usage: nrmhub plugin check PLUGIN\.so' "$tmp/stdout"
+
+finish
