@@ -55,6 +55,7 @@ struct xml_in {
 	bool failed;          /* reported: nothing more can be read */
 	bool finished;        /* the root's end tag was read */
 	bool root_seen;
+	bool eof;             /* the input's end has been read */
 
 	/* The scanner, over the raw bytes. */
 	size_t max_value;
@@ -220,6 +221,16 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 	x->error_domain = e->domain;
 	x->error_line = e->line > 0 ? (uint64_t)e->line : 0;
 	x->error_column = e->int2 > 0 ? (uint64_t)e->int2 : 0;
+	/* The validator runs inside the parser, ahead of the reader, and gives
+	 * no column: the parser's position is just after the tag it means. */
+	if (e->domain == XML_FROM_SCHEMASV && x->reader) {
+		int line = xmlTextReaderGetParserLineNumber(x->reader);
+		int column = xmlTextReaderGetParserColumnNumber(x->reader);
+		if (line > 0 && column > 0) {
+			x->error_line = (uint64_t)line;
+			x->error_column = (uint64_t)column;
+		}
+	}
 	x->error_node = e->node;
 	scrub_message(x->error_message, sizeof(x->error_message),
 	              e->message ? e->message : "unknown error");
@@ -227,6 +238,10 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 
 /* libxml2 must never print: a plugin reports through the host only. */
 static void silent(void *ctx, const char *fmt, ...)
+{
+}
+
+static void silent_structured(void *ctx, xmlErrorPtr e)
 {
 }
 
@@ -261,18 +276,27 @@ static int report_xml_error(struct xml_in *x)
 			return x->host->report(x->in, &pos, NULL, "not valid against %s.xsd: %s",
 			                       x->spec->format, x->error_message);
 		}
-		struct xpos at = {x->error_line, 0};
+		struct xpos at = {x->error_line, x->error_column};
 		return fail_at(x, &at, "not valid against %s.xsd: %s", x->spec->format,
 		               x->error_message);
 	}
 	struct xpos at = {x->error_line, x->error_column};
-	if (x->first_byte >= 0 && x->first_byte != '<') {
+	if (x->first_byte < 0) {
+		at.line = at.column = 1;
+		return fail_at(x, &at, "empty file: a %s document needs its '%s' element",
+		               x->spec->format, x->spec->root);
+	}
+	if (x->first_byte != '<') {
 		at.line = 1;
 		at.column = 1;
 		return fail_at(x, &at, "not an XML document (it does not begin with '<'): "
 		               "is it really %s? Check --from", x->spec->format);
 	}
-	return fail_at(x, &at, "not well-formed XML: %s", x->error_message);
+	/* An error where the input ends is most likely a cut-off file. */
+	bool at_end = x->eof && x->error_line >= x->line;
+	return fail_at(x, &at, "not well-formed XML: %s%s",
+	               at_end ? "the document ends before it is complete (a truncated file?): " : "",
+	               x->error_message);
 }
 
 /* ---- the byte scanner ---------------------------------------------------- */
@@ -460,6 +484,8 @@ static int read_input(void *ctx, char *buf, int len)
 		x->failed = true; /* reported by the host */
 		return -1;
 	}
+	if (n == 0)
+		x->eof = true;
 	if (scan(x, (const unsigned char *)buf, (size_t)n) != NRM_OK)
 		return -1;
 	return (int)n;
@@ -517,7 +543,10 @@ int xml_in_open(struct xml_in **out, const struct nrm_host *host, nrm_stream *in
 	x->reader = xmlReaderForIO(read_input, close_input, x, host->name(in), NULL, options);
 	if (!x->reader)
 		return fail_at(x, NULL, "cannot start the XML reader");
-	xmlTextReaderSetStructuredErrorHandler(x->reader, on_xml_error, x);
+	/* Parser errors reach the thread's structured handler: the reader's own
+	 * handler cannot be used once the validator is plugged into the parser
+	 * (libxml2 then hands it the validator's context, not the reader's). */
+	xmlSetStructuredErrorFunc(x, on_xml_error);
 	if (xmlTextReaderSchemaValidateCtxt(x->reader, x->valid, 0) != 0)
 		return fail_at(x, NULL, "cannot validate against %s.xsd", spec->format);
 	return NRM_OK;
@@ -527,6 +556,7 @@ void xml_in_close(struct xml_in *x)
 {
 	if (!x)
 		return;
+	xmlSetStructuredErrorFunc(NULL, silent_structured);
 	if (x->reader)
 		xmlFreeTextReader(x->reader);
 	if (x->valid)

@@ -179,6 +179,15 @@ int xml_out_element_date(struct xml_out *w, const char *element, int32_t date)
 	return xml_out_element(w, element, text);
 }
 
+int xml_out_element_time(struct xml_out *w, const char *element, int64_t t)
+{
+	if (t == NRM_TIME_NONE)
+		return w->status;
+	char text[21];
+	w->host->time_format_rfc3339(t, text);
+	return xml_out_element(w, element, text);
+}
+
 int xml_out_status(const struct xml_out *w)
 {
 	return w->status;

@@ -38,6 +38,7 @@ int xml_out_text(struct xml_out *w, const char *text);
 /* <element>text</element>, skipped when text is NULL. */
 int xml_out_element(struct xml_out *w, const char *element, const char *text);
 int xml_out_element_date(struct xml_out *w, const char *element, int32_t date);
+int xml_out_element_time(struct xml_out *w, const char *element, int64_t t);
 /* The status after every call since open. */
 int xml_out_status(const struct xml_out *w);
 
