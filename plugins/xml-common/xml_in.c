@@ -267,6 +267,14 @@ static int report_xml_error(struct xml_in *x)
 	x->failed = true;
 	if (!x->have_error)
 		return fail_at(x, NULL, "the XML reader stopped without a reason");
+	if (x->error_domain == XML_FROM_SCHEMASV && !x->root_seen) {
+		/* The validator saw the document element before the reader did. */
+		struct xpos at = {x->error_line, x->error_column};
+		return fail_at(x, &at, "the document element is not '%s' in the namespace '%s', "
+		               "as a %s document's is: is it really %s? Check --from (%s)",
+		               x->spec->root, x->spec->ns, x->spec->format, x->spec->format,
+		               x->error_message);
+	}
 	if (x->error_domain == XML_FROM_SCHEMASV) {
 		int d = depth_of_node(x, x->error_node);
 		if (d >= 0) {
@@ -293,10 +301,11 @@ static int report_xml_error(struct xml_in *x)
 		               "is it really %s? Check --from", x->spec->format);
 	}
 	/* An error where the input ends is most likely a cut-off file. */
-	bool at_end = x->eof && x->error_line >= x->line;
-	return fail_at(x, &at, "not well-formed XML: %s%s",
-	               at_end ? "the document ends before it is complete (a truncated file?): " : "",
-	               x->error_message);
+	bool at_end = x->eof && x->error_line + 1 >= x->line;
+	if (at_end)
+		return fail_at(x, &at, "not well-formed XML: the document ends before it is "
+		               "complete (a truncated file?); libxml2 says: %s", x->error_message);
+	return fail_at(x, &at, "not well-formed XML: %s", x->error_message);
 }
 
 /* ---- the byte scanner ---------------------------------------------------- */
