@@ -114,6 +114,10 @@ void xml_out_close(struct xml_out *w)
 		w->closing = true;
 		xmlFreeTextWriter(w->writer);
 	}
+	/* The hub may unload this module while libxml2 stays loaded for
+	 * another: leave libxml2 (on this thread) no pointer into it. */
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetGenericErrorFunc(NULL, NULL);
 	free(w);
 }
 
