@@ -102,6 +102,22 @@ for format in police-xml scotland-xml; do
 	} >"$d/big-attribute.xml"
 	refused $format "$d/big-attribute.xml" \
 		"big-attribute\\.xml:3:3: more than 1048576 bytes of text or tag without markup"
+	# Not held: where GNU time is installed, the peak memory of refusing the
+	# 50 MB attribute stays within 4 MiB of converting the small example.
+	if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
+		peak_kib() {
+			/usr/bin/time -o "$tmp/rss" -f %M "$NRMHUB" convert --from $format \
+				--to case-jsonl -o "$tmp/peak.jsonl" "$1" >/dev/null 2>&1
+			tail -n 1 "$tmp/rss"
+		}
+		small=$(peak_kib "$example")
+		large=$(peak_kib "$d/big-attribute.xml")
+		if [ "$((large - small))" -lt 4096 ]; then
+			pass
+		else
+			fail "a 50 MB attribute raised peak memory from $small KiB to $large KiB"
+		fi
+	fi
 	# The limit is an option.
 	expect_exit 65 "$NRMHUB" convert --from $format --to case-jsonl \
 		--option max-value-size=2k "$d/big-attribute.xml"
@@ -131,6 +147,12 @@ for format in police-xml scotland-xml; do
 	refused $format "$d/empty.xml" "empty\\.xml:1:1: empty file: a $format document needs its '$root' element"
 	printf '\n  \n' >"$d/blank.xml"
 	refused $format "$d/blank.xml" "blank\\.xml:1:1: empty file"
+
+	# Another encoding declared, and bytes that are not UTF-8.
+	printf '<?xml version="1.0" encoding="ISO-8859-1"?>\n%s</%s>\n' "$open_root" "$root" >"$d/latin1.xml"
+	refused $format "$d/latin1.xml" "latin1\\.xml:1:1: $format documents are UTF-8; this one declares the encoding 'ISO-8859-1'"
+	printf '<?xml version="1.0"?>\n%s\n<!-- caf\351 -->\n</%s>\n' "$open_root" "$root" >"$d/not-utf8.xml"
+	refused $format "$d/not-utf8.xml" "not-utf8\\.xml:3:[0-9]+: not well-formed XML: .*UTF-8"
 
 	# The wrong format given to --from: the council's CSV, and the other
 	# XML format.
