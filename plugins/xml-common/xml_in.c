@@ -53,7 +53,6 @@ struct xml_in {
 	xmlSchemaPtr schema;
 	xmlSchemaValidCtxtPtr valid;
 	bool failed;          /* reported: nothing more can be read */
-	bool finished;        /* the root's end tag was read */
 	bool root_seen;
 	bool eof;             /* the input's end has been read */
 
@@ -213,6 +212,10 @@ static void scrub_message(char *out, size_t cap, const char *msg)
 	while (o > 0 && out[o - 1] == ' ')
 		o--;
 	out[o] = '\0';
+	/* libxml2 shows the bytes after bad UTF-8: a piece of the data. */
+	char *bytes = strstr(out, " Bytes: ");
+	if (bytes)
+		*bytes = '\0';
 }
 
 static void on_xml_error(void *ctx, xmlErrorPtr e)
@@ -455,8 +458,15 @@ static void note_first_byte(struct xml_in *x, const unsigned char *p, size_t n)
 /* Every byte of the input passes here before libxml2 sees it. */
 static int scan(struct xml_in *x, const unsigned char *p, size_t n)
 {
-	if (x->first_byte < 0)
+	if (x->first_byte < 0) {
 		note_first_byte(x, p, n);
+		/* A CSV or JSON file given as XML: say so before libxml2 does. */
+		if (x->first_byte >= 0 && x->first_byte != '<') {
+			struct xpos at = {1, 1};
+			return fail_at(x, &at, "not an XML document (it does not begin with '<'): "
+			               "is it really %s? Check --from", x->spec->format);
+		}
+	}
 	if (x->bytes == 0 && n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
 		x->column = 0, p += 3, n -= 3, x->bytes += 3;
 	size_t i = 0;
@@ -681,20 +691,14 @@ static int read_node(struct xml_in *x, int *type)
 
 int xml_in_next_record(struct xml_in *x, struct nrm_pos *where)
 {
+	/* After the root's end tag the rest is still read, so trailing content
+	 * is refused rather than ignored. */
 	for (;;) {
-		if (x->finished)
-			return NRM_EOF;
 		int type;
 		int rc = read_node(x, &type);
 		if (rc != NRM_OK)
 			return rc;
-		int depth = xmlTextReaderDepth(x->reader);
-		if (type == XML_READER_TYPE_END_ELEMENT && depth == 0) {
-			x->finished = true;
-		} else if (type == XML_READER_TYPE_ELEMENT && depth == 0 &&
-		           xmlTextReaderIsEmptyElement(x->reader)) {
-			x->finished = true;
-		} else if (type == XML_READER_TYPE_ELEMENT && depth == 1) {
+		if (type == XML_READER_TYPE_ELEMENT && xmlTextReaderDepth(x->reader) == 1) {
 			/* The schema allows only records here. */
 			fill_path(x, 1, NULL);
 			memcpy(x->record_path, x->path, sizeof(x->record_path));

@@ -148,11 +148,22 @@ for format in police-xml scotland-xml; do
 	printf '\n  \n' >"$d/blank.xml"
 	refused $format "$d/blank.xml" "blank\\.xml:1:1: empty file"
 
+	# Content after the document element.
+	printf '<?xml version="1.0"?>\n%s</%s>\n<%s/>\n' "$open_root" "$root" "$root" >"$d/trailing.xml"
+	refused $format "$d/trailing.xml" "trailing\\.xml:3:[0-9]+: not well-formed XML: Extra content at the end of the document"
+	# A big file that is not XML is refused at once, not for its size.
+	{
+		printf 'Case ID,Site\n'
+		head -c 2000000 /dev/zero | tr '\0' 'x'
+	} >"$d/big.csv"
+	refused $format "$d/big.csv" "big\\.csv:1:1: not an XML document"
+
 	# Another encoding declared, and bytes that are not UTF-8.
 	printf '<?xml version="1.0" encoding="ISO-8859-1"?>\n%s</%s>\n' "$open_root" "$root" >"$d/latin1.xml"
 	refused $format "$d/latin1.xml" "latin1\\.xml:1:1: $format documents are UTF-8; this one declares the encoding 'ISO-8859-1'"
 	printf '<?xml version="1.0"?>\n%s\n<!-- caf\351 -->\n</%s>\n' "$open_root" "$root" >"$d/not-utf8.xml"
 	refused $format "$d/not-utf8.xml" "not-utf8\\.xml:3:[0-9]+: not well-formed XML: .*UTF-8"
+	assert_no_grep '0xE9' "$tmp/stderr"
 
 	# The wrong format given to --from: the council's CSV, and the other
 	# XML format.
