@@ -103,7 +103,10 @@ for format in police-xml scotland-xml; do
 	refused $format "$d/big-attribute.xml" \
 		"big-attribute\\.xml:3:3: more than 1048576 bytes of text or tag without markup"
 	# Not held: where GNU time is installed, the peak memory of refusing the
-	# 50 MB attribute stays within 4 MiB of converting the small example.
+	# 50 MB attribute stays within 16 MiB of converting the small example
+	# (libxml2 holds up to max-value-size, 1 MiB, in a buffer that doubles:
+	# about 2 MiB more in a plain build, 6 MiB under AddressSanitizer, whose
+	# quarantine keeps freed buffers).
 	if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
 		peak_kib() {
 			/usr/bin/time -o "$tmp/rss" -f %M "$NRMHUB" convert --from $format \
@@ -112,7 +115,7 @@ for format in police-xml scotland-xml; do
 		}
 		small=$(peak_kib "$example")
 		large=$(peak_kib "$d/big-attribute.xml")
-		if [ "$((large - small))" -lt 4096 ]; then
+		if [ "$((large - small))" -lt 16384 ]; then
 			pass
 		else
 			fail "a 50 MB attribute raised peak memory from $small KiB to $large KiB"
