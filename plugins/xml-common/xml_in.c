@@ -159,7 +159,8 @@ int xml_in_bad_value(struct xml_in *x, const char *attribute, const char *field,
 /* A quoted piece of a libxml2 message is shown when it is markup or a
  * schema's own text (an element name, a facet, a type, a pattern), or when
  * it is shaped like a code or a date: upper-case letters, digits and a few
- * signs.  Anything else, a name typed into a code field say, is hidden. */
+ * signs, with a digit in it or at most three characters.  Anything else, a
+ * name typed into a code field say (even in capitals), is hidden. */
 static bool quotable(const char *before, const char *q, size_t len)
 {
 	static const char *const markup[] = {"Element ", "element ", "attribute ", "facet ",
@@ -171,12 +172,14 @@ static bool quotable(const char *before, const char *q, size_t len)
 	}
 	if (len > 24)
 		return false;
+	bool digit = false;
 	for (size_t i = 0; i < len; i++) {
 		char c = q[1 + i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("_-:.+/ ", c)))
+		digit = digit || (c >= '0' && c <= '9');
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c && strchr("_-:.+/", c))))
 			return false;
 	}
-	return true;
+	return digit || len <= 3;
 }
 
 /* Copies libxml2's message without its trailing newline, hiding quoted

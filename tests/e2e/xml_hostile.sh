@@ -183,6 +183,13 @@ sed '0,/gender="M"/s//gender="Jane"/' "$SRCDIR/examples/site/data/police-cases.x
 refused police-xml "$tmp/gender.xml" \
 	"gender\\.xml:12:[0-9]+: not valid against police-xml\\.xsd: .*Child', attribute 'gender': .*'\\(value not shown\\)' is not an element of the set"
 assert_no_grep Jane "$tmp/stderr"
+# Nor in capitals, as police systems often write names; a date is shown.
+sed '0,/gender="M"/s//gender="JANE"/' "$SRCDIR/examples/site/data/police-cases.xml" >"$tmp/gender.xml"
+refused police-xml "$tmp/gender.xml" "gender\\.xml:12:[0-9]+: .*'\\(value not shown\\)'"
+assert_no_grep JANE "$tmp/stderr"
+sed '0,/date="2025-01-06"/s//date="2025-02-30"/' "$SRCDIR/examples/site/data/police-cases.xml" >"$tmp/date.xml"
+refused police-xml "$tmp/date.xml" \
+	"date\\.xml:9:[0-9]+: not valid against police-xml\\.xsd: .*Referral', attribute 'date': '2025-02-30' is not a valid value"
 
 # A record that is valid XML but breaks a canonical rule is reported at
 # FILE:LINE:COLUMN with its element path and field.
