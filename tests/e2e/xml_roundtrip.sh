@@ -101,6 +101,13 @@ for f in council-cases.csv:council-csv police-cases.xml:police-xml scotland-refe
 	valid scotland-xml "$tmp/ex.scotland.xml"
 done
 
+# From standard input, and from two files in one run.
+expect_exit 0 convert --from police-xml --to case-jsonl - <"$examples/police-cases.xml" &&
+	assert_same "$tmp/police.jsonl" "$tmp/stdout"
+expect_exit 0 convert --from police-xml --to case-jsonl -o "$tmp/twice.jsonl" \
+	"$examples/police-cases.xml" "$tmp/all.police.xml"
+assert_eq "$(wc -l <"$tmp/twice.jsonl")" 20 "cases from two police-xml files"
+
 # An empty extract is valid and has no cases.
 printf '' >"$tmp/none.jsonl"
 expect_exit 0 convert --from case-jsonl --to police-xml -o "$tmp/none.xml" "$tmp/none.jsonl"
