@@ -377,6 +377,7 @@ struct writer {
 	nrm_stream *out;
 	struct xml_out *xml;
 	bool skip_outside;
+	uint64_t cases;    /* given to the plugin so far */
 	uint64_t skipped;
 };
 
@@ -493,15 +494,20 @@ static int cb_scotland_xml_export_write(void *state, const struct nrm_case *c)
 {
 	struct writer *w = state;
 	const char *field = outside_scotland(c);
+	w->cases++;
 	if (field && w->skip_outside) {
 		w->skipped++;
 		return NRM_OK;
 	}
 	if (field) {
+		/* The code has passed the canonical rules, so it is a GSS code and
+		 * may be quoted. */
+		bool la = strcmp(field, "local_authority") == 0;
 		w->host->report(w->out, NULL, field,
-		                "is not Scottish, and scotland-xml carries only Scottish cases (S12 "
-		                "council areas, Police Scotland S92000003); leave such cases out "
-		                "with --option scotland-xml.outside-scotland=skip");
+		                "case %llu has %s, which is not Scottish: scotland-xml carries only "
+		                "Scottish cases (S12 council areas, Police Scotland S92000003); "
+		                "leave such cases out with --option scotland-xml.outside-scotland=skip",
+		                (unsigned long long)w->cases, la ? c->local_authority : c->police_force);
 		return NRM_FAIL;
 	}
 	if (xml_out_check_case(w->xml, c) != NRM_OK)

@@ -201,6 +201,13 @@ expect_exit 65 "$NRMHUB" convert --from police-xml --to case-jsonl --keep-going 
 	-o "$tmp/kept.jsonl" "$tmp/rg.xml"
 assert_eq "$(wc -l <"$tmp/kept.jsonl")" 6 "cases kept after a canonical rule broken"
 
+# A value the schema allows but the plugin refuses names its element path:
+# one exploitation type twice, in the second case (line 37).
+awk '/<Type>SEXUAL<\/Type>/ && !done { print; print "      <Type>SEXUAL</Type>"; done = 1; next } { print }' \
+	"$SRCDIR/examples/site/data/police-cases.xml" >"$tmp/twice.xml"
+refused police-xml "$tmp/twice.xml" \
+	'twice\.xml:37:7: /NrmCaseExtract/Case\[2\]/Exploitation/Type: exploitation_types: the same type is given twice'
+
 # Two reasonable grounds decisions in one scotland-xml referral.
 sed '0,/Positive conclusive grounds/s//Negative reasonable grounds/' \
 	"$SRCDIR/examples/site/data/scotland-referrals.xml" >"$tmp/two-rg.xml"

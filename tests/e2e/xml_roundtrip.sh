@@ -54,7 +54,7 @@ assert_grep '&amp; &quot;Partners&quot; &lt;team&gt;|&amp; "Partners" &lt;team&g
 # nothing is written.
 rm -f "$tmp/all.scotland.xml"
 expect_exit 65 convert --from case-jsonl --to scotland-xml -o "$tmp/all.scotland.xml" "$fixture"
-assert_grep 'local_authority: is not Scottish, and scotland-xml carries only Scottish cases' "$tmp/stderr"
+assert_grep 'local_authority: case 7 has E08000025, which is not Scottish: scotland-xml carries only Scottish cases' "$tmp/stderr"
 assert_no_file "$tmp/all.scotland.xml"
 
 expect_exit 0 convert --from case-jsonl --to scotland-xml --option outside-scotland=skip \
