@@ -65,6 +65,7 @@ struct xml_in {
 	uint64_t run;              /* bytes since the last '<' */
 	struct xpos lt;            /* where the last '<' was */
 	int first_byte;            /* first byte that is not space or BOM, or -1 */
+	int bom_matched;           /* bytes of a byte order mark seen, -1 past it */
 	struct xpos *pending;      /* start tags not yet read, a ring */
 	size_t head, count, cap;
 
@@ -450,28 +451,45 @@ static int too_long(struct xml_in *x)
 static void note_first_byte(struct xml_in *x, const unsigned char *p, size_t n)
 {
 	size_t i = 0;
-	if (x->bytes == 0 && n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-		i = 3; /* a byte order mark */
 	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
 		i++;
 	if (i < n)
 		x->first_byte = p[i];
 }
 
+/* Skips a byte order mark at the very start of the input, even one split
+ * across reads, so it counts as no column.  Returns how many bytes of p it
+ * took. */
+static size_t skip_bom(struct xml_in *x, const unsigned char *p, size_t n)
+{
+	static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
+	size_t i = 0;
+	while (x->bom_matched >= 0 && x->bom_matched < 3 && i < n && p[i] == bom[x->bom_matched]) {
+		x->bom_matched++;
+		i++;
+	}
+	if (i < n && x->bom_matched != 3 && x->bom_matched > 0)
+		x->first_byte = 0xef; /* part of a mark, then something else */
+	if (i < n)
+		x->bom_matched = -1;
+	return i;
+}
+
 /* Every byte of the input passes here before libxml2 sees it. */
 static int scan(struct xml_in *x, const unsigned char *p, size_t n)
 {
-	if (x->first_byte < 0) {
+	size_t bom = skip_bom(x, p, n);
+	x->bytes += bom;
+	p += bom;
+	n -= bom;
+	if (x->first_byte < 0)
 		note_first_byte(x, p, n);
-		/* A CSV or JSON file given as XML: say so before libxml2 does. */
-		if (x->first_byte >= 0 && x->first_byte != '<') {
-			struct xpos at = {1, 1};
-			return fail_at(x, &at, "not an XML document (it does not begin with '<'): "
-			               "is it really %s? Check --from", x->spec->format);
-		}
+	/* A CSV or JSON file given as XML: say so before libxml2 does. */
+	if (x->first_byte >= 0 && x->first_byte != '<') {
+		struct xpos at = {1, 1};
+		return fail_at(x, &at, "not an XML document (it does not begin with '<'): "
+		               "is it really %s? Check --from", x->spec->format);
 	}
-	if (x->bytes == 0 && n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-		x->column = 0, p += 3, n -= 3, x->bytes += 3;
 	size_t i = 0;
 	while (i < n) {
 		if (x->state == S_TEXT) {

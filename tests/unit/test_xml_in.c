@@ -155,6 +155,15 @@ static void test_positions_byte_by_byte(void **state)
 	xml_in_close(x);
 }
 
+/* A byte order mark is no column, even when it arrives a byte at a time. */
+static void test_byte_order_mark(void **state)
+{
+	nrm_stream s;
+	struct xml_in *x = open_text(&s, "\xef\xbb\xbf<r xmlns='urn:t'><c/></r>", 1);
+	expect_record(x, 1, 18);
+	xml_in_close(x);
+}
+
 static void test_text_and_attributes(void **state)
 {
 	nrm_stream s;
@@ -234,6 +243,11 @@ static void test_not_xml(void **state)
 	expect_failure("Case ID,Site\nA,b\n", 4096, 1, 1, "not an XML document");
 }
 
+static void test_broken_byte_order_mark(void **state)
+{
+	expect_failure("\xef\xbb<r xmlns='urn:t'/>", 1, 1, 1, "not an XML document");
+}
+
 static void test_empty(void **state)
 {
 	expect_failure("", 4096, 1, 1, "empty file");
@@ -266,12 +280,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_positions),
 		cmocka_unit_test(test_positions_byte_by_byte),
+		cmocka_unit_test(test_byte_order_mark),
 		cmocka_unit_test(test_text_and_attributes),
 		cmocka_unit_test(test_doctype_refused),
 		cmocka_unit_test(test_long_attribute_refused),
 		cmocka_unit_test(test_long_text_refused),
 		cmocka_unit_test(test_foreign_root),
 		cmocka_unit_test(test_not_xml),
+		cmocka_unit_test(test_broken_byte_order_mark),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_schema_error_hides_values),
 	};
