@@ -44,6 +44,13 @@ for format in police-xml scotland-xml; do
 		"xxe\\.xml:2:1: a DOCTYPE or other markup declaration is not allowed in $format"
 	assert_no_grep 'root:' "$tmp/stderr"
 	assert_no_grep 'root:' "$tmp/stdout"
+	# Where strace works (it needs ptrace), show the file is never opened.
+	if strace -f -o /dev/null true >/dev/null 2>&1; then
+		strace -f -e trace=open,openat -o "$tmp/trace" "$NRMHUB" convert --from $format \
+			--to case-jsonl -o "$tmp/out.jsonl" "$d/xxe.xml" >/dev/null 2>&1
+		assert_grep 'xxe\.xml' "$tmp/trace"
+		assert_no_grep '/etc/passwd' "$tmp/trace"
+	fi
 
 	# Billion laughs: ten levels of ten-fold entity expansion.
 	{
