@@ -203,6 +203,11 @@ refused police-xml "$tmp/date.xml" \
 sed '0,/date="2025-01-20"/s//date="2025-01-02"/' "$SRCDIR/examples/site/data/police-cases.xml" >"$tmp/rg.xml"
 refused police-xml "$tmp/rg.xml" \
 	'rg\.xml:5:3: /NrmCaseExtract/Case\[1\]: rg_decision_date: 2025-01-02 is before the referral_date 2025-01-06'
+# validate reads on and writes the reject, with its position and path.
+expect_exit 65 "$NRMHUB" validate --from police-xml --rejects "$tmp/rejects.jsonl" "$tmp/rg.xml"
+assert_grep '^7 records: 6 good, 1 bad' "$tmp/stdout"
+assert_grep '"line":5,"column":3,"path":"/NrmCaseExtract/Case\[1\]","field":"rg_decision_date"' \
+	"$tmp/rejects.jsonl"
 # With --keep-going the other six cases are written.
 expect_exit 65 "$NRMHUB" convert --from police-xml --to case-jsonl --keep-going \
 	-o "$tmp/kept.jsonl" "$tmp/rg.xml"

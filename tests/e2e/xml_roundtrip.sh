@@ -101,6 +101,13 @@ for f in council-cases.csv:council-csv police-cases.xml:police-xml scotland-refe
 	valid scotland-xml "$tmp/ex.scotland.xml"
 done
 
+# The namespace with a prefix instead of as the default: the same cases.
+sed -e 's/<\([A-Z]\)/<p:\1/g' -e 's/<\/\([A-Z]\)/<\/p:\1/g' -e 's/xmlns=/xmlns:p=/' \
+	"$examples/police-cases.xml" >"$tmp/prefixed.xml"
+assert_grep '^<p:NrmCaseExtract xmlns:p="urn:nrmhub:police-xml:1"' "$tmp/prefixed.xml"
+expect_exit 0 convert --from police-xml --to case-jsonl -o "$tmp/prefixed.jsonl" "$tmp/prefixed.xml" &&
+	assert_same "$tmp/police.jsonl" "$tmp/prefixed.jsonl"
+
 # From standard input, and from two files in one run.
 expect_exit 0 convert --from police-xml --to case-jsonl - <"$examples/police-cases.xml" &&
 	assert_same "$tmp/police.jsonl" "$tmp/stdout"
