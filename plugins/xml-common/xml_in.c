@@ -42,7 +42,6 @@ struct xpos {
 struct open_element {
 	struct xpos pos;
 	const xmlChar *name;   /* from the reader's dictionary */
-	xmlNodePtr node;
 };
 
 struct xml_in {
@@ -80,7 +79,6 @@ struct xml_in {
 	bool have_error;
 	int error_domain;
 	uint64_t error_line, error_column;
-	xmlNodePtr error_node;
 	char error_message[MESSAGE_MAX];
 
 	/* libxml2's global entity loader before ours, given back at close. */
@@ -241,7 +239,6 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
 			x->error_column = (uint64_t)column;
 		}
 	}
-	x->error_node = e->node;
 	scrub_message(x->error_message, sizeof(x->error_message),
 	              e->message ? e->message : "unknown error");
 }
@@ -262,15 +259,6 @@ static xmlParserInputPtr refuse_external(const char *url, const char *id, xmlPar
 	return NULL;
 }
 
-/* The element of the open stack a validity error is about. */
-static int depth_of_node(const struct xml_in *x, xmlNodePtr node)
-{
-	for (int d = x->depth; node && d >= 0; d--)
-		if (x->open[d].node == node)
-			return d;
-	return -1;
-}
-
 /* Passes on libxml2's first error.  The file cannot be read further. */
 static int report_xml_error(struct xml_in *x)
 {
@@ -289,14 +277,8 @@ static int report_xml_error(struct xml_in *x)
 		               x->error_message);
 	}
 	if (x->error_domain == XML_FROM_SCHEMASV) {
-		int d = depth_of_node(x, x->error_node);
-		if (d >= 0) {
-			fill_path(x, d, NULL);
-			struct nrm_pos pos = {.line = x->open[d].pos.line,
-			                      .column = x->open[d].pos.column, .path = x->path};
-			return x->host->report(x->in, &pos, NULL, "not valid against %s.xsd: %s",
-			                       x->spec->format, x->error_message);
-		}
+		/* The validator names the element in its message; it runs in the
+		 * parser, ahead of the reader, so the position is the parser's. */
 		struct xpos at = {x->error_line, x->error_column};
 		return fail_at(x, &at, "not valid against %s.xsd: %s", x->spec->format,
 		               x->error_message);
@@ -686,7 +668,6 @@ static int read_node(struct xml_in *x, int *type)
 		x->depth = depth;
 		x->open[depth].pos = pos;
 		x->open[depth].name = xmlTextReaderConstLocalName(x->reader);
-		x->open[depth].node = xmlTextReaderCurrentNode(x->reader);
 		if (depth == 1)
 			x->records++;
 		if (depth == 0 && check_root(x) != NRM_OK)
