@@ -79,13 +79,16 @@ static const struct nrm_host host = {
 	.option_int = fake_option_int,
 };
 
-/* Records are <c a="..."/> or <c><v>text</v></c> under <r xmlns="urn:t">. */
+/* Records are <c a="..."/> or <c><v>text</v></c> under <r xmlns="urn:t">;
+ * a record may end with any element of another namespace, unchecked, so the
+ * reader's own depth limit can be reached. */
 static const char xsd[] =
 	"<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema' targetNamespace='urn:t' "
 	"elementFormDefault='qualified'>"
 	"<xs:element name='r'><xs:complexType><xs:sequence>"
 	"<xs:element name='c' minOccurs='0' maxOccurs='unbounded'><xs:complexType>"
-	"<xs:sequence><xs:element name='v' type='xs:string' minOccurs='0'/></xs:sequence>"
+	"<xs:sequence><xs:element name='v' type='xs:string' minOccurs='0'/>"
+	"<xs:any namespace='##other' processContents='skip' minOccurs='0'/></xs:sequence>"
 	"<xs:attribute name='a' type='xs:string'/></xs:complexType></xs:element>"
 	"</xs:sequence></xs:complexType></xs:element></xs:schema>";
 
@@ -230,6 +233,20 @@ static void test_long_text_refused(void **state)
 	expect_failure(text, 4096, 1, 21, "max-value-size");
 }
 
+/* Elements the schema does not check, nested 40 deep: refused at the
+ * first one deeper than 32 levels, the 32nd <x:a> (depth 33, the root being
+ * depth 0).  <r xmlns='urn:t'><c> takes columns 1-20, the first <x:a ...>
+ * 21-41, and each further <x:a> five more: the 32nd starts at 42 + 5 * 30. */
+static void test_depth_limit(void **state)
+{
+	char text[512];
+	int n = snprintf(text, sizeof(text), "<r xmlns='urn:t'><c><x:a xmlns:x='urn:x'>");
+	for (int i = 2; i <= 40; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "<x:a>");
+	snprintf(text + n, sizeof(text) - (size_t)n, "</x:a>");
+	expect_failure(text, 4096, 1, 192, "elements nested more than 32 deep");
+}
+
 static void test_foreign_root(void **state)
 {
 	expect_failure("\n\n   <r xmlns='urn:other'/>", 4096, 3, 4,
@@ -285,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_doctype_refused),
 		cmocka_unit_test(test_long_attribute_refused),
 		cmocka_unit_test(test_long_text_refused),
+		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_foreign_root),
 		cmocka_unit_test(test_not_xml),
 		cmocka_unit_test(test_broken_byte_order_mark),
