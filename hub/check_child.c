@@ -335,8 +335,11 @@ static void read_back(const struct nrm_plugin *p, int fd, struct nrm_optset *opt
 			break;
 		}
 		size_t i = o->back_records++;
-		const char *field = i < fx->count ? nrm_case_difference(&fx->cases[i], &c)
-		                                  : "(a record more than was written)";
+		struct nrm_case_diff diff = {.changed = "(a record more than was written)"};
+		if (i < fx->count)
+			nrm_case_compare(&fx->cases[i], &c, &diff);
+		o->lost_fields |= diff.lost;
+		const char *field = diff.changed;
 		if (field && !o->mismatch_record) {
 			o->mismatch_record = i + 1;
 			copy_text(o->mismatch_field, sizeof(o->mismatch_field), field);

@@ -84,8 +84,9 @@ struct nrm_export_outcome {
 	int back_failed;         /* the read-back import stopped or rejected */
 	char back_reason[200];
 	uint64_t back_records;
-	uint64_t mismatch_record; /* 1-based; 0 when all matched */
+	uint64_t mismatch_record; /* 1-based; 0 when no field changed */
 	char mismatch_field[40];
+	uint32_t lost_fields;     /* fields some record came back without */
 	uint64_t peak_heap, base_heap;
 };
 

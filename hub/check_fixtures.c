@@ -64,18 +64,64 @@ static bool same_text(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-const char *nrm_case_difference(const struct nrm_case *a, const struct nrm_case *b)
+/* What "not known" is for each number field (strings: NULL). */
+static int64_t unknown_number(const char *field)
 {
-#define CMP_TEXT(f) if (!same_text(a->f, b->f)) return #f;
+	static const struct {
+		const char *field;
+		int64_t none;
+	} special[] = {
+		{"updated_at", NRM_TIME_NONE},       {"referral_date", NRM_DATE_NONE},
+		{"rg_decision_date", NRM_DATE_NONE}, {"cg_decision_date", NRM_DATE_NONE},
+		{"status_date", NRM_DATE_NONE},      {"age_at_exploitation", NRM_AGE_NONE},
+		{"age_disputed", NRM_UNKNOWN},       {"county_lines", NRM_UNKNOWN},
+	};
+	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (strcmp(special[i].field, field) == 0)
+			return special[i].none;
+	return 0; /* enumerations and the exploitation set: 0 is "not given" */
+}
+
+#define FIELD_NAME(f) #f,
+static const char *const field_names[] = {
+	STRING_FIELDS(FIELD_NAME) "nationality", NUMBER_FIELDS(FIELD_NAME)
+};
+#undef FIELD_NAME
+_Static_assert(sizeof(field_names) / sizeof(field_names[0]) == NRM_CASE_FIELD_COUNT,
+               "NRM_CASE_FIELD_COUNT counts the canonical fields");
+
+const char *nrm_case_field_name(unsigned field)
+{
+	return field < NRM_CASE_FIELD_COUNT ? field_names[field] : "?";
+}
+
+/* One field: the same, lost (known, then unknown), or changed. */
+static void compare_field(struct nrm_case_diff *d, unsigned field, bool same, bool b_unknown)
+{
+	if (same)
+		return;
+	if (b_unknown)
+		d->lost |= UINT32_C(1) << field;
+	else if (!d->changed)
+		d->changed = field_names[field];
+}
+
+void nrm_case_compare(const struct nrm_case *a, const struct nrm_case *b,
+                      struct nrm_case_diff *d)
+{
+	unsigned field = 0;
+	*d = (struct nrm_case_diff){0};
+#define CMP_TEXT(f) compare_field(d, field++, same_text(a->f, b->f), !b->f);
 	STRING_FIELDS(CMP_TEXT)
 #undef CMP_TEXT
-	if (!same_text(a->nationality[0], b->nationality[0]) ||
-	    !same_text(a->nationality[1], b->nationality[1]))
-		return "nationality";
-#define CMP_NUMBER(f) if (a->f != b->f) return #f;
+	compare_field(d, field++,
+	              same_text(a->nationality[0], b->nationality[0]) &&
+	                      same_text(a->nationality[1], b->nationality[1]),
+	              !b->nationality[0]);
+#define CMP_NUMBER(f) \
+	compare_field(d, field++, a->f == b->f, (int64_t)b->f == unknown_number(#f));
 	NUMBER_FIELDS(CMP_NUMBER)
 #undef CMP_NUMBER
-	return NULL;
 }
 
 struct load {

@@ -8,6 +8,7 @@
 
 #include <nrmhub/plugin.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct nrm_error;
 
@@ -25,7 +26,21 @@ void nrm_fixtures_free(struct nrm_fixtures *fx);
 /* Deep copy of a record's strings into `dst`; free with nrm_case_copy_free. */
 void nrm_case_copy(struct nrm_case *dst, const struct nrm_case *src);
 void nrm_case_copy_free(struct nrm_case *c);
-/* NULL when a and b hold the same values, else the first differing field. */
-const char *nrm_case_difference(const struct nrm_case *a, const struct nrm_case *b);
+/* The canonical fields, in schema order, numbered for the masks below. */
+#define NRM_CASE_FIELD_COUNT 23
+const char *nrm_case_field_name(unsigned field);
+
+/*
+ * How a record read back (b) differs from the one written (a): `lost` has a
+ * bit for each field that a knew and b came back without (a format need not
+ * carry every field); `changed` names the first field that came back with
+ * another known value, which no format may do, or is NULL.
+ */
+struct nrm_case_diff {
+	uint32_t lost;
+	const char *changed;
+};
+void nrm_case_compare(const struct nrm_case *a, const struct nrm_case *b,
+                      struct nrm_case_diff *d);
 
 #endif

@@ -12,12 +12,17 @@ slow=--timeout=120
 
 # Every bundled plugin, with its sample (plugins/NAME/sample.*) when it has
 # one; a plugin that also exports makes its own sample from the fixtures.
+# A format that carries only some cases (scotland-xml: Scottish ones) is
+# given canonical fixtures it can carry, tests/data/plugin-check/NAME.fixtures.jsonl.
 found=0
 for so in "$BUILDDIR"/plugins/.libs/*.so; do
 	name=$(basename "$so" .so)
 	found=$((found + 1))
 	sample=$(ls "$SRCDIR/plugins/$name"/sample.* 2>/dev/null | head -n 1)
-	if expect_exit 0 "$NRMHUB" plugin check "$so" ${sample:+--sample "$sample"} $slow; then
+	fixtures=$SRCDIR/tests/data/plugin-check/$name.fixtures.jsonl
+	[ -f "$fixtures" ] || fixtures=
+	if expect_exit 0 "$NRMHUB" plugin check "$so" ${sample:+--sample "$sample"} \
+		${fixtures:+--fixtures "$fixtures"} $slow; then
 		assert_grep '^  PASS abi ' "$tmp/stdout"
 		assert_grep ' 0 failed, ' "$tmp/stdout"
 		# An importer must have been given something to import.

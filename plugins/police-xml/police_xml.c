@@ -1,0 +1,509 @@
+/*
+ * police-xml: a police force's extract of the NRM cases about children that
+ * its records management system holds, and what the hub sends back to it.
+ * One <Case> per child, in the namespace urn:nrmhub:police-xml:1, valid
+ * against schemas/police-xml.xsd (built into this module).  The format and
+ * every element's canonical field are in formats/police-xml.md.
+ *
+ * Reading is streamed and validated by xml_in.c; this file maps elements and
+ * attributes onto the canonical case.  The canonical rules between fields
+ * are the hub's to check, for every format alike.
+ */
+#include <nrmhub/plugin.h>
+
+#include "xml_codes.h"
+#include "xml_in.h"
+#include "xml_out.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NS "urn:nrmhub:police-xml:1"
+
+extern const unsigned char police_xml_xsd[];
+extern const size_t police_xml_xsd_len;
+
+static const struct xml_code first_responders[] = {
+	{"GOVERNMENT_AGENCY", NRM_FR_GOVERNMENT_AGENCY}, {"NGO", NRM_FR_NGO},
+	{"POLICE", NRM_FR_POLICE}, {"LOCAL_AUTHORITY", NRM_FR_LOCAL_AUTHORITY}, {NULL, 0},
+};
+static const struct xml_code genders[] = {
+	{"F", NRM_GENDER_FEMALE}, {"M", NRM_GENDER_MALE}, {"O", NRM_GENDER_OTHER},
+	{"U", NRM_GENDER_UNKNOWN}, {NULL, 0},
+};
+static const struct xml_code exploitation_types[] = {
+	{"CRIMINAL", NRM_EXPL_CRIMINAL}, {"DOMESTIC", NRM_EXPL_DOMESTIC},
+	{"LABOUR", NRM_EXPL_LABOUR}, {"SEXUAL", NRM_EXPL_SEXUAL},
+	{"ORGAN_HARVESTING", NRM_EXPL_ORGAN_HARVESTING}, {NULL, 0},
+};
+static const struct xml_code locations[] = {
+	{"UK", NRM_LOC_UK}, {"OVERSEAS", NRM_LOC_OVERSEAS},
+	{"UK_AND_OVERSEAS", NRM_LOC_UK_AND_OVERSEAS}, {"UNKNOWN", NRM_LOC_UNKNOWN}, {NULL, 0},
+};
+static const struct xml_code outcomes[] = {
+	{"POSITIVE", NRM_OUTCOME_POSITIVE}, {"NEGATIVE", NRM_OUTCOME_NEGATIVE}, {NULL, 0},
+};
+static const struct xml_code decision_makers[] = {
+	{"DDM_PANEL", NRM_DM_DDM_PANEL}, {"SCA", NRM_DM_SCA}, {"IECA", NRM_DM_IECA}, {NULL, 0},
+};
+static const struct xml_code statuses[] = {
+	{"OPEN", NRM_STATUS_OPEN}, {"WITHDRAWN", NRM_STATUS_WITHDRAWN},
+	{"TRANSFERRED", NRM_STATUS_TRANSFERRED}, {NULL, 0},
+};
+
+static const struct nrm_option_spec options[] = {
+	XML_IN_OPTIONS,
+	{.name = NULL},
+};
+
+static const struct xml_in_spec spec = {
+	.format = "police-xml",
+	.ns = NS,
+	.root = "NrmCaseExtract",
+	.record = "Case",
+	.xsd = police_xml_xsd,
+};
+
+/* ---- reading ------------------------------------------------------------- */
+
+enum slot {
+	SLOT_CASE_ID, SLOT_SITE, SLOT_NRM_REF, SLOT_ORG, SLOT_LA, SLOT_FORCE,
+	SLOT_NAT1, SLOT_NAT2, SLOT_COUNT,
+};
+
+struct reader {
+	const struct nrm_host *host;
+	struct xml_in *xml;
+	struct xml_in_spec spec;
+	struct xml_slot slots[SLOT_COUNT];
+	struct nrm_case *c;  /* the record being filled */
+	int nationalities;
+};
+
+static int cb_police_xml_import_open(const struct nrm_host *host, nrm_stream *in, void **state)
+{
+	struct reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return host->report(in, NULL, NULL, "out of memory");
+	*state = r;
+	r->host = host;
+	r->spec = spec;
+	r->spec.xsd_len = police_xml_xsd_len;
+	if (xml_in_open(&r->xml, host, in, &r->spec) != NRM_OK) {
+		/* The hub closes only what opened. */
+		xml_in_close(r->xml);
+		free(r);
+		*state = NULL;
+		return NRM_FAIL;
+	}
+	return NRM_OK;
+}
+
+static void cb_police_xml_import_close(void *state)
+{
+	struct reader *r = state;
+	xml_in_close(r->xml);
+	for (int i = 0; i < SLOT_COUNT; i++)
+		xml_slot_free(&r->slots[i]);
+	free(r);
+}
+
+/* Keeps a string for the record; NRM_OK or NRM_FAIL. */
+static int keep(struct reader *r, enum slot slot, const char *text, const char **field)
+{
+	*field = xml_in_keep(r->xml, &r->slots[slot], text);
+	return *field ? NRM_OK : NRM_FAIL;
+}
+
+static int keep_text(struct reader *r, enum slot slot, const char **field)
+{
+	const char *text;
+	if (xml_in_text(r->xml, &text) != NRM_OK)
+		return NRM_FAIL;
+	return keep(r, slot, text, field);
+}
+
+static int set_code(struct reader *r, const struct xml_code *table, const char *attr,
+                    const char *field, const char *value, int32_t *out)
+{
+	if (!xml_code_value(table, value, out))
+		return xml_in_bad_value(r->xml, attr, field, "not one of the format's codes");
+	return NRM_OK;
+}
+
+static int set_date(struct reader *r, const char *attr, const char *field, const char *value,
+                    int32_t *out)
+{
+	size_t n;
+	const char *s = xml_trim(value, &n);
+	if (r->host->date_parse_iso(s, n, out) != NRM_OK)
+		return xml_in_bad_value(r->xml, attr, field, "not a real date written YYYY-MM-DD");
+	return NRM_OK;
+}
+
+static int set_boolean(struct reader *r, const char *attr, const char *field, const char *value,
+                       int8_t *out)
+{
+	if (!xml_boolean(value, out))
+		return xml_in_bad_value(r->xml, attr, field, "must be true or false");
+	return NRM_OK;
+}
+
+static int read_case_attributes(struct reader *r)
+{
+	const char *name, *value;
+	int rc = NRM_OK;
+	while (xml_in_next_attribute(r->xml, &name, &value)) {
+		if (rc != NRM_OK)
+			continue;
+		if (strcmp(name, "caseId") == 0) {
+			rc = keep(r, SLOT_CASE_ID, value, &r->c->case_id);
+		} else if (strcmp(name, "site") == 0) {
+			rc = keep(r, SLOT_SITE, value, &r->c->site);
+		} else if (strcmp(name, "lastUpdated") == 0) {
+			size_t n;
+			const char *s = xml_trim(value, &n);
+			if (r->host->time_parse_rfc3339(s, n, &r->c->updated_at) != NRM_OK)
+				rc = xml_in_bad_value(r->xml, name, "updated_at",
+				                      "not a date and time in UTC (YYYY-MM-DDTHH:MM:SSZ)");
+		}
+	}
+	return rc;
+}
+
+static int read_referral(struct reader *r)
+{
+	const char *name, *value;
+	int rc = NRM_OK;
+	while (xml_in_next_attribute(r->xml, &name, &value)) {
+		if (rc != NRM_OK)
+			continue;
+		if (strcmp(name, "date") == 0)
+			rc = set_date(r, name, "referral_date", value, &r->c->referral_date);
+		else if (strcmp(name, "localAuthority") == 0)
+			rc = keep(r, SLOT_LA, value, &r->c->local_authority);
+	}
+	return rc;
+}
+
+static int read_first_responder(struct reader *r)
+{
+	const char *name, *value;
+	int rc = NRM_OK;
+	while (xml_in_next_attribute(r->xml, &name, &value))
+		if (rc == NRM_OK && strcmp(name, "type") == 0)
+			rc = set_code(r, first_responders, name, "first_responder_type", value,
+			              &r->c->first_responder_type);
+	if (rc != NRM_OK)
+		return rc;
+	const char *text;
+	if (xml_in_text(r->xml, &text) != NRM_OK)
+		return NRM_FAIL;
+	/* An empty element: the type is known, the organisation is not. */
+	return *text ? keep(r, SLOT_ORG, text, &r->c->first_responder_org) : NRM_OK;
+}
+
+static int read_child(struct reader *r)
+{
+	const char *name, *value;
+	int rc = NRM_OK;
+	while (xml_in_next_attribute(r->xml, &name, &value)) {
+		if (rc != NRM_OK)
+			continue;
+		if (strcmp(name, "gender") == 0) {
+			rc = set_code(r, genders, name, "gender", value, &r->c->gender);
+		} else if (strcmp(name, "ageAtExploitation") == 0) {
+			if (!xml_age(value, &r->c->age_at_exploitation))
+				rc = xml_in_bad_value(r->xml, name, "age_at_exploitation",
+				                      "not a whole number of years");
+		} else if (strcmp(name, "ageDisputed") == 0) {
+			rc = set_boolean(r, name, "age_disputed", value, &r->c->age_disputed);
+		}
+	}
+	return rc;
+}
+
+static int read_nationality(struct reader *r)
+{
+	if (r->nationalities >= 2)
+		return xml_in_bad_value(r->xml, NULL, "nationality", "more than two nationalities");
+	int i = r->nationalities++;
+	return keep_text(r, i ? SLOT_NAT2 : SLOT_NAT1, &r->c->nationality[i]);
+}
+
+static int read_exploitation(struct reader *r)
+{
+	const char *name, *value;
+	int rc = NRM_OK;
+	while (xml_in_next_attribute(r->xml, &name, &value)) {
+		if (rc != NRM_OK)
+			continue;
+		if (strcmp(name, "location") == 0)
+			rc = set_code(r, locations, name, "exploitation_location", value,
+			              &r->c->exploitation_location);
+		else if (strcmp(name, "countyLines") == 0)
+			rc = set_boolean(r, name, "county_lines", value, &r->c->county_lines);
+	}
+	return rc;
+}
+
+static int read_exploitation_type(struct reader *r)
+{
+	const char *text;
+	int32_t bit = 0;
+	if (xml_in_text(r->xml, &text) != NRM_OK)
+		return NRM_FAIL;
+	if (set_code(r, exploitation_types, NULL, "exploitation_types", text, &bit) != NRM_OK)
+		return NRM_REJECT;
+	if (r->c->exploitation_types & (uint32_t)bit)
+		return xml_in_bad_value(r->xml, NULL, "exploitation_types",
+		                        "the same type is given twice");
+	r->c->exploitation_types |= (uint32_t)bit;
+	return NRM_OK;
+}
+
+static int read_decisions(struct reader *r)
+{
+	const char *name, *value;
+	int rc = NRM_OK;
+	while (xml_in_next_attribute(r->xml, &name, &value))
+		if (rc == NRM_OK && strcmp(name, "decisionMaker") == 0)
+			rc = set_code(r, decision_makers, name, "decision_maker", value,
+			              &r->c->decision_maker);
+	return rc;
+}
+
+/* <ReasonableGrounds> or <ConclusiveGrounds>; notifiedToPolice is the
+ * force's own record and has no canonical field. */
+static int read_decision(struct reader *r, bool rg)
+{
+	const char *name, *value;
+	int rc = NRM_OK;
+	while (xml_in_next_attribute(r->xml, &name, &value)) {
+		if (rc != NRM_OK)
+			continue;
+		if (strcmp(name, "date") == 0)
+			rc = set_date(r, name, rg ? "rg_decision_date" : "cg_decision_date", value,
+			              rg ? &r->c->rg_decision_date : &r->c->cg_decision_date);
+		else if (strcmp(name, "outcome") == 0)
+			rc = set_code(r, outcomes, name, rg ? "rg_outcome" : "cg_outcome", value,
+			              rg ? &r->c->rg_outcome : &r->c->cg_outcome);
+	}
+	return rc;
+}
+
+static int read_status(struct reader *r)
+{
+	const char *name, *value;
+	int rc = NRM_OK;
+	while (xml_in_next_attribute(r->xml, &name, &value)) {
+		if (rc != NRM_OK)
+			continue;
+		if (strcmp(name, "code") == 0)
+			rc = set_code(r, statuses, name, "status", value, &r->c->status);
+		else if (strcmp(name, "date") == 0)
+			rc = set_date(r, name, "status_date", value, &r->c->status_date);
+	}
+	return rc;
+}
+
+/* One element inside <Case>; the schema has checked where it may appear. */
+static int read_element(struct reader *r, const char *name)
+{
+	if (strcmp(name, "ForceCode") == 0)
+		return keep_text(r, SLOT_FORCE, &r->c->police_force);
+	if (strcmp(name, "NrmReference") == 0)
+		return keep_text(r, SLOT_NRM_REF, &r->c->nrm_ref);
+	if (strcmp(name, "Referral") == 0)
+		return read_referral(r);
+	if (strcmp(name, "FirstResponder") == 0)
+		return read_first_responder(r);
+	if (strcmp(name, "Child") == 0)
+		return read_child(r);
+	if (strcmp(name, "Nationality") == 0)
+		return read_nationality(r);
+	if (strcmp(name, "Exploitation") == 0)
+		return read_exploitation(r);
+	if (strcmp(name, "Type") == 0)
+		return read_exploitation_type(r);
+	if (strcmp(name, "Decisions") == 0)
+		return read_decisions(r);
+	if (strcmp(name, "ReasonableGrounds") == 0)
+		return read_decision(r, true);
+	if (strcmp(name, "ConclusiveGrounds") == 0)
+		return read_decision(r, false);
+	if (strcmp(name, "Status") == 0)
+		return read_status(r);
+	return NRM_OK; /* CrimeReference: police-only, not carried */
+}
+
+static int cb_police_xml_import_next(void *state, struct nrm_case *out, struct nrm_pos *where)
+{
+	struct reader *r = state;
+	int rc = xml_in_next_record(r->xml, where);
+	if (rc != NRM_OK)
+		return rc;
+	r->c = out;
+	r->nationalities = 0;
+	int result = read_case_attributes(r);
+	if (result == NRM_FAIL)
+		return NRM_FAIL;
+	/* After a bad value the rest of the record is still read, so the next
+	 * call starts at the next record. */
+	int depth;
+	if (xml_in_is_empty(r->xml))
+		return result; /* <Case/>: the schema has already refused it */
+	while ((rc = xml_in_next_element(r->xml, &depth)) == NRM_OK) {
+		int one = result == NRM_OK ? read_element(r, xml_in_name(r->xml)) : NRM_OK;
+		if (one == NRM_FAIL)
+			return NRM_FAIL;
+		if (one == NRM_REJECT)
+			result = NRM_REJECT;
+	}
+	if (rc == NRM_FAIL)
+		return NRM_FAIL;
+	return result;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+struct writer {
+	const struct nrm_host *host;
+	struct xml_out *xml;
+};
+
+static int cb_police_xml_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
+{
+	struct writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return host->report(out, NULL, NULL, "out of memory");
+	*state = w;
+	w->host = host;
+	return xml_out_open(&w->xml, host, out, "NrmCaseExtract", NS, "schemaVersion", "1");
+}
+
+static void write_referral(struct xml_out *x, const struct nrm_case *c)
+{
+	xml_out_start(x, "Referral");
+	xml_out_attr_date(x, "date", c->referral_date);
+	xml_out_attr_opt(x, "localAuthority", c->local_authority);
+	if (c->first_responder_type != NRM_FR_NONE || c->first_responder_org) {
+		xml_out_start(x, "FirstResponder");
+		xml_out_attr_opt(x, "type", xml_code_text(first_responders, c->first_responder_type));
+		if (c->first_responder_org)
+			xml_out_text(x, c->first_responder_org);
+		xml_out_end(x);
+	}
+	xml_out_end(x);
+}
+
+static void write_tristate(struct xml_out *x, const char *name, int8_t v)
+{
+	if (v != NRM_UNKNOWN)
+		xml_out_attr(x, name, v == NRM_YES ? "true" : "false");
+}
+
+static void write_child(struct xml_out *x, const struct nrm_case *c)
+{
+	xml_out_start(x, "Child");
+	xml_out_attr_opt(x, "gender", xml_code_text(genders, c->gender));
+	if (c->age_at_exploitation != NRM_AGE_NONE) {
+		char age[12];
+		snprintf(age, sizeof(age), "%d", (int)c->age_at_exploitation);
+		xml_out_attr(x, "ageAtExploitation", age);
+	}
+	write_tristate(x, "ageDisputed", c->age_disputed);
+	for (int i = 0; i < 2; i++)
+		xml_out_element(x, "Nationality", c->nationality[i]);
+	xml_out_end(x);
+}
+
+static void write_exploitation(struct xml_out *x, const struct nrm_case *c)
+{
+	xml_out_start(x, "Exploitation");
+	xml_out_attr_opt(x, "location", xml_code_text(locations, c->exploitation_location));
+	write_tristate(x, "countyLines", c->county_lines);
+	for (const struct xml_code *t = exploitation_types; t->text; t++)
+		if (c->exploitation_types & (uint32_t)t->value)
+			xml_out_element(x, "Type", t->text);
+	xml_out_end(x);
+}
+
+static void write_decision(struct xml_out *x, const char *element, int32_t date, int32_t outcome)
+{
+	if (date == NRM_DATE_NONE)
+		return;
+	xml_out_start(x, element);
+	xml_out_attr_date(x, "date", date);
+	xml_out_attr_opt(x, "outcome", xml_code_text(outcomes, outcome));
+	xml_out_end(x);
+}
+
+static void write_decisions(struct xml_out *x, const struct nrm_case *c)
+{
+	if (c->decision_maker == NRM_DM_NONE && c->rg_decision_date == NRM_DATE_NONE &&
+	    c->cg_decision_date == NRM_DATE_NONE)
+		return;
+	xml_out_start(x, "Decisions");
+	xml_out_attr_opt(x, "decisionMaker", xml_code_text(decision_makers, c->decision_maker));
+	write_decision(x, "ReasonableGrounds", c->rg_decision_date, c->rg_outcome);
+	write_decision(x, "ConclusiveGrounds", c->cg_decision_date, c->cg_outcome);
+	xml_out_end(x);
+}
+
+static int cb_police_xml_export_write(void *state, const struct nrm_case *c)
+{
+	struct writer *w = state;
+	struct xml_out *x = w->xml;
+	if (xml_out_check_case(x, c) != NRM_OK)
+		return NRM_FAIL;
+	xml_out_start(x, "Case");
+	xml_out_attr(x, "caseId", c->case_id);
+	xml_out_attr(x, "site", c->site);
+	xml_out_attr_time(x, "lastUpdated", c->updated_at);
+	xml_out_element(x, "ForceCode", c->police_force);
+	xml_out_element(x, "NrmReference", c->nrm_ref);
+	write_referral(x, c);
+	write_child(x, c);
+	write_exploitation(x, c);
+	write_decisions(x, c);
+	xml_out_start(x, "Status");
+	xml_out_attr_opt(x, "code", xml_code_text(statuses, c->status));
+	xml_out_attr_date(x, "date", c->status_date);
+	xml_out_end(x);
+	return xml_out_end(x);
+}
+
+static int cb_police_xml_export_finish(void *state)
+{
+	struct writer *w = state;
+	return xml_out_finish(w->xml);
+}
+
+static void cb_police_xml_export_close(void *state)
+{
+	struct writer *w = state;
+	xml_out_close(w->xml);
+	free(w);
+}
+
+static const char *const formats[] = {"police-xml", NULL};
+
+NRM_PLUGIN_DEFINE(
+	.caps = NRM_CAP_IMPORT | NRM_CAP_EXPORT,
+	.name = "police-xml",
+	.version = "1.0.0",
+	.description = "A police force's NRM case extract: namespaced XML valid against "
+	               "schemas/police-xml.xsd, read as a validated stream.",
+	.license = "MIT",
+	.formats = formats,
+	.options = options,
+	.import_open = cb_police_xml_import_open,
+	.import_next = cb_police_xml_import_next,
+	.import_close = cb_police_xml_import_close,
+	.export_open = cb_police_xml_export_open,
+	.export_write = cb_police_xml_export_write,
+	.export_finish = cb_police_xml_export_finish,
+	.export_close = cb_police_xml_export_close,
+);
