@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "council_csv_export.h"
 #include "csv_reader.h"
 
 enum column {
@@ -1035,15 +1036,19 @@ static const struct nrm_option_spec council_options[] = {
 };
 
 NRM_PLUGIN_DEFINE(
-	.caps = NRM_CAP_IMPORT,
+	.caps = NRM_CAP_IMPORT | NRM_CAP_EXPORT,
 	.name = "council-csv",
 	.version = "1.0.0",
-	.description = "Imports a council case-management CSV export (Excel-style: "
-	               "BOM, CRLF, dd/mm/yyyy dates, Home Office labels).",
+	.description = "A council case-management CSV export (Excel-style: BOM, CRLF, "
+	               "dd/mm/yyyy dates, Home Office labels), read and written.",
 	.license = "MIT",
 	.formats = council_formats,
 	.options = council_options,
 	.import_open = cb_council_import_open,
 	.import_next = cb_council_import_next,
 	.import_close = cb_council_import_close,
+	.export_open = cb_council_export_open,
+	.export_write = cb_council_export_write,
+	.export_finish = cb_council_export_finish,
+	.export_close = cb_council_export_close,
 );
