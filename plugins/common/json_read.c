@@ -279,3 +279,8 @@ void jread_syntax_reason(const char *text, char *out, size_t cap)
 	int len = near ? (int)(near - text) : (int)strlen(text);
 	snprintf(out, cap, "not valid JSON: %.*s", len, text);
 }
+
+int jread_syntax_column_shift(const char *text)
+{
+	return strstr(text, "unable to decode byte") ? 1 : 0;
+}

@@ -232,6 +232,7 @@ json_t *envelope_object(struct envelope *e, const char *path)
 		return NULL;
 	}
 	/* jansson counts lines and columns from the element's first byte. */
+	err.column += jread_syntax_column_shift(err.text);
 	if (err.line > 1) {
 		pos.line = at.line + (uint64_t)err.line - 1;
 		pos.column = err.column > 0 ? (uint64_t)err.column : 0;

@@ -151,8 +151,10 @@ static int read_member(struct ho_reader *r)
 	bool is_cases = rc == NRM_OK && strcmp(name, "cases") == 0;
 	if (!is_header && !is_cases)
 		return fail_at(r, "$", "unknown member %s%s%s: the document has only 'header' "
-		               "and 'cases'", *name ? "'" : "", *name ? name : "(name not shown)",
-		               *name ? "'" : "");
+		               "and 'cases'%s", *name ? "'" : "", *name ? name : "(name not shown)",
+		               *name ? "'" : "",
+		               r->seen_header ? "" : " (is --from right? 'nrmhub plugins' lists "
+		                                     "the formats)");
 	if ((is_header && r->seen_header) || (is_cases && r->seen_cases))
 		return fail_at(r, "$", "duplicate member name '%s' (not allowed)", name);
 	int c;
@@ -199,7 +201,8 @@ static int find_next_case(struct ho_reader *r)
 				return fail_at(r, NULL, "empty file: expected a Home Office JSON "
 				               "document ({\"header\": ..., \"cases\": [...]})");
 			if (c != '{')
-				return fail_at(r, "$", "not a Home Office JSON document: expected '{'");
+				return fail_at(r, "$", "not a Home Office JSON document: expected '{' "
+				               "(is --from right? 'nrmhub plugins' lists the formats)");
 			envelope_take(&r->env);
 			r->stage = IN_DOCUMENT;
 			r->first_member = true;

@@ -310,6 +310,15 @@ static int map_record(struct jread *jr, json_t *obj, struct nrm_case *c)
 	return rc == NRM_OK ? NRM_OK : NRM_REJECT;
 }
 
+#define WRONG_FORMAT " (ni-json is one JSON object per line; is --from right? " \
+                     "'nrmhub plugins' lists the formats)"
+
+static bool looks_like_referral(json_t *obj)
+{
+	return json_is_object(obj) &&
+	       (json_object_get(obj, "referralId") || json_object_get(obj, "dateReferred"));
+}
+
 static int cb_ni_import_next(void *state, struct nrm_case *out, struct nrm_pos *where)
 {
 	struct ni_reader *r = state;
@@ -337,10 +346,16 @@ static int cb_ni_import_next(void *state, struct nrm_case *out, struct nrm_pos *
 	if (!r->current) {
 		char reason[200];
 		jread_syntax_reason(err.text, reason, sizeof(reason));
-		struct nrm_pos pos = {.line = r->line,
-		                      .column = (uint64_t)(err.column > 0 ? err.column : 0)};
-		r->host->report(r->in, &pos, NULL, "%s", reason);
-		return NRM_REJECT;
+		int column = err.column + jread_syntax_column_shift(err.text);
+		struct nrm_pos pos = {.line = r->line, .column = (uint64_t)(column > 0 ? column : 0)};
+		/* A first line that is not JSON is most likely another format. */
+		r->host->report(r->in, &pos, NULL, "%s%s", reason, r->records == 1 ? WRONG_FORMAT : "");
+		return r->records == 1 ? NRM_FAIL : NRM_REJECT;
+	}
+	if (r->records == 1 && !looks_like_referral(r->current)) {
+		r->host->report(r->in, where, NULL, "not an ni-json referral: no referralId or "
+		                "dateReferred member%s", WRONG_FORMAT);
+		return NRM_FAIL;
 	}
 	return map_record(&r->jr, r->current, out);
 }

@@ -76,11 +76,14 @@ static int cb_wales_export_open(const struct nrm_host *host, nrm_stream *out, vo
 	return csv_row_end(&row);
 }
 
-/* "Cymraeg / English", or an empty cell when there is no label. */
+/* "Cymraeg / English", or an empty cell when there is no label; a label
+ * the same in both languages (SCA, IECA) once. */
 static int put_pair(struct csv_row *row, const char *cy, const char *en)
 {
 	if (!cy || !en)
 		return csv_row_field(row, NULL);
+	if (strcmp(cy, en) == 0)
+		return csv_row_field(row, en);
 	char text[PAIR_MAX];
 	int n = snprintf(text, sizeof(text), "%s / %s", cy, en);
 	return csv_row_field_len(row, text, (size_t)n);
