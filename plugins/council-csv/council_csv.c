@@ -849,6 +849,22 @@ static void warn_unknown_columns(struct council_csv *st, const struct csv_field 
 	free(list);
 }
 
+#define WRONG_FORMAT_HINT "is --from right? 'nrmhub plugins' lists the formats"
+
+/* A header that cannot be read at all is most likely another format. */
+static void report_header_error(struct council_csv *st)
+{
+	const struct csv_error *e = csv_reader_error(st->reader);
+	if (e->kind == CSV_ERR_READ || e->kind == CSV_ERR_FIELD_TOO_LONG ||
+	    e->kind == CSV_ERR_TOO_MANY_COLUMNS) {
+		report_csv_error(st);
+		return;
+	}
+	struct nrm_pos at = {.line = e->line, .column = e->column};
+	st->host->report(st->in, &at, NULL, "%s (is this a CSV file? " WRONG_FORMAT_HINT ")",
+	                 e->reason);
+}
+
 static int check_required_columns(struct council_csv *st, const int *position)
 {
 	static const enum column required[] = {COL_CASE_ID, COL_REFERRAL_DATE, COL_SITE};
@@ -887,7 +903,7 @@ static int read_header(struct council_csv *st)
 		return st->host->report(st->in, &at, NULL, "empty file: expected a header line");
 	}
 	if (rc != CSV_RECORD) {
-		report_csv_error(st);
+		report_header_error(st);
 		return NRM_FAIL;
 	}
 	st->column_of = malloc(count);
@@ -909,6 +925,14 @@ static int read_header(struct council_csv *st)
 			                        columns[col].header, position[col] + 1, i + 1);
 		}
 		position[col] = (int)i;
+	}
+	bool any_known = false;
+	for (int col = 0; col < COL_COUNT; col++)
+		any_known = any_known || position[col] >= 0;
+	if (!any_known) {
+		struct nrm_pos at = {.line = line};
+		return st->host->report(st->in, &at, NULL, "no column of a council CSV export "
+		                        "in the header (" WRONG_FORMAT_HINT ")");
 	}
 	if (check_required_columns(st, position) != NRM_OK)
 		return NRM_FAIL;

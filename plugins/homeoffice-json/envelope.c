@@ -239,6 +239,8 @@ json_t *envelope_object(struct envelope *e, const char *path)
 	} else if (err.line == 1) {
 		pos.column = at.column + (uint64_t)(err.column > 0 ? err.column - 1 : 0);
 	}
+	if (pos.column == 0) /* jansson's column 0: the start of a line */
+		pos.column = 1;
 	char reason[200];
 	jread_syntax_reason(err.text, reason, sizeof(reason));
 	e->host->report(e->in, &pos, NULL, "%s", reason);
