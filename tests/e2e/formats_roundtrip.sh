@@ -133,4 +133,25 @@ assert list(d) == ["header", "cases"], list(d)
 assert d["header"] == {"sender": "Home Office", "generated_at": "2025-07-01T09:00:00Z", "schema_version": "1.0"}
 assert len(d["cases"]) == 6' "$data/all-fields.homeoffice.json" && pass || fail "homeoffice-json header"
 
+# ---- the examples stay what their documents say ------------------------------
+
+# Each example was made from a case-jsonl file in tests/data/formats/; reading
+# it gives that file back (written examples: writing that file gives it).
+examples=$SRCDIR/examples/site/data
+for pair in "homeoffice-json homeoffice-cases.json homeoffice-example.jsonl" \
+	"ni-json ni-referrals.jsonl ni-example.jsonl"; do
+	set -- $pair
+	rm -f "$tmp/example.jsonl"
+	expect_exit 0 "$NRMHUB" convert --from "$1" --to case-jsonl -o "$tmp/example.jsonl" "$examples/$2" &&
+		assert_same "$data/$3" "$tmp/example.jsonl"
+done
+rm -f "$tmp/wales.csv"
+expect_exit 0 "$NRMHUB" convert --from case-jsonl --to wales-csv -o "$tmp/wales.csv" "$data/wales-example.jsonl" &&
+	assert_same "$examples/wales-cases.csv" "$tmp/wales.csv"
+# The Home Office example is about some of the council example's children.
+for id in BCT-2025-0006 BCT-2025-0008; do
+	assert_grep "^$id,birmingham," "$examples/council-cases.csv"
+	assert_grep "\"case_id\": \"$id\"" "$examples/homeoffice-cases.json"
+done
+
 finish
