@@ -105,6 +105,15 @@ static int fail_at(struct ho_reader *r, const char *path, const char *fmt, ...)
 	return NRM_FAIL;
 }
 
+/* Reports a problem with the header, at the header's first character. */
+static int header_fail(struct ho_reader *r, const char *path, const char *reason)
+{
+	struct nrm_pos pos = r->jr.pos;
+	pos.path = path;
+	r->host->report(r->in, &pos, NULL, "%s", reason);
+	return NRM_FAIL;
+}
+
 /* What the document must look like where it went wrong. */
 static int unexpected(struct ho_reader *r, int c, const char *path, const char *expected)
 {
@@ -114,11 +123,12 @@ static int unexpected(struct ho_reader *r, int c, const char *path, const char *
 	return fail_at(r, path, "expected %s", expected);
 }
 
-static int check_header(struct ho_reader *r, json_t *h)
+/* `at` is where the header starts. */
+static int check_header(struct ho_reader *r, json_t *h, const struct nrm_pos *at)
 {
 	static const char *const members[] = {"sender", "generated_at", "schema_version", NULL};
 	jread_start(&r->jr, "$.header");
-	envelope_pos(&r->env, &r->jr.pos);
+	r->jr.pos = *at;
 	if (jread_members(&r->jr, h, members) != NRM_OK)
 		return NRM_FAIL;
 	const char *sender = NULL, *version = NULL;
@@ -128,15 +138,16 @@ static int check_header(struct ho_reader *r, json_t *h)
 	    jread_text(&r->jr, h, "schema_version", NULL, &version) != NRM_OK)
 		return NRM_FAIL;
 	if (!sender || !*sender || strlen(sender) > 200)
-		return fail_at(r, "$.header.sender", "the header's sender is required "
-		               "(1 to 200 bytes)");
+		return header_fail(r, "$.header.sender", "the header's sender is required "
+		                   "(1 to 200 bytes)");
 	if (generated == NRM_TIME_NONE)
-		return fail_at(r, "$.header.generated_at", "the header's generated_at is required");
+		return header_fail(r, "$.header.generated_at", "the header's generated_at is "
+		                   "required");
 	size_t major_len = strlen(SCHEMA_MAJOR);
 	if (!version || strncmp(version, SCHEMA_MAJOR, major_len) != 0 ||
 	    (version[major_len] != '\0' && version[major_len] != '.'))
-		return fail_at(r, "$.header.schema_version", "unsupported schema_version: this "
-		               "plugin reads version " SCHEMA_MAJOR ".x");
+		return header_fail(r, "$.header.schema_version", "unsupported schema_version: "
+		                   "this plugin reads version " SCHEMA_MAJOR ".x");
 	return NRM_OK;
 }
 
@@ -144,19 +155,23 @@ static int check_header(struct ho_reader *r, json_t *h)
 static int read_member(struct ho_reader *r)
 {
 	char name[NAME_MAX_BYTES];
+	struct nrm_pos at; /* the name's opening quote, where its problems are */
+	envelope_pos(&r->env, &at);
+	at.path = "$";
 	int rc = envelope_name(&r->env, name, sizeof(name));
 	if (rc == NRM_FAIL)
 		return NRM_FAIL;
 	bool is_header = rc == NRM_OK && strcmp(name, "header") == 0;
 	bool is_cases = rc == NRM_OK && strcmp(name, "cases") == 0;
 	if (!is_header && !is_cases)
-		return fail_at(r, "$", "unknown member %s%s%s: the document has only 'header' "
-		               "and 'cases'%s", *name ? "'" : "", *name ? name : "(name not shown)",
-		               *name ? "'" : "",
-		               r->seen_header ? "" : " (is --from right? 'nrmhub plugins' lists "
-		                                     "the formats)");
+		return r->host->report(r->in, &at, NULL, "unknown member %s%s%s: the document has "
+		                       "only 'header' and 'cases'%s", *name ? "'" : "",
+		                       *name ? name : "(name not shown)", *name ? "'" : "",
+		                       r->seen_header ? "" : " (is --from right? 'nrmhub plugins' "
+		                                             "lists the formats)");
 	if ((is_header && r->seen_header) || (is_cases && r->seen_cases))
-		return fail_at(r, "$", "duplicate member name '%s' (not allowed)", name);
+		return r->host->report(r->in, &at, NULL, "duplicate member name '%s' (not allowed)",
+		                       name);
 	int c;
 	if (envelope_peek(&r->env, &c) != NRM_OK)
 		return NRM_FAIL;
@@ -168,16 +183,20 @@ static int read_member(struct ho_reader *r)
 	if (is_header) {
 		if (c != '{')
 			return unexpected(r, c, "$.header", "the header object");
+		struct nrm_pos start;
+		envelope_pos(&r->env, &start);
 		json_t *h = envelope_object(&r->env, "$.header");
 		if (!h)
 			return NRM_FAIL;
-		rc = check_header(r, h);
+		rc = check_header(r, h, &start);
 		json_decref(h);
 		r->seen_header = true;
 		return rc;
 	}
-	if (!r->seen_header)
-		return fail_at(r, "$.cases", "the header must come before the cases");
+	if (!r->seen_header) {
+		at.path = "$.cases";
+		return r->host->report(r->in, &at, NULL, "the header must come before the cases");
+	}
 	if (c != '[')
 		return unexpected(r, c, "$.cases", "the cases array");
 	envelope_take(&r->env);
@@ -209,11 +228,11 @@ static int find_next_case(struct ho_reader *r)
 			break;
 		case IN_DOCUMENT:
 			if (c == '}') {
-				envelope_take(&r->env);
-				r->stage = AFTER_DOCUMENT;
 				if (!r->seen_header || !r->seen_cases)
 					return fail_at(r, "$", "missing member '%s'",
 					               r->seen_header ? "cases" : "header");
+				envelope_take(&r->env);
+				r->stage = AFTER_DOCUMENT;
 				break;
 			}
 			if (!r->first_member) {

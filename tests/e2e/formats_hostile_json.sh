@@ -88,6 +88,44 @@ ho big-case "{\"nrm_reference\": \"$(head -c 70000 /dev/zero | tr '\0' 'x')\"}"
 refused homeoffice-json "$tmp/big-case.json" \
 	"big-case.json:3:5: \$.cases[1]: this element is larger than max-case-size (65536 bytes)"
 
+# The envelope's own rules, each refusing the whole document at its place:
+# a member name's problems at its opening quote, a missing member at the
+# closing brace, anything else at the first character that is wrong.
+envelope() {
+	printf '%s' "$2" >"$tmp/$1.json"
+}
+header='"header": {"sender": "Home Office SCA", "generated_at": "2025-07-01T09:00:00Z", "schema_version": "1.0"}'
+envelope version-2 '{"header": {"sender": "Home Office SCA", "generated_at": "2025-07-01T09:00:00Z", "schema_version": "2.0"}, "cases": []}'
+refused homeoffice-json "$tmp/version-2.json" \
+	"version-2.json:1:12: \$.header.schema_version: unsupported schema_version: this plugin reads version 1.x"
+envelope no-sender '{"header": {"generated_at": "2025-07-01T09:00:00Z", "schema_version": "1.0"}, "cases": []}'
+refused homeoffice-json "$tmp/no-sender.json" "no-sender.json:1:12: \$.header.sender: the header's sender is required"
+envelope cases-first '{"cases": [], '"$header"'}'
+refused homeoffice-json "$tmp/cases-first.json" "cases-first.json:1:2: \$.cases: the header must come before the cases"
+envelope two-headers '{'"$header"', '"$header"', "cases": []}'
+refused homeoffice-json "$tmp/two-headers.json" "two-headers.json:1:108: \$: duplicate member name 'header' (not allowed)"
+envelope extra-member '{'"$header"', "notes": "x", "cases": []}'
+refused homeoffice-json "$tmp/extra-member.json" \
+	"extra-member.json:1:108: \$: unknown member 'notes': the document has only 'header' and 'cases'"
+envelope no-cases '{'"$header"'}'
+refused homeoffice-json "$tmp/no-cases.json" "no-cases.json:1:106: \$: missing member 'cases'"
+envelope case-not-object '{'"$header"', "cases": ["BCT-2025-0001"]}'
+refused homeoffice-json "$tmp/case-not-object.json" \
+	"case-not-object.json:1:118: \$.cases[0]: expected a case (a JSON object)"
+envelope after-end '{'"$header"', "cases": []} {}'
+refused homeoffice-json "$tmp/after-end.json" "after-end.json:1:121: unexpected text after the document"
+# An empty cases array is a good document with no cases.
+envelope no-case '{'"$header"', "cases": [ ]}'
+expect_exit 0 "$NRMHUB" convert --from homeoffice-json --to case-jsonl -o "$tmp/out.jsonl" "$tmp/no-case.json"
+assert_eq "$(wc -c <"$tmp/out.jsonl")" 0 "bytes from a document without cases"
+
+# A case that breaks a rule of its own is rejected alone: with --keep-going
+# the cases after it are read.
+ho bad-label '{"local_case": {"site": "birmingham", "case_id": "BCT-2025-0002"}, "referral": {"date": "2025-01-13"}, "potential_victim": {"gender": "female"}}, {"local_case": {"site": "birmingham", "case_id": "BCT-2025-0003"}, "referral": {"date": "2025-01-27"}}'
+expect_exit 65 "$NRMHUB" convert --from homeoffice-json --to case-jsonl --keep-going -o "$tmp/out.jsonl" "$tmp/bad-label.json"
+assert_grep 'bad-label.json:3:5: \$\.cases\[1\]\.potential_victim\.gender: gender: must be Female, Male, Other or Not specified' "$tmp/stderr"
+assert_eq "$(cut -c1-26 "$tmp/out.jsonl" | tr '\n' ' ')" '{"case_id":"BCT-2025-0001" {"case_id":"BCT-2025-0003" ' "cases kept around a rejected one"
+
 # Nothing from the input is quoted: not the duplicate name's value, not the
 # long string.
 assert_no_grep 'hull|xxxx' "$tmp/stderr"
