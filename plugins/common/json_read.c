@@ -31,9 +31,16 @@ static size_t append(struct jread *r, const char *fmt, ...)
 	return mark;
 }
 
+/* Runs for every member read: a copy, not a formatted print. */
 size_t jread_enter(struct jread *r, const char *key)
 {
-	return append(r, ".%s", key);
+	size_t mark = r->path_len, len = strlen(key);
+	if (mark + 1 + len >= sizeof(r->path))
+		return mark; /* a path this long is cut; the member names it stays short */
+	r->path[mark] = '.';
+	memcpy(r->path + mark + 1, key, len + 1);
+	r->path_len = mark + 1 + len;
+	return mark;
 }
 
 size_t jread_enter_index(struct jread *r, size_t i)

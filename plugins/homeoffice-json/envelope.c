@@ -196,10 +196,15 @@ static size_t feed(void *buffer, size_t buflen, void *data)
 	size_t n = e->end - e->start;
 	if (n > buflen)
 		n = buflen;
-	if (e->offset + e->start + n - e->value_start > e->max_value) {
+	/* Never hand over a byte past the cap, so an element of exactly
+	 * max-case-size bytes passes and one byte more does not. */
+	uint64_t used = e->offset + e->start - e->value_start;
+	if (used >= e->max_value) {
 		e->value_too_big = true;
 		return (size_t)-1;
 	}
+	if (n > e->max_value - used)
+		n = (size_t)(e->max_value - used);
 	memcpy(buffer, e->buf + e->start, n);
 	e->handed = e->start + n;
 	return n;

@@ -206,6 +206,13 @@ static int read_member(struct ho_reader *r)
 	return NRM_OK;
 }
 
+/* "$.cases[N]" for the next case, into buf[64]. */
+static const char *case_path(const struct ho_reader *r, char buf[64])
+{
+	snprintf(buf, 64, "$.cases[%llu]", (unsigned long long)r->index);
+	return buf;
+}
+
 /* Moves through the envelope until a case starts (NRM_OK) or the document
  * ends (NRM_EOF). */
 static int find_next_case(struct ho_reader *r)
@@ -249,8 +256,7 @@ static int find_next_case(struct ho_reader *r)
 				return NRM_FAIL;
 			break;
 		case IN_CASES: {
-			char path[64];
-			snprintf(path, sizeof(path), "$.cases[%llu]", (unsigned long long)r->index);
+			char path[64]; /* the element's path, made only for a report */
 			if (c == ']') {
 				envelope_take(&r->env);
 				r->stage = IN_DOCUMENT;
@@ -258,13 +264,13 @@ static int find_next_case(struct ho_reader *r)
 			}
 			if (r->index > 0) {
 				if (c != ',')
-					return unexpected(r, c, path, "',' or ']'");
+					return unexpected(r, c, case_path(r, path), "',' or ']'");
 				envelope_take(&r->env);
 				if (envelope_peek(&r->env, &c) != NRM_OK)
 					return NRM_FAIL;
 			}
 			if (c != '{')
-				return unexpected(r, c, path, "a case (a JSON object)");
+				return unexpected(r, c, case_path(r, path), "a case (a JSON object)");
 			return NRM_OK;
 		}
 		case AFTER_DOCUMENT:

@@ -130,6 +130,22 @@ assert_eq "$(cut -c1-26 "$tmp/out.jsonl" | tr '\n' ' ')" '{"case_id":"BCT-2025-0
 # long string.
 assert_no_grep 'hull|xxxx' "$tmp/stderr"
 
+# The cap is exact: a case of exactly max-case-size bytes (padded with
+# spaces inside its braces) is read, one byte more is refused.
+sized_case() { # BYTES
+	python3 -c '
+import sys
+body = "\"local_case\": {\"site\": \"birmingham\", \"case_id\": \"X-2\"}, \"referral\": {\"date\": \"2025-01-13\"}}"
+print("{" + " " * (int(sys.argv[1]) - 1 - len(body)) + body, end="")' "$1"
+}
+ho case-1024 "$(sized_case 1024)"
+expect_exit 0 "$NRMHUB" convert --from homeoffice-json --to case-jsonl --option max-case-size=1k \
+	-o "$tmp/out.jsonl" "$tmp/case-1024.json"
+ho case-1025 "$(sized_case 1025)"
+refused homeoffice-json "$tmp/case-1025.json" \
+	"case-1025.json:3:5: \$.cases[1]: this element is larger than max-case-size (1024 bytes)" \
+	--option max-case-size=1k
+
 # ---- ni-json -------------------------------------------------------------------
 
 # ni NAME SECOND-LINE: one good referral on line 1, the line under test on 2.
