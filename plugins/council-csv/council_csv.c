@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "council_csv_export.h"
 #include "csv_reader.h"
 
 enum column {
@@ -848,6 +849,22 @@ static void warn_unknown_columns(struct council_csv *st, const struct csv_field 
 	free(list);
 }
 
+#define WRONG_FORMAT_HINT "is --from right? 'nrmhub plugins' lists the formats"
+
+/* A header that cannot be read at all is most likely another format. */
+static void report_header_error(struct council_csv *st)
+{
+	const struct csv_error *e = csv_reader_error(st->reader);
+	if (e->kind == CSV_ERR_READ || e->kind == CSV_ERR_FIELD_TOO_LONG ||
+	    e->kind == CSV_ERR_TOO_MANY_COLUMNS) {
+		report_csv_error(st);
+		return;
+	}
+	struct nrm_pos at = {.line = e->line, .column = e->column};
+	st->host->report(st->in, &at, NULL, "%s (is this a CSV file? " WRONG_FORMAT_HINT ")",
+	                 e->reason);
+}
+
 static int check_required_columns(struct council_csv *st, const int *position)
 {
 	static const enum column required[] = {COL_CASE_ID, COL_REFERRAL_DATE, COL_SITE};
@@ -886,7 +903,7 @@ static int read_header(struct council_csv *st)
 		return st->host->report(st->in, &at, NULL, "empty file: expected a header line");
 	}
 	if (rc != CSV_RECORD) {
-		report_csv_error(st);
+		report_header_error(st);
 		return NRM_FAIL;
 	}
 	st->column_of = malloc(count);
@@ -908,6 +925,14 @@ static int read_header(struct council_csv *st)
 			                        columns[col].header, position[col] + 1, i + 1);
 		}
 		position[col] = (int)i;
+	}
+	bool any_known = false;
+	for (int col = 0; col < COL_COUNT; col++)
+		any_known = any_known || position[col] >= 0;
+	if (!any_known) {
+		struct nrm_pos at = {.line = line};
+		return st->host->report(st->in, &at, NULL, "no column of a council CSV export "
+		                        "in the header (" WRONG_FORMAT_HINT ")");
 	}
 	if (check_required_columns(st, position) != NRM_OK)
 		return NRM_FAIL;
@@ -1035,15 +1060,19 @@ static const struct nrm_option_spec council_options[] = {
 };
 
 NRM_PLUGIN_DEFINE(
-	.caps = NRM_CAP_IMPORT,
+	.caps = NRM_CAP_IMPORT | NRM_CAP_EXPORT,
 	.name = "council-csv",
 	.version = "1.0.0",
-	.description = "Imports a council case-management CSV export (Excel-style: "
-	               "BOM, CRLF, dd/mm/yyyy dates, Home Office labels).",
+	.description = "A council case-management CSV export (Excel-style: BOM, CRLF, "
+	               "dd/mm/yyyy dates, Home Office labels), read and written.",
 	.license = "MIT",
 	.formats = council_formats,
 	.options = council_options,
 	.import_open = cb_council_import_open,
 	.import_next = cb_council_import_next,
 	.import_close = cb_council_import_close,
+	.export_open = cb_council_export_open,
+	.export_write = cb_council_export_write,
+	.export_finish = cb_council_export_finish,
+	.export_close = cb_council_export_close,
 );

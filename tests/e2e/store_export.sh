@@ -46,7 +46,8 @@ expect_exit 0 "$NRMHUB" export --store "$store" --to case-jsonl \
 expect_exit 64 "$NRMHUB" export --store "$store" --to case-jsonl --changed-since 2025-02-30
 expect_exit 64 "$NRMHUB" export --store "$store"
 expect_exit 64 "$NRMHUB" export --store "$store" --to case-jsonl extra-argument
-expect_exit 69 "$NRMHUB" export --store "$store" --to council-csv
+# A format no plugin writes: exit 69.
+expect_exit 69 "$NRMHUB" export --store "$store" --to no-such-format
 expect_exit 0 "$NRMHUB" export --help && assert_grep '^Usage: nrmhub export' "$tmp/stdout"
 # An output that cannot be created: nothing written, exit 73.
 expect_exit 73 "$NRMHUB" export --store "$store" --to case-jsonl -o "$tmp/no-such-dir/out.jsonl"
