@@ -178,6 +178,14 @@ static void handle_record(struct run *r, struct nrm_stream *in, const struct nrm
 		return;
 	}
 	r->counts.good++;
+	if (r->pl->sink) {
+		int rc = r->pl->sink(r->pl->sink_ctx, c);
+		if (rc) {
+			set_exit(r, rc);
+			r->stop = true;
+			return;
+		}
+	}
 	if (r->handoff && !nrm_handoff_put(r->handoff, c)) {
 		r->handoff_refused = true;
 		r->stop = true;

@@ -21,6 +21,11 @@ struct nrm_pipeline {
 	const char *output;                 /* a path, or "-" */
 	const char *rejects;                /* JSON lines report, or NULL */
 	bool keep_going;                    /* go on past bad records */
+	/* Called with each good record, after the canonical rules, when not
+	 * NULL (e.g. the return builder); a non-zero return (a sysexits.h code,
+	 * already reported) stops the run with that code. */
+	int (*sink)(void *ctx, const struct nrm_case *c);
+	void *sink_ctx;
 };
 
 struct nrm_pipeline_counts {
