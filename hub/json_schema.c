@@ -267,6 +267,7 @@ struct walk {
 	size_t len, cap;
 	bool quiet;  /* inside an alternative: do not fill err */
 	struct nrm_error *err;
+	size_t err_depth;  /* the path's length where err was filled */
 };
 
 static size_t path_append(struct walk *w, const char *piece)
@@ -320,6 +321,7 @@ static int invalid(struct walk *w, const char *rule, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	w->err_depth = w->len;
 	return nrm_fail(w->err, EX_DATAERR, "%s: %s: %s (%s)", w->s->name, w->path, what, rule);
 }
 
@@ -531,19 +533,46 @@ static int count_matches(struct walk *w, json_t *list, json_t *v, int depth)
 	return matches;
 }
 
+/*
+ * None of the alternatives matched: the error worth showing is the one
+ * found deepest inside the document (in a return, the official or published
+ * variant that got furthest), not "matches none".
+ */
+static int explain_no_match(struct walk *w, json_t *list, json_t *v, int depth, const char *rule)
+{
+	if (w->quiet)
+		return -1;
+	struct nrm_error best = {0}, one;
+	size_t best_depth = 0;
+	size_t i;
+	json_t *alt;
+	json_array_foreach(list, i, alt) {
+		struct walk sub = *w;
+		sub.err = &one;
+		sub.err_depth = 0;
+		if (check(&sub, alt, v, depth + 1) != 0 && (i == 0 || sub.err_depth > best_depth)) {
+			best = one;
+			best_depth = sub.err_depth;
+		}
+		w->path = sub.path;  /* it may have grown */
+		w->cap = sub.cap;
+	}
+	w->err_depth = best_depth;
+	return nrm_fail(w->err, EX_DATAERR, "%s (none of the %s alternatives matched; the "
+	                "closest failed here)", best.msg, rule);
+}
+
 static int check_choices(struct walk *w, json_t *schema, json_t *v, int depth)
 {
 	json_t *k;
 	if ((k = json_object_get(schema, "anyOf")) && count_matches(w, k, v, depth) == 0)
-		return invalid(w, "anyOf", "matches none of the %zu alternatives",
-		               json_array_size(k));
+		return explain_no_match(w, k, v, depth, "anyOf");
 	if ((k = json_object_get(schema, "oneOf"))) {
 		int m = count_matches(w, k, v, depth);
 		if (m > 1)
 			return invalid(w, "oneOf", "matches more than one alternative");
 		if (m == 0)
-			return invalid(w, "oneOf", "matches none of the %zu alternatives",
-			               json_array_size(k));
+			return explain_no_match(w, k, v, depth, "oneOf");
 	}
 	return 0;
 }
