@@ -232,7 +232,7 @@ struct nrm_json_schema *nrm_json_schema_parse(const char *text, size_t len, cons
 	json_error_t jerr;
 	struct nrm_json_schema *s = nrm_xcalloc(1, sizeof(*s));
 	s->name = nrm_xstrdup(name);
-	s->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	s->root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!s->root) {
 		nrm_fail(err, EX_DATAERR, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
 		nrm_json_schema_free(s);
@@ -558,8 +558,10 @@ static int explain_no_match(struct walk *w, json_t *list, json_t *v, int depth, 
 		w->cap = sub.cap;
 	}
 	w->err_depth = best_depth;
-	return nrm_fail(w->err, EX_DATAERR, "%s (none of the %s alternatives matched; the "
-	                "closest failed here)", best.msg, rule);
+	if (strstr(best.msg, "alternative matched"))
+		return nrm_fail(w->err, EX_DATAERR, "%s", best.msg);
+	return nrm_fail(w->err, EX_DATAERR, "%s (no %s alternative matched; the closest "
+	                "failed here)", best.msg, rule);
 }
 
 static int check_choices(struct walk *w, json_t *schema, json_t *v, int depth)
