@@ -105,3 +105,25 @@ void nrm_pseudonym(const unsigned char key[NRM_PSEUDONYM_KEY_BYTES], const char 
 	crypto_auth_hmacsha256(mac, (const unsigned char *)case_id, strlen(case_id), key);
 	sodium_bin2hex(out, NRM_PSEUDONYM_HEX + 1, mac, sizeof(mac));
 }
+
+void nrm_pseudonymiser_init(struct nrm_pseudonymiser *p,
+                            const unsigned char key[NRM_PSEUDONYM_KEY_BYTES])
+{
+	crypto_auth_hmacsha256_init(&p->keyed, key, NRM_PSEUDONYM_KEY_BYTES);
+}
+
+void nrm_pseudonymise(const struct nrm_pseudonymiser *p, const char *case_id,
+                      char out[NRM_PSEUDONYM_HEX + 1])
+{
+	crypto_auth_hmacsha256_state st = p->keyed;
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)case_id, strlen(case_id));
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2hex(out, NRM_PSEUDONYM_HEX + 1, mac, sizeof(mac));
+	sodium_memzero(&st, sizeof(st));
+}
+
+void nrm_pseudonymiser_clear(struct nrm_pseudonymiser *p)
+{
+	sodium_memzero(p, sizeof(*p));
+}

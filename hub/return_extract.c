@@ -80,7 +80,7 @@ int nrm_extract_open(struct nrm_extract *x, const char *path, struct nrm_error *
 
 void nrm_extract_set_key(struct nrm_extract *x, const unsigned char key[NRM_PSEUDONYM_KEY_BYTES])
 {
-	memcpy(x->key, key, NRM_PSEUDONYM_KEY_BYTES);
+	nrm_pseudonymiser_init(&x->pseudonyms, key);
 }
 
 static void date_field(struct nrm_extract *x, int32_t d)
@@ -113,7 +113,7 @@ int nrm_extract_add(struct nrm_extract *x, const struct nrm_case *c, struct nrm_
 	if (x->failed)
 		return nrm_fail(err, x->failed, "cannot write %s", x->path);
 	char pseudonym[NRM_PSEUDONYM_HEX + 1];
-	nrm_pseudonym(x->key, c->case_id, pseudonym);
+	nrm_pseudonymise(&x->pseudonyms, c->case_id, pseudonym);
 	field(x, pseudonym, false);
 	field(x, c->site, false);
 	date_field(x, c->referral_date);
@@ -143,7 +143,7 @@ int nrm_extract_add(struct nrm_extract *x, const struct nrm_case *c, struct nrm_
 
 static void release(struct nrm_extract *x)
 {
-	sodium_memzero(x->key, sizeof(x->key));
+	nrm_pseudonymiser_clear(&x->pseudonyms);
 	free(x->buf);
 	free(x->path);
 	x->buf = x->path = NULL;

@@ -16,7 +16,7 @@ struct nrm_error;
 
 struct nrm_extract {
 	struct nrm_atomic_file file;
-	unsigned char key[NRM_PSEUDONYM_KEY_BYTES];
+	struct nrm_pseudonymiser pseudonyms;
 	char *buf;
 	size_t len, cap;
 	int failed;  /* a sysexits.h code once a write has failed */

@@ -52,6 +52,16 @@ static void test_known_answers(void **state)
 	assert_string_equal(out, "b5fe35b4315db1bc2462ec516d39e80e437240be55a73792a316641e905582c7");
 	nrm_pseudonym(key, "", out);
 	assert_string_equal(out, "d38b42096d80f45f826b44a9d5607de72496a415d3f4a1a8c88e3bb9da8dc1cb");
+	/* The prepared key gives the same answers, call after call. */
+	struct nrm_pseudonymiser p;
+	nrm_pseudonymiser_init(&p, key);
+	for (int i = 0; i < 2; i++) {
+		nrm_pseudonymise(&p, "HULL-01", out);
+		assert_string_equal(out, "b5fe35b4315db1bc2462ec516d39e80e437240be55a73792a316641e905582c7");
+		nrm_pseudonymise(&p, "", out);
+		assert_string_equal(out, "d38b42096d80f45f826b44a9d5607de72496a415d3f4a1a8c88e3bb9da8dc1cb");
+	}
+	nrm_pseudonymiser_clear(&p);
 }
 
 static void test_created_private_whatever_the_umask(void **state)
