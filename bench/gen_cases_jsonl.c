@@ -40,7 +40,7 @@ static int rng_chance(uint32_t percent)
 }
 
 /* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm). */
-static void format_date(int32_t days, char out[16])
+static void format_date(int32_t days, char out[32])
 {
 	int64_t z = (int64_t)days + 719468;
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -51,7 +51,7 @@ static void format_date(int32_t days, char out[16])
 	int d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	int m = (int)(mp < 10 ? mp + 3 : mp - 9);
 	int y = (int)(yoe + era * 400 + (m <= 2));
-	snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+	snprintf(out, 32, "%04d-%02d-%02d", y, m, d);
 }
 
 #define FIRST_DAY 18993 /* 2022-01-01 */
@@ -71,7 +71,7 @@ static const char *const makers[] = {"ddm_panel", "ddm_panel", "ddm_panel", "sca
 
 static void write_case(FILE *out, uint64_t i, const char *site)
 {
-	char ref[16], rg[16], cg[16], st[16];
+	char ref[32], rg[32], cg[32], st[32];
 	int32_t referral = FIRST_DAY + (int32_t)rng_below(SPAN_DAYS);
 	format_date(referral, ref);
 	fprintf(out, "{\"case_id\":\"C%09" PRIu64 "\",\"site\":\"%s\",\"referral_date\":\"%s\"",

@@ -59,7 +59,7 @@ static const char *const nations[] = {"GB", "GB", "GB", "GB", "VN", "AL", "ER", 
 static void make_case(struct nrm_case *c, uint64_t i, char *id)
 {
 	memset(c, 0, sizeof(*c));
-	snprintf(id, 16, "C%09llu", (unsigned long long)i);
+	snprintf(id, 32, "C%09llu", (unsigned long long)i);
 	c->case_id = id;
 	c->site = below(10) ? "bench" : "elsewhere";
 	c->referral_date = 18993 + (int32_t)below(912);
@@ -111,7 +111,7 @@ static int run(unsigned long long n, enum nrm_audience audience)
 		nrm_extract_set_key(&x, key);
 	}
 	struct nrm_case c;
-	char id[16];
+	char id[32];
 	unsigned long long rows = 0;
 	double c0 = cpu(), t0 = now();
 	for (unsigned long long i = 1; i <= n; i++) {

@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 
+#include "atomic_file.h"
 #include "date.h"
 #include "json_schema.h"
 #include "log.h"
@@ -18,7 +19,6 @@
 #include "return_extract.h"
 #include "return_schema.h"
 #include "return_source.h"
-#include "atomic_file.h"
 #include "util.h"
 
 #include <errno.h>
@@ -296,9 +296,12 @@ static int each_from_store(const struct nrm_case_source *src, nrm_case_fn fn, vo
 static int check_dir(const char *dir)
 {
 	struct stat st;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		nrm_log_error("cannot write into %s: %s", dir,
-		              errno && stat(dir, &st) != 0 ? strerror(errno) : "not a directory");
+	if (stat(dir, &st) != 0) {
+		nrm_log_error("cannot write into %s: %s", dir, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		nrm_log_error("cannot write into %s: not a directory", dir);
 		return EX_CANTCREAT;
 	}
 	return 0;
@@ -479,8 +482,7 @@ static int cmd_return_validate(int argc, char **argv)
 				rc = missing ? EX_NOINPUT : EX_DATAERR;
 			continue;
 		}
-		struct nrm_json_schema *named = schema;
-		if (nrm_json_schema_validate(named, doc, &err) != 0) {
+		if (nrm_json_schema_validate(schema, doc, &err) != 0) {
 			/* The validator names the schema; the user needs the file. */
 			fprintf(stderr, "%s: %s\n", argv[i], err.msg);
 			if (!rc)
