@@ -1,8 +1,7 @@
 /*
- * `nrmhub return-render RETURN.json [-o DIR]`: renders a return's outputs
+ * `nrmhub return render RETURN.json [-o DIR]`: renders a return's outputs
  * again from its return.json (CSV + CSVW, SDMX-CSV, ODS, HTML), for a site
  * that lost them or a receiver that wants them from the JSON alone.
- * (Registered as `return-render` until it is folded under `nrmhub return`.)
  */
 #include "commands.h"
 
@@ -25,7 +24,7 @@
 
 static void print_usage(void)
 {
-	printf("Usage: nrmhub return-render [OPTION]... RETURN.json\n"
+	printf("Usage: nrmhub return render [OPTION]... RETURN.json\n"
 	       "Render a quarterly return's outputs from its return.json: one CSV per table\n"
 	       "with csv-metadata.json (CSV on the Web), return.sdmx.csv (SDMX-CSV 1.0),\n"
 	       "return.ods (OpenDocument) and report.html. Each file is replaced whole.\n"
@@ -99,11 +98,11 @@ int cmd_return_render(struct nrm_context *ctx, int argc, char **argv)
 		case 'o': dir = optarg; break;
 		case OPT_JSON: as_json = true; break;
 		case 'h': print_usage(); return 0;
-		default: return nrm_usage_error("return-render", "unknown option");
+		default: return nrm_usage_error("return render", "unknown option");
 		}
 	}
 	if (optind + 1 != argc)
-		return nrm_usage_error("return-render", optind >= argc ? "no RETURN.json given"
+		return nrm_usage_error("return render", optind >= argc ? "no RETURN.json given"
 		                                                       : "give one RETURN.json");
 	const char *path = argv[optind];
 	char *default_dir = NULL;

@@ -37,5 +37,6 @@ struct store;
  * ./nrmhub.db.  With `create` false a missing store is EX_NOINPUT rather than
  * a new empty one.  0 or a sysexits.h code, with a message logged. */
 int nrm_context_open_store(const struct nrm_context *ctx, bool create, struct store **out);
+int cmd_return(struct nrm_context *ctx, int argc, char **argv);
 
 #endif

@@ -28,10 +28,10 @@ static const struct command commands[] = {
 	{"plugin", cmd_plugin, "check that a plugin module keeps the plugin contract"},
 	{"convert", cmd_convert, "convert case records from one format to another"},
 	{"validate", cmd_validate, "check case records without writing anything"},
-	{"return-render", cmd_return_render, "render a return's CSV, SDMX-CSV, ODS and HTML"},
 	{"import", cmd_import, "merge case records into the case store"},
 	{"export", cmd_export, "write the store's cases in a format"},
 	{"cases", cmd_cases, "show one stored case and where each field came from"},
+	{"return", cmd_return, "build a quarterly return, or check a return.json"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -96,9 +96,16 @@ static int run_help(struct nrm_context *ctx, int argc, char **argv)
 	const struct command *c = find_command(argv[1]);
 	if (!c)
 		return nrm_usage_error(NULL, "no such command '%s'", argv[1]);
+	/* `help return render` is `return render --help`: the words after the
+	 * command name its action. */
 	static char help_flag[] = "--help";
-	char *args[] = {argv[1], help_flag, NULL};
-	return c->run(ctx, 2, args);
+	char **args = nrm_xcalloc((size_t)argc + 1, sizeof(char *));
+	for (int i = 1; i < argc; i++)
+		args[i - 1] = argv[i];
+	args[argc - 1] = help_flag;
+	int rc = c->run(ctx, argc, args);
+	free(args);
+	return rc;
 }
 
 static void free_context(struct nrm_context *ctx)

@@ -26,7 +26,7 @@ browse() {
 for audience in official published; do
 	ret=$data/render-$audience.json
 	page=$tmp/$audience/report.html
-	expect_exit 0 "$NRMHUB" return-render -o "$tmp/$audience" "$ret"
+	expect_exit 0 "$NRMHUB" return render -o "$tmp/$audience" "$ret"
 	browse --dump-dom "file://$page" >"$tmp/$audience-dom.html"
 	if python3 "$check" html "$ret" "$tmp/$audience-dom.html" >"$tmp/check.out" 2>&1; then
 		pass

@@ -21,7 +21,7 @@ mkdir -p "$HOME" "$tmp/ods"
 
 for audience in official published; do
 	ret=$data/render-$audience.json
-	expect_exit 0 "$NRMHUB" return-render -o "$tmp/$audience" "$ret"
+	expect_exit 0 "$NRMHUB" return render -o "$tmp/$audience" "$ret"
 	# content.xml is well-formed XML.
 	python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("content.xml"))' \
 		"$tmp/$audience/return.ods" "$tmp/$audience-content.xml"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# `nrmhub return-render` on the hand-written returns in tests/data/returns/:
+# `nrmhub return render` on the hand-written returns in tests/data/returns/:
 # every CSV, the CSVW metadata, SDMX-CSV, the ODS package and the HTML page
 # are checked value by value against return.json by check_return.py (which
 # spells out the expected tables on its own); then broken returns, each
@@ -24,7 +24,7 @@ checks() {
 for audience in official published; do
 	ret=$data/render-$audience.json
 	out=$tmp/$audience
-	expect_exit 0 "$NRMHUB" return-render -o "$out" "$ret"
+	expect_exit 0 "$NRMHUB" return render -o "$out" "$ret"
 	checks csv "$ret" "$out"
 	checks sdmx "$ret" "$out"
 	checks ods "$ret" "$out"
@@ -51,7 +51,7 @@ assert_grep '^2025,Q1,uk_and_overseas,UK and Overseas,1' "$tmp/official/table_7.
 
 # The same return renders to the same bytes (the ODS entries carry the
 # return's generated_at, not the clock).
-expect_exit 0 "$NRMHUB" return-render -o "$tmp/again" "$data/render-official.json"
+expect_exit 0 "$NRMHUB" return render -o "$tmp/again" "$data/render-official.json"
 for f in "$tmp/official"/*; do
 	assert_same "$f" "$tmp/again/$(basename "$f")"
 done
@@ -59,7 +59,7 @@ done
 # Without -o the outputs go beside RETURN.json; --json lists them.
 mkdir "$tmp/beside"
 cp "$data/render-official.json" "$tmp/beside/return.json"
-expect_exit 0 "$NRMHUB" return-render --json "$tmp/beside/return.json"
+expect_exit 0 "$NRMHUB" return render --json "$tmp/beside/return.json"
 assert_grep '"directory": ".*/beside"' "$tmp/stdout"
 assert_grep '"return.ods"' "$tmp/stdout"
 assert_grep '"table_16.csv"' "$tmp/stdout"
@@ -73,7 +73,7 @@ r = json.load(open(sys.argv[1]))
 r["generator"]["version"] = "<script>alert('x')</script>&\""
 json.dump(r, open(sys.argv[2], "w"))
 PY
-expect_exit 0 "$NRMHUB" return-render -o "$tmp/hostile" "$tmp/hostile.json"
+expect_exit 0 "$NRMHUB" return render -o "$tmp/hostile" "$tmp/hostile.json"
 assert_no_grep '<script' "$tmp/hostile/report.html"
 assert_grep '&lt;script&gt;alert\(&#39;x&#39;\)&lt;/script&gt;&amp;&quot;' "$tmp/hostile/report.html"
 # content.xml is well-formed and holds the version as text, not as an element.
@@ -99,7 +99,7 @@ r = json.load(open(sys.argv[1]))
 exec(sys.argv[3])
 json.dump(r, open(sys.argv[2], "w"))
 PY
-	expect_exit 65 "$NRMHUB" return-render -o "$tmp/out-$name" "$tmp/$name.json"
+	expect_exit 65 "$NRMHUB" return render -o "$tmp/out-$name" "$tmp/$name.json"
 	assert_grep "$name\\.json: $pattern" "$tmp/stderr"
 	assert_no_file "$tmp/out-$name"
 }
@@ -133,10 +133,10 @@ broken generated 'r["generated_at"] = "yesterday"' '\$\.generated_at: must be an
 broken not-object 'r["awaiting"]["cg"] = []' '\$\.awaiting\.cg: must be an object'
 
 printf '{"schema": "nrmhub-return/1",\n  "site": }\n' >"$tmp/syntax.json"
-expect_exit 65 "$NRMHUB" return-render -o "$tmp/out-syntax" "$tmp/syntax.json"
+expect_exit 65 "$NRMHUB" return render -o "$tmp/out-syntax" "$tmp/syntax.json"
 assert_grep 'syntax\.json:2:[0-9]+: not valid JSON' "$tmp/stderr"
 printf '{"site": "a", "site": "b"}' >"$tmp/duplicate.json"
-expect_exit 65 "$NRMHUB" return-render -o "$tmp/out-dup" "$tmp/duplicate.json"
+expect_exit 65 "$NRMHUB" return render -o "$tmp/out-dup" "$tmp/duplicate.json"
 assert_grep 'duplicate\.json:1:[0-9]+: not valid JSON: duplicate object key' "$tmp/stderr"
 assert_no_file "$tmp/out-dup"
 
@@ -144,27 +144,27 @@ assert_no_file "$tmp/out-dup"
 assert_eq "$(stat -c %a "$tmp/official/return.ods" "$tmp/official/table_1.csv" \
 	"$tmp/official/report.html" | sort -u)" 600 "modes of the outputs"
 
-# Every long option is in the man page, and `help return-render` works.
-for opt in $("$NRMHUB" return-render --help | grep -Eo -- '--[a-z][a-z-]+' | sort -u); do
+# Every long option is in the man page, and `help return render` works.
+for opt in $("$NRMHUB" return render --help | grep -Eo -- '--[a-z][a-z-]+' | sort -u); do
 	escaped=$(printf '%s' "$opt" | sed 's/-/\\-/g')
 	if grep -qF -- "$escaped" "$SRCDIR/hub/nrmhub.1"; then
 		pass
 	else
-		fail "the man page does not mention return-render $opt"
+		fail "the man page does not mention return render $opt"
 	fi
 done
-expect_exit 0 "$NRMHUB" help return-render
-assert_grep '^Usage: nrmhub return-render' "$tmp/stdout"
+expect_exit 0 "$NRMHUB" help return render
+assert_grep '^Usage: nrmhub return render' "$tmp/stdout"
 
 # Usage, missing input, and an output that cannot be created.
-expect_exit 0 "$NRMHUB" return-render --help
-assert_grep '^Usage: nrmhub return-render' "$tmp/stdout"
-expect_exit 64 "$NRMHUB" return-render
-expect_exit 64 "$NRMHUB" return-render --bogus "$data/render-official.json"
-expect_exit 66 "$NRMHUB" return-render "$tmp/no-such-return.json"
+expect_exit 0 "$NRMHUB" return render --help
+assert_grep '^Usage: nrmhub return render' "$tmp/stdout"
+expect_exit 64 "$NRMHUB" return render
+expect_exit 64 "$NRMHUB" return render --bogus "$data/render-official.json"
+expect_exit 66 "$NRMHUB" return render "$tmp/no-such-return.json"
 assert_grep 'no-such-return\.json: cannot open' "$tmp/stderr"
 : >"$tmp/a-file"
-expect_exit 73 "$NRMHUB" return-render -o "$tmp/a-file" "$data/render-official.json"
+expect_exit 73 "$NRMHUB" return render -o "$tmp/a-file" "$data/render-official.json"
 assert_grep 'cannot create the directory .*a-file' "$tmp/stderr"
 
 finish

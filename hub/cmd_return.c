@@ -1,0 +1,573 @@
+/*
+ * `nrmhub return build` and `nrmhub return validate`.  build streams the
+ * cases of a source (files through the import pipeline, or the case store)
+ * into the return builder and, for the official audience, into the
+ * record-level extract; only when every case was read and the return passed
+ * its schema are return.json and cases.csv put in place.
+ */
+#include "commands.h"
+
+#include "atomic_file.h"
+#include "date.h"
+#include "json_schema.h"
+#include "log.h"
+#include "options.h"
+#include "pipeline.h"
+#include "pseudonym.h"
+#include "quarter.h"
+#include "return_build.h"
+#include "return_extract.h"
+#include "return_render.h"
+#include "return_schema.h"
+#include "return_source.h"
+#include "store.h"
+#include "util.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+
+struct build_args {
+	const char *quarter, *site, *audience, *now, *dir, *from, *store, *key;
+	char **options;
+	size_t n_options;
+	char **inputs;
+	size_t n_inputs;
+	bool json;
+};
+
+/* What the case callback needs. */
+struct build_run {
+	struct nrm_return_builder *rb;
+	struct nrm_extract extract;  /* official only */
+	bool extracting, have_key;
+	char *key_path;              /* chosen when the first row is written */
+	const struct build_args *a;
+	uint64_t rows;
+};
+
+static void return_usage(void)
+{
+	printf("Usage: nrmhub return build --quarter YYYYQn [OPTION]... [--from FORMAT INPUT... | --store FILE]\n"
+	       "       nrmhub return render [-o DIR] [--json] RETURN.json\n"
+	       "       nrmhub return validate FILE...\n"
+	       "Build one site's quarterly return, render a return's outputs again, or check\n"
+	       "return.json files against schemas/return.schema.json.\n"
+	       "\n"
+	       "build reads the cases from the case store (--store, or the global --store, or\n"
+	       "./nrmhub.db) unless --from is given, and writes into DIR: the tables as CSV\n"
+	       "with CSVW metadata, return.sdmx.csv, return.ods and report.html; for the\n"
+	       "official audience cases.csv, the record-level extract with keyed pseudonyms\n"
+	       "instead of case ids; and last return.json (checked against the schema first).\n"
+	       "Every file is written atomically, and return.json not at all if anything fails.\n"
+	       "See 'nrmhub return render --help' for render's options.\n"
+	       "\n"
+	       "  -q, --quarter YYYYQn       the calendar quarter (e.g. 2025Q1; upper-case Q)\n"
+	       "  -s, --site SITE            the site whose cases count (default: the site of\n"
+	       "                             the cases; an error if they hold several)\n"
+	       "  -a, --audience AUDIENCE    official (exact counts, the default) or published\n"
+	       "                             (counts 1 to 4 and cells that would reveal them\n"
+	       "                             shown as [c]; no cases.csv)\n"
+	       "      --now TIME             the generated_at time, RFC 3339 (default: now), for\n"
+	       "                             reproducible output\n"
+	       "  -o, --output DIR           write into DIR, which must exist (default: .)\n"
+	       "  -f, --from FORMAT          read the cases from INPUT files in FORMAT\n"
+	       "  -O, --option KEY=VALUE     set an import plugin option (repeatable)\n"
+	       "      --store FILE           read the cases from the case store FILE (the default\n"
+	       "                             source, with ./nrmhub.db)\n"
+	       "      --key FILE             the site's pseudonym key (default: SITE.pseudonym.key\n"
+	       "                             beside the store, or in the current directory);\n"
+	       "                             made, mode 0600, on first use\n"
+	       "      --json                 print what was written as JSON\n"
+	       "      --plugin-path DIR      also look for plugins in DIR\n"
+	       "  -h, --help                 show this help\n"
+	       "\n"
+	       "Exit status: 0 written; 64 usage; 65 a bad case (FILE:LINE: FIELD: reason) or\n"
+	       "cases of several sites without --site; 66 missing input; 69 unknown format or\n"
+	       "no case store; 73 cannot create output; 77 the key is not private.\n");
+}
+
+static void add_option(struct build_args *a, char *kv)
+{
+	a->options = nrm_xrealloc(a->options, (a->n_options + 1) * sizeof(char *));
+	a->options[a->n_options++] = kv;
+}
+
+static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, struct build_args *a)
+{
+	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH };
+	static const struct option options[] = {
+		{"quarter", required_argument, NULL, 'q'},
+		{"site", required_argument, NULL, 's'},
+		{"audience", required_argument, NULL, 'a'},
+		{"now", required_argument, NULL, OPT_NOW},
+		{"output", required_argument, NULL, 'o'},
+		{"from", required_argument, NULL, 'f'},
+		{"option", required_argument, NULL, 'O'},
+		{"store", required_argument, NULL, OPT_STORE},
+		{"key", required_argument, NULL, OPT_KEY},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "q:s:a:o:f:O:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'q': a->quarter = optarg; break;
+		case 's': a->site = optarg; break;
+		case 'a': a->audience = optarg; break;
+		case OPT_NOW: a->now = optarg; break;
+		case 'o': a->dir = optarg; break;
+		case 'f': a->from = optarg; break;
+		case 'O': add_option(a, optarg); break;
+		case OPT_STORE: a->store = optarg; break;
+		case OPT_KEY: a->key = optarg; break;
+		case OPT_JSON: a->json = true; break;
+		case OPT_PLUGIN_PATH: nrm_context_add_plugin_path(ctx, optarg); break;
+		case 'h': return_usage(); return 0;
+		default: return nrm_usage_error("return build", "unknown option");
+		}
+	}
+	if (!a->quarter)
+		return nrm_usage_error("return build", "--quarter YYYYQn is required");
+	if (a->from && a->store)
+		return nrm_usage_error("return build", "give one of --from FORMAT INPUT... "
+		                       "and --store FILE");
+	/* Without --from, the cases come from the store: --store here, else
+	 * the global --store, else the default ./nrmhub.db. */
+	if (!a->from)
+		a->store = a->store ? a->store : ctx->store_path ? ctx->store_path
+		                                                  : STORE_DEFAULT_PATH;
+	if (a->from && optind >= argc)
+		return nrm_usage_error("return build", "--from needs at least one INPUT");
+	if (a->store && optind < argc)
+		return nrm_usage_error("return build", "--store takes no INPUT");
+	if (a->store && a->n_options)
+		return nrm_usage_error("return build", "--option is for --from's plugin");
+	a->inputs = argv + optind;
+	a->n_inputs = (size_t)(argc - optind);
+	return -1;
+}
+
+/* The settings given, checked: 0, or an exit code (message printed). */
+static int make_params(const struct build_args *a, struct nrm_return_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (nrm_quarter_parse(a->quarter, &p->quarter) != 0)
+		return nrm_usage_error("return build", "--quarter '%s' is not a quarter: write "
+		                       "YYYYQn with n from 1 to 4, e.g. 2025Q1", a->quarter);
+	if (!a->audience || strcmp(a->audience, "official") == 0)
+		p->audience = NRM_AUDIENCE_OFFICIAL;
+	else if (strcmp(a->audience, "published") == 0)
+		p->audience = NRM_AUDIENCE_PUBLISHED;
+	else
+		return nrm_usage_error("return build", "--audience must be official or published, "
+		                       "not '%s'", a->audience);
+	if (a->site && !*a->site)
+		return nrm_usage_error("return build", "--site must not be empty");
+	p->generated_at = (int64_t)time(NULL);
+	if (a->now && nrm_time_parse_rfc3339(a->now, strlen(a->now), &p->generated_at) != NRM_OK)
+		return nrm_usage_error("return build", "--now '%s' is not an RFC 3339 time, e.g. "
+		                       "2025-04-02T09:00:00Z", a->now);
+	p->site = a->site;
+	p->version = PACKAGE_VERSION;
+	return 0;
+}
+
+/* ---- the pseudonym key --------------------------------------------------- */
+
+/* A site code can become part of a file name only if it is a plain word. */
+static bool safe_file_word(const char *s)
+{
+	if (!*s || *s == '.' || strlen(s) > 100)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+static int load_key(struct build_run *run)
+{
+	struct nrm_error err;
+	const char *site = nrm_return_builder_site(run->rb);
+	if (run->a->key) {
+		run->key_path = nrm_xstrdup(run->a->key);
+	} else if (!safe_file_word(site)) {
+		nrm_log_error("the site code cannot be used in a key file name; give --key FILE");
+		return EX_DATAERR;
+	} else if (run->a->store) {
+		char *copy = nrm_xstrdup(run->a->store);
+		run->key_path = nrm_xasprintf("%s/%s.pseudonym.key", dirname(copy), site);
+		free(copy);
+	} else {
+		run->key_path = nrm_xasprintf("%s.pseudonym.key", site);
+	}
+	unsigned char key[NRM_PSEUDONYM_KEY_BYTES];
+	if (nrm_pseudonym_key_load(run->key_path, true, key, &err) != 0) {
+		nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	nrm_extract_set_key(&run->extract, key);
+	run->have_key = true;
+	return 0;
+}
+
+/* ---- the cases ----------------------------------------------------------- */
+
+static int on_case(void *ctx, const struct nrm_case *c)
+{
+	struct build_run *run = ctx;
+	if (!nrm_return_builder_add(run->rb, c) || !run->extracting)
+		return 0;
+	int rc;
+	if (!run->have_key && (rc = load_key(run)) != 0)
+		return rc;
+	struct nrm_error err;
+	if (nrm_extract_add(&run->extract, c, &err) != 0) {
+		nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	run->rows++;
+	return 0;
+}
+
+/* What either source needs: the plugin path and the command's arguments. */
+struct files_source {
+	struct nrm_context *ctx;
+	const struct build_args *a;
+};
+
+/* The pipeline's sink, calling a case source's callback. */
+struct case_fn_sink {
+	nrm_case_fn fn;
+	void *ctx;
+};
+
+static int pipeline_sink(void *ctx, const char *input, const struct nrm_case *c,
+                         struct nrm_case_problem *problem)
+{
+	const struct case_fn_sink *sink = ctx;
+	(void)input;
+	(void)problem;
+	int rc = sink->fn(sink->ctx, c);
+	return rc ? rc : NRM_OK;
+}
+
+/* Cases from files, through the import plugin and the canonical rules. */
+static int each_from_files(const struct nrm_case_source *src, nrm_case_fn fn, void *fn_ctx)
+{
+	const struct files_source *fs = src->state;
+	const struct build_args *a = fs->a;
+	struct nrm_registry reg = {0};
+	struct nrm_error err;
+	int rc = 0;
+	nrm_context_load_plugins(fs->ctx, &reg);
+	struct case_fn_sink sink = {fn, fn_ctx};
+	struct nrm_pipeline pl = {.sink = pipeline_sink, .sink_ctx = &sink};
+	pl.from = nrm_registry_find_format(&reg, a->from, NRM_CAP_IMPORT);
+	if (!pl.from) {
+		char *list = nrm_registry_format_list(&reg, NRM_CAP_IMPORT);
+		nrm_log_error("no plugin can read format '%s'; formats that can be read: %s",
+		              a->from, *list ? list : "none");
+		free(list);
+		nrm_registry_free(&reg);
+		return EX_UNAVAILABLE;
+	}
+	struct nrm_optset *opts = nrm_optset_new(pl.from->plugin->name, pl.from->plugin->options);
+	for (size_t i = 0; i < a->n_options && rc == 0; i++) {
+		const char *eq = strchr(a->options[i], '=');
+		if (!eq || eq == a->options[i]) {
+			rc = nrm_usage_error("return build", "--option takes KEY=VALUE, not '%s'",
+			                     a->options[i]);
+			break;
+		}
+		char *key = strndup(a->options[i], (size_t)(eq - a->options[i]));
+		if (nrm_optset_set(opts, key, eq + 1, &err) != 0)
+			rc = nrm_usage_error("return build", "%s", err.msg);
+		free(key);
+	}
+	if (rc == 0) {
+		pl.from_options = opts;
+		struct nrm_pipeline_counts counts = {0};
+		rc = nrm_pipeline_run(&pl, a->inputs, a->n_inputs, &counts);
+		nrm_info("%llu cases read", (unsigned long long)counts.good);
+	}
+	nrm_optset_free(opts);
+	nrm_registry_free(&reg);
+	return rc;
+}
+
+/* The store's callback takes the case first; a case source's, its context. */
+static int store_case(const struct nrm_case *c, void *ctx)
+{
+	const struct case_fn_sink *sink = ctx;
+	return sink->fn(sink->ctx, c);
+}
+
+/* Cases from the case store, which is never created here: a missing store
+ * is a missing input. */
+static int each_from_store(const struct nrm_case_source *src, nrm_case_fn fn, void *fn_ctx)
+{
+	const struct files_source *fs = src->state;
+	struct nrm_context at_store = *fs->ctx;
+	at_store.store_path = fs->a->store;
+	struct store *store;
+	int rc = nrm_context_open_store(&at_store, false, &store);
+	if (rc)
+		return rc;
+	struct case_fn_sink sink = {fn, fn_ctx};
+	rc = store_each_case(store, fs->a->site, store_case, &sink);
+	if (rc < 0) {
+		const struct nrm_error *err = store_error(store);
+		nrm_log_error("%s", err->msg);
+		rc = err->code ? err->code : EX_SOFTWARE;
+	}
+	store_close(store);
+	return rc;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static int check_dir(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0) {
+		nrm_log_error("cannot write into %s: %s", dir, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		nrm_log_error("cannot write into %s: not a directory", dir);
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+static int write_json(struct nrm_atomic_file *f, const char *path, const json_t *ret)
+{
+	struct nrm_error err;
+	/* 15 significant digits: a mean of 31.4 is written 31.4, not the
+	 * 17-digit 31.399999999999999 of its binary value. */
+	char *text = json_dumps(ret, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	                             JSON_REAL_PRECISION(15) | JSON_ENSURE_ASCII);
+	if (!text) {
+		nrm_log_error("cannot format %s", path);
+		return EX_SOFTWARE;
+	}
+	if (nrm_atomic_open(f, path, 0600, &err) != 0) {
+		free(text);
+		nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	size_t len = strlen(text), done = 0;
+	int rc = 0;
+	while (done < len && rc == 0) {
+		ssize_t n = write(f->fd, text + done, len - done);
+		if (n < 0 && errno != EINTR) {
+			nrm_log_error("cannot write %s: %s", path, strerror(errno));
+			rc = EX_IOERR;
+		} else if (n > 0) {
+			done += (size_t)n;
+		}
+	}
+	if (rc == 0 && write(f->fd, "\n", 1) != 1) {
+		nrm_log_error("cannot write %s: %s", path, strerror(errno));
+		rc = EX_IOERR;
+	}
+	free(text);
+	if (rc != 0)
+		nrm_atomic_abort(f);
+	return rc;
+}
+
+static int check_return(json_t *ret)
+{
+	struct nrm_error err;
+	struct nrm_json_schema *schema = nrm_return_schema_load(&err);
+	if (!schema) {
+		nrm_log_error("%s", err.msg);
+		return EX_SOFTWARE;
+	}
+	int rc = nrm_json_schema_validate(schema, ret, &err);
+	nrm_json_schema_free(schema);
+	if (rc != 0) {
+		/* The builder made something the schema refuses: a bug, not bad
+		 * input, and nothing is written. */
+		nrm_log_error("the return does not match its schema: %s", err.msg);
+		return EX_SOFTWARE;
+	}
+	return 0;
+}
+
+/* Validates, then puts return.json and cases.csv in place. */
+static int write_outputs(struct build_run *run, json_t *ret, const char *dir)
+{
+	struct nrm_error err;
+	struct nrm_atomic_file f;
+	int rc = check_return(ret);
+	/* The tables, SDMX-CSV, ODS and report first: return.json, put in
+	 * place last, says the directory is complete. */
+	if (rc == 0 && return_render_all(ret, dir, &err) != 0) {
+		nrm_log_error("%s", err.msg);
+		rc = err.code;
+	}
+	char *path = nrm_xasprintf("%s/return.json", dir);
+	if (rc == 0)
+		rc = write_json(&f, path, ret);
+	if (rc == 0 && run->extracting) {
+		run->extracting = false;
+		if (nrm_extract_commit(&run->extract, &err) != 0) {
+			nrm_log_error("%s", err.msg);
+			rc = err.code;
+			nrm_atomic_abort(&f);
+		}
+	}
+	if (rc == 0 && nrm_atomic_commit(&f, &err) != 0) {
+		nrm_log_error("%s", err.msg);
+		rc = err.code;
+	}
+	free(path);
+	return rc;
+}
+
+static void print_result(const struct build_run *run, const char *dir, bool official, bool json)
+{
+	char *ret = nrm_xasprintf("%s/return.json", dir);
+	char *cases = official ? nrm_xasprintf("%s/cases.csv", dir) : NULL;
+	if (json) {
+		json_t *o = json_pack("{s:s, s:o, s:I, s:o}", "return", ret, "cases",
+		                      cases ? json_string(cases) : json_null(), "rows",
+		                      (json_int_t)run->rows, "key",
+		                      run->key_path ? json_string(run->key_path) : json_null());
+		char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		printf("%s\n", text);
+		free(text);
+		json_decref(o);
+	} else {
+		nrm_info("wrote %s%s%s", ret, cases ? " and " : "", cases ? cases : "");
+	}
+	free(ret);
+	free(cases);
+}
+
+static int build(struct nrm_context *ctx, const struct build_args *a)
+{
+	struct nrm_return_params p;
+	struct nrm_error err;
+	int rc = make_params(a, &p);
+	const char *dir = a->dir ? a->dir : ".";
+	if (rc || (rc = check_dir(dir)))
+		return rc;
+	struct build_run run = {.a = a, .rb = nrm_return_builder_new(&p)};
+	if (p.audience == NRM_AUDIENCE_OFFICIAL) {
+		char *path = nrm_xasprintf("%s/cases.csv", dir);
+		if (nrm_extract_open(&run.extract, path, &err) != 0) {
+			nrm_log_error("%s", err.msg);
+			rc = err.code;
+		}
+		run.extracting = rc == 0;
+		free(path);
+	}
+	struct files_source fs = {ctx, a};
+	struct nrm_case_source src = a->store
+		? (struct nrm_case_source){each_from_store, &fs}
+		: (struct nrm_case_source){each_from_files, &fs};
+	if (rc == 0)
+		rc = src.each(&src, on_case, &run);
+	json_t *ret = NULL;
+	if (rc == 0 && !(ret = nrm_return_builder_finish(run.rb, &err))) {
+		nrm_log_error("%s", err.msg);
+		rc = err.code;
+	}
+	if (rc == 0)
+		rc = write_outputs(&run, ret, dir);
+	if (run.extracting)
+		nrm_extract_abort(&run.extract);
+	if (rc == 0)
+		print_result(&run, dir, p.audience == NRM_AUDIENCE_OFFICIAL, a->json);
+	json_decref(ret);
+	nrm_return_builder_free(run.rb);
+	free(run.key_path);
+	return rc;
+}
+
+static int cmd_return_build(struct nrm_context *ctx, int argc, char **argv)
+{
+	struct build_args a = {0};
+	int rc = parse_build_args(ctx, argc, argv, &a);
+	if (rc < 0)
+		rc = build(ctx, &a);
+	free(a.options);
+	return rc;
+}
+
+/* ---- validate ------------------------------------------------------------ */
+
+static int cmd_return_validate(int argc, char **argv)
+{
+	if (argc < 2)
+		return nrm_usage_error("return validate", "no FILE given");
+	struct nrm_error err;
+	struct nrm_json_schema *schema = nrm_return_schema_load(&err);
+	if (!schema) {
+		nrm_log_error("%s", err.msg);
+		return EX_SOFTWARE;
+	}
+	int rc = 0;
+	for (int i = 1; i < argc; i++) {
+		json_error_t jerr;
+		json_t *doc = json_load_file(argv[i], JSON_REJECT_DUPLICATES, &jerr);
+		if (!doc) {
+			bool missing = access(argv[i], R_OK) != 0;
+			nrm_log_error("%s:%d:%d: %s", argv[i], jerr.line, jerr.column, jerr.text);
+			if (!rc || (missing && rc == EX_DATAERR))
+				rc = missing ? EX_NOINPUT : EX_DATAERR;
+			continue;
+		}
+		if (nrm_json_schema_validate(schema, doc, &err) != 0) {
+			/* The validator names the schema; the user needs the file. */
+			fprintf(stderr, "%s: %s\n", argv[i], err.msg);
+			if (!rc)
+				rc = EX_DATAERR;
+		} else {
+			printf("%s: valid\n", argv[i]);
+		}
+		json_decref(doc);
+	}
+	nrm_json_schema_free(schema);
+	return rc;
+}
+
+int cmd_return(struct nrm_context *ctx, int argc, char **argv)
+{
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		return_usage();
+		return 0;
+	}
+	if (argc < 2)
+		return nrm_usage_error("return", "say what to do: build, render or validate");
+	if (strcmp(argv[1], "build") == 0)
+		return cmd_return_build(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "render") == 0)
+		return cmd_return_render(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "validate") == 0) {
+		if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+			return_usage();
+			return 0;
+		}
+		return cmd_return_validate(argc - 1, argv + 1);
+	}
+	return nrm_usage_error("return", "no such action '%s': build, render or validate",
+	                       argv[1]);
+}

@@ -1,0 +1,129 @@
+/*
+ * The site secret is a raw 32-byte file.  It is made with O_EXCL, so two
+ * runs starting at once cannot both write one, and it is checked on every
+ * load, since a key copied around with a loose mode is no longer secret.
+ */
+#include "pseudonym.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+/* 0 when made, 1 when it already exists, -1 on failure (reported). */
+static int create_key(const char *path, unsigned char key[NRM_PSEUDONYM_KEY_BYTES],
+                      struct nrm_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return 1;  /* another run made it first */
+	if (fd < 0)
+		return nrm_fail(err, errno == EACCES ? EX_NOPERM : EX_CANTCREAT,
+		                "cannot create the pseudonym key %s: %s", path, strerror(errno));
+	randombytes_buf(key, NRM_PSEUDONYM_KEY_BYTES);
+	/* fchmod: the umask must not loosen, or tighten into uselessness,
+	 * what the key's owner needs. */
+	if (fchmod(fd, 0600) != 0 ||
+	    write(fd, key, NRM_PSEUDONYM_KEY_BYTES) != NRM_PSEUDONYM_KEY_BYTES || fsync(fd) != 0) {
+		int e = errno;
+		close(fd);
+		unlink(path);
+		sodium_memzero(key, NRM_PSEUDONYM_KEY_BYTES);
+		return nrm_fail(err, EX_IOERR, "cannot write the pseudonym key %s: %s", path,
+		                strerror(e));
+	}
+	if (close(fd) != 0)
+		return nrm_fail(err, EX_IOERR, "cannot write the pseudonym key %s: %s", path,
+		                strerror(errno));
+	return 0;
+}
+
+static int read_key(int fd, const char *path, unsigned char key[NRM_PSEUDONYM_KEY_BYTES],
+                    struct nrm_error *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return nrm_fail(err, EX_IOERR, "cannot read the pseudonym key %s: %s", path,
+		                strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return nrm_fail(err, EX_DATAERR, "the pseudonym key %s is not a regular file", path);
+	if (st.st_mode & 077)
+		return nrm_fail(err, EX_NOPERM, "the pseudonym key %s is readable or writable by "
+		                "group or others (mode %03o); it must be 0600 (chmod 600 %s)",
+		                path, (unsigned)(st.st_mode & 0777), path);
+	if (st.st_size != NRM_PSEUDONYM_KEY_BYTES)
+		return nrm_fail(err, EX_DATAERR, "the pseudonym key %s is %lld bytes, not %d",
+		                path, (long long)st.st_size, NRM_PSEUDONYM_KEY_BYTES);
+	size_t got = 0;
+	while (got < NRM_PSEUDONYM_KEY_BYTES) {
+		ssize_t n = read(fd, key + got, NRM_PSEUDONYM_KEY_BYTES - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return nrm_fail(err, EX_IOERR, "cannot read the pseudonym key %s: %s", path,
+			                n < 0 ? strerror(errno) : "it is shorter than it was");
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+int nrm_pseudonym_key_load(const char *path, bool create,
+                           unsigned char key[NRM_PSEUDONYM_KEY_BYTES], struct nrm_error *err)
+{
+	if (sodium_init() < 0)
+		return nrm_fail(err, EX_SOFTWARE, "libsodium could not be initialised");
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && create) {
+		int made = create_key(path, key, err);
+		if (made <= 0)
+			return made;
+		/* Another run made it first: use theirs. */
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return nrm_fail(err, errno == ENOENT ? EX_NOINPUT
+		                     : errno == EACCES ? EX_NOPERM
+		                     : errno == ELOOP ? EX_DATAERR : EX_IOERR,
+		                "cannot open the pseudonym key %s: %s", path,
+		                errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+	int rc = read_key(fd, path, key, err);
+	close(fd);
+	if (rc != 0)
+		sodium_memzero(key, NRM_PSEUDONYM_KEY_BYTES);
+	return rc;
+}
+
+void nrm_pseudonym(const unsigned char key[NRM_PSEUDONYM_KEY_BYTES], const char *case_id,
+                   char out[NRM_PSEUDONYM_HEX + 1])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256(mac, (const unsigned char *)case_id, strlen(case_id), key);
+	sodium_bin2hex(out, NRM_PSEUDONYM_HEX + 1, mac, sizeof(mac));
+}
+
+void nrm_pseudonymiser_init(struct nrm_pseudonymiser *p,
+                            const unsigned char key[NRM_PSEUDONYM_KEY_BYTES])
+{
+	crypto_auth_hmacsha256_init(&p->keyed, key, NRM_PSEUDONYM_KEY_BYTES);
+}
+
+void nrm_pseudonymise(const struct nrm_pseudonymiser *p, const char *case_id,
+                      char out[NRM_PSEUDONYM_HEX + 1])
+{
+	crypto_auth_hmacsha256_state st = p->keyed;
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)case_id, strlen(case_id));
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2hex(out, NRM_PSEUDONYM_HEX + 1, mac, sizeof(mac));
+	sodium_memzero(&st, sizeof(st));
+}
+
+void nrm_pseudonymiser_clear(struct nrm_pseudonymiser *p)
+{
+	sodium_memzero(p, sizeof(*p));
+}

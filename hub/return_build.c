@@ -1,0 +1,516 @@
+/*
+ * The return builder: counters filled case by case, turned into return.json
+ * at the end.  Every figure's definition is in formats/return.md; the
+ * comments here say only why a rule is written the way it is.
+ */
+#include "return_build.h"
+
+#include "date.h"
+#include "return_stats.h"
+#include "return_suppress.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+enum { AGE_BANDS = 4, GENDERS = 4, TYPES = 5, COMBOS = 32, LOCATIONS = 4, RESPONDERS = 5,
+       MAKERS = 4, NATIONS = 26 * 26 };
+
+enum missing_field {
+	M_NRM_REF, M_FR_TYPE, M_FR_ORG, M_LA, M_POLICE, M_AGE, M_GENDER, M_NATIONALITY,
+	M_TYPES, M_COUNTY_LINES, M_LOCATION, M_DECISION_MAKER, M_UPDATED_AT, N_MISSING
+};
+static const char *const missing_names[N_MISSING] = {
+	"nrm_ref", "first_responder_type", "first_responder_org", "local_authority",
+	"police_force", "age_at_exploitation", "gender", "nationality", "exploitation_types",
+	"county_lines", "exploitation_location", "decision_maker", "updated_at",
+};
+
+/* Outcomes by decision maker; index 0 is "unknown" (NRM_DM_NONE). */
+struct decisions {
+	uint64_t positive[MAKERS], negative[MAKERS];
+};
+
+struct trend_quarter {
+	uint64_t referrals, rg, cg;
+	int64_t rg_days, cg_days;
+};
+
+struct nrm_return_builder {
+	struct nrm_return_params p;
+	char *site;
+	uint64_t other_sites;
+	struct nrm_quarter trend_q[NRM_RETURN_TREND_QUARTERS];
+	struct trend_quarter trend[NRM_RETURN_TREND_QUARTERS];
+
+	uint64_t total, age_band[AGE_BANDS], gender[GENDERS], type[TYPES], no_type,
+		combo[COMBOS], nation[NATIONS], nation_unknown, location[LOCATIONS],
+		responder[RESPONDERS], county_lines;
+	struct decisions rg, cg;
+	struct nrm_days rg_days, cg_days, await_rg, await_cg;
+	uint64_t withdrawn, transferred, out_of_scope, missing[N_MISSING];
+};
+
+/* ---- labels -------------------------------------------------------------- */
+
+const char *nrm_age_band(int32_t age)
+{
+	static const char *const names[AGE_BANDS] = {"0-11", "12-15", "16-17", "unknown"};
+	if (age < 0 || age > 17)
+		return names[3];
+	return names[age <= 11 ? 0 : age <= 15 ? 1 : 2];
+}
+
+static int age_band_index(int32_t age)
+{
+	if (age < 0 || age > 17)
+		return 3;
+	return age <= 11 ? 0 : age <= 15 ? 1 : 2;
+}
+
+const char *nrm_exploitation_label(uint32_t types)
+{
+	/* The Home Office's order within a combination (DOMAIN.md). */
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} order[TYPES] = {
+		{NRM_EXPL_SEXUAL, "Sexual"}, {NRM_EXPL_LABOUR, "Labour"},
+		{NRM_EXPL_DOMESTIC, "Domestic"}, {NRM_EXPL_ORGAN_HARVESTING, "Organ Harvesting"},
+		{NRM_EXPL_CRIMINAL, "Criminal"},
+	};
+	static char labels[COMBOS][80];
+	types &= NRM_EXPL_ALL;
+	if (types == 0)
+		return "Not specified or unknown";
+	char *out = labels[types];
+	if (*out)
+		return out;
+	int left = __builtin_popcount(types);
+	size_t len = 0;
+	for (int i = 0; i < TYPES; i++) {
+		if (!(types & order[i].bit))
+			continue;
+		const char *sep = len == 0 ? "" : left == 1 ? " & " : ", ";
+		len += (size_t)snprintf(out + len, sizeof(labels[0]) - len, "%s%s", sep,
+		                        order[i].name);
+		left--;
+	}
+	return out;
+}
+
+/* ---- counting ------------------------------------------------------------ */
+
+struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params *p)
+{
+	struct nrm_return_builder *rb = nrm_xcalloc(1, sizeof(*rb));
+	rb->p = *p;
+	rb->site = p->site ? nrm_xstrdup(p->site) : NULL;
+	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS; i++)
+		if (nrm_quarter_add(&p->quarter, i - (NRM_RETURN_TREND_QUARTERS - 1),
+		                    &rb->trend_q[i]) != 0)
+			rb->trend_q[i] = (struct nrm_quarter){.first = 1, .last = 0}; /* empty */
+	return rb;
+}
+
+const char *nrm_return_builder_site(const struct nrm_return_builder *rb)
+{
+	return rb->site;
+}
+
+static bool in_range(int32_t date, int32_t first, int32_t last)
+{
+	return date != NRM_DATE_NONE && date >= first && date <= last;
+}
+
+static bool on_or_before(int32_t date, int32_t day)
+{
+	return date != NRM_DATE_NONE && date <= day;
+}
+
+/* Which of the trend's quarters holds `date`, or -1. */
+static int trend_index(const struct nrm_return_builder *rb, int32_t date)
+{
+	if (date == NRM_DATE_NONE)
+		return -1;
+	for (int i = NRM_RETURN_TREND_QUARTERS - 1; i >= 0; i--)
+		if (in_range(date, rb->trend_q[i].first, rb->trend_q[i].last))
+			return i;
+	return -1;
+}
+
+static void count_trend(struct nrm_return_builder *rb, const struct nrm_case *c)
+{
+	int i = trend_index(rb, c->referral_date);
+	if (i >= 0)
+		rb->trend[i].referrals++;
+	if ((i = trend_index(rb, c->rg_decision_date)) >= 0) {
+		rb->trend[i].rg++;
+		rb->trend[i].rg_days += c->rg_decision_date - c->referral_date;
+	}
+	if ((i = trend_index(rb, c->cg_decision_date)) >= 0) {
+		rb->trend[i].cg++;
+		rb->trend[i].cg_days += c->cg_decision_date - c->referral_date;
+	}
+}
+
+static void count_nationality(struct nrm_return_builder *rb, const char *code)
+{
+	/* The case validator admits only ISO 3166-1 alpha-2 codes; anything
+	 * else (a store written by a future version) is counted as unknown
+	 * rather than trusted as an index. */
+	if (code && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z' &&
+	    code[2] == '\0')
+		rb->nation[(code[0] - 'A') * 26 + (code[1] - 'A')]++;
+	else
+		rb->nation_unknown++;
+}
+
+static void count_missing(struct nrm_return_builder *rb, const struct nrm_case *c)
+{
+	bool decided = c->rg_decision_date != NRM_DATE_NONE || c->cg_decision_date != NRM_DATE_NONE;
+	bool missing[N_MISSING] = {
+		[M_NRM_REF] = !c->nrm_ref,
+		[M_FR_TYPE] = c->first_responder_type <= NRM_FR_NONE ||
+		              c->first_responder_type > NRM_FR_LOCAL_AUTHORITY,
+		[M_FR_ORG] = !c->first_responder_org,
+		[M_LA] = !c->local_authority,
+		[M_POLICE] = !c->police_force,
+		[M_AGE] = age_band_index(c->age_at_exploitation) == 3,
+		[M_GENDER] = c->gender <= NRM_GENDER_UNKNOWN || c->gender > NRM_GENDER_OTHER,
+		[M_NATIONALITY] = !c->nationality[0],
+		[M_TYPES] = (c->exploitation_types & NRM_EXPL_ALL) == 0,
+		[M_COUNTY_LINES] = c->county_lines == NRM_UNKNOWN,
+		[M_LOCATION] = c->exploitation_location <= NRM_LOC_UNKNOWN ||
+		               c->exploitation_location > NRM_LOC_UK_AND_OVERSEAS,
+		/* Only a decided case can lack its decision maker. */
+		[M_DECISION_MAKER] = decided && (c->decision_maker <= NRM_DM_NONE ||
+		                                 c->decision_maker > NRM_DM_IECA),
+		[M_UPDATED_AT] = c->updated_at == NRM_TIME_NONE,
+	};
+	for (int i = 0; i < N_MISSING; i++)
+		rb->missing[i] += missing[i];
+}
+
+/* An out-of-range enumeration counts as its set's unknown value (index 0 in
+ * the case's enums), never as an index out of bounds. */
+static int code_index(int32_t v, int n)
+{
+	return v > 0 && v < n ? v : 0;
+}
+
+static void count_referral(struct nrm_return_builder *rb, const struct nrm_case *c)
+{
+	rb->total++;
+	rb->age_band[age_band_index(c->age_at_exploitation)]++;
+	rb->gender[code_index(c->gender, GENDERS)]++;
+	uint32_t types = c->exploitation_types & NRM_EXPL_ALL;
+	for (int i = 0; i < TYPES; i++)
+		if (types & (1u << i))
+			rb->type[i]++;
+	if (!types)
+		rb->no_type++;
+	rb->combo[types]++;
+	if (!c->nationality[0]) {
+		rb->nation_unknown++;
+	} else {
+		count_nationality(rb, c->nationality[0]);
+		if (c->nationality[1] && strcmp(c->nationality[1], c->nationality[0]) != 0)
+			count_nationality(rb, c->nationality[1]);
+	}
+	rb->location[code_index(c->exploitation_location, LOCATIONS)]++;
+	rb->responder[code_index(c->first_responder_type, RESPONDERS)]++;
+	if (c->county_lines == NRM_YES)
+		rb->county_lines++;
+	count_missing(rb, c);
+}
+
+static void count_decision(struct decisions *d, int32_t outcome, int32_t maker)
+{
+	int m = code_index(maker, MAKERS);
+	if (outcome == NRM_OUTCOME_POSITIVE)
+		d->positive[m]++;
+	else if (outcome == NRM_OUTCOME_NEGATIVE)
+		d->negative[m]++;
+}
+
+/* Withdrawn or transferred on or before `day`: no longer awaiting anything. */
+static bool closed_by(const struct nrm_case *c, int32_t day)
+{
+	return (c->status == NRM_STATUS_WITHDRAWN || c->status == NRM_STATUS_TRANSFERRED) &&
+	       on_or_before(c->status_date, day);
+}
+
+/* Returns true when the case awaits a decision at the quarter's last day. */
+static bool count_awaiting(struct nrm_return_builder *rb, const struct nrm_case *c)
+{
+	int32_t last = rb->p.quarter.last;
+	if (!on_or_before(c->referral_date, last) || closed_by(c, last))
+		return false;
+	int32_t age = last - c->referral_date;
+	if (!on_or_before(c->rg_decision_date, last)) {
+		nrm_days_add(&rb->await_rg, age);
+		return true;
+	}
+	if (c->rg_outcome == NRM_OUTCOME_POSITIVE && !on_or_before(c->cg_decision_date, last)) {
+		nrm_days_add(&rb->await_cg, age);
+		return true;
+	}
+	return false;
+}
+
+/* Takes the first case's site when none was given; false for another
+ * site's case. */
+static bool is_our_site(struct nrm_return_builder *rb, const struct nrm_case *c)
+{
+	if (!c->site)
+		return false;
+	if (!rb->site)
+		rb->site = nrm_xstrdup(c->site);
+	if (strcmp(c->site, rb->site) == 0)
+		return true;
+	rb->other_sites++;
+	return false;
+}
+
+bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case *c)
+{
+	if (!is_our_site(rb, c) || c->referral_date == NRM_DATE_NONE)
+		return false;
+	int32_t first = rb->p.quarter.first, last = rb->p.quarter.last;
+	if (c->age_disputed == NRM_YES) {
+		if (in_range(c->referral_date, first, last))
+			rb->out_of_scope++;
+		return false;
+	}
+	bool in_q = false;
+	count_trend(rb, c);
+	if (in_range(c->referral_date, first, last)) {
+		count_referral(rb, c);
+		in_q = true;
+	}
+	if (in_range(c->rg_decision_date, first, last)) {
+		count_decision(&rb->rg, c->rg_outcome, c->decision_maker);
+		nrm_days_add(&rb->rg_days, c->rg_decision_date - c->referral_date);
+		in_q = true;
+	}
+	if (in_range(c->cg_decision_date, first, last)) {
+		count_decision(&rb->cg, c->cg_outcome, c->decision_maker);
+		nrm_days_add(&rb->cg_days, c->cg_decision_date - c->referral_date);
+		in_q = true;
+	}
+	if (in_range(c->status_date, first, last)) {
+		if (c->status == NRM_STATUS_WITHDRAWN)
+			rb->withdrawn++, in_q = true;
+		else if (c->status == NRM_STATUS_TRANSFERRED)
+			rb->transferred++, in_q = true;
+	}
+	return count_awaiting(rb, c) || in_q;
+}
+
+/* ---- the JSON ------------------------------------------------------------ */
+
+static json_t *count(uint64_t n)
+{
+	return json_integer((json_int_t)n);
+}
+
+static json_t *mean_json(int64_t mean10)
+{
+	return json_real((double)mean10 / 10.0);
+}
+
+static json_t *median_json(int64_t median2)
+{
+	return median2 % 2 == 0 ? json_integer(median2 / 2) : json_real((double)median2 / 2.0);
+}
+
+static json_t *named_counts(const char *const *names, const uint64_t *values, int n)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < n; i++)
+		json_object_set_new(o, names[i], count(values[i]));
+	return o;
+}
+
+static json_t *referrals_json(const struct nrm_return_builder *rb)
+{
+	static const char *const ages[] = {"0-11", "12-15", "16-17", "unknown"};
+	static const char *const types[] = {"criminal", "domestic", "labour", "sexual",
+	                                    "organ_harvesting", "not_specified"};
+	static const char *const locations[] = {"uk", "overseas", "uk_and_overseas", "unknown"};
+	static const char *const responders[] = {"government_agency", "ngo", "police",
+	                                         "local_authority", "unknown"};
+	uint64_t gender[] = {rb->gender[NRM_GENDER_FEMALE], rb->gender[NRM_GENDER_MALE],
+	                     rb->gender[NRM_GENDER_OTHER], rb->gender[NRM_GENDER_UNKNOWN]};
+	static const char *const genders[] = {"female", "male", "other", "unknown"};
+	uint64_t type[TYPES + 1];
+	memcpy(type, rb->type, sizeof(rb->type));
+	type[TYPES] = rb->no_type;
+	uint64_t location[] = {rb->location[1], rb->location[2], rb->location[3], rb->location[0]};
+	uint64_t responder[] = {rb->responder[1], rb->responder[2], rb->responder[3],
+	                        rb->responder[4], rb->responder[0]};
+
+	json_t *combos = json_object();
+	for (uint32_t m = 0; m < COMBOS; m++)
+		if (rb->combo[m])
+			json_object_set_new(combos, nrm_exploitation_label(m), count(rb->combo[m]));
+	json_t *nations = json_object();
+	for (int i = 0; i < NATIONS; i++) {
+		if (!rb->nation[i])
+			continue;
+		char code[3] = {(char)('A' + i / 26), (char)('A' + i % 26), '\0'};
+		json_object_set_new(nations, code, count(rb->nation[i]));
+	}
+	if (rb->nation_unknown)
+		json_object_set_new(nations, "unknown", count(rb->nation_unknown));
+
+	json_t *o = json_object();
+	json_object_set_new(o, "total", count(rb->total));
+	json_object_set_new(o, "by_age_band", named_counts(ages, rb->age_band, AGE_BANDS));
+	json_object_set_new(o, "by_gender", named_counts(genders, gender, GENDERS));
+	json_object_set_new(o, "by_exploitation_type", named_counts(types, type, TYPES + 1));
+	json_object_set_new(o, "by_exploitation_combination", combos);
+	json_object_set_new(o, "by_nationality", nations);
+	json_object_set_new(o, "by_location", named_counts(locations, location, LOCATIONS));
+	json_object_set_new(o, "by_first_responder_type",
+	                    named_counts(responders, responder, RESPONDERS));
+	json_object_set_new(o, "county_lines", count(rb->county_lines));
+	return o;
+}
+
+static uint64_t sum(const uint64_t *v, int n)
+{
+	uint64_t s = 0;
+	for (int i = 0; i < n; i++)
+		s += v[i];
+	return s;
+}
+
+static json_t *decisions_json(const struct decisions *d)
+{
+	static const char *const makers[MAKERS] = {"unknown", "ddm_panel", "sca", "ieca"};
+	static const int order[MAKERS] = {1, 2, 3, 0};
+	json_t *by = json_object();
+	for (int i = 0; i < MAKERS; i++) {
+		int m = order[i];
+		json_object_set_new(by, makers[m],
+		                    json_pack("{s:o, s:o}", "positive", count(d->positive[m]),
+		                              "negative", count(d->negative[m])));
+	}
+	return json_pack("{s:o, s:o, s:o}", "positive", count(sum(d->positive, MAKERS)),
+	                 "negative", count(sum(d->negative, MAKERS)), "by_decision_maker", by);
+}
+
+static json_t *days_json(struct nrm_days *d)
+{
+	struct nrm_day_stats s;
+	nrm_days_summarise(d, &s);
+	bool any = s.count > 0;
+	uint64_t bands[NRM_DAY_BANDS];
+	for (int i = 0; i < NRM_DAY_BANDS; i++)
+		bands[i] = s.bands[i];
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "count", count(s.count),
+	                 "mean", any ? mean_json(s.mean10) : json_null(),
+	                 "median", any ? median_json(s.median2) : json_null(),
+	                 "p90", any ? json_integer(s.p90) : json_null(),
+	                 "within_45_days", count(s.within_45),
+	                 "distribution", named_counts(nrm_day_band_names, bands, NRM_DAY_BANDS));
+}
+
+static json_t *awaiting_json(struct nrm_days *d)
+{
+	struct nrm_day_stats s;
+	nrm_days_summarise(d, &s);
+	bool any = s.count > 0;
+	uint64_t bands[NRM_DAY_BANDS];
+	for (int i = 0; i < NRM_DAY_BANDS; i++)
+		bands[i] = s.bands[i];
+	return json_pack("{s:o, s:o, s:o, s:o}", "count", count(s.count),
+	                 "mean_age_days", any ? mean_json(s.mean10) : json_null(),
+	                 "median_age_days", any ? median_json(s.median2) : json_null(),
+	                 "by_age_band", named_counts(nrm_day_band_names, bands, NRM_DAY_BANDS));
+}
+
+static json_t *trend_json(const struct nrm_return_builder *rb)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS; i++) {
+		const struct trend_quarter *t = &rb->trend[i];
+		char q[7];
+		nrm_quarter_format(&rb->trend_q[i], q);
+		if (rb->trend_q[i].first > rb->trend_q[i].last)
+			strcpy(q, "0000Q0");  /* before year 1: cannot happen for real data */
+		json_array_append_new(
+			a, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "quarter", q,
+			             "referrals", count(t->referrals), "rg_decisions", count(t->rg),
+			             "cg_decisions", count(t->cg),
+			             "mean_days_rg", t->rg ? mean_json(nrm_mean10(t->rg_days, t->rg))
+			                                   : json_null(),
+			             "mean_days_cg", t->cg ? mean_json(nrm_mean10(t->cg_days, t->cg))
+			                                   : json_null()));
+	}
+	return a;
+}
+
+static json_t *header_json(const struct nrm_return_builder *rb)
+{
+	char q[7], start[11], end[11], at[21];
+	nrm_quarter_format(&rb->p.quarter, q);
+	nrm_date_format_iso(rb->p.quarter.first, start);
+	nrm_date_format_iso(rb->p.quarter.last, end);
+	nrm_time_format_rfc3339(rb->p.generated_at, at);
+	return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:{s:s, s:s}}",
+	                 "schema", "nrmhub-return/1", "site", rb->site, "quarter", q,
+	                 "audience", rb->p.audience == NRM_AUDIENCE_PUBLISHED ? "published"
+	                                                                      : "official",
+	                 "period", "start", start, "end", end, "generated_at", at,
+	                 "generator", "name", "nrmhub", "version",
+	                 rb->p.version ? rb->p.version : "unknown");
+}
+
+json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_error *err)
+{
+	if (!rb->site) {
+		nrm_fail(err, EX_DATAERR, "no site to build a return for: the inputs hold no "
+		         "case, and no --site was given");
+		return NULL;
+	}
+	if (!rb->p.site && rb->other_sites) {
+		nrm_fail(err, EX_DATAERR, "the inputs hold cases of more than one site; "
+		         "choose one with --site");
+		return NULL;
+	}
+	json_t *r = header_json(rb);
+	json_object_set_new(r, "referrals", referrals_json(rb));
+	json_object_set_new(r, "decisions", json_pack("{s:o, s:o}", "rg", decisions_json(&rb->rg),
+	                                              "cg", decisions_json(&rb->cg)));
+	json_object_set_new(r, "days_to_decision",
+	                    json_pack("{s:o, s:o}", "rg", days_json(&rb->rg_days), "cg",
+	                              days_json(&rb->cg_days)));
+	json_object_set_new(r, "awaiting", json_pack("{s:o, s:o}", "rg", awaiting_json(&rb->await_rg),
+	                                             "cg", awaiting_json(&rb->await_cg)));
+	json_object_set_new(r, "withdrawn", count(rb->withdrawn));
+	json_object_set_new(r, "transferred", count(rb->transferred));
+	json_object_set_new(r, "quality",
+	                    json_pack("{s:o, s:o}", "missing",
+	                              named_counts(missing_names, rb->missing, N_MISSING),
+	                              "out_of_scope", count(rb->out_of_scope)));
+	json_object_set_new(r, "trend", trend_json(rb));
+	if (rb->p.audience == NRM_AUDIENCE_PUBLISHED)
+		nrm_return_suppress(r);
+	return r;
+}
+
+void nrm_return_builder_free(struct nrm_return_builder *rb)
+{
+	if (!rb)
+		return;
+	nrm_days_free(&rb->rg_days);
+	nrm_days_free(&rb->cg_days);
+	nrm_days_free(&rb->await_rg);
+	nrm_days_free(&rb->await_cg);
+	free(rb->site);
+	free(rb);
+}

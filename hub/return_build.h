@@ -1,0 +1,72 @@
+/*
+ * The quarterly return of one site for one calendar quarter, built from
+ * canonical cases handed over one at a time, in any order, from any source
+ * (an import pipeline, the case store).  Only counters and one day count per
+ * decision or waiting case are kept, never the cases.
+ *
+ * The figures and their definitions are issue 4's and formats/return.md's;
+ * the JSON shape is schemas/return.schema.json (RETURN.md).
+ */
+#ifndef NRM_RETURN_BUILD_H
+#define NRM_RETURN_BUILD_H
+
+#include "quarter.h"
+
+#include <jansson.h>
+#include <nrmhub/plugin.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct nrm_error;
+
+enum nrm_audience {
+	NRM_AUDIENCE_OFFICIAL = 0,  /* exact counts, to the Home Office */
+	NRM_AUDIENCE_PUBLISHED,     /* small counts "[c]", secondary suppression */
+};
+
+/* The number of quarters in `trend`, oldest first, ending with the return's. */
+#define NRM_RETURN_TREND_QUARTERS 8
+
+struct nrm_return_params {
+	/* The site whose cases count; cases of any other site are ignored.
+	 * NULL: the site of the first case, and then the inputs must hold no
+	 * other site (finish fails otherwise, since the choice would depend on
+	 * the order of the cases). */
+	const char *site;
+	struct nrm_quarter quarter;
+	enum nrm_audience audience;
+	int64_t generated_at;       /* seconds since the epoch, UTC */
+	const char *version;        /* generator.version */
+};
+
+struct nrm_return_builder;
+
+struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params *p);
+/*
+ * Counts one case.  Returns true when the case is the site's, in scope (not
+ * age-disputed) and appears in one of the quarter's tables (referred,
+ * decided, withdrawn or transferred in it, or awaiting a decision at its
+ * end): the cases a record-level extract of the quarter holds.
+ */
+bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case *c);
+/* The site the return is for: the one given, or the one adopted from the
+ * first case (NULL before any case when none was given). */
+const char *nrm_return_builder_site(const struct nrm_return_builder *rb);
+/*
+ * The return as a new JSON object (with the audience's suppression applied),
+ * or NULL with `err` filled (EX_DATAERR: no site given and the inputs held
+ * none, or held several).  Call once.
+ */
+json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_error *err);
+void nrm_return_builder_free(struct nrm_return_builder *rb);
+
+/* The Home Office label of a set of exploitation types (nrm_case bits):
+ * "Criminal", "Sexual & Criminal", "Sexual, Labour & Criminal", or "Not
+ * specified or unknown" for none.  Static storage. */
+const char *nrm_exploitation_label(uint32_t types);
+
+/* The age band of an age at exploitation: "0-11", "12-15", "16-17" or
+ * "unknown". */
+const char *nrm_age_band(int32_t age);
+
+#endif

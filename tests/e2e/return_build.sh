@@ -1,0 +1,154 @@
+#!/bin/bash
+# `nrmhub return build` over tests/data/returns/cases.jsonl (35 hand-made
+# cases, three sites) against returns worked out by hand
+# (tests/data/returns/expected-*.json, working in NOTES.md): every figure is
+# compared exactly, only generated_at and generator.version are left out.
+# Then the record-level extract, the pseudonym key, and the refusals.
+
+. "$SRCDIR/tests/e2e/lib.sh"
+
+data=$SRCDIR/tests/data/returns
+cases=$data/cases.jsonl
+now=2024-07-02T09:00:00Z
+export NRMHUB_PLUGIN_PATH=$BUILDDIR/plugins/.libs
+
+build() {
+	"$NRMHUB" return build --now "$now" --from case-jsonl "$@"
+}
+
+# same_return GOT WANT: equal as JSON, generator.version aside; integers and
+# reals are told apart (a median of 44 is not 44.0).
+same_return() {
+	if /usr/bin/python3 - "$1" "$2" <<'PYTHON'; then
+import json, sys
+got, want = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
+got["generator"]["version"] = want["generator"]["version"] = "VERSION"
+problems = []
+def walk(a, b, path):
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                problems.append(f"{path}.{k}: only in {'expected' if k in b else 'got'}")
+            else:
+                walk(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            walk(x, y, f"{path}[{i}]")
+    elif a != b or type(a) is not type(b):
+        problems.append(f"{path}: got {a!r}, expected {b!r}")
+walk(got, want, "$")
+for p in problems:
+    print("  " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PYTHON
+		pass
+	else
+		fail "$1 differs from $2"
+	fi
+}
+
+# ---- the figures, both audiences, two quarters ------------------------------
+for q in 2024Q1 2024Q2; do
+	mkdir -p "$tmp/$q" "$tmp/$q-pub"
+	expect_exit 0 build --quarter "$q" --site hull -o "$tmp/$q" --key "$tmp/hull.key" "$cases" &&
+		same_return "$tmp/$q/return.json" "$data/expected-$q.json"
+	assert_grep "\"generated_at\": \"$now\"" "$tmp/$q/return.json"
+	expect_exit 0 build --quarter "$q" --site hull --audience published -o "$tmp/$q-pub" \
+		--key "$tmp/hull.key" "$cases" &&
+		same_return "$tmp/$q-pub/return.json" "$data/expected-$q-published.json"
+	assert_no_file "$tmp/$q-pub/cases.csv"
+	expect_exit 0 "$NRMHUB" return validate "$tmp/$q/return.json" "$tmp/$q-pub/return.json"
+done
+
+# ---- cases.csv ---------------------------------------------------------------
+csv=$tmp/2024Q1/cases.csv
+assert_eq "$(head -n 1 "$csv" | tr -d '\r')" \
+	"pseudonym,site,referral_date,age_band,gender,nationality_1,nationality_2,exploitation_types,county_lines,exploitation_location,first_responder_type,local_authority,police_force,rg_decision_date,rg_outcome,cg_decision_date,cg_outcome,decision_maker,status,status_date" \
+	"cases.csv header"
+# 2024Q1 holds 20 of hull's cases (NOTES.md): the 14 referred in it, 04 and
+# 27 (RG in Q1), 13 (CG), 14 (withdrawn), 05 (awaiting RG), 15 (awaiting CG).
+assert_eq "$(($(wc -l <"$csv") - 1))" 20 "cases.csv rows for 2024Q1"
+assert_eq "$(cut -d, -f1 "$csv" | tail -n +2 | grep -Ecv '^[0-9a-f]{64}$')" 0 "pseudonyms are 64 hex digits"
+assert_eq "$(cut -d, -f1 "$csv" | sort -u | wc -l)" 21 "one pseudonym per case"
+assert_no_grep 'HULL-|NRM-|Org ' "$csv"
+assert_no_grep ',york,|,cardiff,' "$csv"
+# Referred on the leap day, RG 31 days later, negative.
+assert_grep '^[0-9a-f]{64},hull,2024-02-29,16-17,male,VN,,criminal,true,uk,police,E06000010,E23000012,2024-03-31,negative,,,ddm_panel,open,' "$csv"
+assert_eq "$(stat -c %a "$csv")" 600 "cases.csv mode"
+
+# Same key, same pseudonyms; another key, none in common.
+mkdir -p "$tmp/again" "$tmp/other"
+expect_exit 0 build --quarter 2024Q1 --site hull -o "$tmp/again" --key "$tmp/hull.key" "$cases"
+assert_same "$csv" "$tmp/again/cases.csv"
+expect_exit 0 build --quarter 2024Q1 --site hull -o "$tmp/other" --key "$tmp/other.key" "$cases"
+common=$(comm -12 <(cut -d, -f1 "$csv" | tail -n +2 | sort) \
+	<(cut -d, -f1 "$tmp/other/cases.csv" | tail -n +2 | sort) | wc -l)
+assert_eq "$common" 0 "pseudonyms shared by two keys"
+assert_eq "$(stat -c '%a %s' "$tmp/hull.key")" "600 32" "key mode and size"
+
+# The default key is SITE.pseudonym.key in the current directory.
+mkdir -p "$tmp/cwd/out"
+(cd "$tmp/cwd" && build --quarter 2024Q1 --site hull -o out "$cases" >/dev/null 2>&1)
+assert_eq "$(stat -c %a "$tmp/cwd/hull.pseudonym.key" 2>/dev/null)" 600 "default key made 0600"
+
+# A key others can read is refused, and nothing is written.
+chmod 640 "$tmp/hull.key"
+mkdir -p "$tmp/loose"
+expect_exit 77 build --quarter 2024Q1 --site hull -o "$tmp/loose" --key "$tmp/hull.key" "$cases"
+assert_grep 'group or others' "$tmp/stderr"
+assert_no_file "$tmp/loose/return.json"
+assert_no_file "$tmp/loose/cases.csv"
+chmod 600 "$tmp/hull.key"
+
+# ---- refusals ------------------------------------------------------------------
+mkdir -p "$tmp/bad"
+for q in 2025Q5 2025q1 2025Q0 25Q1 2025Q1x ' 2025Q1'; do
+	expect_exit 64 build --quarter "$q" --site hull -o "$tmp/bad" "$cases"
+	assert_grep 'is not a quarter' "$tmp/stderr"
+done
+expect_exit 64 build --quarter 2024Q1 --audience public -o "$tmp/bad" "$cases"
+expect_exit 64 build --quarter 2024Q1 --now yesterday -o "$tmp/bad" "$cases"
+# Without --from the cases come from the store, which is never created here.
+cd "$tmp" || exit 1
+expect_exit 66 "$NRMHUB" return build --quarter 2024Q1 -o "$tmp/bad" &&
+	assert_grep 'no case store at ./nrmhub.db' "$tmp/stderr"
+cd - >/dev/null || exit 1
+assert_no_file "$tmp/nrmhub.db"
+expect_exit 64 "$NRMHUB" return build --quarter 2024Q1 --store "$tmp/x.db" --from case-jsonl "$cases"
+# Three sites and no --site: which one is meant is not guessed.
+expect_exit 65 build --quarter 2024Q1 -o "$tmp/bad" --key "$tmp/hull.key" "$cases"
+assert_grep 'more than one site' "$tmp/stderr"
+# A bad record stops the build: exit 65, its line and field named.
+{ head -n 3 "$cases"; sed -n 4p "$cases" | sed 's/"gender":"female"/"gender":"girl"/'; } >"$tmp/bad.jsonl"
+expect_exit 65 build --quarter 2024Q1 --site hull -o "$tmp/bad" --key "$tmp/hull.key" "$tmp/bad.jsonl"
+assert_grep 'bad.jsonl:4(:[0-9]+)?: gender: ' "$tmp/stderr"
+assert_no_grep 'HULL-04' "$tmp/stderr"
+expect_exit 66 build --quarter 2024Q1 --site hull -o "$tmp/bad" "$tmp/missing.jsonl"
+expect_exit 73 build --quarter 2024Q1 --site hull -o "$tmp/no/such/dir" "$cases"
+expect_exit 66 "$NRMHUB" return build --quarter 2024Q1 --store "$tmp/nrmhub.db" -o "$tmp/bad"
+assert_no_file "$tmp/nrmhub.db"
+assert_no_file "$tmp/bad/return.json"
+assert_no_file "$tmp/bad/cases.csv"
+
+# ---- from the case store ------------------------------------------------------
+# The same cases imported into a store give the same return, with every
+# published output beside it (return.json written last, when all are there).
+expect_exit 0 "$NRMHUB" import --store "$tmp/store.db" --from case-jsonl "$cases"
+mkdir -p "$tmp/from-store"
+expect_exit 0 "$NRMHUB" --store "$tmp/store.db" return build --now "$now" --quarter 2024Q1 \
+	--site hull -o "$tmp/from-store" --key "$tmp/hull.key" &&
+	same_return "$tmp/from-store/return.json" "$data/expected-2024Q1.json"
+for f in cases.csv return.sdmx.csv return.ods report.html csv-metadata.json table_1.csv; do
+	[ -s "$tmp/from-store/$f" ] && pass || fail "from the store: no $f"
+done
+cmp -s "$tmp/2024Q1/cases.csv" "$tmp/from-store/cases.csv" && pass ||
+	fail "cases.csv from the store differs from the one built from the file"
+
+# return validate names the file, the JSON path and the rule.
+sed 's/"total": 14/"total": -1/' "$data/expected-2024Q1.json" >"$tmp/neg.json"
+expect_exit 65 "$NRMHUB" return validate "$tmp/neg.json"
+assert_grep 'neg.json: .*\$\.referrals\.total: .*minimum' "$tmp/stderr"
+
+expect_exit 0 "$NRMHUB" return --help
+assert_grep 'return build --quarter' "$tmp/stdout"
+finish
