@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	{"plugins", cmd_plugins, "list the plugins found, or describe one"},
 	{"convert", cmd_convert, "convert case records from one format to another"},
 	{"validate", cmd_validate, "check case records without writing anything"},
+	{"keygen", cmd_keygen, "make a signing key pair (minisign formats)"},
+	{"bundle", cmd_bundle, "make a signed bundle of a return, or verify one"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
