@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
-#define PAYLOAD_FILES_MAX 10000
+#define MANIFEST_LINES_MAX 10000
 
 static bool safe_char(char c)
 {
@@ -35,7 +35,7 @@ const char *nrm_bag_path_problem(const char *path, size_t len)
 	if (memchr(path, '\\', len))
 		return "backslash in the path";
 	if (len > NRM_BAG_PATH_MAX)
-		return "path longer than 240 bytes";
+		return "path longer than 255 bytes";
 	size_t start = 0;
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && path[i] != '/')
@@ -48,6 +48,8 @@ const char *nrm_bag_path_problem(const char *path, size_t len)
 			return "empty component ('//') in the path";
 		if (c[0] == '.')
 			return "a component starting with '.' (hidden file, or '.')";
+		if (n > NRM_BAG_NAME_MAX)
+			return "a component longer than 100 bytes";
 		start = i + 1;
 	}
 	for (size_t i = 0; i < len; i++)
@@ -82,6 +84,8 @@ static int collect_entry(const char *dir, const char *bag_path, const char *name
 	const char *problem = nrm_bag_path_problem(path, strlen(path));
 	struct stat st;
 	int rc = 0;
+	if (!problem && strlen(bag_path) > NRM_BAG_FOLDER_PATH_MAX)
+		problem = "its folders' path is longer than 100 bytes";
 	if (problem)
 		rc = nrm_fail(err, EX_DATAERR, "%s: cannot go in a bag: %s", source, problem);
 	else if (lstat(source, &st) != 0)
@@ -118,9 +122,9 @@ static int collect_dir(const char *dir, const char *bag_path, int depth,
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (p->count >= PAYLOAD_FILES_MAX)
-			rc = nrm_fail(err, EX_DATAERR, "%s: more than %d payload files", dir,
-			              PAYLOAD_FILES_MAX);
+		if (p->count >= NRM_BAG_PAYLOAD_MAX)
+			rc = nrm_fail(err, EX_DATAERR, "%s: more than %d payload files and folders", dir,
+			              NRM_BAG_PAYLOAD_MAX);
 		else
 			rc = collect_entry(dir, bag_path, e->d_name, depth, p, err);
 	}
@@ -241,9 +245,9 @@ static int manifest_line(const char *line, size_t n, size_t lineno, void *vctx)
 		    memcmp(c->m->lines[i].path, line + start, n - start) == 0)
 			return nrm_fail(c->err, EX_DATAERR, "%s:%zu: the same path as line %zu",
 			                c->name, lineno, c->m->lines[i].line);
-	if (c->m->count >= PAYLOAD_FILES_MAX)
+	if (c->m->count >= MANIFEST_LINES_MAX)
 		return nrm_fail(c->err, EX_DATAERR, "%s:%zu: more than %d lines", c->name, lineno,
-		                PAYLOAD_FILES_MAX);
+		                MANIFEST_LINES_MAX);
 	if (c->m->count % 64 == 0)
 		c->m->lines = nrm_xrealloc(c->m->lines, (c->m->count + 64) * sizeof(*c->m->lines));
 	struct nrm_manifest_line *l = &c->m->lines[c->m->count++];

@@ -15,8 +15,15 @@
 struct nrm_error;
 
 #define NRM_BAG_SHA512_BYTES 64
-#define NRM_BAG_PATH_MAX 240  /* fits a ustar header with the bag name */
-#define NRM_BAG_DEPTH_MAX 8   /* folders below data/ */
+/* A ustar header holds a path as a prefix of at most 155 bytes and a name
+ * of at most 100, split at a '/'. */
+#define NRM_BAG_PATH_MAX 255
+#define NRM_BAG_NAME_MAX 100      /* one component */
+#define NRM_BAG_FOLDER_PATH_MAX 100 /* a payload file's folders, in the bag */
+#define NRM_BAG_DEPTH_MAX 8       /* folders below data/ */
+/* Payload files and folders: with the bag's two folders and four tag
+ * files, within the verifier's limit of 10,000 entries. */
+#define NRM_BAG_PAYLOAD_MAX 9990
 
 /* The exact text of bagit.txt. */
 #define NRM_BAGIT_TXT "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
@@ -40,11 +47,14 @@ struct nrm_bag_payload {
 
 /* NULL when `path` (relative to the bag's top, e.g. "data/a.csv") may be
  * in a bag, else the rule it breaks: absolute, backslash, "..", an empty or
- * hidden component, a character outside [A-Za-z0-9._+-], too long. */
+ * hidden component, a character outside [A-Za-z0-9._+-], a component
+ * over 100 bytes, more than 255 bytes in all. */
 const char *nrm_bag_path_problem(const char *path, size_t len);
 
 /* Collects every file and folder under `dir` (recursively) as the payload,
- * refusing symlinks, devices, bad names and too deep trees (EX_DATAERR). */
+ * refusing symlinks, devices, bad names, folder paths over 100 bytes (so
+ * that a ustar header holds every path with any bag name), too deep trees
+ * and more than NRM_BAG_PAYLOAD_MAX entries (EX_DATAERR). */
 int nrm_bag_payload_collect(const char *dir, struct nrm_bag_payload *payload,
                             struct nrm_error *err);
 void nrm_bag_payload_free(struct nrm_bag_payload *payload);

@@ -192,6 +192,13 @@ assert_grep "p2/bad name\.csv: cannot go in a bag: a character outside" "$tmp/st
 mkdir p3 && cp "$payload"/* p3/ && echo x >p3/.hidden
 expect_exit 65 "$NRMHUB" bundle create --payload p3 --seq 1 --key site.key --now "$now" -o loose
 assert_grep "p3/\.hidden: cannot go in a bag: a component starting with '\.'" "$tmp/stderr"
+mkdir p3b && cp "$payload"/* p3b/ && echo x >"p3b/$(printf 'n%.0s' $(seq 101)).csv"
+expect_exit 65 "$NRMHUB" bundle create --payload p3b --seq 1 --key site.key --now "$now" -o loose
+assert_grep "cannot go in a bag: a component longer than 100 bytes" "$tmp/stderr"
+deep=p3c/$(printf 'd%.0s' $(seq 60))/$(printf 'e%.0s' $(seq 60))
+mkdir -p "$deep" && cp "$payload"/* p3c/ && echo x >"$deep/x.csv"
+expect_exit 65 "$NRMHUB" bundle create --payload p3c --seq 1 --key site.key --now "$now" -o loose
+assert_grep "x\.csv: cannot go in a bag: its folders' path is longer than 100 bytes" "$tmp/stderr"
 mkdir p4 && sed 's/"site": "birmingham"/"site": "Birmingham!"/' "$payload/return.json" >p4/return.json
 expect_exit 65 "$NRMHUB" bundle create --payload p4 --seq 1 --key site.key --now "$now" -o loose
 assert_grep 'p4/return\.json: \$\.site: missing or not a valid site code' "$tmp/stderr"

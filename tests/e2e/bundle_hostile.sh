@@ -68,6 +68,7 @@ hostile sparse 65 3 "entry '$bag/data/sparse\.bin': a sparse file"
 hostile duplicate 65 3 "entry '$bag/data/cases\.csv': appears twice \(duplicate entry\)"
 hostile huge 65 3 "entry '$bag/data/huge\.bin': claims 10737418240 bytes, over the limit of 1073741824"
 hostile bomb 65 3 "inflates more than 200 times its size \(a gzip bomb\?\)"
+hostile many 65 3 "more than the limit of 10000 entries"
 hostile plain-tar 65 3 "not a gzip-compressed tar archive"
 hostile truncated 65 3 "the archive is truncated or corrupt"
 

@@ -97,6 +97,9 @@ def special(tar, bag, case):
         tar.addfile(ti, io.BytesIO(data))
     elif case == "unlisted":
         add(tar, bag + "/data/extra.csv", b"not,in,the,manifest\n")
+    elif case == "many":
+        for i in range(10001):
+            add(tar, bag + "/data/many-%05d.csv" % i, b"")
     elif case == "bomb":
         tar.addfile(info(bag + "/data/zeros.bin", size=64 << 20), Zeros())
 
@@ -142,7 +145,7 @@ def write_huge(fileobj, bag):
 
 
 CASES = ["copy", "traversal", "absolute", "backslash", "outside", "symlink", "hardlink",
-         "device", "fifo", "sparse", "duplicate", "huge", "bomb", "unlisted", "missing",
+         "device", "fifo", "sparse", "duplicate", "huge", "bomb", "many", "unlisted", "missing",
          "altered", "plain-tar", "truncated", "return-site", "return-schema", "return-broken"]
 
 

@@ -311,10 +311,17 @@ static void test_bag_paths(void **state)
 			fail_msg("%s: got '%s', expected '%s'", cases[i].path, p ? p : "(allowed)",
 			         cases[i].problem);
 	}
+	char long_component[120] = "data/";
+	memset(long_component + 5, 'a', 110);
+	long_component[115] = '\0';
+	assert_non_null(strstr(nrm_bag_path_problem(long_component, 115), "longer than 100"));
 	char long_path[300];
 	memset(long_path, 'a', sizeof(long_path) - 1);
 	long_path[sizeof(long_path) - 1] = '\0';
-	assert_non_null(strstr(nrm_bag_path_problem(long_path, strlen(long_path)), "longer"));
+	for (size_t i = 50; i < sizeof(long_path) - 1; i += 50)
+		long_path[i] = '/';
+	assert_non_null(strstr(nrm_bag_path_problem(long_path, strlen(long_path)),
+	                       "longer than 255"));
 }
 
 static void test_manifest_parse(void **state)
