@@ -36,6 +36,7 @@ static void print_usage(void)
 {
 	printf("Usage: nrmhub bundle create --payload DIR [--seq N] [--key FILE]\n"
 	       "                            [--password-file FILE] [--now TIME] [-o OUTDIR]\n"
+	       "                            [--json]\n"
 	       "       nrmhub bundle verify --keys DIR [--signature FILE] [--json] BAG.tar.gz\n"
 	       "Make a quarterly return into a signed bundle, or verify one.\n"
 	       "\n"
@@ -52,6 +53,7 @@ static void print_usage(void)
 	       "      --now TIME            the bundle's time (RFC 3339, e.g. 2025-04-02T09:00:00Z,\n"
 	       "                            or YYYY-MM-DD): Bagging-Date and every file's time\n"
 	       "  -o, --output OUTDIR       where to write the bundle (default: .)\n"
+	       "      --json                print what was made as JSON (files, bag, seq, key ID)\n"
 	       "\n"
 	       "verify: checks the signature, the trusted comment, every archive entry, the bag\n"
 	       "and return.json, stopping at the first failure, and prints a summary.\n"
@@ -73,6 +75,7 @@ struct create_opts {
 	const char *password_file;
 	const char *now;
 	const char *outdir;
+	bool json;
 };
 
 /* The site and quarter the return folder is for, from its return.json. */
@@ -154,6 +157,28 @@ static bool path_exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+static void print_created(const struct create_opts *o, const struct nrm_bundle_id *id,
+                          const char *tar_path, const char *sig_path,
+                          const struct nrm_ms_seckey *sec, uint64_t archive_bytes)
+{
+	if (!o->json) {
+		printf("%s\n%s\n", tar_path, sig_path);
+		return;
+	}
+	char key_id[17], hex[129];
+	nrm_ms_keyid(sec->keynum, key_id);
+	nrm_bundle_hex(id->tagmanifest_sha512, 64, hex);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:s}", "archive", tar_path,
+	                      "signature", sig_path, "bag", id->bag, "site", id->site, "quarter",
+	                      id->quarter, "seq", (json_int_t)id->seq, "key_id", key_id,
+	                      "archive_bytes", (json_int_t)archive_bytes, "tagmanifest_sha512",
+	                      hex);
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	puts(text ? text : "{}");
+	free(text);
+	json_decref(j);
+}
+
 /* Writes the archive, then its signature: each appears whole under its
  * name, the signature last, and the archive is removed again if the
  * signature cannot be written. */
@@ -190,7 +215,7 @@ static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
 		if (rc)
 			unlink(tar_path);
 		else
-			printf("%s\n%s\n", tar_path, sig_path);
+			print_created(o, id, tar_path, sig_path, sec, res.archive_bytes);
 		free(sig);
 		free(untrusted);
 		free(comment);
@@ -239,6 +264,7 @@ static int cmd_bundle_create(int argc, char **argv)
 		{"password-file", required_argument, NULL, 'p'},
 		{"now", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},
+		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -256,6 +282,7 @@ static int cmd_bundle_create(int argc, char **argv)
 		case 'p': o.password_file = optarg; break;
 		case 'n': o.now = optarg; break;
 		case 'o': o.outdir = optarg; break;
+		case 'j': o.json = true; break;
 		case 'h': print_usage(); return 0;
 		default: return nrm_usage_error("bundle create", "unknown option");
 		}

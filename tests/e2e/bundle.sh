@@ -130,6 +130,14 @@ assert_eq "$(tar tvzf "midnight/$bag.tar.gz" --utc --full-time | head -n 1 | awk
 expect_exit 0 "$NRMHUB" bundle create --payload "$payload" --seq 42 --key site.key --now "$now" -o out
 assert_grep '	seq=42	bag=birmingham_2025Q1_042	' "out/birmingham_2025Q1_042.tar.gz.minisig"
 
+expect_exit 0 "$NRMHUB" bundle create --payload "$payload" --seq 43 --key site.key --now "$now" -o out --json
+assert_eq "$(python3 -c 'import json,sys; d=json.load(sys.stdin)
+print(d["archive"], d["signature"], d["bag"], d["site"], d["quarter"], d["seq"], len(d["key_id"]), len(d["tagmanifest_sha512"]))' <"$tmp/stdout")" \
+	"out/birmingham_2025Q1_043.tar.gz out/birmingham_2025Q1_043.tar.gz.minisig birmingham_2025Q1_043 birmingham 2025Q1 43 16 128" \
+	"create --json"
+assert_eq "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["archive_bytes"])' <"$tmp/stdout")" \
+	"$(stat -c %s out/birmingham_2025Q1_043.tar.gz)" "create --json archive_bytes"
+
 # ---- bundle verify --------------------------------------------------------------
 expect_exit 0 "$NRMHUB" bundle verify --keys keys "out/$bag.tar.gz"
 assert_grep "^valid: $bag, signed with key ID [0-9A-F]{16}$" "$tmp/stdout"
