@@ -17,6 +17,7 @@
 #include "quarter.h"
 #include "return_build.h"
 #include "return_extract.h"
+#include "return_command.h"
 #include "return_render.h"
 #include "return_schema.h"
 #include "return_source.h"
@@ -500,6 +501,17 @@ static int build(struct nrm_context *ctx, const struct build_args *a)
 	nrm_return_builder_free(run.rb);
 	free(run.key_path);
 	return rc;
+}
+
+int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_request *req)
+{
+	struct build_args a = {
+		.quarter = req->quarter, .site = req->site, .audience = req->audience,
+		.now = req->now, .dir = req->dir, .key = req->key,
+		.store = req->store ? req->store
+		       : ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH,
+	};
+	return build(ctx, &a);
 }
 
 static int cmd_return_build(struct nrm_context *ctx, int argc, char **argv)

@@ -38,5 +38,7 @@ struct store;
  * a new empty one.  0 or a sysexits.h code, with a message logged. */
 int nrm_context_open_store(const struct nrm_context *ctx, bool create, struct store **out);
 int cmd_return(struct nrm_context *ctx, int argc, char **argv);
+int cmd_keygen(struct nrm_context *ctx, int argc, char **argv);
+int cmd_bundle(struct nrm_context *ctx, int argc, char **argv);
 
 #endif

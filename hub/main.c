@@ -32,6 +32,8 @@ static const struct command commands[] = {
 	{"export", cmd_export, "write the store's cases in a format"},
 	{"cases", cmd_cases, "show one stored case and where each field came from"},
 	{"return", cmd_return, "build a quarterly return, or check a return.json"},
+	{"keygen", cmd_keygen, "make a signing key pair (minisign formats)"},
+	{"bundle", cmd_bundle, "make a signed bundle of a return, or verify one"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

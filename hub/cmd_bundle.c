@@ -1,0 +1,516 @@
+/*
+ * `nrmhub bundle create` and `nrmhub bundle verify`: a return folder made
+ * into a signed BagIt bundle, and a received bundle checked without
+ * trusting any of it.
+ */
+#include "commands.h"
+
+#include "atomic_file.h"
+#include "bagit.h"
+#include "bundle.h"
+#include "bundle_pack.h"
+#include "bundle_verify.h"
+#include "date.h"
+#include "minisign.h"
+#include "return_command.h"
+#include "store.h"
+#include "util.h"
+#include "write_file.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RETURN_JSON_MAX (64 * 1024 * 1024)
+/* ustar's mtime field holds 11 octal digits. */
+#define TAR_TIME_MAX 8589934591LL
+
+static void print_usage(void)
+{
+	printf("Usage: nrmhub bundle create (--quarter YYYYQn | --payload DIR) [--seq N]\n"
+	       "                            [--key FILE] [--password-file FILE] [--now TIME]\n"
+	       "                            [-o OUTDIR] [--json]\n"
+	       "       nrmhub bundle verify --keys DIR [--signature FILE] [--json] BAG.tar.gz\n"
+	       "Make a quarterly return into a signed bundle, or verify one.\n"
+	       "\n"
+	       "create: builds the quarter's return from the case store (or takes the return\n"
+	       "folder DIR, as 'nrmhub return build -o DIR' wrote it), lays it out as the BagIt\n"
+	       "bag SITE_QUARTER_SEQ, packs it as OUTDIR/SITE_QUARTER_SEQ.tar.gz (reproducibly)\n"
+	       "and signs it as OUTDIR/SITE_QUARTER_SEQ.tar.gz.minisig (minisign's format).\n"
+	       "      --quarter YYYYQn      build this quarter's return from the store and bundle it\n"
+	       "      --audience AUDIENCE   with --quarter: official (the default) or published\n"
+	       "      --site SITE           with --quarter: the site (default: the store's)\n"
+	       "      --store FILE          the case store (default: the global --store, else\n"
+	       "                            ./nrmhub.db), which also counts the bundles made\n"
+	       "      --payload DIR         the return folder to bundle, instead of --quarter\n"
+	       "      --seq N               the bundle's sequence number for this site and quarter\n"
+	       "                            (1 to 999999; default: one above the last bundle the\n"
+	       "                            store handed out)\n"
+	       "      --key FILE            the site's secret key (default: nrmhub.key); refused\n"
+	       "                            when group or others can read it\n"
+	       "      --password-file FILE  the secret key's password, when it is encrypted\n"
+	       "      --now TIME            the bundle's time (RFC 3339, e.g. 2025-04-02T09:00:00Z,\n"
+	       "                            or YYYY-MM-DD): Bagging-Date and every file's time\n"
+	       "  -o, --output OUTDIR       where to write the bundle (default: .)\n"
+	       "      --json                print what was made as JSON (files, bag, seq, key ID)\n"
+	       "\n"
+	       "verify: checks the signature, the trusted comment, every archive entry, the bag\n"
+	       "and return.json, stopping at the first failure, and prints a summary.\n"
+	       "      --keys DIR            the registered public keys, one SITE.pub per site\n"
+	       "      --signature FILE      the signature (default: BAG.tar.gz.minisig)\n"
+	       "      --json                print the summary (or the failure) as JSON\n"
+	       "  -h, --help                show this help\n"
+	       "\n"
+	       "Exit status: 0 valid, 65 a bad bag or archive, 66 an input is missing,\n"
+	       "77 a signature or key failure (also a secret key others can read).\n");
+}
+
+/* ---- create ------------------------------------------------------------------ */
+
+struct create_opts {
+	struct nrm_context *ctx;
+	const char *quarter, *audience, *site, *store; /* --quarter: build first */
+	const char *payload;
+	unsigned long seq; /* 0: not given */
+	const char *key;
+	const char *password_file;
+	const char *now;
+	const char *outdir;
+	bool json;
+};
+
+/* The site and quarter the return folder is for, from its return.json. */
+static int read_return_identity(const char *dir, struct nrm_bundle_id *id,
+                                struct nrm_error *err)
+{
+	char *path = nrm_xasprintf("%s/return.json", dir);
+	char *text;
+	size_t len;
+	int rc = nrm_ms_read_file(path, RETURN_JSON_MAX, &text, &len, err);
+	if (rc) {
+		free(path);
+		return -1;
+	}
+	json_error_t je;
+	json_t *ret = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	free(text);
+	const char *site = json_string_value(json_object_get(ret, "site"));
+	const char *quarter = json_string_value(json_object_get(ret, "quarter"));
+	if (!ret)
+		rc = nrm_fail(err, EX_DATAERR, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+	else if (!site || !nrm_bundle_site_valid(site))
+		rc = nrm_fail(err, EX_DATAERR, "%s: $.site: missing or not a valid site code", path);
+	else if (!quarter || !nrm_bundle_quarter_valid(quarter))
+		rc = nrm_fail(err, EX_DATAERR, "%s: $.quarter: missing or not YYYYQn", path);
+	else {
+		snprintf(id->site, sizeof(id->site), "%s", site);
+		snprintf(id->quarter, sizeof(id->quarter), "%s", quarter);
+	}
+	json_decref(ret);
+	free(path);
+	return rc;
+}
+
+/* The store the bundles are counted in (and --quarter's cases come from). */
+static struct nrm_context store_context(const struct create_opts *o)
+{
+	struct nrm_context at = *o->ctx;
+	if (o->store)
+		at.store_path = o->store;
+	return at;
+}
+
+/* The bundle's sequence number: --seq, or the store's next for the site
+ * and quarter, reserved there so that no two bundles share one (a bundle
+ * that then fails leaves a gap, which the receiver does not mind: it asks
+ * only that numbers go up). */
+static int bundle_next_seq(const struct create_opts *o, struct nrm_bundle_id *id,
+                           struct nrm_error *err)
+{
+	if (o->seq) {
+		id->seq = o->seq;
+		return 0;
+	}
+	struct nrm_context at = store_context(o);
+	struct store *store;
+	int rc = nrm_context_open_store(&at, false, &store);
+	if (rc)
+		return nrm_fail(err, rc, "bundles are counted in the case store: give --seq N to "
+		                "number this one by hand");
+	int64_t seq = 0;
+	if (store_bundle_seq_next(store, id->site, id->quarter, &seq) != 0)
+		rc = nrm_fail(err, store_error(store)->code, "%s", store_error(store)->msg);
+	else if (seq < 1 || (uint64_t)seq > NRM_BUNDLE_SEQ_MAX)
+		rc = nrm_fail(err, EX_DATAERR, "%s %s: more than %lu bundles", id->site,
+		              id->quarter, NRM_BUNDLE_SEQ_MAX);
+	store_close(store);
+	id->seq = (unsigned long)seq;
+	return rc ? -1 : 0;
+}
+
+static int parse_now(const char *text, int64_t *t, struct nrm_error *err)
+{
+	int32_t day;
+	if (!text) {
+		*t = (int64_t)time(NULL);
+	} else if (nrm_date_parse_iso(text, strlen(text), &day) == 0 && strlen(text) == 10) {
+		*t = (int64_t)day * 86400;
+	} else if (nrm_time_parse_rfc3339(text, strlen(text), t) != 0) {
+		return nrm_fail(err, EX_USAGE, "--now '%s': not an RFC 3339 time or a date", text);
+	}
+	if (*t < 0 || *t > TAR_TIME_MAX)
+		return nrm_fail(err, EX_USAGE, "--now: the time must be from 1970 to 2242");
+	return 0;
+}
+
+static int load_key(const struct create_opts *o, struct nrm_ms_seckey *sec,
+                    struct nrm_error *err)
+{
+	char *password = NULL;
+	size_t password_len = 0;
+	if (o->password_file &&
+	    nrm_ms_password_load(o->password_file, &password, &password_len, err))
+		return -1;
+	int rc = nrm_ms_seckey_load(o->key, password, password_len, sec, err);
+	nrm_ms_free_secret(password);
+	return rc;
+}
+
+static bool path_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+static void print_created(const struct create_opts *o, const struct nrm_bundle_id *id,
+                          const char *tar_path, const char *sig_path,
+                          const struct nrm_ms_seckey *sec, uint64_t archive_bytes)
+{
+	if (!o->json) {
+		printf("%s\n%s\n", tar_path, sig_path);
+		return;
+	}
+	char key_id[17], hex[129];
+	nrm_ms_keyid(sec->keynum, key_id);
+	nrm_bundle_hex(id->tagmanifest_sha512, 64, hex);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:s}", "archive", tar_path,
+	                      "signature", sig_path, "bag", id->bag, "site", id->site, "quarter",
+	                      id->quarter, "seq", (json_int_t)id->seq, "key_id", key_id,
+	                      "archive_bytes", (json_int_t)archive_bytes, "tagmanifest_sha512",
+	                      hex);
+	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	puts(text ? text : "{}");
+	free(text);
+	json_decref(j);
+}
+
+/* Writes the archive, then its signature: each appears whole under its
+ * name, the signature last, and the archive is removed again if the
+ * signature cannot be written. */
+static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
+                        struct nrm_bag_payload *payload, int64_t mtime,
+                        const struct nrm_ms_seckey *sec, struct nrm_error *err)
+{
+	char date[11];
+	nrm_date_format_iso((int32_t)(mtime / 86400), date);
+	char *tar_path = nrm_xasprintf("%s/%s.tar.gz", o->outdir, id->bag);
+	char *sig_path = nrm_xasprintf("%s.minisig", tar_path);
+	int rc = 0;
+	if (path_exists(tar_path) || path_exists(sig_path))
+		rc = nrm_fail(err, EX_CANTCREAT, "%s already exists: a bundle is never replaced "
+		              "(use the next sequence number)", tar_path);
+	struct nrm_atomic_file f = {.fd = -1};
+	if (rc == 0)
+		rc = nrm_atomic_open(&f, tar_path, 0600, err);
+	struct nrm_pack_result res;
+	if (rc == 0) {
+		struct nrm_pack_request req = {id, payload, mtime, date};
+		rc = nrm_bundle_pack(&req, f.fd, tar_path, &res, err);
+		if (rc)
+			nrm_atomic_abort(&f);
+		else
+			rc = nrm_atomic_commit(&f, err);
+	}
+	if (rc == 0) {
+		memcpy(id->tagmanifest_sha512, res.tagmanifest_sha512, sizeof(res.tagmanifest_sha512));
+		char *comment = nrm_bundle_comment_format(id);
+		char *untrusted = nrm_xasprintf("nrmhub bundle %s", id->bag);
+		char *sig = nrm_ms_sign(sec, res.archive_hash, untrusted, comment);
+		rc = nrm_write_file_atomic(sig_path, 0600, sig, strlen(sig), err);
+		if (rc)
+			unlink(tar_path);
+		else
+			print_created(o, id, tar_path, sig_path, sec, res.archive_bytes);
+		free(sig);
+		free(untrusted);
+		free(comment);
+	}
+	free(tar_path);
+	free(sig_path);
+	return rc;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+/* With --quarter: the return, built from the store into a private folder
+ * beside the bundle (so the bundle holds exactly what was built), which
+ * is removed again whatever happens. */
+static int bundle_create(const struct create_opts *o, struct nrm_error *err);
+
+static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
+{
+	char *dir = nrm_xasprintf("%s/.nrmhub-return.XXXXXX", o->outdir);
+	if (!mkdtemp(dir)) {
+		int rc = nrm_fail(err, EX_CANTCREAT, "cannot make a folder in %s: %s", o->outdir,
+		                  strerror(errno));
+		free(dir);
+		return rc;
+	}
+	struct nrm_context at = store_context(o);
+	struct nrm_return_request req = {
+		.quarter = o->quarter, .site = o->site, .audience = o->audience,
+		.now = o->now, .dir = dir, .store = o->store,
+	};
+	int code = nrm_return_build_into(&at, &req);
+	int rc = 0;
+	if (code)
+		rc = nrm_fail(err, code, "the %s return could not be built (see above)", o->quarter);
+	else {
+		o->payload = dir;
+		rc = bundle_create(o, err);
+	}
+	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(dir);
+	return rc;
+}
+
+static int bundle_create(const struct create_opts *o, struct nrm_error *err)
+{
+	struct nrm_bundle_id id = {0};
+	int64_t mtime;
+	if (parse_now(o->now, &mtime, err) || read_return_identity(o->payload, &id, err) ||
+	    bundle_next_seq(o, &id, err))
+		return -1;
+	nrm_bundle_name(&id);
+	struct nrm_ms_seckey sec;
+	if (load_key(o, &sec, err))
+		return -1;
+	struct nrm_bag_payload payload;
+	int rc = nrm_bag_payload_collect(o->payload, &payload, err);
+	if (rc == 0) {
+		rc = write_bundle(o, &id, &payload, mtime, &sec, err);
+		nrm_bag_payload_free(&payload);
+	}
+	sodium_memzero(&sec, sizeof(sec));
+	return rc;
+}
+
+static int parse_seq(const char *text, unsigned long *seq)
+{
+	long long v;
+	if (!nrm_parse_int64(text, &v) || v < 1 || v > (long long)NRM_BUNDLE_SEQ_MAX)
+		return -1;
+	*seq = (unsigned long)v;
+	return 0;
+}
+
+static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"quarter", required_argument, NULL, 'q'},
+		{"audience", required_argument, NULL, 'a'},
+		{"site", required_argument, NULL, 'S'},
+		{"store", required_argument, NULL, 'D'},
+		{"payload", required_argument, NULL, 'P'},
+		{"seq", required_argument, NULL, 's'},
+		{"key", required_argument, NULL, 'k'},
+		{"password-file", required_argument, NULL, 'p'},
+		{"now", required_argument, NULL, 'n'},
+		{"output", required_argument, NULL, 'o'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct create_opts o = {.ctx = ctx, .key = "nrmhub.key", .outdir = "."};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'q': o.quarter = optarg; break;
+		case 'a': o.audience = optarg; break;
+		case 'S': o.site = optarg; break;
+		case 'D': o.store = optarg; break;
+		case 'P': o.payload = optarg; break;
+		case 's':
+			if (parse_seq(optarg, &o.seq))
+				return nrm_usage_error("bundle create", "--seq '%s': not a whole number "
+				                       "from 1 to %lu", optarg, NRM_BUNDLE_SEQ_MAX);
+			break;
+		case 'k': o.key = optarg; break;
+		case 'p': o.password_file = optarg; break;
+		case 'n': o.now = optarg; break;
+		case 'o': o.outdir = optarg; break;
+		case 'j': o.json = true; break;
+		case 'h': print_usage(); return 0;
+		default: return nrm_usage_error("bundle create", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return nrm_usage_error("bundle create", "unexpected argument '%s'", argv[optind]);
+	if (!o.payload == !o.quarter)
+		return nrm_usage_error("bundle create", "give one of --quarter YYYYQn and "
+		                       "--payload DIR");
+	if (o.payload && (o.audience || o.site))
+		return nrm_usage_error("bundle create", "--audience and --site go with --quarter");
+	struct nrm_error err = {0};
+	if (o.quarter ? bundle_create_quarter(&o, &err) : bundle_create(&o, &err)) {
+		if (err.code == EX_USAGE)
+			return nrm_usage_error("bundle create", "%s", err.msg);
+		fprintf(stderr, "nrmhub bundle create: %s\n", err.msg);
+		return err.code;
+	}
+	return 0;
+}
+
+/* ---- verify ------------------------------------------------------------------ */
+
+static const char *figure(json_t *j, char buf[32])
+{
+	if (json_is_integer(j))
+		snprintf(buf, 32, "%lld", (long long)json_integer_value(j));
+	else if (json_is_string(j) && strlen(json_string_value(j)) < 8)
+		snprintf(buf, 32, "%s", json_string_value(j));
+	else
+		snprintf(buf, 32, "?");
+	return buf;
+}
+
+static json_t *figure_json(json_t *j)
+{
+	return json_is_integer(j) || json_is_string(j) ? json_incref(j) : json_null();
+}
+
+static json_t *decisions_json(json_t *ret, const char *stage)
+{
+	json_t *d = json_object_get(json_object_get(ret, "decisions"), stage);
+	return json_pack("{s:o, s:o}", "positive", figure_json(json_object_get(d, "positive")),
+	                 "negative", figure_json(json_object_get(d, "negative")));
+}
+
+static void print_summary(const struct nrm_verify_result *r, bool as_json)
+{
+	json_t *ret = r->return_json;
+	json_t *total = json_object_get(json_object_get(ret, "referrals"), "total");
+	const char *audience = json_string_value(json_object_get(ret, "audience"));
+	if (as_json) {
+		json_t *j = json_pack("{s:b, s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:o, s:o, s:o, s:o}",
+		                      "valid", 1, "site", r->id.site, "quarter", r->id.quarter, "seq",
+		                      (json_int_t)r->id.seq, "bag", r->id.bag, "key_id", r->key_id,
+		                      "files", (json_int_t)r->payload_files, "payload_bytes",
+		                      (json_int_t)r->payload_bytes, "audience",
+		                      audience ? json_string(audience) : json_null(), "referrals",
+		                      figure_json(total), "rg_decisions", decisions_json(ret, "rg"),
+		                      "cg_decisions", decisions_json(ret, "cg"));
+		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(s ? s : "{}");
+		free(s);
+		json_decref(j);
+		return;
+	}
+	char a[32], b[32];
+	printf("valid: %s, signed with key ID %s\n", r->id.bag, r->key_id);
+	printf("site: %s\nquarter: %s\nsequence: %lu\n", r->id.site, r->id.quarter, r->id.seq);
+	printf("files: %llu (%llu bytes)\n", (unsigned long long)r->payload_files,
+	       (unsigned long long)r->payload_bytes);
+	printf("audience: %s\nreferrals: %s\n", audience ? audience : "?", figure(total, a));
+	for (int i = 0; i < 2; i++) {
+		const char *stage = i == 0 ? "rg" : "cg";
+		json_t *d = json_object_get(json_object_get(ret, "decisions"), stage);
+		printf("%s decisions: %s positive, %s negative\n", i == 0 ? "RG" : "CG",
+		       figure(json_object_get(d, "positive"), a),
+		       figure(json_object_get(d, "negative"), b));
+	}
+}
+
+static void print_failure_json(const struct nrm_verify_result *r, const struct nrm_error *err)
+{
+	json_t *j = json_pack("{s:b, s:i, s:i, s:s}", "valid", 0, "step", r->failed_step, "exit",
+	                      err->code, "error", err->msg);
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	puts(s ? s : "{}");
+	free(s);
+	json_decref(j);
+}
+
+static int cmd_bundle_verify(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"keys", required_argument, NULL, 'k'},
+		{"signature", required_argument, NULL, 'x'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *keys = NULL, *signature = NULL;
+	bool as_json = false;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'k': keys = optarg; break;
+		case 'x': signature = optarg; break;
+		case 'j': as_json = true; break;
+		case 'h': print_usage(); return 0;
+		default: return nrm_usage_error("bundle verify", "unknown option");
+		}
+	}
+	if (!keys)
+		return nrm_usage_error("bundle verify", "--keys DIR is required");
+	if (optind + 1 != argc)
+		return nrm_usage_error("bundle verify", "give exactly one BAG.tar.gz");
+	const char *archive = argv[optind];
+	char *sig_path = signature ? nrm_xstrdup(signature) : nrm_xasprintf("%s.minisig", archive);
+	struct nrm_verify_result r;
+	struct nrm_error err = {0};
+	int rc = 0;
+	if (nrm_bundle_verify(archive, sig_path, keys, NULL, &r, &err) != 0) {
+		fprintf(stderr, "nrmhub bundle verify: step %d: %s\n", r.failed_step, err.msg);
+		if (as_json)
+			print_failure_json(&r, &err);
+		rc = err.code;
+	} else {
+		print_summary(&r, as_json);
+	}
+	nrm_verify_result_free(&r);
+	free(sig_path);
+	return rc;
+}
+
+int cmd_bundle(struct nrm_context *ctx, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "create") == 0)
+		return cmd_bundle_create(ctx, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+		return cmd_bundle_verify(argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		print_usage();
+		return 0;
+	}
+	if (argc < 2)
+		return nrm_usage_error("bundle", "give a subcommand: create or verify");
+	return nrm_usage_error("bundle", "no such subcommand '%s'", argv[1]);
+}

@@ -1,0 +1,25 @@
+/*
+ * Building a return into a folder, for commands other than `return build`
+ * that need one (`bundle create --quarter` bundles what it builds).
+ */
+#ifndef NRM_RETURN_COMMAND_H
+#define NRM_RETURN_COMMAND_H
+
+struct nrm_context;
+
+/* What `return build` takes on its command line, from the case store. */
+struct nrm_return_request {
+	const char *quarter;   /* YYYYQn, required */
+	const char *site;      /* NULL: the site of the store's cases */
+	const char *audience;  /* "official" (NULL) or "published" */
+	const char *now;       /* generated_at, RFC 3339; NULL: now */
+	const char *dir;       /* an existing folder to write into */
+	const char *store;     /* NULL: the context's store, or ./nrmhub.db */
+	const char *key;       /* the pseudonym key; NULL: beside the store */
+};
+
+/* Builds the return exactly as `return build` does (messages logged).
+ * 0, or a sysexits.h code. */
+int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_request *req);
+
+#endif
