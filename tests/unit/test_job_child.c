@@ -1,0 +1,206 @@
+/*
+ * Unit tests of hub/job_child.c: children that succeed, fail with a reason,
+ * crash, hang, ignore SIGTERM, and leave a grandchild behind.  Time limits
+ * are short but nothing asserts how long anything took, except that a hang
+ * is reported as a timeout (a slow machine makes that only more certain).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "job_child.h"
+#include "util.h"
+
+static int job_ok(void *arg, struct nrm_error *err)
+{
+	return 0;
+}
+
+static int job_bad_data(void *arg, struct nrm_error *err)
+{
+	return nrm_fail(err, EX_DATAERR, "council-csv: line 3: referral_date: not a date\nsecond line");
+}
+
+static int job_returns_code(void *arg, struct nrm_error *err)
+{
+	return *(int *)arg;
+}
+
+/* A crash, even under AddressSanitizer (whose own SIGSEGV handler would
+ * turn it into exit status 1). */
+static int job_segfault(void *arg, struct nrm_error *err)
+{
+	signal(SIGSEGV, SIG_DFL);
+	raise(SIGSEGV);
+	return 0;
+}
+
+static int job_abort(void *arg, struct nrm_error *err)
+{
+	signal(SIGABRT, SIG_DFL);
+	abort();
+}
+
+static int job_hang(void *arg, struct nrm_error *err)
+{
+	while (pause() != 0 || 1)
+		;
+	return 0;
+}
+
+static int job_hang_ignoring_term(void *arg, struct nrm_error *err)
+{
+	signal(SIGTERM, SIG_IGN);
+	while (pause() != 0 || 1)
+		;
+	return 0;
+}
+
+/* Starts a grandchild that would hang forever, writes its PID to the pipe
+ * in `arg`, then hangs itself. */
+static int job_with_grandchild(void *arg, struct nrm_error *err)
+{
+	int fd = *(int *)arg;
+	pid_t g = fork();
+	if (g == 0)
+		for (;;)
+			pause();
+	if (write(fd, &g, sizeof(g)) != (ssize_t)sizeof(g))
+		return 1;
+	for (;;)
+		pause();
+}
+
+static const struct nrm_job_limits quick = {.timeout_ms = 300, .grace_ms = 200};
+
+static void test_success(void **state)
+{
+	struct nrm_job_outcome out;
+	struct nrm_error err = {0};
+	assert_int_equal(nrm_job_run(job_ok, NULL, &quick, &out, &err), 0);
+	assert_int_equal(out.end, NRM_JOB_EXITED);
+	assert_int_equal(out.exit_status, 0);
+	assert_true(nrm_job_succeeded(&out));
+	char buf[200];
+	nrm_job_describe(&out, buf, sizeof(buf));
+	assert_string_equal(buf, "succeeded");
+}
+
+static void test_failure_with_reason(void **state)
+{
+	struct nrm_job_outcome out;
+	struct nrm_error err = {0};
+	assert_int_equal(nrm_job_run(job_bad_data, NULL, NULL, &out, &err), 0);
+	assert_int_equal(out.end, NRM_JOB_EXITED);
+	assert_int_equal(out.exit_status, EX_DATAERR);
+	assert_false(nrm_job_succeeded(&out));
+	/* One line, newline made a space. */
+	assert_string_equal(out.message, "council-csv: line 3: referral_date: not a date second line");
+	char buf[200];
+	nrm_job_describe(&out, buf, sizeof(buf));
+	assert_string_equal(buf, "failed (exit status 65): council-csv: line 3: referral_date: "
+	                         "not a date second line");
+
+	int code = 75;
+	assert_int_equal(nrm_job_run(job_returns_code, &code, NULL, &out, &err), 0);
+	assert_int_equal(out.exit_status, 75);
+	assert_string_equal(out.message, "");
+	nrm_job_describe(&out, buf, sizeof(buf));
+	assert_string_equal(buf, "failed (exit status 75)");
+	/* -1 without a code is a software error. */
+	code = -1;
+	assert_int_equal(nrm_job_run(job_returns_code, &code, NULL, &out, &err), 0);
+	assert_int_equal(out.exit_status, EX_SOFTWARE);
+}
+
+static void test_crash(void **state)
+{
+	struct nrm_job_outcome out;
+	struct nrm_error err = {0};
+	assert_int_equal(nrm_job_run(job_segfault, NULL, &quick, &out, &err), 0);
+	assert_int_equal(out.end, NRM_JOB_SIGNALLED);
+	assert_int_equal(out.signal, SIGSEGV);
+	assert_string_equal(out.signal_name, "SIGSEGV");
+	char buf[200];
+	nrm_job_describe(&out, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "crashed with SIGSEGV"));
+
+	assert_int_equal(nrm_job_run(job_abort, NULL, &quick, &out, &err), 0);
+	assert_int_equal(out.end, NRM_JOB_SIGNALLED);
+	assert_string_equal(out.signal_name, "SIGABRT");
+}
+
+static void test_hang_times_out(void **state)
+{
+	struct nrm_job_outcome out;
+	struct nrm_error err = {0};
+	assert_int_equal(nrm_job_run(job_hang, NULL, &quick, &out, &err), 0);
+	assert_int_equal(out.end, NRM_JOB_TIMED_OUT);
+	char buf[200];
+	nrm_job_describe(&out, buf, sizeof(buf));
+	assert_string_equal(buf, "timed out after 300 ms");
+
+	/* SIGTERM ignored: SIGKILL after the grace period. */
+	assert_int_equal(nrm_job_run(job_hang_ignoring_term, NULL, &quick, &out, &err), 0);
+	assert_int_equal(out.end, NRM_JOB_TIMED_OUT);
+
+	struct nrm_job_outcome minutes = {.end = NRM_JOB_TIMED_OUT, .elapsed_ms = 30L * 60 * 1000};
+	nrm_job_describe(&minutes, buf, sizeof(buf));
+	assert_string_equal(buf, "timed out after 30 min");
+}
+
+/* The whole process group goes on timeout: the grandchild too.  We become
+ * the subreaper so the orphaned grandchild is ours to reap and inspect. */
+static void test_timeout_kills_the_group(void **state)
+{
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	struct nrm_job_outcome out;
+	struct nrm_error err = {0};
+	assert_int_equal(nrm_job_run(job_with_grandchild, &fds[1], &quick, &out, &err), 0);
+	assert_int_equal(out.end, NRM_JOB_TIMED_OUT);
+	pid_t g;
+	assert_int_equal(read(fds[0], &g, sizeof(g)), (ssize_t)sizeof(g));
+	int status;
+	assert_int_equal(waitpid(g, &status, 0), g);
+	assert_true(WIFSIGNALED(status));
+	assert_true(WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGKILL);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void test_signal_names(void **state)
+{
+	assert_string_equal(nrm_signal_name(SIGSEGV), "SIGSEGV");
+	assert_string_equal(nrm_signal_name(SIGBUS), "SIGBUS");
+	assert_string_equal(nrm_signal_name(SIGKILL), "SIGKILL");
+	assert_string_equal(nrm_signal_name(SIGFPE), "SIGFPE");
+	assert_string_equal(nrm_signal_name(0), "SIG?");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_success),
+		cmocka_unit_test(test_failure_with_reason),
+		cmocka_unit_test(test_crash),
+		cmocka_unit_test(test_hang_times_out),
+		cmocka_unit_test(test_timeout_kills_the_group),
+		cmocka_unit_test(test_signal_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
