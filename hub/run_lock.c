@@ -1,8 +1,9 @@
 /*
- * The run lock: see run_lock.h.  Classic fcntl (POSIX record) locks, not
- * flock: F_GETLK names the holder's PID even before it has written it into
- * the file, and a forked job child does not inherit the lock, so a hung
- * child cannot keep it after its parent has gone.
+ * The run lock: see run_lock.h.  Open file description locks (F_OFD_SETLK),
+ * not classic POSIX record locks: a classic lock is dropped as soon as the
+ * process closes *any* descriptor of the file (reading the PID back would
+ * release it), and OFD locks are fcntl locks that work the same over NFS.
+ * Their F_OFD_GETLK gives no PID, hence the PID written in the file.
  */
 #include "run_lock.h"
 
@@ -25,17 +26,10 @@ static struct flock whole_file(short type)
 	return fl;
 }
 
-/* The holder's PID as the kernel reports it, or failing that (some network
- * file systems) as written in the file. */
+/* The holder's PID as written in the file; -1 when it has not written it
+ * yet (it writes right after locking). */
 static pid_t holder_of(int fd)
 {
-	struct flock fl = whole_file(F_WRLCK);
-	if (fcntl(fd, F_GETLK, &fl) == 0) {
-		if (fl.l_type == F_UNLCK)
-			return 0;
-		if (fl.l_pid > 0)
-			return fl.l_pid;
-	}
 	char buf[32];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
@@ -65,7 +59,7 @@ int nrm_run_lock_acquire(struct nrm_run_lock *lock, const char *path, struct nrm
 		return nrm_fail(err, EX_CANTCREAT, "cannot open the lock %s: %s", path,
 		                strerror(errno));
 	struct flock fl = whole_file(F_WRLCK);
-	if (fcntl(fd, F_SETLK, &fl) != 0) {
+	if (fcntl(fd, F_OFD_SETLK, &fl) != 0) {
 		int e = errno;
 		if (e == EACCES || e == EAGAIN) {
 			pid_t pid = holder_of(fd);
@@ -93,11 +87,11 @@ pid_t nrm_run_lock_holder(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
-	/* F_GETLK with a write lock needs only a readable descriptor. */
+	/* Asking about a write lock needs only a readable descriptor. */
 	struct flock fl = whole_file(F_WRLCK);
 	pid_t pid = -1;
-	if (fcntl(fd, F_GETLK, &fl) == 0)
-		pid = fl.l_type == F_UNLCK ? 0 : fl.l_pid;
+	if (fcntl(fd, F_OFD_GETLK, &fl) == 0)
+		pid = fl.l_type == F_UNLCK ? 0 : holder_of(fd);
 	close(fd);
 	return pid;
 }

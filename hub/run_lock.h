@@ -20,12 +20,14 @@ struct nrm_run_lock {
 /* Takes the lock at `path` (created 0600 if missing; a symbolic link is
  * refused) without waiting.  When another process holds it, fails with
  * EX_TEMPFAIL (75) and "another nrmhub run (PID 1234) holds the lock PATH";
- * other failures are EX_CANTCREAT or EX_IOERR.  Job children started with
- * fork do not hold the lock (fcntl locks are not inherited). */
+ * other failures are EX_CANTCREAT or EX_IOERR.  The lock belongs to the
+ * open file: children forked afterwards share it (so a job child that
+ * outlives a killed parent still keeps a second run out until it ends);
+ * programs they exec do not (close-on-exec). */
 int nrm_run_lock_acquire(struct nrm_run_lock *lock, const char *path, struct nrm_error *err);
 
-/* The PID of another process holding the lock at `path` (for `status`),
- * 0 if none (or if the caller itself holds it), -1 on error (no file). */
+/* The PID of the process holding the lock at `path` (for `status`), 0 if
+ * none, -1 on error (no file) or when the holder has not written its PID. */
 pid_t nrm_run_lock_holder(const char *path);
 
 /* Releases and closes; the file stays (removing it would race with a
