@@ -24,5 +24,6 @@ int nrm_usage_error(const char *command, const char *fmt, ...)
 int cmd_plugins(struct nrm_context *ctx, int argc, char **argv);
 int cmd_convert(struct nrm_context *ctx, int argc, char **argv);
 int cmd_validate(struct nrm_context *ctx, int argc, char **argv);
+int cmd_deliver(struct nrm_context *ctx, int argc, char **argv);
 
 #endif

@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{"plugins", cmd_plugins, "list the plugins found, or describe one"},
 	{"convert", cmd_convert, "convert case records from one format to another"},
 	{"validate", cmd_validate, "check case records without writing anything"},
+	{"deliver", cmd_deliver, "send a file over HTTPS, SFTP or to a drop folder"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
