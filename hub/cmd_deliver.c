@@ -152,9 +152,11 @@ int cmd_deliver(struct nrm_context *ctx, int argc, char **argv)
 		}
 	}
 	nrm_receipt_free(&r);
+	if (rc != 0 && err.code == EX_USAGE)
+		return nrm_usage_error("deliver", "%s", err.msg);
 	if (rc != 0) {
 		fprintf(stderr, "nrmhub deliver: %s\n", err.msg);
-		return err.code == EX_USAGE ? nrm_usage_error("deliver", "see above") : err.code;
+		return err.code;
 	}
 	return 0;
 }

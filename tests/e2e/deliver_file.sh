@@ -53,7 +53,7 @@ expect_exit 64 "$NRMHUB" deliver "$bundle" "$bundle" --to "file://$tmp/drop/"
 expect_exit 64 "$NRMHUB" deliver "$bundle" --to "$tmp/drop/" && assert_grep 'is not a URL' "$tmp/stderr"
 assert_grep "Try 'nrmhub deliver --help'" "$tmp/stderr"
 expect_exit 64 "$NRMHUB" deliver "$bundle" --to "ftp://example.org/in/" && assert_grep 'cannot deliver to ftp://' "$tmp/stderr"
-expect_exit 64 "$NRMHUB" deliver "$bundle" --to "file://otherhost/in/" && assert_grep 'not on otherhost' "$tmp/stderr"
+expect_exit 64 "$NRMHUB" deliver "$bundle" --to "file://otherhost/in/" && assert_grep 'file://otherhost/in/' "$tmp/stderr"
 expect_exit 64 "$NRMHUB" deliver "$bundle" --to "file://$tmp/drop/" --attempts 0
 expect_exit 64 "$NRMHUB" deliver "$bundle" --to "file://$tmp/drop/" --attempts many
 expect_exit 64 "$NRMHUB" deliver "$bundle" --to "file://$tmp/drop/" --backoff-base 5000 --backoff-cap 100
