@@ -351,6 +351,16 @@ static time_t next_hour(time_t t, const struct tm *tm)
 	return t + (60 - tm->tm_min) * 60 - tm->tm_sec;
 }
 
+/* The next matching hour today, else the next day (advance() stops at a
+ * clock change on the way, so real-time arithmetic is safe here). */
+static time_t next_hour_matching(const struct nrm_cron *c, time_t t, const struct tm *tm)
+{
+	for (int h = tm->tm_hour + 1; h < 24; h++)
+		if (c->hours & (UINT32_C(1) << h))
+			return t + (h - tm->tm_hour) * 3600 - tm->tm_min * 60 - tm->tm_sec;
+	return start_of_next(tm, false);
+}
+
 static time_t next_minute(const struct nrm_cron *c, time_t t, const struct tm *tm)
 {
 	for (int m = tm->tm_min + 1; m < 60; m++)
@@ -374,7 +384,7 @@ time_t nrm_cron_next(const struct nrm_cron *c, time_t after)
 		else if (!day_matches(c, &tm))
 			t = advance(t, start_of_next(&tm, false));
 		else if (!(c->hours & (UINT32_C(1) << tm.tm_hour)))
-			t = advance(t, next_hour(t, &tm));
+			t = advance(t, next_hour_matching(c, t, &tm));
 		else if (!(c->minutes & (UINT64_C(1) << tm.tm_min)))
 			t = advance(t, next_minute(c, t, &tm));
 		else if (!c->wildcard && is_repeat(t, &tm))
