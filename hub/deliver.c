@@ -127,7 +127,8 @@ static int parse_target(struct nrm_delivery *d, const char *url, char **scheme,
 		                        "(--ssh-key) or a client certificate (--cert)");
 		goto out;
 	}
-	if (curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) != CURLUE_OK || !path) {
+	if (curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) != CURLUE_OK || !path ||
+	    !*path || strlen(path) != strcspn(path, "\n\r")) {
 		nrm_fail(err, EX_USAGE, "'%s' has no usable path", url);
 		goto out;
 	}

@@ -16,8 +16,12 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cron.h"
 #include "london_time.h"
@@ -463,9 +467,38 @@ static void test_quarterly_over_two_years(void **state)
 	assert_int_equal(s.per_day[1], 7);
 }
 
+/* Without the zone data glibc would quietly use UTC: refused instead.  In
+ * a child, because the zone is set once per process. */
+static void test_missing_zone_data_is_refused(void **state)
+{
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv("TZDIR", "/nonexistent-zoneinfo", 1);
+		struct nrm_cron c;
+		struct nrm_error err = {0};
+		int rc = nrm_cron_parse("@daily", &c, &err);
+		if (write(fds[1], err.msg, strlen(err.msg)) < 0)
+			_exit(99);
+		_exit(rc == 0 ? 0 : err.code);
+	}
+	close(fds[1]);
+	char msg[1024] = {0};
+	assert_true(read(fds[0], msg, sizeof(msg) - 1) > 0);
+	close(fds[0]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), EX_UNAVAILABLE);
+	assert_non_null(strstr(msg, "install Debian's tzdata package"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* First: before anything in this process has set the zone. */
+		cmocka_unit_test(test_missing_zone_data_is_refused),
 		cmocka_unit_test(test_parse_errors_name_field_and_column),
 		cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_shorthands),
