@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sysexits.h>
@@ -50,9 +51,14 @@ const char *nrm_signal_name(int sig)
 
 /* ---- the child --------------------------------------------------------- */
 
-static _Noreturn void run_child(nrm_job_fn fn, void *arg, int report_fd)
+static _Noreturn void run_child(nrm_job_fn fn, void *arg, int report_fd, pid_t parent)
 {
 	setpgid(0, 0);
+	/* Its own group keeps it out of reach of a terminal's Ctrl-C, so it
+	 * must not outlive a parent that was interrupted or killed. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(EX_SOFTWARE);
 	struct nrm_error err;
 	memset(&err, 0, sizeof(err));
 	int rc = fn(arg, &err);
@@ -184,6 +190,7 @@ int nrm_job_run(nrm_job_fn fn, void *arg, const struct nrm_job_limits *limits,
 		return nrm_fail(err, EX_OSERR, "cannot start a job: pipe: %s", strerror(errno));
 	fflush(NULL);
 	long start = now_ms();
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -193,7 +200,7 @@ int nrm_job_run(nrm_job_fn fn, void *arg, const struct nrm_job_limits *limits,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		run_child(fn, arg, fds[1]);
+		run_child(fn, arg, fds[1], parent);
 	}
 	/* Also here, so the group exists before we might signal it. */
 	setpgid(pid, pid);

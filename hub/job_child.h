@@ -1,8 +1,11 @@
 /*
  * Running one job in a child process, so that a plugin that crashes or hangs
  * fails only its own job.  The child gets its own process group; on timeout
- * the whole group is sent SIGTERM, then SIGKILL after a grace period.  The
- * outcome is a value the caller turns into a message and a ledger entry.
+ * the whole group is sent SIGTERM, then SIGKILL after a grace period; when
+ * the child ends, whatever it left in its group is killed; if the parent
+ * dies, the child is killed (PR_SET_PDEATHSIG).  The outcome is a value the
+ * caller turns into a message and a ledger entry.  Fork before starting
+ * threads: only the forking thread exists in the child.
  */
 #ifndef NRM_JOB_CHILD_H
 #define NRM_JOB_CHILD_H
