@@ -183,6 +183,45 @@ static void test_timeout_kills_the_group(void **state)
 	close(fds[1]);
 }
 
+/* A run that is itself killed (SIGKILL: no cleanup of its own) takes its
+ * job child with it.  The middle process reports the job child's PID. */
+static int job_report_pid_and_hang(void *arg, struct nrm_error *err)
+{
+	int fd = *(int *)arg;
+	pid_t me = getpid();
+	if (write(fd, &me, sizeof(me)) != (ssize_t)sizeof(me))
+		return 1;
+	while (pause() != 0 || 1)
+		;
+	return 0;
+}
+
+static void test_child_dies_with_parent(void **state)
+{
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t runner = fork();
+	if (runner == 0) {
+		struct nrm_job_outcome out;
+		struct nrm_error err = {0};
+		struct nrm_job_limits forever = {.timeout_ms = 3600L * 1000};
+		nrm_job_run(job_report_pid_and_hang, &fds[1], &forever, &out, &err);
+		_exit(0);
+	}
+	pid_t job;
+	assert_int_equal(read(fds[0], &job, sizeof(job)), (ssize_t)sizeof(job));
+	kill(runner, SIGKILL);
+	int status;
+	assert_int_equal(waitpid(runner, &status, 0), runner);
+	/* Orphaned, the job child is ours (subreaper) to reap: killed. */
+	assert_int_equal(waitpid(job, &status, 0), job);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGKILL);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static void test_signal_names(void **state)
 {
 	assert_string_equal(nrm_signal_name(SIGSEGV), "SIGSEGV");
@@ -200,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_crash),
 		cmocka_unit_test(test_hang_times_out),
 		cmocka_unit_test(test_timeout_kills_the_group),
+		cmocka_unit_test(test_child_dies_with_parent),
 		cmocka_unit_test(test_signal_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
