@@ -55,7 +55,7 @@ static void print_text(const struct nrm_receipt *r)
 			size_t i;
 			json_t *line;
 			json_array_foreach(v, i, line)
-				printf("%-16s %s\n", "response_header:", json_string_value(line));
+				printf("%-16s %s\n", "response_header", json_string_value(line));
 		} else if (json_is_string(v)) {
 			printf("%-16s %s\n", key, json_string_value(v));
 		} else {

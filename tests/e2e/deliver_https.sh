@@ -111,7 +111,7 @@ expect_exit 0 "$NRMHUB" deliver "$bundle" --to "https://127.0.0.1:$port/in/copy.
 assert_grep '^status +delivered$' "$tmp/stdout"
 assert_grep "^sha256 +$want_sha\$" "$tmp/stdout"
 assert_grep '^response_code +201$' "$tmp/stdout"
-assert_grep '^response_header: +HTTP/1.1 201' "$tmp/stdout"
+assert_grep '^response_header +HTTP/1.1 201' "$tmp/stdout"
 assert_same "$bundle" "$ngx/www/in/copy.tar.gz"
 assert_eq "$(grep -c '"PUT /in/' "$ngx/access.log")" $((puts_before + 1)) "PUTs for one delivery"
 expect_exit 0 "$NRMHUB" deliver "$bundle" --to "https://127.0.0.1:$port/in/copy.tar.gz" "${tls[@]}"
