@@ -38,8 +38,9 @@ static void print_usage(void)
 	       "\n"
 	       "Exit status: 0 delivered; 75 pending (the receiver was down or busy: try\n"
 	       "again later); 76 refused (untrusted certificate or host key, HTTP 4xx,\n"
-	       "login denied: a person must look); 64 usage; 66 no such FILE; 73 drop\n"
-	       "folder not writable; 77 a key file others can read.\n",
+	       "login denied: a person must look); 64 usage; 66 no such FILE; 69 libcurl\n"
+	       "lacks the protocol; 73 drop folder not writable; 77 a key file others can\n"
+	       "read.\n",
 	       NRM_RETRY_DEFAULT_ATTEMPTS, NRM_RETRY_DEFAULT_BASE_MS, NRM_RETRY_DEFAULT_CAP_MS);
 }
 

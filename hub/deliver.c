@@ -165,9 +165,22 @@ out:
 	return rc;
 }
 
+static bool curl_speaks(const char *protocol)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+	for (const char *const *p = v->protocols; p && *p; p++)
+		if (strcmp(*p, protocol) == 0)
+			return true;
+	return false;
+}
+
 static int check_options(const char *scheme, const struct nrm_deliver_opts *o,
                          struct nrm_error *err)
 {
+	if (strcmp(scheme, "file") != 0 && !curl_speaks(scheme))
+		return nrm_fail(err, EX_UNAVAILABLE,
+		                "this libcurl cannot do %s:// (Debian's libcurl4-openssl-dev "
+		                "can: it is built with OpenSSL and libssh2)", scheme);
 	if (nrm_retry_check(&o->retry, err) != 0)
 		return -1;
 	bool https = strcmp(scheme, "https") == 0, sftp = strcmp(scheme, "sftp") == 0;

@@ -62,7 +62,8 @@ struct nrm_receipt {
  * with `err`: EX_TEMPFAIL (75) pending, EX_PROTOCOL (76) refused by or not
  * trusted in the receiver, EX_NOINPUT (66) no such file, EX_USAGE (64) a
  * URL or option that cannot work, EX_NOPERM (77) a key file others can
- * read, EX_CANTCREAT (73) a drop folder that cannot be written. */
+ * read, EX_CANTCREAT (73) a drop folder that cannot be written,
+ * EX_UNAVAILABLE (69) a libcurl built without that protocol. */
 int nrm_deliver_file(const char *path, const char *url, const struct nrm_deliver_opts *opts,
                      struct nrm_receipt *receipt, struct nrm_error *err);
 

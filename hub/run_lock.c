@@ -50,6 +50,11 @@ static int write_pid(int fd, const char *path, struct nrm_error *err)
 	return 0;
 }
 
+char *nrm_run_lock_path(const char *store_path)
+{
+	return nrm_xasprintf("%s.lock", store_path);
+}
+
 int nrm_run_lock_acquire(struct nrm_run_lock *lock, const char *path, struct nrm_error *err)
 {
 	lock->fd = -1;

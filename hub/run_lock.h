@@ -17,6 +17,9 @@ struct nrm_run_lock {
 	char *path;
 };
 
+/* The lock beside a store: "STORE.lock" (allocated). */
+char *nrm_run_lock_path(const char *store_path);
+
 /* Takes the lock at `path` (created 0600 if missing; a symbolic link is
  * refused) without waiting.  When another process holds it, fails with
  * EX_TEMPFAIL (75) and "another nrmhub run (PID 1234) holds the lock PATH";

@@ -166,12 +166,20 @@ static void test_symlink_refused(void **state)
 	assert_int_equal(nrm_run_lock_holder("/nonexistent-dir/run.lock"), -1);
 }
 
+static void test_path_beside_the_store(void **state)
+{
+	char *p = nrm_run_lock_path("/var/lib/nrmhub/site.db");
+	assert_string_equal(p, "/var/lib/nrmhub/site.db.lock");
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_second_process_refused_with_pid),
 		cmocka_unit_test(test_lock_dies_with_holder),
 		cmocka_unit_test(test_symlink_refused),
+		cmocka_unit_test(test_path_beside_the_store),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
