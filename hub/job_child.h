@@ -42,15 +42,30 @@ struct nrm_job_outcome {
 	bool core_dumped;
 	long elapsed_ms;
 	char message[1024];      /* the job's err->msg, "" when it gave none */
+	char *result;            /* what the job sent with nrm_job_send_result
+	                          * (NUL-terminated; NULL if nothing) */
+	size_t result_len;
+	bool result_truncated;   /* it sent more than NRM_JOB_MAX_RESULT */
 };
 
-/* Forks, runs fn(arg, &err) in the child and waits, at most the time limit.
- * Returns 0 when the child was started and reaped (whatever its outcome,
+#define NRM_JOB_MAX_RESULT ((size_t)1 << 20)
+
+/* Forks, runs fn(arg, &err) in the child and waits, at most the time limit;
+ * free the outcome with nrm_job_outcome_free.  Returns 0 when the child was started and reaped (whatever its outcome,
  * which is in `out`), -1 with `err` (EX_OSERR) when it could not be
  * started.  Flushes stdio first so that buffered output is not written
  * twice. */
 int nrm_job_run(nrm_job_fn fn, void *arg, const struct nrm_job_limits *limits,
                 struct nrm_job_outcome *out, struct nrm_error *err);
+
+/* Frees out->result. */
+void nrm_job_outcome_free(struct nrm_job_outcome *out);
+
+/* In a job child: sends bytes to the parent (e.g. a receipt as JSON, a
+ * list of outputs), which finds them in out->result.  This is how a job
+ * reports back without sharing anything (a SQLite connection must not be
+ * used on both sides of a fork).  -1 outside a job child or on error. */
+int nrm_job_send_result(const void *data, size_t len);
 
 /* True when the outcome is an exit with status 0. */
 bool nrm_job_succeeded(const struct nrm_job_outcome *out);

@@ -84,6 +84,19 @@ static int job_with_grandchild(void *arg, struct nrm_error *err)
 		pause();
 }
 
+/* Sends `*(size_t *)arg` bytes (more than a pipe holds) as its result. */
+static int job_sends_result(void *arg, struct nrm_error *err)
+{
+	size_t n = *(size_t *)arg;
+	char chunk[1000];
+	for (size_t i = 0; i < sizeof(chunk); i++)
+		chunk[i] = (char)('a' + i % 26);
+	for (size_t sent = 0; sent < n; sent += sizeof(chunk))
+		if (nrm_job_send_result(chunk, n - sent < sizeof(chunk) ? n - sent : sizeof(chunk)) != 0)
+			return 1;
+	return 0;
+}
+
 static const struct nrm_job_limits quick = {.timeout_ms = 300, .grace_ms = 200};
 
 static void test_success(void **state)
@@ -162,6 +175,38 @@ static void test_hang_times_out(void **state)
 	assert_string_equal(buf, "timed out after 30 min");
 }
 
+static void test_result_reaches_the_parent(void **state)
+{
+	struct nrm_job_outcome out;
+	struct nrm_error err = {0};
+	size_t n = 200000;
+	assert_int_equal(nrm_job_run(job_sends_result, &n, NULL, &out, &err), 0);
+	assert_true(nrm_job_succeeded(&out));
+	assert_int_equal(out.result_len, n);
+	assert_false(out.result_truncated);
+	assert_int_equal(out.result[0], 'a');
+	assert_int_equal(out.result[999], (char)('a' + 999 % 26));
+	assert_int_equal(out.result[1000], 'a');
+	assert_int_equal(out.result[n], '\0');
+	nrm_job_outcome_free(&out);
+	assert_null(out.result);
+
+	/* Past the bound: kept up to it, marked truncated, the child not stuck. */
+	n = NRM_JOB_MAX_RESULT + 5000;
+	assert_int_equal(nrm_job_run(job_sends_result, &n, NULL, &out, &err), 0);
+	assert_true(nrm_job_succeeded(&out));
+	assert_int_equal(out.result_len, NRM_JOB_MAX_RESULT);
+	assert_true(out.result_truncated);
+	nrm_job_outcome_free(&out);
+
+	/* Nothing sent: no result. */
+	assert_int_equal(nrm_job_run(job_ok, NULL, NULL, &out, &err), 0);
+	assert_null(out.result);
+	assert_int_equal(out.result_len, 0);
+	/* Only a job child has somewhere to send to. */
+	assert_int_equal(nrm_job_send_result("x", 1), -1);
+}
+
 /* The whole process group goes on timeout: the grandchild too.  We become
  * the subreaper so the orphaned grandchild is ours to reap and inspect. */
 static void test_timeout_kills_the_group(void **state)
@@ -238,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_failure_with_reason),
 		cmocka_unit_test(test_crash),
 		cmocka_unit_test(test_hang_times_out),
+		cmocka_unit_test(test_result_reaches_the_parent),
 		cmocka_unit_test(test_timeout_kills_the_group),
 		cmocka_unit_test(test_child_dies_with_parent),
 		cmocka_unit_test(test_signal_names),
