@@ -28,6 +28,7 @@ static const struct command commands[] = {
 	{"convert", cmd_convert, "convert case records from one format to another"},
 	{"validate", cmd_validate, "check case records without writing anything"},
 	{"deliver", cmd_deliver, "send a file over HTTPS, SFTP or to a drop folder"},
+	{"return-render", cmd_return_render, "render a return's CSV, SDMX-CSV, ODS and HTML"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,0 +1,170 @@
+/*
+ * The return's tables as CSV, one file per table plus notes.csv, and the
+ * W3C CSV on the Web metadata (csv-metadata.json) that names and types
+ * every column, so that a machine reading them needs no guesswork.
+ *
+ * The header row holds the same titles as the ODS sheets; CSVW gives the
+ * machine names.  "[c]" and "[z]" stay as they are and are declared as the
+ * columns' null values.
+ */
+#include "return_render.h"
+#include "return_tables.h"
+
+#include "util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+void nrm_csv_put_field(FILE *out, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void put_row_end(FILE *out)
+{
+	fputs("\r\n", out); /* RFC 4180 */
+}
+
+static int write_table_csv(const struct nrm_table *t, const char *dir, struct nrm_error *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&data, &len);
+	if (!out)
+		return nrm_fail(err, EX_OSERR, "out of memory");
+	for (size_t c = 0; c < t->n_columns; c++) {
+		if (c)
+			fputc(',', out);
+		nrm_csv_put_field(out, t->columns[c].title);
+	}
+	put_row_end(out);
+	for (size_t r = 0; r < t->n_rows; r++) {
+		for (size_t c = 0; c < t->n_columns; c++) {
+			if (c)
+				fputc(',', out);
+			nrm_csv_put_field(out, nrm_table_cell(t, r, c)->text);
+		}
+		put_row_end(out);
+	}
+	fclose(out);
+	int rc = nrm_return_write_file(dir, t->file, data, len, err);
+	free(data);
+	return rc;
+}
+
+static int write_notes_csv(const struct nrm_return_tables *t, const char *dir,
+                           struct nrm_error *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&data, &len);
+	if (!out)
+		return nrm_fail(err, EX_OSERR, "out of memory");
+	fputs("Note number,Note text\r\n", out);
+	for (size_t i = 0; i < t->n_notes; i++) {
+		fprintf(out, "[note %d],", t->notes[i].number);
+		nrm_csv_put_field(out, t->notes[i].text);
+		put_row_end(out);
+	}
+	fclose(out);
+	int rc = nrm_return_write_file(dir, "notes.csv", data, len, err);
+	free(data);
+	return rc;
+}
+
+static const char *csvw_datatype(enum nrm_column_role role)
+{
+	switch (role) {
+	case NRM_COL_YEAR: return "integer";
+	case NRM_COL_COUNT: return "nonNegativeInteger";
+	case NRM_COL_DECIMAL: return "decimal";
+	default: return "string";
+	}
+}
+
+static json_t *csvw_columns(const struct nrm_table *t)
+{
+	json_t *cols = json_array();
+	for (size_t c = 0; c < t->n_columns; c++) {
+		const struct nrm_column *col = &t->columns[c];
+		json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "name", col->name, "titles",
+		                      col->title, "datatype", csvw_datatype(col->role), "required",
+		                      col->role != NRM_COL_COUNT && col->role != NRM_COL_DECIMAL);
+		if (col->role == NRM_COL_COUNT || col->role == NRM_COL_DECIMAL)
+			json_object_set_new(j, "null", json_pack("[s, s]", "[c]", "[z]"));
+		json_array_append_new(cols, j);
+	}
+	return cols;
+}
+
+/* Year, Quarter and the code column (when there is one) identify a row. */
+static json_t *csvw_primary_key(const struct nrm_table *t)
+{
+	json_t *key = json_array();
+	for (size_t c = 0; c < t->n_columns; c++)
+		if (t->columns[c].role == NRM_COL_YEAR || t->columns[c].role == NRM_COL_QUARTER ||
+		    t->columns[c].role == NRM_COL_CODE)
+			json_array_append_new(key, json_string(t->columns[c].name));
+	return key;
+}
+
+static json_t *csvw_metadata(const struct nrm_return_tables *t)
+{
+	json_t *tables = json_array();
+	for (size_t i = 0; i < t->n_tables; i++) {
+		const struct nrm_table *tab = &t->tables[i];
+		json_array_append_new(
+			tables, json_pack("{s:s, s:s, s:{s:o, s:o}}", "url", tab->file, "dc:title",
+		                          tab->title, "tableSchema", "columns", csvw_columns(tab),
+		                          "primaryKey", csvw_primary_key(tab)));
+	}
+	json_array_append_new(
+		tables,
+		json_pack("{s:s, s:s, s:{s:[{s:s, s:s, s:s, s:b}, {s:s, s:s, s:s, s:b}], s:s}}",
+	                  "url", "notes.csv", "dc:title", "Notes", "tableSchema", "columns",
+	                  "name", "note_number", "titles", "Note number", "datatype", "string",
+	                  "required", 1, "name", "note_text", "titles", "Note text", "datatype",
+	                  "string", "required", 1, "primaryKey", "note_number"));
+	char *title = nrm_xasprintf("NRM devolved decision-making quarterly return: %s, %s (%s)",
+	                            t->site, t->quarter, t->audience);
+	json_t *meta = json_pack(
+		"{s:s, s:s, s:s, s:s, s:{s:s, s:b}, s:o}", "@context", "http://www.w3.org/ns/csvw",
+		"dc:title", title, "dc:created", t->generated_at, "dc:coverage", t->quarter,
+		"dialect", "encoding", "utf-8", "header", 1, "tables", tables);
+	free(title);
+	return meta;
+}
+
+int nrm_return_write_csv(const struct nrm_return_tables *t, const char *dir,
+                         struct nrm_error *err)
+{
+	for (size_t i = 0; i < t->n_tables; i++)
+		if (write_table_csv(&t->tables[i], dir, err))
+			return -1;
+	if (write_notes_csv(t, dir, err))
+		return -1;
+	json_t *meta = csvw_metadata(t);
+	char *text = json_dumps(meta, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(meta);
+	if (!text)
+		return nrm_fail(err, EX_SOFTWARE, "cannot serialise csv-metadata.json");
+	char *with_newline = nrm_xasprintf("%s\n", text);
+	free(text);
+	int rc = nrm_return_write_file(dir, "csv-metadata.json", with_newline,
+	                               strlen(with_newline), err);
+	free(with_newline);
+	return rc;
+}

@@ -1,0 +1,557 @@
+/*
+ * report.html: the return as one self-contained page for people: no
+ * network, no script, inline CSS that also prints, and SVG charts drawn
+ * here from the same tables as the other outputs.  Each chart has a title,
+ * axis labels, a text alternative (<title> and <desc>, named by
+ * aria-labelledby) and explicit width, height and viewBox, and is followed
+ * by its table for screen readers.  Every string is HTML-escaped.
+ */
+#include "return_render.h"
+#include "return_tables.h"
+
+#include "util.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+/* The Analysis Function's accessible categorical palette. */
+static const char *const palette[] = {"#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D"};
+/* Lines differ by dash as well as colour, so that colour is not the only cue. */
+static const char *const dashes[] = {"none", "6 3", "2 3", "8 3 2 3", "12 4"};
+
+#define CHART_W 680
+#define CHART_H 360
+
+static void esc(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default: fputc(*s, out);
+		}
+	}
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+static void html_table(FILE *out, const struct nrm_table *t, bool with_period)
+{
+	fprintf(out, "<table id=\"%s\">\n<caption>", t->id);
+	esc(out, t->id);
+	fputs(": ", out);
+	esc(out, t->title);
+	fputs("</caption>\n<thead><tr>", out);
+	for (size_t c = 0; c < t->n_columns; c++) {
+		enum nrm_column_role role = t->columns[c].role;
+		if (role == NRM_COL_CODE || (!with_period && role <= NRM_COL_QUARTER))
+			continue;
+		fputs(role >= NRM_COL_COUNT ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">",
+		      out);
+		esc(out, t->columns[c].title);
+		fputs("</th>", out);
+	}
+	fputs("</tr></thead>\n<tbody>\n", out);
+	for (size_t r = 0; r < t->n_rows; r++) {
+		fputs("<tr>", out);
+		bool first = true;
+		for (size_t c = 0; c < t->n_columns; c++) {
+			enum nrm_column_role role = t->columns[c].role;
+			if (role == NRM_COL_CODE || (!with_period && role <= NRM_COL_QUARTER))
+				continue;
+			fputs(first ? "<th scope=\"row\">" : role >= NRM_COL_COUNT ? "<td class=\"num\">"
+			                                                          : "<td>",
+			      out);
+			esc(out, nrm_table_cell(t, r, c)->text);
+			fputs(first ? "</th>" : "</td>", out);
+			first = false;
+		}
+		fputs("</tr>\n", out);
+	}
+	fputs("</tbody>\n</table>\n", out);
+}
+
+/* ---- charts ------------------------------------------------------------- */
+
+/* What a chart shows: categories along x, one or more series. */
+struct chart {
+	const char *id, *title, *x_label, *y_label;
+	size_t n_cats, n_series;
+	const char *cat_labels[16];
+	const char *series_names[5];
+	const struct nrm_cell *values[5][16]; /* [series][category] */
+};
+
+static double nice_step(double max)
+{
+	double raw = max / 5, mag = pow(10, floor(log10(raw)));
+	double f = raw / mag;
+	double step = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+	step *= mag;
+	return step < 1 ? 1 : step;
+}
+
+static double chart_max(const struct chart *c)
+{
+	double max = 0;
+	for (size_t s = 0; s < c->n_series; s++)
+		for (size_t i = 0; i < c->n_cats; i++)
+			if (c->values[s][i]->kind == NRM_CELL_NUMBER && c->values[s][i]->number > max)
+				max = c->values[s][i]->number;
+	double step = nice_step(max > 0 ? max : 1);
+	return step * ceil((max > 0 ? max : 1) / step);
+}
+
+/* The text alternative: every value, in words. */
+static void describe(FILE *out, const struct chart *c)
+{
+	for (size_t s = 0; s < c->n_series; s++) {
+		esc(out, c->series_names[s]);
+		fputs(": ", out);
+		for (size_t i = 0; i < c->n_cats; i++) {
+			fputs(i ? "; " : "", out);
+			esc(out, c->cat_labels[i]);
+			fputc(' ', out);
+			const struct nrm_cell *v = c->values[s][i];
+			esc(out, v->kind == NRM_CELL_SUPPRESSED ? "suppressed [c]"
+			         : v->kind == NRM_CELL_NA       ? "not applicable [z]"
+			                                        : v->text);
+		}
+		fputs(s + 1 < c->n_series ? ". " : ".", out);
+	}
+}
+
+static void svg_open(FILE *out, const struct chart *c, int height)
+{
+	fprintf(out,
+	        "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"%s\" class=\"chart\" "
+	        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
+	        "aria-labelledby=\"%s-title %s-desc\">\n<title id=\"%s-title\">",
+	        c->id, CHART_W, height, CHART_W, height, c->id, c->id, c->id);
+	esc(out, c->title);
+	fprintf(out, "</title>\n<desc id=\"%s-desc\">", c->id);
+	describe(out, c);
+	fputs("</desc>\n", out);
+	fprintf(out, "<text x=\"%d\" y=\"22\" class=\"ctitle\" text-anchor=\"middle\">",
+	        CHART_W / 2);
+	esc(out, c->title);
+	fputs("</text>\n", out);
+}
+
+/* Axis frame, y gridlines and labels for a plot area. */
+static void axes(FILE *out, const char *x_label, const char *y_label, int left, int top,
+                 int width, int height, double max, int label_y)
+{
+	double step = nice_step(max);
+	for (double v = 0; v <= max + 1e-9; v += step) {
+		double y = top + height - v / max * height;
+		fprintf(out,
+		        "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>"
+		        "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%g</text>\n",
+		        left, y, left + width, y, left - 6, y + 4, v);
+	}
+	fprintf(out,
+	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>"
+	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n",
+	        left, top, left, top + height, left, top + height, left + width, top + height);
+	if (x_label) {
+		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"alabel\" text-anchor=\"middle\">",
+		        left + width / 2, label_y);
+		esc(out, x_label);
+		fputs("</text>\n", out);
+	}
+	fprintf(out,
+	        "<text transform=\"translate(16 %d) rotate(-90)\" class=\"alabel\" "
+	        "text-anchor=\"middle\">",
+	        top + height / 2);
+	esc(out, y_label);
+	fputs("</text>\n", out);
+}
+
+/* A category label, broken at spaces into lines of about 14 characters. */
+static void category_label(FILE *out, const char *label, double x, int y)
+{
+	fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">", x, y);
+	char *copy = nrm_xstrdup(label), *save = NULL;
+	size_t line_len = 0;
+	bool first = true;
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		size_t len = strlen(w);
+		if (first || line_len + 1 + len > 14) {
+			fprintf(out, "%s<tspan x=\"%.1f\" dy=\"%s\">", first ? "" : "</tspan>", x,
+			        first ? "0" : "1.1em");
+			line_len = 0;
+		} else {
+			fputc(' ', out);
+			line_len++;
+		}
+		esc(out, w);
+		line_len += len;
+		first = false;
+	}
+	fputs(first ? "</text>\n" : "</tspan></text>\n", out);
+	free(copy);
+}
+
+/* Series first .. first+n-1 named in a row at height y (with a swatch, or a
+ * dashed line for line charts); wraps before the right edge. */
+static void legend(FILE *out, const struct chart *c, size_t first, size_t n, int y,
+                   bool lines)
+{
+	int x = 80;
+	for (size_t s = first; s < first + n; s++) {
+		int w = 36 + 7 * (int)strlen(c->series_names[s]);
+		if (x + w > CHART_W && x > 80) {
+			x = 80;
+			y += 18;
+		}
+		if (lines)
+			fprintf(out,
+			        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+			        "stroke-width=\"3\" stroke-dasharray=\"%s\"/>",
+			        x, y - 4, x + 22, y - 4, palette[s], dashes[s]);
+		else
+			fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>",
+			        x, y - 10, palette[s]);
+		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\">", x + (lines ? 28 : 18), y);
+		esc(out, c->series_names[s]);
+		fputs("</text>\n", out);
+		x += w;
+	}
+}
+
+static void bar_chart(FILE *out, const struct chart *c)
+{
+	const int left = 70, top = 60, width = CHART_W - left - 20, height = CHART_H - top - 90;
+	double max = chart_max(c);
+	svg_open(out, c, CHART_H);
+	if (c->n_series > 1)
+		legend(out, c, 0, c->n_series, 46, false);
+	axes(out, c->x_label, c->y_label, left, top, width, height, max, CHART_H - 10);
+	double slot = (double)width / (double)c->n_cats;
+	double bar = slot * 0.8 / (double)c->n_series;
+	for (size_t i = 0; i < c->n_cats; i++) {
+		double x0 = left + slot * (double)i + slot * 0.1;
+		for (size_t s = 0; s < c->n_series; s++) {
+			const struct nrm_cell *v = c->values[s][i];
+			double x = x0 + bar * (double)s;
+			if (v->kind != NRM_CELL_NUMBER) {
+				fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" "
+				             "text-anchor=\"middle\">%s</text>\n",
+				        x + bar / 2, top + height - 4,
+				        v->kind == NRM_CELL_SUPPRESSED ? "[c]" : "[z]");
+				continue;
+			}
+			double h = v->number / max * height;
+			fprintf(out,
+			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+			        "<title>",
+			        x, top + height - h, bar - 2, h, palette[s]);
+			esc(out, c->series_names[s]);
+			fputs(", ", out);
+			esc(out, c->cat_labels[i]);
+			fprintf(out, ": %s</title></rect>\n", v->text);
+		}
+		category_label(out, c->cat_labels[i], left + slot * ((double)i + 0.5),
+		               top + height + 18);
+	}
+	fputs("</svg>\n", out);
+}
+
+/* One panel of lines over the categories; suppressed or empty points break
+ * the line rather than pretend to be zero. */
+static void line_panel(FILE *out, const struct chart *c, size_t first_series,
+                       size_t n_series, int top, int height, const char *y_label,
+                       const char *x_label)
+{
+	const int left = 70, width = CHART_W - left - 20;
+	struct chart sub = *c;
+	sub.n_series = n_series;
+	for (size_t s = 0; s < n_series; s++)
+		for (size_t i = 0; i < c->n_cats; i++)
+			sub.values[s][i] = c->values[first_series + s][i];
+	double max = chart_max(&sub);
+	axes(out, x_label, y_label, left, top, width, height, max, top + height + 40);
+	double slot = (double)width / (double)c->n_cats;
+	for (size_t s = 0; s < n_series; s++) {
+		size_t colour = first_series + s;
+		fprintf(out, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2.5\" "
+		             "stroke-dasharray=\"%s\" d=\"",
+		        palette[colour], dashes[colour]);
+		bool pen_down = false;
+		for (size_t i = 0; i < c->n_cats; i++) {
+			const struct nrm_cell *v = sub.values[s][i];
+			if (v->kind != NRM_CELL_NUMBER) {
+				pen_down = false;
+				continue;
+			}
+			fprintf(out, "%s%.1f %.1f ", pen_down ? "L" : "M",
+			        left + slot * ((double)i + 0.5), top + height - v->number / max * height);
+			pen_down = true;
+		}
+		fputs("\"/>\n", out);
+		for (size_t i = 0; i < c->n_cats; i++) {
+			const struct nrm_cell *v = sub.values[s][i];
+			if (v->kind != NRM_CELL_NUMBER)
+				continue;
+			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>",
+			        left + slot * ((double)i + 0.5), top + height - v->number / max * height,
+			        palette[colour]);
+			esc(out, c->series_names[colour]);
+			fputs(", ", out);
+			esc(out, c->cat_labels[i]);
+			fprintf(out, ": %s</title></circle>\n", v->text);
+		}
+	}
+	for (size_t i = 0; i < c->n_cats; i++)
+		category_label(out, c->cat_labels[i], left + slot * ((double)i + 0.5),
+		               top + height + 18);
+}
+
+/* The trend: counts in the upper panel, mean days in the lower, sharing
+ * the quarters along x (one axis each, never two scales on one panel). */
+static void trend_chart(FILE *out, const struct chart *c)
+{
+	const int height = 600;
+	svg_open(out, c, height);
+	legend(out, c, 0, 3, 46, true);
+	line_panel(out, c, 0, 3, 80, 190, "Number of cases", NULL);
+	legend(out, c, 3, 2, 302, true);
+	line_panel(out, c, 3, 2, 330, 190, "Mean days", c->x_label);
+	fputs("</svg>\n", out);
+}
+
+/* ---- assembling the page ------------------------------------------------ */
+
+static void caption(FILE *out, const char *text)
+{
+	fputs("<figcaption>", out);
+	esc(out, text);
+	fputs("</figcaption>\n</figure>\n", out);
+}
+
+/* Rows other than Total, with the label column and value columns given. */
+static void fill_from_table(struct chart *c, const struct nrm_table *t, size_t label_col,
+                            const size_t *value_cols, size_t n_series)
+{
+	c->n_series = n_series;
+	c->n_cats = 0;
+	for (size_t r = 0; r < t->n_rows && c->n_cats < 16; r++) {
+		if (strcmp(nrm_table_cell(t, r, 2)->text, "total") == 0)
+			continue;
+		c->cat_labels[c->n_cats] = nrm_table_cell(t, r, label_col)->text;
+		for (size_t s = 0; s < n_series; s++)
+			c->values[s][c->n_cats] = nrm_table_cell(t, r, value_cols[s]);
+		c->n_cats++;
+	}
+}
+
+static void section_open(FILE *out, const char *id, const char *heading)
+{
+	fprintf(out, "<section aria-labelledby=\"%s\">\n<h2 id=\"%s\">", id, id);
+	esc(out, heading);
+	fputs("</h2>\n", out);
+}
+
+static void days_section(FILE *out, const struct nrm_return_tables *t)
+{
+	const struct nrm_table *dist = nrm_return_tables_find(t, "days_distribution");
+	struct chart c = {.id = "chart-days", .title = "Days from referral to decision",
+	                  .x_label = "Days from referral to decision",
+	                  .y_label = "Number of decisions",
+	                  .series_names = {"Reasonable grounds", "Conclusive grounds"}};
+	static const size_t cols[] = {4, 5};
+	fill_from_table(&c, dist, 3, cols, 2);
+	section_open(out, "h-days", "Days from referral to decision");
+	bar_chart(out, &c);
+	caption(out, "Decisions made in the quarter, by calendar days from referral.");
+	html_table(out, nrm_return_tables_find(t, "days_to_decision"), false);
+	html_table(out, dist, false);
+	fputs("</section>\n", out);
+}
+
+static void awaiting_section(FILE *out, const struct nrm_return_tables *t)
+{
+	const struct nrm_table *ages = nrm_return_tables_find(t, "awaiting_age");
+	struct chart c = {.id = "chart-awaiting",
+	                  .title = "Cases awaiting a decision at the end of the quarter",
+	                  .x_label = "Age of case (days since referral)",
+	                  .y_label = "Number of cases",
+	                  .series_names = {"Awaiting reasonable grounds",
+	                                   "Awaiting conclusive grounds"}};
+	static const size_t cols[] = {4, 5};
+	fill_from_table(&c, ages, 3, cols, 2);
+	section_open(out, "h-awaiting", "Cases awaiting a decision");
+	bar_chart(out, &c);
+	caption(out, "Cases open on the last day of the quarter, by age of case.");
+	html_table(out, nrm_return_tables_find(t, "awaiting"), false);
+	html_table(out, ages, false);
+	fputs("</section>\n", out);
+}
+
+static void exploitation_section(FILE *out, const struct nrm_return_tables *t)
+{
+	const struct nrm_table *types = nrm_return_tables_find(t, "exploitation_type");
+	struct chart c = {.id = "chart-exploitation", .title = "Referrals by exploitation type",
+	                  .x_label = "Exploitation type", .y_label = "Number of referrals",
+	                  .series_names = {"Referrals"}};
+	static const size_t cols[] = {4};
+	fill_from_table(&c, types, 3, cols, 1);
+	section_open(out, "h-exploitation", "Referrals by exploitation type");
+	bar_chart(out, &c);
+	caption(out, "A referral counts once under each type it has, so the bars can add up "
+	             "to more than the number of referrals.");
+	html_table(out, types, false);
+	fputs("</section>\n", out);
+}
+
+static void trend_section(FILE *out, const struct nrm_return_tables *t)
+{
+	const struct nrm_table *trend = nrm_return_tables_find(t, "trend");
+	struct chart c = {.id = "chart-trend",
+	                  .title = "Referrals, decisions and mean days to decision, last eight "
+	                           "quarters",
+	                  .x_label = "Quarter", .y_label = "Number of cases",
+	                  .series_names = {"Referrals", "Reasonable grounds decisions",
+	                                   "Conclusive grounds decisions",
+	                                   "Mean days to reasonable grounds",
+	                                   "Mean days to conclusive grounds"}};
+	char *labels[8];
+	c.n_cats = trend->n_rows < 8 ? trend->n_rows : 8;
+	c.n_series = 5;
+	for (size_t r = 0; r < c.n_cats; r++) {
+		labels[r] = nrm_xasprintf("%s %s", nrm_table_cell(trend, r, 1)->text,
+		                          nrm_table_cell(trend, r, 0)->text);
+		c.cat_labels[r] = labels[r];
+		c.values[0][r] = nrm_table_cell(trend, r, 2);
+		c.values[1][r] = nrm_table_cell(trend, r, 3);
+		c.values[2][r] = nrm_table_cell(trend, r, 4);
+		c.values[3][r] = nrm_table_cell(trend, r, 5);
+		c.values[4][r] = nrm_table_cell(trend, r, 6);
+	}
+	section_open(out, "h-trend", "The last eight quarters");
+	trend_chart(out, &c);
+	caption(out, "Upper panel: referrals and decisions in each quarter. "
+	             "Lower panel: mean calendar days from referral to each decision.");
+	html_table(out, trend, true);
+	fputs("</section>\n", out);
+	for (size_t r = 0; r < c.n_cats; r++)
+		free(labels[r]);
+}
+
+static const char css[] =
+	"body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;margin:0 auto;"
+	"max-width:60rem;padding:1rem;line-height:1.4}"
+	"h1{font-size:1.8rem}h2{font-size:1.4rem;border-top:2px solid #b1b4b6;padding-top:.6rem}"
+	"table{border-collapse:collapse;margin:1rem 0;width:100%}"
+	"caption{text-align:left;font-weight:bold;padding:.3rem 0}"
+	"th,td{border-bottom:1px solid #b1b4b6;padding:.25rem .5rem;text-align:left}"
+	".num{text-align:right;font-variant-numeric:tabular-nums}"
+	"figure{margin:1rem 0}figcaption{font-size:.9rem;color:#505a5f}"
+	"svg.chart{max-width:100%;height:auto;background:#fff}"
+	"svg .ctitle{font:bold 16px Arial,sans-serif}svg .tick{font:12px Arial,sans-serif}"
+	"svg .alabel{font:13px Arial,sans-serif}svg .axis{stroke:#0b0c0c;stroke-width:1}"
+	"svg .grid{stroke:#dcdcdc;stroke-width:1}"
+	"dl.meta{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}"
+	"dl.meta dt{font-weight:bold}"
+	"@media print{body{max-width:none;font-size:10pt;padding:0}"
+	"section,figure,table{break-inside:avoid}h2{break-after:avoid}nav{display:none}}";
+
+static void page_head(FILE *out, const struct nrm_return_tables *t)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	      "style-src 'unsafe-inline'; img-src data:\">\n<title>",
+	      out);
+	fputs("NRM devolved decision-making: quarterly return, ", out);
+	esc(out, t->site);
+	fputs(", ", out);
+	esc(out, t->quarter);
+	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n", css);
+	fputs("<h1>National Referral Mechanism: devolved decision-making for child victims</h1>\n"
+	      "<p>Quarterly return of a pilot site.</p>\n<dl class=\"meta\">", out);
+	const char *items[][2] = {
+		{"Site", t->site}, {"Quarter", t->quarter}, {"From", t->period_start},
+		{"To", t->period_end}, {"Audience", t->audience}, {"Produced", t->generated_at},
+		{"By", "nrmhub"},
+	};
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		fputs("<dt>", out);
+		esc(out, items[i][0]);
+		fputs("</dt><dd>", out);
+		esc(out, items[i][1]);
+		if (i + 1 == sizeof(items) / sizeof(items[0])) {
+			fputc(' ', out);
+			esc(out, t->generator_version);
+		}
+		fputs("</dd>", out);
+	}
+	fputs("</dl>\n", out);
+	if (strcmp(t->audience, "official") == 0)
+		fputs("<p><strong>Official: exact counts for the Home Office, not for "
+		      "publication.</strong></p>\n", out);
+	else
+		fputs("<p>Counts from 1 to 4 are shown as [c] (suppressed), with further cells "
+		      "suppressed so that none can be worked out from totals.</p>\n", out);
+	fputs("</header>\n<main>\n", out);
+}
+
+static void rest_and_notes(FILE *out, const struct nrm_return_tables *t)
+{
+	static const char *const shown[] = {"summary", "days_to_decision", "days_distribution",
+	                                    "awaiting", "awaiting_age", "exploitation_type",
+	                                    "trend"};
+	section_open(out, "h-tables", "All other tables");
+	for (size_t i = 0; i < t->n_tables; i++) {
+		bool done = false;
+		for (size_t k = 0; k < sizeof(shown) / sizeof(shown[0]); k++)
+			done = done || strcmp(t->tables[i].key, shown[k]) == 0;
+		if (!done)
+			html_table(out, &t->tables[i], false);
+	}
+	fputs("</section>\n", out);
+	section_open(out, "h-notes", "Notes");
+	fputs("<dl>\n", out);
+	for (size_t i = 0; i < t->n_notes; i++) {
+		fprintf(out, "<dt id=\"note-%d\">[note %d]</dt><dd>", t->notes[i].number,
+		        t->notes[i].number);
+		esc(out, t->notes[i].text);
+		fputs("</dd>\n", out);
+	}
+	fputs("</dl>\n<p>Shorthand: [c] confidential (suppressed), [z] not applicable.</p>\n"
+	      "</section>\n",
+	      out);
+}
+
+int nrm_return_write_html(const json_t *ret, const struct nrm_return_tables *t,
+                          const char *dir, struct nrm_error *err)
+{
+	(void)ret; /* drawn from the tables, so the page matches the other outputs */
+	char *data = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&data, &len);
+	if (!out)
+		return nrm_fail(err, EX_OSERR, "out of memory");
+	page_head(out, t);
+	section_open(out, "h-summary", "Summary");
+	html_table(out, nrm_return_tables_find(t, "summary"), false);
+	fputs("</section>\n", out);
+	days_section(out, t);
+	awaiting_section(out, t);
+	exploitation_section(out, t);
+	trend_section(out, t);
+	rest_and_notes(out, t);
+	fputs("</main>\n</body>\n</html>\n", out);
+	fclose(out);
+	int rc = nrm_return_write_file(dir, "report.html", data, len, err);
+	free(data);
+	return rc;
+}

@@ -1,0 +1,50 @@
+/*
+ * The quarterly return's outputs for people and machines, rendered from a
+ * return.json (shape in RETURN.md) into a directory.  Each file appears
+ * whole or not at all (hub/atomic_file.h); a broken return is refused
+ * before anything is written.
+ *
+ *   table_N.csv, notes.csv   one CSV per published table (RFC 4180, UTF-8)
+ *   csv-metadata.json        W3C CSV on the Web metadata for those CSVs
+ *   return.sdmx.csv          SDMX-CSV 1.0, dataflow NRMHUB:DDM_RETURN(1.0)
+ *   return.ods               OpenDocument workbook (Analysis Function layout)
+ *   report.html              one self-contained page with SVG charts
+ *
+ * formats/return-outputs.md documents every table, column and dimension.
+ */
+#ifndef NRM_RETURN_RENDER_H
+#define NRM_RETURN_RENDER_H
+
+#include <jansson.h>
+
+struct nrm_error;
+struct nrm_return_tables;
+
+/* Renders every output of `ret` into `dir` (created, mode 0755, when
+ * missing).  Returns 0, or -1 with `err` filled: EX_DATAERR for a return
+ * that does not follow RETURN.md (naming the JSON path), EX_CANTCREAT or
+ * EX_IOERR for files that cannot be written.  Files written before a failure
+ * are whole; none is left half-written. */
+int return_render_all(const json_t *ret, const char *dir, struct nrm_error *err);
+
+/* The writers, one per output, over the same flattened tables. */
+int nrm_return_write_csv(const struct nrm_return_tables *t, const char *dir,
+                         struct nrm_error *err);
+int nrm_return_write_sdmx(const struct nrm_return_tables *t, const char *dir,
+                          struct nrm_error *err);
+int nrm_return_write_ods(const struct nrm_return_tables *t, const char *dir,
+                         struct nrm_error *err);
+int nrm_return_write_html(const json_t *ret, const struct nrm_return_tables *t,
+                          const char *dir, struct nrm_error *err);
+
+/* Writes `len` bytes as DIR/NAME, atomically, mode 0600 like every output
+ * of the hub (the official return is not for publication). */
+int nrm_return_write_file(const char *dir, const char *name, const char *data, size_t len,
+                          struct nrm_error *err);
+
+/* Appends `s` to `out` as one RFC 4180 field, quoted when it holds a comma,
+ * a quote, CR or LF. */
+#include <stdio.h>
+void nrm_csv_put_field(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,1023 @@
+/*
+ * Flattens return.json into the published tables.  The return comes from a
+ * file a user can hand to `nrmhub return render`, so every value is checked
+ * for its type and range before it becomes a cell, and every rejection
+ * names the JSON path.
+ */
+#include "return_tables.h"
+
+#include "country.h"
+#include "date.h"
+#include "nrmhub/plugin.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+struct code_label {
+	const char *code;
+	const char *label;
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+/* jansson's iterators take non-const objects but do not change them. */
+#define ITERABLE(obj) ((json_t *)(uintptr_t)(obj))
+
+static const struct code_label age_bands[] = {
+	{"0-11", "0 to 11"}, {"12-15", "12 to 15"}, {"16-17", "16 to 17"},
+	{"unknown", "Not specified or unknown"},
+};
+static const struct code_label genders[] = {
+	{"female", "Female"}, {"male", "Male"}, {"other", "Other"},
+	{"unknown", "Not specified or unknown"},
+};
+static const struct code_label exploitation_types[] = {
+	{"criminal", "Criminal"}, {"domestic", "Domestic"}, {"labour", "Labour"},
+	{"sexual", "Sexual"}, {"organ_harvesting", "Organ Harvesting"},
+	{"not_specified", "Not specified or unknown"},
+};
+/* The order in which the Home Office names the types of a combination. */
+static const struct code_label combination_order[] = {
+	{"sexual", "Sexual"}, {"labour", "Labour"}, {"domestic", "Domestic"},
+	{"organ_harvesting", "Organ Harvesting"}, {"criminal", "Criminal"},
+};
+static const struct code_label locations[] = {
+	{"uk", "UK"}, {"overseas", "Overseas"}, {"uk_and_overseas", "UK and Overseas"},
+	{"unknown", "Not specified or unknown"},
+};
+static const struct code_label responders[] = {
+	{"government_agency", "Government agency"}, {"ngo", "NGO and third sector"},
+	{"police", "Police"}, {"local_authority", "Local Authority"},
+	{"unknown", "Not specified or unknown"},
+};
+static const struct code_label decision_makers[] = {
+	{"ddm_panel", "Devolved decision-making panel"},
+	{"sca", "Single Competent Authority"},
+	{"ieca", "Immigration Enforcement Competent Authority"},
+	{"unknown", "Not specified or unknown"},
+};
+static const struct code_label day_bands[] = {
+	{"0-45", "0 to 45 days"}, {"46-90", "46 to 90 days"}, {"91-180", "91 to 180 days"},
+	{"181-365", "181 to 365 days"}, {"366+", "366 days or more"},
+};
+static const struct code_label stages[] = {
+	{"rg", "Reasonable grounds"}, {"cg", "Conclusive grounds"},
+};
+static const struct code_label missing_fields[] = {
+	{"nrm_ref", "NRM reference"},
+	{"first_responder_type", "First responder type"},
+	{"first_responder_org", "First responder organisation"},
+	{"local_authority", "Local authority"},
+	{"police_force", "Police force"},
+	{"age_at_exploitation", "Age at exploitation"},
+	{"gender", "Gender"},
+	{"nationality", "Nationality"},
+	{"exploitation_types", "Exploitation type"},
+	{"county_lines", "County lines flag"},
+	{"exploitation_location", "Location of exploitation"},
+	{"decision_maker", "Decision maker"},
+	{"updated_at", "Date last updated"},
+};
+
+/* ---- columns ------------------------------------------------------------ */
+
+#define COL_YEAR {"year", "Year", NRM_COL_YEAR, NULL, NULL}
+#define COL_QUARTER {"quarter", "Quarter", NRM_COL_QUARTER, NULL, NULL}
+#define COUNT(name, title, measure) {name, title, NRM_COL_COUNT, measure, "NUMBER"}
+#define DAYS_INT(name, title, measure) {name, title, NRM_COL_COUNT, measure, "DAYS"}
+#define DAYS_DEC(name, title, measure) {name, title, NRM_COL_DECIMAL, measure, "DAYS"}
+
+static const struct nrm_column summary_cols[] = {
+	COL_YEAR, COL_QUARTER,
+	{"measure_code", "Measure code", NRM_COL_CODE, NULL, NULL},
+	{"measure", "Measure", NRM_COL_LABEL, NULL, NULL},
+	COUNT("value", "Number", NULL),
+};
+#define BREAKDOWN_COLS(code, title, count_title, measure)                                   \
+	{                                                                                    \
+		COL_YEAR, COL_QUARTER, {code "_code", title " code", NRM_COL_CODE, NULL, NULL}, \
+		{code, title, NRM_COL_LABEL, NULL, NULL}, COUNT("referrals", count_title, measure) \
+	}
+static const struct nrm_column age_cols[] =
+	BREAKDOWN_COLS("age_band", "Age at exploitation", "Number of referrals", "REFERRALS");
+static const struct nrm_column gender_cols[] =
+	BREAKDOWN_COLS("gender", "Gender", "Number of referrals", "REFERRALS");
+static const struct nrm_column type_cols[] =
+	BREAKDOWN_COLS("exploitation_type", "Exploitation type", "Number of referrals",
+	               "REFERRALS");
+static const struct nrm_column combination_cols[] =
+	BREAKDOWN_COLS("exploitation_combination", "Exploitation type combination",
+	               "Number of referrals", "REFERRALS");
+static const struct nrm_column nationality_cols[] =
+	BREAKDOWN_COLS("nationality", "Nationality", "Number of referrals", "REFERRALS");
+static const struct nrm_column location_cols[] =
+	BREAKDOWN_COLS("location", "Location of exploitation", "Number of referrals",
+	               "REFERRALS");
+static const struct nrm_column responder_cols[] =
+	BREAKDOWN_COLS("first_responder_type", "First responder type", "Number of referrals",
+	               "REFERRALS");
+static const struct nrm_column rg_maker_cols[] = {
+	COL_YEAR, COL_QUARTER,
+	{"decision_maker_code", "Decision maker code", NRM_COL_CODE, NULL, NULL},
+	{"decision_maker", "Decision maker", NRM_COL_LABEL, NULL, NULL},
+	COUNT("positive", "Positive reasonable grounds", "RG_POSITIVE"),
+	COUNT("negative", "Negative reasonable grounds", "RG_NEGATIVE"),
+};
+static const struct nrm_column cg_maker_cols[] = {
+	COL_YEAR, COL_QUARTER,
+	{"decision_maker_code", "Decision maker code", NRM_COL_CODE, NULL, NULL},
+	{"decision_maker", "Decision maker", NRM_COL_LABEL, NULL, NULL},
+	COUNT("positive", "Positive conclusive grounds", "CG_POSITIVE"),
+	COUNT("negative", "Negative conclusive grounds", "CG_NEGATIVE"),
+};
+static const struct nrm_column days_cols[] = {
+	COL_YEAR, COL_QUARTER,
+	{"decision_stage_code", "Decision stage code", NRM_COL_CODE, NULL, NULL},
+	{"decision_stage", "Decision stage", NRM_COL_LABEL, NULL, NULL},
+	COUNT("decisions", "Number of decisions", "DECISIONS"),
+	DAYS_DEC("mean_days", "Mean days from referral", "DAYS_MEAN"),
+	DAYS_DEC("median_days", "Median days from referral", "DAYS_MEDIAN"),
+	DAYS_INT("p90_days", "90th percentile days from referral", "DAYS_P90"),
+	COUNT("within_45_days", "Decisions within 45 days of referral", "WITHIN_45_DAYS"),
+};
+static const struct nrm_column distribution_cols[] = {
+	COL_YEAR, COL_QUARTER,
+	{"days_band_code", "Days to decision code", NRM_COL_CODE, NULL, NULL},
+	{"days_band", "Days to decision", NRM_COL_LABEL, NULL, NULL},
+	COUNT("rg_decisions", "Reasonable grounds decisions", "RG_DECISIONS"),
+	COUNT("cg_decisions", "Conclusive grounds decisions", "CG_DECISIONS"),
+};
+static const struct nrm_column awaiting_cols[] = {
+	COL_YEAR, COL_QUARTER,
+	{"decision_stage_code", "Decision stage code", NRM_COL_CODE, NULL, NULL},
+	{"decision_stage", "Decision awaited", NRM_COL_LABEL, NULL, NULL},
+	COUNT("cases", "Cases awaiting a decision", "AWAITING"),
+	DAYS_DEC("mean_age_days", "Mean age of case in days", "AGE_MEAN"),
+	DAYS_DEC("median_age_days", "Median age of case in days", "AGE_MEDIAN"),
+};
+static const struct nrm_column awaiting_band_cols[] = {
+	COL_YEAR, COL_QUARTER,
+	{"age_of_case_code", "Age of case code", NRM_COL_CODE, NULL, NULL},
+	{"age_of_case", "Age of case", NRM_COL_LABEL, NULL, NULL},
+	COUNT("awaiting_rg", "Awaiting reasonable grounds", "AWAITING_RG"),
+	COUNT("awaiting_cg", "Awaiting conclusive grounds", "AWAITING_CG"),
+};
+static const struct nrm_column quality_cols[] = {
+	COL_YEAR, COL_QUARTER,
+	{"field_code", "Field code", NRM_COL_CODE, NULL, NULL},
+	{"field", "Field", NRM_COL_LABEL, NULL, NULL},
+	COUNT("referrals_missing", "Referrals with the field missing", "MISSING"),
+};
+static const struct nrm_column trend_cols[] = {
+	COL_YEAR, COL_QUARTER,
+	COUNT("referrals", "Referrals", "REFERRALS"),
+	COUNT("rg_decisions", "Reasonable grounds decisions", "RG_DECISIONS"),
+	COUNT("cg_decisions", "Conclusive grounds decisions", "CG_DECISIONS"),
+	DAYS_DEC("mean_days_rg", "Mean days from referral to reasonable grounds", "RG_DAYS_MEAN"),
+	DAYS_DEC("mean_days_cg", "Mean days from referral to conclusive grounds", "CG_DAYS_MEAN"),
+};
+
+/* ---- notes -------------------------------------------------------------- */
+
+#define NOTE_SUPPRESSION 7
+static const char note_published[] =
+	"[c] confidential: counts from 1 to 4 are suppressed, and further cells where a "
+	"suppressed count could otherwise be worked out from a total; statistics drawn from "
+	"a suppressed count are suppressed too.";
+static const char note_official[] =
+	"Exact counts, for the Home Office only: this official return is not for "
+	"publication. The published version replaces counts from 1 to 4 with [c].";
+static const struct nrm_return_note notes_template[] = {
+	{1, "Figures are for one decision-making pilot site (named on the cover sheet) and "
+	    "one calendar quarter, from its first to its last day inclusive. Referrals are "
+	    "counted by referral date, decisions by decision date, withdrawals and transfers "
+	    "by the date of that status."},
+	{2, "Age-disputed cases are out of scope of the pilot: they are left out of every "
+	    "table and counted only as out of scope in Table_1."},
+	{3, "A child can be exploited in more than one way: a referral counts once under "
+	    "each exploitation type it has, so the types can add up to more than the number "
+	    "of referrals. Table_5 counts each referral once, under its combination of types. "
+	    "County lines is a flag, not a type."},
+	{4, "A child with more than one nationality counts under each, so the nationalities "
+	    "can add up to more than the number of referrals. Country names from ISO 3166-1."},
+	{5, "Days are calendar days from the referral date to the decision date. The median "
+	    "of an even number of values is the mean of the two middle ones; the 90th "
+	    "percentile is the nearest-rank value (the ceil(0.9 n)-th smallest). Means are "
+	    "rounded to one decimal place."},
+	{6, "Cases awaiting a decision on the last day of the quarter: referred on or before "
+	    "it, with no decision of that stage dated on or before it, and not withdrawn or "
+	    "transferred on or before it. A case awaits a conclusive grounds decision only "
+	    "after a positive reasonable grounds decision. Age of case: days from the referral "
+	    "date to the last day of the quarter."},
+	{NOTE_SUPPRESSION, NULL},
+	{8, "[z] not applicable: a statistic of no decisions or no cases."},
+	{9, "Missing fields are counted over the quarter's referrals (Table_1)."},
+	{10, "The last eight quarters, oldest first, ending with the quarter of this return."},
+};
+
+/* ---- building ----------------------------------------------------------- */
+
+struct builder {
+	struct nrm_return_tables *out;
+	struct nrm_error *err;
+	size_t rows_cap;
+};
+
+static struct nrm_table *add_table(struct builder *b, const char *key, const char *title,
+                                   const char *breakdown, const struct nrm_column *cols,
+                                   size_t n_cols)
+{
+	struct nrm_return_tables *o = b->out;
+	o->tables = nrm_xrealloc(o->tables, (o->n_tables + 1) * sizeof(*o->tables));
+	struct nrm_table *t = &o->tables[o->n_tables++];
+	memset(t, 0, sizeof(*t));
+	t->id = nrm_xasprintf("Table_%zu", o->n_tables);
+	t->file = nrm_xasprintf("table_%zu.csv", o->n_tables);
+	t->key = key;
+	t->title = nrm_xstrdup(title);
+	t->breakdown = breakdown;
+	t->columns = cols;
+	t->n_columns = n_cols;
+	b->rows_cap = 0;
+	return t;
+}
+
+static void set_text(struct nrm_cell *c, const char *s)
+{
+	c->kind = NRM_CELL_TEXT;
+	c->text = nrm_xstrdup(s);
+}
+
+/* A new row of the last table, with its Year and Quarter filled in. */
+static struct nrm_cell *add_row(struct builder *b, int year, int q)
+{
+	struct nrm_table *t = &b->out->tables[b->out->n_tables - 1];
+	if (t->n_rows == b->rows_cap) {
+		b->rows_cap = b->rows_cap ? 2 * b->rows_cap : 16;
+		t->cells = nrm_xrealloc(t->cells, b->rows_cap * t->n_columns * sizeof(*t->cells));
+	}
+	struct nrm_cell *row = &t->cells[t->n_rows++ * t->n_columns];
+	memset(row, 0, t->n_columns * sizeof(*row));
+	row[0].kind = NRM_CELL_NUMBER;
+	row[0].number = year;
+	row[0].text = nrm_xasprintf("%d", year);
+	row[1].kind = NRM_CELL_TEXT;
+	row[1].text = nrm_xasprintf("Q%d", q);
+	return row;
+}
+
+static int fail_at(struct builder *b, const char *path, const char *rule)
+{
+	return nrm_fail(b->err, EX_DATAERR, "%s: %s", path, rule);
+}
+
+/* A count: an integer >= 0, or "[c]" (published returns only). */
+static int set_value(struct builder *b, struct nrm_cell *c, const json_t *v, const char *path,
+                     enum nrm_column_role role, bool nullable)
+{
+	if (json_is_string(v)) {
+		if (strcmp(json_string_value(v), "[c]") != 0)
+			return fail_at(b, path, "a string here must be \"[c]\"");
+		if (strcmp(b->out->audience, "published") != 0)
+			return fail_at(b, path, "\"[c]\" is only allowed in a published return");
+		c->kind = NRM_CELL_SUPPRESSED;
+		c->text = nrm_xstrdup("[c]");
+		return 0;
+	}
+	if (json_is_null(v) && nullable) {
+		c->kind = NRM_CELL_NA;
+		c->text = nrm_xstrdup("[z]");
+		return 0;
+	}
+	if (!v)
+		return fail_at(b, path, "is missing");
+	if (role == NRM_COL_COUNT) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return fail_at(b, path, nullable ? "must be an integer >= 0, null or \"[c]\""
+			                                 : "must be an integer >= 0 or \"[c]\"");
+		c->kind = NRM_CELL_NUMBER;
+		c->number = (double)json_integer_value(v);
+		c->text = nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return 0;
+	}
+	double d = json_number_value(v);
+	if (!json_is_number(v) || !isfinite(d) || d < 0 || d > 1e9)
+		return fail_at(b, path, "must be a number >= 0, null or \"[c]\"");
+	/* One decimal place, as RETURN.md gives means and half-integer medians. */
+	c->kind = NRM_CELL_NUMBER;
+	c->text = nrm_xasprintf("%.1f", d);
+	c->number = strtod(c->text, NULL);
+	return 0;
+}
+
+static const json_t *member(struct builder *b, const json_t *obj, const char *key,
+                            const char *path, bool want_object)
+{
+	const json_t *v = json_object_get(obj, key);
+	if (!v) {
+		fail_at(b, path, "is missing");
+		return NULL;
+	}
+	if (want_object && !json_is_object(v)) {
+		fail_at(b, path, "must be an object");
+		return NULL;
+	}
+	return v;
+}
+
+/* The value at `obj`.`key` into cell `c`, with path `prefix.key` in errors. */
+static int take(struct builder *b, struct nrm_cell *c, const json_t *obj, const char *prefix,
+                const char *key, enum nrm_column_role role, bool nullable)
+{
+	char *path = nrm_xasprintf("%s.%s", prefix, key);
+	int rc = set_value(b, c, json_object_get(obj, key), path, role, nullable);
+	free(path);
+	return rc;
+}
+
+/* An object whose keys must be exactly `keys`: an unknown key would be a
+ * figure that no table shows. */
+static const json_t *fixed_object(struct builder *b, const json_t *parent, const char *key,
+                                  const char *prefix, const struct code_label *keys,
+                                  size_t n_keys)
+{
+	char *path = nrm_xasprintf("%s.%s", prefix, key);
+	const json_t *obj = member(b, parent, key, path, true);
+	const char *k;
+	const json_t *v;
+	json_object_foreach(ITERABLE(obj), k, v) {
+		bool known = false;
+		for (size_t i = 0; i < n_keys && !known; i++)
+			known = strcmp(k, keys[i].code) == 0;
+		if (!known) {
+			char *rule = nrm_xasprintf("unexpected key \"%.40s\"", k);
+			fail_at(b, path, rule);
+			free(rule);
+			obj = NULL;
+			break;
+		}
+	}
+	free(path);
+	return obj;
+}
+
+/* Year/Quarter/code/label/count rows, one per key, and a Total row when
+ * `total` is given (the breakdown adds up to it). */
+static int add_breakdown(struct builder *b, const json_t *parent, const char *key,
+                         const char *prefix, const struct code_label *keys, size_t n_keys,
+                         const json_t *total, const char *total_path)
+{
+	const json_t *obj = fixed_object(b, parent, key, prefix, keys, n_keys);
+	if (!obj)
+		return -1;
+	char *path = nrm_xasprintf("%s.%s", prefix, key);
+	int rc = 0;
+	for (size_t i = 0; i < n_keys && rc == 0; i++) {
+		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+		set_text(&row[2], keys[i].code);
+		set_text(&row[3], keys[i].label);
+		rc = take(b, &row[4], obj, path, keys[i].code, NRM_COL_COUNT, false);
+	}
+	free(path);
+	if (rc == 0 && total) {
+		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+		set_text(&row[2], "total");
+		set_text(&row[3], "Total");
+		rc = set_value(b, &row[4], total, total_path, NRM_COL_COUNT, false);
+	}
+	return rc;
+}
+
+/* ---- the header --------------------------------------------------------- */
+
+static int header_string(struct builder *b, const json_t *ret, const char *key,
+                         const char *path, char **out)
+{
+	const json_t *v = json_object_get(ret, key);
+	if (!json_is_string(v))
+		return fail_at(b, path, v ? "must be a string" : "is missing");
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+	if (len == 0 || len > 64 || strlen(s) != len)
+		return fail_at(b, path, "must be 1 to 64 characters without NUL");
+	/* Control characters cannot be written in XML 1.0 or safely in a title. */
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return fail_at(b, path, "must not contain control characters");
+	*out = nrm_xstrdup(s);
+	return 0;
+}
+
+static bool parse_quarter(const char *s, int *year, int *q)
+{
+	if (strlen(s) != 6 || s[4] != 'Q' || s[5] < '1' || s[5] > '4')
+		return false;
+	for (int i = 0; i < 4; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	*year = atoi(s);
+	*q = s[5] - '0';
+	return *year >= 1;
+}
+
+/* The period must be the quarter's first and last days, or the tables'
+ * Year and Quarter would say something else than the dates. */
+static int check_period(struct builder *b, const struct nrm_return_tables *o)
+{
+	int32_t start, end, want_start, want_end;
+	int first_month = 3 * (o->q - 1) + 1;
+	if (nrm_date_parse_iso(o->period_start, strlen(o->period_start), &start) != NRM_OK)
+		return fail_at(b, "$.period.start", "must be a date YYYY-MM-DD");
+	if (nrm_date_parse_iso(o->period_end, strlen(o->period_end), &end) != NRM_OK)
+		return fail_at(b, "$.period.end", "must be a date YYYY-MM-DD");
+	nrm_date_from_ymd(o->year, first_month, 1, &want_start);
+	if (o->q == 4)
+		nrm_date_from_ymd(o->year + 1, 1, 1, &want_end);
+	else
+		nrm_date_from_ymd(o->year, first_month + 3, 1, &want_end);
+	want_end--;
+	if (start != want_start)
+		return fail_at(b, "$.period.start", "is not the first day of the quarter");
+	if (end != want_end)
+		return fail_at(b, "$.period.end", "is not the last day of the quarter");
+	return 0;
+}
+
+static int read_header(struct builder *b, const json_t *ret)
+{
+	struct nrm_return_tables *o = b->out;
+	const json_t *schema = json_object_get(ret, "schema");
+	if (!json_is_string(schema) || strcmp(json_string_value(schema), "nrmhub-return/1") != 0)
+		return fail_at(b, "$.schema", "must be \"nrmhub-return/1\"");
+	if (header_string(b, ret, "site", "$.site", &o->site) ||
+	    header_string(b, ret, "quarter", "$.quarter", &o->quarter) ||
+	    header_string(b, ret, "audience", "$.audience", &o->audience) ||
+	    header_string(b, ret, "generated_at", "$.generated_at", &o->generated_at))
+		return -1;
+	/* The site names files' contents only, but it is a code: keep it one. */
+	bool site_ok = strlen(o->site) >= 2 && o->site[0] >= 'a' && o->site[0] <= 'z';
+	for (const char *c = o->site; site_ok && *c; c++)
+		site_ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-';
+	if (!site_ok)
+		return fail_at(b, "$.site", "must be 2 to 64 lower-case letters, digits or "
+		                            "hyphens, starting with a letter");
+	if (!parse_quarter(o->quarter, &o->year, &o->q))
+		return fail_at(b, "$.quarter", "must be YYYYQn with n from 1 to 4");
+	if (strcmp(o->audience, "official") != 0 && strcmp(o->audience, "published") != 0)
+		return fail_at(b, "$.audience", "must be \"official\" or \"published\"");
+	const json_t *period = member(b, ret, "period", "$.period", true);
+	if (!period || header_string(b, period, "start", "$.period.start", &o->period_start) ||
+	    header_string(b, period, "end", "$.period.end", &o->period_end))
+		return -1;
+	if (check_period(b, o) != 0)
+		return -1;
+	int64_t when;
+	if (nrm_time_parse_rfc3339(o->generated_at, strlen(o->generated_at), &when) != NRM_OK)
+		return fail_at(b, "$.generated_at", "must be an RFC 3339 time (YYYY-MM-DDThh:mm:ssZ)");
+	const json_t *gen = member(b, ret, "generator", "$.generator", true);
+	if (!gen || header_string(b, gen, "version", "$.generator.version",
+	                          &o->generator_version))
+		return -1;
+	return 0;
+}
+
+/* ---- the tables --------------------------------------------------------- */
+
+struct summary_row {
+	const char *code, *label, *object, *key;
+};
+
+static int add_summary(struct builder *b, const json_t *ret)
+{
+	static const struct summary_row rows[] = {
+		{"referrals", "Referrals", "referrals", "total"},
+		{"county_lines", "Referrals flagged as county lines", "referrals", "county_lines"},
+		{"rg_positive", "Positive reasonable grounds", "decisions.rg", "positive"},
+		{"rg_negative", "Negative reasonable grounds", "decisions.rg", "negative"},
+		{"cg_positive", "Positive conclusive grounds", "decisions.cg", "positive"},
+		{"cg_negative", "Negative conclusive grounds", "decisions.cg", "negative"},
+		{"awaiting_rg", "Awaiting a reasonable grounds decision at the end of the quarter",
+		 "awaiting.rg", "count"},
+		{"awaiting_cg", "Awaiting a conclusive grounds decision at the end of the quarter",
+		 "awaiting.cg", "count"},
+		{"withdrawn", "Withdrawn", NULL, "withdrawn"},
+		{"transferred", "Transferred", NULL, "transferred"},
+		{"out_of_scope", "Age-disputed referrals, out of scope", "quality", "out_of_scope"},
+	};
+	struct nrm_table *t = add_table(b, "summary", "Summary of referrals, decisions and cases awaiting "
+	                                   "a decision [note 1] [note 2]",
+	                                "_T", summary_cols, N_OF(summary_cols));
+	t->measure_from_code = 1;
+	for (size_t i = 0; i < N_OF(rows); i++) {
+		const json_t *obj = ret;
+		char *prefix = nrm_xasprintf("$%s%s", rows[i].object ? "." : "",
+		                             rows[i].object ? rows[i].object : "");
+		if (rows[i].object) {
+			char *dotted = nrm_xstrdup(rows[i].object), *save = NULL;
+			for (char *part = strtok_r(dotted, ".", &save); part && obj;
+			     part = strtok_r(NULL, ".", &save))
+				obj = json_object_get(obj, part);
+			free(dotted);
+		}
+		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+		set_text(&row[2], rows[i].code);
+		set_text(&row[3], rows[i].label);
+		int rc = !obj                   ? fail_at(b, prefix, "is missing")
+		         : !json_is_object(obj) ? fail_at(b, prefix, "must be an object")
+		                                : take(b, &row[4], obj, prefix, rows[i].key,
+		                                       NRM_COL_COUNT, false);
+		free(prefix);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* "Sexual, Labour & Criminal" -> "sexual+labour+criminal"; NULL unless the
+ * label is exactly a Home Office combination label. */
+static char *combination_code(const char *label)
+{
+	if (strcmp(label, "Not specified or unknown") == 0)
+		return nrm_xstrdup("not_specified");
+	char *code = nrm_xstrdup("");
+	char *rebuilt = nrm_xstrdup("");
+	size_t n = 0;
+	const char *p = label;
+	for (size_t i = 0; i < N_OF(combination_order); i++) {
+		size_t len = strlen(combination_order[i].label);
+		if (strncmp(p, combination_order[i].label, len) != 0)
+			continue;
+		const char *after = p + len;
+		if (*after && strncmp(after, ", ", 2) != 0 && strncmp(after, " & ", 3) != 0)
+			continue;
+		char *c2 = nrm_xasprintf("%s%s%s", code, n ? "+" : "", combination_order[i].code);
+		free(code);
+		code = c2;
+		n++;
+		p = *after ? after + (after[0] == ',' ? 2 : 3) : after;
+	}
+	/* Rebuild the label from the types found and compare, so that the
+	 * separators (", " then a final " & ") are checked too. */
+	size_t k = 0;
+	char *copy = nrm_xstrdup(code), *save = NULL;
+	for (char *part = strtok_r(copy, "+", &save); part; part = strtok_r(NULL, "+", &save)) {
+		const char *lab = NULL;
+		for (size_t i = 0; i < N_OF(combination_order); i++)
+			if (strcmp(part, combination_order[i].code) == 0)
+				lab = combination_order[i].label;
+		k++;
+		char *r2 = nrm_xasprintf("%s%s%s", rebuilt, k == 1 ? "" : (k == n ? " & " : ", "),
+		                         lab);
+		free(rebuilt);
+		rebuilt = r2;
+	}
+	free(copy);
+	bool ok = n > 0 && *p == '\0' && strcmp(rebuilt, label) == 0;
+	free(rebuilt);
+	if (!ok) {
+		free(code);
+		return NULL;
+	}
+	return code;
+}
+
+static int add_combinations(struct builder *b, const json_t *referrals)
+{
+	const char *path = "$.referrals.by_exploitation_combination";
+	const json_t *obj = member(b, referrals, "by_exploitation_combination", path, true);
+	if (!obj)
+		return -1;
+	add_table(b, "exploitation_combination",
+	          "Referrals by combination of exploitation types [note 1] [note 3]",
+	          "EXPLOITATION_COMBINATION", combination_cols, N_OF(combination_cols));
+	const char *k;
+	const json_t *v;
+	json_object_foreach(ITERABLE(obj), k, v) {
+		char *code = combination_code(k);
+		if (!code) {
+			char *rule = nrm_xasprintf("\"%.60s\" is not a Home Office exploitation type "
+			                           "combination label", k);
+			int rc = fail_at(b, path, rule);
+			free(rule);
+			return rc;
+		}
+		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+		row[2].kind = NRM_CELL_TEXT;
+		row[2].text = code;
+		set_text(&row[3], k);
+		char *p = nrm_xasprintf("%s[\"%s\"]", path, k);
+		int rc = set_value(b, &row[4], v, p, NRM_COL_COUNT, false);
+		free(p);
+		if (rc)
+			return rc;
+	}
+	struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+	set_text(&row[2], "total");
+	set_text(&row[3], "Total");
+	return set_value(b, &row[4], json_object_get(referrals, "total"), "$.referrals.total",
+	                 NRM_COL_COUNT, false);
+}
+
+/* Country names from the same iso-codes file the validator reads. */
+static json_t *load_country_names(struct builder *b)
+{
+	const char *file = getenv("NRMHUB_ISO_3166_FILE");
+	if (!file || !*file)
+		file = NRM_ISO_3166_FILE;
+	json_error_t jerr;
+	json_t *root = json_load_file(file, 0, &jerr);
+	json_t *names = json_object();
+	json_t *list = json_object_get(root, "3166-1");
+	if (!json_is_array(list)) {
+		json_decref(root);
+		json_decref(names);
+		nrm_fail(b->err, EX_OSFILE, "cannot read country names from %s (install Debian's "
+		         "iso-codes package)", file);
+		return NULL;
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(list, i, e) {
+		json_t *code = json_object_get(e, "alpha_2");
+		json_t *name = json_object_get(e, "common_name");
+		if (!json_is_string(name))
+			name = json_object_get(e, "name");
+		if (json_is_string(code) && json_is_string(name))
+			json_object_set(names, json_string_value(code), name);
+	}
+	json_decref(root);
+	return names;
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	/* "unknown" last, countries by code. */
+	if (strcmp(x, "unknown") == 0 || strcmp(y, "unknown") == 0)
+		return (strcmp(x, "unknown") == 0) - (strcmp(y, "unknown") == 0);
+	return strcmp(x, y);
+}
+
+static int add_nationality_rows(struct builder *b, const json_t *obj, const char **keys,
+                                size_t n, const json_t *names)
+{
+	const char *path = "$.referrals.by_nationality";
+	for (size_t i = 0; i < n; i++) {
+		const char *k = keys[i];
+		bool is_unknown = strcmp(k, "unknown") == 0;
+		const json_t *name = json_object_get(names, k);
+		if (!is_unknown && (!json_is_string(name) || strlen(k) != 2)) {
+			char *rule = nrm_xasprintf("\"%.10s\" is not an ISO 3166-1 alpha-2 code", k);
+			int rc = fail_at(b, path, rule);
+			free(rule);
+			return rc;
+		}
+		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+		set_text(&row[2], k);
+		set_text(&row[3], is_unknown ? "Not specified or unknown" : json_string_value(name));
+		char *p = nrm_xasprintf("%s.%s", path, k);
+		int rc = set_value(b, &row[4], json_object_get(obj, k), p, NRM_COL_COUNT, false);
+		free(p);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int add_nationalities(struct builder *b, const json_t *referrals)
+{
+	const json_t *obj = member(b, referrals, "by_nationality", "$.referrals.by_nationality",
+	                           true);
+	if (!obj)
+		return -1;
+	json_t *names = load_country_names(b);
+	if (!names)
+		return -1;
+	add_table(b, "nationality", "Referrals by nationality [note 1] [note 4]", "NATIONALITY",
+	          nationality_cols, N_OF(nationality_cols));
+	size_t n = json_object_size(obj), i = 0;
+	const char **keys = nrm_xcalloc(n ? n : 1, sizeof(*keys));
+	const char *k;
+	const json_t *v;
+	json_object_foreach(ITERABLE(obj), k, v)
+		keys[i++] = k;
+	qsort(keys, n, sizeof(*keys), compare_keys);
+	int rc = add_nationality_rows(b, obj, keys, n, names);
+	free(keys);
+	json_decref(names);
+	return rc;
+}
+
+static int add_referral_tables(struct builder *b, const json_t *ret)
+{
+	const char *path = "$.referrals";
+	const json_t *r = member(b, ret, "referrals", path, true);
+	if (!r)
+		return -1;
+	const json_t *total = json_object_get(r, "total");
+	add_table(b, "age_band", "Referrals by age at exploitation [note 1]", "AGE_BAND", age_cols,
+	          N_OF(age_cols));
+	if (add_breakdown(b, r, "by_age_band", path, age_bands, N_OF(age_bands), total,
+	                  "$.referrals.total"))
+		return -1;
+	add_table(b, "gender", "Referrals by gender [note 1]", "GENDER", gender_cols, N_OF(gender_cols));
+	if (add_breakdown(b, r, "by_gender", path, genders, N_OF(genders), total,
+	                  "$.referrals.total"))
+		return -1;
+	add_table(b, "exploitation_type", "Referrals by exploitation type [note 1] [note 3]",
+	          "EXPLOITATION_TYPE", type_cols, N_OF(type_cols));
+	if (add_breakdown(b, r, "by_exploitation_type", path, exploitation_types,
+	                  N_OF(exploitation_types), NULL, NULL) ||
+	    add_combinations(b, r) || add_nationalities(b, r))
+		return -1;
+	add_table(b, "location", "Referrals by location of exploitation [note 1]", "LOCATION",
+	          location_cols, N_OF(location_cols));
+	if (add_breakdown(b, r, "by_location", path, locations, N_OF(locations), total,
+	                  "$.referrals.total"))
+		return -1;
+	add_table(b, "first_responder_type", "Referrals by first responder type [note 1]",
+	          "FIRST_RESPONDER_TYPE", responder_cols, N_OF(responder_cols));
+	return add_breakdown(b, r, "by_first_responder_type", path, responders,
+	                     N_OF(responders), total, "$.referrals.total");
+}
+
+static int add_decision_table(struct builder *b, const json_t *decisions, const char *stage)
+{
+	bool rg = strcmp(stage, "rg") == 0;
+	char *path = nrm_xasprintf("$.decisions.%s", stage);
+	char *makers_path = nrm_xasprintf("%s.by_decision_maker", path);
+	int rc = -1;
+	const json_t *d = member(b, decisions, stage, path, true);
+	const json_t *makers = d ? fixed_object(b, d, "by_decision_maker", path,
+	                                        decision_makers, N_OF(decision_makers))
+	                         : NULL;
+	if (!makers)
+		goto out;
+	add_table(b, rg ? "rg_decision_maker" : "cg_decision_maker",
+	          rg ? "Reasonable grounds decisions by decision maker [note 1]"
+	             : "Conclusive grounds decisions by decision maker [note 1]",
+	          "DECISION_MAKER", rg ? rg_maker_cols : cg_maker_cols,
+	          N_OF(rg_maker_cols));
+	for (size_t i = 0; i < N_OF(decision_makers); i++) {
+		char *p = nrm_xasprintf("%s.%s", makers_path, decision_makers[i].code);
+		const json_t *m = member(b, makers, decision_makers[i].code, p, true);
+		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+		set_text(&row[2], decision_makers[i].code);
+		set_text(&row[3], decision_makers[i].label);
+		int bad = !m || take(b, &row[4], m, p, "positive", NRM_COL_COUNT, false) ||
+		          take(b, &row[5], m, p, "negative", NRM_COL_COUNT, false);
+		free(p);
+		if (bad)
+			goto out;
+	}
+	struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+	set_text(&row[2], "total");
+	set_text(&row[3], "Total");
+	if (take(b, &row[4], d, path, "positive", NRM_COL_COUNT, false) ||
+	    take(b, &row[5], d, path, "negative", NRM_COL_COUNT, false))
+		goto out;
+	rc = 0;
+out:
+	free(path);
+	free(makers_path);
+	return rc;
+}
+
+/* The two stages' objects under `key` ("days_to_decision", "awaiting"). */
+static int stage_objects(struct builder *b, const json_t *ret, const char *key,
+                         const json_t *st[2])
+{
+	char *path = nrm_xasprintf("$.%s", key);
+	const json_t *obj = member(b, ret, key, path, true);
+	for (int i = 0; i < 2 && obj; i++) {
+		char *p = nrm_xasprintf("%s.%s", path, stages[i].code);
+		st[i] = member(b, obj, stages[i].code, p, true);
+		free(p);
+		if (!st[i])
+			obj = NULL;
+	}
+	free(path);
+	return obj ? 0 : -1;
+}
+
+/* Rows of bands with one count column per stage, then a Total row. */
+static int add_band_table(struct builder *b, const json_t *st[2], const char *prefix,
+                          const char *key, const char *total_key)
+{
+	const json_t *bands[2];
+	for (int i = 0; i < 2; i++) {
+		char *p = nrm_xasprintf("%s.%s", prefix, stages[i].code);
+		bands[i] = fixed_object(b, st[i], key, p, day_bands, N_OF(day_bands));
+		free(p);
+		if (!bands[i])
+			return -1;
+	}
+	for (size_t r = 0; r <= N_OF(day_bands); r++) {
+		bool total = r == N_OF(day_bands);
+		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+		set_text(&row[2], total ? "total" : day_bands[r].code);
+		set_text(&row[3], total ? "Total" : day_bands[r].label);
+		for (int i = 0; i < 2; i++) {
+			char *p = total ? nrm_xasprintf("%s.%s", prefix, stages[i].code)
+			                : nrm_xasprintf("%s.%s.%s", prefix, stages[i].code, key);
+			int rc = take(b, &row[4 + i], total ? st[i] : bands[i], p,
+			              total ? total_key : day_bands[r].code, NRM_COL_COUNT, false);
+			free(p);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int add_days_tables(struct builder *b, const json_t *ret)
+{
+	const json_t *st[2];
+	if (stage_objects(b, ret, "days_to_decision", st))
+		return -1;
+	add_table(b, "days_to_decision", "Days from referral to decision [note 1] [note 5] [note 8]",
+	          "DECISION_STAGE", days_cols, N_OF(days_cols));
+	for (int i = 0; i < 2; i++) {
+		char *p = nrm_xasprintf("$.days_to_decision.%s", stages[i].code);
+		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+		set_text(&row[2], stages[i].code);
+		set_text(&row[3], stages[i].label);
+		int rc = take(b, &row[4], st[i], p, "count", NRM_COL_COUNT, false) ||
+		         take(b, &row[5], st[i], p, "mean", NRM_COL_DECIMAL, true) ||
+		         take(b, &row[6], st[i], p, "median", NRM_COL_DECIMAL, true) ||
+		         take(b, &row[7], st[i], p, "p90", NRM_COL_COUNT, true) ||
+		         take(b, &row[8], st[i], p, "within_45_days", NRM_COL_COUNT, false);
+		free(p);
+		if (rc)
+			return -1;
+	}
+	add_table(b, "days_distribution", "Decisions by days from referral to decision [note 1] [note 5]",
+	          "DAYS_TO_DECISION", distribution_cols, N_OF(distribution_cols));
+	return add_band_table(b, st, "$.days_to_decision", "distribution", "count");
+}
+
+static int add_awaiting_tables(struct builder *b, const json_t *ret)
+{
+	const json_t *st[2];
+	if (stage_objects(b, ret, "awaiting", st))
+		return -1;
+	add_table(b, "awaiting", "Cases awaiting a decision at the end of the quarter [note 1] [note 6] "
+	             "[note 8]",
+	          "DECISION_STAGE", awaiting_cols, N_OF(awaiting_cols));
+	for (int i = 0; i < 2; i++) {
+		char *p = nrm_xasprintf("$.awaiting.%s", stages[i].code);
+		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+		set_text(&row[2], stages[i].code);
+		set_text(&row[3], stages[i].label);
+		int rc = take(b, &row[4], st[i], p, "count", NRM_COL_COUNT, false) ||
+		         take(b, &row[5], st[i], p, "mean_age_days", NRM_COL_DECIMAL, true) ||
+		         take(b, &row[6], st[i], p, "median_age_days", NRM_COL_DECIMAL, true);
+		free(p);
+		if (rc)
+			return -1;
+	}
+	add_table(b, "awaiting_age", "Cases awaiting a decision at the end of the quarter by age of case "
+	             "[note 1] [note 6]",
+	          "AGE_OF_CASE", awaiting_band_cols, N_OF(awaiting_band_cols));
+	return add_band_table(b, st, "$.awaiting", "by_age_band", "count");
+}
+
+static int add_quality_table(struct builder *b, const json_t *ret)
+{
+	const json_t *quality = member(b, ret, "quality", "$.quality", true);
+	if (!quality)
+		return -1;
+	add_table(b, "quality", "Referrals with a field missing [note 1] [note 9]", "FIELD", quality_cols,
+	          N_OF(quality_cols));
+	return add_breakdown(b, quality, "missing", "$.quality", missing_fields,
+	                     N_OF(missing_fields), NULL, NULL);
+}
+
+static int add_trend_row(struct builder *b, const json_t *e, size_t i, int want_year,
+                         int want_q)
+{
+	char *p = nrm_xasprintf("$.trend[%zu]", i);
+	int year, q, rc = -1;
+	const json_t *quarter = json_object_get(e, "quarter");
+	if (!json_is_object(e))
+		fail_at(b, p, "must be an object");
+	else if (!json_is_string(quarter) || !parse_quarter(json_string_value(quarter), &year, &q))
+		fail_at(b, p, "quarter must be YYYYQn");
+	else if (year != want_year || q != want_q)
+		fail_at(b, p, "quarter is out of sequence: the trend is the eight quarters "
+		              "ending with the return's quarter, oldest first");
+	else {
+		struct nrm_cell *row = add_row(b, year, q);
+		rc = take(b, &row[2], e, p, "referrals", NRM_COL_COUNT, false) ||
+		             take(b, &row[3], e, p, "rg_decisions", NRM_COL_COUNT, false) ||
+		             take(b, &row[4], e, p, "cg_decisions", NRM_COL_COUNT, false) ||
+		             take(b, &row[5], e, p, "mean_days_rg", NRM_COL_DECIMAL, true) ||
+		             take(b, &row[6], e, p, "mean_days_cg", NRM_COL_DECIMAL, true)
+		         ? -1
+		         : 0;
+	}
+	free(p);
+	return rc;
+}
+
+static int add_trend_table(struct builder *b, const json_t *ret)
+{
+	const json_t *trend = json_object_get(ret, "trend");
+	if (!json_is_array(trend) || json_array_size(trend) != 8)
+		return fail_at(b, "$.trend", "must be an array of exactly 8 quarters");
+	add_table(b, "trend", "Referrals, decisions and mean days to decision over the last eight "
+	             "quarters [note 1] [note 5] [note 8] [note 10]",
+	          "_T", trend_cols, N_OF(trend_cols));
+	/* The first quarter is seven before the return's own. */
+	int index = b->out->year * 4 + (b->out->q - 1) - 7;
+	for (size_t i = 0; i < 8; i++, index++)
+		if (add_trend_row(b, json_array_get(trend, i), i, index / 4, index % 4 + 1))
+			return -1;
+	return 0;
+}
+
+static void set_notes(struct nrm_return_tables *o)
+{
+	struct nrm_return_note *notes = nrm_xmalloc(sizeof(notes_template));
+	memcpy(notes, notes_template, sizeof(notes_template));
+	for (size_t i = 0; i < N_OF(notes_template); i++)
+		if (notes[i].number == NOTE_SUPPRESSION)
+			notes[i].text = strcmp(o->audience, "published") == 0 ? note_published
+			                                                      : note_official;
+	o->notes = notes;
+	o->n_notes = N_OF(notes_template);
+}
+
+int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
+                            struct nrm_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct builder b = {.out = out, .err = err};
+	int rc;
+	if (!json_is_object(ret))
+		rc = fail_at(&b, "$", "must be an object");
+	else {
+		const json_t *decisions = NULL;
+		rc = read_header(&b, ret);
+		if (rc == 0)
+			rc = add_summary(&b, ret) || add_referral_tables(&b, ret) ? -1 : 0;
+		if (rc == 0 && !(decisions = member(&b, ret, "decisions", "$.decisions", true)))
+			rc = -1;
+		if (rc == 0)
+			rc = add_decision_table(&b, decisions, "rg") ||
+			             add_decision_table(&b, decisions, "cg") ||
+			             add_days_tables(&b, ret) || add_awaiting_tables(&b, ret) ||
+			             add_quality_table(&b, ret) || add_trend_table(&b, ret)
+			         ? -1
+			         : 0;
+	}
+	if (rc != 0) {
+		nrm_return_tables_free(out);
+		return -1;
+	}
+	set_notes(out);
+	return 0;
+}
+
+void nrm_return_tables_free(struct nrm_return_tables *t)
+{
+	for (size_t i = 0; i < t->n_tables; i++) {
+		struct nrm_table *tab = &t->tables[i];
+		for (size_t c = 0; c < tab->n_rows * tab->n_columns; c++)
+			free(tab->cells[c].text);
+		free(tab->cells);
+		free(tab->id);
+		free(tab->file);
+		free(tab->title);
+	}
+	free(t->tables);
+	free(t->site);
+	free(t->quarter);
+	free(t->audience);
+	free(t->period_start);
+	free(t->period_end);
+	free(t->generated_at);
+	free(t->generator_version);
+	free((void *)(uintptr_t)t->notes);
+	memset(t, 0, sizeof(*t));
+}
+
+char *nrm_table_row_period(const struct nrm_table *t, size_t row)
+{
+	return nrm_xasprintf("%s-%s", nrm_table_cell(t, row, 0)->text,
+	                     nrm_table_cell(t, row, 1)->text);
+}
+
+const struct nrm_table *nrm_return_tables_find(const struct nrm_return_tables *t,
+                                               const char *key)
+{
+	for (size_t i = 0; i < t->n_tables; i++)
+		if (strcmp(t->tables[i].key, key) == 0)
+			return &t->tables[i];
+	return NULL;
+}

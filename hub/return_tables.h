@@ -1,0 +1,102 @@
+/*
+ * The quarterly return (return.json, shape in RETURN.md) flattened into the
+ * tables that are published, once, so that the CSV files, SDMX-CSV and the
+ * ODS workbook are all drawn from the same cells and cannot disagree.
+ *
+ * Every table follows the Government Analysis Function layout: a `Table_N`
+ * name, a title that may reference notes as "[note N]", one header row, then
+ * rows whose first columns are `Year` and `Quarter` (Q1..Q4) and whose codes
+ * stand in their own column beside the Home Office label.
+ */
+#ifndef NRM_RETURN_TABLES_H
+#define NRM_RETURN_TABLES_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+struct nrm_error;
+
+enum nrm_cell_kind {
+	NRM_CELL_TEXT,       /* a label or a code */
+	NRM_CELL_NUMBER,     /* a count or a statistic */
+	NRM_CELL_SUPPRESSED, /* "[c]": confidential, published audience only */
+	NRM_CELL_NA,         /* "[z]": not applicable (a statistic with no decisions) */
+};
+
+struct nrm_cell {
+	enum nrm_cell_kind kind;
+	char *text;    /* always set: what CSV and ODS show ("12", "31.4", "[c]") */
+	double number; /* NRM_CELL_NUMBER only */
+};
+
+/* What a column holds; decides its CSVW datatype and its SDMX role. */
+enum nrm_column_role {
+	NRM_COL_YEAR,     /* the row's year (integer) */
+	NRM_COL_QUARTER,  /* "Q1".."Q4" */
+	NRM_COL_CODE,     /* the row's code: SDMX CATEGORY ("total" becomes _T) */
+	NRM_COL_LABEL,    /* the Home Office label of the code */
+	NRM_COL_COUNT,    /* an integer observation */
+	NRM_COL_DECIMAL,  /* a statistic shown with one decimal */
+};
+
+struct nrm_column {
+	const char *name;    /* machine name, CSV header and CSVW name: "age_band" */
+	const char *title;   /* the header people read: "Age band" */
+	enum nrm_column_role role;
+	const char *measure; /* SDMX MEASURE of an observation column, or NULL
+	                        when the table takes it from the row's code */
+	const char *unit;    /* SDMX UNIT_MEASURE: "NUMBER" or "DAYS" */
+};
+
+struct nrm_table {
+	char *id;          /* "Table_1": ODS sheet name */
+	const char *key;   /* what the table is, for code that looks one up: "trend" */
+	char *file;        /* "table_1.csv" */
+	char *title;       /* may end with "[note N]" references */
+	const char *breakdown; /* SDMX BREAKDOWN of the rows: "AGE_BAND", "_T" */
+	int measure_from_code; /* each row is a different MEASURE, named by its code */
+	size_t n_columns;
+	const struct nrm_column *columns;
+	size_t n_rows;
+	struct nrm_cell *cells; /* n_rows * n_columns, row after row */
+};
+
+struct nrm_return_note {
+	int number;
+	const char *text;
+};
+
+struct nrm_return_tables {
+	char *site;
+	char *quarter;      /* "2025Q1" */
+	int year, q;        /* 2025, 1 */
+	char *audience;     /* "official" or "published" */
+	char *period_start, *period_end, *generated_at, *generator_version;
+	size_t n_tables;
+	struct nrm_table *tables;
+	size_t n_notes;
+	const struct nrm_return_note *notes;
+};
+
+/* Checks `ret` against RETURN.md (every key present, counts integers >= 0 or
+ * "[c]", statistics numbers, null or "[c]", codes well formed) and flattens
+ * it.  On a broken return, fills `err` (EX_DATAERR, naming the JSON path and
+ * the rule) and returns -1 with `out` left empty. */
+int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
+                            struct nrm_error *err);
+void nrm_return_tables_free(struct nrm_return_tables *t);
+
+static inline const struct nrm_cell *nrm_table_cell(const struct nrm_table *t, size_t row,
+                                                    size_t col)
+{
+	return &t->cells[row * t->n_columns + col];
+}
+
+/* The table whose key is `key`, or NULL. */
+const struct nrm_table *nrm_return_tables_find(const struct nrm_return_tables *t,
+                                               const char *key);
+
+/* "2025-Q1": the SDMX TIME_PERIOD of a row, from its Year and Quarter. */
+char *nrm_table_row_period(const struct nrm_table *t, size_t row);
+
+#endif

@@ -1,0 +1,620 @@
+#!/usr/bin/env python3
+"""Checks a rendered return's outputs against its return.json.
+
+    check_return.py csv RETURN.json DIR     table_N.csv, notes.csv, csv-metadata.json
+    check_return.py sdmx RETURN.json DIR    return.sdmx.csv
+    check_return.py sheets RETURN.json DIR [BASE]
+                                            the CSVs LibreOffice made from BASE.ods
+                                            (default return.ods), one per sheet
+                                            (BASE-SHEET.csv)
+    check_return.py html RETURN.json FILE   report.html (or Chromium's --dump-dom of it):
+                                            four sized, labelled SVG charts drawn to
+                                            scale, no script, nothing fetched
+    check_return.py ods RETURN.json DIR     return.ods's package and content.xml: sheet
+                                            order, one header row, nothing below the
+                                            table, no merged cells, numbers numeric
+
+The expected tables are written out here from RETURN.md and
+formats/return-outputs.md, independently of the C code: which JSON value
+belongs in which row and column, with which Home Office label.  Prints one
+line per problem and exits 1 if there is any.
+"""
+import csv
+import html.parser
+import json
+import re
+import os
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+
+problems = []
+
+
+def problem(msg):
+    problems.append(msg)
+
+
+AGE = [("0-11", "0 to 11"), ("12-15", "12 to 15"), ("16-17", "16 to 17"),
+       ("unknown", "Not specified or unknown")]
+GENDER = [("female", "Female"), ("male", "Male"), ("other", "Other"),
+          ("unknown", "Not specified or unknown")]
+TYPES = [("criminal", "Criminal"), ("domestic", "Domestic"), ("labour", "Labour"),
+         ("sexual", "Sexual"), ("organ_harvesting", "Organ Harvesting"),
+         ("not_specified", "Not specified or unknown")]
+LOCATION = [("uk", "UK"), ("overseas", "Overseas"), ("uk_and_overseas", "UK and Overseas"),
+            ("unknown", "Not specified or unknown")]
+RESPONDER = [("government_agency", "Government agency"), ("ngo", "NGO and third sector"),
+             ("police", "Police"), ("local_authority", "Local Authority"),
+             ("unknown", "Not specified or unknown")]
+MAKERS = [("ddm_panel", "Devolved decision-making panel"),
+          ("sca", "Single Competent Authority"),
+          ("ieca", "Immigration Enforcement Competent Authority"),
+          ("unknown", "Not specified or unknown")]
+BANDS = [("0-45", "0 to 45 days"), ("46-90", "46 to 90 days"), ("91-180", "91 to 180 days"),
+         ("181-365", "181 to 365 days"), ("366+", "366 days or more")]
+STAGES = [("rg", "Reasonable grounds"), ("cg", "Conclusive grounds")]
+MISSING = ["nrm_ref", "first_responder_type", "first_responder_org", "local_authority",
+           "police_force", "age_at_exploitation", "gender", "nationality",
+           "exploitation_types", "county_lines", "exploitation_location", "decision_maker",
+           "updated_at"]
+COMBO_PARTS = {"Sexual": "sexual", "Labour": "labour", "Domestic": "domestic",
+               "Organ Harvesting": "organ_harvesting", "Criminal": "criminal"}
+
+
+def country_names():
+    path = os.environ.get("ISO_3166_FILE", "/usr/share/iso-codes/json/iso_3166-1.json")
+    with open(path, encoding="utf-8") as f:
+        entries = json.load(f)["3166-1"]
+    return {e["alpha_2"]: e.get("common_name", e["name"]) for e in entries}
+
+
+def combo_code(label):
+    if label == "Not specified or unknown":
+        return "not_specified"
+    parts = label.replace(" & ", ", ").split(", ")
+    return "+".join(COMBO_PARTS[p] for p in parts)
+
+
+class Table:
+    """One expected table: its header, and rows of (year, quarter, code,
+    label, [(value, decimal, measure, unit)])."""
+
+    def __init__(self, number, breakdown, header, value_cols, has_code=True,
+                 measure_from_code=False):
+        self.file = "table_%d.csv" % number
+        self.sheet = "Table_%d" % number
+        self.breakdown = breakdown
+        self.header = header
+        self.value_cols = value_cols  # [(measure, decimal, unit)]
+        self.has_code = has_code
+        self.measure_from_code = measure_from_code
+        self.rows = []
+
+    def add(self, year, q, code, label, values):
+        assert len(values) == len(self.value_cols)
+        self.rows.append((year, q, code, label, values))
+
+
+def count_col(title, measure):
+    return (title, (measure, False, "NUMBER"))
+
+
+def expected_tables(ret):
+    y, q = int(ret["quarter"][:4]), "Q" + ret["quarter"][5]
+    r = ret["referrals"]
+    tables = []
+
+    def breakdown(number, bd, code_title, label_title, pairs, obj, total):
+        t = Table(number, bd, ["Year", "Quarter", code_title + " code", label_title,
+                               "Number of referrals"], [("REFERRALS", False, "NUMBER")])
+        for code, label in pairs:
+            t.add(y, q, code, label, [obj[code]])
+        if total is not None:
+            t.add(y, q, "total", "Total", [total])
+        tables.append(t)
+
+    # Table_1: each row its own measure.
+    t = Table(1, "_T", ["Year", "Quarter", "Measure code", "Measure", "Number"],
+              [(None, False, "NUMBER")], measure_from_code=True)
+    for code, value in [
+            ("referrals", r["total"]), ("county_lines", r["county_lines"]),
+            ("rg_positive", ret["decisions"]["rg"]["positive"]),
+            ("rg_negative", ret["decisions"]["rg"]["negative"]),
+            ("cg_positive", ret["decisions"]["cg"]["positive"]),
+            ("cg_negative", ret["decisions"]["cg"]["negative"]),
+            ("awaiting_rg", ret["awaiting"]["rg"]["count"]),
+            ("awaiting_cg", ret["awaiting"]["cg"]["count"]),
+            ("withdrawn", ret["withdrawn"]), ("transferred", ret["transferred"]),
+            ("out_of_scope", ret["quality"]["out_of_scope"])]:
+        t.add(y, q, code, None, [value])
+    tables.append(t)
+    breakdown(2, "AGE_BAND", "Age at exploitation", "Age at exploitation", AGE,
+              r["by_age_band"], r["total"])
+    breakdown(3, "GENDER", "Gender", "Gender", GENDER, r["by_gender"], r["total"])
+    breakdown(4, "EXPLOITATION_TYPE", "Exploitation type", "Exploitation type", TYPES,
+              r["by_exploitation_type"], None)
+    combos = [(combo_code(k), k) for k in r["by_exploitation_combination"]]
+    breakdown(5, "EXPLOITATION_COMBINATION", "Exploitation type combination",
+              "Exploitation type combination", combos,
+              {code: r["by_exploitation_combination"][k] for code, k in combos}, r["total"])
+    names = country_names()
+    codes = sorted(k for k in r["by_nationality"] if k != "unknown")
+    if "unknown" in r["by_nationality"]:
+        codes.append("unknown")
+    breakdown(6, "NATIONALITY", "Nationality", "Nationality",
+              [(c, names.get(c, "Not specified or unknown")) for c in codes],
+              r["by_nationality"], None)
+    breakdown(7, "LOCATION", "Location of exploitation", "Location of exploitation",
+              LOCATION, r["by_location"], r["total"])
+    breakdown(8, "FIRST_RESPONDER_TYPE", "First responder type", "First responder type",
+              RESPONDER, r["by_first_responder_type"], r["total"])
+    for number, stage, word in [(9, "rg", "reasonable"), (10, "cg", "conclusive")]:
+        d = ret["decisions"][stage]
+        t = Table(number, "DECISION_MAKER",
+                  ["Year", "Quarter", "Decision maker code", "Decision maker",
+                   "Positive %s grounds" % word, "Negative %s grounds" % word],
+                  [(stage.upper() + "_POSITIVE", False, "NUMBER"),
+                   (stage.upper() + "_NEGATIVE", False, "NUMBER")])
+        for code, label in MAKERS:
+            m = d["by_decision_maker"][code]
+            t.add(y, q, code, label, [m["positive"], m["negative"]])
+        t.add(y, q, "total", "Total", [d["positive"], d["negative"]])
+        tables.append(t)
+    t = Table(11, "DECISION_STAGE",
+              ["Year", "Quarter", "Decision stage code", "Decision stage",
+               "Number of decisions", "Mean days from referral", "Median days from referral",
+               "90th percentile days from referral", "Decisions within 45 days of referral"],
+              [("DECISIONS", False, "NUMBER"), ("DAYS_MEAN", True, "DAYS"),
+               ("DAYS_MEDIAN", True, "DAYS"), ("DAYS_P90", False, "DAYS"),
+               ("WITHIN_45_DAYS", False, "NUMBER")])
+    for code, label in STAGES:
+        d = ret["days_to_decision"][code]
+        t.add(y, q, code, label,
+              [d["count"], d["mean"], d["median"], d["p90"], d["within_45_days"]])
+    tables.append(t)
+    t = Table(12, "DAYS_TO_DECISION",
+              ["Year", "Quarter", "Days to decision code", "Days to decision",
+               "Reasonable grounds decisions", "Conclusive grounds decisions"],
+              [("RG_DECISIONS", False, "NUMBER"), ("CG_DECISIONS", False, "NUMBER")])
+    dd = ret["days_to_decision"]
+    for code, label in BANDS:
+        t.add(y, q, code, label,
+              [dd["rg"]["distribution"][code], dd["cg"]["distribution"][code]])
+    t.add(y, q, "total", "Total", [dd["rg"]["count"], dd["cg"]["count"]])
+    tables.append(t)
+    t = Table(13, "DECISION_STAGE",
+              ["Year", "Quarter", "Decision stage code", "Decision awaited",
+               "Cases awaiting a decision", "Mean age of case in days",
+               "Median age of case in days"],
+              [("AWAITING", False, "NUMBER"), ("AGE_MEAN", True, "DAYS"),
+               ("AGE_MEDIAN", True, "DAYS")])
+    aw = ret["awaiting"]
+    for code, label in STAGES:
+        t.add(y, q, code, label,
+              [aw[code]["count"], aw[code]["mean_age_days"], aw[code]["median_age_days"]])
+    tables.append(t)
+    t = Table(14, "AGE_OF_CASE",
+              ["Year", "Quarter", "Age of case code", "Age of case",
+               "Awaiting reasonable grounds", "Awaiting conclusive grounds"],
+              [("AWAITING_RG", False, "NUMBER"), ("AWAITING_CG", False, "NUMBER")])
+    for code, label in BANDS:
+        t.add(y, q, code, label,
+              [aw["rg"]["by_age_band"][code], aw["cg"]["by_age_band"][code]])
+    t.add(y, q, "total", "Total", [aw["rg"]["count"], aw["cg"]["count"]])
+    tables.append(t)
+    t = Table(15, "FIELD", ["Year", "Quarter", "Field code", "Field",
+                            "Referrals with the field missing"],
+              [("MISSING", False, "NUMBER")])
+    for code in MISSING:
+        t.add(y, q, code, None, [ret["quality"]["missing"][code]])
+    tables.append(t)
+    t = Table(16, "_T", ["Year", "Quarter", "Referrals", "Reasonable grounds decisions",
+                         "Conclusive grounds decisions",
+                         "Mean days from referral to reasonable grounds",
+                         "Mean days from referral to conclusive grounds"],
+              [("REFERRALS", False, "NUMBER"), ("RG_DECISIONS", False, "NUMBER"),
+               ("CG_DECISIONS", False, "NUMBER"), ("RG_DAYS_MEAN", True, "DAYS"),
+               ("CG_DAYS_MEAN", True, "DAYS")], has_code=False)
+    for e in ret["trend"]:
+        t.add(int(e["quarter"][:4]), "Q" + e["quarter"][5], None, None,
+              [e["referrals"], e["rg_decisions"], e["cg_decisions"], e["mean_days_rg"],
+               e["mean_days_cg"]])
+    tables.append(t)
+    return tables
+
+
+def cell_text(value, decimal):
+    if value is None:
+        return "[z]"
+    if value == "[c]":
+        return "[c]"
+    if decimal:
+        return "%.1f" % value
+    return str(value)
+
+
+def same(got, want, numeric):
+    """In sheets mode numbers are compared as numbers (LibreOffice writes 28
+    for a cell holding 28.0)."""
+    if got == want:
+        return True
+    if numeric:
+        try:
+            return abs(float(got) - float(want)) < 1e-9
+        except ValueError:
+            return False
+    return False
+
+
+def read_csv(path, check_bytes):
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        problem("%s: cannot read: %s" % (path, e))
+        return None
+    if check_bytes:
+        if raw.startswith(b"\xef\xbb\xbf"):
+            problem("%s: starts with a byte order mark" % path)
+        if raw.replace(b"\r\n", b"").count(b"\n") or not raw.endswith(b"\r\n"):
+            problem("%s: lines do not all end with CRLF (RFC 4180)" % path)
+    text = raw.decode("utf-8")
+    return list(csv.reader(text.splitlines(), strict=True))
+
+
+def check_table(t, path, numeric, check_bytes):
+    rows = read_csv(path, check_bytes)
+    if rows is None:
+        return
+    if rows[0] != t.header:
+        problem("%s: header %r, expected %r" % (path, rows[0], t.header))
+        return
+    if len(rows) - 1 != len(t.rows):
+        problem("%s: %d rows, expected %d" % (path, len(rows) - 1, len(t.rows)))
+    for i, (got, want) in enumerate(zip(rows[1:], t.rows), start=2):
+        year, q, code, label, values = want
+        where = "%s:%d" % (path, i)
+        if not same(got[0], str(year), numeric) or got[1] != q:
+            problem("%s: period %s %s, expected %d %s" % (where, got[0], got[1], year, q))
+        first_value = 2
+        if t.has_code:
+            first_value = 4
+            if got[2] != code:
+                problem("%s: code %r, expected %r" % (where, got[2], code))
+            if label is not None and got[3] != label:
+                problem("%s: label %r, expected %r" % (where, got[3], label))
+        for k, (value, (measure, decimal, unit)) in enumerate(zip(values, t.value_cols)):
+            want_text = cell_text(value, decimal)
+            if not same(got[first_value + k], want_text, numeric):
+                problem("%s: column %r is %r, expected %r" % (
+                    where, t.header[first_value + k], got[first_value + k], want_text))
+
+
+def check_csvw(tables, d):
+    with open(os.path.join(d, "csv-metadata.json"), encoding="utf-8") as f:
+        meta = json.load(f)
+    if meta.get("@context") != "http://www.w3.org/ns/csvw":
+        problem("csv-metadata.json: @context is not CSVW")
+    described = {t["url"]: t for t in meta.get("tables", [])}
+    want_urls = [t.file for t in tables] + ["notes.csv"]
+    if [t["url"] for t in meta.get("tables", [])] != want_urls:
+        problem("csv-metadata.json: tables %r, expected %r" % (list(described), want_urls))
+    for url in want_urls:
+        if url not in described:
+            continue
+        cols = described[url]["tableSchema"]["columns"]
+        rows = read_csv(os.path.join(d, url), False)
+        header = rows[0] if rows else []
+        if [c.get("titles") for c in cols] != header:
+            problem("csv-metadata.json: %s: titles %r do not name the header %r" % (
+                url, [c.get("titles") for c in cols], header))
+        for c in cols:
+            for key in ("name", "titles", "datatype"):
+                if not c.get(key):
+                    problem("csv-metadata.json: %s: a column has no %s" % (url, key))
+            if c.get("datatype") in ("nonNegativeInteger", "decimal") and \
+                    "[c]" not in c.get("null", []):
+                problem("csv-metadata.json: %s: %s does not declare [c] as null" % (
+                    url, c.get("name")))
+        if len({c["name"] for c in cols}) != len(cols):
+            problem("csv-metadata.json: %s: column names repeat" % url)
+
+
+def check_notes(path, numeric):
+    rows = read_csv(path, not numeric)
+    if not rows or rows[0] != ["Note number", "Note text"] or len(rows) < 2:
+        problem("%s: not a notes table" % path)
+        return
+    for i, row in enumerate(rows[1:], start=1):
+        if row[0] != "[note %d]" % i or not row[1]:
+            problem("%s:%d: %r is not note %d" % (path, i + 1, row, i))
+
+
+def sdmx_code(code):
+    if code is None or code == "total":
+        return "_T"
+    if code in ("unknown", "not_specified"):
+        return "_U"
+    if code.endswith("+"):
+        code = code[:-1] + "_PLUS"
+    return code.replace("+", "__").upper()
+
+
+def check_sdmx(ret, tables, d):
+    path = os.path.join(d, "return.sdmx.csv")
+    rows = read_csv(path, True)
+    head = ["DATAFLOW", "REF_AREA", "TIME_PERIOD", "MEASURE", "BREAKDOWN", "CATEGORY",
+            "OBS_VALUE", "OBS_STATUS", "UNIT_MEASURE"]
+    if rows[0] != head:
+        problem("%s: header %r" % (path, rows[0]))
+        return
+    got = {}
+    for i, row in enumerate(rows[1:], start=2):
+        if row[0] != "NRMHUB:DDM_RETURN(1.0)" or row[1] != ret["site"]:
+            problem("%s:%d: dataflow or area %r %r" % (path, i, row[0], row[1]))
+        key = tuple(row[2:6])
+        if key in got:
+            problem("%s:%d: observation %r repeated" % (path, i, key))
+        got[key] = tuple(row[6:9])
+    want = {}
+    for t in tables:
+        for year, q, code, label, values in t.rows:
+            for value, (measure, decimal, unit) in zip(values, t.value_cols):
+                cat = sdmx_code(code)
+                if t.measure_from_code:
+                    key = ("%d-%s" % (year, q), code.upper(), "_T", "_T")
+                else:
+                    key = ("%d-%s" % (year, q), measure, "_T" if cat == "_T" else t.breakdown,
+                           cat)
+                if value == "[c]":
+                    obs = ("", "Q", unit)
+                elif value is None:
+                    obs = ("", "M", unit)
+                else:
+                    obs = (cell_text(value, decimal), "A", unit)
+                # A total met again (Table_1 and a Total row) is one observation.
+                if key in want and want[key] != obs:
+                    problem("return.json gives %r two values: %r and %r" % (key, want[key], obs))
+                want.setdefault(key, obs)
+    for key in want:
+        if key not in got:
+            problem("%s: no observation %r" % (path, key))
+        elif got[key] != want[key]:
+            problem("%s: %r is %r, expected %r" % (path, key, got[key], want[key]))
+    for key in got:
+        if key not in want:
+            problem("%s: unexpected observation %r" % (path, key))
+
+
+NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+      "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+      "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+
+
+def q(prefix, name):
+    return "{%s}%s" % (NS[prefix], name)
+
+
+def check_ods(tables, d):
+    path = os.path.join(d, "return.ods")
+    with zipfile.ZipFile(path) as z:
+        first = z.infolist()[0]
+        if first.filename != "mimetype" or first.compress_type != zipfile.ZIP_STORED:
+            problem("%s: the first entry is not a stored mimetype" % path)
+        if z.read("mimetype") != b"application/vnd.oasis.opendocument.spreadsheet":
+            problem("%s: wrong mimetype" % path)
+        names = set(z.namelist())
+        for part in ("content.xml", "styles.xml", "meta.xml", "META-INF/manifest.xml"):
+            if part not in names:
+                problem("%s: no %s" % (path, part))
+        root = ET.fromstring(z.read("content.xml"))
+    sheets = root.findall(".//table:table", NS)
+    want = ["Cover_sheet", "Table_of_contents", "Notes"] + [t.sheet for t in tables]
+    got = [s.get(q("table", "name")) for s in sheets]
+    if got != want:
+        problem("content.xml: sheets %r, expected %r" % (got, want))
+    for attr in ("number-columns-spanned", "number-rows-spanned"):
+        if any(c.get(q("table", attr)) for c in root.iter(q("table", "table-cell"))):
+            problem("content.xml: a merged cell (%s)" % attr)
+    by_name = dict(zip(got, sheets))
+    for t in tables:
+        sheet = by_name.get(t.sheet)
+        if sheet is None:
+            continue
+        rows = sheet.findall("table:table-row", NS)
+        if len(rows) != 1 + len(t.rows):
+            problem("%s: %d rows, expected a header and %d" % (t.sheet, len(rows), len(t.rows)))
+        for r, row in enumerate(rows[1:], start=2):
+            for c, cell in enumerate(row.findall("table:table-cell", NS)):
+                text = "".join(cell.itertext())
+                kind = cell.get(q("office", "value-type"))
+                if text in ("[c]", "[z]") or c in (1, 2, 3) and t.has_code or \
+                        c == 1 and not t.has_code:
+                    if kind != "string":
+                        problem("%s row %d cell %d: %r is %s, not text" % (t.sheet, r, c, text, kind))
+                elif kind != "float" or float(cell.get(q("office", "value"))) != float(text):
+                    problem("%s row %d cell %d: %r is not a numeric cell" % (t.sheet, r, c, text))
+
+
+class Page(html.parser.HTMLParser):
+    """Collects the charts: each svg's attributes, its title and desc, and
+    each bar's height with the value its tooltip names."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.svgs = {}
+        self.svg = None
+        self.stack = []
+        self.bar = None
+        self.tags = []
+        self.texts = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "svg":
+            self.svg = {"attrs": a, "title": "", "desc": "", "bars": [], "ids": set(),
+                        "axis_labels": 0}
+            self.svgs[a.get("id")] = self.svg
+        if self.svg is not None:
+            if a.get("id"):
+                self.svg["ids"].add(a["id"])
+            if tag == "text" and a.get("class") == "alabel":
+                self.svg["axis_labels"] += 1
+            if tag == "rect" and "height" in a and a.get("fill") and "width" in a:
+                self.bar = {"height": float(a["height"]), "title": ""}
+                self.svg["bars"].append(self.bar)
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+        if tag == "svg":
+            self.svg = None
+        if tag == "rect":
+            self.bar = None
+
+    def handle_data(self, data):
+        self.texts.append(data)
+        if self.svg is None or not self.stack:
+            return
+        if self.stack[-1] == "title":
+            if self.bar is not None:
+                self.bar["title"] += data
+            elif len(self.stack) >= 2 and self.stack[-2] == "svg":
+                self.svg["title"] += data
+        elif self.stack[-1] == "desc":
+            self.svg["desc"] += data
+
+
+def check_html(ret, path):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    page = Page()
+    page.feed(text)
+    if any(tag == "script" for tag, _ in page.tags):
+        problem("%s: has a script" % path)
+    for tag, a in page.tags:
+        for key in ("src", "href"):
+            if a.get(key) and not a[key].startswith("#"):
+                problem("%s: <%s %s=%r> fetches something" % (path, tag, key, a[key]))
+        if tag == "link":
+            problem("%s: has a <link>" % path)
+    if re.search(r"@import|url\(", text):
+        problem("%s: CSS fetches something" % path)
+    if "@media print" not in text:
+        problem("%s: no print styles" % path)
+    for chart in ("chart-days", "chart-awaiting", "chart-exploitation", "chart-trend"):
+        svg = page.svgs.get(chart)
+        if svg is None:
+            problem("%s: no chart %s" % (path, chart))
+            continue
+        a = svg["attrs"]
+        try:
+            w, h = int(a["width"]), int(a["height"])
+            if w < 200 or h < 200 or a.get("viewbox", a.get("viewBox")) != "0 0 %d %d" % (w, h):
+                problem("%s: %s is %sx%s with viewBox %r" % (path, chart, w, h, a.get("viewbox")))
+        except (KeyError, ValueError):
+            problem("%s: %s has no numeric width and height" % (path, chart))
+        labelled = (a.get("aria-labelledby") or "").split()
+        if a.get("role") != "img" or not labelled or not all(i in svg["ids"] for i in labelled):
+            problem("%s: %s is not labelled by its own title and desc" % (path, chart))
+        if svg["axis_labels"] < 2:
+            problem("%s: %s has %d axis labels" % (path, chart, svg["axis_labels"]))
+        if not svg["title"].strip() or not svg["desc"].strip():
+            problem("%s: %s has an empty title or desc" % (path, chart))
+        # Drawn to scale: each bar's height is its value times one scale,
+        # to the 0.1 of a unit the heights are written with.
+        pairs = []
+        for bar in svg["bars"]:
+            m = re.search(r": ([0-9.]+)$", bar["title"])
+            if m and float(m.group(1)) > 0:
+                pairs.append((bar["height"], float(m.group(1))))
+        if pairs:
+            h_ref, v_ref = max(pairs, key=lambda p: p[1])
+            for hgt, val in pairs:
+                if abs(hgt - val * h_ref / v_ref) > 0.2:
+                    problem("%s: %s: a bar of %g is %g high, not %g" % (
+                        path, chart, val, hgt, val * h_ref / v_ref))
+    expect_desc(path, page, "chart-days", ret["days_to_decision"], "distribution",
+                ["Reasonable grounds", "Conclusive grounds"])
+    expect_desc(path, page, "chart-awaiting", ret["awaiting"], "by_age_band",
+                ["Awaiting reasonable grounds", "Awaiting conclusive grounds"])
+    types = ret["referrals"]["by_exploitation_type"]
+    desc = page.svgs.get("chart-exploitation", {}).get("desc", "")
+    for code, label in TYPES:
+        want = "%s %s" % (label, spoken(types[code]))
+        if want not in desc:
+            problem("%s: chart-exploitation's desc lacks %r" % (path, want))
+    desc = page.svgs.get("chart-trend", {}).get("desc", "")
+    for e in ret["trend"]:
+        want = "Q%s %s %s" % (e["quarter"][5], e["quarter"][:4], spoken(e["referrals"]))
+        if want not in desc:
+            problem("%s: chart-trend's desc lacks %r" % (path, want))
+    # Every table is on the page, for screen readers and for print.
+    table_ids = [a.get("id") for tag, a in page.tags if tag == "table"]
+    want_ids = ["Table_%d" % n for n in range(1, 17)]
+    if sorted(table_ids) != sorted(want_ids):
+        problem("%s: tables %r, expected Table_1 to Table_16 once each" % (path, table_ids))
+    body = "".join(page.texts)
+    if ret["site"] not in body or ret["quarter"] not in body:
+        problem("%s: does not name the site and quarter" % path)
+
+
+def spoken(value, decimal=False):
+    if value == "[c]":
+        return "suppressed [c]"
+    if value is None:
+        return "not applicable [z]"
+    return cell_text(value, decimal)
+
+
+def expect_desc(path, page, chart, obj, key, series):
+    desc = page.svgs.get(chart, {}).get("desc", "")
+    for stage, name in zip(("rg", "cg"), series):
+        parts = ["%s %s" % (label, spoken(obj[stage][key][code])) for code, label in BANDS]
+        want = "%s: %s" % (name, "; ".join(parts))
+        if want not in desc:
+            problem("%s: %s's desc lacks %r" % (path, chart, want))
+
+
+def main():
+    mode, ret_path, d = sys.argv[1:4]
+    with open(ret_path, encoding="utf-8") as f:
+        ret = json.load(f)
+    tables = expected_tables(ret)
+    if mode == "csv":
+        for t in tables:
+            check_table(t, os.path.join(d, t.file), False, True)
+        check_notes(os.path.join(d, "notes.csv"), False)
+        check_csvw(tables, d)
+    elif mode == "sdmx":
+        check_sdmx(ret, tables, d)
+    elif mode == "html":
+        check_html(ret, d)
+    elif mode == "ods":
+        check_ods(tables, d)
+    elif mode == "sheets":
+        base = sys.argv[4] if len(sys.argv) > 4 else "return"
+        for t in tables:
+            check_table(t, os.path.join(d, "%s-%s.csv" % (base, t.sheet)), True, False)
+        check_notes(os.path.join(d, base + "-Notes.csv"), True)
+        toc = read_csv(os.path.join(d, base + "-Table_of_contents.csv"), False)
+        if [r[0] for r in toc] != ["Sheet name", "Notes"] + [t.sheet for t in tables]:
+            problem("Table_of_contents lists %r" % [r[0] for r in toc])
+        cover = read_csv(os.path.join(d, base + "-Cover_sheet.csv"), False)
+        if not cover or ret["quarter"] not in cover[0][0] or ret["site"] not in cover[0][0]:
+            problem("Cover_sheet: A1 does not name the site and quarter")
+    else:
+        sys.exit("unknown mode " + mode)
+    checked = sum(len(t.rows) for t in tables)
+    for p in problems:
+        print(p)
+    if problems:
+        sys.exit(1)
+    print("%s: outputs agree with %s (%d rows of %d tables)" % (mode, ret_path, checked, len(tables)))
+
+
+if __name__ == "__main__":
+    main()
