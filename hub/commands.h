@@ -27,6 +27,7 @@ int cmd_plugins(struct nrm_context *ctx, int argc, char **argv);
 int cmd_plugin(struct nrm_context *ctx, int argc, char **argv);
 int cmd_convert(struct nrm_context *ctx, int argc, char **argv);
 int cmd_validate(struct nrm_context *ctx, int argc, char **argv);
+int cmd_deliver(struct nrm_context *ctx, int argc, char **argv);
 int cmd_return_render(struct nrm_context *ctx, int argc, char **argv);
 int cmd_import(struct nrm_context *ctx, int argc, char **argv);
 int cmd_export(struct nrm_context *ctx, int argc, char **argv);

@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{"return", cmd_return, "build a quarterly return, or check a return.json"},
 	{"keygen", cmd_keygen, "make a signing key pair (minisign formats)"},
 	{"bundle", cmd_bundle, "make a signed bundle of a return, or verify one"},
+	{"deliver", cmd_deliver, "send a file over HTTPS, SFTP or to a drop folder"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
