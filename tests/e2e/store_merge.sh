@@ -9,17 +9,16 @@
 # Home Office's null local_authority does not erase the council's.  Then the
 # rule without updated_at: import order decides.
 #
-# Each party is "FORMAT FILE" in `parties`: when the police-xml and
-# homeoffice-json plugins arrive, point their lines at files in those formats
-# holding the same records, and nothing else here changes.
+# Each party is "FORMAT FILE" in `parties`, each in its own format: the
+# council's CSV export, the police's XML and the Home Office's JSON exchange.
 
 . "$SRCDIR/tests/e2e/lib.sh"
 
 data=$SRCDIR/tests/data/store
 parties=(
 	"council-csv $data/council.csv"
-	"case-jsonl $data/police.jsonl"
-	"case-jsonl $data/homeoffice.jsonl"
+	"police-xml $data/police.xml"
+	"homeoffice-json $data/homeoffice.json"
 )
 
 # import_in_order STORE I J K: imports parties I, J and K, in that order.
@@ -49,10 +48,10 @@ d = json.load(open(sys.argv[1]))
 s = d["sources"][sys.argv[2]]
 print("none" if s is None else s["plugin"] + " " + s["file"].rsplit("/", 1)[-1])' "$tmp/stdout" "$1"
 }
-assert_eq "$(source_of gender)" "case-jsonl homeoffice.jsonl" "source of gender"
-assert_eq "$(source_of rg_outcome)" "case-jsonl homeoffice.jsonl" "source of rg_outcome"
-assert_eq "$(source_of police_force)" "case-jsonl police.jsonl" "source of police_force"
-assert_eq "$(source_of county_lines)" "case-jsonl police.jsonl" "source of county_lines"
+assert_eq "$(source_of gender)" "homeoffice-json homeoffice.json" "source of gender"
+assert_eq "$(source_of rg_outcome)" "homeoffice-json homeoffice.json" "source of rg_outcome"
+assert_eq "$(source_of police_force)" "police-xml police.xml" "source of police_force"
+assert_eq "$(source_of county_lines)" "police-xml police.xml" "source of county_lines"
 assert_eq "$(source_of local_authority)" "council-csv council.csv" "source of local_authority"
 assert_eq "$(source_of exploitation_types)" "council-csv council.csv" "source of exploitation_types"
 assert_eq "$(source_of first_responder_org)" "none" "source of an unknown field"
