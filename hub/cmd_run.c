@@ -100,16 +100,20 @@ struct run_state {
 	const char *store_path;
 	int64_t now;
 	const char *quarter;
+	struct store *store;  /* open for the whole run; jobs' children never use it */
 	bool any_retry, any_failed;
 };
 
+/* The run's connection to the store.  A child inherits it across the fork
+ * but never uses it (it opens its own): SQLite's rule for fork. */
 static int open_store(struct run_state *rs, struct store **s)
 {
 	struct nrm_error err;
-	if (store_open(rs->store_path, s, &err) != 0) {
+	if (!rs->store && store_open(rs->store_path, &rs->store, &err) != 0) {
 		nrm_log_error("%s", err.msg);
 		return err.code;
 	}
+	*s = rs->store;
 	return 0;
 }
 
@@ -212,7 +216,7 @@ static enum job_result judge(const struct run_state *rs, const struct nrm_config
 
 static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 {
-	struct store *s;
+	struct store *s = NULL;
 	int rc = open_store(rs, &s);
 	if (rc)
 		return rc;
@@ -220,7 +224,6 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 	                         .quarter = rs->quarter};
 	if (j->kind == NRM_JOB_DELIVER)
 		rj.items = deliver_items(s, j, rs->now);
-	store_close(s); /* no connection crosses the fork */
 	nrm_info("job %s (%s) started", j->name, nrm_job_kind_name(j->kind));
 	struct nrm_job_limits limits = {.timeout_ms = j->timeout_ms};
 	struct nrm_job_outcome o = {0};
@@ -242,7 +245,6 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 		if (ledger_run_add(s, j->name, rs->now, ended, status[res], msg,
 		                   json_object_get(result, "outputs")) != 0)
 			nrm_log_error("%s", store_error(s)->msg);
-		store_close(s);
 	}
 	if (res == JOB_OK)
 		nrm_info("job %s: done: %s", j->name, msg);
@@ -279,7 +281,7 @@ static void say_plan(const struct nrm_config_job *j, const struct nrm_due *d)
 static int check_due(struct run_state *rs, const struct nrm_config_job *j, bool dry,
                      struct nrm_due *d)
 {
-	struct store *s;
+	struct store *s = NULL;
 	int rc = open_store(rs, &s);
 	if (rc)
 		return rc;
@@ -288,10 +290,8 @@ static int check_due(struct run_state *rs, const struct nrm_config_job *j, bool 
 	int got = ledger_job_last(s, j->name, &last);
 	if ((!dry && ledger_job_seen(s, j->name, rs->now, &first) != 0) || got < 0) {
 		nrm_log_error("%s", store_error(s)->msg);
-		store_close(s);
 		return EX_IOERR;
 	}
-	store_close(s);
 	*d = nrm_job_due(j, first, got == 0 ? last.started_at : 0,
 	                 got == 0 && strcmp(last.status, "retry") == 0, rs->now);
 	return 0;
@@ -360,6 +360,7 @@ int cmd_run(struct nrm_context *ctx, int argc, char **argv)
 		if (rc == 0)
 			rc = rs.any_failed ? EX_SOFTWARE : rs.any_retry ? EX_TEMPFAIL : 0;
 	}
+	store_close(rs.store);
 	nrm_run_lock_release(&lock);
 	free(lock_path);
 	nrm_site_free(&site);
