@@ -224,7 +224,8 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 	                         .quarter = rs->quarter};
 	if (j->kind == NRM_JOB_DELIVER)
 		rj.items = deliver_items(s, j, rs->now);
-	nrm_info("job %s (%s) started", j->name, nrm_job_kind_name(j->kind));
+	nrm_log_set_job(j->name); /* every line about the job names it */
+	nrm_info("started (%s)", nrm_job_kind_name(j->kind));
 	struct nrm_job_limits limits = {.timeout_ms = j->timeout_ms};
 	struct nrm_job_outcome o = {0};
 	struct nrm_error err = {0};
@@ -247,10 +248,10 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 			nrm_log_error("%s", store_error(s)->msg);
 	}
 	if (res == JOB_OK)
-		nrm_info("job %s: done: %s", j->name, msg);
+		nrm_info("done: %s", msg);
 	else
-		nrm_log_error("job %s %s: %s", j->name, res == JOB_RETRY ? "will be retried" : "failed",
-		              msg);
+		nrm_log_error("%s: %s", res == JOB_RETRY ? "will be retried" : "failed", msg);
+	nrm_log_set_job(NULL);
 	rs->any_retry |= res == JOB_RETRY;
 	rs->any_failed |= res == JOB_FAILED;
 	json_decref(result);

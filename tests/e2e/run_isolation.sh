@@ -30,8 +30,8 @@ hub=("$NRMHUB" --config "$site/nrmhub.json")
 expect_exit 0 "${hub[@]}" config check
 
 expect_exit 70 "${hub[@]}" run --all --now 2026-03-02T03:00:00Z
-assert_grep 'job crashing failed: plugin job-crash crashed with SIGSEGV' "$tmp/stderr"
-assert_grep 'job hanging failed: plugin job-hang timed out after 1 s' "$tmp/stderr"
+assert_grep 'job crashing: failed: plugin job-crash crashed with SIGSEGV' "$tmp/stderr"
+assert_grep 'job hanging: failed: plugin job-hang timed out after 1 s' "$tmp/stderr"
 assert_no_grep 'good-(import|export)' "$tmp/stderr"
 # The good jobs did their work: the export holds the imported cases, and
 # its name carries the run's date (London).
