@@ -250,7 +250,8 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 	if (res == JOB_OK)
 		nrm_info("done: %s", msg);
 	else
-		nrm_log_error("%s: %s", res == JOB_RETRY ? "will be retried" : "failed", msg);
+		nrm_log_error("%s%s", res == JOB_RETRY ? "will be retried: " :
+		              strncmp(msg, "failed", 6) ? "failed: " : "", msg);
 	nrm_log_set_job(NULL);
 	rs->any_retry |= res == JOB_RETRY;
 	rs->any_failed |= res == JOB_FAILED;

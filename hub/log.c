@@ -107,3 +107,23 @@ void nrm_log(enum nrm_log_level level, const char *fmt, ...)
 	line[len++] = '\n';
 	write_all(line, len);
 }
+
+void nrm_log_report(const char *line)
+{
+	if (format == NRM_LOG_JSON) {
+		log_json(NRM_LOG_ERROR, line);
+		return;
+	}
+	if (format == NRM_LOG_SYSLOG) {
+		syslog(LOG_ERR, "%s", line);
+		return;
+	}
+	size_t n = strlen(line);
+	char *copy = malloc(n + 1);
+	if (!copy)
+		return;
+	memcpy(copy, line, n);
+	copy[n] = '\n';
+	write_all(copy, n + 1);
+	free(copy);
+}

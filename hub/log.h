@@ -21,6 +21,10 @@ void nrm_log_set_format(enum nrm_log_format format);
 /* The job the lines are about (set in a job's child), or NULL. */
 void nrm_log_set_job(const char *job);
 
+/* A problem found in input data, already formatted as FILE:LINE: FIELD:
+ * reason: as it is in text, as an "error" line in JSON or syslog. */
+void nrm_log_report(const char *line);
+
 #define nrm_log_error(...) nrm_log(NRM_LOG_ERROR, __VA_ARGS__)
 #define nrm_warn(...) nrm_log(NRM_LOG_WARNING, __VA_ARGS__)
 #define nrm_info(...) nrm_log(NRM_LOG_INFO, __VA_ARGS__)
