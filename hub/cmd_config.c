@@ -19,7 +19,7 @@
 
 static void config_usage(void)
 {
-	printf("Usage: nrmhub [--config FILE] config check [--json]\n"
+	printf("Usage: nrmhub config check [--json]\n"
 	       "Check the site configuration (--config FILE, else $NRMHUB_CONFIG, else\n"
 	       "./nrmhub.json) without running anything: its syntax (FILE:LINE:COLUMN), every\n"
 	       "rule (with the JSON path), unknown keys (with the allowed ones), each job's\n"

@@ -35,7 +35,7 @@ struct run_args {
 
 static void run_usage(void)
 {
-	printf("Usage: nrmhub [--config FILE] run (--due | --job NAME | --all) [OPTION]...\n"
+	printf("Usage: nrmhub run (--due | --job NAME | --all) [OPTION]...\n"
 	       "Run the site configuration's jobs, each in its own process with its time limit.\n"
 	       "\n"
 	       "      --due           run every job whose schedule fell due since its last run,\n"

@@ -20,7 +20,7 @@
 
 static void status_usage(void)
 {
-	printf("Usage: nrmhub [--config FILE] status [--now TIME] [--json]\n"
+	printf("Usage: nrmhub status [--now TIME] [--json]\n"
 	       "Show each job's last run and result, when it is next due, and the items\n"
 	       "waiting to be delivered (pending) or refused by their receiver.\n"
 	       "\n"
