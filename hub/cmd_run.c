@@ -143,7 +143,8 @@ static json_t *deliver_items(struct store *s, const struct nrm_config_job *j, in
 				free(path);
 		}
 		closedir(d);
-		qsort(names, n, sizeof(char *), cmp_names);
+		if (n > 1)
+			qsort(names, n, sizeof(char *), cmp_names);
 		for (size_t i = 0; i < n; i++) {
 			ledger_delivery_queue(s, j->target, names[i], now);
 			free(names[i]);
