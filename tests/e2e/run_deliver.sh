@@ -21,6 +21,8 @@ make_cert "$pki" ca client ""
 port=$(free_port)
 py_port=$(free_port)
 while [ "$py_port" = "$port" ]; do py_port=$(free_port); done
+get_port=$(free_port)
+while [ "$get_port" = "$port" ] || [ "$get_port" = "$py_port" ]; do get_port=$(free_port); done
 
 ngx="$tmp/nginx"
 mkdir -p "$ngx/www/in" "$ngx/temp"
@@ -51,8 +53,16 @@ http {
 			dav_access user:rw;
 		}
 	}
+	server {
+		listen 127.0.0.1:$get_port ssl;
+		ssl_certificate $pki/server.crt;
+		ssl_certificate_key $pki/server.key;
+		root $ngx/www;
+	}
 }
 CONF
+mkdir -p "$ngx/www/data"
+cp "$SRCDIR/plugins/council-csv/sample.csv" "$ngx/www/data/council.csv"
 
 site="$tmp/site"
 mkdir -p "$site/outbox" "$site/outbox2"
@@ -75,7 +85,11 @@ cat >"$site/nrmhub.json" <<JSON
   "jobs": [
     {"name": "send", "kind": "deliver", "schedule": "0 */6 * * *", "target": "receiver",
      "from": "outbox"},
-    {"name": "send-flaky", "kind": "deliver", "target": "flaky", "from": "outbox2"}
+    {"name": "send-flaky", "kind": "deliver", "target": "flaky", "from": "outbox2"},
+    {"name": "fetch", "kind": "import", "format": "council-csv", "ca_file": "$pki/ca.crt",
+     "url": "https://127.0.0.1:$get_port/data/council.csv"},
+    {"name": "fetch-missing", "kind": "import", "format": "council-csv", "ca_file": "$pki/ca.crt",
+     "url": "https://127.0.0.1:$get_port/data/missing.csv"}
   ]
 }
 JSON
@@ -100,6 +114,12 @@ expect_exit 0 "${hub[@]}" -v --log json run --due --now 2026-04-01T12:10:00Z
 assert_grep '"job":"send".*1 delivered, 0 pending' "$tmp/stderr"
 assert_same "$bundle" "$ngx/www/in/testsite_2026Q1_001.tar.gz"
 assert_eq "$(puts)" 1 "PUTs after the delivery"
+# An import job fetches its input over HTTPS (TLS verified against the CA).
+expect_exit 0 "${hub[@]}" -v run --job fetch --now 2026-04-01T12:20:00Z
+assert_grep 'job fetch: done: 12 records: 12 new' "$tmp/stderr"
+assert_grep '"GET /data/council.csv HTTP/1.1" 200' "$ngx/access.log"
+expect_exit 70 "${hub[@]}" run --job fetch-missing --now 2026-04-01T12:20:00Z
+assert_grep 'job fetch-missing: failed .*missing\.csv: .*404' "$tmp/stderr"
 # Later runs, scheduled or asked for, send nothing again.
 expect_exit 0 "${hub[@]}" run --due --now 2026-04-01T18:00:00Z
 expect_exit 0 "${hub[@]}" run --job send --now 2026-04-01T18:05:00Z
