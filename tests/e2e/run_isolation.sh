@@ -22,7 +22,7 @@ cat >"$site/nrmhub.json" <<'JSON'
     {"name": "hanging", "kind": "import", "format": "job-hang", "input": "in/other.txt",
      "timeout": "1s"},
     {"name": "good-export", "kind": "export", "format": "case-jsonl",
-     "output": "out/cases-{date}.jsonl"}
+     "output": "out/cases-{quarter}-{date}.jsonl"}
   ]
 }
 JSON
@@ -34,8 +34,8 @@ assert_grep 'job crashing: failed: plugin job-crash crashed with SIGSEGV' "$tmp/
 assert_grep 'job hanging: failed: plugin job-hang timed out after 1 s' "$tmp/stderr"
 assert_no_grep 'good-(import|export)' "$tmp/stderr"
 # The good jobs did their work: the export holds the imported cases, and
-# its name carries the run's date (London).
-n=$(wc -l <"$site/out/cases-2026-03-02.jsonl")
+# its name carries the quarter and the date of the run (London).
+n=$(wc -l <"$site/out/cases-2026Q1-2026-03-02.jsonl")
 # (sample.csv holds 12 records, one with a line break inside a quoted field.)
 assert_eq "$n" 12 "cases exported after the crash"
 

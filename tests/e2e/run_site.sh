@@ -35,6 +35,10 @@ mkdir -p "$ex2/state/keys" "$ex2/state/outbox" "$ex2/state/drop"
 hub=("$NRMHUB" --config "$ex2/nrmhub.json" -v --log json)
 "${hub[@]}" run --all --now 2025-07-02T06:00:00Z >"$logs/all.out" 2>"$logs/all.log"
 assert_eq "$?" 0 "a full run of the example site"
+# Its return job built the last quarter that had ended at the run's time.
+[ -f "$ex2/state/drop/birmingham_2025Q2_001.tar.gz" ] && pass ||
+	fail "the 2025Q2 bundle was not built and delivered by run --all on 2 July 2025"
+assert_grep '"job":"quarterly-return","message":"done: the 2025Q2 return, signed' "$logs/all.log"
 "${hub[@]}" run --due --now 2025-07-03T06:00:00Z >"$logs/due.out" 2>"$logs/due.log"
 assert_eq "$?" 0 "a scheduled run of the example site"
 # A job that fails, with its data: the messages still name no case.
