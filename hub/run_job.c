@@ -84,7 +84,9 @@ static int run_caught(int (*cmd)(struct nrm_context *, int, char **), const stru
 	fflush(stdout);
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
-	long size = ftell(caught) > 0 ? ftell(caught) : lseek(fileno(caught), 0, SEEK_END);
+	/* The command wrote through fd 1, so the FILE's own position knows
+	 * nothing of it: ask the descriptor. */
+	off_t size = lseek(fileno(caught), 0, SEEK_END);
 	*out = nrm_xcalloc((size_t)(size > 0 ? size : 0) + 1, 1);
 	if (size > 0) {
 		lseek(fileno(caught), 0, SEEK_SET);
