@@ -50,6 +50,8 @@ static void print_usage(void)
 	       "      --quarter YYYYQn      build this quarter's return from the store and bundle it\n"
 	       "      --audience AUDIENCE   with --quarter: official (the default) or published\n"
 	       "      --site SITE           with --quarter: the site (default: the store's)\n"
+	       "      --pseudonym-key FILE  with --quarter: the site's pseudonym key (default:\n"
+	       "                            SITE.pseudonym.key beside the store)\n"
 	       "      --store FILE          the case store (default: the global --store, else\n"
 	       "                            ./nrmhub.db), which also counts the bundles made\n"
 	       "      --payload DIR         the return folder to bundle, instead of --quarter\n"
@@ -83,6 +85,7 @@ struct create_opts {
 	const char *payload;
 	unsigned long seq; /* 0: not given */
 	const char *key;
+	const char *pseudonym_key; /* --quarter: the return's pseudonym key */
 	const char *password_file;
 	const char *now;
 	const char *outdir;
@@ -285,7 +288,7 @@ static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 	struct nrm_context at = store_context(o);
 	struct nrm_return_request req = {
 		.quarter = o->quarter, .site = o->site, .audience = o->audience,
-		.now = o->now, .dir = dir, .store = o->store,
+		.now = o->now, .dir = dir, .store = o->store, .key = o->pseudonym_key,
 	};
 	int code = nrm_return_build_into(&at, &req);
 	int rc = 0;
@@ -341,6 +344,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		{"seq", required_argument, NULL, 's'},
 		{"key", required_argument, NULL, 'k'},
 		{"password-file", required_argument, NULL, 'p'},
+		{"pseudonym-key", required_argument, NULL, 'K'},
 		{"now", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},
 		{"json", no_argument, NULL, 'j'},
@@ -363,6 +367,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 			break;
 		case 'k': o.key = optarg; break;
 		case 'p': o.password_file = optarg; break;
+		case 'K': o.pseudonym_key = optarg; break;
 		case 'n': o.now = optarg; break;
 		case 'o': o.outdir = optarg; break;
 		case 'j': o.json = true; break;

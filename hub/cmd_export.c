@@ -124,7 +124,7 @@ static int apply_options(const struct export_args *a, struct nrm_optset *set)
 static void on_problem(void *ctx, const struct nrm_problem *p)
 {
 	char *msg = nrm_problem_format(p);
-	fprintf(stderr, "%s\n", msg);
+	nrm_log_report(msg);
 	free(msg);
 }
 

@@ -356,7 +356,7 @@ int cmd_import(struct nrm_context *ctx, int argc, char **argv)
 	}
 	struct nrm_registry reg = {0};
 	struct nrm_optset *in = NULL;
-	struct import_run run = {.now = (int64_t)time(NULL)};
+	struct import_run run = {.now = ctx->now ? (int64_t)ctx->now : (int64_t)time(NULL)};
 	nrm_context_load_plugins(ctx, &reg);
 	struct nrm_pipeline pl = {.rejects = a.rejects, .keep_going = a.keep_going,
 	                          .sink = cb_import_sink, .sink_ctx = &run};

@@ -14,6 +14,9 @@ struct nrm_context {
 	char **plugin_paths;  /* from --plugin-path, in order */
 	size_t n_plugin_paths;
 	const char *store_path;  /* from --store, or NULL for the default */
+	const char *config_path; /* from --config, or NULL (config.h says where to look) */
+	long long now;           /* a scheduled job's run time (seconds since the
+	                          * epoch) handed to the command it runs; 0: the clock */
 };
 
 void nrm_context_add_plugin_path(struct nrm_context *ctx, const char *dir);
@@ -41,5 +44,8 @@ int nrm_context_open_store(const struct nrm_context *ctx, bool create, struct st
 int cmd_return(struct nrm_context *ctx, int argc, char **argv);
 int cmd_keygen(struct nrm_context *ctx, int argc, char **argv);
 int cmd_bundle(struct nrm_context *ctx, int argc, char **argv);
+int cmd_run(struct nrm_context *ctx, int argc, char **argv);
+int cmd_status(struct nrm_context *ctx, int argc, char **argv);
+int cmd_config(struct nrm_context *ctx, int argc, char **argv);
 
 #endif

@@ -35,6 +35,9 @@ static const struct command commands[] = {
 	{"keygen", cmd_keygen, "make a signing key pair (minisign formats)"},
 	{"bundle", cmd_bundle, "make a signed bundle of a return, or verify one"},
 	{"deliver", cmd_deliver, "send a file over HTTPS, SFTP or to a drop folder"},
+	{"run", cmd_run, "run the site's due jobs (or one job) from its configuration"},
+	{"status", cmd_status, "show each job's last run, next run and what awaits delivery"},
+	{"config", cmd_config, "check the site configuration (config check)"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -49,6 +52,10 @@ static void print_help(void)
 	printf("\nOptions:\n"
 	       "      --plugin-path DIR  also look for plugins in DIR (':'-separated; repeatable)\n"
 	       "      --store FILE       the case store (default ./nrmhub.db)\n"
+	       "      --config FILE      the site configuration (default $NRMHUB_CONFIG,\n"
+	       "                         else ./nrmhub.json)\n"
+	       "      --log FORMAT       messages as text (the default) or json (one object a line)\n"
+	       "      --syslog           send messages to syslog instead of standard error\n"
 	       "  -q, --quiet            print only errors\n"
 	       "  -v, --verbose          print what is being done\n"
 	       "  -h, --help             show this help\n"
@@ -123,6 +130,9 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{"plugin-path", required_argument, NULL, 'P'},
 		{"store", required_argument, NULL, 'S'},
+		{"config", required_argument, NULL, 'C'},
+		{"log", required_argument, NULL, 'L'},
+		{"syslog", no_argument, NULL, 'Y'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -136,6 +146,16 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'P': nrm_context_add_plugin_path(&ctx, optarg); break;
 		case 'S': ctx.store_path = optarg; break;
+		case 'C': ctx.config_path = optarg; break;
+		case 'L':
+			if (strcmp(optarg, "json") == 0)
+				nrm_log_set_format(NRM_LOG_JSON);
+			else if (strcmp(optarg, "text") != 0) {
+				free_context(&ctx);
+				return nrm_usage_error(NULL, "--log takes text or json, not '%s'", optarg);
+			}
+			break;
+		case 'Y': nrm_log_set_format(NRM_LOG_SYSLOG); break;
 		case 'q': nrm_log_set_level(NRM_LOG_ERROR); break;
 		case 'v': nrm_log_set_level(NRM_LOG_DEBUG); break;
 		case 'h': print_help(); free_context(&ctx); return 0;

@@ -82,7 +82,7 @@ static void on_problem(void *ctx, const struct nrm_problem *p)
 	char *msg = nrm_problem_format(p);
 	pthread_mutex_lock(&r->report_lock);
 	nrm_progress_end(&r->progress);
-	fprintf(stderr, "%s\n", msg);
+	nrm_log_report(msg);
 	if (r->have_rejects)
 		write_reject(r, p);
 	pthread_mutex_unlock(&r->report_lock);

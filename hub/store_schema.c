@@ -66,6 +66,50 @@ static const char *const migrations[] = {
 	"  last_seq INTEGER NOT NULL,"
 	"  PRIMARY KEY (site, quarter)"
 	") WITHOUT ROWID;",
+
+	/* 2 -> 3: the ledger of unattended runs (store_ledger.c).  job_seen:
+	 * when each job was first seen, so a new job does not fire for all of
+	 * history.  job_run: every run of a job (times in seconds since the
+	 * epoch, the run's time as handed to it; status ok, retry or failed;
+	 * outputs a JSON list).  delivery: each item (a file) to send to a
+	 * target, pending until acknowledged (delivered) or refused; receipt:
+	 * every attempt's outcome, with the SHA-256 of what was sent and the
+	 * receiver's response headers (a JSON list). */
+	"CREATE TABLE job_seen ("
+	"  job TEXT PRIMARY KEY,"
+	"  first_seen INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE job_run ("
+	"  id INTEGER PRIMARY KEY,"
+	"  job TEXT NOT NULL,"
+	"  started_at INTEGER NOT NULL,"
+	"  ended_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  message TEXT NOT NULL,"
+	"  outputs TEXT NOT NULL"
+	");"
+	"CREATE INDEX job_run_by_job ON job_run (job, id);"
+	"CREATE TABLE delivery ("
+	"  id INTEGER PRIMARY KEY,"
+	"  target TEXT NOT NULL,"
+	"  item TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  queued_at INTEGER NOT NULL,"
+	"  message TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (target, item)"
+	");"
+	"CREATE TABLE receipt ("
+	"  id INTEGER PRIMARY KEY,"
+	"  delivery INTEGER NOT NULL REFERENCES delivery (id),"
+	"  status TEXT NOT NULL,"
+	"  time INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  url TEXT NOT NULL,"
+	"  response_code INTEGER NOT NULL,"
+	"  response_headers TEXT NOT NULL,"
+	"  message TEXT NOT NULL"
+	");",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

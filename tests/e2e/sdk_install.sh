@@ -5,8 +5,8 @@
 # plugin template; the template, copied from the installed folder, builds
 # against the installed SDK with pkg-config alone, passes `plugin check`,
 # converts its sample both ways, and `make uninstall` removes everything.
-# (Scheduled jobs, `nrmhub run`, come with their own issue; when they exist,
-# this test should also run the template in a job.)
+# The installed hub then runs the template in a scheduled import job
+# (`run --due`), which moves the file it imported into processed/.
 . "$SRCDIR/tests/e2e/lib.sh"
 
 : "${MAKE:=make}"
@@ -94,6 +94,32 @@ make -C "$tmp/site" install >/dev/null 2>&1 && pass || fail "make install of the
 [ -f "$plugindir/example-site-csv.so" ] && pass || fail "template not in $plugindir"
 expect_exit 0 run_hub plugins
 assert_grep "^example-site-csv .* $plugindir/example-site-csv\.so$" "$tmp/stdout"
+
+# A scheduled job: the template's format, daily at 02:00 London time.
+job="$tmp/job"
+mkdir -p "$job/incoming" "$job/processed"
+cp "$tmp/site/sample.csv" "$job/incoming/riverside-2025-07.csv"
+cat >"$job/nrmhub.json" <<JSON
+{
+  "site": {"code": "riverside", "local_authority": "E08000025", "nation": "E92000001"},
+  "store": "nrmhub.db",
+  "plugin_path": "$plugindir",
+  "jobs": [
+    {"name": "import-riverside", "kind": "import", "schedule": "0 2 * * *", "timeout": "2m",
+     "format": "example-site-csv", "input": "incoming/*.csv", "processed": "processed",
+     "options": {"site": "riverside"}}
+  ]
+}
+JSON
+expect_exit 0 "$hub" --config "$job/nrmhub.json" config check
+expect_exit 0 "$hub" --config "$job/nrmhub.json" run --due --now 2025-07-01T12:00:00Z
+assert_eq "$(ls "$job/incoming")" riverside-2025-07.csv "nothing imported before the schedule"
+expect_exit 0 "$hub" --config "$job/nrmhub.json" run --due --now 2025-07-02T02:30:00Z
+assert_no_file "$job/incoming/riverside-2025-07.csv"
+[ -f "$job/processed/riverside-2025-07.csv" ] && pass || fail "the imported file is not in processed/"
+expect_exit 0 "$hub" --config "$job/nrmhub.json" status --json
+assert_grep '"message": "5 records: 5 new, 0 changed' "$tmp/stdout"
+assert_grep '"result": "ok"' "$tmp/stdout"
 make -C "$tmp/site" uninstall >/dev/null 2>&1 && pass || fail "make uninstall of the template"
 
 # Uninstalling leaves no file behind.

@@ -1,0 +1,371 @@
+/*
+ * `nrmhub run`: the site's jobs, unattended.  `--due` runs every job whose
+ * schedule fell due since its last run (once, however many runs were
+ * missed), in configuration order; `--job NAME` runs one job now; `--all`
+ * every job now.  One run at a time (the lock beside the store); each job
+ * in its own child process with its time limit; every run in the ledger.
+ * The run's time (--now, else the clock, read once here) is handed to
+ * each job.
+ */
+#include "commands.h"
+
+#include "job_child.h"
+#include "ledger.h"
+#include "log.h"
+#include "london_time.h"
+#include "run_job.h"
+#include "run_lock.h"
+#include "run_site.h"
+#include "store.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <time.h>
+
+struct run_args {
+	bool due, all, dry_run;
+	const char *job, *quarter, *now;
+};
+
+static void run_usage(void)
+{
+	printf("Usage: nrmhub run (--due | --job NAME | --all) [OPTION]...\n"
+	       "Run the site configuration's jobs, each in its own process with its time limit.\n"
+	       "\n"
+	       "      --due           run every job whose schedule fell due since its last run,\n"
+	       "                      once each (missed runs are caught up once), in order\n"
+	       "      --job NAME      run this job now, whatever its schedule\n"
+	       "      --all           run every job now, in order\n"
+	       "      --quarter Q     with --job: the quarter a return job builds (YYYYQn;\n"
+	       "                      default: the last quarter that has ended)\n"
+	       "      --now TIME      the run's time (RFC 3339 or YYYY-MM-DD; default: now),\n"
+	       "                      for tests and backfills\n"
+	       "      --dry-run       say what would run and why, and run nothing\n"
+	       "  -h, --help          show this help\n"
+	       "\n"
+	       "A second run while one holds the lock beside the store exits 75 at once.\n"
+	       "Exit status: 0 every job done; 75 something failed that a later run retries\n"
+	       "(e.g. a delivery pending); 70 something failed that needs a person (a plugin\n"
+	       "that crashed or hung, a refused delivery, bad data); 78 a broken configuration.\n");
+}
+
+static int parse_args(int argc, char **argv, struct run_args *a)
+{
+	enum { OPT_DUE = 1000, OPT_ALL, OPT_JOB, OPT_QUARTER, OPT_NOW, OPT_DRY };
+	static const struct option options[] = {
+		{"due", no_argument, NULL, OPT_DUE},
+		{"all", no_argument, NULL, OPT_ALL},
+		{"job", required_argument, NULL, OPT_JOB},
+		{"quarter", required_argument, NULL, OPT_QUARTER},
+		{"now", required_argument, NULL, OPT_NOW},
+		{"dry-run", no_argument, NULL, OPT_DRY},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_DUE: a->due = true; break;
+		case OPT_ALL: a->all = true; break;
+		case OPT_JOB: a->job = optarg; break;
+		case OPT_QUARTER: a->quarter = optarg; break;
+		case OPT_NOW: a->now = optarg; break;
+		case OPT_DRY: a->dry_run = true; break;
+		case 'h': run_usage(); return 0;
+		default: return nrm_usage_error("run", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return nrm_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if ((int)a->due + (int)a->all + (a->job != NULL) != 1)
+		return nrm_usage_error("run", "give one of --due, --job NAME and --all");
+	if (a->quarter && !a->job)
+		return nrm_usage_error("run", "--quarter goes with --job");
+	return -1;
+}
+
+/* ---- one job ---------------------------------------------------------- */
+
+enum job_result { JOB_OK, JOB_RETRY, JOB_FAILED };
+
+struct run_state {
+	struct nrm_context *ctx;
+	struct nrm_site *site;
+	const char *store_path;
+	int64_t now;
+	const char *quarter;
+	struct store *store;  /* open for the whole run; jobs' children never use it */
+	bool any_retry, any_failed;
+};
+
+/* The run's connection to the store.  A child inherits it across the fork
+ * but never uses it (it opens its own): SQLite's rule for fork. */
+static int open_store(struct run_state *rs, struct store **s)
+{
+	struct nrm_error err;
+	if (!rs->store && store_open(rs->store_path, &rs->store, &err) != 0) {
+		nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	*s = rs->store;
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Queues every file in the deliver job's folder (new ones become pending),
+ * then lists the target's pending items for the child. */
+static json_t *deliver_items(struct store *s, const struct nrm_config_job *j, int64_t now)
+{
+	DIR *d = opendir(j->from);
+	if (d) {
+		char **names = NULL;
+		size_t n = 0;
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			char *path = nrm_xasprintf("%s/%s", j->from, e->d_name);
+			struct stat st;
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+				names = nrm_xrealloc(names, (n + 1) * sizeof(char *));
+				names[n++] = path;
+			} else
+				free(path);
+		}
+		closedir(d);
+		if (n > 1)
+			qsort(names, n, sizeof(char *), cmp_names);
+		for (size_t i = 0; i < n; i++) {
+			ledger_delivery_queue(s, j->target, names[i], now);
+			free(names[i]);
+		}
+		free(names);
+	} else
+		nrm_warn("%s: cannot read the folder to deliver from", j->from);
+	json_t *pending = ledger_deliveries(s, j->target, "pending");
+	json_t *items = json_array();
+	size_t i;
+	json_t *p;
+	json_array_foreach(pending, i, p)
+		json_array_append(items, json_object_get(p, "item"));
+	json_decref(pending);
+	return items;
+}
+
+/* The plugin a job runs, for messages ("plugin council-csv crashed ..."). */
+static const char *job_plugin(const struct run_state *rs, const struct nrm_config_job *j)
+{
+	if (j->kind != NRM_JOB_IMPORT && j->kind != NRM_JOB_EXPORT)
+		return NULL;
+	unsigned cap = j->kind == NRM_JOB_IMPORT ? NRM_CAP_IMPORT : NRM_CAP_EXPORT;
+	const struct nrm_module *m = nrm_registry_find_format(&rs->site->reg, j->format, cap);
+	return m ? m->plugin->name : j->format;
+}
+
+/* Records what the child sent: receipts into the ledger; outputs and a
+ * summary for the job's run. */
+static void take_result(struct store *s, const struct nrm_config_job *j, json_t *result,
+                        int64_t now)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(result, "receipts"), i, r) {
+		const char *item = json_string_value(json_object_get(r, "item"));
+		if (item && ledger_receipt_add(s, j->target, item, json_object_get(r, "receipt"), now))
+			nrm_log_error("%s", store_error(s)->msg);
+	}
+}
+
+static enum job_result judge(const struct run_state *rs, const struct nrm_config_job *j,
+                             const struct nrm_job_outcome *o, json_t *result, char *msg,
+                             size_t size)
+{
+	const char *plugin = job_plugin(rs, j);
+	const char *summary = json_string_value(json_object_get(result, "summary"));
+	json_t *counts = json_object_get(result, "counts");
+	if (nrm_job_succeeded(o)) {
+		if (counts)
+			snprintf(msg, size, "%lld records: %lld new, %lld changed, %lld unchanged; "
+			         "%lld files skipped as imported before",
+			         (long long)json_integer_value(json_object_get(counts, "records")),
+			         (long long)json_integer_value(json_object_get(counts, "new")),
+			         (long long)json_integer_value(json_object_get(counts, "changed")),
+			         (long long)json_integer_value(json_object_get(counts, "unchanged")),
+			         (long long)json_integer_value(json_object_get(counts, "files_skipped")));
+		else
+			snprintf(msg, size, "%s", summary ? summary : "done");
+		return JOB_OK;
+	}
+	char how[1200];
+	nrm_job_describe(o, how, sizeof(how));
+	if (plugin && o->end != NRM_JOB_EXITED)
+		snprintf(msg, size, "plugin %s %s", plugin, how);
+	else
+		snprintf(msg, size, "%s", how);
+	return o->end == NRM_JOB_EXITED && o->exit_status == EX_TEMPFAIL ? JOB_RETRY : JOB_FAILED;
+}
+
+static int run_one(struct run_state *rs, const struct nrm_config_job *j)
+{
+	struct store *s = NULL;
+	int rc = open_store(rs, &s);
+	if (rc)
+		return rc;
+	struct nrm_run_job rj = {.cfg = &rs->site->cfg, .job = j, .now = rs->now,
+	                         .quarter = rs->quarter};
+	if (j->kind == NRM_JOB_DELIVER)
+		rj.items = deliver_items(s, j, rs->now);
+	nrm_log_set_job(j->name); /* every line about the job names it */
+	nrm_info("started (%s)", nrm_job_kind_name(j->kind));
+	struct nrm_job_limits limits = {.timeout_ms = j->timeout_ms};
+	struct nrm_job_outcome o = {0};
+	struct nrm_error err = {0};
+	char msg[1400];
+	enum job_result res;
+	json_t *result = NULL;
+	if (nrm_job_run(nrm_run_job_child, &rj, &limits, &o, &err) != 0) {
+		snprintf(msg, sizeof(msg), "%s", err.msg);
+		res = JOB_FAILED;
+	} else {
+		result = o.result ? json_loads(o.result, 0, NULL) : NULL;
+		res = judge(rs, j, &o, result, msg, sizeof(msg));
+	}
+	static const char *const status[] = {"ok", "retry", "failed"};
+	if ((rc = open_store(rs, &s)) == 0) {
+		take_result(s, j, result, rs->now);
+		int64_t ended = rs->now + o.elapsed_ms / 1000;
+		if (ledger_run_add(s, j->name, rs->now, ended, status[res], msg,
+		                   json_object_get(result, "outputs")) != 0)
+			nrm_log_error("%s", store_error(s)->msg);
+	}
+	if (res == JOB_OK)
+		nrm_info("done: %s", msg);
+	else
+		nrm_log_error("%s%s", res == JOB_RETRY ? "will be retried: " :
+		              strncmp(msg, "failed", 6) ? "failed: " : "", msg);
+	nrm_log_set_job(NULL);
+	rs->any_retry |= res == JOB_RETRY;
+	rs->any_failed |= res == JOB_FAILED;
+	json_decref(result);
+	json_decref(rj.items);
+	nrm_job_outcome_free(&o);
+	return 0;
+}
+
+/* ---- which jobs ------------------------------------------------------- */
+
+static void say_plan(const struct nrm_config_job *j, const struct nrm_due *d)
+{
+	char when[40] = "never";
+	if (d->when > 0)
+		nrm_london_format((time_t)d->when, when, sizeof(when));
+	if (d->due && strcmp(d->why, "retrying") == 0)
+		printf("%s: would run: its last run (%s) is waiting to be retried\n", j->name, when);
+	else if (d->due)
+		printf("%s: would run: due at %s (%s)\n", j->name, when, j->schedule);
+	else if (j->schedule)
+		printf("%s: not due: next at %s (%s)\n", j->name, when, j->schedule);
+	else
+		printf("%s: not due: no schedule (run it with --job)\n", j->name);
+}
+
+/* Whether `j` is due; records when a new job was first seen (not in a
+ * dry run). */
+static int check_due(struct run_state *rs, const struct nrm_config_job *j, bool dry,
+                     struct nrm_due *d)
+{
+	struct store *s = NULL;
+	int rc = open_store(rs, &s);
+	if (rc)
+		return rc;
+	int64_t first = rs->now;
+	struct ledger_run last;
+	int got = ledger_job_last(s, j->name, &last);
+	if ((!dry && ledger_job_seen(s, j->name, rs->now, &first) != 0) || got < 0) {
+		nrm_log_error("%s", store_error(s)->msg);
+		return EX_IOERR;
+	}
+	*d = nrm_job_due(j, first, got == 0 ? last.started_at : 0,
+	                 got == 0 && strcmp(last.status, "retry") == 0, rs->now);
+	return 0;
+}
+
+static int run_jobs(struct run_state *rs, const struct run_args *a)
+{
+	const struct nrm_config *cfg = &rs->site->cfg;
+	if (a->job) {
+		const struct nrm_config_job *j = nrm_config_find_job(cfg, a->job);
+		if (!j)
+			return nrm_usage_error("run", "no job named '%s' in %s", a->job, cfg->path);
+		if (a->dry_run) {
+			printf("%s: would run: asked for with --job\n", j->name);
+			return 0;
+		}
+		return run_one(rs, j);
+	}
+	for (size_t i = 0; i < cfg->n_jobs; i++) {
+		const struct nrm_config_job *j = &cfg->jobs[i];
+		struct nrm_due d = {.due = true, .why = "all"};
+		int rc = a->all ? 0 : check_due(rs, j, a->dry_run, &d);
+		if (rc)
+			return rc;
+		if (a->dry_run) {
+			if (a->all)
+				printf("%s: would run: --all\n", j->name);
+			else
+				say_plan(j, &d);
+		} else if (d.due && (rc = run_one(rs, j)) != 0)
+			return rc;
+		else if (!d.due)
+			nrm_debug("job %s: not due", j->name);
+	}
+	return 0;
+}
+
+int cmd_run(struct nrm_context *ctx, int argc, char **argv)
+{
+	struct run_args a = {0};
+	int rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	struct nrm_error err = {0};
+	if (nrm_london_init(&err) != 0) {
+		nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	struct run_state rs = {.ctx = ctx, .quarter = a.quarter};
+	if (a.now ? nrm_parse_run_time(a.now, &rs.now) : (rs.now = (int64_t)time(NULL), 0))
+		return nrm_usage_error("run", "--now '%s': not an RFC 3339 time or a date", a.now);
+	struct nrm_site site;
+	if ((rc = nrm_site_load(ctx, &site)) != 0) {
+		nrm_site_free(&site);
+		return rc;
+	}
+	rs.site = &site;
+	rs.store_path = nrm_site_store(ctx, &site);
+	struct nrm_run_lock lock = {.fd = -1};
+	char *lock_path = nrm_run_lock_path(rs.store_path);
+	if (!a.dry_run && nrm_run_lock_acquire(&lock, lock_path, &err) != 0) {
+		nrm_log_error("%s", err.msg);
+		rc = err.code;
+	} else {
+		rc = run_jobs(&rs, &a);
+		if (rc == 0)
+			rc = rs.any_failed ? EX_SOFTWARE : rs.any_retry ? EX_TEMPFAIL : 0;
+	}
+	store_close(rs.store);
+	nrm_run_lock_release(&lock);
+	free(lock_path);
+	nrm_site_free(&site);
+	return rc;
+}

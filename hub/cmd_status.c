@@ -1,0 +1,156 @@
+/*
+ * `nrmhub status`: for each job of the site configuration its last run,
+ * result and next due time, and what is waiting to be delivered.
+ */
+#include "commands.h"
+
+#include "ledger.h"
+#include "log.h"
+#include "london_time.h"
+#include "run_site.h"
+#include "store.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+static void status_usage(void)
+{
+	printf("Usage: nrmhub status [--now TIME] [--json]\n"
+	       "Show each job's last run and result, when it is next due, and the items\n"
+	       "waiting to be delivered (pending) or refused by their receiver.\n"
+	       "\n"
+	       "      --now TIME  the time to reckon \"next due\" from (default: now)\n"
+	       "      --json      print it as JSON\n"
+	       "  -h, --help      show this help\n");
+}
+
+static json_t *time_or_null(int64_t t)
+{
+	if (t <= 0)
+		return json_null();
+	char buf[40];
+	nrm_london_format((time_t)t, buf, sizeof(buf));
+	return json_string(buf);
+}
+
+static json_t *job_status(struct store *s, const struct nrm_config_job *j, int64_t now)
+{
+	struct ledger_run last;
+	int got = ledger_job_last(s, j->name, &last);
+	int64_t first = now;
+	/* Read-only: a job never seen is reckoned from now. */
+	struct nrm_due d = nrm_job_due(j, first, got == 0 ? last.started_at : 0,
+	                               got == 0 && strcmp(last.status, "retry") == 0, now);
+	json_t *o = json_pack("{s:s, s:s, s:s?, s:I}", "job", j->name, "kind",
+	                      nrm_job_kind_name(j->kind), "schedule", j->schedule,
+	                      "runs", (json_int_t)(got == 0 ? last.runs : 0));
+	json_object_set_new(o, "last_run", got == 0 ? time_or_null(last.started_at) : json_null());
+	json_object_set_new(o, "result", got == 0 ? json_string(last.status) : json_null());
+	json_object_set_new(o, "message", got == 0 ? json_string(last.message) : json_null());
+	json_object_set_new(o, "next_due", d.due ? time_or_null(now) : time_or_null(d.when));
+	json_object_set_new(o, "due_now", json_boolean(d.due));
+	return o;
+}
+
+static void print_text(json_t *jobs, json_t *waiting)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(jobs, i, o) {
+		const char *result = json_string_value(json_object_get(o, "result"));
+		printf("%s (%s)\n  last run   %s%s%s\n", json_string_value(json_object_get(o, "job")),
+		       json_string_value(json_object_get(o, "kind")),
+		       result ? json_string_value(json_object_get(o, "last_run")) : "never",
+		       result ? ": " : "", result ? result : "");
+		if (result && *json_string_value(json_object_get(o, "message")))
+			printf("  message    %s\n", json_string_value(json_object_get(o, "message")));
+		const char *next = json_string_value(json_object_get(o, "next_due"));
+		printf("  next due   %s%s\n", next ? next : "not scheduled",
+		       json_is_true(json_object_get(o, "due_now")) ? " (due now)" : "");
+	}
+	printf("waiting to be delivered: %zu\n", json_array_size(waiting));
+	json_array_foreach(waiting, i, o)
+		printf("  %s  %s -> %s%s%s\n", json_string_value(json_object_get(o, "state")),
+		       json_string_value(json_object_get(o, "item")),
+		       json_string_value(json_object_get(o, "target")),
+		       *json_string_value(json_object_get(o, "message")) ? ": " : "",
+		       json_string_value(json_object_get(o, "message")));
+}
+
+static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, bool json)
+{
+	struct store *s;
+	struct nrm_error err;
+	if (store_open(nrm_site_store(ctx, site), &s, &err) != 0) {
+		nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	json_t *jobs = json_array();
+	for (size_t i = 0; i < site->cfg.n_jobs; i++)
+		json_array_append_new(jobs, job_status(s, &site->cfg.jobs[i], now));
+	json_t *pending = ledger_deliveries(s, NULL, "pending");
+	json_t *refused = ledger_deliveries(s, NULL, "refused");
+	int rc = 0;
+	if (!pending || !refused) {
+		nrm_log_error("%s", store_error(s)->msg);
+		rc = store_error(s)->code;
+	} else {
+		json_array_extend(pending, refused);
+		if (json) {
+			json_t *all = json_pack("{s:s, s:O, s:O}", "site", site->cfg.site_code, "jobs",
+			                        jobs, "waiting", pending);
+			char *text = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			puts(text ? text : "{}");
+			free(text);
+			json_decref(all);
+		} else
+			print_text(jobs, pending);
+	}
+	json_decref(jobs);
+	json_decref(pending);
+	json_decref(refused);
+	store_close(s);
+	return rc;
+}
+
+int cmd_status(struct nrm_context *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"now", required_argument, NULL, 'n'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	const char *when = NULL;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j': json = true; break;
+		case 'n': when = optarg; break;
+		case 'h': status_usage(); return 0;
+		default: return nrm_usage_error("status", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return nrm_usage_error("status", "unexpected argument '%s'", argv[optind]);
+	int64_t now = (int64_t)time(NULL);
+	if (when && nrm_parse_run_time(when, &now) != 0)
+		return nrm_usage_error("status", "--now '%s': not an RFC 3339 time or a date", when);
+	struct nrm_error err;
+	if (nrm_london_init(&err) != 0) {
+		nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	struct nrm_site site;
+	int rc = nrm_site_load(ctx, &site);
+	if (rc == 0)
+		rc = show(ctx, &site, now, json);
+	nrm_site_free(&site);
+	return rc;
+}

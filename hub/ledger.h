@@ -1,0 +1,49 @@
+/*
+ * The ledger of unattended runs, kept in the case store (schema version 3,
+ * store_schema.c): every job run, the items waiting to be delivered, and
+ * the receipts of deliveries, so that an item a receiver acknowledged is
+ * never sent again.  Functions return 0, or -1 with store_error() set;
+ * lookups return 1 for "none".
+ */
+#ifndef NRM_LEDGER_H
+#define NRM_LEDGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+struct store;
+
+/* When `job` was first seen; records `now` when it never was. */
+int ledger_job_seen(struct store *s, const char *job, int64_t now, int64_t *first_seen);
+
+struct ledger_run {
+	int64_t started_at, ended_at;
+	char status[16];       /* "ok", "retry", "failed" */
+	char message[1024];
+	int64_t runs;          /* how many runs the job has had */
+};
+
+/* The job's last run; 1 when it never ran. */
+int ledger_job_last(struct store *s, const char *job, struct ledger_run *out);
+
+/* Records one run; `outputs` a JSON list (NULL: []). */
+int ledger_run_add(struct store *s, const char *job, int64_t started_at, int64_t ended_at,
+                   const char *status, const char *message, json_t *outputs);
+
+/* Adds `item` (a file's absolute path) for `target` unless it is there
+ * already, in whatever state. */
+int ledger_delivery_queue(struct store *s, const char *target, const char *item, int64_t now);
+
+/* The items of `target` (NULL: every target) in `state` (NULL: any), in
+ * the order queued, as a JSON list of {target, item, state, queued_at,
+ * message}; caller decrefs.  NULL on failure. */
+json_t *ledger_deliveries(struct store *s, const char *target, const char *state);
+
+/* Stores a receipt (nrm_receipt_to_json's object) for the item and moves
+ * it to the receipt's state (delivered, pending, refused). */
+int ledger_receipt_add(struct store *s, const char *target, const char *item,
+                       json_t *receipt, int64_t now);
+
+#endif

@@ -1,0 +1,427 @@
+/*
+ * The child's side of a scheduled job (run_job.h).  Each kind builds the
+ * argument list its command takes and runs that command in this process;
+ * what the command prints on standard output is caught in a temporary
+ * file and sent to the parent.
+ */
+#include "run_job.h"
+
+#include "commands.h"
+#include "date.h"
+#include "deliver.h"
+#include "job_child.h"
+#include "log.h"
+#include "london_time.h"
+#include "quarter.h"
+#include "util.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+/* ---- the argument list ------------------------------------------------ */
+
+struct args {
+	char **v;
+	int n;
+};
+
+static void push(struct args *a, const char *s)
+{
+	a->v = nrm_xrealloc(a->v, (size_t)(a->n + 2) * sizeof(char *));
+	a->v[a->n++] = nrm_xstrdup(s);
+	a->v[a->n] = NULL;
+}
+
+static void args_free(struct args *a)
+{
+	for (int i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+}
+
+static struct nrm_context job_context(const struct nrm_run_job *r)
+{
+	struct nrm_context ctx = {0};
+	for (size_t i = 0; i < r->cfg->n_plugin_paths; i++)
+		nrm_context_add_plugin_path(&ctx, r->cfg->plugin_paths[i]);
+	ctx.store_path = r->cfg->store;
+	ctx.now = r->now;
+	return ctx;
+}
+
+static void context_free(struct nrm_context *ctx)
+{
+	for (size_t i = 0; i < ctx->n_plugin_paths; i++)
+		free(ctx->plugin_paths[i]);
+	free(ctx->plugin_paths);
+}
+
+/* Runs a command with its standard output caught; *out gets what it
+ * printed (caller frees).  Returns the command's code. */
+static int run_caught(int (*cmd)(struct nrm_context *, int, char **), const struct nrm_run_job *r,
+                      struct args *a, char **out)
+{
+	struct nrm_context ctx = job_context(r);
+	fflush(stdout);
+	int saved = dup(STDOUT_FILENO);
+	FILE *caught = tmpfile();
+	if (saved < 0 || !caught) {
+		nrm_log_error("cannot catch a command's output: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	dup2(fileno(caught), STDOUT_FILENO);
+	optind = 0;
+	int rc = cmd(&ctx, a->n, a->v);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	/* The command wrote through fd 1, so the FILE's own position knows
+	 * nothing of it: ask the descriptor. */
+	off_t size = lseek(fileno(caught), 0, SEEK_END);
+	*out = nrm_xcalloc((size_t)(size > 0 ? size : 0) + 1, 1);
+	if (size > 0) {
+		lseek(fileno(caught), 0, SEEK_SET);
+		ssize_t got = read(fileno(caught), *out, (size_t)size);
+		(*out)[got > 0 ? got : 0] = '\0';
+	}
+	fclose(caught);
+	context_free(&ctx);
+	return rc;
+}
+
+/* ---- dates ------------------------------------------------------------ */
+
+static int32_t london_day(int64_t now)
+{
+	struct tm tm;
+	int32_t day = (int32_t)(now / 86400);
+	if (nrm_london_local((time_t)now, &tm))
+		nrm_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &day);
+	return day;
+}
+
+void nrm_run_default_quarter(int64_t now, char buf[7])
+{
+	struct nrm_quarter q, last;
+	nrm_quarter_of_date(london_day(now), &q);
+	if (nrm_quarter_add(&q, -1, &last) != 0)
+		last = q;
+	nrm_quarter_format(&last, buf);
+}
+
+static char *replace_all(const char *s, const char *what, const char *with)
+{
+	size_t wl = strlen(what);
+	char *out = nrm_xstrdup("");
+	const char *p;
+	while ((p = strstr(s, what))) {
+		char *next = nrm_xasprintf("%s%.*s%s", out, (int)(p - s), s, with);
+		free(out);
+		out = next;
+		s = p + wl;
+	}
+	char *next = nrm_xasprintf("%s%s", out, s);
+	free(out);
+	return next;
+}
+
+char *nrm_run_expand_output(const char *template, int64_t now)
+{
+	char date[11], quarter[7];
+	struct nrm_quarter q;
+	int32_t day = london_day(now);
+	nrm_date_format_iso(day, date);
+	nrm_quarter_of_date(day, &q);
+	nrm_quarter_format(&q, quarter);
+	char *a = replace_all(template, "{date}", date);
+	char *b = replace_all(a, "{quarter}", quarter);
+	free(a);
+	return b;
+}
+
+static void iso_time(int64_t now, char buf[32])
+{
+	struct tm tm;
+	time_t t = (time_t)now;
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- import ----------------------------------------------------------- */
+
+static size_t cb_fetch_write(char *data, size_t size, size_t n, void *file)
+{
+	return fwrite(data, size, n, file);
+}
+
+/* Fetches the job's URL into `path` (TLS always verified). */
+static int fetch(const struct nrm_config_job *j, const char *path, struct nrm_error *err)
+{
+	FILE *f = fopen(path, "wbx");
+	if (!f)
+		return nrm_fail(err, EX_CANTCREAT, "cannot write %s: %s", path, strerror(errno));
+	CURL *c = curl_easy_init();
+	char why[CURL_ERROR_SIZE] = "";
+	curl_easy_setopt(c, CURLOPT_URL, j->url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, cb_fetch_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, f);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, why);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	if (j->ca_file)
+		curl_easy_setopt(c, CURLOPT_CAINFO, j->ca_file);
+	CURLcode rc = curl_easy_perform(c);
+	curl_easy_cleanup(c);
+	if (fclose(f) != 0 && rc == CURLE_OK)
+		return nrm_fail(err, EX_IOERR, "cannot write %s", path);
+	if (rc != CURLE_OK)
+		return nrm_fail(err, rc == CURLE_HTTP_RETURNED_ERROR ? EX_UNAVAILABLE : EX_TEMPFAIL,
+		                "fetching %s: %s", j->url, why[0] ? why : curl_easy_strerror(rc));
+	return 0;
+}
+
+/* Moves an imported file into the processed folder (never over another). */
+static int move_processed(const char *file, const char *dir, int64_t now, json_t *outputs,
+                          struct nrm_error *err)
+{
+	char *copy = nrm_xstrdup(file);
+	char *to = nrm_xasprintf("%s/%s", dir, basename(copy));
+	if (access(to, F_OK) == 0) {
+		char *again = nrm_xasprintf("%s.%lld", to, (long long)now);
+		free(to);
+		to = again;
+	}
+	int rc = 0;
+	if (rename(file, to) != 0)
+		rc = nrm_fail(err, EX_CANTCREAT, "cannot move an imported file into %s: %s", dir,
+		              strerror(errno));
+	else
+		json_array_append_new(outputs, json_string(to));
+	free(copy);
+	free(to);
+	return rc;
+}
+
+static int job_import(const struct nrm_run_job *r, json_t *result, struct nrm_error *err)
+{
+	const struct nrm_config_job *j = r->job;
+	glob_t g = {0};
+	char *tmpdir = NULL, *fetched = NULL;
+	if (j->url) {
+		tmpdir = nrm_xasprintf("%s/nrmhub-fetch.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			free(tmpdir);
+			return nrm_fail(err, EX_CANTCREAT, "cannot make a temporary folder");
+		}
+		fetched = nrm_xasprintf("%s/input", tmpdir);
+		if (fetch(j, fetched, err) != 0) {
+			unlink(fetched);
+			rmdir(tmpdir);
+			free(fetched);
+			free(tmpdir);
+			return -1;
+		}
+	} else if (glob(j->input, GLOB_ERR, NULL, &g) != 0 || g.gl_pathc == 0) {
+		globfree(&g);
+		json_object_set_new(result, "summary", json_string("no input file matched"));
+		return 0;
+	}
+	struct args a = {0};
+	push(&a, "import");
+	push(&a, "--from");
+	push(&a, j->format);
+	push(&a, "--json");
+	for (size_t i = 0; i < j->n_options; i++) {
+		push(&a, "--option");
+		push(&a, j->options[i]);
+	}
+	if (fetched)
+		push(&a, fetched);
+	for (size_t i = 0; !fetched && i < g.gl_pathc; i++)
+		push(&a, g.gl_pathv[i]);
+	char *out = NULL;
+	int rc = run_caught(cmd_import, r, &a, &out);
+	json_t *counts = json_loads(out, 0, NULL);
+	if (counts)
+		json_object_set_new(result, "counts", counts);
+	free(out);
+	json_t *outputs = json_object_get(result, "outputs");
+	for (size_t i = 0; rc == 0 && j->processed && i < g.gl_pathc; i++)
+		if (move_processed(g.gl_pathv[i], j->processed, r->now, outputs, err) != 0)
+			rc = err->code;
+	if (rc && !err->msg[0])
+		nrm_fail(err, rc, "the import failed (see above)");
+	args_free(&a);
+	globfree(&g);
+	if (fetched) {
+		unlink(fetched);
+		rmdir(tmpdir);
+	}
+	free(fetched);
+	free(tmpdir);
+	return rc;
+}
+
+/* ---- export and return ------------------------------------------------ */
+
+static int job_export(const struct nrm_run_job *r, json_t *result, struct nrm_error *err)
+{
+	const struct nrm_config_job *j = r->job;
+	char *output = nrm_run_expand_output(j->output, r->now);
+	char *dir = nrm_xstrdup(output);
+	mkdir(dirname(dir), 0700);
+	free(dir);
+	struct args a = {0};
+	push(&a, "export");
+	push(&a, "--to");
+	push(&a, j->format);
+	push(&a, "-o");
+	push(&a, output);
+	if (j->site) {
+		push(&a, "--site");
+		push(&a, j->site);
+	}
+	for (size_t i = 0; i < j->n_options; i++) {
+		push(&a, "--option");
+		push(&a, j->options[i]);
+	}
+	char *out = NULL;
+	int rc = run_caught(cmd_export, r, &a, &out);
+	free(out);
+	if (rc == 0)
+		json_array_append_new(json_object_get(result, "outputs"), json_string(output));
+	else
+		nrm_fail(err, rc, "the export failed (see above)");
+	free(output);
+	args_free(&a);
+	return rc;
+}
+
+static int bundle_one(const struct nrm_run_job *r, const char *quarter, const char *audience,
+                      json_t *outputs)
+{
+	const struct nrm_config *cfg = r->cfg;
+	char when[32];
+	iso_time(r->now, when);
+	struct args a = {0};
+	const char *fixed[] = {"bundle", "create", "--quarter", quarter, "--audience", audience,
+	                       "--store", cfg->store, "--now", when, "-o", r->job->outbox,
+	                       "--json", "--site", cfg->site_code};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		push(&a, fixed[i]);
+	if (cfg->secret_key) {
+		push(&a, "--key");
+		push(&a, cfg->secret_key);
+	}
+	if (cfg->password_file) {
+		push(&a, "--password-file");
+		push(&a, cfg->password_file);
+	}
+	if (cfg->pseudonym_key) {
+		push(&a, "--pseudonym-key");
+		push(&a, cfg->pseudonym_key);
+	}
+	char *out = NULL;
+	int rc = run_caught(cmd_bundle, r, &a, &out);
+	json_t *made = rc == 0 ? json_loads(out, 0, NULL) : NULL;
+	const char *files[] = {"archive", "signature"};
+	for (size_t i = 0; made && i < 2; i++)
+		if (json_is_string(json_object_get(made, files[i])))
+			json_array_append(outputs, json_object_get(made, files[i]));
+	json_decref(made);
+	free(out);
+	args_free(&a);
+	return rc;
+}
+
+static int job_return(const struct nrm_run_job *r, json_t *result, struct nrm_error *err)
+{
+	char quarter[7];
+	if (r->quarter)
+		snprintf(quarter, sizeof(quarter), "%s", r->quarter);
+	else if (r->job->quarter)
+		snprintf(quarter, sizeof(quarter), "%s", r->job->quarter);
+	else
+		nrm_run_default_quarter(r->now, quarter);
+	json_t *outputs = json_object_get(result, "outputs");
+	for (size_t i = 0; i < r->job->n_audiences; i++) {
+		int rc = bundle_one(r, quarter, r->job->audiences[i], outputs);
+		if (rc)
+			return nrm_fail(err, rc, "the %s return for %s could not be made (see above)",
+			                quarter, r->job->audiences[i]);
+	}
+	char *summary = nrm_xasprintf("the %s return, signed, in %s", quarter, r->job->outbox);
+	json_object_set_new(result, "summary", json_string(summary));
+	free(summary);
+	return 0;
+}
+
+/* ---- deliver ---------------------------------------------------------- */
+
+static int job_deliver(const struct nrm_run_job *r, json_t *result, struct nrm_error *err)
+{
+	const struct nrm_config_target *t = r->job->target_ref;
+	json_t *receipts = json_array();
+	json_object_set_new(result, "receipts", receipts);
+	size_t i, delivered = 0, pending = 0, refused = 0;
+	json_t *item;
+	json_array_foreach(r->items, i, item) {
+		const char *path = json_string_value(item);
+		struct nrm_receipt rec = {0};
+		struct nrm_error e = {0};
+		int rc = nrm_deliver_file(path, t->url, &t->opts, &rec, &e);
+		json_t *rj = rec.url || rec.time ? nrm_receipt_to_json(&rec) :
+		             json_pack("{s:s, s:s}", "status", e.code == EX_TEMPFAIL ? "pending" : "refused",
+		                       "message", e.msg);
+		json_array_append_new(receipts, json_pack("{s:s, s:o}", "item", path, "receipt", rj));
+		nrm_receipt_free(&rec);
+		if (rc == 0)
+			delivered++;
+		else if (e.code == EX_TEMPFAIL)
+			pending++;
+		else
+			refused++;
+	}
+	char *summary = nrm_xasprintf("%zu delivered, %zu pending, %zu refused, to %s", delivered,
+	                              pending, refused, t->name);
+	json_object_set_new(result, "summary", json_string(summary));
+	int rc = 0;
+	if (refused)
+		rc = nrm_fail(err, EX_PROTOCOL, "%s", summary);
+	else if (pending)
+		rc = nrm_fail(err, EX_TEMPFAIL, "%s: the pending will be sent on a later run", summary);
+	free(summary);
+	return rc;
+}
+
+/* ---- the child -------------------------------------------------------- */
+
+int nrm_run_job_child(void *arg, struct nrm_error *err)
+{
+	const struct nrm_run_job *r = arg;
+	nrm_log_set_job(r->job->name);
+	json_t *result = json_pack("{s:[]}", "outputs");
+	int rc = 0;
+	switch (r->job->kind) {
+	case NRM_JOB_IMPORT: rc = job_import(r, result, err); break;
+	case NRM_JOB_EXPORT: rc = job_export(r, result, err); break;
+	case NRM_JOB_RETURN: rc = job_return(r, result, err); break;
+	case NRM_JOB_DELIVER: rc = job_deliver(r, result, err); break;
+	}
+	char *text = json_dumps(result, JSON_COMPACT);
+	if (text)
+		nrm_job_send_result(text, strlen(text));
+	free(text);
+	json_decref(result);
+	return rc < 0 ? (err->code ? err->code : EX_SOFTWARE) : rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * The site configuration loaded for a command (run_site.h).
+ */
+#include "run_site.h"
+
+#include "commands.h"
+#include "date.h"
+#include "log.h"
+#include "util.h"
+
+#include <string.h>
+#include <sysexits.h>
+
+int nrm_site_load(struct nrm_context *ctx, struct nrm_site *site)
+{
+	memset(site, 0, sizeof(*site));
+	struct nrm_error err = {0};
+	const char *path = nrm_config_locate(ctx->config_path);
+	if (nrm_config_load(path, &site->cfg, &err) != 0) {
+		if (err.code != EX_CONFIG)
+			nrm_log_error("%s", err.msg);
+		else if (strstr(err.msg, ": $") == NULL)
+			nrm_log_error("%s", err.msg); /* a syntax error, not yet logged */
+		return err.code;
+	}
+	for (size_t i = 0; i < site->cfg.n_plugin_paths; i++)
+		nrm_context_add_plugin_path(ctx, site->cfg.plugin_paths[i]);
+	nrm_context_load_plugins(ctx, &site->reg);
+	if (nrm_config_check_plugins(&site->cfg, &site->reg) != 0) {
+		nrm_log_error("%s: the configuration is not usable: nothing was run", path);
+		return EX_CONFIG;
+	}
+	return 0;
+}
+
+void nrm_site_free(struct nrm_site *site)
+{
+	nrm_registry_free(&site->reg);
+	nrm_config_free(&site->cfg);
+}
+
+const char *nrm_site_store(const struct nrm_context *ctx, const struct nrm_site *site)
+{
+	return ctx->store_path ? ctx->store_path : site->cfg.store;
+}
+
+struct nrm_due nrm_job_due(const struct nrm_config_job *job, int64_t first_seen,
+                           int64_t last_started, bool last_retry, int64_t now)
+{
+	struct nrm_due d = {.due = false, .when = -1, .why = "no schedule"};
+	if (!job->schedule)
+		return d;
+	int64_t since = last_started ? last_started : first_seen;
+	time_t next = nrm_cron_next(&job->cron, (time_t)since);
+	if (last_retry) {
+		d.due = true;
+		d.when = last_started;
+		d.why = "retrying";
+		return d;
+	}
+	d.when = next;
+	if (next != (time_t)-1 && next <= now) {
+		d.due = true;
+		d.why = "scheduled";
+	} else {
+		d.why = "not yet";
+	}
+	return d;
+}
+
+int nrm_parse_run_time(const char *text, int64_t *out)
+{
+	size_t n = strlen(text);
+	int32_t day;
+	if (n == 10 && nrm_date_parse_iso(text, n, &day) == 0) {
+		*out = (int64_t)day * 86400;
+		return 0;
+	}
+	return nrm_time_parse_rfc3339(text, n, out) == 0 ? 0 : -1;
+}

@@ -1,0 +1,182 @@
+/*
+ * The ledger (ledger.h): the store's job_seen, job_run, delivery and
+ * receipt tables.  Small statements prepared per call: a run makes a few
+ * dozen of them, and keeping them out of the store's cached set keeps the
+ * case store's own code untouched.
+ */
+#include "ledger.h"
+
+#include "date.h"
+#include "store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sqlite3_stmt *prepare(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_fail_sqlite(s, "the ledger");
+		return NULL;
+	}
+	return st;
+}
+
+/* Steps a statement that returns no rows, and finalizes it. */
+static int run_once(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail_sqlite(s, what);
+}
+
+int ledger_job_seen(struct store *s, const char *job, int64_t now, int64_t *first_seen)
+{
+	sqlite3_stmt *st = prepare(s, "INSERT OR IGNORE INTO job_seen (job, first_seen) VALUES (?, ?)");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, job, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	if (run_once(s, st, "cannot record a job") != 0)
+		return -1;
+	if (!(st = prepare(s, "SELECT first_seen FROM job_seen WHERE job = ?")))
+		return -1;
+	sqlite3_bind_text(st, 1, job, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*first_seen = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : store_fail_sqlite(s, "cannot read a job");
+}
+
+int ledger_job_last(struct store *s, const char *job, struct ledger_run *out)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *st = prepare(s, "SELECT started_at, ended_at, status, message, "
+	                              "(SELECT count(*) FROM job_run WHERE job = ?1) "
+	                              "FROM job_run WHERE job = ?1 ORDER BY id DESC LIMIT 1");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, job, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->started_at = sqlite3_column_int64(st, 0);
+		out->ended_at = sqlite3_column_int64(st, 1);
+		snprintf(out->status, sizeof(out->status), "%s", sqlite3_column_text(st, 2));
+		snprintf(out->message, sizeof(out->message), "%s", sqlite3_column_text(st, 3));
+		out->runs = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : store_fail_sqlite(s, "cannot read the job's runs");
+}
+
+int ledger_run_add(struct store *s, const char *job, int64_t started_at, int64_t ended_at,
+                   const char *status, const char *message, json_t *outputs)
+{
+	char *list = outputs ? json_dumps(outputs, JSON_COMPACT) : NULL;
+	sqlite3_stmt *st = prepare(s, "INSERT INTO job_run (job, started_at, ended_at, status, "
+	                              "message, outputs) VALUES (?, ?, ?, ?, ?, ?)");
+	if (!st) {
+		free(list);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, job, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, started_at);
+	sqlite3_bind_int64(st, 3, ended_at);
+	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, message ? message : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, list ? list : "[]", -1, SQLITE_STATIC);
+	int rc = run_once(s, st, "cannot record a job run");
+	free(list);
+	return rc;
+}
+
+int ledger_delivery_queue(struct store *s, const char *target, const char *item, int64_t now)
+{
+	sqlite3_stmt *st = prepare(s, "INSERT OR IGNORE INTO delivery (target, item, state, "
+	                              "queued_at) VALUES (?, ?, 'pending', ?)");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	return run_once(s, st, "cannot queue a delivery");
+}
+
+json_t *ledger_deliveries(struct store *s, const char *target, const char *state)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT target, item, state, queued_at, message FROM delivery "
+	                              "WHERE (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR state = ?2) "
+	                              "ORDER BY id");
+	if (!st)
+		return NULL;
+	if (target)
+		sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC);
+	if (state)
+		sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:s}",
+		        "target", (const char *)sqlite3_column_text(st, 0),
+		        "item", (const char *)sqlite3_column_text(st, 1),
+		        "state", (const char *)sqlite3_column_text(st, 2),
+		        "queued_at", (json_int_t)sqlite3_column_int64(st, 3),
+		        "message", (const char *)sqlite3_column_text(st, 4)));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		store_fail_sqlite(s, "cannot read the deliveries");
+		return NULL;
+	}
+	return list;
+}
+
+static const char *str_or(json_t *o, const char *key, const char *dflt)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? v : dflt;
+}
+
+int ledger_receipt_add(struct store *s, const char *target, const char *item,
+                       json_t *receipt, int64_t now)
+{
+	const char *status = str_or(receipt, "status", "pending");
+	const char *when = str_or(receipt, "time", "");
+	int64_t t;
+	if (nrm_time_parse_rfc3339(when, strlen(when), &t) != 0)
+		t = now;
+	char *headers = json_dumps(json_object_get(receipt, "response_headers") ?
+	                           json_object_get(receipt, "response_headers") : json_null(),
+	                           JSON_COMPACT | JSON_ENCODE_ANY);
+	sqlite3_stmt *st = prepare(s, "INSERT INTO receipt (delivery, status, time, sha256, bytes, "
+	                              "url, response_code, response_headers, message) "
+	                              "SELECT id, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM delivery "
+	                              "WHERE target = ?1 AND item = ?2");
+	int rc = -1;
+	if (st) {
+		sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, t);
+		sqlite3_bind_text(st, 5, str_or(receipt, "sha256", ""), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 6, json_integer_value(json_object_get(receipt, "bytes")));
+		sqlite3_bind_text(st, 7, str_or(receipt, "url", ""), -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, json_integer_value(json_object_get(receipt, "response_code")));
+		sqlite3_bind_text(st, 9, headers ? headers : "null", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, str_or(receipt, "message", ""), -1, SQLITE_STATIC);
+		rc = run_once(s, st, "cannot record a receipt");
+	}
+	free(headers);
+	if (rc != 0 || !(st = prepare(s, "UPDATE delivery SET state = ?3, message = ?4 "
+	                                 "WHERE target = ?1 AND item = ?2")))
+		return -1;
+	sqlite3_bind_text(st, 1, target, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, str_or(receipt, "message", ""), -1, SQLITE_STATIC);
+	return run_once(s, st, "cannot update a delivery");
+}
