@@ -41,5 +41,8 @@ int nrm_context_open_store(const struct nrm_context *ctx, bool create, struct st
 int cmd_return(struct nrm_context *ctx, int argc, char **argv);
 int cmd_keygen(struct nrm_context *ctx, int argc, char **argv);
 int cmd_bundle(struct nrm_context *ctx, int argc, char **argv);
+int cmd_keys(struct nrm_context *ctx, int argc, char **argv);
+int cmd_intake(struct nrm_context *ctx, int argc, char **argv);
+int cmd_national(struct nrm_context *ctx, int argc, char **argv);
 
 #endif

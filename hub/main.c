@@ -35,6 +35,9 @@ static const struct command commands[] = {
 	{"keygen", cmd_keygen, "make a signing key pair (minisign formats)"},
 	{"bundle", cmd_bundle, "make a signed bundle of a return, or verify one"},
 	{"deliver", cmd_deliver, "send a file over HTTPS, SFTP or to a drop folder"},
+	{"keys", cmd_keys, "register, list or revoke the sites' public keys (intake)"},
+	{"intake", cmd_intake, "take the sites' signed bundles from an inbox folder"},
+	{"national", cmd_national, "build the national tables from the returns received"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
