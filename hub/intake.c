@@ -168,12 +168,10 @@ static int record(struct store *s, const struct nrm_verify_result *r, time_t now
 		goto store_failed;
 	int rc = 0;
 	if ((int64_t)r->id.seq <= last) {
-		if ((int64_t)r->id.seq == last && strcmp(last_tm, tm) == 0)
-			rc = 1;
-		else
-			rc = nrm_fail(err, EX_DATAERR, "replay: sequence number %lu is not above %lld, "
-			              "the last accepted for site %s quarter %s", r->id.seq,
-			              (long long)last, r->id.site, r->id.quarter);
+		nrm_fail(err, EX_DATAERR, "replay: sequence number %lu is not above %lld, the last "
+		         "accepted for site %s quarter %s", r->id.seq, (long long)last, r->id.site,
+		         r->id.quarter);
+		rc = (int64_t)r->id.seq == last && strcmp(last_tm, tm) == 0 ? 1 : -1;
 		free(last_tm);
 		store_rollback(s);
 		return rc;
@@ -268,6 +266,16 @@ static int accept_files(const struct nrm_intake_opts *o, struct nrm_intake_outco
 	return rc;
 }
 
+static bool accepted_exists(const struct nrm_intake_opts *o, const struct nrm_intake_outcome *oc)
+{
+	char *path = nrm_xasprintf("%s/accepted/%s/%s/%s", o->inbox, oc->site, oc->quarter,
+	                           oc->file);
+	struct stat st;
+	bool there = lstat(path, &st) == 0;
+	free(path);
+	return there;
+}
+
 static void take_verified(const struct nrm_intake_opts *o, struct store *s,
                           struct nrm_verify_result *r, struct nrm_intake_outcome *oc)
 {
@@ -283,9 +291,16 @@ static void take_verified(const struct nrm_intake_opts *o, struct store *s,
 		reject(o, oc, true);
 		return;
 	}
+	if (rc == 1 && accepted_exists(o, oc)) {
+		/* The very bundle accepted before, sent again. */
+		set_reason(oc, NRM_INTAKE_REJECTED, e.code, "%s", e.msg);
+		reject(o, oc, true);
+		return;
+	}
 	oc->fate = NRM_INTAKE_ACCEPTED;
 	oc->revision = revision;
 	if (rc == 1)
+		/* Recorded by a run that stopped before moving it. */
 		set_reason(oc, NRM_INTAKE_ACCEPTED, 0, "recorded by an earlier run; moved now");
 	if (accept_files(o, oc, &e))
 		nrm_log_error("%s: accepted but not moved: %s", oc->file, e.msg);

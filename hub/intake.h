@@ -12,7 +12,13 @@
  * both files are regular files last modified at least `settle_seconds` ago
  * (a future time counts as just modified), and neither changed (size,
  * modification time, inode) while it was being verified.  Anything else is
- * left where it is for the next run.  One intake per inbox at a time: a
+ * left where it is for the next run.
+ *
+ * A replay (a sequence number not above the last accepted for the site and
+ * quarter, including the very bundle accepted before, sent again) is
+ * refused.  The one exception is a bundle recorded in the store whose
+ * files are not yet in accepted/ (a run stopped between the two): it is
+ * moved there and reported accepted.  One intake per inbox at a time: a
  * second waits on INBOX/.nrmhub-intake.lock, then finds the files gone.
  */
 #ifndef NRM_INTAKE_H
