@@ -126,7 +126,8 @@ other_id=$(sed -n 's/^untrusted comment: minisign public key //p' charlie-other.
 charlie_id=$(sed -n 's/^untrusted comment: minisign public key //p' charlie.pub)
 assert_eq "$(reason run1.json charlie_2025Q1_001.tar.gz)" \
 	"step 1: inbox/charlie_2025Q1_001.tar.gz: signed with an unknown key (key ID $other_id); the key registered for site charlie is key ID $charlie_id" "unknown key reason"
-assert_grep '^step 1: .*signature' <(reason run1.json echo_2025Q1_001.tar.gz)
+assert_eq "$(reason run1.json echo_2025Q1_001.tar.gz)" \
+	"step 1: inbox/echo_2025Q1_001.tar.gz.minisig: the signature does not match the archive (altered, or signed for another file)" "tampered reason"
 # The files moved: accepted by site and quarter, refused beside a reason.
 for f in alpha_2025Q1_001 bravo_2025Q1_001 delta_2025Q1_001; do
 	site=${f%%_*}
@@ -207,6 +208,8 @@ assert_grep '^2025,Q1,delta,Scotland,"sequence 1, signed with a key since revoke
 assert_grep '^2025,Q1,rg,Reasonable Grounds,10,45\.5,45\.0,80\.0,5,3,40\.0,40\.0,60\.0,2' all-tables.csv
 assert_grep '^2025,Q1,cg,Conclusive Grounds,3,77\.7,77\.0,86\.0,0,1,80\.0,80\.0,80\.0,0' all-tables.csv
 assert_grep '^2025,Q1,charlie,no return,0' all-tables.csv
+assert_grep '^2025,Q1,england,England,6,5,2,30\.0,50\.0,73\.5,77\.0,1,2[[:cntrl:]]?$' all-tables.csv
+assert_grep '^2025,Q1,wales,Wales,3,4,1,75\.0,90\.0,86\.0,86\.0,0,1[[:cntrl:]]?$' all-tables.csv
 assert_grep '^2025,Q1,alpha,revised,2' all-tables.csv
 assert_grep 'NRMHUB:DDM_RETURN\(1\.0\),national,2025-Q1,PILOT_DAYS_MEDIAN,DECISION,RG,45\.0' nat/national.sdmx.csv
 assert_grep '<svg' nat/report.html
