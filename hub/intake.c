@@ -150,6 +150,29 @@ static int check_official(const struct nrm_verify_result *r, struct nrm_error *e
 	return 0;
 }
 
+/* The extract must be the one behind the return: as many rows decided, and
+ * awaiting, in the quarter as the return counts. */
+static int extract_agrees(json_t *ret, const struct nrm_extract_counts *c, struct nrm_error *err)
+{
+	const struct {
+		const char *group, *stage;
+		int64_t rows;
+	} checks[] = {
+		{"days_to_decision", "rg", c->rg}, {"days_to_decision", "cg", c->cg},
+		{"awaiting", "rg", c->await_rg}, {"awaiting", "cg", c->await_cg},
+	};
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		json_t *n = json_object_get(
+			json_object_get(json_object_get(ret, checks[i].group), checks[i].stage), "count");
+		if (json_integer_value(n) != checks[i].rows)
+			return nrm_fail(err, EX_DATAERR, "data/cases.csv does not agree with "
+			                "data/return.json: $.%s.%s.count is %lld, the extract has %lld "
+			                "such rows", checks[i].group, checks[i].stage,
+			                (long long)json_integer_value(n), (long long)checks[i].rows);
+	}
+	return 0;
+}
+
 /* Records the verified bundle, in one transaction.  0 accepted (new), 1
  * the very same bundle was recorded before (a run that stopped before
  * moving it), -1 refused with err, -2 store failure with err. */
@@ -188,7 +211,10 @@ static int record(struct store *s, const struct nrm_verify_result *r, time_t now
 	free(ret);
 	if (bad)
 		goto store_failed;
-	if (nrm_intake_store_cases(s, id, r->id.site, r->cases_csv, r->cases_csv_len, err)) {
+	struct nrm_extract_counts counts;
+	if (nrm_intake_store_cases(s, id, r->id.site, r->id.quarter, r->cases_csv,
+	                           r->cases_csv_len, &counts, err) ||
+	    extract_agrees(r->return_json, &counts, err)) {
 		store_rollback(s);
 		return err->code == EX_DATAERR ? -1 : -2;
 	}

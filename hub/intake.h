@@ -59,10 +59,24 @@ int nrm_intake_run(const struct nrm_intake_opts *o, struct store *s,
                    struct nrm_intake_outcome **out, size_t *n, struct nrm_error *err);
 void nrm_intake_outcomes_free(struct nrm_intake_outcome *o, size_t n);
 
-/* Checks a cases.csv extract of `site` (formats/return.md) and stores its
- * rows under bundle `bundle_id`, inside the caller's transaction.  0, or -1
- * with err: EX_DATAERR naming the line and column, or the store's error. */
+/* How many rows of an extract count in each of the quarter's lists of days
+ * (national.h's NRM_PLACE_*): the return's days_to_decision.*.count and
+ * awaiting.*.count must be the same, or the extract is not the one behind
+ * the return. */
+struct nrm_extract_counts {
+	int64_t rg, cg, await_rg, await_cg;
+};
+
+/* Checks a cases.csv extract of `site` for `quarter` (formats/return.md)
+ * and stores its rows under bundle `bundle_id`, inside the caller's
+ * transaction, counting them into *counts.  0, or -1 with err: EX_DATAERR
+ * naming the line and column, or the store's error. */
+struct nrm_case_dates;
 int nrm_intake_store_cases(struct store *s, int64_t bundle_id, const char *site,
-                           const char *csv, size_t len, struct nrm_error *err);
+                           const char *quarter, const char *csv, size_t len,
+                           struct nrm_extract_counts *counts, struct nrm_error *err);
+/* The dates of a stored row (store_intake.h's values); 0, or -1 when it
+ * has no valid referral date. */
+int nrm_intake_row_dates(const char *const values[], struct nrm_case_dates *d);
 
 #endif

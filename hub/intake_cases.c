@@ -8,6 +8,8 @@
 
 #include "codes.h"
 #include "date.h"
+#include "national.h"
+#include "quarter.h"
 #include "store.h"
 #include "store_intake.h"
 #include "util.h"
@@ -106,7 +108,42 @@ static int split(char *line, char *fields[N_COLUMNS], size_t lineno, struct nrm_
 	return 0;
 }
 
-static int store_row(struct store *s, int64_t bundle, const char *site, char *line,
+enum { V_REFERRAL = 1, V_RG_DATE = 12, V_RG_OUTCOME = 13, V_CG_DATE = 14, V_STATUS = 17,
+       V_STATUS_DATE = 18 };
+
+static bool date_of(const char *v, int32_t *out)
+{
+	return v && *v && nrm_date_parse_iso(v, strlen(v), out) == 0;
+}
+
+int nrm_intake_row_dates(const char *const v[], struct nrm_case_dates *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (!date_of(v[V_REFERRAL], &d->referral))
+		return -1;
+	d->has_rg = date_of(v[V_RG_DATE], &d->rg);
+	d->has_cg = date_of(v[V_CG_DATE], &d->cg);
+	d->rg_positive = v[V_RG_OUTCOME] && strcmp(v[V_RG_OUTCOME], "positive") == 0;
+	d->closed = v[V_STATUS] && strcmp(v[V_STATUS], "open") != 0 &&
+	            date_of(v[V_STATUS_DATE], &d->closed_on);
+	return 0;
+}
+
+static void count_row(const char *const values[], const struct nrm_quarter *q,
+                      struct nrm_extract_counts *c)
+{
+	struct nrm_case_dates d;
+	if (nrm_intake_row_dates(values, &d))
+		return;
+	unsigned place = nrm_case_place(&d, q);
+	c->rg += (place & NRM_PLACE_RG) != 0;
+	c->cg += (place & NRM_PLACE_CG) != 0;
+	c->await_rg += (place & NRM_PLACE_AWAIT_RG) != 0;
+	c->await_cg += (place & NRM_PLACE_AWAIT_CG) != 0;
+}
+
+static int store_row(struct store *s, int64_t bundle, const char *site,
+                     const struct nrm_quarter *q, struct nrm_extract_counts *counts, char *line,
                      size_t lineno, struct nrm_error *err)
 {
 	char *f[N_COLUMNS];
@@ -121,6 +158,7 @@ static int store_row(struct store *s, int64_t bundle, const char *site, char *li
 	const char *values[STORE_INTAKE_CASE_VALUES];
 	for (int i = 0; i < STORE_INTAKE_CASE_VALUES; i++)
 		values[i] = f[i + 1];
+	count_row(values, q, counts);
 	if (store_intake_add_case(s, bundle, f[0], values)) {
 		*err = *store_error(s);
 		return -1;
@@ -129,8 +167,13 @@ static int store_row(struct store *s, int64_t bundle, const char *site, char *li
 }
 
 int nrm_intake_store_cases(struct store *s, int64_t bundle_id, const char *site,
-                           const char *csv, size_t len, struct nrm_error *err)
+                           const char *quarter, const char *csv, size_t len,
+                           struct nrm_extract_counts *counts, struct nrm_error *err)
 {
+	struct nrm_quarter q;
+	memset(counts, 0, sizeof(*counts));
+	if (nrm_quarter_parse(quarter, &q))
+		return nrm_fail(err, EX_DATAERR, "'%s' is not a quarter", quarter);
 	if (memchr(csv, '\0', len))
 		return nrm_fail(err, EX_DATAERR, "data/cases.csv: holds a NUL byte");
 	if (memchr(csv, '"', len))
@@ -158,7 +201,7 @@ int nrm_intake_store_cases(struct store *s, int64_t bundle_id, const char *site,
 				rc = nrm_fail(err, EX_DATAERR, "data/cases.csv:1: the header is not the "
 				              "one formats/return.md names");
 		} else {
-			rc = store_row(s, bundle_id, site, p, lineno, err);
+			rc = store_row(s, bundle_id, site, &q, counts, p, lineno, err);
 		}
 		p = nl + 1;
 	}

@@ -16,9 +16,23 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
 struct nrm_error;
+struct nrm_quarter;
 struct nrm_return_tables;
 struct store;
+
+/* The dates of one case that place it in a quarter's lists of days. */
+struct nrm_case_dates {
+	int32_t referral, rg, cg, closed_on;
+	bool has_rg, has_cg, rg_positive, closed; /* closed: withdrawn or transferred */
+};
+enum { NRM_PLACE_RG = 1, NRM_PLACE_CG = 2, NRM_PLACE_AWAIT_RG = 4, NRM_PLACE_AWAIT_CG = 8 };
+/* Where the case counts in quarter q, by formats/return.md's rules: an RG
+ * (CG) decision dated in q, or awaiting an RG (CG) decision at q's last
+ * day.  A set of NRM_PLACE_* bits. */
+unsigned nrm_case_place(const struct nrm_case_dates *d, const struct nrm_quarter *q);
 
 /* Builds national.json for `quarter` ("YYYYQn") at time `now`, validated
  * against schemas/national.schema.json (and its totals against

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "date.h"
+#include "intake.h"
 #include "json_schema.h"
 #include "quarter.h"
 #include "return_schema.h"
@@ -59,11 +60,6 @@ static void days4_free(struct days4 *d)
 	nrm_days_free(&d->await_cg);
 }
 
-static bool date_of(const char *v, int32_t *out)
-{
-	return v && *v && nrm_date_parse_iso(v, strlen(v), out) == 0;
-}
-
 /* ---- the statistics -------------------------------------------------------- */
 
 static json_t *mean_json(const struct nrm_day_stats *s)
@@ -102,26 +98,36 @@ static json_t *bands_json(const struct nrm_day_stats *s)
 
 /* ---- the case rows ----------------------------------------------------------- */
 
-enum { V_REFERRAL = 1, V_RG_DATE = 12, V_RG_OUTCOME = 13, V_CG_DATE = 14, V_STATUS = 17,
-       V_STATUS_DATE = 18 };
-
-/* Adds one case's days to `d`, by formats/return.md's rules for quarter q. */
-static void add_case_days(struct days4 *d, const struct nrm_quarter *q, int32_t referral,
-                          bool has_rg, int32_t rg, bool rg_positive, bool has_cg, int32_t cg,
-                          bool closed, int32_t closed_on)
+unsigned nrm_case_place(const struct nrm_case_dates *d, const struct nrm_quarter *q)
 {
 	int32_t L = q->last;
-	if (has_rg && rg >= q->first && rg <= L)
-		nrm_days_add(&d->rg, rg - referral);
-	if (has_cg && cg >= q->first && cg <= L)
-		nrm_days_add(&d->cg, cg - referral);
-	bool gone = closed && closed_on <= L;
-	if (referral > L || gone)
-		return;
-	if (!(has_rg && rg <= L))
-		nrm_days_add(&d->await_rg, L - referral);
-	else if (rg_positive && !(has_cg && cg <= L))
-		nrm_days_add(&d->await_cg, L - referral);
+	unsigned place = 0;
+	if (d->has_rg && d->rg >= q->first && d->rg <= L)
+		place |= NRM_PLACE_RG;
+	if (d->has_cg && d->cg >= q->first && d->cg <= L)
+		place |= NRM_PLACE_CG;
+	if (d->referral > L || (d->closed && d->closed_on <= L))
+		return place;
+	if (!(d->has_rg && d->rg <= L))
+		place |= NRM_PLACE_AWAIT_RG;
+	else if (d->rg_positive && !(d->has_cg && d->cg <= L))
+		place |= NRM_PLACE_AWAIT_CG;
+	return place;
+}
+
+/* Adds one case's days to `d`. */
+static void add_case_days(struct days4 *d, const struct nrm_quarter *q,
+                          const struct nrm_case_dates *c)
+{
+	unsigned place = nrm_case_place(c, q);
+	if (place & NRM_PLACE_RG)
+		nrm_days_add(&d->rg, c->rg - c->referral);
+	if (place & NRM_PLACE_CG)
+		nrm_days_add(&d->cg, c->cg - c->referral);
+	if (place & NRM_PLACE_AWAIT_RG)
+		nrm_days_add(&d->await_rg, q->last - c->referral);
+	if (place & NRM_PLACE_AWAIT_CG)
+		nrm_days_add(&d->await_cg, q->last - c->referral);
 }
 
 static struct group *nation_group(struct build *b, const char *nation)
@@ -140,19 +146,13 @@ static int on_row(const char *pseudonym, const char *const v[STORE_INTAKE_CASE_V
                   void *ctx)
 {
 	struct build *b = ctx;
-	int32_t referral, rg = 0, cg = 0, closed_on = 0;
-	if (!date_of(v[V_REFERRAL], &referral))
-		return 0; /* checked at intake; a row without one cannot count */
-	bool has_rg = date_of(v[V_RG_DATE], &rg);
-	bool has_cg = date_of(v[V_CG_DATE], &cg);
-	bool positive = v[V_RG_OUTCOME] && strcmp(v[V_RG_OUTCOME], "positive") == 0;
-	bool closed = v[V_STATUS] && strcmp(v[V_STATUS], "open") != 0 &&
-	              date_of(v[V_STATUS_DATE], &closed_on);
+	struct nrm_case_dates d;
+	if (nrm_intake_row_dates(v, &d))
+		return 0; /* checked at intake; a row without a referral date cannot count */
 	struct days4 *targets[3] = {&b->all, &b->cur->d,
 	                            &nation_group(b, b->cur->nation)->d};
 	for (int i = 0; i < 3; i++)
-		add_case_days(targets[i], &b->q, referral, has_rg, rg, positive, has_cg, cg, closed,
-		              closed_on);
+		add_case_days(targets[i], &b->q, &d);
 	return 0;
 }
 
@@ -245,12 +245,13 @@ static int on_case(const struct nrm_case *c, void *ctx)
 	struct non_pilot *np = ctx;
 	if (c->age_disputed == NRM_YES || c->referral_date == NRM_DATE_NONE)
 		return 0; /* out of scope, as in a site's return */
-	bool has_rg = c->rg_decision_date != NRM_DATE_NONE;
-	bool has_cg = c->cg_decision_date != NRM_DATE_NONE;
-	bool closed = c->status != NRM_STATUS_OPEN && c->status_date != NRM_DATE_NONE;
-	add_case_days(&np->d, np->q, c->referral_date, has_rg, c->rg_decision_date,
-	              c->rg_outcome == NRM_OUTCOME_POSITIVE, has_cg, c->cg_decision_date, closed,
-	              c->status_date);
+	struct nrm_case_dates d = {
+		.referral = c->referral_date, .rg = c->rg_decision_date, .cg = c->cg_decision_date,
+		.closed_on = c->status_date, .has_rg = c->rg_decision_date != NRM_DATE_NONE,
+		.has_cg = c->cg_decision_date != NRM_DATE_NONE,
+		.rg_positive = c->rg_outcome == NRM_OUTCOME_POSITIVE,
+		.closed = c->status != NRM_STATUS_OPEN && c->status_date != NRM_DATE_NONE};
+	add_case_days(&np->d, np->q, &d);
 	return 0;
 }
 

@@ -170,6 +170,21 @@ assert_eq "$(cat inbox/rejected/echo_2025Q1_001.tar.gz.reason)" "$(reason run1.j
 expect_exit 0 "$NRMHUB" intake --inbox inbox --store "$store" --json
 assert_eq "$(fates "$tmp/stdout")" "foxtrot_2025Q1_001.tar.gz:left:False " "run 3 fates"
 
+# ---- run 4: an extract that is not the one behind its return ------------------------
+# bravo's return with its last case row (B3, awaiting RG) cut from cases.csv,
+# then bagged and signed properly: refused, and bravo's figures unchanged.
+mkdir bravo-ret
+expect_exit 0 "$NRMHUB" return build --store bravo.db --quarter 2025Q1 --now "$now" -o bravo-ret
+head -n 3 bravo-ret/cases.csv >cut.csv && mv cut.csv bravo-ret/cases.csv
+mkdir out-cut
+expect_exit 0 "$NRMHUB" bundle create --payload bravo-ret --seq 5 --key bravo.key --now "$now" -o out-cut
+cp out-cut/* inbox/
+settled inbox/bravo_2025Q1_005.tar.gz*
+expect_exit 65 "$NRMHUB" intake --inbox inbox --store "$store" --json
+assert_eq "$(reason "$tmp/stdout" bravo_2025Q1_005.tar.gz)" \
+	"data/cases.csv does not agree with data/return.json: \$.awaiting.rg.count is 1, the extract has 0 such rows" "cut extract reason"
+[ -f inbox/rejected/bravo_2025Q1_005.tar.gz.reason ] && pass || fail "cut extract not rejected"
+
 # ---- two intakes at once --------------------------------------------------------------
 mkdir inbox2
 expect_exit 0 "$NRMHUB" keys add --store two.db alpha alpha.pub

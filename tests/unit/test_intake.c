@@ -92,7 +92,15 @@ static void test_good_extract(void **state)
 	int64_t id = add_bundle(s, "hull", 1);
 	const char csv[] = HEADER ROW1 ROW2;
 	struct nrm_error err;
-	assert_int_equal(nrm_intake_store_cases(s, id, "hull", csv, sizeof(csv) - 1, &err), 0);
+	struct nrm_extract_counts c;
+	assert_int_equal(nrm_intake_store_cases(s, id, "hull", "2025Q1", csv, sizeof(csv) - 1, &c,
+	                                        &err), 0);
+	/* ROW1: RG dated in Q (positive, no CG: awaiting CG at 2025-03-31);
+	 * ROW2: withdrawn in Q, so awaiting nothing. */
+	assert_int_equal(c.rg, 1);
+	assert_int_equal(c.cg, 0);
+	assert_int_equal(c.await_rg, 0);
+	assert_int_equal(c.await_cg, 1);
 	assert_int_equal(store_commit(s), 0);
 	int n = 0;
 	assert_int_equal(store_intake_each_case(s, id, count_row, &n), 0);
@@ -105,7 +113,9 @@ static void refused(struct store *s, const char *csv, const char *want)
 	assert_int_equal(store_begin(s), 0);
 	int64_t id = add_bundle(s, "hull", 1);
 	struct nrm_error err = {0};
-	assert_int_equal(nrm_intake_store_cases(s, id, "hull", csv, strlen(csv), &err), -1);
+	struct nrm_extract_counts c;
+	assert_int_equal(nrm_intake_store_cases(s, id, "hull", "2025Q1", csv, strlen(csv), &c, &err),
+	                 -1);
 	assert_int_equal(err.code, EX_DATAERR);
 	if (!strstr(err.msg, want))
 		fail_msg("'%s' does not say '%s'", err.msg, want);
