@@ -229,7 +229,7 @@ assert_grep '^2025,Q1,alpha,revised,2' all-tables.csv
 assert_grep 'NRMHUB:DDM_RETURN\(1\.0\),national,2025-Q1,PILOT_DAYS_MEDIAN,DECISION,RG,45\.0' nat/national.sdmx.csv
 assert_grep '<svg' nat/report.html
 assert_grep 'pilot sites against non-pilot areas' nat/report.html
-assert_eq "$(unzip -p nat/national.ods mimetype)" "application/vnd.oasis.opendocument.spreadsheet" "ODS mimetype"
+assert_eq "$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("mimetype").decode())' nat/national.ods)" "application/vnd.oasis.opendocument.spreadsheet" "ODS mimetype"
 assert_eq "$(stat -c %a nat/national.json)" 600 "national.json mode"
 
 finish
