@@ -230,6 +230,12 @@ assert_grep 'NRMHUB:DDM_RETURN\(1\.0\),national,2025-Q1,PILOT_DAYS_MEDIAN,DECISI
 assert_grep '<svg' nat/report.html
 assert_grep 'pilot sites against non-pilot areas' nat/report.html
 assert_eq "$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("mimetype").decode())' nat/national.ods)" "application/vnd.oasis.opendocument.spreadsheet" "ODS mimetype"
+# The workbook: well-formed, a sheet per table after the cover, contents and
+# notes, the national tables last.
+python3 -c 'import sys, zipfile; open("content.xml", "wb").write(zipfile.ZipFile(sys.argv[1]).read("content.xml"))' nat/national.ods
+if command -v xmllint >/dev/null; then expect_exit 0 xmllint --noout --nonet content.xml; fi
+assert_eq "$(grep -o 'table:name="[A-Za-z_0-9]*"' content.xml | tr '\n' ' ')" \
+	"$(printf 'table:name="%s" ' Cover_sheet Table_of_contents Notes $(seq -f 'Table_%g' 1 20))" "national.ods sheets"
 assert_eq "$(stat -c %a nat/national.json)" 600 "national.json mode"
 
 finish
