@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "intake.h"
+#include "national.h"
+#include "quarter.h"
 #include "store.h"
 #include "store_intake.h"
 #include "util.h"
@@ -225,6 +227,37 @@ static void test_latest_is_the_revision(void **state)
 	assert_string_equal(list, "");
 }
 
+/* formats/return.md's placing rules, at the edges of 2025Q1. */
+static void test_case_place(void **state)
+{
+	(void)state;
+	struct nrm_quarter q;
+	assert_int_equal(nrm_quarter_parse("2025Q1", &q), 0);
+	int32_t jan1 = q.first, mar31 = q.last;
+	struct nrm_case_dates d = {.referral = jan1 - 1, .rg = jan1, .has_rg = true,
+	                           .rg_positive = true};
+	/* Referred in 2024Q4, RG on the quarter's first day, no CG. */
+	assert_int_equal(nrm_case_place(&d, &q), NRM_PLACE_RG | NRM_PLACE_AWAIT_CG);
+	/* CG on the last day: decided, no longer awaiting. */
+	d.cg = mar31;
+	d.has_cg = true;
+	assert_int_equal(nrm_case_place(&d, &q), NRM_PLACE_RG | NRM_PLACE_CG);
+	/* RG after the quarter: awaiting RG at its end. */
+	d = (struct nrm_case_dates){.referral = jan1, .rg = mar31 + 1, .has_rg = true};
+	assert_int_equal(nrm_case_place(&d, &q), NRM_PLACE_AWAIT_RG);
+	/* Negative RG: awaits nothing. */
+	d = (struct nrm_case_dates){.referral = jan1, .rg = jan1 + 3, .has_rg = true};
+	assert_int_equal(nrm_case_place(&d, &q), NRM_PLACE_RG);
+	/* Withdrawn on the last day: not awaiting; withdrawn after it: awaiting. */
+	d = (struct nrm_case_dates){.referral = jan1, .closed = true, .closed_on = mar31};
+	assert_int_equal(nrm_case_place(&d, &q), 0);
+	d.closed_on = mar31 + 1;
+	assert_int_equal(nrm_case_place(&d, &q), NRM_PLACE_AWAIT_RG);
+	/* Referred after the quarter: nothing. */
+	d = (struct nrm_case_dates){.referral = mar31 + 1};
+	assert_int_equal(nrm_case_place(&d, &q), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +265,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_extracts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_is_the_revision, setup, teardown),
+		cmocka_unit_test(test_case_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
