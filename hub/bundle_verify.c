@@ -174,8 +174,9 @@ static int check_signature(struct verify *v, const char *sig_path, struct nrm_ms
 		return nrm_fail(v->err, EX_NOPERM, "%s:3: the trusted comment does not start with a "
 		                "valid site=, so no key can be chosen to check it", sig_path);
 	struct nrm_ms_pubkey pub;
+	/* The source's own code: a store that is busy is not a bad bundle. */
 	if (v->keys->lookup(v->keys->ctx, site, &pub, &e))
-		return nrm_fail(v->err, EX_NOPERM, "%s", e.msg);
+		return nrm_fail(v->err, e.code ? e.code : EX_NOPERM, "%s", e.msg);
 	if (memcmp(sig->keynum, pub.keynum, NRM_MS_KEYNUM_BYTES) != 0)
 		return wrong_key(v, site, sig, &pub);
 	uint8_t hash[NRM_MS_HASH_BYTES];
