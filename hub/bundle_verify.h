@@ -16,6 +16,7 @@
 #define NRM_BUNDLE_VERIFY_H
 
 #include "bundle.h"
+#include "minisign.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -36,6 +37,19 @@ struct nrm_verify_limits {
 
 extern const struct nrm_verify_limits nrm_verify_default_limits;
 
+/* Where the verifier finds the key registered for a site: a folder of
+ * SITE.pub files (`bundle verify --keys DIR`) or the intake store's keys
+ * table (`intake`).  `lookup` fills *pub with the site's key, or fails with
+ * err filled (the message says why: no key, revoked); `owner` names the site
+ * whose key has `keynum` (caller frees), or NULL, for a message that says
+ * whose key signed. */
+struct nrm_key_source {
+	int (*lookup)(void *ctx, const char *site, struct nrm_ms_pubkey *pub,
+	              struct nrm_error *err);
+	char *(*owner)(void *ctx, const uint8_t keynum[8]);
+	void *ctx;
+};
+
 struct nrm_verify_result {
 	int failed_step; /* 0 when valid, else the step that refused (1 to 5) */
 	struct nrm_bundle_id id;
@@ -43,6 +57,9 @@ struct nrm_verify_result {
 	uint64_t payload_files;
 	uint64_t payload_bytes;
 	json_t *return_json; /* data/return.json, when step 5 was reached */
+	char *cases_csv;     /* data/cases.csv's bytes (NUL-terminated), when the
+	                        bag holds one and step 5 passed; else NULL */
+	size_t cases_csv_len;
 };
 
 /* Verifies `archive` against `signature` with the keys in `keys_dir` (one
@@ -52,6 +69,11 @@ struct nrm_verify_result {
 int nrm_bundle_verify(const char *archive, const char *signature, const char *keys_dir,
                       const struct nrm_verify_limits *limits,
                       struct nrm_verify_result *res, struct nrm_error *err);
+/* The same five steps, with the key from `keys`. */
+int nrm_bundle_verify_keys(const char *archive, const char *signature,
+                           const struct nrm_key_source *keys,
+                           const struct nrm_verify_limits *limits,
+                           struct nrm_verify_result *res, struct nrm_error *err);
 void nrm_verify_result_free(struct nrm_verify_result *res);
 
 #endif

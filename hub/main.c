@@ -38,6 +38,9 @@ static const struct command commands[] = {
 	{"run", cmd_run, "run the site's due jobs (or one job) from its configuration"},
 	{"status", cmd_status, "show each job's last run, next run and what awaits delivery"},
 	{"config", cmd_config, "check the site configuration (config check)"},
+	{"keys", cmd_keys, "register, list or revoke the sites' public keys (intake)"},
+	{"intake", cmd_intake, "take the sites' signed bundles from an inbox folder"},
+	{"national", cmd_national, "build the national tables from the returns received"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

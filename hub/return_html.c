@@ -531,6 +531,23 @@ static void rest_and_notes(FILE *out, const struct nrm_return_tables *t)
 	      out);
 }
 
+/* For the national report (national_html.c), which shows its tables and
+ * escapes its text the same way. */
+void nrm_html_escape(FILE *out, const char *s)
+{
+	esc(out, s);
+}
+
+void nrm_html_table(FILE *out, const struct nrm_table *t, bool with_period)
+{
+	html_table(out, t, with_period);
+}
+
+const char *nrm_html_css(void)
+{
+	return css;
+}
+
 int nrm_return_write_html(const json_t *ret, const struct nrm_return_tables *t,
                           const char *dir, struct nrm_error *err)
 {

@@ -37,6 +37,15 @@ int nrm_return_write_ods(const struct nrm_return_tables *t, const char *dir,
 int nrm_return_write_html(const json_t *ret, const struct nrm_return_tables *t,
                           const char *dir, struct nrm_error *err);
 
+/* The report page's pieces, shared with the national report: text escaped
+ * for HTML, one table as an HTML table, and the page's style sheet. */
+#include <stdbool.h>
+#include <stdio.h>
+struct nrm_table;
+void nrm_html_escape(FILE *out, const char *s);
+void nrm_html_table(FILE *out, const struct nrm_table *t, bool with_period);
+const char *nrm_html_css(void);
+
 /* Writes `len` bytes as DIR/NAME, atomically, mode 0600 like every output
  * of the hub (the official return is not for publication). */
 int nrm_return_write_file(const char *dir, const char *name, const char *data, size_t len,

@@ -110,6 +110,46 @@ static const char *const migrations[] = {
 	"  response_headers TEXT NOT NULL,"
 	"  message TEXT NOT NULL"
 	");",
+
+	/* 3 -> 4: the Home Office's intake (store_intake.c).  intake_key: the
+	 * sites' public keys (the text of minisign's .pub file), at most one
+	 * unrevoked per site; a revoked key stays so that what it signed can be
+	 * marked.  intake_bundle: every accepted bundle, its return.json as
+	 * received; intake_case: the rows of its cases.csv, values as written
+	 * there (empty as NULL). */
+	"CREATE TABLE intake_key ("
+	"  id INTEGER PRIMARY KEY,"
+	"  site TEXT NOT NULL,"
+	"  nation TEXT NOT NULL,"
+	"  key_id TEXT NOT NULL,"
+	"  public_key TEXT NOT NULL,"
+	"  added_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER"
+	");"
+	"CREATE UNIQUE INDEX intake_key_active ON intake_key(site) WHERE revoked_at IS NULL;"
+	"CREATE TABLE intake_bundle ("
+	"  id INTEGER PRIMARY KEY,"
+	"  site TEXT NOT NULL,"
+	"  quarter TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  bag TEXT NOT NULL,"
+	"  key_id TEXT NOT NULL,"
+	"  tagmanifest TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  return_json TEXT NOT NULL,"
+	"  UNIQUE (site, quarter, seq)"
+	");"
+	"CREATE TABLE intake_case ("
+	"  bundle INTEGER NOT NULL REFERENCES intake_bundle(id),"
+	"  pseudonym TEXT NOT NULL,"
+	"  referral_date TEXT, age_band TEXT, gender TEXT,"
+	"  nationality_1 TEXT, nationality_2 TEXT, exploitation_types TEXT,"
+	"  county_lines TEXT, exploitation_location TEXT, first_responder_type TEXT,"
+	"  local_authority TEXT, police_force TEXT,"
+	"  rg_decision_date TEXT, rg_outcome TEXT, cg_decision_date TEXT, cg_outcome TEXT,"
+	"  decision_maker TEXT, status TEXT, status_date TEXT"
+	");"
+	"CREATE INDEX intake_case_bundle ON intake_case(bundle);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -1,0 +1,104 @@
+/*
+ * `nrmhub national build --quarter YYYYQn`: the national tables from the
+ * returns the intake accepted (national.h, formats/national.md).
+ */
+#include "commands.h"
+
+#include "date.h"
+#include "national.h"
+#include "quarter.h"
+#include "store.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+static void print_usage(void)
+{
+	printf("Usage: nrmhub national build --quarter YYYYQn [-o DIR] [--store FILE] [--now TIME]\n"
+	       "Consolidate the latest accepted return of every site for the quarter (see\n"
+	       "'nrmhub intake') into national tables: totals, by nation and by site, exact\n"
+	       "national medians and percentiles from the sites' case extracts, the pilot's\n"
+	       "days to decision beside the non-pilot areas' (the Home Office's own cases,\n"
+	       "imported into the same store with 'nrmhub import --from homeoffice-json'),\n"
+	       "and the sites with no return or a revised one.  Writes national.json\n"
+	       "(validated against schemas/national.schema.json), table_N.csv with\n"
+	       "csv-metadata.json, notes.csv, national.sdmx.csv, national.ods and report.html.\n"
+	       "\n"
+	       "      --quarter YYYYQn  the quarter (required)\n"
+	       "  -o, --output DIR      where to write (default: national-YYYYQn)\n"
+	       "      --store FILE      the intake store (default ./nrmhub.db)\n"
+	       "      --now TIME        the generated_at time, RFC 3339 (default: now)\n"
+	       "  -h, --help            show this help\n");
+}
+
+static int national_build(struct nrm_context *ctx, int argc, char **argv)
+{
+	enum { OPT_STORE = 256, OPT_QUARTER, OPT_NOW };
+	static const struct option options[] = {
+		{"quarter", required_argument, NULL, OPT_QUARTER},
+		{"output", required_argument, NULL, 'o'},
+		{"store", required_argument, NULL, OPT_STORE},
+		{"now", required_argument, NULL, OPT_NOW},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *quarter = NULL, *dir = NULL;
+	int64_t now = (int64_t)time(NULL);
+	int opt;
+	while ((opt = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
+		switch (opt) {
+		case OPT_QUARTER: quarter = optarg; break;
+		case 'o': dir = optarg; break;
+		case OPT_STORE: ctx->store_path = optarg; break;
+		case OPT_NOW:
+			if (nrm_time_parse_rfc3339(optarg, strlen(optarg), &now) != 0)
+				return nrm_usage_error("national build", "--now '%s' is not an RFC 3339 "
+				                       "time, e.g. 2025-04-02T09:00:00Z", optarg);
+			break;
+		case 'h': print_usage(); return 0;
+		default: return nrm_usage_error("national build", "unknown option");
+		}
+	}
+	struct nrm_quarter q;
+	if (!quarter)
+		return nrm_usage_error("national build", "--quarter YYYYQn is required");
+	if (nrm_quarter_parse(quarter, &q) != 0)
+		return nrm_usage_error("national build", "--quarter: '%s' is not YYYYQn (e.g. "
+		                       "2025Q1)", quarter);
+	if (optind < argc)
+		return nrm_usage_error("national build", "unexpected argument '%s'", argv[optind]);
+	struct store *s;
+	int rc = nrm_context_open_store(ctx, false, &s);
+	if (rc)
+		return rc;
+	struct nrm_error err = {0};
+	json_t *national = nrm_national_build(s, quarter, now, &err);
+	store_close(s);
+	char *default_dir = nrm_xasprintf("national-%s", quarter);
+	if (!national || nrm_national_render_all(national, dir ? dir : default_dir, &err)) {
+		fprintf(stderr, "nrmhub national build: %s\n", err.msg);
+		rc = err.code ? err.code : EX_SOFTWARE;
+	}
+	free(default_dir);
+	json_decref(national);
+	return rc;
+}
+
+int cmd_national(struct nrm_context *ctx, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "build") == 0)
+		return national_build(ctx, argc - 1, argv + 1);
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		print_usage();
+		return 0;
+	}
+	if (argc < 2)
+		return nrm_usage_error("national", "give a subcommand: build");
+	return nrm_usage_error("national", "no such subcommand '%s'", argv[1]);
+}

@@ -1,0 +1,282 @@
+/*
+ * The national tables: the site return's tables over national.json's
+ * totals (return_tables.c, unchanged), then four of the nation's own, in
+ * the same table model so the CSV, SDMX-CSV and ODS writers draw them like
+ * any other:
+ *   by nation, by site, pilot against non-pilot, sites missing or revised.
+ */
+#include "national.h"
+
+#include "return_tables.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#define YQ {"year", "Year", NRM_COL_YEAR, NULL, NULL}, {"quarter", "Quarter", NRM_COL_QUARTER, NULL, NULL}
+#define GROUP_FIGURES                                                                        \
+	{"referrals", "Referrals", NRM_COL_COUNT, "REFERRALS", "NUMBER"},                        \
+	{"rg_decisions", "RG decisions", NRM_COL_COUNT, "RG_DECISIONS", "NUMBER"},               \
+	{"cg_decisions", "CG decisions", NRM_COL_COUNT, "CG_DECISIONS", "NUMBER"},               \
+	{"rg_median_days", "Median days to RG decision", NRM_COL_DECIMAL, "RG_DAYS_MEDIAN", "DAYS"}, \
+	{"rg_p90_days", "90th percentile days to RG decision", NRM_COL_DECIMAL, "RG_DAYS_P90", "DAYS"}, \
+	{"cg_median_days", "Median days to CG decision", NRM_COL_DECIMAL, "CG_DAYS_MEDIAN", "DAYS"}, \
+	{"cg_p90_days", "90th percentile days to CG decision", NRM_COL_DECIMAL, "CG_DAYS_P90", "DAYS"}, \
+	{"awaiting_rg", "Awaiting RG decision at quarter end", NRM_COL_COUNT, "AWAITING_RG", "NUMBER"}, \
+	{"awaiting_cg", "Awaiting CG decision at quarter end", NRM_COL_COUNT, "AWAITING_CG", "NUMBER"}
+#define N_GROUP_FIGURES 9
+
+static const struct nrm_column nation_cols[] = {
+	YQ,
+	{"nation", "Nation code", NRM_COL_CODE, NULL, NULL},
+	{"nation_label", "Nation", NRM_COL_LABEL, NULL, NULL},
+	GROUP_FIGURES,
+};
+static const struct nrm_column site_cols[] = {
+	YQ,
+	{"site", "Site", NRM_COL_CODE, NULL, NULL},
+	{"nation_label", "Nation", NRM_COL_LABEL, NULL, NULL},
+	{"latest_return", "Latest return", NRM_COL_LABEL, NULL, NULL},
+	GROUP_FIGURES,
+};
+#define STAGE_FIGURES(who, WHO, title)                                                         \
+	{who "_count", title ": decisions", NRM_COL_COUNT, WHO "_DECISIONS", "NUMBER"},          \
+	{who "_mean_days", title ": mean days", NRM_COL_DECIMAL, WHO "_DAYS_MEAN", "DAYS"},      \
+	{who "_median_days", title ": median days", NRM_COL_DECIMAL, WHO "_DAYS_MEDIAN", "DAYS"}, \
+	{who "_p90_days", title ": 90th percentile days", NRM_COL_DECIMAL, WHO "_DAYS_P90", "DAYS"}, \
+	{who "_within_45_days", title ": decided within 45 days", NRM_COL_COUNT, WHO "_WITHIN_45", "NUMBER"}
+static const struct nrm_column pilot_cols[] = {
+	YQ,
+	{"stage", "Decision code", NRM_COL_CODE, NULL, NULL},
+	{"stage_label", "Decision", NRM_COL_LABEL, NULL, NULL},
+	STAGE_FIGURES("pilot", "PILOT", "Pilot"),
+	STAGE_FIGURES("non_pilot", "NON_PILOT", "Non-pilot"),
+};
+static const struct nrm_column status_cols[] = {
+	YQ,
+	{"site", "Site", NRM_COL_CODE, NULL, NULL},
+	{"status", "Status", NRM_COL_LABEL, NULL, NULL},
+	{"latest_seq", "Sequence number of the latest return (0: none)", NRM_COL_COUNT,
+	 "LATEST_SEQ", "NUMBER"},
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+enum { NOTE_EXACT = 11, NOTE_NON_PILOT, NOTE_REVISION };
+static const struct nrm_return_note national_notes[] = {
+	{NOTE_EXACT, "National medians and percentiles are computed from every child's days "
+	             "in the sites' pseudonymised extracts (cases.csv), never as a median of "
+	             "the sites' medians. Counts are the sums of the sites' latest returns."},
+	{NOTE_NON_PILOT, "Non-pilot: the Home Office's own decisions for areas outside the "
+	                 "pilot, imported into the intake store with 'nrmhub import --from "
+	                 "homeoffice-json', counted by the same rules as a site's return."},
+	{NOTE_REVISION, "A revision is a return sent again with a higher sequence number; it "
+	                "replaces the earlier one in every national figure."},
+};
+
+/* Replaces the return's note 1, which speaks of one site. */
+static const char note_scope[] =
+	"Figures are for every decision-making pilot site that sent a return for the quarter "
+	"(the latest return of each), consolidated by the Home Office; sites that sent none "
+	"are listed in the last table.";
+
+struct tb {
+	struct nrm_return_tables *out;
+	size_t cap;
+};
+
+static struct nrm_table *add_table(struct tb *b, const char *key, const char *title,
+                                   const char *breakdown, const struct nrm_column *cols,
+                                   size_t n)
+{
+	struct nrm_return_tables *o = b->out;
+	o->tables = nrm_xrealloc(o->tables, (o->n_tables + 1) * sizeof(*o->tables));
+	struct nrm_table *t = &o->tables[o->n_tables++];
+	memset(t, 0, sizeof(*t));
+	t->id = nrm_xasprintf("Table_%zu", o->n_tables);
+	t->file = nrm_xasprintf("table_%zu.csv", o->n_tables);
+	t->key = key;
+	t->title = nrm_xstrdup(title);
+	t->breakdown = breakdown;
+	t->columns = cols;
+	t->n_columns = n;
+	b->cap = 0;
+	return t;
+}
+
+static struct nrm_cell *add_row(struct tb *b)
+{
+	struct nrm_table *t = &b->out->tables[b->out->n_tables - 1];
+	if (t->n_rows == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 16;
+		t->cells = nrm_xrealloc(t->cells, b->cap * t->n_columns * sizeof(*t->cells));
+	}
+	struct nrm_cell *row = &t->cells[t->n_rows++ * t->n_columns];
+	memset(row, 0, t->n_columns * sizeof(*row));
+	row[0].kind = NRM_CELL_NUMBER;
+	row[0].number = b->out->year;
+	row[0].text = nrm_xasprintf("%d", b->out->year);
+	row[1].kind = NRM_CELL_TEXT;
+	row[1].text = nrm_xasprintf("Q%d", b->out->q);
+	return row;
+}
+
+static void text_cell(struct nrm_cell *c, const char *s)
+{
+	c->kind = NRM_CELL_TEXT;
+	c->text = nrm_xstrdup(s);
+}
+
+/* A count, a statistic shown to one decimal, or "[z]" for null. */
+static void number_cell(struct nrm_cell *c, const json_t *v, bool decimal)
+{
+	if (!json_is_number(v)) {
+		c->kind = NRM_CELL_NA;
+		c->text = nrm_xstrdup("[z]");
+		return;
+	}
+	c->kind = NRM_CELL_NUMBER;
+	c->text = decimal ? nrm_xasprintf("%.1f", json_number_value(v))
+	                  : nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	c->number = strtod(c->text, NULL);
+}
+
+static const char *nation_label(const char *code)
+{
+	static const char *const map[][2] = {{"england", "England"}, {"wales", "Wales"},
+	                                     {"scotland", "Scotland"},
+	                                     {"northern_ireland", "Northern Ireland"}};
+	for (size_t i = 0; i < N_OF(map); i++)
+		if (strcmp(code, map[i][0]) == 0)
+			return map[i][1];
+	return "Unknown";
+}
+
+static void group_figures(struct nrm_cell *c, const json_t *g)
+{
+	const json_t *d = json_object_get(g, "days_to_decision");
+	const json_t *rg = json_object_get(d, "rg"), *cg = json_object_get(d, "cg");
+	const json_t *aw = json_object_get(g, "awaiting");
+	number_cell(&c[0], json_object_get(g, "referrals"), false);
+	number_cell(&c[1], json_object_get(g, "rg_decisions"), false);
+	number_cell(&c[2], json_object_get(g, "cg_decisions"), false);
+	number_cell(&c[3], json_object_get(rg, "median"), true);
+	number_cell(&c[4], json_object_get(rg, "p90"), true);
+	number_cell(&c[5], json_object_get(cg, "median"), true);
+	number_cell(&c[6], json_object_get(cg, "p90"), true);
+	number_cell(&c[7], json_object_get(aw, "rg"), false);
+	number_cell(&c[8], json_object_get(aw, "cg"), false);
+}
+
+static void add_nations(struct tb *b, const json_t *nat)
+{
+	add_table(b, "by_nation", "Referrals, decisions and days to decision by nation "
+	          "[note 11]", "NATION", nation_cols, N_OF(nation_cols));
+	size_t i;
+	const json_t *g;
+	json_array_foreach(json_object_get(nat, "by_nation"), i, g) {
+		struct nrm_cell *row = add_row(b);
+		const char *code = json_string_value(json_object_get(g, "nation"));
+		text_cell(&row[2], code);
+		text_cell(&row[3], nation_label(code));
+		group_figures(&row[4], g);
+	}
+}
+
+static void add_sites(struct tb *b, const json_t *nat)
+{
+	add_table(b, "by_site", "Referrals, decisions and days to decision by site, from each "
+	          "site's latest return [note 13]", "SITE", site_cols, N_OF(site_cols));
+	size_t i;
+	const json_t *g;
+	json_array_foreach(json_object_get(nat, "by_site"), i, g) {
+		struct nrm_cell *row = add_row(b);
+		text_cell(&row[2], json_string_value(json_object_get(g, "site")));
+		text_cell(&row[3], nation_label(json_string_value(json_object_get(g, "nation"))));
+		char *latest = nrm_xasprintf("sequence %" JSON_INTEGER_FORMAT "%s%s",
+		                             json_integer_value(json_object_get(g, "seq")),
+		                             json_is_true(json_object_get(g, "revision")) ? ", a revision" : "",
+		                             json_is_true(json_object_get(g, "key_revoked"))
+		                                     ? ", signed with a key since revoked" : "");
+		text_cell(&row[4], latest);
+		free(latest);
+		group_figures(&row[5], g);
+	}
+}
+
+static void stage_figures(struct nrm_cell *c, const json_t *s)
+{
+	number_cell(&c[0], json_object_get(s, "count"), false);
+	number_cell(&c[1], json_object_get(s, "mean"), true);
+	number_cell(&c[2], json_object_get(s, "median"), true);
+	number_cell(&c[3], json_object_get(s, "p90"), true);
+	number_cell(&c[4], json_object_get(s, "within_45_days"), false);
+}
+
+static void add_pilot(struct tb *b, const json_t *nat)
+{
+	add_table(b, "pilot_vs_non_pilot", "Days from referral to decision: the pilot against "
+	          "non-pilot areas [note 11] [note 12]", "DECISION", pilot_cols, N_OF(pilot_cols));
+	const json_t *cmp = json_object_get(nat, "pilot_vs_non_pilot");
+	const char *stages[2][2] = {{"rg", "Reasonable Grounds"}, {"cg", "Conclusive Grounds"}};
+	for (int i = 0; i < 2; i++) {
+		struct nrm_cell *row = add_row(b);
+		text_cell(&row[2], stages[i][0]);
+		text_cell(&row[3], stages[i][1]);
+		stage_figures(&row[4], json_object_get(json_object_get(cmp, "pilot"), stages[i][0]));
+		stage_figures(&row[9],
+		              json_object_get(json_object_get(cmp, "non_pilot"), stages[i][0]));
+	}
+}
+
+static void status_row(struct tb *b, const char *site, const char *status, json_int_t seq)
+{
+	struct nrm_cell *row = add_row(b);
+	text_cell(&row[2], site);
+	text_cell(&row[3], status);
+	row[4].kind = NRM_CELL_NUMBER;
+	row[4].number = (double)seq;
+	row[4].text = nrm_xasprintf("%" JSON_INTEGER_FORMAT, seq);
+}
+
+static void add_status(struct tb *b, const json_t *nat)
+{
+	add_table(b, "site_status", "Sites with no return for the quarter, and sites whose "
+	          "latest return is a revision [note 13]", "SITE_STATUS", status_cols,
+	          N_OF(status_cols));
+	size_t i;
+	const json_t *v;
+	json_array_foreach(json_object_get(nat, "sites_missing"), i, v)
+		status_row(b, json_string_value(v), "no return", 0);
+	const json_t *g;
+	json_array_foreach(json_object_get(nat, "by_site"), i, g)
+		if (json_is_true(json_object_get(g, "revision")))
+			status_row(b, json_string_value(json_object_get(g, "site")), "revised",
+			           json_integer_value(json_object_get(g, "seq")));
+}
+
+int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *out,
+                              struct nrm_error *err)
+{
+	if (nrm_return_tables_build(json_object_get(national, "totals"), out, err))
+		return -1;
+	struct tb b = {.out = out};
+	add_nations(&b, national);
+	add_sites(&b, national);
+	add_pilot(&b, national);
+	add_status(&b, national);
+	/* The return's notes, then the national ones. */
+	struct nrm_return_note *notes =
+		nrm_xmalloc((out->n_notes + N_OF(national_notes)) * sizeof(*notes));
+	memcpy(notes, out->notes, out->n_notes * sizeof(*notes));
+	memcpy(notes + out->n_notes, national_notes, sizeof(national_notes));
+	for (size_t i = 0; i < out->n_notes; i++)
+		if (notes[i].number == 1)
+			notes[i].text = note_scope;
+	free((void *)(uintptr_t)out->notes);
+	out->notes = notes;
+	out->n_notes += N_OF(national_notes);
+	return 0;
+}
