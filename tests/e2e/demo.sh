@@ -1,8 +1,9 @@
 #!/bin/bash
-# The README's main job on the example site: every party's sample data
-# imported into one store, the quarter's return built, bundled, signed and
-# verified, and everything left where the job says.  Run twice: the second
-# run imports nothing again and makes the quarter's next bundle.
+# The README's main job on the example site, run from its configuration:
+# every party's sample data imported into one store, the quarter's return
+# built, bundled, signed, delivered and verified, and everything left where
+# the job says.  Run twice: the second run imports nothing again and makes
+# and delivers the quarter's next bundle.
 . "$SRCDIR/tests/e2e/lib.sh"
 
 out=$tmp/out
@@ -17,12 +18,13 @@ run_example() {
 run_example
 # The three parties' files, merged: 12 council cases, the police's 7 (2 of
 # them new), the Home Office's 4 (1 new): 15 children.
-assert_grep '^   council +council-cases\.csv +12 records: 12 new, 0 changed, 0 unchanged$' "$tmp/job.out"
-assert_grep '^   police +police-cases\.xml +7 records: 2 new, ' "$tmp/job.out"
-assert_grep '^   Home Office +homeoffice-cases\.json +4 records: 1 new, ' "$tmp/job.out"
-assert_grep '^   The store now holds 15 cases of birmingham\.$' "$tmp/job.out"
-assert_eq "$(stat -c %a "$out/nrmhub.db")" 600 "store mode"
-assert_eq "$(stat -c %a "$out/site.key")" 600 "secret key mode"
+assert_grep '^   import-council +ok: 12 records: 12 new, 0 changed, 0 unchanged' "$tmp/job.out"
+assert_grep '^   import-police +ok: 7 records: 2 new, ' "$tmp/job.out"
+assert_grep '^   import-homeoffice +ok: 4 records: 1 new, ' "$tmp/job.out"
+expect_exit 0 "$NRMHUB" export --store "$out/state/nrmhub.db" --to case-jsonl &&
+	assert_eq "$(wc -l <"$tmp/stdout")" 15 "children in the store"
+assert_eq "$(stat -c %a "$out/state/nrmhub.db")" 600 "store mode"
+assert_eq "$(stat -c %a "$out/state/keys/birmingham.key")" 600 "secret key mode"
 
 # The return: valid against its schema, with every output beside it, and the
 # figures the job printed are the return's.
@@ -44,11 +46,12 @@ assert_eq "$(figure quality.out_of_scope)" 1 "out of scope in 2025Q1"
 assert_grep '^   referrals 7; ' "$tmp/job.out"
 
 # The bundle: made, and valid for nrmhub and for the stock minisign.
-bag=$out/outbox/birmingham_2025Q1_001.tar.gz
+bag=$out/state/drop/birmingham_2025Q1_001.tar.gz
 assert_grep "^   $bag\$" "$tmp/job.out"
-expect_exit 0 "$NRMHUB" bundle verify --keys "$out/keys" "$bag"
+assert_grep '^   valid: birmingham_2025Q1_001, signed with key ID ' "$tmp/job.out"
+expect_exit 0 "$NRMHUB" bundle verify --keys "$out/home-office-keys" "$bag"
 if command -v minisign >/dev/null; then
-	expect_exit 0 minisign -V -q -p "$out/site.pub" -m "$bag"
+	expect_exit 0 minisign -V -q -p "$out/state/keys/birmingham.pub" -m "$bag"
 fi
 
 # No case identifier in what the job printed.
@@ -57,8 +60,10 @@ assert_no_grep 'BCT-[0-9]' "$tmp/job.err"
 
 # Again: nothing imported twice, the same 15 cases, the next bundle.
 run_example
-assert_eq "$(grep -c 'imported before: nothing new' "$tmp/job.out")" 3 "files imported again"
-assert_grep '^   The store now holds 15 cases of birmingham\.$' "$tmp/job.out"
-expect_exit 0 "$NRMHUB" bundle verify --keys "$out/keys" "$out/outbox/birmingham_2025Q1_002.tar.gz"
+assert_eq "$(grep -c ': 0 records: 0 new, 0 changed, 0 unchanged; 1 files skipped' "$tmp/job.out")" 3 \
+	"files imported again"
+assert_grep '^   deliver-returns +ok: 2 delivered, 0 pending' "$tmp/job.out"
+expect_exit 0 "$NRMHUB" bundle verify --keys "$out/home-office-keys" \
+	"$out/state/drop/birmingham_2025Q1_002.tar.gz"
 
 finish

@@ -1,27 +1,32 @@
 #!/bin/bash
-# The example site run from its configuration (examples/site/run-site):
-# keys made on first run, every party's sample imported, the quarter's
-# return built, signed and delivered to the drop folder, and the bundle
-# verifies.  Then a full run logged as JSON lines, and no log line holds
-# any case id or reference from the site's data.
+# The example site run from its configuration (examples/site/run-example,
+# the README's main job, which runs the site's jobs with `nrmhub run`): keys
+# made on first run, every party's sample imported, the quarter's return
+# built, signed and delivered to the drop folder, and the bundle verifies.
+# Then a full run logged as JSON lines, and no log line holds any case id or
+# reference from the site's data.  (tests/e2e/demo.sh checks the job's
+# figures and what it prints.)
 . "$SRCDIR/tests/e2e/lib.sh"
 
 ex="$tmp/example"
-expect_exit 0 env NRMHUB="$NRMHUB" "$SRCDIR/examples/site/run-site" "$ex"
-assert_grep "made the site's signing key" "$tmp/stdout"
-assert_grep '^birmingham_2025Q2_001\.tar\.gz$' "$tmp/stdout"
+expect_exit 0 env NRMHUB="$NRMHUB" OUT="$ex" QUARTER=2025Q2 "$SRCDIR/examples/site/run-example"
+assert_grep "made the signing key" "$tmp/stdout"
+assert_grep "^   $ex/state/drop/birmingham_2025Q2_001\\.tar\\.gz\$" "$tmp/stdout"
 key_mode=$(stat -c %a "$ex/state/keys/birmingham.key")
 assert_eq "$key_mode" 600 "the secret key's mode"
 mkdir -p "$tmp/keys"
 cp "$ex/state/keys/birmingham.pub" "$tmp/keys/birmingham.pub"
 expect_exit 0 "$NRMHUB" bundle verify --keys "$tmp/keys" "$ex/state/drop/birmingham_2025Q2_001.tar.gz"
 # Run again: the key is kept, the files imported before are skipped, and
-# nothing delivered before is sent again.
-expect_exit 0 env NRMHUB="$NRMHUB" "$SRCDIR/examples/site/run-site" "$ex"
-assert_no_grep "made the site's signing key" "$tmp/stdout"
+# nothing delivered before is sent again (only the quarter's new bundle).
+expect_exit 0 env NRMHUB="$NRMHUB" OUT="$ex" QUARTER=2025Q2 "$SRCDIR/examples/site/run-example"
+assert_no_grep "made the signing key" "$tmp/stdout"
 expect_exit 0 "$NRMHUB" --config "$ex/nrmhub.json" status --json
 assert_grep '"message": "[0-9]+ records: 0 new, 0 changed, 0 unchanged; 1 files skipped' "$tmp/stdout"
 assert_grep '"message": "2 delivered, 0 pending, 0 refused, to drop"' "$tmp/stdout"
+assert_eq "$(ls "$ex/state/drop" | tr '\n' ' ')" \
+	"birmingham_2025Q2_001.tar.gz birmingham_2025Q2_001.tar.gz.minisig birmingham_2025Q2_002.tar.gz birmingham_2025Q2_002.tar.gz.minisig " \
+	"bundles delivered over two runs"
 
 # --- logs: JSON lines, and no personal data in any line -------------------
 logs="$tmp/logs"
