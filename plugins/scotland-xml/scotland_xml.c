@@ -17,6 +17,7 @@
 #include "xml_codes.h"
 #include "xml_in.h"
 #include "xml_out.h"
+#include "xread.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,76 +87,30 @@ enum slot {
 	SLOT_CASE_ID, SLOT_SITE, SLOT_NRM_REF, SLOT_LA, SLOT_FORCE, SLOT_NAT1, SLOT_NAT2,
 	SLOT_COUNT,
 };
-
-struct reader {
-	const struct nrm_host *host;
-	struct xml_in *xml;
-	struct xml_in_spec spec;
-	struct xml_slot slots[SLOT_COUNT];
-	struct nrm_case *c;
-};
+_Static_assert(SLOT_COUNT <= XREAD_SLOTS, "more slots than xread keeps");
 
 static int cb_scotland_xml_import_open(const struct nrm_host *host, nrm_stream *in, void **state)
 {
-	struct reader *r = calloc(1, sizeof(*r));
-	if (!r)
-		return host->report(in, NULL, NULL, "out of memory");
-	*state = r;
-	r->host = host;
-	r->spec = spec;
-	r->spec.xsd_len = scotland_xml_xsd_len;
-	if (xml_in_open(&r->xml, host, in, &r->spec) != NRM_OK) {
-		/* The hub closes only what opened. */
-		xml_in_close(r->xml);
-		free(r);
-		*state = NULL;
-		return NRM_FAIL;
-	}
-	return NRM_OK;
+	return xread_open(state, sizeof(struct xread), host, in, &spec, scotland_xml_xsd_len,
+	                  "not one of the layout's labels");
 }
 
 static void cb_scotland_xml_import_close(void *state)
 {
-	struct reader *r = state;
-	xml_in_close(r->xml);
-	for (int i = 0; i < SLOT_COUNT; i++)
-		xml_slot_free(&r->slots[i]);
-	free(r);
-}
-
-static int keep(struct reader *r, enum slot slot, const char *text, const char **field)
-{
-	*field = xml_in_keep(r->xml, &r->slots[slot], text);
-	return *field ? NRM_OK : NRM_FAIL;
-}
-
-static int keep_text(struct reader *r, enum slot slot, const char **field)
-{
-	const char *text;
-	if (xml_in_text(r->xml, &text) != NRM_OK)
-		return NRM_FAIL;
-	return keep(r, slot, text, field);
-}
-
-static int code(struct reader *r, const struct xml_code *table, const char *attr,
-                const char *field, const char *value, int32_t *out)
-{
-	if (!xml_code_value(table, value, out))
-		return xml_in_bad_value(r->xml, attr, field, "not one of the layout's labels");
-	return NRM_OK;
+	xread_close(state);
 }
 
 /* An element whose text is one of a table's labels. */
-static int text_code(struct reader *r, const struct xml_code *table, const char *field,
+static int text_code(struct xread *r, const struct xml_code *table, const char *field,
                      int32_t *out)
 {
 	const char *text;
 	if (xml_in_text(r->xml, &text) != NRM_OK)
 		return NRM_FAIL;
-	return code(r, table, NULL, field, text, out);
+	return xread_code(r, table, NULL, field, text, out);
 }
 
-static int yes_no_text(struct reader *r, const char *field, int8_t *out)
+static int yes_no_text(struct xread *r, const char *field, int8_t *out)
 {
 	int32_t v = NRM_UNKNOWN;
 	int rc = text_code(r, yes_no, field, &v);
@@ -163,25 +118,15 @@ static int yes_no_text(struct reader *r, const char *field, int8_t *out)
 	return rc;
 }
 
-static int date_value(struct reader *r, const char *attr, const char *field, const char *value,
-                      int32_t *out)
-{
-	size_t n;
-	const char *s = xml_trim(value, &n);
-	if (r->host->date_parse_iso(s, n, out) != NRM_OK)
-		return xml_in_bad_value(r->xml, attr, field, "not a real date written YYYY-MM-DD");
-	return NRM_OK;
-}
-
-static int date_text(struct reader *r, const char *field, int32_t *out)
+static int date_text(struct xread *r, const char *field, int32_t *out)
 {
 	const char *text;
 	if (xml_in_text(r->xml, &text) != NRM_OK)
 		return NRM_FAIL;
-	return date_value(r, NULL, field, text, out);
+	return xread_date(r, NULL, field, text, out);
 }
 
-static int read_identifiers(struct reader *r)
+static int read_identifiers(struct xread *r)
 {
 	const char *name, *value;
 	int rc = NRM_OK;
@@ -189,16 +134,16 @@ static int read_identifiers(struct reader *r)
 		if (rc != NRM_OK)
 			continue;
 		if (strcmp(name, "site") == 0)
-			rc = keep(r, SLOT_SITE, value, &r->c->site);
+			rc = xread_keep(r, SLOT_SITE, value, &r->c->site);
 		else if (strcmp(name, "case-reference") == 0)
-			rc = keep(r, SLOT_CASE_ID, value, &r->c->case_id);
+			rc = xread_keep(r, SLOT_CASE_ID, value, &r->c->case_id);
 		else if (strcmp(name, "nrm-reference") == 0)
-			rc = keep(r, SLOT_NRM_REF, value, &r->c->nrm_ref);
+			rc = xread_keep(r, SLOT_NRM_REF, value, &r->c->nrm_ref);
 	}
 	return rc;
 }
 
-static int read_age(struct reader *r)
+static int read_age(struct xread *r)
 {
 	const char *text;
 	if (xml_in_text(r->xml, &text) != NRM_OK)
@@ -209,7 +154,7 @@ static int read_age(struct reader *r)
 	return NRM_OK;
 }
 
-static int read_nationality(struct reader *r)
+static int read_nationality(struct xread *r)
 {
 	const char *name, *value;
 	int rc = NRM_OK;
@@ -217,14 +162,14 @@ static int read_nationality(struct reader *r)
 		if (rc != NRM_OK)
 			continue;
 		if (strcmp(name, "first") == 0)
-			rc = keep(r, SLOT_NAT1, value, &r->c->nationality[0]);
+			rc = xread_keep(r, SLOT_NAT1, value, &r->c->nationality[0]);
 		else if (strcmp(name, "second") == 0)
-			rc = keep(r, SLOT_NAT2, value, &r->c->nationality[1]);
+			rc = xread_keep(r, SLOT_NAT2, value, &r->c->nationality[1]);
 	}
 	return rc;
 }
 
-static int read_types(struct reader *r)
+static int read_types(struct xread *r)
 {
 	const char *name, *value;
 	int rc = NRM_OK;
@@ -232,26 +177,26 @@ static int read_types(struct reader *r)
 		int32_t bit = 0, flag = NRM_NO;
 		if (rc != NRM_OK || !xml_code_value(exploitation_flags, name, &bit))
 			continue;
-		rc = code(r, yes_no, name, "exploitation_types", value, &flag);
+		rc = xread_code(r, yes_no, name, "exploitation_types", value, &flag);
 		if (rc == NRM_OK && flag == NRM_YES)
 			r->c->exploitation_types |= (uint32_t)bit;
 	}
 	return rc;
 }
 
-static int read_decisions(struct reader *r)
+static int read_decisions(struct xread *r)
 {
 	const char *name, *value;
 	int rc = NRM_OK;
 	while (xml_in_next_attribute(r->xml, &name, &value))
 		if (rc == NRM_OK && strcmp(name, "decision-maker") == 0)
-			rc = code(r, decision_makers, name, "decision_maker", value,
-			          &r->c->decision_maker);
+			rc = xread_code(r, decision_makers, name, "decision_maker", value,
+			                &r->c->decision_maker);
 	return rc;
 }
 
 /* <decision date outcome>: the outcome's label says which decision. */
-static int read_decision(struct reader *r)
+static int read_decision(struct xread *r)
 {
 	const char *name, *value;
 	int32_t date = NRM_DATE_NONE, label = 0;
@@ -260,9 +205,9 @@ static int read_decision(struct reader *r)
 		if (rc != NRM_OK)
 			continue;
 		if (strcmp(name, "outcome") == 0)
-			rc = code(r, outcomes, name, "rg_outcome", value, &label);
+			rc = xread_code(r, outcomes, name, "rg_outcome", value, &label);
 		else if (strcmp(name, "date") == 0)
-			rc = date_value(r, name, "rg_decision_date", value, &date);
+			rc = xread_date(r, name, "rg_decision_date", value, &date);
 	}
 	if (rc != NRM_OK)
 		return rc;
@@ -278,7 +223,7 @@ static int read_decision(struct reader *r)
 	return NRM_OK;
 }
 
-static int read_closure(struct reader *r)
+static int read_closure(struct xread *r)
 {
 	const char *name, *value;
 	int rc = NRM_OK;
@@ -286,28 +231,23 @@ static int read_closure(struct reader *r)
 		if (rc != NRM_OK)
 			continue;
 		if (strcmp(name, "reason") == 0)
-			rc = code(r, closures, name, "status", value, &r->c->status);
+			rc = xread_code(r, closures, name, "status", value, &r->c->status);
 		else if (strcmp(name, "date") == 0)
-			rc = date_value(r, name, "status_date", value, &r->c->status_date);
+			rc = xread_date(r, name, "status_date", value, &r->c->status_date);
 	}
 	return rc;
 }
 
-static int read_last_updated(struct reader *r)
+static int read_last_updated(struct xread *r)
 {
 	const char *text;
-	size_t n;
 	if (xml_in_text(r->xml, &text) != NRM_OK)
 		return NRM_FAIL;
-	text = xml_trim(text, &n);
-	if (r->host->time_parse_rfc3339(text, n, &r->c->updated_at) != NRM_OK)
-		return xml_in_bad_value(r->xml, NULL, "updated_at",
-		                        "not a date and time in UTC (YYYY-MM-DDTHH:MM:SSZ)");
-	return NRM_OK;
+	return xread_time(r, NULL, "updated_at", text, &r->c->updated_at);
 }
 
 /* One element inside <referral>; the schema has checked where it may be. */
-static int read_element(struct reader *r, const char *name)
+static int read_element(struct xread *r, const char *name)
 {
 	struct nrm_case *c = r->c;
 	if (strcmp(name, "identifiers") == 0)
@@ -315,9 +255,9 @@ static int read_element(struct reader *r, const char *name)
 	if (strcmp(name, "referral-date") == 0)
 		return date_text(r, "referral_date", &c->referral_date);
 	if (strcmp(name, "council-area") == 0)
-		return keep_text(r, SLOT_LA, &c->local_authority);
+		return xread_keep_text(r, SLOT_LA, &c->local_authority);
 	if (strcmp(name, "police-force") == 0)
-		return keep_text(r, SLOT_FORCE, &c->police_force);
+		return xread_keep_text(r, SLOT_FORCE, &c->police_force);
 	if (strcmp(name, "first-responder-type") == 0)
 		return text_code(r, first_responders, "first_responder_type",
 		                 &c->first_responder_type);
@@ -346,28 +286,9 @@ static int read_element(struct reader *r, const char *name)
 	return NRM_OK; /* child, exploitation: containers */
 }
 
-
 static int cb_scotland_xml_import_next(void *state, struct nrm_case *out, struct nrm_pos *where)
 {
-	struct reader *r = state;
-	int rc = xml_in_next_record(r->xml, where);
-	if (rc != NRM_OK)
-		return rc;
-	r->c = out;
-	int result = NRM_OK;
-	int depth;
-	if (xml_in_is_empty(r->xml))
-		return result; /* <referral/>: the schema has already refused it */
-	while ((rc = xml_in_next_element(r->xml, &depth)) == NRM_OK) {
-		int one = result == NRM_OK ? read_element(r, xml_in_name(r->xml)) : NRM_OK;
-		if (one == NRM_FAIL)
-			return NRM_FAIL;
-		if (one == NRM_REJECT)
-			result = NRM_REJECT;
-	}
-	if (rc == NRM_FAIL)
-		return NRM_FAIL;
-	return result;
+	return xread_next(state, out, where, NULL, read_element);
 }
 
 /* ---- writing ------------------------------------------------------------- */
