@@ -26,21 +26,16 @@ static const char *const header[] = {
 #define N_COLUMNS (sizeof(header) / sizeof(header[0]))
 
 struct council_export {
+	struct out_buffer out;  /* first: out_buffer_open's writer */
 	const struct nrm_host *host;
-	struct out_buffer out;
 };
 
 int cb_council_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
 {
-	struct council_export *ex = calloc(1, sizeof(*ex));
-	if (!ex)
-		return host->report(out, NULL, NULL, "out of memory");
-	ex->host = host;
-	if (out_buffer_init(&ex->out, host, out) != NRM_OK) {
-		free(ex);
+	if (out_buffer_open(state, sizeof(struct council_export), host, out) != NRM_OK)
 		return NRM_FAIL;
-	}
-	*state = ex;
+	struct council_export *ex = *state;
+	ex->host = host;
 	struct csv_row row;
 	csv_row_begin(&row, &ex->out, false);
 	if (out_buffer_put(&ex->out, "\xEF\xBB\xBF", 3) != NRM_OK)
@@ -140,19 +135,4 @@ int cb_council_export_write(void *state, const struct nrm_case *c)
 	bad |= csv_row_end(&row);
 	/* NRM_FAIL is -1: any failure leaves bits set. */
 	return bad ? NRM_FAIL : NRM_OK;
-}
-
-int cb_council_export_finish(void *state)
-{
-	struct council_export *ex = state;
-	return out_buffer_flush(&ex->out);
-}
-
-void cb_council_export_close(void *state)
-{
-	struct council_export *ex = state;
-	if (!ex)
-		return;
-	out_buffer_free(&ex->out);
-	free(ex);
 }

@@ -484,8 +484,7 @@ static void cb_homeoffice_import_close(void *state)
 /* ---- export ------------------------------------------------------------ */
 
 struct ho_writer {
-	const struct nrm_host *host;
-	struct out_buffer out;
+	struct out_buffer out;  /* first: out_buffer_open's writer */
 	uint64_t cases;
 };
 
@@ -517,16 +516,9 @@ static int cb_homeoffice_export_open(const struct nrm_host *host, nrm_stream *ou
 	char when[21];
 	if (generated_at(host, out, when) != NRM_OK)
 		return NRM_FAIL;
-	struct ho_writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return host->report(out, NULL, NULL, "out of memory");
-	w->host = host;
-	if (out_buffer_init(&w->out, host, out) != NRM_OK) {
-		free(w);
+	if (out_buffer_open(state, sizeof(struct ho_writer), host, out) != NRM_OK)
 		return NRM_FAIL;
-	}
-	*state = w;
-	struct out_buffer *b = &w->out;
+	struct out_buffer *b = *state;
 	int bad = jw_raw(b, "{\n  \"header\": {\"sender\": ");
 	bad |= jw_string(b, host->option_string(out, "sender"));
 	bad |= jw_raw(b, ", \"generated_at\": \"");
@@ -613,15 +605,6 @@ static int cb_homeoffice_export_finish(void *state)
 	return bad ? NRM_FAIL : NRM_OK;
 }
 
-static void cb_homeoffice_export_close(void *state)
-{
-	struct ho_writer *w = state;
-	if (!w)
-		return;
-	out_buffer_free(&w->out);
-	free(w);
-}
-
 static const char *const formats[] = {"homeoffice-json", NULL};
 
 NRM_PLUGIN_DEFINE(
@@ -639,5 +622,5 @@ NRM_PLUGIN_DEFINE(
 	.export_open = cb_homeoffice_export_open,
 	.export_write = cb_homeoffice_export_write,
 	.export_finish = cb_homeoffice_export_finish,
-	.export_close = cb_homeoffice_export_close,
+	.export_close = out_buffer_export_close,
 );

@@ -372,21 +372,9 @@ static void cb_ni_import_close(void *state)
 
 /* ---- export ------------------------------------------------------------ */
 
-struct ni_writer {
-	struct out_buffer out;
-};
-
 static int cb_ni_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
 {
-	struct ni_writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return host->report(out, NULL, NULL, "out of memory");
-	if (out_buffer_init(&w->out, host, out) != NRM_OK) {
-		free(w);
-		return NRM_FAIL;
-	}
-	*state = w;
-	return NRM_OK;
+	return out_buffer_open(state, sizeof(struct out_buffer), host, out);
 }
 
 static int put_label(struct out_buffer *b, int kind, int32_t value)
@@ -424,8 +412,7 @@ static int put_decisions(struct out_buffer *b, const struct nrm_case *c)
 
 static int cb_ni_export_write(void *state, const struct nrm_case *c)
 {
-	struct ni_writer *w = state;
-	struct out_buffer *b = &w->out;
+	struct out_buffer *b = state;
 	const char *police = c->police_force && strcmp(c->police_force, PSNI_CODE) == 0
 	                             ? PSNI_LABEL : c->police_force;
 	int bad = jw_raw(b, "{\"referralId\":");
@@ -470,21 +457,6 @@ static int cb_ni_export_write(void *state, const struct nrm_case *c)
 	return bad ? NRM_FAIL : NRM_OK;
 }
 
-static int cb_ni_export_finish(void *state)
-{
-	struct ni_writer *w = state;
-	return out_buffer_flush(&w->out);
-}
-
-static void cb_ni_export_close(void *state)
-{
-	struct ni_writer *w = state;
-	if (!w)
-		return;
-	out_buffer_free(&w->out);
-	free(w);
-}
-
 static const char *const formats[] = {"ni-json", NULL};
 
 NRM_PLUGIN_DEFINE(
@@ -501,6 +473,6 @@ NRM_PLUGIN_DEFINE(
 	.import_close = cb_ni_import_close,
 	.export_open = cb_ni_export_open,
 	.export_write = cb_ni_export_write,
-	.export_finish = cb_ni_export_finish,
-	.export_close = cb_ni_export_close,
+	.export_finish = out_buffer_export_finish,
+	.export_close = out_buffer_export_close,
 );

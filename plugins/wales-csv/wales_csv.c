@@ -51,21 +51,16 @@ static const char *const header[] = {
 #define PAIR_MAX (2 * LABEL_JOIN_MAX + 4)
 
 struct wales {
+	struct out_buffer out;  /* first: out_buffer_open's writer */
 	const struct nrm_host *host;
-	struct out_buffer out;
 };
 
 static int cb_wales_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
 {
-	struct wales *w = calloc(1, sizeof(*w));
-	if (!w)
-		return host->report(out, NULL, NULL, "out of memory");
-	w->host = host;
-	if (out_buffer_init(&w->out, host, out) != NRM_OK) {
-		free(w);
+	if (out_buffer_open(state, sizeof(struct wales), host, out) != NRM_OK)
 		return NRM_FAIL;
-	}
-	*state = w;
+	struct wales *w = *state;
+	w->host = host;
 	struct csv_row row;
 	csv_row_begin(&row, &w->out, true);
 	if (out_buffer_put(&w->out, "\xEF\xBB\xBF", 3) != NRM_OK)
@@ -177,21 +172,6 @@ static int cb_wales_export_write(void *state, const struct nrm_case *c)
 	return bad ? NRM_FAIL : NRM_OK;
 }
 
-static int cb_wales_export_finish(void *state)
-{
-	struct wales *w = state;
-	return out_buffer_flush(&w->out);
-}
-
-static void cb_wales_export_close(void *state)
-{
-	struct wales *w = state;
-	if (!w)
-		return;
-	out_buffer_free(&w->out);
-	free(w);
-}
-
 static const char *const formats[] = {"wales-csv", NULL};
 
 NRM_PLUGIN_DEFINE(
@@ -205,6 +185,6 @@ NRM_PLUGIN_DEFINE(
 	.options = NULL,
 	.export_open = cb_wales_export_open,
 	.export_write = cb_wales_export_write,
-	.export_finish = cb_wales_export_finish,
-	.export_close = cb_wales_export_close,
+	.export_finish = out_buffer_export_finish,
+	.export_close = out_buffer_export_close,
 );
