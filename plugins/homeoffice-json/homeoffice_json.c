@@ -527,12 +527,6 @@ static int cb_homeoffice_export_open(const struct nrm_host *host, nrm_stream *ou
 	return bad ? NRM_FAIL : NRM_OK;
 }
 
-/* A label, or null when the value has none. */
-static int put_label(struct out_buffer *b, int kind, int32_t value)
-{
-	return jw_string(b, label_of(kind, value, LABEL_ENGLISH));
-}
-
 static int put_decision(struct out_buffer *b, int kind, int32_t date, int32_t outcome)
 {
 	if (date == NRM_DATE_NONE && outcome == NRM_OUTCOME_NONE)
@@ -540,7 +534,7 @@ static int put_decision(struct out_buffer *b, int kind, int32_t date, int32_t ou
 	int bad = jw_raw(b, "{\"date\": ");
 	bad |= jw_date(b, date);
 	bad |= jw_raw(b, ", \"outcome\": ");
-	bad |= put_label(b, kind, outcome);
+	bad |= jw_label(b, kind, outcome);
 	bad |= jw_raw(b, "}");
 	return bad;
 }
@@ -560,7 +554,7 @@ static int cb_homeoffice_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, "}, \"referral\": {\"date\": ");
 	bad |= jw_date(b, c->referral_date);
 	bad |= jw_raw(b, ", \"first_responder\": {\"type\": ");
-	bad |= put_label(b, LABEL_FIRST_RESPONDER, c->first_responder_type);
+	bad |= jw_label(b, LABEL_FIRST_RESPONDER, c->first_responder_type);
 	bad |= jw_raw(b, ", \"organisation\": ");
 	bad |= jw_string(b, c->first_responder_org);
 	bad |= jw_raw(b, "}}, \"potential_victim\": {\"age_at_exploitation\": ");
@@ -568,7 +562,7 @@ static int cb_homeoffice_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, ", \"age_disputed\": ");
 	bad |= jw_tristate(b, c->age_disputed);
 	bad |= jw_raw(b, ", \"gender\": ");
-	bad |= put_label(b, LABEL_GENDER, c->gender);
+	bad |= jw_label(b, LABEL_GENDER, c->gender);
 	bad |= jw_raw(b, ", \"nationalities\": ");
 	bad |= jw_nationality(b, c->nationality);
 	bad |= jw_raw(b, "}, \"exploitation\": {\"types\": ");
@@ -576,19 +570,19 @@ static int cb_homeoffice_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, ", \"county_lines\": ");
 	bad |= jw_tristate(b, c->county_lines);
 	bad |= jw_raw(b, ", \"location\": ");
-	bad |= put_label(b, LABEL_LOCATION, c->exploitation_location);
+	bad |= jw_label(b, LABEL_LOCATION, c->exploitation_location);
 	bad |= jw_raw(b, "}, \"areas\": {\"local_authority\": ");
 	bad |= jw_string(b, c->local_authority);
 	bad |= jw_raw(b, ", \"police_force_area\": ");
 	bad |= jw_string(b, c->police_force);
 	bad |= jw_raw(b, "}, \"decisions\": {\"competent_authority\": ");
-	bad |= put_label(b, LABEL_DECISION_MAKER, c->decision_maker);
+	bad |= jw_label(b, LABEL_DECISION_MAKER, c->decision_maker);
 	bad |= jw_raw(b, ", \"reasonable_grounds\": ");
 	bad |= put_decision(b, LABEL_RG_OUTCOME, c->rg_decision_date, c->rg_outcome);
 	bad |= jw_raw(b, ", \"conclusive_grounds\": ");
 	bad |= put_decision(b, LABEL_CG_OUTCOME, c->cg_decision_date, c->cg_outcome);
 	bad |= jw_raw(b, "}, \"case_status\": {\"status\": ");
-	bad |= put_label(b, LABEL_STATUS, c->status);
+	bad |= jw_label(b, LABEL_STATUS, c->status);
 	bad |= jw_raw(b, ", \"date\": ");
 	bad |= jw_date(b, c->status_date);
 	bad |= jw_raw(b, "}, \"last_updated\": ");

@@ -377,11 +377,6 @@ static int cb_ni_export_open(const struct nrm_host *host, nrm_stream *out, void 
 	return out_buffer_open(state, sizeof(struct out_buffer), host, out);
 }
 
-static int put_label(struct out_buffer *b, int kind, int32_t value)
-{
-	return jw_string(b, label_of(kind, value, LABEL_ENGLISH));
-}
-
 static int put_stage(struct out_buffer *b, const char *stage, int kind, int32_t date,
                      int32_t outcome)
 {
@@ -390,7 +385,7 @@ static int put_stage(struct out_buffer *b, const char *stage, int kind, int32_t 
 	bad |= jw_raw(b, "\",\"date\":");
 	bad |= jw_date(b, date);
 	bad |= jw_raw(b, ",\"outcome\":");
-	bad |= put_label(b, kind, outcome);
+	bad |= jw_label(b, kind, outcome);
 	bad |= jw_raw(b, "}");
 	return bad;
 }
@@ -424,7 +419,7 @@ static int cb_ni_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, ",\"dateReferred\":");
 	bad |= jw_date(b, c->referral_date);
 	bad |= jw_raw(b, ",\"referrer\":{\"category\":");
-	bad |= put_label(b, LABEL_FIRST_RESPONDER, c->first_responder_type);
+	bad |= jw_label(b, LABEL_FIRST_RESPONDER, c->first_responder_type);
 	bad |= jw_raw(b, "},\"councilDistrict\":");
 	bad |= jw_string(b, c->local_authority);
 	bad |= jw_raw(b, ",\"policeService\":");
@@ -434,7 +429,7 @@ static int cb_ni_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, ",\"ageDisputed\":");
 	bad |= jw_tristate(b, c->age_disputed);
 	bad |= jw_raw(b, ",\"gender\":");
-	bad |= put_label(b, LABEL_GENDER, c->gender);
+	bad |= jw_label(b, LABEL_GENDER, c->gender);
 	bad |= jw_raw(b, ",\"nationality\":");
 	bad |= jw_nationality(b, c->nationality);
 	bad |= jw_raw(b, "},\"exploitation\":{\"forms\":");
@@ -442,13 +437,13 @@ static int cb_ni_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, ",\"countyLines\":");
 	bad |= jw_tristate(b, c->county_lines);
 	bad |= jw_raw(b, ",\"where\":");
-	bad |= put_label(b, LABEL_LOCATION, c->exploitation_location);
+	bad |= jw_label(b, LABEL_LOCATION, c->exploitation_location);
 	bad |= jw_raw(b, "},\"decisions\":");
 	bad |= put_decisions(b, c);
 	bad |= jw_raw(b, ",\"decidedBy\":");
-	bad |= put_label(b, LABEL_DECISION_MAKER, c->decision_maker);
+	bad |= jw_label(b, LABEL_DECISION_MAKER, c->decision_maker);
 	bad |= jw_raw(b, ",\"status\":{\"value\":");
-	bad |= put_label(b, LABEL_STATUS, c->status);
+	bad |= jw_label(b, LABEL_STATUS, c->status);
 	bad |= jw_raw(b, ",\"since\":");
 	bad |= jw_date(b, c->status_date);
 	bad |= jw_raw(b, "},\"lastModified\":");
