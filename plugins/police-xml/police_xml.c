@@ -90,47 +90,40 @@ static void cb_police_xml_import_close(void *state)
 	xread_close(state);
 }
 
-static int read_case_attributes(struct xread *r)
+/* Each read_*_attribute maps one attribute, given to it by xread_attributes. */
+
+static int read_case_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "caseId") == 0) {
-			rc = xread_keep(r, SLOT_CASE_ID, value, &r->c->case_id);
-		} else if (strcmp(name, "site") == 0) {
-			rc = xread_keep(r, SLOT_SITE, value, &r->c->site);
-		} else if (strcmp(name, "lastUpdated") == 0) {
-			rc = xread_time(r, name, "updated_at", value, &r->c->updated_at);
-		}
-	}
-	return rc;
+	if (strcmp(name, "caseId") == 0)
+		return xread_keep(r, SLOT_CASE_ID, value, &r->c->case_id);
+	if (strcmp(name, "site") == 0)
+		return xread_keep(r, SLOT_SITE, value, &r->c->site);
+	if (strcmp(name, "lastUpdated") == 0)
+		return xread_time(r, name, "updated_at", value, &r->c->updated_at);
+	return NRM_OK;
 }
 
-static int read_referral(struct xread *r)
+static int read_referral_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "date") == 0)
-			rc = xread_date(r, name, "referral_date", value, &r->c->referral_date);
-		else if (strcmp(name, "localAuthority") == 0)
-			rc = xread_keep(r, SLOT_LA, value, &r->c->local_authority);
-	}
-	return rc;
+	if (strcmp(name, "date") == 0)
+		return xread_date(r, name, "referral_date", value, &r->c->referral_date);
+	if (strcmp(name, "localAuthority") == 0)
+		return xread_keep(r, SLOT_LA, value, &r->c->local_authority);
+	return NRM_OK;
+}
+
+static int read_first_responder_attribute(struct xread *r, const char *name,
+                                          const char *value)
+{
+	if (strcmp(name, "type") == 0)
+		return xread_code(r, first_responders, name, "first_responder_type", value,
+		                  &r->c->first_responder_type);
+	return NRM_OK;
 }
 
 static int read_first_responder(struct xread *r)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value))
-		if (rc == NRM_OK && strcmp(name, "type") == 0)
-			rc = xread_code(r, first_responders, name, "first_responder_type", value,
-			                &r->c->first_responder_type);
+	int rc = xread_attributes(r, read_first_responder_attribute);
 	if (rc != NRM_OK)
 		return rc;
 	const char *text;
@@ -140,24 +133,16 @@ static int read_first_responder(struct xread *r)
 	return *text ? xread_keep(r, SLOT_ORG, text, &r->c->first_responder_org) : NRM_OK;
 }
 
-static int read_child(struct xread *r)
+static int read_child_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "gender") == 0) {
-			rc = xread_code(r, genders, name, "gender", value, &r->c->gender);
-		} else if (strcmp(name, "ageAtExploitation") == 0) {
-			if (!xml_age(value, &r->c->age_at_exploitation))
-				rc = xml_in_bad_value(r->xml, name, "age_at_exploitation",
-				                      "not a whole number of years");
-		} else if (strcmp(name, "ageDisputed") == 0) {
-			rc = xread_boolean(r, name, "age_disputed", value, &r->c->age_disputed);
-		}
-	}
-	return rc;
+	if (strcmp(name, "gender") == 0)
+		return xread_code(r, genders, name, "gender", value, &r->c->gender);
+	if (strcmp(name, "ageAtExploitation") == 0 && !xml_age(value, &r->c->age_at_exploitation))
+		return xml_in_bad_value(r->xml, name, "age_at_exploitation",
+		                        "not a whole number of years");
+	if (strcmp(name, "ageDisputed") == 0)
+		return xread_boolean(r, name, "age_disputed", value, &r->c->age_disputed);
+	return NRM_OK;
 }
 
 static int read_nationality(struct xread *r)
@@ -169,20 +154,14 @@ static int read_nationality(struct xread *r)
 	return xread_keep_text(r, i ? SLOT_NAT2 : SLOT_NAT1, &r->c->nationality[i]);
 }
 
-static int read_exploitation(struct xread *r)
+static int read_exploitation_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "location") == 0)
-			rc = xread_code(r, locations, name, "exploitation_location", value,
-			                &r->c->exploitation_location);
-		else if (strcmp(name, "countyLines") == 0)
-			rc = xread_boolean(r, name, "county_lines", value, &r->c->county_lines);
-	}
-	return rc;
+	if (strcmp(name, "location") == 0)
+		return xread_code(r, locations, name, "exploitation_location", value,
+		                  &r->c->exploitation_location);
+	if (strcmp(name, "countyLines") == 0)
+		return xread_boolean(r, name, "county_lines", value, &r->c->county_lines);
+	return NRM_OK;
 }
 
 static int read_exploitation_type(struct xread *r)
@@ -200,49 +179,45 @@ static int read_exploitation_type(struct xread *r)
 	return NRM_OK;
 }
 
-static int read_decisions(struct xread *r)
+static int read_decisions_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value))
-		if (rc == NRM_OK && strcmp(name, "decisionMaker") == 0)
-			rc = xread_code(r, decision_makers, name, "decision_maker", value,
-			                &r->c->decision_maker);
-	return rc;
+	if (strcmp(name, "decisionMaker") == 0)
+		return xread_code(r, decision_makers, name, "decision_maker", value,
+		                  &r->c->decision_maker);
+	return NRM_OK;
 }
 
 /* <ReasonableGrounds> or <ConclusiveGrounds>; notifiedToPolice is the
  * force's own record and has no canonical field. */
-static int read_decision(struct xread *r, bool rg)
+static int read_decision_attribute(struct xread *r, bool rg, const char *name,
+                                   const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "date") == 0)
-			rc = xread_date(r, name, rg ? "rg_decision_date" : "cg_decision_date", value,
-			                rg ? &r->c->rg_decision_date : &r->c->cg_decision_date);
-		else if (strcmp(name, "outcome") == 0)
-			rc = xread_code(r, outcomes, name, rg ? "rg_outcome" : "cg_outcome", value,
-			                rg ? &r->c->rg_outcome : &r->c->cg_outcome);
-	}
-	return rc;
+	if (strcmp(name, "date") == 0)
+		return xread_date(r, name, rg ? "rg_decision_date" : "cg_decision_date", value,
+		                  rg ? &r->c->rg_decision_date : &r->c->cg_decision_date);
+	if (strcmp(name, "outcome") == 0)
+		return xread_code(r, outcomes, name, rg ? "rg_outcome" : "cg_outcome", value,
+		                  rg ? &r->c->rg_outcome : &r->c->cg_outcome);
+	return NRM_OK;
 }
 
-static int read_status(struct xread *r)
+static int read_rg_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "code") == 0)
-			rc = xread_code(r, statuses, name, "status", value, &r->c->status);
-		else if (strcmp(name, "date") == 0)
-			rc = xread_date(r, name, "status_date", value, &r->c->status_date);
-	}
-	return rc;
+	return read_decision_attribute(r, true, name, value);
+}
+
+static int read_cg_attribute(struct xread *r, const char *name, const char *value)
+{
+	return read_decision_attribute(r, false, name, value);
+}
+
+static int read_status_attribute(struct xread *r, const char *name, const char *value)
+{
+	if (strcmp(name, "code") == 0)
+		return xread_code(r, statuses, name, "status", value, &r->c->status);
+	if (strcmp(name, "date") == 0)
+		return xread_date(r, name, "status_date", value, &r->c->status_date);
+	return NRM_OK;
 }
 
 /* One element inside <Case>; the schema has checked where it may appear. */
@@ -253,25 +228,25 @@ static int read_element(struct xread *r, const char *name)
 	if (strcmp(name, "NrmReference") == 0)
 		return xread_keep_text(r, SLOT_NRM_REF, &r->c->nrm_ref);
 	if (strcmp(name, "Referral") == 0)
-		return read_referral(r);
+		return xread_attributes(r, read_referral_attribute);
 	if (strcmp(name, "FirstResponder") == 0)
 		return read_first_responder(r);
 	if (strcmp(name, "Child") == 0)
-		return read_child(r);
+		return xread_attributes(r, read_child_attribute);
 	if (strcmp(name, "Nationality") == 0)
 		return read_nationality(r);
 	if (strcmp(name, "Exploitation") == 0)
-		return read_exploitation(r);
+		return xread_attributes(r, read_exploitation_attribute);
 	if (strcmp(name, "Type") == 0)
 		return read_exploitation_type(r);
 	if (strcmp(name, "Decisions") == 0)
-		return read_decisions(r);
+		return xread_attributes(r, read_decisions_attribute);
 	if (strcmp(name, "ReasonableGrounds") == 0)
-		return read_decision(r, true);
+		return xread_attributes(r, read_rg_attribute);
 	if (strcmp(name, "ConclusiveGrounds") == 0)
-		return read_decision(r, false);
+		return xread_attributes(r, read_cg_attribute);
 	if (strcmp(name, "Status") == 0)
-		return read_status(r);
+		return xread_attributes(r, read_status_attribute);
 	return NRM_OK; /* CrimeReference: police-only, not carried */
 }
 
@@ -279,7 +254,7 @@ static int read_element(struct xread *r, const char *name)
 static int read_case(struct xread *r)
 {
 	((struct reader *)r)->nationalities = 0;
-	return read_case_attributes(r);
+	return xread_attributes(r, read_case_attribute);
 }
 
 static int cb_police_xml_import_next(void *state, struct nrm_case *out, struct nrm_pos *where)

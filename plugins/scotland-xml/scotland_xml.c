@@ -126,21 +126,17 @@ static int date_text(struct xread *r, const char *field, int32_t *out)
 	return xread_date(r, NULL, field, text, out);
 }
 
-static int read_identifiers(struct xread *r)
+/* Each read_*_attribute maps one attribute, given to it by xread_attributes. */
+
+static int read_identifiers_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "site") == 0)
-			rc = xread_keep(r, SLOT_SITE, value, &r->c->site);
-		else if (strcmp(name, "case-reference") == 0)
-			rc = xread_keep(r, SLOT_CASE_ID, value, &r->c->case_id);
-		else if (strcmp(name, "nrm-reference") == 0)
-			rc = xread_keep(r, SLOT_NRM_REF, value, &r->c->nrm_ref);
-	}
-	return rc;
+	if (strcmp(name, "site") == 0)
+		return xread_keep(r, SLOT_SITE, value, &r->c->site);
+	if (strcmp(name, "case-reference") == 0)
+		return xread_keep(r, SLOT_CASE_ID, value, &r->c->case_id);
+	if (strcmp(name, "nrm-reference") == 0)
+		return xread_keep(r, SLOT_NRM_REF, value, &r->c->nrm_ref);
+	return NRM_OK;
 }
 
 static int read_age(struct xread *r)
@@ -154,45 +150,32 @@ static int read_age(struct xread *r)
 	return NRM_OK;
 }
 
-static int read_nationality(struct xread *r)
+static int read_nationality_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "first") == 0)
-			rc = xread_keep(r, SLOT_NAT1, value, &r->c->nationality[0]);
-		else if (strcmp(name, "second") == 0)
-			rc = xread_keep(r, SLOT_NAT2, value, &r->c->nationality[1]);
-	}
+	if (strcmp(name, "first") == 0)
+		return xread_keep(r, SLOT_NAT1, value, &r->c->nationality[0]);
+	if (strcmp(name, "second") == 0)
+		return xread_keep(r, SLOT_NAT2, value, &r->c->nationality[1]);
+	return NRM_OK;
+}
+
+static int read_types_attribute(struct xread *r, const char *name, const char *value)
+{
+	int32_t bit = 0, flag = NRM_NO;
+	if (!xml_code_value(exploitation_flags, name, &bit))
+		return NRM_OK;
+	int rc = xread_code(r, yes_no, name, "exploitation_types", value, &flag);
+	if (rc == NRM_OK && flag == NRM_YES)
+		r->c->exploitation_types |= (uint32_t)bit;
 	return rc;
 }
 
-static int read_types(struct xread *r)
+static int read_decisions_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		int32_t bit = 0, flag = NRM_NO;
-		if (rc != NRM_OK || !xml_code_value(exploitation_flags, name, &bit))
-			continue;
-		rc = xread_code(r, yes_no, name, "exploitation_types", value, &flag);
-		if (rc == NRM_OK && flag == NRM_YES)
-			r->c->exploitation_types |= (uint32_t)bit;
-	}
-	return rc;
-}
-
-static int read_decisions(struct xread *r)
-{
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value))
-		if (rc == NRM_OK && strcmp(name, "decision-maker") == 0)
-			rc = xread_code(r, decision_makers, name, "decision_maker", value,
-			                &r->c->decision_maker);
-	return rc;
+	if (strcmp(name, "decision-maker") == 0)
+		return xread_code(r, decision_makers, name, "decision_maker", value,
+		                  &r->c->decision_maker);
+	return NRM_OK;
 }
 
 /* <decision date outcome>: the outcome's label says which decision. */
@@ -223,19 +206,13 @@ static int read_decision(struct xread *r)
 	return NRM_OK;
 }
 
-static int read_closure(struct xread *r)
+static int read_closure_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "reason") == 0)
-			rc = xread_code(r, closures, name, "status", value, &r->c->status);
-		else if (strcmp(name, "date") == 0)
-			rc = xread_date(r, name, "status_date", value, &r->c->status_date);
-	}
-	return rc;
+	if (strcmp(name, "reason") == 0)
+		return xread_code(r, closures, name, "status", value, &r->c->status);
+	if (strcmp(name, "date") == 0)
+		return xread_date(r, name, "status_date", value, &r->c->status_date);
+	return NRM_OK;
 }
 
 static int read_last_updated(struct xread *r)
@@ -251,7 +228,7 @@ static int read_element(struct xread *r, const char *name)
 {
 	struct nrm_case *c = r->c;
 	if (strcmp(name, "identifiers") == 0)
-		return read_identifiers(r);
+		return xread_attributes(r, read_identifiers_attribute);
 	if (strcmp(name, "referral-date") == 0)
 		return date_text(r, "referral_date", &c->referral_date);
 	if (strcmp(name, "council-area") == 0)
@@ -268,19 +245,19 @@ static int read_element(struct xread *r, const char *name)
 	if (strcmp(name, "age-disputed") == 0)
 		return yes_no_text(r, "age_disputed", &c->age_disputed);
 	if (strcmp(name, "nationality") == 0)
-		return read_nationality(r);
+		return xread_attributes(r, read_nationality_attribute);
 	if (strcmp(name, "types") == 0)
-		return read_types(r);
+		return xread_attributes(r, read_types_attribute);
 	if (strcmp(name, "county-lines") == 0)
 		return yes_no_text(r, "county_lines", &c->county_lines);
 	if (strcmp(name, "location") == 0)
 		return text_code(r, locations, "exploitation_location", &c->exploitation_location);
 	if (strcmp(name, "decisions") == 0)
-		return read_decisions(r);
+		return xread_attributes(r, read_decisions_attribute);
 	if (strcmp(name, "decision") == 0)
 		return read_decision(r);
 	if (strcmp(name, "case-closure") == 0)
-		return read_closure(r);
+		return xread_attributes(r, read_closure_attribute);
 	if (strcmp(name, "last-updated") == 0)
 		return read_last_updated(r);
 	return NRM_OK; /* child, exploitation: containers */

@@ -84,6 +84,17 @@ int xread_boolean(struct xread *r, const char *attr, const char *field,
 	return NRM_OK;
 }
 
+int xread_attributes(struct xread *r,
+                     int (*attribute)(struct xread *r, const char *name, const char *value))
+{
+	const char *name, *value;
+	int rc = NRM_OK;
+	while (xml_in_next_attribute(r->xml, &name, &value))
+		if (rc == NRM_OK)
+			rc = attribute(r, name, value);
+	return rc;
+}
+
 int xread_next(struct xread *r, struct nrm_case *out, struct nrm_pos *where,
                     int (*start)(struct xread *r),
                     int (*element)(struct xread *r, const char *name))

@@ -58,6 +58,13 @@ int xread_time(struct xread *r, const char *attr, const char *field,
 int xread_boolean(struct xread *r, const char *attr, const char *field,
                        const char *value, int8_t *out);
 
+/* Calls `attribute` with each attribute of the current element until one
+ * does not return NRM_OK; the rest are stepped over, so the reader is back
+ * on the element.  Returns the first result that was not NRM_OK, or
+ * NRM_OK. */
+int xread_attributes(struct xread *r,
+                     int (*attribute)(struct xread *r, const char *name, const char *value));
+
 /* The body of import_next: moves to the next record, points r->c at `out`,
  * calls `start` (may be NULL) on the record's own element, then `element`
  * on each element inside it.  After a bad value the rest of the record is
