@@ -264,19 +264,10 @@ static int cb_police_xml_import_next(void *state, struct nrm_case *out, struct n
 
 /* ---- writing ------------------------------------------------------------- */
 
-struct writer {
-	const struct nrm_host *host;
-	struct xml_out *xml;
-};
-
 static int cb_police_xml_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
 {
-	struct writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return host->report(out, NULL, NULL, "out of memory");
-	*state = w;
-	w->host = host;
-	return xml_out_open(&w->xml, host, out, "NrmCaseExtract", NS, "schemaVersion", "1");
+	return xml_export_open(state, sizeof(struct xml_export), host, out, "NrmCaseExtract", NS,
+	                       "schemaVersion", "1");
 }
 
 static void write_referral(struct xml_out *x, const struct nrm_case *c)
@@ -350,7 +341,7 @@ static void write_decisions(struct xml_out *x, const struct nrm_case *c)
 
 static int cb_police_xml_export_write(void *state, const struct nrm_case *c)
 {
-	struct writer *w = state;
+	struct xml_export *w = state;
 	struct xml_out *x = w->xml;
 	if (xml_out_check_case(x, c) != NRM_OK)
 		return NRM_FAIL;
@@ -371,19 +362,6 @@ static int cb_police_xml_export_write(void *state, const struct nrm_case *c)
 	return xml_out_end(x);
 }
 
-static int cb_police_xml_export_finish(void *state)
-{
-	struct writer *w = state;
-	return xml_out_finish(w->xml);
-}
-
-static void cb_police_xml_export_close(void *state)
-{
-	struct writer *w = state;
-	xml_out_close(w->xml);
-	free(w);
-}
-
 static const char *const formats[] = {"police-xml", NULL};
 
 NRM_PLUGIN_DEFINE(
@@ -400,6 +378,6 @@ NRM_PLUGIN_DEFINE(
 	.import_close = cb_police_xml_import_close,
 	.export_open = cb_police_xml_export_open,
 	.export_write = cb_police_xml_export_write,
-	.export_finish = cb_police_xml_export_finish,
-	.export_close = cb_police_xml_export_close,
+	.export_finish = xml_export_finish,
+	.export_close = xml_export_close,
 );

@@ -271,9 +271,7 @@ static int cb_scotland_xml_import_next(void *state, struct nrm_case *out, struct
 /* ---- writing ------------------------------------------------------------- */
 
 struct writer {
-	const struct nrm_host *host;
-	nrm_stream *out;
-	struct xml_out *xml;
+	struct xml_export base;  /* first: xml_export_open's writer */
 	bool skip_outside;
 	uint64_t cases;    /* given to the plugin so far */
 	uint64_t skipped;
@@ -281,15 +279,13 @@ struct writer {
 
 static int cb_scotland_xml_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
 {
-	struct writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return host->report(out, NULL, NULL, "out of memory");
-	*state = w;
-	w->host = host;
-	w->out = out;
+	if (xml_export_open(state, sizeof(struct writer), host, out, "child-nrm-referrals", NS,
+	                    "layout-version", "1") != NRM_OK)
+		return NRM_FAIL;
+	struct writer *w = *state;
 	const char *outside = host->option_string(out, "outside-scotland");
 	w->skip_outside = outside && strcmp(outside, "skip") == 0;
-	return xml_out_open(&w->xml, host, out, "child-nrm-referrals", NS, "layout-version", "1");
+	return NRM_OK;
 }
 
 /* The field that makes a case not Scottish, or NULL. */
@@ -401,33 +397,28 @@ static int cb_scotland_xml_export_write(void *state, const struct nrm_case *c)
 		/* The code has passed the canonical rules, so it is a GSS code and
 		 * may be quoted. */
 		bool la = strcmp(field, "local_authority") == 0;
-		w->host->report(w->out, NULL, field,
-		                "case %llu has %s, which is not Scottish: scotland-xml carries only "
-		                "Scottish cases (S12 council areas, Police Scotland S92000003); "
-		                "leave such cases out with --option scotland-xml.outside-scotland=skip",
-		                (unsigned long long)w->cases, la ? c->local_authority : c->police_force);
+		w->base.host->report(w->base.out, NULL, field,
+		                     "case %llu has %s, which is not Scottish: scotland-xml carries "
+		                     "only Scottish cases (S12 council areas, Police Scotland "
+		                     "S92000003); leave such cases out with "
+		                     "--option scotland-xml.outside-scotland=skip",
+		                     (unsigned long long)w->cases,
+		                     la ? c->local_authority : c->police_force);
 		return NRM_FAIL;
 	}
-	if (xml_out_check_case(w->xml, c) != NRM_OK)
+	if (xml_out_check_case(w->base.xml, c) != NRM_OK)
 		return NRM_FAIL;
-	write_referral(w->xml, c);
-	return xml_out_status(w->xml);
+	write_referral(w->base.xml, c);
+	return xml_out_status(w->base.xml);
 }
 
 static int cb_scotland_xml_export_finish(void *state)
 {
 	struct writer *w = state;
 	if (w->skipped)
-		w->host->warn(w->out, "left out %llu cases from outside Scotland "
-		              "(outside-scotland=skip)", (unsigned long long)w->skipped);
-	return xml_out_finish(w->xml);
-}
-
-static void cb_scotland_xml_export_close(void *state)
-{
-	struct writer *w = state;
-	xml_out_close(w->xml);
-	free(w);
+		w->base.host->warn(w->base.out, "left out %llu cases from outside Scotland "
+		                   "(outside-scotland=skip)", (unsigned long long)w->skipped);
+	return xml_export_finish(w);
 }
 
 static const char *const formats[] = {"scotland-xml", NULL};
@@ -447,5 +438,5 @@ NRM_PLUGIN_DEFINE(
 	.export_open = cb_scotland_xml_export_open,
 	.export_write = cb_scotland_xml_export_write,
 	.export_finish = cb_scotland_xml_export_finish,
-	.export_close = cb_scotland_xml_export_close,
+	.export_close = xml_export_close,
 );
