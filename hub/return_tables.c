@@ -91,17 +91,20 @@ static const struct code_label missing_fields[] = {
 #define COUNT(name, title, measure) {name, title, NRM_COL_COUNT, measure, "NUMBER"}
 #define DAYS_INT(name, title, measure) {name, title, NRM_COL_COUNT, measure, "DAYS"}
 #define DAYS_DEC(name, title, measure) {name, title, NRM_COL_DECIMAL, measure, "DAYS"}
+/* A breakdown's two columns: its code ("gender_code", "Gender code") and label. */
+#define DIMENSION(code, title)                                    \
+	{code "_code", title " code", NRM_COL_CODE, NULL, NULL},  \
+	{code, title, NRM_COL_LABEL, NULL, NULL}
 
 static const struct nrm_column summary_cols[] = {
 	COL_YEAR, COL_QUARTER,
-	{"measure_code", "Measure code", NRM_COL_CODE, NULL, NULL},
-	{"measure", "Measure", NRM_COL_LABEL, NULL, NULL},
+	DIMENSION("measure", "Measure"),
 	COUNT("value", "Number", NULL),
 };
-#define BREAKDOWN_COLS(code, title, count_title, measure)                                   \
-	{                                                                                    \
-		COL_YEAR, COL_QUARTER, {code "_code", title " code", NRM_COL_CODE, NULL, NULL}, \
-		{code, title, NRM_COL_LABEL, NULL, NULL}, COUNT("referrals", count_title, measure) \
+#define BREAKDOWN_COLS(code, title, count_title, measure)                           \
+	{                                                                            \
+		COL_YEAR, COL_QUARTER, DIMENSION(code, title),                       \
+		COUNT("referrals", count_title, measure)                             \
 	}
 static const struct nrm_column age_cols[] =
 	BREAKDOWN_COLS("age_band", "Age at exploitation", "Number of referrals", "REFERRALS");
@@ -123,22 +126,19 @@ static const struct nrm_column responder_cols[] =
 	               "REFERRALS");
 static const struct nrm_column rg_maker_cols[] = {
 	COL_YEAR, COL_QUARTER,
-	{"decision_maker_code", "Decision maker code", NRM_COL_CODE, NULL, NULL},
-	{"decision_maker", "Decision maker", NRM_COL_LABEL, NULL, NULL},
+	DIMENSION("decision_maker", "Decision maker"),
 	COUNT("positive", "Positive reasonable grounds", "RG_POSITIVE"),
 	COUNT("negative", "Negative reasonable grounds", "RG_NEGATIVE"),
 };
 static const struct nrm_column cg_maker_cols[] = {
 	COL_YEAR, COL_QUARTER,
-	{"decision_maker_code", "Decision maker code", NRM_COL_CODE, NULL, NULL},
-	{"decision_maker", "Decision maker", NRM_COL_LABEL, NULL, NULL},
+	DIMENSION("decision_maker", "Decision maker"),
 	COUNT("positive", "Positive conclusive grounds", "CG_POSITIVE"),
 	COUNT("negative", "Negative conclusive grounds", "CG_NEGATIVE"),
 };
 static const struct nrm_column days_cols[] = {
 	COL_YEAR, COL_QUARTER,
-	{"decision_stage_code", "Decision stage code", NRM_COL_CODE, NULL, NULL},
-	{"decision_stage", "Decision stage", NRM_COL_LABEL, NULL, NULL},
+	DIMENSION("decision_stage", "Decision stage"),
 	COUNT("decisions", "Number of decisions", "DECISIONS"),
 	DAYS_DEC("mean_days", "Mean days from referral", "DAYS_MEAN"),
 	DAYS_DEC("median_days", "Median days from referral", "DAYS_MEDIAN"),
@@ -147,8 +147,7 @@ static const struct nrm_column days_cols[] = {
 };
 static const struct nrm_column distribution_cols[] = {
 	COL_YEAR, COL_QUARTER,
-	{"days_band_code", "Days to decision code", NRM_COL_CODE, NULL, NULL},
-	{"days_band", "Days to decision", NRM_COL_LABEL, NULL, NULL},
+	DIMENSION("days_band", "Days to decision"),
 	COUNT("rg_decisions", "Reasonable grounds decisions", "RG_DECISIONS"),
 	COUNT("cg_decisions", "Conclusive grounds decisions", "CG_DECISIONS"),
 };
@@ -162,15 +161,13 @@ static const struct nrm_column awaiting_cols[] = {
 };
 static const struct nrm_column awaiting_band_cols[] = {
 	COL_YEAR, COL_QUARTER,
-	{"age_of_case_code", "Age of case code", NRM_COL_CODE, NULL, NULL},
-	{"age_of_case", "Age of case", NRM_COL_LABEL, NULL, NULL},
+	DIMENSION("age_of_case", "Age of case"),
 	COUNT("awaiting_rg", "Awaiting reasonable grounds", "AWAITING_RG"),
 	COUNT("awaiting_cg", "Awaiting conclusive grounds", "AWAITING_CG"),
 };
 static const struct nrm_column quality_cols[] = {
 	COL_YEAR, COL_QUARTER,
-	{"field_code", "Field code", NRM_COL_CODE, NULL, NULL},
-	{"field", "Field", NRM_COL_LABEL, NULL, NULL},
+	DIMENSION("field", "Field"),
 	COUNT("referrals_missing", "Referrals with the field missing", "MISSING"),
 };
 static const struct nrm_column trend_cols[] = {
@@ -268,6 +265,15 @@ static struct nrm_cell *add_row(struct builder *b, int year, int q)
 	row[0].text = nrm_xasprintf("%d", year);
 	row[1].kind = NRM_CELL_TEXT;
 	row[1].text = nrm_xasprintf("Q%d", q);
+	return row;
+}
+
+/* A new row of this quarter in the last table, with its code and label. */
+static struct nrm_cell *add_labelled_row(struct builder *b, const char *code, const char *label)
+{
+	struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
+	set_text(&row[2], code);
+	set_text(&row[3], label);
 	return row;
 }
 
@@ -378,16 +384,12 @@ static int add_breakdown(struct builder *b, const json_t *parent, const char *ke
 	char *path = nrm_xasprintf("%s.%s", prefix, key);
 	int rc = 0;
 	for (size_t i = 0; i < n_keys && rc == 0; i++) {
-		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
-		set_text(&row[2], keys[i].code);
-		set_text(&row[3], keys[i].label);
+		struct nrm_cell *row = add_labelled_row(b, keys[i].code, keys[i].label);
 		rc = take(b, &row[4], obj, path, keys[i].code, NRM_COL_COUNT, false);
 	}
 	free(path);
 	if (rc == 0 && total) {
-		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
-		set_text(&row[2], "total");
-		set_text(&row[3], "Total");
+		struct nrm_cell *row = add_labelled_row(b, "total", "Total");
 		rc = set_value(b, &row[4], total, total_path, NRM_COL_COUNT, false);
 	}
 	return rc;
@@ -524,9 +526,7 @@ static int add_summary(struct builder *b, const json_t *ret)
 				obj = json_object_get(obj, part);
 			free(dotted);
 		}
-		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
-		set_text(&row[2], rows[i].code);
-		set_text(&row[3], rows[i].label);
+		struct nrm_cell *row = add_labelled_row(b, rows[i].code, rows[i].label);
 		int rc = !obj                   ? fail_at(b, prefix, "is missing")
 		         : !json_is_object(obj) ? fail_at(b, prefix, "must be an object")
 		                                : take(b, &row[4], obj, prefix, rows[i].key,
@@ -616,9 +616,7 @@ static int add_combinations(struct builder *b, const json_t *referrals)
 		if (rc)
 			return rc;
 	}
-	struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
-	set_text(&row[2], "total");
-	set_text(&row[3], "Total");
+	struct nrm_cell *row = add_labelled_row(b, "total", "Total");
 	return set_value(b, &row[4], json_object_get(referrals, "total"), "$.referrals.total",
 	                 NRM_COL_COUNT, false);
 }
@@ -677,9 +675,8 @@ static int add_nationality_rows(struct builder *b, const json_t *obj, const char
 			free(rule);
 			return rc;
 		}
-		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
-		set_text(&row[2], k);
-		set_text(&row[3], is_unknown ? "Not specified or unknown" : json_string_value(name));
+		const char *label = is_unknown ? "Not specified or unknown" : json_string_value(name);
+		struct nrm_cell *row = add_labelled_row(b, k, label);
 		char *p = nrm_xasprintf("%s.%s", path, k);
 		int rc = set_value(b, &row[4], json_object_get(obj, k), p, NRM_COL_COUNT, false);
 		free(p);
@@ -766,18 +763,15 @@ static int add_decision_table(struct builder *b, const json_t *decisions, const 
 	for (size_t i = 0; i < N_OF(decision_makers); i++) {
 		char *p = nrm_xasprintf("%s.%s", makers_path, decision_makers[i].code);
 		const json_t *m = member(b, makers, decision_makers[i].code, p, true);
-		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
-		set_text(&row[2], decision_makers[i].code);
-		set_text(&row[3], decision_makers[i].label);
+		struct nrm_cell *row = add_labelled_row(b, decision_makers[i].code,
+		                                        decision_makers[i].label);
 		int bad = !m || take(b, &row[4], m, p, "positive", NRM_COL_COUNT, false) ||
 		          take(b, &row[5], m, p, "negative", NRM_COL_COUNT, false);
 		free(p);
 		if (bad)
 			goto out;
 	}
-	struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
-	set_text(&row[2], "total");
-	set_text(&row[3], "Total");
+	struct nrm_cell *row = add_labelled_row(b, "total", "Total");
 	if (take(b, &row[4], d, path, "positive", NRM_COL_COUNT, false) ||
 	    take(b, &row[5], d, path, "negative", NRM_COL_COUNT, false))
 		goto out;
@@ -819,9 +813,8 @@ static int add_band_table(struct builder *b, const json_t *st[2], const char *pr
 	}
 	for (size_t r = 0; r <= N_OF(day_bands); r++) {
 		bool total = r == N_OF(day_bands);
-		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
-		set_text(&row[2], total ? "total" : day_bands[r].code);
-		set_text(&row[3], total ? "Total" : day_bands[r].label);
+		struct nrm_cell *row = add_labelled_row(b, total ? "total" : day_bands[r].code,
+		                                        total ? "Total" : day_bands[r].label);
 		for (int i = 0; i < 2; i++) {
 			char *p = total ? nrm_xasprintf("%s.%s", prefix, stages[i].code)
 			                : nrm_xasprintf("%s.%s.%s", prefix, stages[i].code, key);
@@ -835,6 +828,31 @@ static int add_band_table(struct builder *b, const json_t *st[2], const char *pr
 	return 0;
 }
 
+/* The value under each stage's object that fills one column. */
+struct stage_value {
+	const char *key;
+	enum nrm_column_role role;
+	bool nullable;
+};
+
+/* One row a stage (rg, cg): its code and label, then `values` in order. */
+static int add_stage_rows(struct builder *b, const json_t *st[2], const char *prefix,
+                          const struct stage_value *values, size_t n_values)
+{
+	for (int i = 0; i < 2; i++) {
+		char *p = nrm_xasprintf("%s.%s", prefix, stages[i].code);
+		struct nrm_cell *row = add_labelled_row(b, stages[i].code, stages[i].label);
+		int rc = 0;
+		for (size_t v = 0; v < n_values && rc == 0; v++)
+			rc = take(b, &row[4 + v], st[i], p, values[v].key, values[v].role,
+			          values[v].nullable);
+		free(p);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
 static int add_days_tables(struct builder *b, const json_t *ret)
 {
 	const json_t *st[2];
@@ -842,20 +860,13 @@ static int add_days_tables(struct builder *b, const json_t *ret)
 		return -1;
 	add_table(b, "days_to_decision", "Days from referral to decision [note 1] [note 5] [note 8]",
 	          "DECISION_STAGE", days_cols, N_OF(days_cols));
-	for (int i = 0; i < 2; i++) {
-		char *p = nrm_xasprintf("$.days_to_decision.%s", stages[i].code);
-		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
-		set_text(&row[2], stages[i].code);
-		set_text(&row[3], stages[i].label);
-		int rc = take(b, &row[4], st[i], p, "count", NRM_COL_COUNT, false) ||
-		         take(b, &row[5], st[i], p, "mean", NRM_COL_DECIMAL, true) ||
-		         take(b, &row[6], st[i], p, "median", NRM_COL_DECIMAL, true) ||
-		         take(b, &row[7], st[i], p, "p90", NRM_COL_COUNT, true) ||
-		         take(b, &row[8], st[i], p, "within_45_days", NRM_COL_COUNT, false);
-		free(p);
-		if (rc)
-			return -1;
-	}
+	static const struct stage_value values[] = {
+		{"count", NRM_COL_COUNT, false}, {"mean", NRM_COL_DECIMAL, true},
+		{"median", NRM_COL_DECIMAL, true}, {"p90", NRM_COL_COUNT, true},
+		{"within_45_days", NRM_COL_COUNT, false},
+	};
+	if (add_stage_rows(b, st, "$.days_to_decision", values, N_OF(values)))
+		return -1;
 	add_table(b, "days_distribution", "Decisions by days from referral to decision [note 1] [note 5]",
 	          "DAYS_TO_DECISION", distribution_cols, N_OF(distribution_cols));
 	return add_band_table(b, st, "$.days_to_decision", "distribution", "count");
@@ -869,18 +880,12 @@ static int add_awaiting_tables(struct builder *b, const json_t *ret)
 	add_table(b, "awaiting", "Cases awaiting a decision at the end of the quarter [note 1] [note 6] "
 	             "[note 8]",
 	          "DECISION_STAGE", awaiting_cols, N_OF(awaiting_cols));
-	for (int i = 0; i < 2; i++) {
-		char *p = nrm_xasprintf("$.awaiting.%s", stages[i].code);
-		struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
-		set_text(&row[2], stages[i].code);
-		set_text(&row[3], stages[i].label);
-		int rc = take(b, &row[4], st[i], p, "count", NRM_COL_COUNT, false) ||
-		         take(b, &row[5], st[i], p, "mean_age_days", NRM_COL_DECIMAL, true) ||
-		         take(b, &row[6], st[i], p, "median_age_days", NRM_COL_DECIMAL, true);
-		free(p);
-		if (rc)
-			return -1;
-	}
+	static const struct stage_value values[] = {
+		{"count", NRM_COL_COUNT, false}, {"mean_age_days", NRM_COL_DECIMAL, true},
+		{"median_age_days", NRM_COL_DECIMAL, true},
+	};
+	if (add_stage_rows(b, st, "$.awaiting", values, N_OF(values)))
+		return -1;
 	add_table(b, "awaiting_age", "Cases awaiting a decision at the end of the quarter by age of case "
 	             "[note 1] [note 6]",
 	          "AGE_OF_CASE", awaiting_band_cols, N_OF(awaiting_band_cols));

@@ -1,6 +1,7 @@
 /* See csv_write.h. */
 #include "csv_write.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void csv_row_begin(struct csv_row *row, struct out_buffer *out, bool guard_formulas)
@@ -59,4 +60,60 @@ int csv_row_end(struct csv_row *row)
 {
 	row->started = false;
 	return out_buffer_put(row->out, "\r\n", 2);
+}
+
+int csv_row_date_dmy(struct csv_row *row, int32_t date)
+{
+	if (date == NRM_DATE_NONE)
+		return csv_row_field(row, NULL);
+	int y, m, d;
+	char text[16];
+	row->out->host->date_to_ymd(date, &y, &m, &d);
+	int n = snprintf(text, sizeof(text), "%02d/%02d/%04d", d, m, y);
+	return csv_row_field_len(row, text, (size_t)n);
+}
+
+int csv_row_time(struct csv_row *row, int64_t t)
+{
+	if (t == NRM_TIME_NONE)
+		return csv_row_field(row, NULL);
+	char text[21];
+	row->out->host->time_format_rfc3339(t, text);
+	return csv_row_field_len(row, text, 20);
+}
+
+int csv_row_int(struct csv_row *row, int32_t value, int32_t none)
+{
+	char text[16];
+	if (value == none)
+		return csv_row_field(row, NULL);
+	int n = snprintf(text, sizeof(text), "%d", (int)value);
+	return csv_row_field_len(row, text, (size_t)n);
+}
+
+int csv_row_nationality(struct csv_row *row, const char *const nationality[2])
+{
+	char text[64];
+	if (!nationality[0])
+		return csv_row_field(row, NULL);
+	int n = nationality[1]
+	                ? snprintf(text, sizeof(text), "%s;%s", nationality[0], nationality[1])
+	                : snprintf(text, sizeof(text), "%s", nationality[0]);
+	/* Validated codes are two letters; anything longer is cut, never overrun. */
+	if (n < 0 || (size_t)n >= sizeof(text))
+		n = (int)sizeof(text) - 1;
+	return csv_row_field_len(row, text, (size_t)n);
+}
+
+int csv_write_header(struct out_buffer *out, bool guard_formulas, const char *const *names,
+                     size_t n)
+{
+	struct csv_row row;
+	csv_row_begin(&row, out, guard_formulas);
+	if (out_buffer_put(out, "\xEF\xBB\xBF", 3) != NRM_OK)
+		return NRM_FAIL;
+	for (size_t i = 0; i < n; i++)
+		if (csv_row_field(&row, names[i]) != NRM_OK)
+			return NRM_FAIL;
+	return csv_row_end(&row);
 }

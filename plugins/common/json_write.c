@@ -87,6 +87,11 @@ int jw_nationality(struct out_buffer *b, const char *const nationality[2])
 	return bad ? NRM_FAIL : NRM_OK;
 }
 
+int jw_label(struct out_buffer *b, int kind, int32_t value)
+{
+	return jw_string(b, label_of(kind, value, LABEL_ENGLISH));
+}
+
 int jw_exploitation_labels(struct out_buffer *b, uint32_t types)
 {
 	int bad = jw_raw(b, "[");

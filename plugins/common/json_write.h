@@ -23,6 +23,8 @@ int jw_int(struct out_buffer *b, int32_t value, int32_t none);
 int jw_tristate(struct out_buffer *b, int8_t v);
 /* An array of the one or two nationality codes ([] for none). */
 int jw_nationality(struct out_buffer *b, const char *const nationality[2]);
+/* A labels.h label of `kind` in English, or null when the value has none. */
+int jw_label(struct out_buffer *b, int kind, int32_t value);
 /* An array of Home Office exploitation labels in the join order. */
 int jw_exploitation_labels(struct out_buffer *b, uint32_t types);
 

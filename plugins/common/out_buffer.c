@@ -40,3 +40,29 @@ int out_buffer_put_slow(struct out_buffer *b, const void *data, size_t len)
 	b->len = len;
 	return NRM_OK;
 }
+
+int out_buffer_open(void **state, size_t size, const struct nrm_host *host, nrm_stream *out)
+{
+	struct out_buffer *b = calloc(1, size);
+	if (!b)
+		return host->report(out, NULL, NULL, "out of memory");
+	if (out_buffer_init(b, host, out) != NRM_OK) {
+		free(b);
+		return NRM_FAIL;
+	}
+	*state = b;
+	return NRM_OK;
+}
+
+int out_buffer_export_finish(void *state)
+{
+	return out_buffer_flush(state);
+}
+
+void out_buffer_export_close(void *state)
+{
+	if (!state)
+		return;
+	out_buffer_free(state);
+	free(state);
+}

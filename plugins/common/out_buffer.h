@@ -25,6 +25,15 @@ void out_buffer_free(struct out_buffer *b);
 int out_buffer_flush(struct out_buffer *b);
 int out_buffer_put_slow(struct out_buffer *b, const void *data, size_t len);
 
+/* An export plugin's writer that starts with its out_buffer (the plugin's
+ * own fields, if any, after it).  out_buffer_open allocates `size` zeroed
+ * bytes, readies the buffer and sets *state; NRM_OK, or NRM_FAIL (reported)
+ * with *state untouched.  The other two serve as export_finish (flushes)
+ * and export_close. */
+int out_buffer_open(void **state, size_t size, const struct nrm_host *host, nrm_stream *out);
+int out_buffer_export_finish(void *state);
+void out_buffer_export_close(void *state);
+
 /* Inline: it runs for every field written. */
 static inline int out_buffer_put(struct out_buffer *b, const void *data, size_t len)
 {

@@ -19,6 +19,7 @@
 
 #include "council_csv_export.h"
 #include "csv_reader.h"
+#include "out_buffer.h"
 
 enum column {
 	COL_CASE_ID,
@@ -1073,6 +1074,6 @@ NRM_PLUGIN_DEFINE(
 	.import_close = cb_council_import_close,
 	.export_open = cb_council_export_open,
 	.export_write = cb_council_export_write,
-	.export_finish = cb_council_export_finish,
-	.export_close = cb_council_export_close,
+	.export_finish = out_buffer_export_finish,
+	.export_close = out_buffer_export_close,
 );

@@ -9,7 +9,7 @@
 
 int cb_council_export_open(const struct nrm_host *host, nrm_stream *out, void **state);
 int cb_council_export_write(void *state, const struct nrm_case *c);
-int cb_council_export_finish(void *state);
-void cb_council_export_close(void *state);
+/* export_finish and export_close are out_buffer_export_finish and
+ * out_buffer_export_close. */
 
 #endif

@@ -484,8 +484,7 @@ static void cb_homeoffice_import_close(void *state)
 /* ---- export ------------------------------------------------------------ */
 
 struct ho_writer {
-	const struct nrm_host *host;
-	struct out_buffer out;
+	struct out_buffer out;  /* first: out_buffer_open's writer */
 	uint64_t cases;
 };
 
@@ -517,28 +516,15 @@ static int cb_homeoffice_export_open(const struct nrm_host *host, nrm_stream *ou
 	char when[21];
 	if (generated_at(host, out, when) != NRM_OK)
 		return NRM_FAIL;
-	struct ho_writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return host->report(out, NULL, NULL, "out of memory");
-	w->host = host;
-	if (out_buffer_init(&w->out, host, out) != NRM_OK) {
-		free(w);
+	if (out_buffer_open(state, sizeof(struct ho_writer), host, out) != NRM_OK)
 		return NRM_FAIL;
-	}
-	*state = w;
-	struct out_buffer *b = &w->out;
+	struct out_buffer *b = *state;
 	int bad = jw_raw(b, "{\n  \"header\": {\"sender\": ");
 	bad |= jw_string(b, host->option_string(out, "sender"));
 	bad |= jw_raw(b, ", \"generated_at\": \"");
 	bad |= out_buffer_put(b, when, 20);
 	bad |= jw_raw(b, "\", \"schema_version\": \"" SCHEMA_VERSION "\"},\n  \"cases\": [");
 	return bad ? NRM_FAIL : NRM_OK;
-}
-
-/* A label, or null when the value has none. */
-static int put_label(struct out_buffer *b, int kind, int32_t value)
-{
-	return jw_string(b, label_of(kind, value, LABEL_ENGLISH));
 }
 
 static int put_decision(struct out_buffer *b, int kind, int32_t date, int32_t outcome)
@@ -548,7 +534,7 @@ static int put_decision(struct out_buffer *b, int kind, int32_t date, int32_t ou
 	int bad = jw_raw(b, "{\"date\": ");
 	bad |= jw_date(b, date);
 	bad |= jw_raw(b, ", \"outcome\": ");
-	bad |= put_label(b, kind, outcome);
+	bad |= jw_label(b, kind, outcome);
 	bad |= jw_raw(b, "}");
 	return bad;
 }
@@ -568,7 +554,7 @@ static int cb_homeoffice_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, "}, \"referral\": {\"date\": ");
 	bad |= jw_date(b, c->referral_date);
 	bad |= jw_raw(b, ", \"first_responder\": {\"type\": ");
-	bad |= put_label(b, LABEL_FIRST_RESPONDER, c->first_responder_type);
+	bad |= jw_label(b, LABEL_FIRST_RESPONDER, c->first_responder_type);
 	bad |= jw_raw(b, ", \"organisation\": ");
 	bad |= jw_string(b, c->first_responder_org);
 	bad |= jw_raw(b, "}}, \"potential_victim\": {\"age_at_exploitation\": ");
@@ -576,7 +562,7 @@ static int cb_homeoffice_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, ", \"age_disputed\": ");
 	bad |= jw_tristate(b, c->age_disputed);
 	bad |= jw_raw(b, ", \"gender\": ");
-	bad |= put_label(b, LABEL_GENDER, c->gender);
+	bad |= jw_label(b, LABEL_GENDER, c->gender);
 	bad |= jw_raw(b, ", \"nationalities\": ");
 	bad |= jw_nationality(b, c->nationality);
 	bad |= jw_raw(b, "}, \"exploitation\": {\"types\": ");
@@ -584,19 +570,19 @@ static int cb_homeoffice_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, ", \"county_lines\": ");
 	bad |= jw_tristate(b, c->county_lines);
 	bad |= jw_raw(b, ", \"location\": ");
-	bad |= put_label(b, LABEL_LOCATION, c->exploitation_location);
+	bad |= jw_label(b, LABEL_LOCATION, c->exploitation_location);
 	bad |= jw_raw(b, "}, \"areas\": {\"local_authority\": ");
 	bad |= jw_string(b, c->local_authority);
 	bad |= jw_raw(b, ", \"police_force_area\": ");
 	bad |= jw_string(b, c->police_force);
 	bad |= jw_raw(b, "}, \"decisions\": {\"competent_authority\": ");
-	bad |= put_label(b, LABEL_DECISION_MAKER, c->decision_maker);
+	bad |= jw_label(b, LABEL_DECISION_MAKER, c->decision_maker);
 	bad |= jw_raw(b, ", \"reasonable_grounds\": ");
 	bad |= put_decision(b, LABEL_RG_OUTCOME, c->rg_decision_date, c->rg_outcome);
 	bad |= jw_raw(b, ", \"conclusive_grounds\": ");
 	bad |= put_decision(b, LABEL_CG_OUTCOME, c->cg_decision_date, c->cg_outcome);
 	bad |= jw_raw(b, "}, \"case_status\": {\"status\": ");
-	bad |= put_label(b, LABEL_STATUS, c->status);
+	bad |= jw_label(b, LABEL_STATUS, c->status);
 	bad |= jw_raw(b, ", \"date\": ");
 	bad |= jw_date(b, c->status_date);
 	bad |= jw_raw(b, "}, \"last_updated\": ");
@@ -611,15 +597,6 @@ static int cb_homeoffice_export_finish(void *state)
 	int bad = out_buffer_puts(&w->out, w->cases ? "\n  ]\n}\n" : "]\n}\n");
 	bad |= out_buffer_flush(&w->out);
 	return bad ? NRM_FAIL : NRM_OK;
-}
-
-static void cb_homeoffice_export_close(void *state)
-{
-	struct ho_writer *w = state;
-	if (!w)
-		return;
-	out_buffer_free(&w->out);
-	free(w);
 }
 
 static const char *const formats[] = {"homeoffice-json", NULL};
@@ -639,5 +616,5 @@ NRM_PLUGIN_DEFINE(
 	.export_open = cb_homeoffice_export_open,
 	.export_write = cb_homeoffice_export_write,
 	.export_finish = cb_homeoffice_export_finish,
-	.export_close = cb_homeoffice_export_close,
+	.export_close = out_buffer_export_close,
 );

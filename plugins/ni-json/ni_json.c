@@ -372,26 +372,9 @@ static void cb_ni_import_close(void *state)
 
 /* ---- export ------------------------------------------------------------ */
 
-struct ni_writer {
-	struct out_buffer out;
-};
-
 static int cb_ni_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
 {
-	struct ni_writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return host->report(out, NULL, NULL, "out of memory");
-	if (out_buffer_init(&w->out, host, out) != NRM_OK) {
-		free(w);
-		return NRM_FAIL;
-	}
-	*state = w;
-	return NRM_OK;
-}
-
-static int put_label(struct out_buffer *b, int kind, int32_t value)
-{
-	return jw_string(b, label_of(kind, value, LABEL_ENGLISH));
+	return out_buffer_open(state, sizeof(struct out_buffer), host, out);
 }
 
 static int put_stage(struct out_buffer *b, const char *stage, int kind, int32_t date,
@@ -402,7 +385,7 @@ static int put_stage(struct out_buffer *b, const char *stage, int kind, int32_t 
 	bad |= jw_raw(b, "\",\"date\":");
 	bad |= jw_date(b, date);
 	bad |= jw_raw(b, ",\"outcome\":");
-	bad |= put_label(b, kind, outcome);
+	bad |= jw_label(b, kind, outcome);
 	bad |= jw_raw(b, "}");
 	return bad;
 }
@@ -424,8 +407,7 @@ static int put_decisions(struct out_buffer *b, const struct nrm_case *c)
 
 static int cb_ni_export_write(void *state, const struct nrm_case *c)
 {
-	struct ni_writer *w = state;
-	struct out_buffer *b = &w->out;
+	struct out_buffer *b = state;
 	const char *police = c->police_force && strcmp(c->police_force, PSNI_CODE) == 0
 	                             ? PSNI_LABEL : c->police_force;
 	int bad = jw_raw(b, "{\"referralId\":");
@@ -437,7 +419,7 @@ static int cb_ni_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, ",\"dateReferred\":");
 	bad |= jw_date(b, c->referral_date);
 	bad |= jw_raw(b, ",\"referrer\":{\"category\":");
-	bad |= put_label(b, LABEL_FIRST_RESPONDER, c->first_responder_type);
+	bad |= jw_label(b, LABEL_FIRST_RESPONDER, c->first_responder_type);
 	bad |= jw_raw(b, "},\"councilDistrict\":");
 	bad |= jw_string(b, c->local_authority);
 	bad |= jw_raw(b, ",\"policeService\":");
@@ -447,7 +429,7 @@ static int cb_ni_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, ",\"ageDisputed\":");
 	bad |= jw_tristate(b, c->age_disputed);
 	bad |= jw_raw(b, ",\"gender\":");
-	bad |= put_label(b, LABEL_GENDER, c->gender);
+	bad |= jw_label(b, LABEL_GENDER, c->gender);
 	bad |= jw_raw(b, ",\"nationality\":");
 	bad |= jw_nationality(b, c->nationality);
 	bad |= jw_raw(b, "},\"exploitation\":{\"forms\":");
@@ -455,34 +437,19 @@ static int cb_ni_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_raw(b, ",\"countyLines\":");
 	bad |= jw_tristate(b, c->county_lines);
 	bad |= jw_raw(b, ",\"where\":");
-	bad |= put_label(b, LABEL_LOCATION, c->exploitation_location);
+	bad |= jw_label(b, LABEL_LOCATION, c->exploitation_location);
 	bad |= jw_raw(b, "},\"decisions\":");
 	bad |= put_decisions(b, c);
 	bad |= jw_raw(b, ",\"decidedBy\":");
-	bad |= put_label(b, LABEL_DECISION_MAKER, c->decision_maker);
+	bad |= jw_label(b, LABEL_DECISION_MAKER, c->decision_maker);
 	bad |= jw_raw(b, ",\"status\":{\"value\":");
-	bad |= put_label(b, LABEL_STATUS, c->status);
+	bad |= jw_label(b, LABEL_STATUS, c->status);
 	bad |= jw_raw(b, ",\"since\":");
 	bad |= jw_date(b, c->status_date);
 	bad |= jw_raw(b, "},\"lastModified\":");
 	bad |= jw_time(b, c->updated_at);
 	bad |= jw_raw(b, "}\n");
 	return bad ? NRM_FAIL : NRM_OK;
-}
-
-static int cb_ni_export_finish(void *state)
-{
-	struct ni_writer *w = state;
-	return out_buffer_flush(&w->out);
-}
-
-static void cb_ni_export_close(void *state)
-{
-	struct ni_writer *w = state;
-	if (!w)
-		return;
-	out_buffer_free(&w->out);
-	free(w);
 }
 
 static const char *const formats[] = {"ni-json", NULL};
@@ -501,6 +468,6 @@ NRM_PLUGIN_DEFINE(
 	.import_close = cb_ni_import_close,
 	.export_open = cb_ni_export_open,
 	.export_write = cb_ni_export_write,
-	.export_finish = cb_ni_export_finish,
-	.export_close = cb_ni_export_close,
+	.export_finish = out_buffer_export_finish,
+	.export_close = out_buffer_export_close,
 );

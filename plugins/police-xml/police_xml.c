@@ -14,6 +14,7 @@
 #include "xml_codes.h"
 #include "xml_in.h"
 #include "xml_out.h"
+#include "xread.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,190 +72,105 @@ enum slot {
 	SLOT_CASE_ID, SLOT_SITE, SLOT_NRM_REF, SLOT_ORG, SLOT_LA, SLOT_FORCE,
 	SLOT_NAT1, SLOT_NAT2, SLOT_COUNT,
 };
+_Static_assert(SLOT_COUNT <= XREAD_SLOTS, "more slots than xread keeps");
 
 struct reader {
-	const struct nrm_host *host;
-	struct xml_in *xml;
-	struct xml_in_spec spec;
-	struct xml_slot slots[SLOT_COUNT];
-	struct nrm_case *c;  /* the record being filled */
+	struct xread base;  /* first: xread's functions are given this */
 	int nationalities;
 };
 
 static int cb_police_xml_import_open(const struct nrm_host *host, nrm_stream *in, void **state)
 {
-	struct reader *r = calloc(1, sizeof(*r));
-	if (!r)
-		return host->report(in, NULL, NULL, "out of memory");
-	*state = r;
-	r->host = host;
-	r->spec = spec;
-	r->spec.xsd_len = police_xml_xsd_len;
-	if (xml_in_open(&r->xml, host, in, &r->spec) != NRM_OK) {
-		/* The hub closes only what opened. */
-		xml_in_close(r->xml);
-		free(r);
-		*state = NULL;
-		return NRM_FAIL;
-	}
-	return NRM_OK;
+	return xread_open(state, sizeof(struct reader), host, in, &spec, police_xml_xsd_len,
+	                       "not one of the format's codes");
 }
 
 static void cb_police_xml_import_close(void *state)
 {
-	struct reader *r = state;
-	xml_in_close(r->xml);
-	for (int i = 0; i < SLOT_COUNT; i++)
-		xml_slot_free(&r->slots[i]);
-	free(r);
+	xread_close(state);
 }
 
-/* Keeps a string for the record; NRM_OK or NRM_FAIL. */
-static int keep(struct reader *r, enum slot slot, const char *text, const char **field)
-{
-	*field = xml_in_keep(r->xml, &r->slots[slot], text);
-	return *field ? NRM_OK : NRM_FAIL;
-}
+/* Each read_*_attribute maps one attribute, given to it by xread_attributes. */
 
-static int keep_text(struct reader *r, enum slot slot, const char **field)
+static int read_case_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *text;
-	if (xml_in_text(r->xml, &text) != NRM_OK)
-		return NRM_FAIL;
-	return keep(r, slot, text, field);
-}
-
-static int set_code(struct reader *r, const struct xml_code *table, const char *attr,
-                    const char *field, const char *value, int32_t *out)
-{
-	if (!xml_code_value(table, value, out))
-		return xml_in_bad_value(r->xml, attr, field, "not one of the format's codes");
+	if (strcmp(name, "caseId") == 0)
+		return xread_keep(r, SLOT_CASE_ID, value, &r->c->case_id);
+	if (strcmp(name, "site") == 0)
+		return xread_keep(r, SLOT_SITE, value, &r->c->site);
+	if (strcmp(name, "lastUpdated") == 0)
+		return xread_time(r, name, "updated_at", value, &r->c->updated_at);
 	return NRM_OK;
 }
 
-static int set_date(struct reader *r, const char *attr, const char *field, const char *value,
-                    int32_t *out)
+static int read_referral_attribute(struct xread *r, const char *name, const char *value)
 {
-	size_t n;
-	const char *s = xml_trim(value, &n);
-	if (r->host->date_parse_iso(s, n, out) != NRM_OK)
-		return xml_in_bad_value(r->xml, attr, field, "not a real date written YYYY-MM-DD");
+	if (strcmp(name, "date") == 0)
+		return xread_date(r, name, "referral_date", value, &r->c->referral_date);
+	if (strcmp(name, "localAuthority") == 0)
+		return xread_keep(r, SLOT_LA, value, &r->c->local_authority);
 	return NRM_OK;
 }
 
-static int set_boolean(struct reader *r, const char *attr, const char *field, const char *value,
-                       int8_t *out)
+static int read_first_responder_attribute(struct xread *r, const char *name,
+                                          const char *value)
 {
-	if (!xml_boolean(value, out))
-		return xml_in_bad_value(r->xml, attr, field, "must be true or false");
+	if (strcmp(name, "type") == 0)
+		return xread_code(r, first_responders, name, "first_responder_type", value,
+		                  &r->c->first_responder_type);
 	return NRM_OK;
 }
 
-static int read_case_attributes(struct reader *r)
+static int read_first_responder(struct xread *r)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "caseId") == 0) {
-			rc = keep(r, SLOT_CASE_ID, value, &r->c->case_id);
-		} else if (strcmp(name, "site") == 0) {
-			rc = keep(r, SLOT_SITE, value, &r->c->site);
-		} else if (strcmp(name, "lastUpdated") == 0) {
-			size_t n;
-			const char *s = xml_trim(value, &n);
-			if (r->host->time_parse_rfc3339(s, n, &r->c->updated_at) != NRM_OK)
-				rc = xml_in_bad_value(r->xml, name, "updated_at",
-				                      "not a date and time in UTC (YYYY-MM-DDTHH:MM:SSZ)");
-		}
-	}
-	return rc;
-}
-
-static int read_referral(struct reader *r)
-{
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "date") == 0)
-			rc = set_date(r, name, "referral_date", value, &r->c->referral_date);
-		else if (strcmp(name, "localAuthority") == 0)
-			rc = keep(r, SLOT_LA, value, &r->c->local_authority);
-	}
-	return rc;
-}
-
-static int read_first_responder(struct reader *r)
-{
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value))
-		if (rc == NRM_OK && strcmp(name, "type") == 0)
-			rc = set_code(r, first_responders, name, "first_responder_type", value,
-			              &r->c->first_responder_type);
+	int rc = xread_attributes(r, read_first_responder_attribute);
 	if (rc != NRM_OK)
 		return rc;
 	const char *text;
 	if (xml_in_text(r->xml, &text) != NRM_OK)
 		return NRM_FAIL;
 	/* An empty element: the type is known, the organisation is not. */
-	return *text ? keep(r, SLOT_ORG, text, &r->c->first_responder_org) : NRM_OK;
+	return *text ? xread_keep(r, SLOT_ORG, text, &r->c->first_responder_org) : NRM_OK;
 }
 
-static int read_child(struct reader *r)
+static int read_child_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "gender") == 0) {
-			rc = set_code(r, genders, name, "gender", value, &r->c->gender);
-		} else if (strcmp(name, "ageAtExploitation") == 0) {
-			if (!xml_age(value, &r->c->age_at_exploitation))
-				rc = xml_in_bad_value(r->xml, name, "age_at_exploitation",
-				                      "not a whole number of years");
-		} else if (strcmp(name, "ageDisputed") == 0) {
-			rc = set_boolean(r, name, "age_disputed", value, &r->c->age_disputed);
-		}
-	}
-	return rc;
+	if (strcmp(name, "gender") == 0)
+		return xread_code(r, genders, name, "gender", value, &r->c->gender);
+	if (strcmp(name, "ageAtExploitation") == 0 && !xml_age(value, &r->c->age_at_exploitation))
+		return xml_in_bad_value(r->xml, name, "age_at_exploitation",
+		                        "not a whole number of years");
+	if (strcmp(name, "ageDisputed") == 0)
+		return xread_boolean(r, name, "age_disputed", value, &r->c->age_disputed);
+	return NRM_OK;
 }
 
-static int read_nationality(struct reader *r)
+static int read_nationality(struct xread *r)
 {
-	if (r->nationalities >= 2)
+	struct reader *p = (struct reader *)r;
+	if (p->nationalities >= 2)
 		return xml_in_bad_value(r->xml, NULL, "nationality", "more than two nationalities");
-	int i = r->nationalities++;
-	return keep_text(r, i ? SLOT_NAT2 : SLOT_NAT1, &r->c->nationality[i]);
+	int i = p->nationalities++;
+	return xread_keep_text(r, i ? SLOT_NAT2 : SLOT_NAT1, &r->c->nationality[i]);
 }
 
-static int read_exploitation(struct reader *r)
+static int read_exploitation_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "location") == 0)
-			rc = set_code(r, locations, name, "exploitation_location", value,
-			              &r->c->exploitation_location);
-		else if (strcmp(name, "countyLines") == 0)
-			rc = set_boolean(r, name, "county_lines", value, &r->c->county_lines);
-	}
-	return rc;
+	if (strcmp(name, "location") == 0)
+		return xread_code(r, locations, name, "exploitation_location", value,
+		                  &r->c->exploitation_location);
+	if (strcmp(name, "countyLines") == 0)
+		return xread_boolean(r, name, "county_lines", value, &r->c->county_lines);
+	return NRM_OK;
 }
 
-static int read_exploitation_type(struct reader *r)
+static int read_exploitation_type(struct xread *r)
 {
 	const char *text;
 	int32_t bit = 0;
 	if (xml_in_text(r->xml, &text) != NRM_OK)
 		return NRM_FAIL;
-	if (set_code(r, exploitation_types, NULL, "exploitation_types", text, &bit) != NRM_OK)
+	if (xread_code(r, exploitation_types, NULL, "exploitation_types", text, &bit) != NRM_OK)
 		return NRM_REJECT;
 	if (r->c->exploitation_types & (uint32_t)bit)
 		return xml_in_bad_value(r->xml, NULL, "exploitation_types",
@@ -263,124 +179,95 @@ static int read_exploitation_type(struct reader *r)
 	return NRM_OK;
 }
 
-static int read_decisions(struct reader *r)
+static int read_decisions_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value))
-		if (rc == NRM_OK && strcmp(name, "decisionMaker") == 0)
-			rc = set_code(r, decision_makers, name, "decision_maker", value,
-			              &r->c->decision_maker);
-	return rc;
+	if (strcmp(name, "decisionMaker") == 0)
+		return xread_code(r, decision_makers, name, "decision_maker", value,
+		                  &r->c->decision_maker);
+	return NRM_OK;
 }
 
 /* <ReasonableGrounds> or <ConclusiveGrounds>; notifiedToPolice is the
  * force's own record and has no canonical field. */
-static int read_decision(struct reader *r, bool rg)
+static int read_decision_attribute(struct xread *r, bool rg, const char *name,
+                                   const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "date") == 0)
-			rc = set_date(r, name, rg ? "rg_decision_date" : "cg_decision_date", value,
-			              rg ? &r->c->rg_decision_date : &r->c->cg_decision_date);
-		else if (strcmp(name, "outcome") == 0)
-			rc = set_code(r, outcomes, name, rg ? "rg_outcome" : "cg_outcome", value,
-			              rg ? &r->c->rg_outcome : &r->c->cg_outcome);
-	}
-	return rc;
+	if (strcmp(name, "date") == 0)
+		return xread_date(r, name, rg ? "rg_decision_date" : "cg_decision_date", value,
+		                  rg ? &r->c->rg_decision_date : &r->c->cg_decision_date);
+	if (strcmp(name, "outcome") == 0)
+		return xread_code(r, outcomes, name, rg ? "rg_outcome" : "cg_outcome", value,
+		                  rg ? &r->c->rg_outcome : &r->c->cg_outcome);
+	return NRM_OK;
 }
 
-static int read_status(struct reader *r)
+static int read_rg_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "code") == 0)
-			rc = set_code(r, statuses, name, "status", value, &r->c->status);
-		else if (strcmp(name, "date") == 0)
-			rc = set_date(r, name, "status_date", value, &r->c->status_date);
-	}
-	return rc;
+	return read_decision_attribute(r, true, name, value);
+}
+
+static int read_cg_attribute(struct xread *r, const char *name, const char *value)
+{
+	return read_decision_attribute(r, false, name, value);
+}
+
+static int read_status_attribute(struct xread *r, const char *name, const char *value)
+{
+	if (strcmp(name, "code") == 0)
+		return xread_code(r, statuses, name, "status", value, &r->c->status);
+	if (strcmp(name, "date") == 0)
+		return xread_date(r, name, "status_date", value, &r->c->status_date);
+	return NRM_OK;
 }
 
 /* One element inside <Case>; the schema has checked where it may appear. */
-static int read_element(struct reader *r, const char *name)
+static int read_element(struct xread *r, const char *name)
 {
 	if (strcmp(name, "ForceCode") == 0)
-		return keep_text(r, SLOT_FORCE, &r->c->police_force);
+		return xread_keep_text(r, SLOT_FORCE, &r->c->police_force);
 	if (strcmp(name, "NrmReference") == 0)
-		return keep_text(r, SLOT_NRM_REF, &r->c->nrm_ref);
+		return xread_keep_text(r, SLOT_NRM_REF, &r->c->nrm_ref);
 	if (strcmp(name, "Referral") == 0)
-		return read_referral(r);
+		return xread_attributes(r, read_referral_attribute);
 	if (strcmp(name, "FirstResponder") == 0)
 		return read_first_responder(r);
 	if (strcmp(name, "Child") == 0)
-		return read_child(r);
+		return xread_attributes(r, read_child_attribute);
 	if (strcmp(name, "Nationality") == 0)
 		return read_nationality(r);
 	if (strcmp(name, "Exploitation") == 0)
-		return read_exploitation(r);
+		return xread_attributes(r, read_exploitation_attribute);
 	if (strcmp(name, "Type") == 0)
 		return read_exploitation_type(r);
 	if (strcmp(name, "Decisions") == 0)
-		return read_decisions(r);
+		return xread_attributes(r, read_decisions_attribute);
 	if (strcmp(name, "ReasonableGrounds") == 0)
-		return read_decision(r, true);
+		return xread_attributes(r, read_rg_attribute);
 	if (strcmp(name, "ConclusiveGrounds") == 0)
-		return read_decision(r, false);
+		return xread_attributes(r, read_cg_attribute);
 	if (strcmp(name, "Status") == 0)
-		return read_status(r);
+		return xread_attributes(r, read_status_attribute);
 	return NRM_OK; /* CrimeReference: police-only, not carried */
+}
+
+/* <Case>'s own attributes, at the start of each record. */
+static int read_case(struct xread *r)
+{
+	((struct reader *)r)->nationalities = 0;
+	return xread_attributes(r, read_case_attribute);
 }
 
 static int cb_police_xml_import_next(void *state, struct nrm_case *out, struct nrm_pos *where)
 {
-	struct reader *r = state;
-	int rc = xml_in_next_record(r->xml, where);
-	if (rc != NRM_OK)
-		return rc;
-	r->c = out;
-	r->nationalities = 0;
-	int result = read_case_attributes(r);
-	if (result == NRM_FAIL)
-		return NRM_FAIL;
-	/* After a bad value the rest of the record is still read, so the next
-	 * call starts at the next record. */
-	int depth;
-	if (xml_in_is_empty(r->xml))
-		return result; /* <Case/>: the schema has already refused it */
-	while ((rc = xml_in_next_element(r->xml, &depth)) == NRM_OK) {
-		int one = result == NRM_OK ? read_element(r, xml_in_name(r->xml)) : NRM_OK;
-		if (one == NRM_FAIL)
-			return NRM_FAIL;
-		if (one == NRM_REJECT)
-			result = NRM_REJECT;
-	}
-	if (rc == NRM_FAIL)
-		return NRM_FAIL;
-	return result;
+	return xread_next(state, out, where, read_case, read_element);
 }
 
 /* ---- writing ------------------------------------------------------------- */
 
-struct writer {
-	const struct nrm_host *host;
-	struct xml_out *xml;
-};
-
 static int cb_police_xml_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
 {
-	struct writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return host->report(out, NULL, NULL, "out of memory");
-	*state = w;
-	w->host = host;
-	return xml_out_open(&w->xml, host, out, "NrmCaseExtract", NS, "schemaVersion", "1");
+	return xml_export_open(state, sizeof(struct xml_export), host, out, "NrmCaseExtract", NS,
+	                       "schemaVersion", "1");
 }
 
 static void write_referral(struct xml_out *x, const struct nrm_case *c)
@@ -454,7 +341,7 @@ static void write_decisions(struct xml_out *x, const struct nrm_case *c)
 
 static int cb_police_xml_export_write(void *state, const struct nrm_case *c)
 {
-	struct writer *w = state;
+	struct xml_export *w = state;
 	struct xml_out *x = w->xml;
 	if (xml_out_check_case(x, c) != NRM_OK)
 		return NRM_FAIL;
@@ -475,19 +362,6 @@ static int cb_police_xml_export_write(void *state, const struct nrm_case *c)
 	return xml_out_end(x);
 }
 
-static int cb_police_xml_export_finish(void *state)
-{
-	struct writer *w = state;
-	return xml_out_finish(w->xml);
-}
-
-static void cb_police_xml_export_close(void *state)
-{
-	struct writer *w = state;
-	xml_out_close(w->xml);
-	free(w);
-}
-
 static const char *const formats[] = {"police-xml", NULL};
 
 NRM_PLUGIN_DEFINE(
@@ -504,6 +378,6 @@ NRM_PLUGIN_DEFINE(
 	.import_close = cb_police_xml_import_close,
 	.export_open = cb_police_xml_export_open,
 	.export_write = cb_police_xml_export_write,
-	.export_finish = cb_police_xml_export_finish,
-	.export_close = cb_police_xml_export_close,
+	.export_finish = xml_export_finish,
+	.export_close = xml_export_close,
 );

@@ -17,6 +17,7 @@
 #include "xml_codes.h"
 #include "xml_in.h"
 #include "xml_out.h"
+#include "xread.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,76 +87,30 @@ enum slot {
 	SLOT_CASE_ID, SLOT_SITE, SLOT_NRM_REF, SLOT_LA, SLOT_FORCE, SLOT_NAT1, SLOT_NAT2,
 	SLOT_COUNT,
 };
-
-struct reader {
-	const struct nrm_host *host;
-	struct xml_in *xml;
-	struct xml_in_spec spec;
-	struct xml_slot slots[SLOT_COUNT];
-	struct nrm_case *c;
-};
+_Static_assert(SLOT_COUNT <= XREAD_SLOTS, "more slots than xread keeps");
 
 static int cb_scotland_xml_import_open(const struct nrm_host *host, nrm_stream *in, void **state)
 {
-	struct reader *r = calloc(1, sizeof(*r));
-	if (!r)
-		return host->report(in, NULL, NULL, "out of memory");
-	*state = r;
-	r->host = host;
-	r->spec = spec;
-	r->spec.xsd_len = scotland_xml_xsd_len;
-	if (xml_in_open(&r->xml, host, in, &r->spec) != NRM_OK) {
-		/* The hub closes only what opened. */
-		xml_in_close(r->xml);
-		free(r);
-		*state = NULL;
-		return NRM_FAIL;
-	}
-	return NRM_OK;
+	return xread_open(state, sizeof(struct xread), host, in, &spec, scotland_xml_xsd_len,
+	                  "not one of the layout's labels");
 }
 
 static void cb_scotland_xml_import_close(void *state)
 {
-	struct reader *r = state;
-	xml_in_close(r->xml);
-	for (int i = 0; i < SLOT_COUNT; i++)
-		xml_slot_free(&r->slots[i]);
-	free(r);
-}
-
-static int keep(struct reader *r, enum slot slot, const char *text, const char **field)
-{
-	*field = xml_in_keep(r->xml, &r->slots[slot], text);
-	return *field ? NRM_OK : NRM_FAIL;
-}
-
-static int keep_text(struct reader *r, enum slot slot, const char **field)
-{
-	const char *text;
-	if (xml_in_text(r->xml, &text) != NRM_OK)
-		return NRM_FAIL;
-	return keep(r, slot, text, field);
-}
-
-static int code(struct reader *r, const struct xml_code *table, const char *attr,
-                const char *field, const char *value, int32_t *out)
-{
-	if (!xml_code_value(table, value, out))
-		return xml_in_bad_value(r->xml, attr, field, "not one of the layout's labels");
-	return NRM_OK;
+	xread_close(state);
 }
 
 /* An element whose text is one of a table's labels. */
-static int text_code(struct reader *r, const struct xml_code *table, const char *field,
+static int text_code(struct xread *r, const struct xml_code *table, const char *field,
                      int32_t *out)
 {
 	const char *text;
 	if (xml_in_text(r->xml, &text) != NRM_OK)
 		return NRM_FAIL;
-	return code(r, table, NULL, field, text, out);
+	return xread_code(r, table, NULL, field, text, out);
 }
 
-static int yes_no_text(struct reader *r, const char *field, int8_t *out)
+static int yes_no_text(struct xread *r, const char *field, int8_t *out)
 {
 	int32_t v = NRM_UNKNOWN;
 	int rc = text_code(r, yes_no, field, &v);
@@ -163,42 +118,28 @@ static int yes_no_text(struct reader *r, const char *field, int8_t *out)
 	return rc;
 }
 
-static int date_value(struct reader *r, const char *attr, const char *field, const char *value,
-                      int32_t *out)
-{
-	size_t n;
-	const char *s = xml_trim(value, &n);
-	if (r->host->date_parse_iso(s, n, out) != NRM_OK)
-		return xml_in_bad_value(r->xml, attr, field, "not a real date written YYYY-MM-DD");
-	return NRM_OK;
-}
-
-static int date_text(struct reader *r, const char *field, int32_t *out)
+static int date_text(struct xread *r, const char *field, int32_t *out)
 {
 	const char *text;
 	if (xml_in_text(r->xml, &text) != NRM_OK)
 		return NRM_FAIL;
-	return date_value(r, NULL, field, text, out);
+	return xread_date(r, NULL, field, text, out);
 }
 
-static int read_identifiers(struct reader *r)
+/* Each read_*_attribute maps one attribute, given to it by xread_attributes. */
+
+static int read_identifiers_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "site") == 0)
-			rc = keep(r, SLOT_SITE, value, &r->c->site);
-		else if (strcmp(name, "case-reference") == 0)
-			rc = keep(r, SLOT_CASE_ID, value, &r->c->case_id);
-		else if (strcmp(name, "nrm-reference") == 0)
-			rc = keep(r, SLOT_NRM_REF, value, &r->c->nrm_ref);
-	}
-	return rc;
+	if (strcmp(name, "site") == 0)
+		return xread_keep(r, SLOT_SITE, value, &r->c->site);
+	if (strcmp(name, "case-reference") == 0)
+		return xread_keep(r, SLOT_CASE_ID, value, &r->c->case_id);
+	if (strcmp(name, "nrm-reference") == 0)
+		return xread_keep(r, SLOT_NRM_REF, value, &r->c->nrm_ref);
+	return NRM_OK;
 }
 
-static int read_age(struct reader *r)
+static int read_age(struct xread *r)
 {
 	const char *text;
 	if (xml_in_text(r->xml, &text) != NRM_OK)
@@ -209,49 +150,36 @@ static int read_age(struct reader *r)
 	return NRM_OK;
 }
 
-static int read_nationality(struct reader *r)
+static int read_nationality_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "first") == 0)
-			rc = keep(r, SLOT_NAT1, value, &r->c->nationality[0]);
-		else if (strcmp(name, "second") == 0)
-			rc = keep(r, SLOT_NAT2, value, &r->c->nationality[1]);
-	}
+	if (strcmp(name, "first") == 0)
+		return xread_keep(r, SLOT_NAT1, value, &r->c->nationality[0]);
+	if (strcmp(name, "second") == 0)
+		return xread_keep(r, SLOT_NAT2, value, &r->c->nationality[1]);
+	return NRM_OK;
+}
+
+static int read_types_attribute(struct xread *r, const char *name, const char *value)
+{
+	int32_t bit = 0, flag = NRM_NO;
+	if (!xml_code_value(exploitation_flags, name, &bit))
+		return NRM_OK;
+	int rc = xread_code(r, yes_no, name, "exploitation_types", value, &flag);
+	if (rc == NRM_OK && flag == NRM_YES)
+		r->c->exploitation_types |= (uint32_t)bit;
 	return rc;
 }
 
-static int read_types(struct reader *r)
+static int read_decisions_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		int32_t bit = 0, flag = NRM_NO;
-		if (rc != NRM_OK || !xml_code_value(exploitation_flags, name, &bit))
-			continue;
-		rc = code(r, yes_no, name, "exploitation_types", value, &flag);
-		if (rc == NRM_OK && flag == NRM_YES)
-			r->c->exploitation_types |= (uint32_t)bit;
-	}
-	return rc;
-}
-
-static int read_decisions(struct reader *r)
-{
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value))
-		if (rc == NRM_OK && strcmp(name, "decision-maker") == 0)
-			rc = code(r, decision_makers, name, "decision_maker", value,
-			          &r->c->decision_maker);
-	return rc;
+	if (strcmp(name, "decision-maker") == 0)
+		return xread_code(r, decision_makers, name, "decision_maker", value,
+		                  &r->c->decision_maker);
+	return NRM_OK;
 }
 
 /* <decision date outcome>: the outcome's label says which decision. */
-static int read_decision(struct reader *r)
+static int read_decision(struct xread *r)
 {
 	const char *name, *value;
 	int32_t date = NRM_DATE_NONE, label = 0;
@@ -260,9 +188,9 @@ static int read_decision(struct reader *r)
 		if (rc != NRM_OK)
 			continue;
 		if (strcmp(name, "outcome") == 0)
-			rc = code(r, outcomes, name, "rg_outcome", value, &label);
+			rc = xread_code(r, outcomes, name, "rg_outcome", value, &label);
 		else if (strcmp(name, "date") == 0)
-			rc = date_value(r, name, "rg_decision_date", value, &date);
+			rc = xread_date(r, name, "rg_decision_date", value, &date);
 	}
 	if (rc != NRM_OK)
 		return rc;
@@ -278,46 +206,35 @@ static int read_decision(struct reader *r)
 	return NRM_OK;
 }
 
-static int read_closure(struct reader *r)
+static int read_closure_attribute(struct xread *r, const char *name, const char *value)
 {
-	const char *name, *value;
-	int rc = NRM_OK;
-	while (xml_in_next_attribute(r->xml, &name, &value)) {
-		if (rc != NRM_OK)
-			continue;
-		if (strcmp(name, "reason") == 0)
-			rc = code(r, closures, name, "status", value, &r->c->status);
-		else if (strcmp(name, "date") == 0)
-			rc = date_value(r, name, "status_date", value, &r->c->status_date);
-	}
-	return rc;
-}
-
-static int read_last_updated(struct reader *r)
-{
-	const char *text;
-	size_t n;
-	if (xml_in_text(r->xml, &text) != NRM_OK)
-		return NRM_FAIL;
-	text = xml_trim(text, &n);
-	if (r->host->time_parse_rfc3339(text, n, &r->c->updated_at) != NRM_OK)
-		return xml_in_bad_value(r->xml, NULL, "updated_at",
-		                        "not a date and time in UTC (YYYY-MM-DDTHH:MM:SSZ)");
+	if (strcmp(name, "reason") == 0)
+		return xread_code(r, closures, name, "status", value, &r->c->status);
+	if (strcmp(name, "date") == 0)
+		return xread_date(r, name, "status_date", value, &r->c->status_date);
 	return NRM_OK;
 }
 
+static int read_last_updated(struct xread *r)
+{
+	const char *text;
+	if (xml_in_text(r->xml, &text) != NRM_OK)
+		return NRM_FAIL;
+	return xread_time(r, NULL, "updated_at", text, &r->c->updated_at);
+}
+
 /* One element inside <referral>; the schema has checked where it may be. */
-static int read_element(struct reader *r, const char *name)
+static int read_element(struct xread *r, const char *name)
 {
 	struct nrm_case *c = r->c;
 	if (strcmp(name, "identifiers") == 0)
-		return read_identifiers(r);
+		return xread_attributes(r, read_identifiers_attribute);
 	if (strcmp(name, "referral-date") == 0)
 		return date_text(r, "referral_date", &c->referral_date);
 	if (strcmp(name, "council-area") == 0)
-		return keep_text(r, SLOT_LA, &c->local_authority);
+		return xread_keep_text(r, SLOT_LA, &c->local_authority);
 	if (strcmp(name, "police-force") == 0)
-		return keep_text(r, SLOT_FORCE, &c->police_force);
+		return xread_keep_text(r, SLOT_FORCE, &c->police_force);
 	if (strcmp(name, "first-responder-type") == 0)
 		return text_code(r, first_responders, "first_responder_type",
 		                 &c->first_responder_type);
@@ -328,54 +245,33 @@ static int read_element(struct reader *r, const char *name)
 	if (strcmp(name, "age-disputed") == 0)
 		return yes_no_text(r, "age_disputed", &c->age_disputed);
 	if (strcmp(name, "nationality") == 0)
-		return read_nationality(r);
+		return xread_attributes(r, read_nationality_attribute);
 	if (strcmp(name, "types") == 0)
-		return read_types(r);
+		return xread_attributes(r, read_types_attribute);
 	if (strcmp(name, "county-lines") == 0)
 		return yes_no_text(r, "county_lines", &c->county_lines);
 	if (strcmp(name, "location") == 0)
 		return text_code(r, locations, "exploitation_location", &c->exploitation_location);
 	if (strcmp(name, "decisions") == 0)
-		return read_decisions(r);
+		return xread_attributes(r, read_decisions_attribute);
 	if (strcmp(name, "decision") == 0)
 		return read_decision(r);
 	if (strcmp(name, "case-closure") == 0)
-		return read_closure(r);
+		return xread_attributes(r, read_closure_attribute);
 	if (strcmp(name, "last-updated") == 0)
 		return read_last_updated(r);
 	return NRM_OK; /* child, exploitation: containers */
 }
 
-
 static int cb_scotland_xml_import_next(void *state, struct nrm_case *out, struct nrm_pos *where)
 {
-	struct reader *r = state;
-	int rc = xml_in_next_record(r->xml, where);
-	if (rc != NRM_OK)
-		return rc;
-	r->c = out;
-	int result = NRM_OK;
-	int depth;
-	if (xml_in_is_empty(r->xml))
-		return result; /* <referral/>: the schema has already refused it */
-	while ((rc = xml_in_next_element(r->xml, &depth)) == NRM_OK) {
-		int one = result == NRM_OK ? read_element(r, xml_in_name(r->xml)) : NRM_OK;
-		if (one == NRM_FAIL)
-			return NRM_FAIL;
-		if (one == NRM_REJECT)
-			result = NRM_REJECT;
-	}
-	if (rc == NRM_FAIL)
-		return NRM_FAIL;
-	return result;
+	return xread_next(state, out, where, NULL, read_element);
 }
 
 /* ---- writing ------------------------------------------------------------- */
 
 struct writer {
-	const struct nrm_host *host;
-	nrm_stream *out;
-	struct xml_out *xml;
+	struct xml_export base;  /* first: xml_export_open's writer */
 	bool skip_outside;
 	uint64_t cases;    /* given to the plugin so far */
 	uint64_t skipped;
@@ -383,15 +279,13 @@ struct writer {
 
 static int cb_scotland_xml_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
 {
-	struct writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return host->report(out, NULL, NULL, "out of memory");
-	*state = w;
-	w->host = host;
-	w->out = out;
+	if (xml_export_open(state, sizeof(struct writer), host, out, "child-nrm-referrals", NS,
+	                    "layout-version", "1") != NRM_OK)
+		return NRM_FAIL;
+	struct writer *w = *state;
 	const char *outside = host->option_string(out, "outside-scotland");
 	w->skip_outside = outside && strcmp(outside, "skip") == 0;
-	return xml_out_open(&w->xml, host, out, "child-nrm-referrals", NS, "layout-version", "1");
+	return NRM_OK;
 }
 
 /* The field that makes a case not Scottish, or NULL. */
@@ -503,33 +397,28 @@ static int cb_scotland_xml_export_write(void *state, const struct nrm_case *c)
 		/* The code has passed the canonical rules, so it is a GSS code and
 		 * may be quoted. */
 		bool la = strcmp(field, "local_authority") == 0;
-		w->host->report(w->out, NULL, field,
-		                "case %llu has %s, which is not Scottish: scotland-xml carries only "
-		                "Scottish cases (S12 council areas, Police Scotland S92000003); "
-		                "leave such cases out with --option scotland-xml.outside-scotland=skip",
-		                (unsigned long long)w->cases, la ? c->local_authority : c->police_force);
+		w->base.host->report(w->base.out, NULL, field,
+		                     "case %llu has %s, which is not Scottish: scotland-xml carries "
+		                     "only Scottish cases (S12 council areas, Police Scotland "
+		                     "S92000003); leave such cases out with "
+		                     "--option scotland-xml.outside-scotland=skip",
+		                     (unsigned long long)w->cases,
+		                     la ? c->local_authority : c->police_force);
 		return NRM_FAIL;
 	}
-	if (xml_out_check_case(w->xml, c) != NRM_OK)
+	if (xml_out_check_case(w->base.xml, c) != NRM_OK)
 		return NRM_FAIL;
-	write_referral(w->xml, c);
-	return xml_out_status(w->xml);
+	write_referral(w->base.xml, c);
+	return xml_out_status(w->base.xml);
 }
 
 static int cb_scotland_xml_export_finish(void *state)
 {
 	struct writer *w = state;
 	if (w->skipped)
-		w->host->warn(w->out, "left out %llu cases from outside Scotland "
-		              "(outside-scotland=skip)", (unsigned long long)w->skipped);
-	return xml_out_finish(w->xml);
-}
-
-static void cb_scotland_xml_export_close(void *state)
-{
-	struct writer *w = state;
-	xml_out_close(w->xml);
-	free(w);
+		w->base.host->warn(w->base.out, "left out %llu cases from outside Scotland "
+		                   "(outside-scotland=skip)", (unsigned long long)w->skipped);
+	return xml_export_finish(w);
 }
 
 static const char *const formats[] = {"scotland-xml", NULL};
@@ -549,5 +438,5 @@ NRM_PLUGIN_DEFINE(
 	.export_open = cb_scotland_xml_export_open,
 	.export_write = cb_scotland_xml_export_write,
 	.export_finish = cb_scotland_xml_export_finish,
-	.export_close = cb_scotland_xml_export_close,
+	.export_close = xml_export_close,
 );

@@ -50,30 +50,11 @@ static const char *const header[] = {
 /* "Troseddol / Criminal": the longest pair is two joins of five types. */
 #define PAIR_MAX (2 * LABEL_JOIN_MAX + 4)
 
-struct wales {
-	const struct nrm_host *host;
-	struct out_buffer out;
-};
-
 static int cb_wales_export_open(const struct nrm_host *host, nrm_stream *out, void **state)
 {
-	struct wales *w = calloc(1, sizeof(*w));
-	if (!w)
-		return host->report(out, NULL, NULL, "out of memory");
-	w->host = host;
-	if (out_buffer_init(&w->out, host, out) != NRM_OK) {
-		free(w);
+	if (out_buffer_open(state, sizeof(struct out_buffer), host, out) != NRM_OK)
 		return NRM_FAIL;
-	}
-	*state = w;
-	struct csv_row row;
-	csv_row_begin(&row, &w->out, true);
-	if (out_buffer_put(&w->out, "\xEF\xBB\xBF", 3) != NRM_OK)
-		return NRM_FAIL;
-	for (size_t i = 0; i < N_COLUMNS; i++)
-		if (csv_row_field(&row, header[i]) != NRM_OK)
-			return NRM_FAIL;
-	return csv_row_end(&row);
+	return csv_write_header(*state, true, header, N_COLUMNS);
 }
 
 /* "Cymraeg / English", or an empty cell when there is no label; a label
@@ -95,39 +76,6 @@ static int put_label(struct csv_row *row, int kind, int32_t value)
 	                label_of(kind, value, LABEL_ENGLISH));
 }
 
-static int put_date(struct wales *w, struct csv_row *row, int32_t date)
-{
-	if (date == NRM_DATE_NONE)
-		return csv_row_field(row, NULL);
-	int y, m, d;
-	char text[16];
-	w->host->date_to_ymd(date, &y, &m, &d);
-	int n = snprintf(text, sizeof(text), "%02d/%02d/%04d", d, m, y);
-	return csv_row_field_len(row, text, (size_t)n);
-}
-
-static int put_number(struct csv_row *row, int32_t value, int32_t none)
-{
-	char text[16];
-	if (value == none)
-		return csv_row_field(row, NULL);
-	int n = snprintf(text, sizeof(text), "%d", (int)value);
-	return csv_row_field_len(row, text, (size_t)n);
-}
-
-static int put_nationality(struct csv_row *row, const struct nrm_case *c)
-{
-	char text[64];
-	if (!c->nationality[0])
-		return csv_row_field(row, NULL);
-	int n = c->nationality[1]
-	                ? snprintf(text, sizeof(text), "%s;%s", c->nationality[0], c->nationality[1])
-	                : snprintf(text, sizeof(text), "%s", c->nationality[0]);
-	if (n < 0 || (size_t)n >= sizeof(text))
-		n = (int)sizeof(text) - 1;
-	return csv_row_field_len(row, text, (size_t)n);
-}
-
 static int put_exploitation(struct csv_row *row, uint32_t types)
 {
 	char cy[LABEL_JOIN_MAX], en[LABEL_JOIN_MAX];
@@ -135,61 +83,36 @@ static int put_exploitation(struct csv_row *row, uint32_t types)
 	                label_exploitation_join(types, LABEL_ENGLISH, en));
 }
 
-static int put_time(struct wales *w, struct csv_row *row, int64_t t)
-{
-	if (t == NRM_TIME_NONE)
-		return csv_row_field(row, NULL);
-	char text[21];
-	w->host->time_format_rfc3339(t, text);
-	return csv_row_field_len(row, text, 20);
-}
-
 static int cb_wales_export_write(void *state, const struct nrm_case *c)
 {
-	struct wales *w = state;
 	struct csv_row row;
-	csv_row_begin(&row, &w->out, true);
+	csv_row_begin(&row, state, true);
 	int bad = 0;
 	bad |= csv_row_field(&row, c->case_id);
 	bad |= csv_row_field(&row, c->site);
 	bad |= csv_row_field(&row, c->nrm_ref);
-	bad |= put_date(w, &row, c->referral_date);
+	bad |= csv_row_date_dmy(&row, c->referral_date);
 	bad |= put_label(&row, LABEL_FIRST_RESPONDER, c->first_responder_type);
 	bad |= csv_row_field(&row, c->first_responder_org);
 	bad |= csv_row_field(&row, c->local_authority);
 	bad |= csv_row_field(&row, c->police_force);
-	bad |= put_number(&row, c->age_at_exploitation, NRM_AGE_NONE);
+	bad |= csv_row_int(&row, c->age_at_exploitation, NRM_AGE_NONE);
 	bad |= put_label(&row, LABEL_YES_NO, c->age_disputed);
 	bad |= put_label(&row, LABEL_GENDER, c->gender);
-	bad |= put_nationality(&row, c);
+	bad |= csv_row_nationality(&row, c->nationality);
 	bad |= put_exploitation(&row, c->exploitation_types);
 	bad |= put_label(&row, LABEL_YES_NO, c->county_lines);
 	bad |= put_label(&row, LABEL_LOCATION, c->exploitation_location);
-	bad |= put_date(w, &row, c->rg_decision_date);
+	bad |= csv_row_date_dmy(&row, c->rg_decision_date);
 	bad |= put_label(&row, LABEL_RG_OUTCOME, c->rg_outcome);
-	bad |= put_date(w, &row, c->cg_decision_date);
+	bad |= csv_row_date_dmy(&row, c->cg_decision_date);
 	bad |= put_label(&row, LABEL_CG_OUTCOME, c->cg_outcome);
 	bad |= put_label(&row, LABEL_DECISION_MAKER, c->decision_maker);
 	bad |= put_label(&row, LABEL_STATUS, c->status);
-	bad |= put_date(w, &row, c->status_date);
-	bad |= put_time(w, &row, c->updated_at);
+	bad |= csv_row_date_dmy(&row, c->status_date);
+	bad |= csv_row_time(&row, c->updated_at);
 	bad |= csv_row_end(&row);
 	return bad ? NRM_FAIL : NRM_OK;
-}
-
-static int cb_wales_export_finish(void *state)
-{
-	struct wales *w = state;
-	return out_buffer_flush(&w->out);
-}
-
-static void cb_wales_export_close(void *state)
-{
-	struct wales *w = state;
-	if (!w)
-		return;
-	out_buffer_free(&w->out);
-	free(w);
 }
 
 static const char *const formats[] = {"wales-csv", NULL};
@@ -205,6 +128,6 @@ NRM_PLUGIN_DEFINE(
 	.options = NULL,
 	.export_open = cb_wales_export_open,
 	.export_write = cb_wales_export_write,
-	.export_finish = cb_wales_export_finish,
-	.export_close = cb_wales_export_close,
+	.export_finish = out_buffer_export_finish,
+	.export_close = out_buffer_export_close,
 );

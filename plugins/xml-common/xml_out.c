@@ -121,6 +121,31 @@ void xml_out_close(struct xml_out *w)
 	free(w);
 }
 
+int xml_export_open(void **state, size_t size, const struct nrm_host *host, nrm_stream *out,
+                    const char *root, const char *ns, const char *attr, const char *value)
+{
+	struct xml_export *e = calloc(1, size);
+	if (!e)
+		return host->report(out, NULL, NULL, "out of memory");
+	*state = e;
+	e->host = host;
+	e->out = out;
+	return xml_out_open(&e->xml, host, out, root, ns, attr, value);
+}
+
+int xml_export_finish(void *state)
+{
+	struct xml_export *e = state;
+	return xml_out_finish(e->xml);
+}
+
+void xml_export_close(void *state)
+{
+	struct xml_export *e = state;
+	xml_out_close(e->xml);
+	free(e);
+}
+
 int xml_out_start(struct xml_out *w, const char *element)
 {
 	quiet(w);

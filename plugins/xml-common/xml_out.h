@@ -42,6 +42,21 @@ int xml_out_element_time(struct xml_out *w, const char *element, int64_t t);
 /* The status after every call since open. */
 int xml_out_status(const struct xml_out *w);
 
+/* An export plugin's writer: its state starts with struct xml_export (the
+ * plugin's own fields after it).  xml_export_open allocates `size` zeroed
+ * bytes into *state and starts the document as xml_out_open does; NRM_OK
+ * or NRM_FAIL (reported), when *state may be set for export_close.  The
+ * other two serve as export_finish and export_close. */
+struct xml_export {
+	const struct nrm_host *host;
+	nrm_stream *out;
+	struct xml_out *xml;
+};
+int xml_export_open(void **state, size_t size, const struct nrm_host *host, nrm_stream *out,
+                    const char *root, const char *ns, const char *attr, const char *value);
+int xml_export_finish(void *state);
+void xml_export_close(void *state);
+
 /* NRM_OK when every string of `c` can be written in XML 1.0; otherwise
  * reports the field and returns NRM_FAIL. */
 int xml_out_check_case(struct xml_out *w, const struct nrm_case *c);

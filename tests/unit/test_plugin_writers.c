@@ -1,8 +1,9 @@
 /*
  * Unit tests of the helpers the export plugins share (plugins/common/):
- * RFC 4180 quoting and the formula guard of csv_write.c, JSON string
- * escaping of json_write.c, and the Home Office labels and their Welsh
- * translations in labels.c, each against values written out by hand.
+ * RFC 4180 quoting, the formula guard and the typed fields of csv_write.c,
+ * JSON string escaping and labels of json_write.c, and the Home Office
+ * labels and their Welsh translations in labels.c, each against values
+ * written out by hand.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,7 +46,24 @@ static int fake_report(nrm_stream *s, const struct nrm_pos *pos, const char *fie
 	return NRM_FAIL;
 }
 
-static struct nrm_host host = {.write = fake_write, .report = fake_report};
+/* Dates here are written yyyymmdd as numbers, so the test sees only the
+ * layout csv_write.c gives them; the calendar is the hub's, tested there. */
+static void fake_date_to_ymd(int32_t date, int *year, int *month, int *day)
+{
+	*year = date / 10000;
+	*month = date / 100 % 100;
+	*day = date % 100;
+}
+
+static void fake_time_format(int64_t t, char buf[21])
+{
+	assert_int_equal(t, 1751360400); /* 2025-07-01T09:00:00Z */
+	memcpy(buf, "2025-07-01T09:00:00Z", 21);
+}
+
+static struct nrm_host host = {.write = fake_write, .report = fake_report,
+                               .date_to_ymd = fake_date_to_ymd,
+                               .time_format_rfc3339 = fake_time_format};
 
 static struct out_buffer out;
 
@@ -116,7 +134,44 @@ static void test_csv_formula_guard_off(void **state)
 	assert_string_equal(flushed(), "=1+1,-5\r\n");
 }
 
+static void test_csv_typed_fields(void **state)
+{
+	(void)state;
+	const char *two[2] = {"GB", "IE"}, *one[2] = {"VN", NULL}, *none[2] = {NULL, NULL};
+	struct csv_row row;
+	csv_row_begin(&row, &out, false);
+	assert_int_equal(csv_row_date_dmy(&row, 20250701), NRM_OK);
+	assert_int_equal(csv_row_date_dmy(&row, NRM_DATE_NONE), NRM_OK);
+	assert_int_equal(csv_row_time(&row, 1751360400), NRM_OK);
+	assert_int_equal(csv_row_time(&row, NRM_TIME_NONE), NRM_OK);
+	assert_int_equal(csv_row_int(&row, 15, NRM_AGE_NONE), NRM_OK);
+	assert_int_equal(csv_row_int(&row, 0, NRM_AGE_NONE), NRM_OK);
+	assert_int_equal(csv_row_int(&row, NRM_AGE_NONE, NRM_AGE_NONE), NRM_OK);
+	assert_int_equal(csv_row_nationality(&row, two), NRM_OK);
+	assert_int_equal(csv_row_nationality(&row, one), NRM_OK);
+	assert_int_equal(csv_row_nationality(&row, none), NRM_OK);
+	assert_int_equal(csv_row_end(&row), NRM_OK);
+	assert_string_equal(flushed(), "01/07/2025,,2025-07-01T09:00:00Z,,15,0,,GB;IE,VN,\r\n");
+}
+
+static void test_csv_header_starts_with_bom(void **state)
+{
+	(void)state;
+	const char *names[] = {"Case ID", "=Site"};
+	assert_int_equal(csv_write_header(&out, true, names, 2), NRM_OK);
+	assert_string_equal(flushed(), "\xEF\xBB\xBF" "Case ID,\"'=Site\"\r\n");
+}
+
 /* ---- JSON strings ---------------------------------------------------------- */
+
+static void test_json_label(void **state)
+{
+	(void)state;
+	assert_int_equal(jw_label(&out, LABEL_GENDER, NRM_GENDER_FEMALE), NRM_OK);
+	assert_int_equal(jw_raw(&out, " "), NRM_OK);
+	assert_int_equal(jw_label(&out, LABEL_RG_OUTCOME, NRM_OUTCOME_NONE), NRM_OK);
+	assert_string_equal(flushed(), "\"Female\" null");
+}
 
 static void test_json_string_escapes(void **state)
 {
@@ -245,7 +300,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_csv_quotes_what_rfc4180_needs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_formula_guard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_formula_guard_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_typed_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_csv_header_starts_with_bom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_string_escapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_label, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_exploitation_labels, setup, teardown),
 		cmocka_unit_test(test_home_office_labels_exactly),
 		cmocka_unit_test(test_joins_as_the_home_office_does),
