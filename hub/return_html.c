@@ -42,6 +42,28 @@ static void esc(FILE *out, const char *s)
 
 /* ---- tables ------------------------------------------------------------- */
 
+/* Whether column c is a code that the next column gives the label of
+ * ("age_band_code" then "age_band", or "nation" then "nation_label"):
+ * people read the label, so the page leaves such a code out.  A code with
+ * no label of its own (a site's) is shown. */
+static bool labelled_code(const struct nrm_table *t, size_t c)
+{
+	if (t->columns[c].role != NRM_COL_CODE || c + 1 >= t->n_columns ||
+	    t->columns[c + 1].role != NRM_COL_LABEL)
+		return false;
+	const char *code = t->columns[c].name, *label = t->columns[c + 1].name;
+	size_t n = strlen(code), m = strlen(label);
+	return (n == m + 5 && strncmp(code, label, m) == 0 && strcmp(code + m, "_code") == 0) ||
+	       (m == n + 6 && strncmp(label, code, n) == 0 && strcmp(label + n, "_label") == 0);
+}
+
+/* Whether the page shows column c. */
+static bool shown_column(const struct nrm_table *t, size_t c, bool with_period)
+{
+	enum nrm_column_role role = t->columns[c].role;
+	return !labelled_code(t, c) && (with_period || role > NRM_COL_QUARTER);
+}
+
 static void html_table(FILE *out, const struct nrm_table *t, bool with_period)
 {
 	fprintf(out, "<table id=\"%s\">\n<caption>", t->id);
@@ -51,7 +73,7 @@ static void html_table(FILE *out, const struct nrm_table *t, bool with_period)
 	fputs("</caption>\n<thead><tr>", out);
 	for (size_t c = 0; c < t->n_columns; c++) {
 		enum nrm_column_role role = t->columns[c].role;
-		if (role == NRM_COL_CODE || (!with_period && role <= NRM_COL_QUARTER))
+		if (!shown_column(t, c, with_period))
 			continue;
 		fputs(role >= NRM_COL_COUNT ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">",
 		      out);
@@ -64,7 +86,7 @@ static void html_table(FILE *out, const struct nrm_table *t, bool with_period)
 		bool first = true;
 		for (size_t c = 0; c < t->n_columns; c++) {
 			enum nrm_column_role role = t->columns[c].role;
-			if (role == NRM_COL_CODE || (!with_period && role <= NRM_COL_QUARTER))
+			if (!shown_column(t, c, with_period))
 				continue;
 			fputs(first ? "<th scope=\"row\">" : role >= NRM_COL_COUNT ? "<td class=\"num\">"
 			                                                          : "<td>",

@@ -229,6 +229,10 @@ assert_grep '^2025,Q1,alpha,revised,2' all-tables.csv
 assert_grep 'NRMHUB:DDM_RETURN\(1\.0\),national,2025-Q1,PILOT_DAYS_MEDIAN,DECISION,RG,45\.0' nat/national.sdmx.csv
 assert_grep '<svg' nat/report.html
 assert_grep 'pilot sites against non-pilot areas' nat/report.html
+# The tables by site name each site (a site code has no label to stand for it).
+for site in alpha bravo delta echo; do
+	assert_grep "<th scope=\"row\">$site</th>" nat/report.html
+done
 assert_eq "$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("mimetype").decode())' nat/national.ods)" "application/vnd.oasis.opendocument.spreadsheet" "ODS mimetype"
 # The workbook: well-formed, a sheet per table after the cover, contents and
 # notes, the national tables last.
