@@ -328,8 +328,12 @@ static int each_from_store(const struct nrm_case_source *src, nrm_case_fn fn, vo
 	int rc = nrm_context_open_store(&at_store, false, &store);
 	if (rc)
 		return rc;
+	/* No case referred after the quarter can count in its return (every
+	 * decision and status date is on or after the referral). */
+	struct nrm_quarter q;
+	nrm_quarter_parse(fs->a->quarter, &q); /* checked by make_params */
 	struct case_fn_sink sink = {fn, fn_ctx};
-	rc = store_each_case(store, fs->a->site, store_case, &sink);
+	rc = store_each_case_referred_by(store, fs->a->site, q.last, store_case, &sink);
 	if (rc < 0) {
 		const struct nrm_error *err = store_error(store);
 		nrm_log_error("%s", err->msg);

@@ -140,6 +140,11 @@ typedef int (*store_case_fn)(const struct nrm_case *c, void *ctx);
  * well under a second of CPU (measured through `export`). */
 int store_each_case(struct store *s, const char *site, store_case_fn fn, void *ctx);
 
+/* The same, only for cases referred on or before `referred_by` (a day
+ * number): a quarter's return needs no case referred after it ends. */
+int store_each_case_referred_by(struct store *s, const char *site, int32_t referred_by,
+                                store_case_fn fn, void *ctx);
+
 /* The same, only for cases whose stored values changed at or after
  * `changed_since` (seconds since the epoch; INT64_MIN for all). */
 int store_each_case_since(struct store *s, const char *site, int64_t changed_since,

@@ -128,21 +128,25 @@ void store_read_case(sqlite3_stmt *st, int first, struct nrm_case *c, char **buf
 
 /* ---- streaming cases ------------------------------------------------ */
 
-int store_each_case_since(struct store *s, const char *site, int64_t changed_since,
-                          store_case_fn fn, void *ctx)
+/* The cases of `site` (or of all) changed at or after `changed_since` and
+ * referred on or before `referred_by`, in key order. */
+static int each_case(struct store *s, const char *site, int64_t changed_since,
+                     int32_t referred_by, store_case_fn fn, void *ctx)
 {
 	/* The (site, case_id) key gives the order without a sort. */
 	const char *sql =
 		site ? "SELECT site, case_id, " STORE_CASE_COLUMNS " FROM nrm_case "
-		       "WHERE site = ?1 AND changed_at >= ?2 ORDER BY site, case_id"
+		       "WHERE site = ?1 AND changed_at >= ?2 AND referral_date <= ?3 "
+		       "ORDER BY site, case_id"
 		     : "SELECT site, case_id, " STORE_CASE_COLUMNS " FROM nrm_case "
-		       "WHERE changed_at >= ?2 ORDER BY site, case_id";
+		       "WHERE changed_at >= ?2 AND referral_date <= ?3 ORDER BY site, case_id";
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_fail_sqlite(s, "cannot read cases");
 	if (site)
 		sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, changed_since);
+	sqlite3_bind_int64(st, 3, referred_by);
 	char *buf = NULL;
 	size_t cap = 0;
 	int rc, result = 0;
@@ -159,9 +163,21 @@ int store_each_case_since(struct store *s, const char *site, int64_t changed_sin
 	return result;
 }
 
+int store_each_case_since(struct store *s, const char *site, int64_t changed_since,
+                          store_case_fn fn, void *ctx)
+{
+	return each_case(s, site, changed_since, INT32_MAX, fn, ctx);
+}
+
 int store_each_case(struct store *s, const char *site, store_case_fn fn, void *ctx)
 {
-	return store_each_case_since(s, site, INT64_MIN, fn, ctx);
+	return each_case(s, site, INT64_MIN, INT32_MAX, fn, ctx);
+}
+
+int store_each_case_referred_by(struct store *s, const char *site, int32_t referred_by,
+                                store_case_fn fn, void *ctx)
+{
+	return each_case(s, site, INT64_MIN, referred_by, fn, ctx);
 }
 
 /* ---- one case with its sources ------------------------------------------ */
