@@ -31,7 +31,7 @@ static const struct command commands[] = {
 	{"import", cmd_import, "merge case records into the case store"},
 	{"export", cmd_export, "write the store's cases in a format"},
 	{"cases", cmd_cases, "show one stored case and where each field came from"},
-	{"return", cmd_return, "build a quarterly return, or check a return.json"},
+	{"return", cmd_return, "build a quarterly return, render it again, or check one"},
 	{"keygen", cmd_keygen, "make a signing key pair (minisign formats)"},
 	{"bundle", cmd_bundle, "make a signed bundle of a return, or verify one"},
 	{"deliver", cmd_deliver, "send a file over HTTPS, SFTP or to a drop folder"},
@@ -65,7 +65,10 @@ static void print_help(void)
 	       "  -V, --version          show the version\n"
 	       "\nRun 'nrmhub COMMAND --help' for a command's options; see nrmhub(1).\n"
 	       "Exit status follows sysexits.h: 0 success, 64 usage, 65 bad data, 66 missing\n"
-	       "input, 69 unknown format, 73 cannot create output, 74 I/O error.\n");
+	       "input, 69 unknown format, 70 internal error or a job that needs a person,\n"
+	       "73 cannot create output, 74 I/O error, 75 try again later (another run holds\n"
+	       "the lock, or a delivery is pending), 77 a signature, key or permission\n"
+	       "failure, 78 a broken configuration.\n");
 }
 
 void nrm_context_add_plugin_path(struct nrm_context *ctx, const char *dir)
