@@ -3,7 +3,7 @@
  * (built in this tree) loaded by the hub's loader, fed the input through the
  * hub's host table from an in-memory file, every record read to the end
  * (past rejected ones, as --keep-going does) and checked against the
- * canonical rules.  A target file defines FUZZ_PLUGIN and includes this.
+ * canonical rules.  Every size option is set to 64 KiB.  A target file defines FUZZ_PLUGIN and includes this.
  *
  * The plugin is found in $NRM_FUZZ_PLUGIN_DIR, else in the build tree's
  * plugins/.libs.
@@ -13,6 +13,7 @@
 #include "case.h"
 #include "country.h"
 #include "loader.h"
+#include "log.h"
 #include "options.h"
 #include "stream.h"
 #include "util.h"
@@ -56,6 +57,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	fuzz_options = nrm_optset_new(fuzz_module.plugin->name, fuzz_module.plugin->options);
+	/* Size limits of 64 KiB: the fuzzer's inputs reach them, and a plugin
+	 * then does not allocate its default megabyte for every input. */
+	for (const struct nrm_option_spec *o = fuzz_module.plugin->options; o && o->name; o++)
+		if (o->type == NRM_OPT_SIZE && nrm_optset_set(fuzz_options, o->name, "64k", &err)) {
+			fprintf(stderr, "fuzz: %s\n", err.msg);
+			exit(1);
+		}
+	/* Warnings (an ignored column) would be most of what the fuzzer prints. */
+	nrm_log_set_level(NRM_LOG_ERROR);
 	fuzz_fd = memfd_create("fuzz-input", MFD_CLOEXEC);
 	if (fuzz_fd < 0) {
 		perror("fuzz: memfd_create");
