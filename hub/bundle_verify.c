@@ -701,6 +701,40 @@ int nrm_bundle_verify_keys(const char *archive, const char *signature,
 	return rc;
 }
 
+int nrm_bundle_verify_contents(const void *archive, size_t len, const struct nrm_bundle_id *id,
+                               const struct nrm_verify_limits *limits,
+                               struct nrm_verify_result *res, struct nrm_error *err)
+{
+	memset(res, 0, sizeof(*res));
+	res->id = *id;
+	struct verify v = {.archive = id->bag, .lim = limits ? limits : &nrm_verify_default_limits,
+	                   .res = res, .err = err};
+	/* A private copy: the checks read v.map, which the full verifier maps. */
+	v.map = nrm_xmalloc(len ? len : 1);
+	if (len)
+		memcpy(v.map, archive, len);
+	v.map_len = len;
+	int rc = 0;
+	if ((res->failed_step = 3, check_archive(&v)))
+		rc = -1;
+	if (rc == 0) {
+		/* Whatever tag manifest the archive holds stands in for the one a
+		 * signed trusted comment would name. */
+		struct entry *tm = find_entry(&v, "tagmanifest-sha512.txt");
+		if (tm)
+			memcpy(res->id.tagmanifest_sha512, tm->sha512, sizeof(tm->sha512));
+	}
+	if (rc == 0 && (res->failed_step = 4, check_bag(&v)))
+		rc = -1;
+	if (rc == 0 && (res->failed_step = 5, check_return(&v)))
+		rc = -1;
+	if (rc == 0)
+		res->failed_step = 0;
+	free_entries(&v);
+	free(v.map);
+	return rc;
+}
+
 void nrm_verify_result_free(struct nrm_verify_result *res)
 {
 	if (res->return_json)

@@ -76,4 +76,13 @@ int nrm_bundle_verify_keys(const char *archive, const char *signature,
                            struct nrm_verify_result *res, struct nrm_error *err);
 void nrm_verify_result_free(struct nrm_verify_result *res);
 
+/* Steps 3 to 5 alone, over an archive already in memory, as if steps 1 and
+ * 2 had passed for `id` (its site, quarter and bag) and named whatever
+ * tagmanifest-sha512.txt the archive holds.  For the fuzz target
+ * (tests/fuzz/fuzz_bundle_archive.c), which cannot forge signatures: never
+ * use it to accept a bundle. */
+int nrm_bundle_verify_contents(const void *archive, size_t len, const struct nrm_bundle_id *id,
+                               const struct nrm_verify_limits *limits,
+                               struct nrm_verify_result *res, struct nrm_error *err);
+
 #endif

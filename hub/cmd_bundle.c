@@ -217,9 +217,13 @@ static void print_created(const struct create_opts *o, const struct nrm_bundle_i
 	json_decref(j);
 }
 
-/* Writes the archive, then its signature: each appears whole under its
- * name, the signature last, and the archive is removed again if the
- * signature cannot be written. */
+/* Writes the archive into its temporary file, then the signature under its
+ * name, and only then renames the archive into place: so a bundle's
+ * archive is never seen under its name without its signature, whenever the
+ * program is killed (tests/e2e/crash_safety.sh once found an unsigned
+ * archive that the next run refused to replace).  A signature left alone
+ * by a run killed before that last rename signs nothing that exists, and
+ * is removed by the next run. */
 static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
                         struct nrm_bag_payload *payload, int64_t mtime,
                         const struct nrm_ms_seckey *sec, struct nrm_error *err)
@@ -229,9 +233,12 @@ static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
 	char *tar_path = nrm_xasprintf("%s/%s.tar.gz", o->outdir, id->bag);
 	char *sig_path = nrm_xasprintf("%s.minisig", tar_path);
 	int rc = 0;
-	if (path_exists(tar_path) || path_exists(sig_path))
+	if (path_exists(tar_path))
 		rc = nrm_fail(err, EX_CANTCREAT, "%s already exists: a bundle is never replaced "
 		              "(use the next sequence number)", tar_path);
+	else if (path_exists(sig_path) && unlink(sig_path) != 0)
+		rc = nrm_fail(err, EX_CANTCREAT, "cannot remove %s, left by an interrupted run: %s",
+		              sig_path, strerror(errno));
 	struct nrm_atomic_file f = {.fd = -1};
 	if (rc == 0)
 		rc = nrm_atomic_open(&f, tar_path, 0600, err);
@@ -241,8 +248,6 @@ static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
 		rc = nrm_bundle_pack(&req, f.fd, tar_path, &res, err);
 		if (rc)
 			nrm_atomic_abort(&f);
-		else
-			rc = nrm_atomic_commit(&f, err);
 	}
 	if (rc == 0) {
 		memcpy(id->tagmanifest_sha512, res.tagmanifest_sha512, sizeof(res.tagmanifest_sha512));
@@ -250,10 +255,13 @@ static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
 		char *untrusted = nrm_xasprintf("nrmhub bundle %s", id->bag);
 		char *sig = nrm_ms_sign(sec, res.archive_hash, untrusted, comment);
 		rc = nrm_write_file_atomic(sig_path, 0600, sig, strlen(sig), err);
-		if (rc)
-			unlink(tar_path);
-		else
+		if (rc) {
+			nrm_atomic_abort(&f);
+		} else if ((rc = nrm_atomic_commit(&f, err)) != 0) {
+			unlink(sig_path);
+		} else {
 			print_created(o, id, tar_path, sig_path, sec, res.archive_bytes);
+		}
 		free(sig);
 		free(untrusted);
 		free(comment);

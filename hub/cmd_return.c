@@ -35,6 +35,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* `return validate` refuses a file larger than this (as `return render`
+ * does): a return is a few hundred kilobytes. */
+#define RETURN_VALIDATE_MAX (16 * 1024 * 1024)
+
 #include "config.h"
 
 struct build_args {
@@ -543,6 +547,15 @@ static int cmd_return_validate(int argc, char **argv)
 	int rc = 0;
 	for (int i = 1; i < argc; i++) {
 		json_error_t jerr;
+		struct stat st;
+		/* The same bound as `return render` and the bundle verifier: a
+		 * return is small, and jansson would read any file whole. */
+		if (stat(argv[i], &st) == 0 && st.st_size > RETURN_VALIDATE_MAX) {
+			nrm_log_error("%s: larger than %d bytes: not a return", argv[i],
+			              RETURN_VALIDATE_MAX);
+			rc = rc ? rc : EX_DATAERR;
+			continue;
+		}
 		json_t *doc = json_load_file(argv[i], JSON_REJECT_DUPLICATES, &jerr);
 		if (!doc) {
 			bool missing = access(argv[i], R_OK) != 0;

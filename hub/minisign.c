@@ -276,8 +276,13 @@ static int seckey_crypt(uint8_t *block, const char *password, size_t password_le
                         const char *name, struct nrm_error *err)
 {
 	uint64_t ops = le64_load(block + SK_OPSLIMIT), mem = le64_load(block + SK_MEMLIMIT);
-	if (mem > SIZE_MAX || ops > crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_MAX)
-		return nrm_fail(err, EX_DATAERR, "%s: scrypt cost out of range", name);
+	/* The cost is read from the key file: one claiming more than minisign
+	 * itself ever writes (its "sensitive" limits: 1 GiB) would make the
+	 * hub spend that memory and time before finding the file bad. */
+	if (mem > crypto_pwhash_scryptsalsa208sha256_MEMLIMIT_SENSITIVE ||
+	    ops > crypto_pwhash_scryptsalsa208sha256_OPSLIMIT_SENSITIVE)
+		return nrm_fail(err, EX_DATAERR, "%s: scrypt cost out of range (more than minisign "
+		                "uses)", name);
 	uint8_t *stream = sodium_malloc(SK_SECRET_BYTES);
 	if (!stream)
 		return nrm_fail(err, EX_OSERR, "out of memory for the key");

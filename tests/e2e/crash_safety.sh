@@ -1,0 +1,229 @@
+#!/bin/bash
+# Crash safety: `nrmhub import`, `return build` and `bundle create` killed
+# with SIGKILL at 50 moments each, spread over every disk write they make
+# (tests/modules/kill_at.c, preloaded, kills the process just before its
+# Nth write, pwrite, fsync, rename, unlink or truncate, in the hub or in
+# SQLite or libarchive).  After every kill: PRAGMA integrity_check is ok;
+# the store holds all of the interrupted import or none of it; no output
+# or bundle exists under its final name unless it is whole (byte for byte
+# the one an uninterrupted run makes); and the next run finishes the work.
+# Then a full disk (a small tmpfs) during an import and during a bundle:
+# a clear error, nothing partial, nothing lost from the store.
+. "$SRCDIR/tests/e2e/lib.sh"
+
+if [ -n "${NRM_VALGRIND:-}" ]; then
+	echo "crash_safety: not under valgrind (it preloads its own library)"
+	exit 77
+fi
+killer="$BUILDDIR/tests/modules/.libs/kill-at.so"
+gen="$BUILDDIR/bench/gen-council-csv"
+for f in "$killer" "$gen"; do
+	[ -x "$f" ] || [ -f "$f" ] || { echo "crash_safety: $f is not built"; exit 99; }
+done
+command -v sqlite3 >/dev/null || { echo "crash_safety: needs sqlite3"; exit 77; }
+# The preloaded library comes before AddressSanitizer's runtime.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+now=2025-04-02T09:00:00Z
+# The runs work in a tmpfs when one can be mounted: SIGKILL does not need
+# fsync to reach a platter, and hundreds of runs then take seconds.
+outer=$tmp
+trap 'umount "$outer/ram/disk" "$outer/disk" "$outer/ram" 2>/dev/null; rm -rf "$outer"' EXIT
+mkdir -p "$tmp/ram"
+if mount -t tmpfs -o size=256m,mode=0700 nrmhub-crash "$tmp/ram" 2>/dev/null; then
+	tmp="$tmp/ram"
+fi
+
+# moments FILE CMD...: how many disk writes CMD makes, into FILE.
+moments() {
+	local file=$1
+	shift
+	NRM_KILL_COUNT="$file" LD_PRELOAD="$killer" "$@" >/dev/null 2>&1
+	cat "$file"
+}
+
+# spread N: up to 50 moments from 1 to N, evenly spaced, the first and the
+# last among them.
+spread() {
+	awk -v n="$1" 'BEGIN { m = n < 50 ? n : 50; for (i = 0; i < m; i++) {
+		k = m == 1 ? 1 : 1 + int(i * (n - 1) / (m - 1)); if (k != last) print k; last = k } }'
+}
+
+# killed_at K CMD...: runs CMD, killing it before its Kth disk write.
+killed_at() {
+	local k=$1
+	shift
+	NRM_KILL_AT="$k" LD_PRELOAD="$killer" "$@" >/dev/null 2>"$tmp/killed.err"
+	echo $?
+}
+
+# killed_enough WHAT KILLS N: nearly every chosen moment was reached (the
+# count of writes may differ a little from run to run, threads being what
+# they are), and there were enough of them.
+killed_enough() {
+	local tried
+	tried=$(spread "$3" | wc -l)
+	if [ "$tried" -ge 25 ] && [ $(($2 * 10)) -ge $((tried * 9)) ]; then
+		pass
+	else
+		fail "$1: $2 of $tried runs were really killed"
+	fi
+}
+
+sql() {
+	sqlite3 "$1" "$2" 2>&1
+}
+
+# ---- import ------------------------------------------------------------------
+
+"$gen" 40 york >"$tmp/base.csv"
+"$gen" 2000 hull >"$tmp/big.csv"
+base="$tmp/base.db"
+expect_exit 0 "$NRMHUB" -q import --from council-csv --store "$base" "$tmp/base.csv"
+assert_eq "$(sql "$base" 'SELECT count(*) FROM nrm_case')" 40 "cases in the base store"
+# The big import's count of moments, from a copy of the base store.
+cp "$base" "$tmp/count.db"
+n=$(moments "$tmp/n-import" "$NRMHUB" -q import --from council-csv --store "$tmp/count.db" "$tmp/big.csv")
+assert_eq "$(sql "$tmp/count.db" 'SELECT count(*) FROM nrm_case')" 2040 "cases after the whole import"
+echo "import: $n disk writes; killing at $(spread "$n" | wc -l) of them"
+kills=0 bad=0
+for k in $(spread "$n"); do
+	store="$tmp/kill.db"
+	rm -f "$store" "$store-wal" "$store-shm" "$store-journal"
+	cp "$base" "$store"
+	rc=$(killed_at "$k" "$NRMHUB" -q import --from council-csv --store "$store" "$tmp/big.csv")
+	[ "$rc" -eq 137 ] && kills=$((kills + 1))
+	ok=$(sql "$store" 'PRAGMA integrity_check')
+	count=$(sql "$store" 'SELECT count(*) FROM nrm_case')
+	if [ "$ok" != ok ] || { [ "$count" != 40 ] && [ "$count" != 2040 ]; }; then
+		fail "import killed at write $k (exit $rc): integrity '$ok', $count cases (40 or 2040 expected)"
+		bad=$((bad + 1))
+		continue
+	fi
+	if ! "$NRMHUB" -q import --from council-csv --store "$store" "$tmp/big.csv" >/dev/null 2>"$tmp/rerun.err"; then
+		fail "import killed at write $k: the next import failed: $(head -n 2 "$tmp/rerun.err")"
+		bad=$((bad + 1))
+		continue
+	fi
+	count=$(sql "$store" 'SELECT count(*) FROM nrm_case')
+	[ "$count" = 2040 ] || { fail "import killed at write $k: after the next run, $count cases"; bad=$((bad + 1)); }
+done
+assert_eq "$bad" 0 "import kills with a damaged, partial or unfinishable store"
+killed_enough "import" "$kills" "$n"
+
+# ---- return build --------------------------------------------------------------
+
+rstore="$tmp/return.db"
+expect_exit 0 "$NRMHUB" -q import --from case-jsonl --store "$rstore" "$SRCDIR/tests/data/returns/cases.jsonl"
+build_return() {
+	"$NRMHUB" -q return build --store "$rstore" --site hull --quarter 2024Q1 --audience published \
+		--now "$now" -o "$1"
+}
+mkdir -p "$tmp/ref-return" "$tmp/count-return"
+expect_exit 0 build_return "$tmp/ref-return"
+nfiles=$(ls "$tmp/ref-return" | wc -l)
+[ "$nfiles" -ge 10 ] && pass || fail "the reference return has only $nfiles files"
+n=$(moments "$tmp/n-return" "$NRMHUB" -q return build --store "$rstore" --site hull --quarter 2024Q1 \
+	--audience published --now "$now" -o "$tmp/count-return")
+echo "return build: $n disk writes; killing at $(spread "$n" | wc -l) of them"
+kills=0 bad=0
+for k in $(spread "$n"); do
+	out="$tmp/kill-return"
+	rm -rf "$out"
+	mkdir "$out"
+	rc=$(killed_at "$k" "$NRMHUB" -q return build --store "$rstore" --site hull --quarter 2024Q1 \
+		--audience published --now "$now" -o "$out")
+	[ "$rc" -eq 137 ] && kills=$((kills + 1))
+	for f in "$out"/*; do
+		[ -e "$f" ] || continue
+		if ! cmp -s "$f" "$tmp/ref-return/${f##*/}"; then
+			fail "return build killed at write $k: ${f##*/} is there but not whole"
+			bad=$((bad + 1))
+		fi
+	done
+	[ "$(sql "$rstore" 'PRAGMA integrity_check')" = ok ] || { fail "return build killed at write $k: the store is damaged"; bad=$((bad + 1)); }
+	if ! build_return "$out" >/dev/null 2>"$tmp/rerun.err"; then
+		fail "return build killed at write $k: the next run failed: $(head -n 2 "$tmp/rerun.err")"
+		bad=$((bad + 1))
+	elif ! diff -rq -x '.*' "$out" "$tmp/ref-return" >/dev/null; then
+		fail "return build killed at write $k: the next run's return differs"
+		bad=$((bad + 1))
+	fi
+done
+assert_eq "$bad" 0 "return build kills leaving partial output"
+killed_enough "return build" "$kills" "$n"
+
+# ---- bundle create ---------------------------------------------------------------
+
+mkdir -p "$tmp/keys"
+expect_exit 0 "$NRMHUB" -q keygen -o "$tmp/keys/birmingham"
+# The example return, with an incompressible file added so that the archive
+# takes many writes.
+payload="$tmp/payload"
+cp -r "$SRCDIR/tests/data/bundle/return" "$payload"
+chmod -R u+w "$payload"
+head -c 600000 /dev/urandom | base64 >"$payload/attachment.txt"
+bag=birmingham_2025Q1_001
+bundle() {
+	"$NRMHUB" -q bundle create --payload "$payload" --key "$tmp/keys/birmingham.key" --seq 1 \
+		--now "$now" -o "$1"
+}
+mkdir -p "$tmp/ref-bundle" "$tmp/count-bundle"
+expect_exit 0 bundle "$tmp/ref-bundle"
+n=$(moments "$tmp/n-bundle" "$NRMHUB" -q bundle create --payload "$payload" \
+	--key "$tmp/keys/birmingham.key" --seq 1 --now "$now" -o "$tmp/count-bundle")
+echo "bundle create: $n disk writes; killing at $(spread "$n" | wc -l) of them"
+kills=0 bad=0
+for k in $(spread "$n"); do
+	out="$tmp/kill-bundle"
+	rm -rf "$out"
+	mkdir "$out"
+	rc=$(killed_at "$k" "$NRMHUB" -q bundle create --payload "$payload" \
+		--key "$tmp/keys/birmingham.key" --seq 1 --now "$now" -o "$out")
+	[ "$rc" -eq 137 ] && kills=$((kills + 1))
+	for f in "$out/$bag.tar.gz" "$out/$bag.tar.gz.minisig"; do
+		if [ -e "$f" ] && ! cmp -s "$f" "$tmp/ref-bundle/${f##*/}"; then
+			fail "bundle create killed at write $k: ${f##*/} is there but not whole"
+			bad=$((bad + 1))
+		fi
+	done
+	# A bundle that was already whole is never replaced: there is nothing
+	# left to do.  Otherwise the next run makes it.
+	if [ -e "$out/$bag.tar.gz" ]; then
+		:
+	elif ! bundle "$out" >/dev/null 2>"$tmp/rerun.err"; then
+		fail "bundle create killed at write $k: the next run failed: $(head -n 2 "$tmp/rerun.err")"
+		bad=$((bad + 1))
+	elif ! "$NRMHUB" -q bundle verify --keys "$tmp/keys" "$out/$bag.tar.gz" >/dev/null 2>&1; then
+		fail "bundle create killed at write $k: the next run's bundle does not verify"
+		bad=$((bad + 1))
+	fi
+done
+assert_eq "$bad" 0 "bundle create kills leaving a partial bundle"
+killed_enough "bundle create" "$kills" "$n"
+
+# ---- a full disk -------------------------------------------------------------------
+
+disk="$tmp/disk"
+mkdir -p "$disk"
+if ! mount -t tmpfs -o size=1m,mode=0700 nrmhub-full "$disk" 2>/dev/null; then
+	echo "crash_safety: cannot mount a tmpfs here: full-disk checks skipped"
+	finish
+fi
+"$gen" 20000 leeds >"$tmp/huge.csv"
+cp "$base" "$disk/store.db"
+expect_exit 74 "$NRMHUB" import --from council-csv --store "$disk/store.db" "$tmp/huge.csv" ||
+	expect_exit 73 "$NRMHUB" import --from council-csv --store "$disk/store.db" "$tmp/huge.csv"
+assert_grep 'space|No space|full' "$tmp/stderr"
+assert_eq "$(sql "$disk/store.db" 'PRAGMA integrity_check')" ok "integrity after a full disk"
+assert_eq "$(sql "$disk/store.db" 'SELECT count(*) FROM nrm_case')" 40 "cases after a full disk"
+# The same disk, nearly full, for a bundle.
+rm -f "$disk"/store.db*
+mkdir -p "$disk/out"
+dd if=/dev/zero of="$disk/filler" bs=4k 2>/dev/null || true  # until the disk is full
+expect_exit 74 bundle "$disk/out" || expect_exit 73 bundle "$disk/out"
+assert_grep 'space' "$tmp/stderr"
+assert_no_file "$disk/out/$bag.tar.gz"
+assert_no_file "$disk/out/$bag.tar.gz.minisig"
+assert_eq "$(ls -A "$disk/out")" "" "nothing left in the output folder"
+umount "$disk"
+finish
