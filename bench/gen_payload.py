@@ -24,9 +24,11 @@ def main():
     genders = ["female", "male", "other", "unknown"]
     types = ["criminal", "sexual", "labour", "domestic", "criminal;sexual", ""]
     nations = ["GB", "VN", "AL", "ER", "SD", "IR", "AF", ""]
-    # Four files: the extract, then three smaller tables.
-    shares = [("cases.csv", 0.7), ("cases-2024.csv", 0.1), ("cases-2023.csv", 0.1),
-              ("cases-2022.csv", 0.1)]
+    # Four record-level tables, one large and three smaller (not named
+    # cases.csv: the verifier reads that one whole, up to 64 MiB, for the
+    # intake, while other payload files are only hashed).
+    shares = [("records.csv", 0.7), ("records-2024.csv", 0.1), ("records-2023.csv", 0.1),
+              ("records-2022.csv", 0.1)]
     header = "pseudonym,referral_date,age_band,gender,nationality,exploitation_types,rg_days,cg_days\n"
     for name, share in shares:
         want = int(size * share)

@@ -337,9 +337,12 @@ static int read_entry_data(struct verify *v, struct archive *a, struct entry *e,
 {
 	uint64_t max = 0;
 	bool keep = keep_content(e, v->lim, &max);
-	if (keep && e->size > max)
-		return entry_fail(v, e->path, "larger than the limit for a tag file or "
-		                  "return.json");
+	if (keep && e->size > max) {
+		char what[160];
+		snprintf(what, sizeof(what), "larger than the limit of %llu bytes for a file read "
+		         "whole (tag files, return.json, cases.csv)", (unsigned long long)max);
+		return entry_fail(v, e->path, what);
+	}
 	if (keep)
 		e->content = nrm_xmalloc((size_t)e->size + 1);
 	crypto_hash_sha512_state sha;

@@ -188,11 +188,11 @@ static void test_each_limit_refuses(void **state)
 	lim = nrm_verify_default_limits;
 
 	lim.max_tag_file_bytes = 60;
-	expect_refused(fx, &lim, 3, "bag-info.txt': larger than the limit for a tag file");
+	expect_refused(fx, &lim, 3, "bag-info.txt': larger than the limit of 60 bytes for a file read whole");
 	lim = nrm_verify_default_limits;
 
 	lim.max_return_bytes = 10;
-	expect_refused(fx, &lim, 3, "return.json': larger than the limit");
+	expect_refused(fx, &lim, 3, "return.json': larger than the limit of 10 bytes");
 }
 
 int main(void)
