@@ -91,19 +91,8 @@ static struct nrm_table *add_table(struct tb *b, const char *key, const char *ti
                                    const char *breakdown, const struct nrm_column *cols,
                                    size_t n)
 {
-	struct nrm_return_tables *o = b->out;
-	o->tables = nrm_xrealloc(o->tables, (o->n_tables + 1) * sizeof(*o->tables));
-	struct nrm_table *t = &o->tables[o->n_tables++];
-	memset(t, 0, sizeof(*t));
-	t->id = nrm_xasprintf("Table_%zu", o->n_tables);
-	t->file = nrm_xasprintf("table_%zu.csv", o->n_tables);
-	t->key = key;
-	t->title = nrm_xstrdup(title);
-	t->breakdown = breakdown;
-	t->columns = cols;
-	t->n_columns = n;
 	b->cap = 0;
-	return t;
+	return nrm_return_tables_add(b->out, key, title, breakdown, cols, n);
 }
 
 static struct nrm_cell *add_row(struct tb *b)

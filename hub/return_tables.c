@@ -225,11 +225,10 @@ struct builder {
 	size_t rows_cap;
 };
 
-static struct nrm_table *add_table(struct builder *b, const char *key, const char *title,
-                                   const char *breakdown, const struct nrm_column *cols,
-                                   size_t n_cols)
+struct nrm_table *nrm_return_tables_add(struct nrm_return_tables *o, const char *key,
+                                        const char *title, const char *breakdown,
+                                        const struct nrm_column *cols, size_t n_cols)
 {
-	struct nrm_return_tables *o = b->out;
 	o->tables = nrm_xrealloc(o->tables, (o->n_tables + 1) * sizeof(*o->tables));
 	struct nrm_table *t = &o->tables[o->n_tables++];
 	memset(t, 0, sizeof(*t));
@@ -240,8 +239,15 @@ static struct nrm_table *add_table(struct builder *b, const char *key, const cha
 	t->breakdown = breakdown;
 	t->columns = cols;
 	t->n_columns = n_cols;
-	b->rows_cap = 0;
 	return t;
+}
+
+static struct nrm_table *add_table(struct builder *b, const char *key, const char *title,
+                                   const char *breakdown, const struct nrm_column *cols,
+                                   size_t n_cols)
+{
+	b->rows_cap = 0;
+	return nrm_return_tables_add(b->out, key, title, breakdown, cols, n_cols);
 }
 
 static void set_text(struct nrm_cell *c, const char *s)

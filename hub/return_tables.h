@@ -85,6 +85,12 @@ struct nrm_return_tables {
 int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
                             struct nrm_error *err);
 void nrm_return_tables_free(struct nrm_return_tables *t);
+/* Appends an empty table, numbered after the others (Table_N in
+ * table_N.csv), for a builder of tables (the site return's, the national
+ * ones).  `key`, `breakdown` and `cols` must outlive the tables. */
+struct nrm_table *nrm_return_tables_add(struct nrm_return_tables *o, const char *key,
+                                        const char *title, const char *breakdown,
+                                        const struct nrm_column *cols, size_t n_cols);
 
 static inline const struct nrm_cell *nrm_table_cell(const struct nrm_table *t, size_t row,
                                                     size_t col)
