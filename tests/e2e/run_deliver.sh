@@ -25,21 +25,8 @@ get_port=$(free_port)
 while [ "$get_port" = "$port" ] || [ "$get_port" = "$py_port" ]; do get_port=$(free_port); done
 
 ngx="$tmp/nginx"
-mkdir -p "$ngx/www/in" "$ngx/temp"
-cat >"$ngx/nginx.conf" <<CONF
-daemon off;
-user root;
-worker_processes 1;
-pid $ngx/nginx.pid;
-error_log $ngx/error.log info;
-events { worker_connections 64; }
-http {
-	access_log $ngx/access.log;
-	client_body_temp_path $ngx/temp/body;
-	proxy_temp_path $ngx/temp/proxy;
-	fastcgi_temp_path $ngx/temp/fastcgi;
-	uwsgi_temp_path $ngx/temp/uwsgi;
-	scgi_temp_path $ngx/temp/scgi;
+nginx_config_head "$ngx"
+cat >>"$ngx/nginx.conf" <<CONF
 	server {
 		listen 127.0.0.1:$port ssl;
 		ssl_certificate $pki/server.crt;

@@ -17,6 +17,30 @@ stop_servers() {
 }
 trap 'stop_servers; rm -rf "$tmp"' EXIT
 
+# nginx_config_head DIR: makes DIR (with www/in/ and temp/) and writes the
+# start of DIR/nginx.conf, which keeps everything in DIR and nginx in the
+# foreground, up to the opened http block: the test appends its servers and
+# the closing brace.
+nginx_config_head() {
+	local ngx=$1
+	mkdir -p "$ngx/www/in" "$ngx/temp"
+	cat >"$ngx/nginx.conf" <<CONF
+daemon off;
+user root;
+worker_processes 1;
+pid $ngx/nginx.pid;
+error_log $ngx/error.log info;
+events { worker_connections 64; }
+http {
+	access_log $ngx/access.log;
+	client_body_temp_path $ngx/temp/body;
+	proxy_temp_path $ngx/temp/proxy;
+	fastcgi_temp_path $ngx/temp/fastcgi;
+	uwsgi_temp_path $ngx/temp/uwsgi;
+	scgi_temp_path $ngx/temp/scgi;
+CONF
+}
+
 # need_binary PATH...: skips the test (77) unless one of them exists.
 need_binary() {
 	local b
