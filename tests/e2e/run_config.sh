@@ -37,7 +37,9 @@ assert_grep '"valid": true' "$tmp/stdout"
 # file's folder's, wherever nrmhub runs from.
 expect_exit 0 env NRMHUB_CONFIG="$site/nrmhub.json" "$NRMHUB" config check
 (cd "$site" && expect_exit 0 "$NRMHUB" config check) || fail "./nrmhub.json not found"
-(cd "$tmp" && expect_exit 66 "$NRMHUB" config check)
+# (A subshell's counts are its own: its failure is counted here.)
+(cd "$tmp" && expect_exit 66 "$NRMHUB" config check) ||
+	fail "no configuration: expected exit 66"
 assert_grep 'no site configuration' "$tmp/stderr"
 expect_exit 0 "$NRMHUB" --config "$site/nrmhub.json" run --due --dry-run
 assert_grep '^import: not due: next at' "$tmp/stdout"
