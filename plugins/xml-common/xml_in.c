@@ -9,6 +9,7 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +51,7 @@ struct xml_in {
 	const struct xml_in_spec *spec;
 	xmlTextReaderPtr reader;
 	xmlSchemaPtr schema;
+	bool owns_schema;     /* not the compiled one kept for every open */
 	xmlSchemaValidCtxtPtr valid;
 	bool failed;          /* reported: nothing more can be read */
 	bool root_seen;
@@ -526,15 +528,56 @@ static int close_input(void *ctx)
 
 /* ---- opening ------------------------------------------------------------- */
 
-static int load_schema(struct xml_in *x)
+/*
+ * The compiled schema is kept from the first open until the module is
+ * unloaded: compiling the XSD costs more than reading a small file (a site's
+ * many small deliveries, the fuzzer's inputs), and libxml2 lets many
+ * validation contexts share one compiled schema, which none of them changes.
+ * A plugin embeds one XSD; were there a second, each open of it would
+ * compile and free its own.  The lock is for a host that opens two inputs
+ * at once.
+ */
+static struct {
+	pthread_mutex_t lock;
+	const unsigned char *xsd;
+	xmlSchemaPtr schema;
+} compiled = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL };
+
+/* At dlclose, or at exit: libxml2, which this module links, is still loaded. */
+__attribute__((destructor)) static void free_compiled_schema(void)
+{
+	if (compiled.schema)
+		xmlSchemaFree(compiled.schema);
+	compiled.schema = NULL;
+	compiled.xsd = NULL;
+}
+
+static xmlSchemaPtr compile_schema(struct xml_in *x)
 {
 	xmlSchemaParserCtxtPtr parser =
 		xmlSchemaNewMemParserCtxt((const char *)x->spec->xsd, (int)x->spec->xsd_len);
 	if (!parser)
-		return fail_at(x, NULL, "cannot load %s.xsd", x->spec->format);
+		return NULL;
 	xmlSchemaSetParserStructuredErrors(parser, on_xml_error, x);
-	x->schema = xmlSchemaParse(parser);
+	xmlSchemaPtr schema = xmlSchemaParse(parser);
 	xmlSchemaFreeParserCtxt(parser);
+	return schema;
+}
+
+static int load_schema(struct xml_in *x)
+{
+	pthread_mutex_lock(&compiled.lock);
+	if (!compiled.schema) {
+		compiled.schema = compile_schema(x); /* NULL again: tried again next time */
+		compiled.xsd = x->spec->xsd;
+	}
+	if (compiled.xsd == x->spec->xsd) {
+		x->schema = compiled.schema;
+	} else {
+		x->schema = compile_schema(x);
+		x->owns_schema = true;
+	}
+	pthread_mutex_unlock(&compiled.lock);
 	if (!x->schema)
 		return fail_at(x, NULL, "%s.xsd, built into the plugin, cannot be used: %s",
 		               x->spec->format, x->have_error ? x->error_message : "unknown error");
@@ -596,7 +639,7 @@ void xml_in_close(struct xml_in *x)
 		xmlFreeTextReader(x->reader);
 	if (x->valid)
 		xmlSchemaFreeValidCtxt(x->valid);
-	if (x->schema)
+	if (x->owns_schema)
 		xmlSchemaFree(x->schema);
 	/* The hub may unload this module while libxml2 stays loaded for
 	 * another: leave libxml2 no pointer into it. */
