@@ -12,6 +12,10 @@
  *                      at exit, to learn how many moments a run has
  *
  * Writes to standard output and error are not counted (not the disk).
+ *
+ * A process the hub forks (a job of `nrmhub run`) shares the count with the
+ * process that loaded this library, and a kill takes both, as a power cut
+ * would: the count lives in a shared mapping made before any fork.
  */
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -19,28 +23,38 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
 
-static atomic_long calls;
+static atomic_long private_calls;
+static atomic_long *calls = &private_calls;
 static long kill_at = -1;
+static pid_t first_pid;  /* the process that loaded this library */
 static const char *count_file;
 
 static void write_count(void)
 {
+	if ((pid_t)syscall(SYS_getpid) != first_pid)
+		return; /* a child: the first process writes the total */
 	int fd = (int)syscall(SYS_openat, AT_FDCWD, count_file,
 	                      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
 	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)atomic_load(&calls));
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)atomic_load(calls));
 	(void)syscall(SYS_write, fd, buf, (size_t)n);
 	(void)syscall(SYS_close, fd);
 }
 
 __attribute__((constructor)) static void kill_at_init(void)
 {
+	first_pid = (pid_t)syscall(SYS_getpid);
+	void *shared = mmap(NULL, sizeof(*calls), PROT_READ | PROT_WRITE,
+	                    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared != MAP_FAILED)
+		calls = shared; /* zeroed */
 	const char *at = getenv("NRM_KILL_AT");
 	if (at)
 		kill_at = atol(at);
@@ -52,9 +66,13 @@ __attribute__((constructor)) static void kill_at_init(void)
 /* One moment: SIGKILL when it is the chosen one. */
 static void moment(void)
 {
-	long n = atomic_fetch_add(&calls, 1) + 1;
-	if (n == kill_at)
-		(void)syscall(SYS_kill, (long)getpid(), SIGKILL);
+	long n = atomic_fetch_add(calls, 1) + 1;
+	if (n == kill_at) {
+		pid_t self = (pid_t)syscall(SYS_getpid);
+		if (self != first_pid)
+			(void)syscall(SYS_kill, (long)first_pid, SIGKILL);
+		(void)syscall(SYS_kill, (long)self, SIGKILL);
+	}
 }
 
 #define NEXT(name) ((__typeof__(&name))dlsym(RTLD_NEXT, #name))
