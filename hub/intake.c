@@ -2,13 +2,15 @@
  * `nrmhub intake`: the inbox walk of intake.h.  Each bundle's fate is
  * decided inside one store transaction (so two intakes sharing a store
  * cannot both accept the same sequence number), then the files are moved
- * with link + unlink, which never overwrites a file already there.
+ * as intake_move.h says, so that a run killed at any moment is finished by
+ * the next.
  */
 #include "intake.h"
 
 #include "bundle.h"
 #include "bundle_verify.h"
 #include "date.h"
+#include "intake_move.h"
 #include "log.h"
 #include "minisign.h"
 #include "store.h"
@@ -30,6 +32,14 @@
 #include <unistd.h>
 
 #define LOCK_NAME ".nrmhub-intake.lock"
+
+/* One run over one inbox. */
+struct inbox {
+	const struct nrm_intake_opts *o;
+	struct store *s;
+	char *key;   /* the inbox's key for its moves in the store (intake_move.h) */
+	int dirfd;
+};
 
 /* ---- the key source: the store's keys table ----------------------------- */
 
@@ -99,24 +109,6 @@ static int make_dir(const char *path, struct nrm_error *err)
 	return nrm_fail(err, EX_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
 }
 
-/* Moves INBOX/name to INBOX/dest without ever replacing a file. */
-static int move_no_replace(const char *inbox, const char *name, const char *dest,
-                           struct nrm_error *err)
-{
-	char *from = nrm_xasprintf("%s/%s", inbox, name);
-	char *to = nrm_xasprintf("%s/%s", inbox, dest);
-	int rc = 0;
-	if (link(from, to) != 0)
-		rc = nrm_fail(err, errno == EEXIST ? EX_CANTCREAT : EX_IOERR, "cannot move %s to %s: %s",
-		              name, dest, strerror(errno));
-	else if (unlink(from) != 0)
-		rc = nrm_fail(err, EX_IOERR, "cannot remove %s after moving it: %s", name,
-		              strerror(errno));
-	free(from);
-	free(to);
-	return rc;
-}
-
 /* ---- one bundle ---------------------------------------------------------- */
 
 static void set_reason(struct nrm_intake_outcome *oc, enum nrm_intake_fate fate, int code,
@@ -173,12 +165,14 @@ static int extract_agrees(json_t *ret, const struct nrm_extract_counts *c, struc
 	return 0;
 }
 
-/* Records the verified bundle, in one transaction.  0 accepted (new), 1
- * the very same bundle was recorded before (a run that stopped before
- * moving it), -1 refused with err, -2 store failure with err. */
-static int record(struct store *s, const struct nrm_verify_result *r, time_t now,
-                  bool *revision, struct nrm_error *err)
+/* Records the verified bundle and the move of its files to `move->dest`,
+ * in one transaction.  0 accepted (new), 1 the very same bundle was recorded
+ * before (sent again), -1 refused with err, -2 store failure with err. */
+static int record(const struct inbox *in, const struct nrm_verify_result *r,
+                  const struct store_intake_move *move, bool *revision, struct nrm_error *err)
 {
+	struct store *s = in->s;
+	time_t now = in->o->now;
 	char tm[129];
 	nrm_bundle_hex(r->id.tagmanifest_sha512, 64, tm);
 	if (store_begin(s)) {
@@ -218,7 +212,7 @@ static int record(struct store *s, const struct nrm_verify_result *r, time_t now
 		store_rollback(s);
 		return err->code == EX_DATAERR ? -1 : -2;
 	}
-	if (store_commit(s))
+	if (store_intake_move_add(s, in->key, move) || store_commit(s))
 		goto store_failed;
 	return 0;
 store_failed:
@@ -227,74 +221,43 @@ store_failed:
 	return -2;
 }
 
-static void reject(const struct nrm_intake_opts *o, struct nrm_intake_outcome *oc,
-                   bool has_sig)
+/* Moves a refused bundle to rejected/ beside its reason, under the first
+ * free name: BAG.tar.gz, then BAG.tar.gz.2, ... */
+static void reject(const struct inbox *in, struct nrm_intake_outcome *oc)
 {
-	struct nrm_error e;
 	char *dest = NULL;
-	/* The first free name: BAG.tar.gz, then BAG.tar.gz.2, ... */
 	for (int i = 1; i < 1000 && !dest; i++) {
 		char *d = i == 1 ? nrm_xasprintf("rejected/%s", oc->file)
 		                 : nrm_xasprintf("rejected/%s.%d", oc->file, i);
-		if (move_no_replace(o->inbox, oc->file, d, &e) == 0)
+		char *path = nrm_xasprintf("%s/%s", in->o->inbox, d);
+		struct stat st;
+		if (lstat(path, &st) != 0 && errno == ENOENT)
 			dest = d;
 		else
 			free(d);
-		if (!dest && e.code != EX_CANTCREAT)
-			break;
+		free(path);
 	}
 	if (!dest) {
-		nrm_log_error("%s: refused (%s) but could not be moved: %s", oc->file, oc->reason,
-		              e.msg);
+		nrm_log_error("%s: refused (%s) but no free name in rejected/", oc->file, oc->reason);
 		return;
 	}
-	oc->moved_to = dest;
-	char *reason_path = nrm_xasprintf("%s/%s.reason", o->inbox, dest);
-	char *text = nrm_xasprintf("%s\n", oc->reason);
-	if (nrm_write_file_atomic(reason_path, 0640, text, strlen(text), &e))
-		nrm_log_error("%s", e.msg);
-	free(text);
-	free(reason_path);
-	if (has_sig) {
-		char *sig = nrm_xasprintf("%s.minisig", oc->file);
-		char *sig_dest = nrm_xasprintf("%s.minisig", dest);
-		if (move_no_replace(o->inbox, sig, sig_dest, &e))
-			nrm_log_error("%s", e.msg);
-		free(sig);
-		free(sig_dest);
+	struct store_intake_move m = {.file = oc->file, .dest = dest, .reason = oc->reason};
+	struct nrm_error e;
+	if (store_intake_move_add(in->s, in->key, &m)) {
+		nrm_log_error("%s: refused (%s) but could not be moved: %s", oc->file, oc->reason,
+		              store_error(in->s)->msg);
+		free(dest);
+	} else if (nrm_intake_move_finish(in->s, in->o->inbox, in->key, &m, &e)) {
+		nrm_log_error("%s: refused (%s) but not yet moved: %s", oc->file, oc->reason, e.msg);
+		free(dest);
+	} else {
+		oc->moved_to = dest;
 	}
 }
 
-static int accept_files(const struct nrm_intake_opts *o, struct nrm_intake_outcome *oc,
-                        struct nrm_error *err)
+static bool accepted_exists(const struct inbox *in, const struct nrm_intake_outcome *oc)
 {
-	char *d1 = nrm_xasprintf("%s/accepted/%s", o->inbox, oc->site);
-	char *d2 = nrm_xasprintf("%s/%s", d1, oc->quarter);
-	int rc = make_dir(d1, err) || make_dir(d2, err) ? -1 : 0;
-	free(d1);
-	free(d2);
-	if (rc)
-		return -1;
-	char *dest = nrm_xasprintf("accepted/%s/%s/%s", oc->site, oc->quarter, oc->file);
-	char *sig = nrm_xasprintf("%s.minisig", oc->file);
-	char *sig_dest = nrm_xasprintf("%s.minisig", dest);
-	/* The archive first: a run stopped in between leaves only a lone
-	 * signature in the inbox, which is never taken. */
-	rc = move_no_replace(o->inbox, oc->file, dest, err);
-	if (rc == 0)
-		rc = move_no_replace(o->inbox, sig, sig_dest, err);
-	free(sig);
-	free(sig_dest);
-	if (rc == 0)
-		oc->moved_to = dest;
-	else
-		free(dest);
-	return rc;
-}
-
-static bool accepted_exists(const struct nrm_intake_opts *o, const struct nrm_intake_outcome *oc)
-{
-	char *path = nrm_xasprintf("%s/accepted/%s/%s/%s", o->inbox, oc->site, oc->quarter,
+	char *path = nrm_xasprintf("%s/accepted/%s/%s/%s", in->o->inbox, oc->site, oc->quarter,
 	                           oc->file);
 	struct stat st;
 	bool there = lstat(path, &st) == 0;
@@ -302,39 +265,56 @@ static bool accepted_exists(const struct nrm_intake_opts *o, const struct nrm_in
 	return there;
 }
 
-static void take_verified(const struct nrm_intake_opts *o, struct store *s,
-                          struct nrm_verify_result *r, struct nrm_intake_outcome *oc)
+/* accepted/SITE/QUARTER/, made when missing. */
+static int make_accepted_dir(const struct inbox *in, const struct nrm_intake_outcome *oc,
+                             struct nrm_error *err)
+{
+	char *d1 = nrm_xasprintf("%s/accepted/%s", in->o->inbox, oc->site);
+	char *d2 = nrm_xasprintf("%s/%s", d1, oc->quarter);
+	int rc = make_dir(d1, err) || make_dir(d2, err) ? -1 : 0;
+	free(d1);
+	free(d2);
+	return rc;
+}
+
+static void take_verified(const struct inbox *in, struct nrm_verify_result *r,
+                          struct nrm_intake_outcome *oc)
 {
 	struct nrm_error e = {0};
 	bool revision = false;
-	int rc = check_official(r, &e) ? -1 : record(s, r, o->now, &revision, &e);
+	char *dest = nrm_xasprintf("accepted/%s/%s/%s", oc->site, oc->quarter, oc->file);
+	struct store_intake_move m = {.file = oc->file, .dest = dest};
+	int rc = check_official(r, &e) ? -1 : make_accepted_dir(in, oc, &e) ? -2
+	         : record(in, r, &m, &revision, &e);
 	if (rc == -2) {
 		set_reason(oc, NRM_INTAKE_LEFT, e.code, "the store: %s; left for the next run", e.msg);
-		return;
-	}
-	if (rc == -1) {
+	} else if (rc == -1 || (rc == 1 && accepted_exists(in, oc))) {
+		/* Refused, or the very bundle accepted before, sent again. */
 		set_reason(oc, NRM_INTAKE_REJECTED, e.code, "%s", e.msg);
-		reject(o, oc, true);
-		return;
+		reject(in, oc);
+	} else {
+		oc->fate = NRM_INTAKE_ACCEPTED;
+		oc->revision = revision;
+		int bad = 0;
+		if (rc == 1) {
+			/* Recorded before but never moved: by an earlier release,
+			 * which did not record its moves, or a move that failed. */
+			set_reason(oc, NRM_INTAKE_ACCEPTED, 0, "recorded by an earlier run; moved now");
+			if ((bad = store_intake_move_add(in->s, in->key, &m)) != 0)
+				e = *store_error(in->s);
+		}
+		if (bad || nrm_intake_move_finish(in->s, in->o->inbox, in->key, &m, &e))
+			nrm_log_error("%s: accepted but not yet moved: %s", oc->file, e.msg);
+		else
+			oc->moved_to = nrm_xstrdup(dest);
 	}
-	if (rc == 1 && accepted_exists(o, oc)) {
-		/* The very bundle accepted before, sent again. */
-		set_reason(oc, NRM_INTAKE_REJECTED, e.code, "%s", e.msg);
-		reject(o, oc, true);
-		return;
-	}
-	oc->fate = NRM_INTAKE_ACCEPTED;
-	oc->revision = revision;
-	if (rc == 1)
-		/* Recorded by a run that stopped before moving it. */
-		set_reason(oc, NRM_INTAKE_ACCEPTED, 0, "recorded by an earlier run; moved now");
-	if (accept_files(o, oc, &e))
-		nrm_log_error("%s: accepted but not moved: %s", oc->file, e.msg);
+	free(dest);
 }
 
-static void take_one(const struct nrm_intake_opts *o, struct store *s, int dirfd,
-                     struct nrm_intake_outcome *oc)
+static void take_one(const struct inbox *in, struct nrm_intake_outcome *oc)
 {
+	const struct nrm_intake_opts *o = in->o;
+	int dirfd = in->dirfd;
 	char *sig = nrm_xasprintf("%s.minisig", oc->file);
 	struct look a0, s0, a1, s1;
 	look_at(dirfd, oc->file, &a0);
@@ -354,7 +334,7 @@ static void take_one(const struct nrm_intake_opts *o, struct store *s, int dirfd
 	}
 	char *path = nrm_xasprintf("%s/%s", o->inbox, oc->file);
 	char *sig_path = nrm_xasprintf("%s/%s", o->inbox, sig);
-	const struct nrm_key_source keys = {store_key_lookup, store_key_site, s};
+	const struct nrm_key_source keys = {store_key_lookup, store_key_site, in->s};
 	struct nrm_verify_result r;
 	struct nrm_error e = {0};
 	int bad = nrm_bundle_verify_keys(path, sig_path, &keys, NULL, &r, &e);
@@ -371,9 +351,9 @@ static void take_one(const struct nrm_intake_opts *o, struct store *s, int dirfd
 		set_reason(oc, NRM_INTAKE_LEFT, e.code, "%s; left for the next run", e.msg);
 	else if (bad) {
 		set_reason(oc, NRM_INTAKE_REJECTED, e.code, "step %d: %s", r.failed_step, e.msg);
-		reject(o, oc, true);
+		reject(in, oc);
 	} else
-		take_verified(o, s, &r, oc);
+		take_verified(in, &r, oc);
 	nrm_verify_result_free(&r);
 	free(path);
 	free(sig_path);
@@ -424,6 +404,11 @@ int nrm_intake_run(const struct nrm_intake_opts *o, struct store *s,
 	int rc = make_dir(acc, err) || make_dir(rej, err) ? -1 : 0;
 	free(acc);
 	free(rej);
+	struct inbox in = {.o = o, .s = s, .key = nrm_intake_inbox_key(o->inbox), .dirfd = dirfd};
+	/* What a run killed while moving files left to do, done first: the
+	 * listing below then sees the inbox as that run would have left it. */
+	if (rc == 0)
+		(void)nrm_intake_moves_resume(s, o->inbox, in.key);
 	struct dirent **names = NULL;
 	int count = rc ? 0 : scandir(o->inbox, &names, bundle_name, alphasort);
 	if (count < 0)
@@ -433,11 +418,12 @@ int nrm_intake_run(const struct nrm_intake_opts *o, struct store *s,
 	for (int i = 0; i < count; i++) {
 		struct nrm_intake_outcome *oc = &(*out)[i];
 		oc->file = nrm_xstrdup(names[i]->d_name);
-		take_one(o, s, dirfd, oc);
+		take_one(&in, oc);
 		free(names[i]);
 	}
 	free(names);
 	*n = count > 0 ? (size_t)count : 0;
+	free(in.key);
 	close(lock);
 	close(dirfd);
 	return rc;

@@ -18,7 +18,9 @@
  * quarter, including the very bundle accepted before, sent again) is
  * refused.  The one exception is a bundle recorded in the store whose
  * files are not yet in accepted/ (a run stopped between the two): it is
- * moved there and reported accepted.  One intake per inbox at a time: a
+ * moved there and reported accepted.  Moves are recorded in the store
+ * before they start, and a run first finishes those a killed run left
+ * (intake_move.h).  One intake per inbox at a time: a
  * second waits on INBOX/.nrmhub-intake.lock, then finds the files gone.
  */
 #ifndef NRM_INTAKE_H

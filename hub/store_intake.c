@@ -6,6 +6,7 @@
 #include "store_intake.h"
 
 #include "store_internal.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -288,4 +289,72 @@ int store_intake_each_case(struct store *s, int64_t bundle, store_intake_case_fn
 		out = store_fail_sqlite(s, "cannot read the case rows");
 	sqlite3_finalize(st);
 	return out;
+}
+
+/* ---- moves out of an inbox ------------------------------------------------ */
+
+int store_intake_move_add(struct store *s, const char *inbox, const struct store_intake_move *m)
+{
+	sqlite3_stmt *st = prepare(s, "INSERT OR REPLACE INTO intake_move (inbox, file, dest, "
+	                              "reason) VALUES (?1, ?2, ?3, ?4)");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, inbox, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, m->file, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, m->dest, -1, SQLITE_TRANSIENT);
+	bind_text(st, 4, m->reason);
+	return finish(s, st, "cannot record a move out of the inbox");
+}
+
+int store_intake_move_remove(struct store *s, const char *inbox, const char *file)
+{
+	sqlite3_stmt *st = prepare(s, "DELETE FROM intake_move WHERE inbox = ?1 AND file = ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, inbox, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, file, -1, SQLITE_TRANSIENT);
+	return finish(s, st, "cannot forget a move out of the inbox");
+}
+
+int store_intake_moves(struct store *s, const char *inbox, struct store_intake_move **out,
+                       size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = prepare(s, "SELECT file, dest, reason FROM intake_move WHERE inbox = ?1 "
+	                              "ORDER BY file");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, inbox, -1, SQLITE_TRANSIENT);
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 4;
+			*out = nrm_xrealloc(*out, cap * sizeof(**out));
+		}
+		const char *reason = text(st, 2);
+		(*out)[(*n)++] = (struct store_intake_move){
+			.file = nrm_xstrdup(text(st, 0)), .dest = nrm_xstrdup(text(st, 1)),
+			.reason = reason ? nrm_xstrdup(reason) : NULL};
+	}
+	int out_rc = rc == SQLITE_DONE ? 0 : store_fail_sqlite(s, "cannot read the moves out of "
+	                                                       "the inbox");
+	sqlite3_finalize(st);
+	if (out_rc) {
+		store_intake_moves_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return out_rc;
+}
+
+void store_intake_moves_free(struct store_intake_move *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].file);
+		free(m[i].dest);
+		free(m[i].reason);
+	}
+	free(m);
 }

@@ -75,4 +75,21 @@ typedef int (*store_intake_case_fn)(const char *pseudonym,
 int store_intake_each_case(struct store *s, int64_t bundle, store_intake_case_fn fn,
                            void *ctx);
 
+/* ---- moves out of an inbox (intake_move.c) ------------------------------ */
+
+struct store_intake_move {
+	char *file;      /* BAG.tar.gz, in the inbox */
+	char *dest;      /* relative to the inbox */
+	char *reason;    /* a refused bundle's reason; NULL when accepted */
+};
+/* Records (or replaces) the move of `file` out of `inbox`.  0 or -1. */
+int store_intake_move_add(struct store *s, const char *inbox, const struct store_intake_move *m);
+/* Forgets it, once done.  0 or -1. */
+int store_intake_move_remove(struct store *s, const char *inbox, const char *file);
+/* The moves of `inbox` not yet done, by file: *out (free with
+ * store_intake_moves_free) and *n.  0 or -1. */
+int store_intake_moves(struct store *s, const char *inbox, struct store_intake_move **out,
+                       size_t *n);
+void store_intake_moves_free(struct store_intake_move *m, size_t n);
+
 #endif

@@ -150,6 +150,18 @@ static const char *const migrations[] = {
 	"  decision_maker TEXT, status TEXT, status_date TEXT"
 	");"
 	"CREATE INDEX intake_case_bundle ON intake_case(bundle);",
+	/* 4 -> 5: the intake's moves out of an inbox not yet finished
+	 * (intake_move.c): a row is written before a bundle's files are moved
+	 * and removed when both are where they belong, so a run killed in
+	 * between is finished by the next.  inbox is the folder's real path;
+	 * reason, for a refused bundle, the text of its .reason file. */
+	"CREATE TABLE intake_move ("
+	"  inbox TEXT NOT NULL,"
+	"  file TEXT NOT NULL,"
+	"  dest TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  PRIMARY KEY (inbox, file)"
+	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

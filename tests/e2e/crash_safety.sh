@@ -1,12 +1,13 @@
 #!/bin/bash
-# Crash safety: `nrmhub import`, `return build` and `bundle create` killed
-# with SIGKILL at 50 moments each, spread over every disk write they make
+# Crash safety: `nrmhub import`, `return build`, `bundle create` and
+# `intake` killed with SIGKILL at 50 moments each, spread over every disk write they make
 # (tests/modules/kill_at.c, preloaded, kills the process just before its
 # Nth write, pwrite, fsync, rename, unlink or truncate, in the hub or in
 # SQLite or libarchive).  After every kill: PRAGMA integrity_check is ok;
 # the store holds all of the interrupted import or none of it; no output
 # or bundle exists under its final name unless it is whole (byte for byte
-# the one an uninterrupted run makes); and the next run finishes the work.
+# the one an uninterrupted run makes, or the file that arrived in the
+# inbox); and the next run finishes the work.
 # Then a full disk (a small tmpfs) during an import and during a bundle:
 # a clear error, nothing partial, nothing lost from the store.
 . "$SRCDIR/tests/e2e/lib.sh"
@@ -200,6 +201,93 @@ for k in $(spread "$n"); do
 done
 assert_eq "$bad" 0 "bundle create kills leaving a partial bundle"
 killed_enough "bundle create" "$kills" "$n"
+
+# ---- intake ----------------------------------------------------------------------
+
+# The Home Office's inbox: alpha's bundle and its revision, bravo's bundle,
+# and one signed with a key the store does not know (refused).
+mkdir -p "$tmp/sites" "$tmp/inbox-ref"
+for site in alpha bravo charlie; do
+	expect_exit 0 "$NRMHUB" -q keygen -o "$tmp/sites/$site"
+done
+site_bundle() {  # site_bundle SITE CASES.jsonl: import, then the next bundle into inbox-ref/
+	"$NRMHUB" -q import --store "$tmp/sites/$1.db" --from case-jsonl \
+		"$SRCDIR/tests/data/intake/$2" &&
+		"$NRMHUB" -q bundle create --store "$tmp/sites/$1.db" --quarter 2025Q1 \
+			--key "$tmp/sites/$1.key" --now "$now" -o "$tmp/inbox-ref" >/dev/null
+}
+site_bundle alpha alpha-1.jsonl && site_bundle alpha alpha-2.jsonl &&
+	site_bundle bravo bravo.jsonl && site_bundle charlie charlie.jsonl ||
+	fail "intake: cannot make the sites' bundles"
+istore_ref="$tmp/intake-ref.db"
+for site in alpha bravo; do
+	"$NRMHUB" -q keys add --store "$istore_ref" --nation england "$site" "$tmp/sites/$site.pub" ||
+		fail "intake: cannot register $site's key"
+done
+# intake_state INBOX STORE: what an intake leaves, files and rows.
+intake_state() {
+	(cd "$1" && find . -type f ! -name '.*' | sort)
+	sql "$2" 'SELECT site, quarter, seq, bag, (SELECT count(*) FROM intake_case c
+		WHERE c.bundle = b.id) FROM intake_bundle b ORDER BY site, quarter, seq'
+}
+# fresh_intake NAME: a copy of the untouched inbox and store as NAME and NAME.db.
+fresh_intake() {
+	rm -rf "$tmp/$1" "$tmp/$1.db"*
+	cp -r "$tmp/inbox-ref" "$tmp/$1"
+	cp "$istore_ref" "$tmp/$1.db"
+}
+intake() {  # intake NAME
+	"$NRMHUB" -q intake --inbox "$tmp/$1" --store "$tmp/$1.db" --settle 0
+}
+fresh_intake ref-intake
+intake ref-intake >/dev/null 2>&1
+intake_state "$tmp/ref-intake" "$tmp/ref-intake.db" >"$tmp/intake.expected"
+assert_grep '^\./accepted/alpha/2025Q1/alpha_2025Q1_002\.tar\.gz$' "$tmp/intake.expected"
+assert_grep '^\./rejected/charlie_2025Q1_001\.tar\.gz\.reason$' "$tmp/intake.expected"
+assert_grep '^bravo\|2025Q1\|1\|bravo_2025Q1_001\|[1-9][0-9]*$' "$tmp/intake.expected"
+fresh_intake count-intake
+n=$(moments "$tmp/n-intake" "$NRMHUB" -q intake --inbox "$tmp/count-intake" \
+	--store "$tmp/count-intake.db" --settle 0)
+echo "intake: $n disk writes; killing at $(spread "$n" | wc -l) of them"
+kills=0 bad=0
+for k in $(spread "$n"); do
+	fresh_intake kill-intake
+	rc=$(killed_at "$k" "$NRMHUB" -q intake --inbox "$tmp/kill-intake" \
+		--store "$tmp/kill-intake.db" --settle 0)
+	[ "$rc" -eq 137 ] && kills=$((kills + 1))
+	[ "$(sql "$tmp/kill-intake.db" 'PRAGMA integrity_check')" = ok ] ||
+		{ fail "intake killed at write $k: the store is damaged"; bad=$((bad + 1)); }
+	# A bundle is in the store with all its rows or not at all, and every
+	# file under its final name is the one that arrived, or its whole reason.
+	sql "$tmp/kill-intake.db" 'SELECT bag, (SELECT count(*) FROM intake_case c
+		WHERE c.bundle = b.id) FROM intake_bundle b' | while IFS='|' read -r bag rows; do
+		grep -q "|$bag|$rows\$" "$tmp/intake.expected" ||
+			echo "$bag is stored with $rows case rows"
+	done >"$tmp/partial"
+	(cd "$tmp/kill-intake" && find . -type f ! -name '.*' ! -name '*.lock') | while read -r f; do
+		name=${f##*/}
+		case $name in
+		*.reason) cmp -s "$tmp/kill-intake/$f" "$tmp/ref-intake/$f" || echo "$f is not whole" ;;
+		*) cmp -s "$tmp/kill-intake/$f" "$tmp/inbox-ref/$name" || echo "$f is not the file that arrived" ;;
+		esac
+	done >>"$tmp/partial"
+	if [ -s "$tmp/partial" ]; then
+		fail "intake killed at write $k: $(head -n 2 "$tmp/partial" | tr '\n' ' ')"
+		bad=$((bad + 1))
+	fi
+	intake kill-intake >/dev/null 2>"$tmp/rerun.err"
+	rc=$?
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 65 ]; then
+		fail "intake killed at write $k: the next run exited $rc: $(head -n 2 "$tmp/rerun.err")"
+		bad=$((bad + 1))
+	elif ! intake_state "$tmp/kill-intake" "$tmp/kill-intake.db" | cmp -s - "$tmp/intake.expected"; then
+		fail "intake killed at write $k: after the next run the inbox or the store differs"
+		intake_state "$tmp/kill-intake" "$tmp/kill-intake.db" | diff - "$tmp/intake.expected" | head -n 6 >&2
+		bad=$((bad + 1))
+	fi
+done
+assert_eq "$bad" 0 "intake kills leaving a damaged store, a partial file or unfinished work"
+killed_enough "intake" "$kills" "$n"
 
 # ---- a full disk -------------------------------------------------------------------
 

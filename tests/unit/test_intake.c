@@ -13,11 +13,13 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
 #include "intake.h"
+#include "intake_move.h"
 #include "national.h"
 #include "quarter.h"
 #include "store.h"
@@ -228,6 +230,108 @@ static void test_latest_is_the_revision(void **state)
 }
 
 /* formats/return.md's placing rules, at the edges of 2025Q1. */
+static void write_text(const char *file, const char *text)
+{
+	FILE *f = fopen(file, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *read_text(const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f)
+		return NULL;
+	char *buf = nrm_xcalloc(1, 256);
+	size_t n = fread(buf, 1, 255, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void assert_file(const char *dir, const char *name, const char *text)
+{
+	char *p = nrm_xasprintf("%s/%s", dir, name);
+	char *got = read_text(p);
+	if (text) {
+		assert_non_null(got);
+		assert_string_equal(got, text);
+	} else {
+		assert_null(got);
+	}
+	free(got);
+	free(p);
+}
+
+/* A move recorded in the store is finished by the next run wherever a kill
+ * stopped it: the archive linked but not unlinked, the archive moved but
+ * not its signature; a row that names a place outside accepted/ and
+ * rejected/ moves nothing. */
+static void test_moves_resume(void **state)
+{
+	struct store *s = *state;
+	char dir[] = "intake-move-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *rej = nrm_xasprintf("%s/rejected", dir), *f = NULL;
+	assert_int_equal(mkdir(rej, 0700), 0);
+	char *key = nrm_intake_inbox_key(dir);
+	/* a: linked into rejected/ by a run killed before the unlink. */
+	write_text(f = nrm_xasprintf("%s/a.tar.gz", dir), "A");
+	char *a_dest = nrm_xasprintf("%s/a.tar.gz", rej);
+	assert_int_equal(link(f, a_dest), 0);
+	free(f);
+	write_text(f = nrm_xasprintf("%s/a.tar.gz.minisig", dir), "SA");
+	free(f);
+	/* b: its archive moved, its signature not. */
+	write_text(f = nrm_xasprintf("%s/b.tar.gz", rej), "B");
+	free(f);
+	write_text(f = nrm_xasprintf("%s/b.tar.gz.minisig", dir), "SB");
+	free(f);
+	/* c: a row that would move a file out of the inbox's folders. */
+	write_text(f = nrm_xasprintf("%s/c.tar.gz", dir), "C");
+	free(f);
+	char fa[] = "a.tar.gz", da[] = "rejected/a.tar.gz", ra[] = "bad a";
+	char fb[] = "b.tar.gz", db[] = "rejected/b.tar.gz", rb[] = "bad b";
+	char fc[] = "c.tar.gz", dc[] = "rejected/../../c.tar.gz";
+	struct store_intake_move moves[] = {
+		{.file = fa, .dest = da, .reason = ra},
+		{.file = fb, .dest = db, .reason = rb},
+		{.file = fc, .dest = dc, .reason = NULL},
+	};
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_intake_move_add(s, key, &moves[i]), 0);
+	assert_int_equal(nrm_intake_moves_resume(s, dir, key), 1);
+	assert_file(dir, "a.tar.gz", NULL);
+	assert_file(dir, "a.tar.gz.minisig", NULL);
+	assert_file(dir, "rejected/a.tar.gz", "A");
+	assert_file(dir, "rejected/a.tar.gz.minisig", "SA");
+	assert_file(dir, "rejected/a.tar.gz.reason", "bad a\n");
+	assert_file(dir, "b.tar.gz.minisig", NULL);
+	assert_file(dir, "rejected/b.tar.gz", "B");
+	assert_file(dir, "rejected/b.tar.gz.minisig", "SB");
+	assert_file(dir, "c.tar.gz", "C");
+	struct store_intake_move *left;
+	size_t n;
+	assert_int_equal(store_intake_moves(s, key, &left, &n), 0);
+	assert_int_equal(n, 1); /* only the refused row stays */
+	assert_string_equal(left[0].file, "c.tar.gz");
+	store_intake_moves_free(left, n);
+	/* A file of the same name that is another file is never replaced. */
+	struct nrm_error err;
+	write_text(f = nrm_xasprintf("%s/d", dir), "D");
+	free(f);
+	assert_int_equal(nrm_intake_move_file(dir, "d", "rejected/a.tar.gz", &err), -1);
+	assert_int_equal(err.code, EX_CANTCREAT);
+	assert_file(dir, "rejected/a.tar.gz", "A");
+	char *cmd = nrm_xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(a_dest);
+	free(rej);
+	free(key);
+}
+
 static void test_case_place(void **state)
 {
 	(void)state;
@@ -265,6 +369,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_extracts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latest_is_the_revision, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_moves_resume, setup, teardown),
 		cmocka_unit_test(test_case_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
