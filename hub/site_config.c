@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -570,6 +571,12 @@ int nrm_config_load(const char *path, struct nrm_config *cfg, struct nrm_error *
 	if (access(path, F_OK) != 0)
 		return nrm_fail(err, EX_NOINPUT, "%s: no site configuration here (give --config "
 		                "FILE or set NRMHUB_CONFIG)", path);
+	/* A site's configuration is a page or two; anything far larger is not
+	 * one, and is not read into memory. */
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > NRM_CONFIG_MAX_BYTES)
+		return nrm_fail(err, EX_CONFIG, "%s: %lld bytes: a site configuration is at most "
+		                "%d bytes", path, (long long)st.st_size, NRM_CONFIG_MAX_BYTES);
 	json_error_t je;
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root)

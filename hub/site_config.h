@@ -36,6 +36,9 @@
 
 struct nrm_error;
 
+/* The largest configuration file read: 1 MiB. */
+#define NRM_CONFIG_MAX_BYTES (1 << 20)
+
 /* Jobs without "timeout" get 30 minutes. */
 #define NRM_JOB_DEFAULT_TIMEOUT_MS_CONFIG NRM_JOB_DEFAULT_TIMEOUT_MS
 

@@ -84,6 +84,9 @@ good | sed 's/"local_authority": "E08000025"/"local_authority": "E92000001"/' >"
 check_bad 78 '\$\.site\.local_authority: '
 good | sed 's/"timeout_missing"//; s/"schedule": "@quarterly"/"schedule": "@quarterly", "timeout": "3 days"/' >"$bad"
 check_bad 78 '\$\.jobs\[1\]\.timeout: '
+# Far larger than any configuration: refused before it is read.
+{ good; head -c 1100000 /dev/zero | tr '\0' ' '; } >"$bad"
+check_bad 78 ': 1[0-9]{6} bytes: a site configuration is at most 1048576 bytes'
 
 # --- config check looks at this machine -----------------------------------
 # A secret key others can read.
