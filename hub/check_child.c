@@ -39,6 +39,18 @@ static uint64_t heap_now(void)
 }
 #endif
 
+bool nrm_check_heap_measurable(void)
+{
+	uint64_t before = heap_now();
+	char *volatile block = malloc(1 << 20);
+	if (!block)
+		return false;
+	block[0] = 1;
+	bool grew = heap_now() >= before + (1 << 20);
+	free(block);
+	return grew;
+}
+
 /* Copies as much of src as fits (messages are cut, never overrun). */
 static void copy_text(char *dst, size_t len, const char *src)
 {
@@ -109,6 +121,7 @@ void nrm_child_describe(void *arg, int result_fd)
 		fill_identity(&o, m.plugin);
 		o.options_ok = options_strict(m.plugin->options, o.options_reason,
 		                              sizeof(o.options_reason)) == 0;
+		nrm_module_unload(&m);
 	} else {
 		explain_refusal(&o, t->path, err.msg);
 	}
@@ -153,11 +166,13 @@ static const struct nrm_plugin *load_target(const struct nrm_check_target *t,
 		char *eq = strchr(kv, '=');
 		if (!eq) {
 			snprintf(why, len, "--option %s: expected KEY=VALUE", kv);
+			free(kv);
 			return NULL;
 		}
 		*eq = '\0';
 		if (nrm_optset_set(*opts, kv, eq + 1, &err) != 0) {
 			copy_text(why, len, err.msg);
+			free(kv);
 			return NULL;
 		}
 		free(kv);
@@ -259,11 +274,13 @@ void nrm_child_import(void *arg, int result_fd)
 			import_all(p, state, &pr, job, &o);
 			p->import_close(state);
 		}
+		nrm_stream_release(&in);
 	}
 	o.reports = pr.reports;
 	o.unplaced_reports = pr.unplaced;
 	copy_text(o.first_unplaced, sizeof(o.first_unplaced), pr.first_unplaced);
 	o.done = 1;
+	nrm_optset_free(opts);
 	nrm_sandbox_send(result_fd, &o, sizeof(o));
 }
 
@@ -318,6 +335,7 @@ static void read_back(const struct nrm_plugin *p, int fd, struct nrm_optset *opt
 	if (p->import_open(&nrm_host_table, &in, &state) != NRM_OK) {
 		o->back_failed = 1;
 		copy_text(o->back_reason, sizeof(o->back_reason), pr.first_reason);
+		nrm_stream_release(&in);
 		return;
 	}
 	const struct nrm_fixtures *fx = job->fixtures;
@@ -346,6 +364,7 @@ static void read_back(const struct nrm_plugin *p, int fd, struct nrm_optset *opt
 		}
 	}
 	p->import_close(state);
+	nrm_stream_release(&in);
 }
 
 static void send_file(int result_fd, int fd)
@@ -372,6 +391,7 @@ void nrm_child_export(void *arg, int result_fd)
 		if (p)
 			copy_text(o.setup_reason, sizeof(o.setup_reason), "cannot open an output");
 		o.done = 1;
+		nrm_optset_free(opts);
 		nrm_sandbox_send(result_fd, &o, sizeof(o));
 		return;
 	}
@@ -381,8 +401,10 @@ void nrm_child_export(void *arg, int result_fd)
 	export_all(p, &out, job, &pr, &o);
 	if (!o.failed_at && job->read_back)
 		read_back(p, fd, opts, job, &o);
+	nrm_stream_release(&out);
 	o.done = 1;
 	nrm_sandbox_send(result_fd, &o, sizeof(o));
 	if (job->send_output && !o.failed_at)
 		send_file(result_fd, fd);
+	nrm_optset_free(opts);
 }

@@ -92,4 +92,8 @@ struct nrm_export_outcome {
 
 void nrm_child_export(void *job, int result_fd);
 
+/* Whether the live heap can be measured in this process: not when malloc
+ * is another's (valgrind's), which glibc's counters then do not see. */
+bool nrm_check_heap_measurable(void);
+
 #endif

@@ -450,6 +450,11 @@ static void check_memory(struct checker *ck, bool import_ok, bool export_ok)
 {
 	char *in = NULL, *out = NULL;
 	bool ok = true;
+	if (!nrm_check_heap_measurable()) {
+		verdict(ck, NRM_CHECK_MEMORY, NRM_CHECK_SKIP, "the live heap cannot be measured "
+		        "here: malloc is not glibc's (valgrind?)");
+		return;
+	}
 	if (import_ok)
 		ok = memory_import(ck, &in) && ok;
 	if (export_ok)

@@ -38,9 +38,16 @@ assert_eq "$([ "$found" -ge 2 ] && echo yes)" yes "bundled plugins found"
 expect_exit 0 "$NRMHUB" plugin check "$m/misbehave-none.so" --sample "$lines" $slow
 assert_grep '^  PASS import ' "$tmp/stdout"
 assert_grep '^  PASS damaged .*refused with a position' "$tmp/stdout"
-assert_grep '^  PASS memory +.*import steady' "$tmp/stdout"
 assert_grep '^  SKIP export +.*does not export' "$tmp/stdout"
-assert_grep '^5 passed, 0 failed, 2 skipped$' "$tmp/stdout"
+# Under valgrind, whose malloc glibc's counters do not see, the heap cannot
+# be measured: the memory check says so rather than pass.
+if [ -n "${NRM_VALGRIND:-}" ]; then
+	assert_grep '^  SKIP memory +.*cannot be measured here' "$tmp/stdout"
+	assert_grep '^4 passed, 0 failed, 3 skipped$' "$tmp/stdout"
+else
+	assert_grep '^  PASS memory +.*import steady' "$tmp/stdout"
+	assert_grep '^5 passed, 0 failed, 2 skipped$' "$tmp/stdout"
+fi
 
 # check_fails MODULE CHECK PATTERN [ARGS]: that check, and only it, fails.
 check_fails() {
@@ -68,7 +75,7 @@ assert_grep '^  SKIP import +.*refuses to load' "$tmp/stdout"
 check_fails no-default options "option 'strict' \(bool\) has no default" $slow
 assert_grep '^  PASS import ' "$tmp/stdout"
 # Memory that grows with the input.
-check_fails memory memory 'import GROWS' $slow
+[ -n "${NRM_VALGRIND:-}" ] || check_fails memory memory 'import GROWS' $slow
 # A rejection without a position.
 check_fails no-pos damaged 'reported a problem without a position.*"expected case_id,site,date"' $slow
 
@@ -77,16 +84,22 @@ expect_exit 65 "$NRMHUB" plugin check "$m/bad-magic.so" $slow
 assert_grep '^  FAIL abi +.*wrong magic value' "$tmp/stdout"
 assert_grep '^1 passed|^0 passed, 1 failed, 6 skipped$' "$tmp/stdout"
 
-# --json, for scripts.
-expect_exit 65 "$NRMHUB" plugin check "$m/misbehave-memory.so" --sample "$lines" --json $slow
-$py - "$tmp/stdout" <<'PY' && pass || fail "plugin check --json"
+# --json, for scripts (a failing check: the lost position, which valgrind
+# does not hide as it hides the memory check's).
+expect_exit 65 "$NRMHUB" plugin check "$m/misbehave-no-pos.so" --sample "$lines" --json $slow
+memory=pass
+[ -n "${NRM_VALGRIND:-}" ] && memory=skip
+$py - "$tmp/stdout" "$memory" <<'PY' && pass || fail "plugin check --json"
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["plugin"] == "check-lines" and r["ok"] is False, r
 checks = {c["name"]: c["result"] for c in r["checks"]}
-assert checks == {"abi": "pass", "options": "pass", "import": "pass", "damaged": "pass",
-                  "export": "skip", "round-trip": "skip", "memory": "fail"}, checks
-assert (r["passed"], r["failed"], r["skipped"]) == (4, 1, 2), r
+assert checks == {"abi": "pass", "options": "pass", "import": "pass", "damaged": "fail",
+                  "export": "skip", "round-trip": "skip", "memory": sys.argv[2]}, checks
+failing = [c for c in r["checks"] if c["result"] == "fail"]
+assert "without a position" in failing[0]["detail"], failing
+skipped = 2 + (sys.argv[2] == "skip")
+assert (r["passed"], r["failed"], r["skipped"]) == (7 - 1 - skipped, 1, skipped), r
 PY
 
 # An option for the plugin reaches every run, and a bad one is a setup failure.
