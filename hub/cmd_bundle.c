@@ -9,6 +9,7 @@
 #include "bagit.h"
 #include "bundle.h"
 #include "bundle_pack.h"
+#include "bundle_sweep.h"
 #include "bundle_verify.h"
 #include "date.h"
 #include "minisign.h"
@@ -18,6 +19,7 @@
 #include "write_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -217,13 +219,43 @@ static void print_created(const struct create_opts *o, const struct nrm_bundle_i
 	json_decref(j);
 }
 
+/* Writes the signature `sig` under `path` through a temporary file that is
+ * locked before it takes the name (a lock goes with the file through the
+ * rename), so that no other create's sweep (bundle_sweep.h) sees it
+ * without its archive and unlocked.  *hold: the lock, for the caller to
+ * close once the archive is in place. */
+static int write_held_signature(const char *path, const char *sig, int *hold,
+                                struct nrm_error *err)
+{
+	struct nrm_atomic_file f;
+	*hold = -1;
+	if (nrm_atomic_open(&f, path, 0600, err) != 0)
+		return -1;
+	if (nrm_write_all(f.fd, sig, strlen(sig)) != 0 ||
+	    (*hold = fcntl(f.fd, F_DUPFD_CLOEXEC, 0)) < 0 || nrm_bundle_hold(*hold) != 0) {
+		int e = errno;
+		if (*hold >= 0)
+			close(*hold);
+		*hold = -1;
+		nrm_atomic_abort(&f);
+		return nrm_fail(err, EX_IOERR, "writing %s: %s", path, strerror(e));
+	}
+	if (nrm_atomic_commit(&f, err) != 0) {
+		close(*hold);
+		*hold = -1;
+		return -1;
+	}
+	return 0;
+}
+
 /* Writes the archive into its temporary file, then the signature under its
  * name, and only then renames the archive into place: so a bundle's
  * archive is never seen under its name without its signature, whenever the
  * program is killed (tests/e2e/crash_safety.sh once found an unsigned
  * archive that the next run refused to replace).  A signature left alone
  * by a run killed before that last rename signs nothing that exists, and
- * is removed by the next run. */
+ * is removed by the next run: by this one when it makes the same bag, or
+ * by bundle_sweep.c's sweep when the next run takes the next number. */
 static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
                         struct nrm_bag_payload *payload, int64_t mtime,
                         const struct nrm_ms_seckey *sec, struct nrm_error *err)
@@ -254,7 +286,8 @@ static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
 		char *comment = nrm_bundle_comment_format(id);
 		char *untrusted = nrm_xasprintf("nrmhub bundle %s", id->bag);
 		char *sig = nrm_ms_sign(sec, res.archive_hash, untrusted, comment);
-		rc = nrm_write_file_atomic(sig_path, 0600, sig, strlen(sig), err);
+		int hold;
+		rc = write_held_signature(sig_path, sig, &hold, err);
 		if (rc) {
 			nrm_atomic_abort(&f);
 		} else if ((rc = nrm_atomic_commit(&f, err)) != 0) {
@@ -262,6 +295,8 @@ static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
 		} else {
 			print_created(o, id, tar_path, sig_path, sec, res.archive_bytes);
 		}
+		if (hold >= 0)
+			close(hold);
 		free(sig);
 		free(untrusted);
 		free(comment);
@@ -284,15 +319,42 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
  * is removed again whatever happens. */
 static int bundle_create(const struct create_opts *o, struct nrm_error *err);
 
+/* The private folder, held against the sweep (bundle_sweep.h) for as long
+ * as *hold is open.  Another create's sweep that came between mkdtemp and
+ * the lock removed it: then another is made. */
+static char *make_return_folder(const char *outdir, int *hold, struct nrm_error *err)
+{
+	for (int tries = 0; tries < 5; tries++) {
+		char *dir = nrm_xasprintf("%s/.nrmhub-return.XXXXXX", outdir);
+		if (!mkdtemp(dir)) {
+			nrm_fail(err, EX_CANTCREAT, "cannot make a folder in %s: %s", outdir,
+			         strerror(errno));
+			free(dir);
+			return NULL;
+		}
+		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat held, named;
+		if (fd >= 0 && nrm_bundle_hold(fd) == 0 && fstat(fd, &held) == 0 &&
+		    stat(dir, &named) == 0 && held.st_dev == named.st_dev &&
+		    held.st_ino == named.st_ino) {
+			*hold = fd;
+			return dir;
+		}
+		if (fd >= 0)
+			close(fd);
+		free(dir);
+	}
+	nrm_fail(err, EX_TEMPFAIL, "cannot keep a folder in %s: it is removed as soon as made",
+	         outdir);
+	return NULL;
+}
+
 static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 {
-	char *dir = nrm_xasprintf("%s/.nrmhub-return.XXXXXX", o->outdir);
-	if (!mkdtemp(dir)) {
-		int rc = nrm_fail(err, EX_CANTCREAT, "cannot make a folder in %s: %s", o->outdir,
-		                  strerror(errno));
-		free(dir);
-		return rc;
-	}
+	int hold;
+	char *dir = make_return_folder(o->outdir, &hold, err);
+	if (!dir)
+		return -1;
 	struct nrm_context at = store_context(o);
 	struct nrm_return_request req = {
 		.quarter = o->quarter, .site = o->site, .audience = o->audience,
@@ -307,6 +369,7 @@ static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 		rc = bundle_create(o, err);
 	}
 	nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	close(hold);
 	free(dir);
 	return rc;
 }
@@ -319,6 +382,9 @@ static int bundle_create(const struct create_opts *o, struct nrm_error *err)
 	    bundle_next_seq(o, &id, err))
 		return -1;
 	nrm_bundle_name(&id);
+	/* What earlier creates of this quarter were killed before finishing
+	 * would otherwise stay for ever: each takes its own number. */
+	nrm_bundle_sweep(o->outdir, id.site, id.quarter);
 	struct nrm_ms_seckey sec;
 	if (load_key(o, &sec, err))
 		return -1;

@@ -1,46 +1,72 @@
 /*
- * The site secret is a raw 32-byte file.  It is made with O_EXCL, so two
- * runs starting at once cannot both write one, and it is checked on every
- * load, since a key copied around with a loose mode is no longer secret.
+ * The site secret is a raw 32-byte file.  It is made whole and linked into
+ * place, so two runs starting at once cannot both write one and a killed
+ * run leaves no short key; and it is checked on every load, since a key
+ * copied around with a loose mode is no longer secret.
  */
 #include "pseudonym.h"
 
+#include "atomic_file.h"
 #include "util.h"
+#include "write_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
 
-/* 0 when made, 1 when it already exists, -1 on failure (reported). */
+/* Makes the new name durable: a key lost in a power cut after it was used
+ * would give the next quarter's pseudonyms another key. */
+static void sync_folder_of(const char *path)
+{
+	char *copy = nrm_xstrdup(path);
+	int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(copy);
+}
+
+/* 0 when made, 1 when it already exists, -1 on failure (reported).
+ *
+ * The key is written whole to a temporary file beside it, synced, and
+ * only then linked to its name.  It used to be written in place after an
+ * O_EXCL open, and a run killed between the open and the write
+ * (tests/e2e/crash_safety.sh, `run --due`) left an empty key that every
+ * later return refused: the quarterly return never ran again.  link(),
+ * unlike rename(), fails with EEXIST instead of replacing, so two runs
+ * starting at once still cannot both make one.  A kill leaves at most the
+ * temporary file, holding a key that was never used. */
 static int create_key(const char *path, unsigned char key[NRM_PSEUDONYM_KEY_BYTES],
                       struct nrm_error *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 && errno == EEXIST)
-		return 1;  /* another run made it first */
-	if (fd < 0)
-		return nrm_fail(err, errno == EACCES ? EX_NOPERM : EX_CANTCREAT,
-		                "cannot create the pseudonym key %s: %s", path, strerror(errno));
+	struct nrm_atomic_file f;
+	if (nrm_atomic_open(&f, path, 0600, err) != 0)
+		return -1;
 	randombytes_buf(key, NRM_PSEUDONYM_KEY_BYTES);
 	/* fchmod: the umask must not loosen, or tighten into uselessness,
 	 * what the key's owner needs. */
-	if (fchmod(fd, 0600) != 0 ||
-	    write(fd, key, NRM_PSEUDONYM_KEY_BYTES) != NRM_PSEUDONYM_KEY_BYTES || fsync(fd) != 0) {
-		int e = errno;
-		close(fd);
-		unlink(path);
+	int rc = 0;
+	if (fchmod(f.fd, 0600) != 0 || nrm_write_all(f.fd, key, NRM_PSEUDONYM_KEY_BYTES) != 0 ||
+	    fsync(f.fd) != 0)
+		rc = nrm_fail(err, EX_IOERR, "cannot write the pseudonym key %s: %s", path,
+		              strerror(errno));
+	else if (link(f.tmp_path, path) == 0)
+		sync_folder_of(path);
+	else if (errno == EEXIST)
+		rc = 1; /* another run made it first */
+	else
+		rc = nrm_fail(err, errno == EACCES ? EX_NOPERM : EX_CANTCREAT,
+		              "cannot create the pseudonym key %s: %s", path, strerror(errno));
+	nrm_atomic_abort(&f); /* the temporary name goes; the key keeps its own */
+	if (rc != 0)
 		sodium_memzero(key, NRM_PSEUDONYM_KEY_BYTES);
-		return nrm_fail(err, EX_IOERR, "cannot write the pseudonym key %s: %s", path,
-		                strerror(e));
-	}
-	if (close(fd) != 0)
-		return nrm_fail(err, EX_IOERR, "cannot write the pseudonym key %s: %s", path,
-		                strerror(errno));
-	return 0;
+	return rc;
 }
 
 static int read_key(int fd, const char *path, unsigned char key[NRM_PSEUDONYM_KEY_BYTES],

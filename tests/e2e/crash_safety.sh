@@ -1,9 +1,10 @@
 #!/bin/bash
 # Crash safety: `nrmhub import`, `return build`, `bundle create` and
-# `intake` killed with SIGKILL at 50 moments each, spread over every disk write they make
-# (tests/modules/kill_at.c, preloaded, kills the process just before its
-# Nth write, pwrite, fsync, rename, unlink or truncate, in the hub or in
-# SQLite or libarchive).  After every kill: PRAGMA integrity_check is ok;
+# `intake` killed with SIGKILL at 50 moments each, spread over every disk
+# write they make, and `run --due` at every one of its moments
+# (tests/modules/kill_at.c, preloaded, kills the process, and with it the
+# job it forked, just before its Nth write, pwrite, fsync, rename, unlink
+# or truncate, in the hub or in SQLite or libarchive).  After every kill: PRAGMA integrity_check is ok;
 # the store holds all of the interrupted import or none of it; no output
 # or bundle exists under its final name unless it is whole (byte for byte
 # the one an uninterrupted run makes, or the file that arrived in the
@@ -288,6 +289,153 @@ for k in $(spread "$n"); do
 done
 assert_eq "$bad" 0 "intake kills leaving a damaged store, a partial file or unfinished work"
 killed_enough "intake" "$kills" "$n"
+
+# ---- run --due -------------------------------------------------------------------
+
+# The example site (examples/site): at T0 the first `run --due` only notes
+# when each job was first seen; at T1 every job is due: the three imports,
+# the 2025Q1 return (bundled and signed into state/outbox) and its delivery
+# to state/drop.  A kill takes the run and the job it forked together, as a
+# power cut would (kill_at.c shares one count of writes between them).
+t0=2025-04-01T00:00:00Z t1=2025-04-02T07:00:00Z
+site0="$tmp/site-t0"
+mkdir -p "$site0/state/keys" "$site0/state/outbox" "$site0/state/drop"
+cp "$SRCDIR/examples/site/nrmhub.json" "$site0/"
+cp -r "$SRCDIR/examples/site/data" "$site0/"
+chmod -R u+w "$site0"
+chmod 700 "$site0/state" "$site0/state/keys"
+expect_exit 0 "$NRMHUB" -q keygen -o "$site0/state/keys/birmingham"
+site_run() {
+	local dir=$1
+	shift
+	"$NRMHUB" -q --config "$dir/nrmhub.json" "$@"
+}
+# fresh_site DIR: DIR becomes a copy of the site as T0 left it.
+fresh_site() {
+	rm -rf "$1"
+	cp -a "$site0" "$1"
+}
+expect_exit 0 site_run "$site0" run --due --now "$t0"
+assert_eq "$(sql "$site0/state/nrmhub.db" 'SELECT count(*) FROM job_seen') $(sql "$site0/state/nrmhub.db" 'SELECT count(*) FROM job_run')" \
+	"5 0" "jobs seen and run at T0"
+# The case table without the columns that record when and from where.
+case_digest() {
+	sqlite3 "$1/state/nrmhub.db" 'SELECT site, case_id, nrm_ref, referral_date,
+		first_responder_type, first_responder_org, local_authority, police_force,
+		age_at_exploitation, age_disputed, gender, nationality1, nationality2,
+		exploitation_types, county_lines, exploitation_location, rg_decision_date,
+		rg_outcome, cg_decision_date, cg_outcome, decision_maker, status, status_date,
+		updated_at FROM nrm_case ORDER BY site, case_id' 2>&1 | sha256sum | cut -d' ' -f1
+}
+# The digests after each import job in turn: D0 (none) to D3 (all three).
+steps="$tmp/site-steps"
+fresh_site "$steps"
+digests=$(case_digest "$steps")
+for job in import-council import-police import-homeoffice; do
+	expect_exit 0 site_run "$steps" run --job "$job" --now "$t1"
+	digests="$digests $(case_digest "$steps")"
+done
+d3=${digests##* }
+assert_eq "$(echo "$digests" | tr ' ' '\n' | sort -u | wc -l)" 4 "four different case tables, D0 to D3"
+# whole_bundles DIR SITE [LONE]: names every bundle file under its final
+# name in DIR (SITE's outbox or drop folder) that is not whole: an archive
+# that does not verify with the site's key, or (unless LONE is given) a
+# signature without its archive.  A signature is written, and delivered,
+# before its archive, so a kill may leave one alone; the next run delivers
+# its archive, or removes it when its archive never came.
+whole_bundles() {
+	local f
+	for f in "$1"/*.tar.gz "$1"/*.minisig; do
+		[ -e "$f" ] || continue
+		case $f in
+		*.minisig) [ -e "${f%.minisig}" ] || [ -n "${3:-}" ] ||
+			echo "${f##*/} in ${1##*/} has no archive" ;;
+		*) site_run "$2" bundle verify --keys "$2/state/keys" "$f" >/dev/null 2>&1 ||
+			echo "${f##*/} in ${1##*/} does not verify" ;;
+		esac
+	done
+}
+# The uninterrupted run, as the reference.
+ref="$tmp/site-t1"
+fresh_site "$ref"
+expect_exit 0 site_run "$ref" run --due --now "$t1"
+assert_eq "$(case_digest "$ref")" "$d3" "the case table after the whole run"
+expect_exit 0 site_run "$ref" status --json
+assert_eq "$(grep -c '"result": "ok"' "$tmp/stdout")" 5 "jobs done by the whole run"
+bag=birmingham_2025Q1_001
+assert_eq "$(cd "$ref/state/outbox" && ls)" "$(printf '%s\n' $bag.tar.gz $bag.tar.gz.minisig)" "the outbox"
+assert_eq "$(cd "$ref/state/drop" && ls)" "$(printf '%s\n' $bag.tar.gz $bag.tar.gz.minisig)" "the drop folder"
+assert_eq "$(whole_bundles "$ref/state/drop" "$ref")" "" "the reference delivery verifies"
+count="$tmp/site-count"
+fresh_site "$count"
+n=$(moments "$tmp/n-run" "$NRMHUB" -q --config "$count/nrmhub.json" run --due --now "$t1")
+assert_eq "$(case_digest "$count")" "$d3" "the case table after the counted run"
+# Every moment, not 50 of them: a run has only a few hundred, and the two
+# moments at which a kill once left an empty pseudonym key (which failed
+# every later return) fell between two of the 50.
+echo "run --due: $n disk writes; killing at every one of them"
+kills=0 bad=0 again=0
+for k in $(seq 1 "$n"); do
+	site="$tmp/site-kill"
+	fresh_site "$site"
+	rc=$(killed_at "$k" "$NRMHUB" -q --config "$site/nrmhub.json" run --due --now "$t1")
+	[ "$rc" -eq 137 ] && kills=$((kills + 1))
+	db="$site/state/nrmhub.db"
+	ok=$(sql "$db" 'PRAGMA integrity_check')
+	digest=$(case_digest "$site")
+	if [ "$ok" != ok ] || ! case " $digests " in *" $digest "*) true ;; *) false ;; esac; then
+		fail "run --due killed at write $k (exit $rc): integrity '$ok', a case table that is none of D0 to D3"
+		bad=$((bad + 1))
+		continue
+	fi
+	why=$(whole_bundles "$site/state/outbox" "$site" lone; whole_bundles "$site/state/drop" "$site" lone)
+	if [ -n "$why" ]; then
+		fail "run --due killed at write $k: $why"
+		bad=$((bad + 1))
+	fi
+	# The next run finishes the work (75 only for a delivery left pending,
+	# which the run after it sends).
+	site_run "$site" run --due --now "$t1" >/dev/null 2>"$tmp/rerun.err"
+	rc=$?
+	[ "$rc" -eq 75 ] && { site_run "$site" run --due --now "$t1" >/dev/null 2>>"$tmp/rerun.err"; rc=$?; }
+	if [ "$rc" -ne 0 ]; then
+		fail "run --due killed at write $k: the next run exited $rc: $(head -n 2 "$tmp/rerun.err")"
+		bad=$((bad + 1))
+		continue
+	fi
+	site_run "$site" status --json >"$tmp/status.json" 2>&1
+	jobs_ok=$(grep -c '"result": "ok"' "$tmp/status.json")
+	if [ "$(case_digest "$site")" != "$d3" ] || [ "$jobs_ok" != 5 ]; then
+		fail "run --due killed at write $k: after the next run, $jobs_ok of 5 jobs ok, or a case table that is not D3"
+		bad=$((bad + 1))
+	elif ! ls "$site/state/drop"/birmingham_2025Q1_*.tar.gz >/dev/null 2>&1; then
+		fail "run --due killed at write $k: after the next run, no 2025Q1 bundle in the drop folder"
+		bad=$((bad + 1))
+	elif why=$(whole_bundles "$site/state/outbox" "$site"; whole_bundles "$site/state/drop" "$site"); [ -n "$why" ]; then
+		fail "run --due killed at write $k: after the next run, $why"
+		bad=$((bad + 1))
+	elif ! diff -rq -x '.*' "$site/state/outbox" "$site/state/drop" >/dev/null; then
+		fail "run --due killed at write $k: after the next run, the drop folder is not the outbox"
+		bad=$((bad + 1))
+	elif ls -A "$site/state/outbox" | grep -q '^\.nrmhub-return'; then
+		fail "run --due killed at write $k: after the next run, a return folder is left in the outbox"
+		bad=$((bad + 1))
+	fi
+	# A kill after the first bundle's number was taken: the next run makes
+	# the next one (see the note below).
+	[ -e "$site/state/drop/birmingham_2025Q1_002.tar.gz" ] && again=$((again + 1))
+done
+assert_eq "$bad" 0 "run --due kills with a damaged store, a partial import or bundle, or unfinished work"
+killed_enough "run --due" "$kills" "$n"
+[ $((kills * 10)) -ge $((n * 9)) ] && pass || fail "run --due: only $kills of $n runs were really killed"
+# A bundle's number is taken in the store before the bundle is written,
+# and the ledger hears that the return job is done only after the bundle
+# is in the outbox: a kill in between makes the next run send the return
+# again as bundle 002, either after a 001 that never came (a gap) or after
+# a whole 001 (the same figures twice).  The receiver asks only that
+# numbers go up, and takes the highest, so the Home Office sees the
+# quarter's return at least once and never two bundles under one number.
+echo "run --due: $again of $kills kills led to a second bundle (002)"
 
 # ---- a full disk -------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 /*
  * Unit tests of hub/pseudonym.c: the key file (made 0600 whatever the
- * umask, 32 bytes, refused when others can read it, when it is a link or
+ * umask, 32 bytes, whole under its name with no temporary file left, refused when others can read it, when it is a link or
  * has the wrong size) and the pseudonyms (stable, keyed, HMAC-SHA256 as
  * RFC 4231 defines it: the known answers were computed with Python's hmac
  * module, not with libsodium).
@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,43 @@ static void test_refusals(void **state)
 	free(good);
 }
 
+/* The key is written to a temporary file and linked into place (a kill
+ * must never leave a short key under its name): none of that shows once
+ * it is made, and a temporary file a killed run left is no obstacle. */
+static void test_created_whole_and_alone(void **state)
+{
+	char *sub = path_of("whole");
+	assert_int_equal(mkdir(sub, 0700), 0);
+	char *stale = nrm_xasprintf("%s/.site.key.tmp-AbCdEf", sub);
+	write_file(stale, "", 0, 0600);
+	char *path = nrm_xasprintf("%s/site.key", sub);
+	unsigned char k1[NRM_PSEUDONYM_KEY_BYTES], k2[NRM_PSEUDONYM_KEY_BYTES];
+	struct nrm_error err;
+	assert_int_equal(nrm_pseudonym_key_load(path, true, k1, &err), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, NRM_PSEUDONYM_KEY_BYTES);
+	assert_int_equal(st.st_nlink, 1);  /* the temporary name is gone */
+	DIR *d = opendir(sub);
+	assert_non_null(d);
+	int entries = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+			entries++;
+			assert_true(strcmp(e->d_name, "site.key") == 0 ||
+			            strcmp(e->d_name, ".site.key.tmp-AbCdEf") == 0);
+		}
+	closedir(d);
+	assert_int_equal(entries, 2);
+	/* Made once: the next load reads the same key. */
+	assert_int_equal(nrm_pseudonym_key_load(path, true, k2, &err), 0);
+	assert_memory_equal(k1, k2, sizeof(k1));
+	free(stale);
+	free(path);
+	free(sub);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_created_private_whatever_the_umask),
 		cmocka_unit_test(test_stable_and_keyed),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_created_whole_and_alone),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
