@@ -125,8 +125,7 @@ static int copy_spool_to_stdout(struct nrm_atomic_file *f, struct nrm_error *err
 	}
 }
 
-/* Makes the rename itself durable. */
-static void sync_directory(const char *path)
+void nrm_sync_folder_of(const char *path)
 {
 	char *copy = nrm_xstrdup(path);
 	int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -155,7 +154,7 @@ int nrm_atomic_commit(struct nrm_atomic_file *f, struct nrm_error *err)
 		if (rc != 0)
 			unlink(f->tmp_path);
 		else
-			sync_directory(f->path);
+			nrm_sync_folder_of(f->path); /* the rename itself, durable */
 		untrack(f->tmp_path);
 		free(f->tmp_path);
 	}

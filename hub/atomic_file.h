@@ -24,5 +24,8 @@ int nrm_atomic_open(struct nrm_atomic_file *f, const char *path, mode_t mode,
 int nrm_atomic_commit(struct nrm_atomic_file *f, struct nrm_error *err);
 /* Removes the temporary file; nothing appears under the final name. */
 void nrm_atomic_abort(struct nrm_atomic_file *f);
+/* Syncs the folder that holds `path`, so that a new name in it (a rename,
+ * a link) survives a power cut.  Best effort: nothing to report. */
+void nrm_sync_folder_of(const char *path);
 
 #endif

@@ -12,25 +12,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
-
-/* Makes the new name durable: a key lost in a power cut after it was used
- * would give the next quarter's pseudonyms another key. */
-static void sync_folder_of(const char *path)
-{
-	char *copy = nrm_xstrdup(path);
-	int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(copy);
-}
 
 /* 0 when made, 1 when it already exists, -1 on failure (reported).
  *
@@ -57,7 +43,9 @@ static int create_key(const char *path, unsigned char key[NRM_PSEUDONYM_KEY_BYTE
 		rc = nrm_fail(err, EX_IOERR, "cannot write the pseudonym key %s: %s", path,
 		              strerror(errno));
 	else if (link(f.tmp_path, path) == 0)
-		sync_folder_of(path);
+		/* Durable: a key lost in a power cut after it was used would
+		 * give the next quarter's pseudonyms another key. */
+		nrm_sync_folder_of(path);
 	else if (errno == EEXIST)
 		rc = 1; /* another run made it first */
 	else
