@@ -261,11 +261,11 @@ static void read_targets(struct walk *w, json_t *targets, struct nrm_config *cfg
 /* "90", 90, "90s", "30m", "2h": 1 second to 24 hours. */
 static long read_timeout(struct walk *w, json_t *v, const char *path)
 {
-	long long n = -1;
-	long unit = 1000;
+	const long long max_ms = 24LL * 3600000;
+	long long n = -1, unit = 1000;
 	if (json_is_integer(v))
 		n = json_integer_value(v);
-	else if (json_is_string(v)) {
+	else if (json_is_string(v) && json_string_length(v) < 32) { /* longer: not a time */
 		char text[32];
 		snprintf(text, sizeof(text), "%s", json_string_value(v));
 		size_t len = strlen(text);
@@ -276,7 +276,9 @@ static long read_timeout(struct walk *w, json_t *v, const char *path)
 		if (!nrm_parse_int64(text, &n))
 			n = -1;
 	}
-	if (n < 1 || n * unit > 24LL * 3600000) {
+	/* Compared before multiplying: a huge count must not overflow (the
+	 * fuzzer's find, tests/fuzz/regressions/config/). */
+	if (n < 1 || n > max_ms / unit) {
 		bad(w, path, "a time limit from 1 second to 24 hours: seconds, or a number "
 		    "with s, m or h (\"30m\")");
 		return NRM_JOB_DEFAULT_TIMEOUT_MS_CONFIG;

@@ -84,6 +84,12 @@ good | sed 's/"local_authority": "E08000025"/"local_authority": "E92000001"/' >"
 check_bad 78 '\$\.site\.local_authority: '
 good | sed 's/"timeout_missing"//; s/"schedule": "@quarterly"/"schedule": "@quarterly", "timeout": "3 days"/' >"$bad"
 check_bad 78 '\$\.jobs\[1\]\.timeout: '
+# A count so large that it overflows once made milliseconds (found by
+# fuzzing), as a string and as a number.
+for t in '"400000880957474511s"' 9223372036854775807 '"4000000000000000000000000000000000s"'; do
+	good | sed "s/\"schedule\": \"@quarterly\"/\"schedule\": \"@quarterly\", \"timeout\": $t/" >"$bad"
+	check_bad 78 '\$\.jobs\[1\]\.timeout: a time limit from 1 second to 24 hours'
+done
 # Far larger than any configuration: refused before it is read.
 { good; head -c 1100000 /dev/zero | tr '\0' ' '; } >"$bad"
 check_bad 78 ': 1[0-9]{6} bytes: a site configuration is at most 1048576 bytes'
