@@ -177,6 +177,13 @@ static int days_in_month_max(int month)
 	return days[month - 1];
 }
 
+/* The Gregorian calendar, and London's rule for its clock changes, repeat
+ * every 400 years: a schedule that runs at all runs within one cycle (plus
+ * a year, for a run early in a cycle after a start late in one).  The
+ * search for a next run stops there; parsing checks it from 2000. */
+#define CYCLE_YEARS 401
+#define CYCLE_START ((time_t)946684800) /* 2000-01-01T00:00:00Z */
+
 /* A restricted day of month with '*' days of week must fall in one of the
  * months, or the job would never run. */
 static bool can_ever_run(const struct nrm_cron *c)
@@ -230,6 +237,15 @@ static int parse_fields(const char *text, const char *shown, struct nrm_cron *ou
 		return nrm_fail(err, EX_CONFIG,
 		                "schedule: day-of-month: none of the days given occurs in the "
 		                "months given, so the job would never run");
+	/* Days and clock changes repeat every 400 years, so a schedule with no
+	 * run in one such cycle has none ever: minute '*', hour 1, 31 March, a
+	 * Sunday, asks for 01:xx on the last Sunday of March, which is always
+	 * the morning the clocks skip that hour (found by
+	 * tests/fuzz/fuzz_cron.c; regressions/cron/). */
+	if (nrm_cron_next(out, CYCLE_START) == (time_t)-1)
+		return nrm_fail(err, EX_CONFIG,
+		                "schedule: no time in London ever matches it (a day and hour "
+		                "that the clock change always skips?), so the job would never run");
 	return 0;
 }
 
@@ -372,7 +388,7 @@ static time_t next_minute(const struct nrm_cron *c, time_t t, const struct tm *t
 time_t nrm_cron_next(const struct nrm_cron *c, time_t after)
 {
 	time_t t = after - ((after % 60) + 60) % 60 + 60;
-	const time_t limit = after + (time_t)10 * 366 * 86400;
+	const time_t limit = after + (time_t)CYCLE_YEARS * 366 * 86400;
 	while (t <= limit) {
 		struct tm tm;
 		if (!nrm_london_local(t, &tm))

@@ -112,6 +112,9 @@ static void test_parse_errors_name_field_and_column(void **state)
 	expect_error("@daily 5", "unknown shorthand");
 	expect_error("0 0 30 2 *", "would never run");
 	expect_error("0 0 31 apr,jun,sep,nov *", "would never run");
+	/* 01:xx on Sunday 31 March: that Sunday is always the last of March,
+	 * whose 01:xx the clocks skip (found by fuzzing). */
+	expect_error("* 1 31 3 */7", "no time in London ever matches it");
 	expect_error("99999999999999999999 * * * *", "minute at column 1: number too large");
 }
 
@@ -242,6 +245,10 @@ static void test_leap_days(void **state)
 	 * 4 February 2025 is the first Tuesday. */
 	expect_next("0 0 29 2 tue", "2025-01-01T00:00", "2025-02-04T00:00");
 	expect_next("0 0 29 2 *", "2028-02-29T00:00", "2032-02-29T00:00");
+	/* One day field a '*' step: both must match.  29 February on a
+	 * Sunday: 2032, then not until 2060, beyond any short search. */
+	expect_next("0 12 29 2 */7", "2026-01-01T00:00", "2032-02-29T12:00");
+	expect_next("0 12 29 2 */7", "2032-03-01T00:00", "2060-02-29T12:00");
 }
 
 /* ---- the clock changes ------------------------------------------------- */
