@@ -17,8 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Called once before any input. */
-int LLVMFuzzerInitialize(int *argc, char ***argv);
+/* Called once before any input, when the target has setup to do; a target
+ * without leaves it out (weak, as libFuzzer declares it). */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 /* Called with each input; must return 0 and must not keep `data`. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

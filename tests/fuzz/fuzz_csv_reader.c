@@ -30,13 +30,6 @@ static ssize_t feed_read(void *ctx, void *buf, size_t len)
 	return (ssize_t)n;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t chunk = 65536;

@@ -107,7 +107,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s INPUT|FOLDER...\n", argv[0]);
 		return 64;
 	}
-	LLVMFuzzerInitialize(&argc, &argv);
+	if (LLVMFuzzerInitialize)
+		LLVMFuzzerInitialize(&argc, &argv);
 	unsigned long count = 0;
 	int rc = 0;
 	for (int i = 1; i < argc; i++) {
