@@ -663,6 +663,16 @@ static void free_entries(struct verify *v)
 	free(v->entries);
 }
 
+/* Steps 4 and 5, once the archive is read: the bag, then the return.
+ * failed_step names the step that failed, 0 when both pass. */
+static int check_bag_and_return(struct verify *v)
+{
+	if ((v->res->failed_step = 4, check_bag(v)) || (v->res->failed_step = 5, check_return(v)))
+		return -1;
+	v->res->failed_step = 0;
+	return 0;
+}
+
 int nrm_bundle_verify(const char *archive, const char *signature, const char *keys_dir,
                       const struct nrm_verify_limits *limits,
                       struct nrm_verify_result *res, struct nrm_error *err)
@@ -691,12 +701,8 @@ int nrm_bundle_verify_keys(const char *archive, const char *signature,
 		rc = -1;
 	if (rc == 0 && (res->failed_step = 3, check_archive(&v)))
 		rc = -1;
-	if (rc == 0 && (res->failed_step = 4, check_bag(&v)))
-		rc = -1;
-	if (rc == 0 && (res->failed_step = 5, check_return(&v)))
-		rc = -1;
 	if (rc == 0)
-		res->failed_step = 0;
+		rc = check_bag_and_return(&v);
 	nrm_ms_signature_free(&sig);
 	free_entries(&v);
 	if (v.map)
@@ -727,12 +733,8 @@ int nrm_bundle_verify_contents(const void *archive, size_t len, const struct nrm
 		if (tm)
 			memcpy(res->id.tagmanifest_sha512, tm->sha512, sizeof(tm->sha512));
 	}
-	if (rc == 0 && (res->failed_step = 4, check_bag(&v)))
-		rc = -1;
-	if (rc == 0 && (res->failed_step = 5, check_return(&v)))
-		rc = -1;
 	if (rc == 0)
-		res->failed_step = 0;
+		rc = check_bag_and_return(&v);
 	free_entries(&v);
 	free(v.map);
 	return rc;
