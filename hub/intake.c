@@ -265,18 +265,6 @@ static bool accepted_exists(const struct inbox *in, const struct nrm_intake_outc
 	return there;
 }
 
-/* accepted/SITE/QUARTER/, made when missing. */
-static int make_accepted_dir(const struct inbox *in, const struct nrm_intake_outcome *oc,
-                             struct nrm_error *err)
-{
-	char *d1 = nrm_xasprintf("%s/accepted/%s", in->o->inbox, oc->site);
-	char *d2 = nrm_xasprintf("%s/%s", d1, oc->quarter);
-	int rc = make_dir(d1, err) || make_dir(d2, err) ? -1 : 0;
-	free(d1);
-	free(d2);
-	return rc;
-}
-
 static void take_verified(const struct inbox *in, struct nrm_verify_result *r,
                           struct nrm_intake_outcome *oc)
 {
@@ -284,8 +272,7 @@ static void take_verified(const struct inbox *in, struct nrm_verify_result *r,
 	bool revision = false;
 	char *dest = nrm_xasprintf("accepted/%s/%s/%s", oc->site, oc->quarter, oc->file);
 	struct store_intake_move m = {.file = oc->file, .dest = dest};
-	int rc = check_official(r, &e) ? -1 : make_accepted_dir(in, oc, &e) ? -2
-	         : record(in, r, &m, &revision, &e);
+	int rc = check_official(r, &e) ? -1 : record(in, r, &m, &revision, &e);
 	if (rc == -2) {
 		set_reason(oc, NRM_INTAKE_LEFT, e.code, "the store: %s; left for the next run", e.msg);
 	} else if (rc == -1 || (rc == 1 && accepted_exists(in, oc))) {

@@ -71,12 +71,33 @@ static bool plain_move(const struct store_intake_move *m)
 	       !strstr(m->dest, "..") && !strstr(m->dest, "//");
 }
 
+/* Makes the folders of `dest` below the inbox (accepted/SITE/QUARTER/)
+ * when missing: here rather than before the bundle is decided, so that a
+ * refused one leaves no empty folder, and a move finished by a later run
+ * finds them too. */
+static int make_folders(const char *inbox, const char *dest, struct nrm_error *err)
+{
+	char *path = nrm_xasprintf("%s/%s", inbox, dest);
+	char *slash = path + strlen(inbox) + 1;
+	int rc = 0;
+	while (rc == 0 && (slash = strchr(slash, '/')) != NULL) {
+		*slash = '\0';
+		if (mkdir(path, 0750) != 0 && errno != EEXIST)
+			rc = nrm_fail(err, EX_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
+		*slash++ = '/';
+	}
+	free(path);
+	return rc;
+}
+
 int nrm_intake_move_finish(struct store *s, const char *inbox, const char *key,
                            const struct store_intake_move *m, struct nrm_error *err)
 {
 	if (!plain_move(m))
 		return nrm_fail(err, EX_DATAERR, "the store holds a move of '%s' to '%s', which is "
 		                "not a move out of the inbox: left alone", m->file, m->dest);
+	if (make_folders(inbox, m->dest, err))
+		return -1;
 	if (m->reason) {
 		char *path = nrm_xasprintf("%s/%s.reason", inbox, m->dest);
 		char *text = nrm_xasprintf("%s\n", m->reason);

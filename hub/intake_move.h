@@ -5,7 +5,8 @@
  *
  *  1. the move is recorded in the store (store_intake.h's intake_move),
  *     for an accepted bundle in the transaction that records the bundle;
- *  2. a refused bundle's BAG.tar.gz.reason is written (atomically);
+ *  2. the destination's folders are made when missing, and a refused
+ *     bundle's BAG.tar.gz.reason is written (atomically);
  *  3. BAG.tar.gz, then BAG.tar.gz.minisig, are moved with link + unlink,
  *     which never replaces another file; a file found under both names is
  *     a move a killed run began, and is finished;
