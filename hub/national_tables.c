@@ -21,9 +21,9 @@
 	{"rg_decisions", "RG decisions", NRM_COL_COUNT, "RG_DECISIONS", "NUMBER"},               \
 	{"cg_decisions", "CG decisions", NRM_COL_COUNT, "CG_DECISIONS", "NUMBER"},               \
 	{"rg_median_days", "Median days to RG decision", NRM_COL_DECIMAL, "RG_DAYS_MEDIAN", "DAYS"}, \
-	{"rg_p90_days", "90th percentile days to RG decision", NRM_COL_DECIMAL, "RG_DAYS_P90", "DAYS"}, \
+	{"rg_p90_days", "90th percentile days to RG decision", NRM_COL_COUNT, "RG_DAYS_P90", "DAYS"}, \
 	{"cg_median_days", "Median days to CG decision", NRM_COL_DECIMAL, "CG_DAYS_MEDIAN", "DAYS"}, \
-	{"cg_p90_days", "90th percentile days to CG decision", NRM_COL_DECIMAL, "CG_DAYS_P90", "DAYS"}, \
+	{"cg_p90_days", "90th percentile days to CG decision", NRM_COL_COUNT, "CG_DAYS_P90", "DAYS"}, \
 	{"awaiting_rg", "Awaiting RG decision at quarter end", NRM_COL_COUNT, "AWAITING_RG", "NUMBER"}, \
 	{"awaiting_cg", "Awaiting CG decision at quarter end", NRM_COL_COUNT, "AWAITING_CG", "NUMBER"}
 #define N_GROUP_FIGURES 9
@@ -45,7 +45,7 @@ static const struct nrm_column site_cols[] = {
 	{who "_count", title ": decisions", NRM_COL_COUNT, WHO "_DECISIONS", "NUMBER"},          \
 	{who "_mean_days", title ": mean days", NRM_COL_DECIMAL, WHO "_DAYS_MEAN", "DAYS"},      \
 	{who "_median_days", title ": median days", NRM_COL_DECIMAL, WHO "_DAYS_MEDIAN", "DAYS"}, \
-	{who "_p90_days", title ": 90th percentile days", NRM_COL_DECIMAL, WHO "_DAYS_P90", "DAYS"}, \
+	{who "_p90_days", title ": 90th percentile days", NRM_COL_COUNT, WHO "_DAYS_P90", "DAYS"}, \
 	{who "_within_45_days", title ": decided within 45 days", NRM_COL_COUNT, WHO "_WITHIN_45", "NUMBER"}
 static const struct nrm_column pilot_cols[] = {
 	YQ,
@@ -152,9 +152,11 @@ static void group_figures(struct nrm_cell *c, const json_t *g)
 	number_cell(&c[1], json_object_get(g, "rg_decisions"), false);
 	number_cell(&c[2], json_object_get(g, "cg_decisions"), false);
 	number_cell(&c[3], json_object_get(rg, "median"), true);
-	number_cell(&c[4], json_object_get(rg, "p90"), true);
+	/* A percentile by nearest rank is a whole number of days, printed as
+	 * the site tables print it. */
+	number_cell(&c[4], json_object_get(rg, "p90"), false);
 	number_cell(&c[5], json_object_get(cg, "median"), true);
-	number_cell(&c[6], json_object_get(cg, "p90"), true);
+	number_cell(&c[6], json_object_get(cg, "p90"), false);
 	number_cell(&c[7], json_object_get(aw, "rg"), false);
 	number_cell(&c[8], json_object_get(aw, "cg"), false);
 }
@@ -200,7 +202,7 @@ static void stage_figures(struct nrm_cell *c, const json_t *s)
 	number_cell(&c[0], json_object_get(s, "count"), false);
 	number_cell(&c[1], json_object_get(s, "mean"), true);
 	number_cell(&c[2], json_object_get(s, "median"), true);
-	number_cell(&c[3], json_object_get(s, "p90"), true);
+	number_cell(&c[3], json_object_get(s, "p90"), false);
 	number_cell(&c[4], json_object_get(s, "within_45_days"), false);
 }
 
@@ -209,7 +211,7 @@ static void add_pilot(struct tb *b, const json_t *nat)
 	add_table(b, "pilot_vs_non_pilot", "Days from referral to decision: the pilot against "
 	          "non-pilot areas [note 11] [note 12]", "DECISION", pilot_cols, N_OF(pilot_cols));
 	const json_t *cmp = json_object_get(nat, "pilot_vs_non_pilot");
-	const char *stages[2][2] = {{"rg", "Reasonable Grounds"}, {"cg", "Conclusive Grounds"}};
+	const char *stages[2][2] = {{"rg", "Reasonable grounds"}, {"cg", "Conclusive grounds"}};
 	for (int i = 0; i < 2; i++) {
 		struct nrm_cell *row = add_row(b);
 		text_cell(&row[2], stages[i][0]);
