@@ -8,6 +8,7 @@
 
 #include "country.h"
 #include "date.h"
+#include "return_stats.h"
 #include "nrmhub/plugin.h"
 #include "util.h"
 
@@ -129,12 +130,18 @@ static const struct nrm_column rg_maker_cols[] = {
 	DIMENSION("decision_maker", "Decision maker"),
 	COUNT("positive", "Positive reasonable grounds", "RG_POSITIVE"),
 	COUNT("negative", "Negative reasonable grounds", "RG_NEGATIVE"),
+	/* Derived: 100 * positive / (positive + negative) of the same row, so it
+	 * is hidden whenever either count is (decision_percent_cell). */
+	{"percent_positive", "Percentage positive (of the row's positive and negative)",
+	 NRM_COL_DECIMAL, "RG_PERCENT_POSITIVE", "PERCENT"},
 };
 static const struct nrm_column cg_maker_cols[] = {
 	COL_YEAR, COL_QUARTER,
 	DIMENSION("decision_maker", "Decision maker"),
 	COUNT("positive", "Positive conclusive grounds", "CG_POSITIVE"),
 	COUNT("negative", "Negative conclusive grounds", "CG_NEGATIVE"),
+	{"percent_positive", "Percentage positive (of the row's positive and negative)",
+	 NRM_COL_DECIMAL, "CG_PERCENT_POSITIVE", "PERCENT"},
 };
 static const struct nrm_column days_cols[] = {
 	COL_YEAR, COL_QUARTER,
@@ -749,6 +756,30 @@ static int add_referral_tables(struct builder *b, const json_t *ret)
 	                     N_OF(responders), total, "$.referrals.total");
 }
 
+/* The Home Office's headline share, beside the counts it is computed from:
+ * "[c]" when either count is suppressed (so it reveals nothing they hide),
+ * "[z]" when nothing was decided, else one decimal rounded half up in
+ * integers. */
+static void decision_percent_cell(struct nrm_cell *row)
+{
+	struct nrm_cell *pos = &row[4], *neg = &row[5], *pct = &row[6];
+	if (pos->kind == NRM_CELL_SUPPRESSED || neg->kind == NRM_CELL_SUPPRESSED) {
+		pct->kind = NRM_CELL_SUPPRESSED;
+		pct->text = nrm_xstrdup("[c]");
+		return;
+	}
+	int64_t p = (int64_t)pos->number, total = p + (int64_t)neg->number;
+	if (total == 0) {
+		pct->kind = NRM_CELL_NA;
+		pct->text = nrm_xstrdup("[z]");
+		return;
+	}
+	int64_t tenths = nrm_mean10(p * 100, (uint64_t)total);
+	pct->kind = NRM_CELL_NUMBER;
+	pct->text = nrm_xasprintf("%lld.%lld", (long long)(tenths / 10), (long long)(tenths % 10));
+	pct->number = (double)tenths / 10.0;
+}
+
 static int add_decision_table(struct builder *b, const json_t *decisions, const char *stage)
 {
 	bool rg = strcmp(stage, "rg") == 0;
@@ -776,11 +807,13 @@ static int add_decision_table(struct builder *b, const json_t *decisions, const 
 		free(p);
 		if (bad)
 			goto out;
+		decision_percent_cell(row);
 	}
 	struct nrm_cell *row = add_labelled_row(b, "total", "Total");
 	if (take(b, &row[4], d, path, "positive", NRM_COL_COUNT, false) ||
 	    take(b, &row[5], d, path, "negative", NRM_COL_COUNT, false))
 		goto out;
+	decision_percent_cell(row);
 	rc = 0;
 out:
 	free(path);

@@ -149,17 +149,31 @@ def expected_tables(ret):
               LOCATION, r["by_location"], r["total"])
     breakdown(8, "FIRST_RESPONDER_TYPE", "First responder type", "First responder type",
               RESPONDER, r["by_first_responder_type"], r["total"])
+    def percent(pos, neg):
+        # 100 * pos / (pos + neg), one decimal, half up; [c] with either
+        # count, [z] (None) when nothing was decided.
+        if "[c]" in (pos, neg):
+            return "[c]"
+        total = pos + neg
+        if total == 0:
+            return None
+        return ((pos * 1000 * 2 + total) // (2 * total)) / 10
+
     for number, stage, word in [(9, "rg", "reasonable"), (10, "cg", "conclusive")]:
         d = ret["decisions"][stage]
         t = Table(number, "DECISION_MAKER",
                   ["Year", "Quarter", "Decision maker code", "Decision maker",
-                   "Positive %s grounds" % word, "Negative %s grounds" % word],
+                   "Positive %s grounds" % word, "Negative %s grounds" % word,
+                   "Percentage positive (of the row's positive and negative)"],
                   [(stage.upper() + "_POSITIVE", False, "NUMBER"),
-                   (stage.upper() + "_NEGATIVE", False, "NUMBER")])
+                   (stage.upper() + "_NEGATIVE", False, "NUMBER"),
+                   (stage.upper() + "_PERCENT_POSITIVE", True, "PERCENT")])
         for code, label in MAKERS:
             m = d["by_decision_maker"][code]
-            t.add(y, q, code, label, [m["positive"], m["negative"]])
-        t.add(y, q, "total", "Total", [d["positive"], d["negative"]])
+            t.add(y, q, code, label, [m["positive"], m["negative"],
+                                      percent(m["positive"], m["negative"])])
+        t.add(y, q, "total", "Total", [d["positive"], d["negative"],
+                                       percent(d["positive"], d["negative"])])
         tables.append(t)
     t = Table(11, "DECISION_STAGE",
               ["Year", "Quarter", "Decision stage code", "Decision stage",
