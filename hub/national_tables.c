@@ -54,6 +54,25 @@ static const struct nrm_column pilot_cols[] = {
 	STAGE_FIGURES("pilot", "PILOT", "Pilot"),
 	STAGE_FIGURES("non_pilot", "NON_PILOT", "Non-pilot"),
 };
+/* The comparison's figures; the two percentages are derived from the
+ * row's counts (positive of count, within 45 days of count) and are
+ * hidden with them. */
+static const struct nrm_column comparison_cols[] = {
+	YQ,
+	{"row", "Group, decision and period code", NRM_COL_CODE, NULL, NULL},
+	{"row_label", "Group, decision and period", NRM_COL_LABEL, NULL, NULL},
+	{"decisions", "Decisions", NRM_COL_COUNT, "DECISIONS", "NUMBER"},
+	{"positive", "Positive decisions", NRM_COL_COUNT, "POSITIVE", "NUMBER"},
+	{"percent_positive", "Percentage positive (of decisions)", NRM_COL_DECIMAL,
+	 "PERCENT_POSITIVE", "PERCENT"},
+	{"mean_days", "Mean days from referral", NRM_COL_DECIMAL, "DAYS_MEAN", "DAYS"},
+	{"median_days", "Median days from referral", NRM_COL_DECIMAL, "DAYS_MEDIAN", "DAYS"},
+	{"p90_days", "90th percentile days from referral", NRM_COL_COUNT, "DAYS_P90", "DAYS"},
+	{"within_45_days", "Decided within 45 days of referral", NRM_COL_COUNT, "WITHIN_45",
+	 "NUMBER"},
+	{"percent_within_45_days", "Percentage within 45 days (of decisions)", NRM_COL_DECIMAL,
+	 "PERCENT_WITHIN_45", "PERCENT"},
+};
 static const struct nrm_column status_cols[] = {
 	YQ,
 	{"site", "Site", NRM_COL_CODE, NULL, NULL},
@@ -64,16 +83,24 @@ static const struct nrm_column status_cols[] = {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-enum { NOTE_EXACT = 11, NOTE_NON_PILOT, NOTE_REVISION };
+enum { NOTE_EXACT = 11, NOTE_NON_PILOT, NOTE_REVISION, NOTE_COMPARISON };
 static const struct nrm_return_note national_notes[] = {
 	{NOTE_EXACT, "National medians and percentiles are computed from every child's days "
 	             "in the sites' pseudonymised extracts (cases.csv), never as a median of "
 	             "the sites' medians. Counts are the sums of the sites' latest returns."},
-	{NOTE_NON_PILOT, "Non-pilot: the Home Office's own decisions for areas outside the "
-	                 "pilot, imported into the intake store with 'nrmhub import --from "
-	                 "homeoffice-json', counted by the same rules as a site's return."},
+	{NOTE_NON_PILOT, "Pilot: children in the pilot's scope (17 or under and more than 100 "
+	                 "days from their 18th birthday at referral, age not disputed) at pilot "
+	                 "sites, decided by a devolved decision-making panel. Non-pilot: children "
+	                 "in scope decided by the SCA or IECA in areas outside the pilot on their "
+	                 "referral date (the register of pilot sites), from the Home Office's own "
+	                 "cases imported into the intake store."},
 	{NOTE_REVISION, "A revision is a return sent again with a higher sequence number; it "
 	                "replaces the earlier one in every national figure."},
+	{NOTE_COMPARISON, "Children at pilot sites decided by the Home Office (handed back or "
+	                  "kept) are shown apart and are in neither side. Cumulative figures "
+	                  "count decisions dated from 1 June 2021 to the end of the quarter, "
+	                  "from each quarter's latest returns; a quarter a site sent no return "
+	                  "for adds nothing."},
 };
 
 /* Replaces the return's note 1, which speaks of one site. */
@@ -222,6 +249,42 @@ static void add_pilot(struct tb *b, const json_t *nat)
 	}
 }
 
+static void add_comparison(struct tb *b, const json_t *nat)
+{
+	add_table(b, "comparison", "The comparison: the pilot's children against comparable "
+	          "children decided by the Home Office, for the quarter and since the pilot "
+	          "began [note 12] [note 14]", "COMPARISON", comparison_cols,
+	          N_OF(comparison_cols));
+	static const char *const periods[2][2] = {{"quarter", "decisions dated in the quarter"},
+	                                          {"cumulative", "since 1 June 2021"}};
+	static const char *const stages[2][2] = {{"rg", "reasonable grounds"},
+	                                         {"cg", "conclusive grounds"}};
+	size_t i;
+	const json_t *g;
+	json_array_foreach(json_object_get(json_object_get(nat, "comparison"), "groups"), i, g) {
+		for (int p = 0; p < 2; p++)
+			for (int s = 0; s < 2; s++) {
+				const json_t *f = json_object_get(json_object_get(g, periods[p][0]),
+				                                  stages[s][0]);
+				const char *group = json_string_value(json_object_get(g, "group"));
+				const char *label = json_string_value(json_object_get(g, "label"));
+				struct nrm_cell *row = add_row(b);
+				char *code = nrm_xasprintf("%s_%s_%s", group, stages[s][0], periods[p][0]);
+				char *text = nrm_xasprintf("%s; %s, %s", label, stages[s][1], periods[p][1]);
+				text_cell(&row[2], code);
+				text_cell(&row[3], text);
+				free(code);
+				free(text);
+				const char *keys[] = {"count", "positive", "percent_positive", "mean",
+				                      "median", "p90", "within_45_days",
+				                      "percent_within_45_days"};
+				const bool decimal[] = {false, false, true, true, true, false, false, true};
+				for (int k = 0; k < 8; k++)
+					number_cell(&row[4 + k], json_object_get(f, keys[k]), decimal[k]);
+			}
+	}
+}
+
 static void status_row(struct tb *b, const char *site, const char *status, json_int_t seq)
 {
 	struct nrm_cell *row = add_row(b);
@@ -257,6 +320,7 @@ int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *
 	add_nations(&b, national);
 	add_sites(&b, national);
 	add_pilot(&b, national);
+	add_comparison(&b, national);
 	add_status(&b, national);
 	/* The return's notes, then the national ones. */
 	struct nrm_return_note *notes =

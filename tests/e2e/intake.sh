@@ -241,7 +241,7 @@ assert_eq "$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1])
 python3 -c 'import sys, zipfile; open("content.xml", "wb").write(zipfile.ZipFile(sys.argv[1]).read("content.xml"))' nat/national.ods
 if command -v xmllint >/dev/null; then expect_exit 0 xmllint --noout --nonet content.xml; fi
 assert_eq "$(grep -o 'table:name="[A-Za-z_0-9]*"' content.xml | tr '\n' ' ')" \
-	"$(printf 'table:name="%s" ' Cover_sheet Table_of_contents Notes $(seq -f 'Table_%g' 1 20))" "national.ods sheets"
+	"$(printf 'table:name="%s" ' Cover_sheet Table_of_contents Notes $(seq -f 'Table_%g' 1 21))" "national.ods sheets"
 assert_eq "$(stat -c %a nat/national.json)" 600 "national.json mode"
 
 finish

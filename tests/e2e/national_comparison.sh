@@ -127,6 +127,11 @@ if "2021-06-01 to 2025-03-31" not in h["period"] or "more than 100 days" not in 
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 PY
+# The national tables carry the comparison, each percentage beside its counts.
+cat nat/table_*.csv >all-tables.csv
+assert_grep '^2025,Q1,pilot_rg_quarter,"Pilot: .*",3,2,66\.7,26\.7,10\.0,60,2,66\.7' all-tables.csv
+assert_grep '^2025,Q1,home_office_cg_cumulative,"Home Office: .*",3,2,66\.7,141\.7,122\.0,243,0,0\.0' all-tables.csv
+assert_grep '^2025,Q1,pilot_site_home_office_cg_quarter,"Pilot sites, decided by the Home Office: .*",0,0,\[z\],\[z\],\[z\],\[z\],0,\[z\]' all-tables.csv
 # The report leads with the headline.
 assert_grep 'An average \(mean\) of 49 days' nat/report.html
 
