@@ -30,7 +30,10 @@ struct code_label {
 #define ITERABLE(obj) ((json_t *)(uintptr_t)(obj))
 
 static const struct code_label age_bands[] = {
-	{"0-11", "0 to 11"}, {"12-15", "12 to 15"}, {"16-17", "16 to 17"},
+	/* The Home Office's category is Child (17 or under); these bands under
+	 * it are the pilot's own, and say so. */
+	{"0-11", "0 to 11 (local breakdown)"}, {"12-15", "12 to 15 (local breakdown)"},
+	{"16-17", "16 to 17 (local breakdown)"},
 	{"unknown", "Not specified or unknown"},
 };
 static const struct code_label genders[] = {
@@ -723,6 +726,41 @@ static int add_nationalities(struct builder *b, const json_t *referrals)
 	return rc;
 }
 
+/* The Home Office's "Child (17 or under)" row, first: the sum of the local
+ * bands, which follow it.  Hidden when a band is: the bands' own equation
+ * with the total and the unknown cell is already protected by the
+ * secondary suppression, and this row is exactly their sum, so it reveals
+ * nothing more (a relation child = 0-11 + 12-15 + 16-17 for the
+ * suppression model to know). */
+static void child_row(struct builder *b, struct nrm_cell *row)
+{
+	struct nrm_table *t = &b->out->tables[b->out->n_tables - 1];
+	double sum = 0;
+	bool hidden = false;
+	for (size_t i = 1; i <= 3; i++) {
+		const struct nrm_cell *band = nrm_table_cell(t, i, 4);
+		hidden = hidden || band->kind == NRM_CELL_SUPPRESSED;
+		sum += band->number;
+	}
+	row[4].kind = hidden ? NRM_CELL_SUPPRESSED : NRM_CELL_NUMBER;
+	row[4].number = hidden ? 0 : sum;
+	row[4].text = hidden ? nrm_xstrdup("[c]") : nrm_xasprintf("%.0f", sum);
+}
+
+static int add_age_table(struct builder *b, const json_t *r, const char *path,
+                         const json_t *total)
+{
+	add_table(b, "age_band", "Referrals by age at exploitation [note 1]", "AGE_BAND", age_cols,
+	          N_OF(age_cols));
+	add_labelled_row(b, "child", "Child (17 or under)");
+	if (add_breakdown(b, r, "by_age_band", path, age_bands, N_OF(age_bands), total,
+	                  "$.referrals.total"))
+		return -1;
+	/* Row 0, found again: the cells may have moved as the table grew. */
+	child_row(b, b->out->tables[b->out->n_tables - 1].cells);
+	return 0;
+}
+
 static int add_referral_tables(struct builder *b, const json_t *ret)
 {
 	const char *path = "$.referrals";
@@ -730,10 +768,7 @@ static int add_referral_tables(struct builder *b, const json_t *ret)
 	if (!r)
 		return -1;
 	const json_t *total = json_object_get(r, "total");
-	add_table(b, "age_band", "Referrals by age at exploitation [note 1]", "AGE_BAND", age_cols,
-	          N_OF(age_cols));
-	if (add_breakdown(b, r, "by_age_band", path, age_bands, N_OF(age_bands), total,
-	                  "$.referrals.total"))
+	if (add_age_table(b, r, path, total))
 		return -1;
 	add_table(b, "gender", "Referrals by gender [note 1]", "GENDER", gender_cols, N_OF(gender_cols));
 	if (add_breakdown(b, r, "by_gender", path, genders, N_OF(genders), total,
