@@ -448,6 +448,42 @@ static json_t *site_lists(struct build *b, json_t **missing)
 	return revised;
 }
 
+static const char *nation_name(const char *gss)
+{
+	static const char *const map[][2] = {{"E92000001", "england"}, {"W92000004", "wales"},
+	                                     {"S92000003", "scotland"},
+	                                     {"N92000002", "northern_ireland"}};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(gss, map[i][0]) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+/* Every nation with a pilot site (by the sites' keys and the register)
+ * none of whose sites reported: listed, so a nation never silently drops
+ * out of the national figures. */
+static json_t *nations_not_reporting(struct build *b, const struct nrm_site_register *reg)
+{
+	static const char *const order[] = {"england", "wales", "scotland", "northern_ireland"};
+	json_t *out = json_array();
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		bool has_site = false, reported = false;
+		const char *site;
+		json_t *v;
+		json_object_foreach(b->expected, site, v)
+			has_site = has_site || strcmp(json_string_value(v), order[k]) == 0;
+		for (size_t i = 0; i < reg->n && !has_site; i++) {
+			const char *n = nation_name(reg->areas[i].nation);
+			has_site = n && strcmp(n, order[k]) == 0;
+		}
+		for (size_t i = 0; i < b->n_sites && !reported; i++)
+			reported = strcmp(b->sites[i].nation, order[k]) == 0;
+		if (has_site && !reported)
+			json_array_append_new(out, json_string(order[k]));
+	}
+	return out;
+}
+
 static int compare_names(const void *a, const void *b)
 {
 	return strcmp(((const struct group *)a)->name, ((const struct group *)b)->name);
@@ -473,14 +509,17 @@ static json_t *assemble(struct build *b, struct cmp_pass *cp, int64_t now)
 		json_array_append_new(by_nation, group_json(&b->nations[i], false));
 	json_t *missing;
 	json_t *revised = site_lists(b, &missing);
+	json_t *silent = nations_not_reporting(b, &cp->reg);
+	bool complete = json_array_size(missing) == 0 && json_array_size(silent) == 0;
 	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:{s:s, s:s}, s:I, s:I, s:o, s:o, s:o, "
-	                 "s:o, s:o, s:o, s:o, s:o}",
+	                 "s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	                 "schema", "nrmhub-national/1", "quarter", b->quarter, "period", "start",
 	                 start, "end", end, "generated_at", gen, "generator", "name", "nrmhub",
 	                 "version", PACKAGE_VERSION, "sites_expected",
 	                 (json_int_t)json_object_size(b->expected), "sites_reporting",
 	                 (json_int_t)b->n_sites, "sites_missing", missing, "sites_revised",
 	                 revised, "totals", totals, "by_nation", by_nation, "by_site", by_site,
+	                 "complete", json_boolean(complete), "nations_not_reporting", silent,
 	                 "headline", nrm_comparison_headline(&cp->c, b->quarter),
 	                 "comparison", nrm_comparison_json(&cp->c),
 	                 "pilot_vs_non_pilot", comparison_json(&cp->c));

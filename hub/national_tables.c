@@ -83,7 +83,7 @@ static const struct nrm_column status_cols[] = {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-enum { NOTE_EXACT = 11, NOTE_NON_PILOT, NOTE_REVISION, NOTE_COMPARISON };
+enum { NOTE_EXACT = 11, NOTE_NON_PILOT, NOTE_REVISION, NOTE_COMPARISON, NOTE_INCOMPLETE };
 static const struct nrm_return_note national_notes[] = {
 	{NOTE_EXACT, "National medians and percentiles are computed from every child's days "
 	             "in the sites' pseudonymised extracts (cases.csv), never as a median of "
@@ -101,6 +101,9 @@ static const struct nrm_return_note national_notes[] = {
 	                  "count decisions dated from 1 June 2021 to the end of the quarter, "
 	                  "from each quarter's latest returns; a quarter a site sent no return "
 	                  "for adds nothing."},
+	{NOTE_INCOMPLETE, "[x] not available: every pilot site of the nation is registered but "
+	                  "none sent a return for the quarter. A total marked incomplete leaves "
+	                  "out the sites with no return (listed in the last table)."},
 };
 
 /* Replaces the return's note 1, which speaks of one site. */
@@ -190,8 +193,13 @@ static void group_figures(struct nrm_cell *c, const json_t *g)
 
 static void add_nations(struct tb *b, const json_t *nat)
 {
-	add_table(b, "by_nation", "Referrals, decisions and days to decision by nation "
-	          "[note 11]", "NATION", nation_cols, N_OF(nation_cols));
+	bool complete = json_is_true(json_object_get(nat, "complete"));
+	add_table(b, "by_nation", complete ? "Referrals, decisions and days to decision by nation "
+	                                     "[note 11]"
+	                                   : "Referrals, decisions and days to decision by nation, "
+	                                     "incomplete: a pilot site sent no return [note 11] "
+	                                     "[note 15]",
+	          "NATION", nation_cols, N_OF(nation_cols));
 	size_t i;
 	const json_t *g;
 	json_array_foreach(json_object_get(nat, "by_nation"), i, g) {
@@ -200,6 +208,17 @@ static void add_nations(struct tb *b, const json_t *nat)
 		text_cell(&row[2], code);
 		text_cell(&row[3], nation_label(code));
 		group_figures(&row[4], g);
+	}
+	/* A nation with pilot sites, none of which reported: listed, its
+	 * figures not available. */
+	json_array_foreach(json_object_get(nat, "nations_not_reporting"), i, g) {
+		struct nrm_cell *row = add_row(b);
+		text_cell(&row[2], json_string_value(g));
+		text_cell(&row[3], nation_label(json_string_value(g)));
+		for (size_t k = 4; k < N_OF(nation_cols); k++) {
+			row[k].kind = NRM_CELL_NA;
+			row[k].text = nrm_xstrdup("[x]");
+		}
 	}
 }
 

@@ -33,6 +33,8 @@
 #   122, p90 243, positive 2 (66.7%).
 # Pilot sites decided by the Home Office: RG 31: count 1, positive 0 (0.0%),
 #   within 45 days 1 (100.0%); no CG.
+# cardiff, a Welsh site in the register, sends no return: Wales is listed
+# with [x] and the national figures are marked incomplete.
 . "$SRCDIR/tests/e2e/lib.sh"
 
 data="$SRCDIR/tests/data/comparison"
@@ -115,6 +117,10 @@ p = n["pilot_vs_non_pilot"]
 for side, st, count in (("pilot", "rg", 3), ("pilot", "cg", 2), ("non_pilot", "rg", 1), ("non_pilot", "cg", 2)):
     if p[side][st]["count"] != count:
         bad.append("pilot_vs_non_pilot.%s.%s.count: %r" % (side, st, p[side][st]["count"]))
+# cardiff (Wales) is in the register and sent nothing: Wales is listed, and
+# the totals are incomplete.
+if n["nations_not_reporting"] != ["wales"] or n["complete"] is not False:
+    bad.append("nations: %r, complete %r" % (n["nations_not_reporting"], n["complete"]))
 h = n["headline"]
 want = ("An average (mean) of 49 days from referral to conclusive grounds decision in pilot "
         "areas, against 141.7 days elsewhere (median 49 against 122 days; 2 and 3 decisions).")
@@ -132,6 +138,8 @@ cat nat/table_*.csv >all-tables.csv
 assert_grep '^2025,Q1,pilot_rg_quarter,"Pilot: .*",3,2,66\.7,26\.7,10\.0,60,2,66\.7' all-tables.csv
 assert_grep '^2025,Q1,home_office_cg_cumulative,"Home Office: .*",3,2,66\.7,141\.7,122\.0,243,0,0\.0' all-tables.csv
 assert_grep '^2025,Q1,pilot_site_home_office_cg_quarter,"Pilot sites, decided by the Home Office: .*",0,0,\[z\],\[z\],\[z\],\[z\],0,\[z\]' all-tables.csv
+assert_grep '^2025,Q1,wales,Wales,\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\]' all-tables.csv
+assert_grep 'by nation, incomplete: a pilot site sent no return' nat/csv-metadata.json
 # The report leads with the headline.
 assert_grep 'An average \(mean\) of 49 days' nat/report.html
 
