@@ -9,6 +9,7 @@
 #include "country.h"
 #include "date.h"
 #include "gss.h"
+#include "pilot_scope.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -31,8 +32,17 @@ void nrm_case_init(struct nrm_case *c)
 	c->rg_decision_date = NRM_DATE_NONE;
 	c->cg_decision_date = NRM_DATE_NONE;
 	c->status_date = NRM_DATE_NONE;
+	c->date_of_birth = NRM_DATE_NONE;
 	c->age_disputed = NRM_UNKNOWN;
 	c->county_lines = NRM_UNKNOWN;
+}
+
+void nrm_case_from_module(struct nrm_case *c, unsigned abi_minor)
+{
+	/* A 1.0 module may have zeroed the whole record, reserved bytes and
+	 * all, and day 0 is a real date (1970-01-01). */
+	if (abi_minor < 1)
+		c->date_of_birth = NRM_DATE_NONE;
 }
 
 static int broken(struct nrm_case_problem *p, const char *field, const char *fmt, ...)
@@ -264,6 +274,7 @@ static int check_ranges(const struct nrm_case *c, struct nrm_case_problem *p)
 	} dates[] = {
 		{"referral_date", c->referral_date}, {"rg_decision_date", c->rg_decision_date},
 		{"cg_decision_date", c->cg_decision_date}, {"status_date", c->status_date},
+		{"date_of_birth", c->date_of_birth},
 	};
 	for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
 		int32_t d = dates[i].date;
@@ -277,12 +288,34 @@ static int check_ranges(const struct nrm_case *c, struct nrm_case_problem *p)
 	return 0;
 }
 
+/* The date of birth against the referral and the age at exploitation.  The
+ * date itself is never quoted: it identifies a child. */
+static int check_birth(const struct nrm_case *c, struct nrm_case_problem *p)
+{
+	if (c->date_of_birth == NRM_DATE_NONE)
+		return 0;
+	if (c->date_of_birth > c->referral_date)
+		return broken(p, "date_of_birth", "is after the referral_date");
+	int32_t age;
+	nrm_pilot_scope(c, &age);
+	if (age > 17)
+		return broken(p, "date_of_birth", "makes the child %d at referral: must be 0 to 17 "
+		              "(adults are not in the pilot)", (int)age);
+	if (c->age_at_exploitation != NRM_AGE_NONE && c->age_at_exploitation > age)
+		return broken(p, "age_at_exploitation",
+		              "%d is older than the age at referral (%d, from date_of_birth): a "
+		              "child exploited before referral is not older at exploitation",
+		              (int)c->age_at_exploitation, (int)age);
+	return 0;
+}
+
 int nrm_case_validate(const struct nrm_case *c, struct nrm_case_problem *p)
 {
 	p->field = NULL;
 	p->reason[0] = '\0';
 	if (check_ranges(c, p) || check_identity(c, p) || check_areas(c, p) || check_enums(c, p) ||
-	    check_nationality(c, p) || check_decisions(c, p) || check_status(c, p))
+	    check_nationality(c, p) || check_decisions(c, p) || check_status(c, p) ||
+	    check_birth(c, p))
 		return -1;
 	return 0;
 }

@@ -234,6 +234,7 @@ static void import_all(const struct nrm_plugin *p, void *state, struct probe *pr
 		uint64_t before = pr->reports;
 		nrm_case_init(&c);
 		int rc = p->import_next(state, &c, &pos);
+		nrm_case_from_module(&c, p->abi_minor);
 		track_heap(&o->peak_heap);
 		if (rc == NRM_OK) {
 			note_record(o, job, &c, &pos);
@@ -344,6 +345,7 @@ static void read_back(const struct nrm_plugin *p, int fd, struct nrm_optset *opt
 		struct nrm_pos pos = {0};
 		nrm_case_init(&c);
 		int rc = p->import_next(state, &c, &pos);
+		nrm_case_from_module(&c, p->abi_minor);
 		if (rc == NRM_EOF)
 			break;
 		if (rc != NRM_OK) {

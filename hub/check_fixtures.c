@@ -26,7 +26,7 @@
 	X(updated_at) X(referral_date) X(first_responder_type) X(age_at_exploitation) \
 	X(gender) X(exploitation_types) X(exploitation_location) X(rg_decision_date) \
 	X(rg_outcome) X(cg_decision_date) X(cg_outcome) X(decision_maker) X(status) \
-	X(status_date) X(age_disputed) X(county_lines)
+	X(status_date) X(age_disputed) X(county_lines) X(date_of_birth)
 
 static char *dup_or_null(const char *s)
 {
@@ -75,6 +75,7 @@ static int64_t unknown_number(const char *field)
 		{"rg_decision_date", NRM_DATE_NONE}, {"cg_decision_date", NRM_DATE_NONE},
 		{"status_date", NRM_DATE_NONE},      {"age_at_exploitation", NRM_AGE_NONE},
 		{"age_disputed", NRM_UNKNOWN},       {"county_lines", NRM_UNKNOWN},
+		{"date_of_birth", NRM_DATE_NONE},
 	};
 	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
 		if (strcmp(special[i].field, field) == 0)
@@ -160,6 +161,7 @@ static void read_all(struct nrm_fixtures *fx, const struct nrm_plugin *p, struct
 		struct nrm_case_problem problem;
 		nrm_case_init(&c);
 		int rc = p->import_next(state, &c, &pos);
+		nrm_case_from_module(&c, p->abi_minor);
 		if (rc == NRM_EOF)
 			break;
 		if (rc == NRM_OK && nrm_case_validate(&c, &problem) != 0)

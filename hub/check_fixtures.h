@@ -27,7 +27,7 @@ void nrm_fixtures_free(struct nrm_fixtures *fx);
 void nrm_case_copy(struct nrm_case *dst, const struct nrm_case *src);
 void nrm_case_copy_free(struct nrm_case *c);
 /* The canonical fields, in schema order, numbered for the masks below. */
-#define NRM_CASE_FIELD_COUNT 23
+#define NRM_CASE_FIELD_COUNT 24
 const char *nrm_case_field_name(unsigned field);
 
 /*

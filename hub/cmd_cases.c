@@ -25,6 +25,7 @@ static const char *const fields[] = {
 	"age_disputed", "gender", "nationality", "exploitation_types", "county_lines",
 	"exploitation_location", "rg_decision_date", "rg_outcome", "cg_decision_date",
 	"cg_outcome", "decision_maker", "status", "status_date", "updated_at",
+	"date_of_birth",
 };
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -113,6 +114,7 @@ static json_t *value_json(const struct nrm_case *c, size_t i)
 	case 19: return code_json(NRM_CODE_DECISION_MAKER, c->decision_maker);
 	case 20: return code_json(NRM_CODE_STATUS, c->status);
 	case 21: return date_json(c->status_date);
+	case 23: return date_json(c->date_of_birth);
 	default: {
 		if (c->updated_at == NRM_TIME_NONE)
 			return json_null();

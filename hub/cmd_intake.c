@@ -23,6 +23,7 @@
 static void print_usage(void)
 {
 	printf("Usage: nrmhub intake --inbox DIR [--store FILE] [--settle SECONDS] [--json]\n"
+	       "       nrmhub intake sites (load FILE | list) [--store FILE]\n"
 	       "Take every signed bundle (BAG.tar.gz with BAG.tar.gz.minisig) in DIR: verify it\n"
 	       "as 'bundle verify' does with the site's key from the store ('nrmhub keys'),\n"
 	       "refuse a replay (a sequence number not above the last accepted for its site\n"
@@ -96,6 +97,8 @@ int cmd_intake(struct nrm_context *ctx, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	if (argc > 1 && strcmp(argv[1], "sites") == 0)
+		return cmd_intake_sites(ctx, argc - 1, argv + 1);
 	struct nrm_intake_opts o = {.settle_seconds = DEFAULT_SETTLE};
 	bool as_json = false;
 	int opt;

@@ -49,6 +49,7 @@ int cmd_status(struct nrm_context *ctx, int argc, char **argv);
 int cmd_config(struct nrm_context *ctx, int argc, char **argv);
 int cmd_keys(struct nrm_context *ctx, int argc, char **argv);
 int cmd_intake(struct nrm_context *ctx, int argc, char **argv);
+int cmd_intake_sites(struct nrm_context *ctx, int argc, char **argv);
 int cmd_national(struct nrm_context *ctx, int argc, char **argv);
 
 #endif

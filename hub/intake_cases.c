@@ -9,6 +9,7 @@
 #include "codes.h"
 #include "date.h"
 #include "national.h"
+#include "pilot_scope.h"
 #include "quarter.h"
 #include "store.h"
 #include "store_intake.h"
@@ -20,25 +21,26 @@
 #include <string.h>
 #include <sysexits.h>
 
-#define N_COLUMNS 20
+#define N_COLUMNS 22
 static const char header[] =
 	"pseudonym,site,referral_date,age_band,gender,nationality_1,nationality_2,"
 	"exploitation_types,county_lines,exploitation_location,first_responder_type,"
 	"local_authority,police_force,rg_decision_date,rg_outcome,cg_decision_date,"
-	"cg_outcome,decision_maker,status,status_date";
+	"cg_outcome,decision_maker,status,status_date,age_at_referral,pilot_scope";
 
 /* Which check each column gets. */
-enum check { C_HEX, C_SITE, C_DATE_REQ, C_DATE, C_OUTCOME, C_STATUS, C_TEXT };
+enum check { C_HEX, C_SITE, C_DATE_REQ, C_DATE, C_OUTCOME, C_STATUS, C_TEXT, C_AGE, C_SCOPE };
 static const enum check checks[N_COLUMNS] = {
 	C_HEX, C_SITE, C_DATE_REQ, C_TEXT, C_TEXT, C_TEXT, C_TEXT, C_TEXT, C_TEXT, C_TEXT,
 	C_TEXT, C_TEXT, C_TEXT, C_DATE, C_OUTCOME, C_DATE, C_OUTCOME, C_TEXT, C_STATUS, C_DATE,
+	C_AGE, C_SCOPE,
 };
 static const char *const names[N_COLUMNS] = {
 	"pseudonym", "site", "referral_date", "age_band", "gender", "nationality_1",
 	"nationality_2", "exploitation_types", "county_lines", "exploitation_location",
 	"first_responder_type", "local_authority", "police_force", "rg_decision_date",
 	"rg_outcome", "cg_decision_date", "cg_outcome", "decision_maker", "status",
-	"status_date",
+	"status_date", "age_at_referral", "pilot_scope",
 };
 
 static bool is_hex64(const char *v)
@@ -82,6 +84,12 @@ static const char *check_value(enum check c, const char *v, const char *site)
 		return nrm_code_parse(NRM_CODE_STATUS, v, strlen(v), &x) == 0 ? NULL
 		       : "not open, withdrawn or transferred";
 	case C_TEXT: return is_plain(v) ? NULL : "not a code (spaces, control bytes or too long)";
+	case C_AGE:
+		return !*v || (strlen(v) <= 2 && strspn(v, "0123456789") == strlen(v) && atoi(v) <= 17)
+		       ? NULL : "not a child's age in whole years (0 to 17)";
+	case C_SCOPE:
+		return nrm_pilot_scope_parse(v) >= 0 ? NULL
+		       : "not in_scope, near_18, age_disputed or unknown";
 	}
 	return NULL;
 }

@@ -6,9 +6,13 @@
 #include "national.h"
 
 #include "config.h"
+#include "codes.h"
+#include "comparison.h"
 #include "date.h"
 #include "intake.h"
 #include "json_schema.h"
+#include "pilot_scope.h"
+#include "pilot_sites.h"
 #include "quarter.h"
 #include "return_schema.h"
 #include "return_stats.h"
@@ -233,25 +237,118 @@ static int on_key(const struct store_key *k, void *ctx)
 	return 0;
 }
 
-/* ---- the non-pilot cases --------------------------------------------------------- */
+/* ---- the comparison ---------------------------------------------------------------- */
 
-struct non_pilot {
-	const struct nrm_quarter *q;
-	struct days4 d;
+/* The comparison's pass over every quarter since the pilot began: each
+ * site's latest return of each quarter gives that quarter's decisions (a
+ * decision is in the extract of the quarter it is dated in, and only
+ * there), then the Home Office's own imported cases give theirs. */
+struct cmp_pass {
+	struct store *s;
+	struct nrm_comparison c;
+	struct nrm_site_register reg;
+	struct nrm_quarter q;      /* the quarter whose returns are being read */
+	int failed;
 };
+
+enum { V_LA = 10, V_RG_OUT = 13, V_CG_OUT = 15, V_DM = 16, V_SCOPE = 20 };
+
+static void add_decisions(struct nrm_comparison *c, enum nrm_cmp_group g,
+                          const struct nrm_case_dates *d, int rg_outcome, int cg_outcome,
+                          int32_t from, int32_t to)
+{
+	if (g == NRM_CMP_NONE)
+		return;
+	if (d->has_rg && d->rg >= from && d->rg <= to)
+		nrm_comparison_add(c, g, false, d->rg, d->rg - d->referral,
+		                   rg_outcome == NRM_OUTCOME_POSITIVE);
+	if (d->has_cg && d->cg >= from && d->cg <= to)
+		nrm_comparison_add(c, g, true, d->cg, d->cg - d->referral,
+		                   cg_outcome == NRM_OUTCOME_POSITIVE);
+}
+
+static int32_t outcome_of(const char *v)
+{
+	int32_t o = NRM_OUTCOME_NONE;
+	if (v)
+		nrm_code_parse(NRM_CODE_OUTCOME, v, strlen(v), &o);
+	return o;
+}
+
+static int on_cmp_row(const char *pseudonym, const char *const v[STORE_INTAKE_CASE_VALUES],
+                      void *ctx)
+{
+	(void)pseudonym;
+	struct cmp_pass *cp = ctx;
+	struct nrm_case_dates d;
+	if (nrm_intake_row_dates(v, &d))
+		return 0;
+	int32_t dm = NRM_DM_NONE;
+	if (v[V_DM])
+		nrm_code_parse(NRM_CODE_DECISION_MAKER, v[V_DM], strlen(v[V_DM]), &dm);
+	const char *la = v[V_LA];
+	struct nrm_cmp_record r = {
+		.source = NRM_CMP_FROM_SITE,
+		.in_scope = v[V_SCOPE] && nrm_pilot_scope_parse(v[V_SCOPE]) == NRM_SCOPE_IN,
+		.decision_maker = dm,
+		.area_known = la && nrm_sites_find(&cp->reg, la),
+		.pilot_area = la && nrm_sites_pilot_area(&cp->reg, la, d.referral)};
+	add_decisions(&cp->c, nrm_comparison_group(&r), &d, outcome_of(v[V_RG_OUT]),
+	              outcome_of(v[V_CG_OUT]), cp->q.first, cp->q.last);
+	return 0;
+}
+
+static int on_cmp_bundle(const struct store_intake_bundle *sb, void *ctx)
+{
+	struct cmp_pass *cp = ctx;
+	if (store_intake_each_case(cp->s, sb->id, on_cmp_row, cp) < 0) {
+		cp->failed = -1;
+		return 1;
+	}
+	return 0;
+}
 
 static int on_case(const struct nrm_case *c, void *ctx)
 {
-	struct non_pilot *np = ctx;
-	if (c->age_disputed == NRM_YES || c->referral_date == NRM_DATE_NONE)
-		return 0; /* out of scope, as in a site's return */
+	struct cmp_pass *cp = ctx;
+	if (c->referral_date == NRM_DATE_NONE)
+		return 0;
+	struct nrm_cmp_record r = {
+		.source = NRM_CMP_FROM_HOME_OFFICE,
+		.in_scope = nrm_pilot_scope(c, NULL) == NRM_SCOPE_IN,
+		.decision_maker = c->decision_maker,
+		.area_known = c->local_authority != NULL,
+		.pilot_area = nrm_sites_pilot_area(&cp->reg, c->local_authority, c->referral_date)};
 	struct nrm_case_dates d = {
 		.referral = c->referral_date, .rg = c->rg_decision_date, .cg = c->cg_decision_date,
-		.closed_on = c->status_date, .has_rg = c->rg_decision_date != NRM_DATE_NONE,
-		.has_cg = c->cg_decision_date != NRM_DATE_NONE,
-		.rg_positive = c->rg_outcome == NRM_OUTCOME_POSITIVE,
-		.closed = c->status != NRM_STATUS_OPEN && c->status_date != NRM_DATE_NONE};
-	add_case_days(&np->d, np->q, &d);
+		.has_rg = c->rg_decision_date != NRM_DATE_NONE,
+		.has_cg = c->cg_decision_date != NRM_DATE_NONE};
+	add_decisions(&cp->c, nrm_comparison_group(&r), &d, c->rg_outcome, c->cg_outcome,
+	              cp->c.began, cp->c.last);
+	return 0;
+}
+
+/* Every quarter from the pilot's first to `last`, then the imported cases. */
+static int compare(struct cmp_pass *cp, const struct nrm_quarter *last, struct nrm_error *err)
+{
+	nrm_comparison_init(&cp->c, last->first, last->last);
+	if (nrm_sites_load(cp->s, &cp->reg) < 0) {
+		*err = *store_error(cp->s);
+		return -1;
+	}
+	nrm_quarter_of_date(cp->c.began, &cp->q);
+	for (; cp->q.first <= last->first; nrm_quarter_add(&cp->q, 1, &cp->q)) {
+		char name[7];
+		nrm_quarter_format(&cp->q, name);
+		if (store_intake_each_latest(cp->s, name, on_cmp_bundle, cp) < 0 || cp->failed) {
+			*err = *store_error(cp->s);
+			return -1;
+		}
+	}
+	if (store_each_case(cp->s, NULL, on_case, cp) < 0) {
+		*err = *store_error(cp->s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -319,13 +416,17 @@ static json_t *group_json(struct group *g, bool site)
 	return j;
 }
 
-static json_t *comparison_json(struct build *b, struct non_pilot *np)
+/* The quarter's two sides of the comparison, in the older, shorter form the
+ * tables show; the figures are the comparison's (pilot: the pilot group;
+ * non-pilot: the Home Office group). */
+static json_t *comparison_json(struct nrm_comparison *c)
 {
+	struct nrm_cmp_figures *p = &c->quarter[NRM_CMP_PILOT], *h = &c->quarter[NRM_CMP_HOME_OFFICE];
 	return json_pack("{s:o, s:o}",
-	                 "pilot", json_pack("{s:o, s:o}", "rg", stats_json(&b->all.rg, NULL), "cg",
-	                                    stats_json(&b->all.cg, NULL)),
-	                 "non_pilot", json_pack("{s:o, s:o}", "rg", stats_json(&np->d.rg, NULL),
-	                                        "cg", stats_json(&np->d.cg, NULL)));
+	                 "pilot", json_pack("{s:o, s:o}", "rg", stats_json(&p->rg.days, NULL), "cg",
+	                                    stats_json(&p->cg.days, NULL)),
+	                 "non_pilot", json_pack("{s:o, s:o}", "rg", stats_json(&h->rg.days, NULL),
+	                                        "cg", stats_json(&h->cg.days, NULL)));
 }
 
 static json_t *site_lists(struct build *b, json_t **missing)
@@ -347,12 +448,48 @@ static json_t *site_lists(struct build *b, json_t **missing)
 	return revised;
 }
 
+static const char *nation_name(const char *gss)
+{
+	static const char *const map[][2] = {{"E92000001", "england"}, {"W92000004", "wales"},
+	                                     {"S92000003", "scotland"},
+	                                     {"N92000002", "northern_ireland"}};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(gss, map[i][0]) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+/* Every nation with a pilot site (by the sites' keys and the register)
+ * none of whose sites reported: listed, so a nation never silently drops
+ * out of the national figures. */
+static json_t *nations_not_reporting(struct build *b, const struct nrm_site_register *reg)
+{
+	static const char *const order[] = {"england", "wales", "scotland", "northern_ireland"};
+	json_t *out = json_array();
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		bool has_site = false, reported = false;
+		const char *site;
+		json_t *v;
+		json_object_foreach(b->expected, site, v)
+			has_site = has_site || strcmp(json_string_value(v), order[k]) == 0;
+		for (size_t i = 0; i < reg->n && !has_site; i++) {
+			const char *n = nation_name(reg->areas[i].nation);
+			has_site = n && strcmp(n, order[k]) == 0;
+		}
+		for (size_t i = 0; i < b->n_sites && !reported; i++)
+			reported = strcmp(b->sites[i].nation, order[k]) == 0;
+		if (has_site && !reported)
+			json_array_append_new(out, json_string(order[k]));
+	}
+	return out;
+}
+
 static int compare_names(const void *a, const void *b)
 {
 	return strcmp(((const struct group *)a)->name, ((const struct group *)b)->name);
 }
 
-static json_t *assemble(struct build *b, struct non_pilot *np, int64_t now)
+static json_t *assemble(struct build *b, struct cmp_pass *cp, int64_t now)
 {
 	char start[11], end[11], gen[21];
 	nrm_date_format_iso(b->q.first, start);
@@ -372,15 +509,20 @@ static json_t *assemble(struct build *b, struct non_pilot *np, int64_t now)
 		json_array_append_new(by_nation, group_json(&b->nations[i], false));
 	json_t *missing;
 	json_t *revised = site_lists(b, &missing);
+	json_t *silent = nations_not_reporting(b, &cp->reg);
+	bool complete = json_array_size(missing) == 0 && json_array_size(silent) == 0;
 	return json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:{s:s, s:s}, s:I, s:I, s:o, s:o, s:o, "
-	                 "s:o, s:o, s:o}",
+	                 "s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	                 "schema", "nrmhub-national/1", "quarter", b->quarter, "period", "start",
 	                 start, "end", end, "generated_at", gen, "generator", "name", "nrmhub",
 	                 "version", PACKAGE_VERSION, "sites_expected",
 	                 (json_int_t)json_object_size(b->expected), "sites_reporting",
 	                 (json_int_t)b->n_sites, "sites_missing", missing, "sites_revised",
 	                 revised, "totals", totals, "by_nation", by_nation, "by_site", by_site,
-	                 "pilot_vs_non_pilot", comparison_json(b, np));
+	                 "complete", json_boolean(complete), "nations_not_reporting", silent,
+	                 "headline", nrm_comparison_headline(&cp->c, b->quarter),
+	                 "comparison", nrm_comparison_json(&cp->c),
+	                 "pilot_vs_non_pilot", comparison_json(&cp->c));
 }
 
 static int validate(json_t *national, struct nrm_error *err)
@@ -405,7 +547,7 @@ static int validate(json_t *national, struct nrm_error *err)
 	return 0;
 }
 
-static void build_free(struct build *b, struct non_pilot *np)
+static void build_free(struct build *b, struct cmp_pass *cp)
 {
 	for (size_t i = 0; i < b->n_sites; i++) {
 		free(b->sites[i].name);
@@ -420,7 +562,8 @@ static void build_free(struct build *b, struct non_pilot *np)
 	free(b->sites);
 	free(b->nations);
 	days4_free(&b->all);
-	days4_free(&np->d);
+	nrm_comparison_free(&cp->c);
+	nrm_sites_free(&cp->reg);
 	json_decref(b->totals);
 	json_decref(b->expected);
 }
@@ -429,32 +572,31 @@ json_t *nrm_national_build(struct store *s, const char *quarter, int64_t now,
                            struct nrm_error *err)
 {
 	struct build b = {.s = s, .err = err, .expected = json_object()};
-	struct non_pilot np = {.q = &b.q};
+	struct cmp_pass cp = {.s = s};
 	if (nrm_quarter_parse(quarter, &b.q)) {
 		nrm_fail(err, EX_USAGE, "'%s' is not a quarter YYYYQn", quarter);
 		goto fail;
 	}
 	nrm_quarter_format(&b.q, b.quarter);
 	if (store_key_each(s, on_key, b.expected) < 0 ||
-	    store_intake_each_latest(s, b.quarter, on_bundle, &b) < 0 ||
-	    store_each_case(s, NULL, on_case, &np) < 0) {
+	    store_intake_each_latest(s, b.quarter, on_bundle, &b) < 0) {
 		*err = *store_error(s);
 		goto fail;
 	}
-	if (b.failed)
+	if (b.failed || compare(&cp, &b.q, err))
 		goto fail;
 	if (!b.totals) {
 		nrm_fail(err, EX_NOINPUT, "no return has been accepted for %s", b.quarter);
 		goto fail;
 	}
-	json_t *national = assemble(&b, &np, now);
-	build_free(&b, &np);
+	json_t *national = assemble(&b, &cp, now);
+	build_free(&b, &cp);
 	if (validate(national, err)) {
 		json_decref(national);
 		return NULL;
 	}
 	return national;
 fail:
-	build_free(&b, &np);
+	build_free(&b, &cp);
 	return NULL;
 }

@@ -133,6 +133,21 @@ static void pilot_chart(FILE *out, const struct nrm_return_tables *t, const json
 	free(title);
 }
 
+/* The comparison's headline first, in the Home Office's words, with the
+ * population and the period it is about right under it. */
+static void headline(FILE *out, const json_t *h)
+{
+	const char *parts[3][2] = {{"text", "<p class=\"headline\"><strong>"},
+	                           {"population", "<p>Population: "}, {"period", "<p>Period: "}};
+	fputs("<section><h2>Headline</h2>\n", out);
+	for (int i = 0; i < 3; i++) {
+		fputs(parts[i][1], out);
+		nrm_html_escape(out, json_string_value(json_object_get(h, parts[i][0])));
+		fputs(i == 0 ? "</strong></p>\n" : ".</p>\n", out);
+	}
+	fputs("</section>\n", out);
+}
+
 static void head(FILE *out, const json_t *national)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -154,6 +169,7 @@ static void head(FILE *out, const json_t *national)
 	        json_string_value(json_object_get(national, "generated_at")));
 	fputs("<p><strong>Official: exact counts for the Home Office, not for "
 	      "publication.</strong></p>\n</header>\n<main>\n", out);
+	headline(out, json_object_get(national, "headline"));
 }
 
 static void notes(FILE *out, const struct nrm_return_tables *t)

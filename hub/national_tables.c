@@ -21,9 +21,9 @@
 	{"rg_decisions", "RG decisions", NRM_COL_COUNT, "RG_DECISIONS", "NUMBER"},               \
 	{"cg_decisions", "CG decisions", NRM_COL_COUNT, "CG_DECISIONS", "NUMBER"},               \
 	{"rg_median_days", "Median days to RG decision", NRM_COL_DECIMAL, "RG_DAYS_MEDIAN", "DAYS"}, \
-	{"rg_p90_days", "90th percentile days to RG decision", NRM_COL_DECIMAL, "RG_DAYS_P90", "DAYS"}, \
+	{"rg_p90_days", "90th percentile days to RG decision", NRM_COL_COUNT, "RG_DAYS_P90", "DAYS"}, \
 	{"cg_median_days", "Median days to CG decision", NRM_COL_DECIMAL, "CG_DAYS_MEDIAN", "DAYS"}, \
-	{"cg_p90_days", "90th percentile days to CG decision", NRM_COL_DECIMAL, "CG_DAYS_P90", "DAYS"}, \
+	{"cg_p90_days", "90th percentile days to CG decision", NRM_COL_COUNT, "CG_DAYS_P90", "DAYS"}, \
 	{"awaiting_rg", "Awaiting RG decision at quarter end", NRM_COL_COUNT, "AWAITING_RG", "NUMBER"}, \
 	{"awaiting_cg", "Awaiting CG decision at quarter end", NRM_COL_COUNT, "AWAITING_CG", "NUMBER"}
 #define N_GROUP_FIGURES 9
@@ -45,7 +45,7 @@ static const struct nrm_column site_cols[] = {
 	{who "_count", title ": decisions", NRM_COL_COUNT, WHO "_DECISIONS", "NUMBER"},          \
 	{who "_mean_days", title ": mean days", NRM_COL_DECIMAL, WHO "_DAYS_MEAN", "DAYS"},      \
 	{who "_median_days", title ": median days", NRM_COL_DECIMAL, WHO "_DAYS_MEDIAN", "DAYS"}, \
-	{who "_p90_days", title ": 90th percentile days", NRM_COL_DECIMAL, WHO "_DAYS_P90", "DAYS"}, \
+	{who "_p90_days", title ": 90th percentile days", NRM_COL_COUNT, WHO "_DAYS_P90", "DAYS"}, \
 	{who "_within_45_days", title ": decided within 45 days", NRM_COL_COUNT, WHO "_WITHIN_45", "NUMBER"}
 static const struct nrm_column pilot_cols[] = {
 	YQ,
@@ -53,6 +53,25 @@ static const struct nrm_column pilot_cols[] = {
 	{"stage_label", "Decision", NRM_COL_LABEL, NULL, NULL},
 	STAGE_FIGURES("pilot", "PILOT", "Pilot"),
 	STAGE_FIGURES("non_pilot", "NON_PILOT", "Non-pilot"),
+};
+/* The comparison's figures; the two percentages are derived from the
+ * row's counts (positive of count, within 45 days of count) and are
+ * hidden with them. */
+static const struct nrm_column comparison_cols[] = {
+	YQ,
+	{"row", "Group, decision and period code", NRM_COL_CODE, NULL, NULL},
+	{"row_label", "Group, decision and period", NRM_COL_LABEL, NULL, NULL},
+	{"decisions", "Decisions", NRM_COL_COUNT, "DECISIONS", "NUMBER"},
+	{"positive", "Positive decisions", NRM_COL_COUNT, "POSITIVE", "NUMBER"},
+	{"percent_positive", "Percentage positive (of decisions)", NRM_COL_DECIMAL,
+	 "PERCENT_POSITIVE", "PERCENT"},
+	{"mean_days", "Mean days from referral", NRM_COL_DECIMAL, "DAYS_MEAN", "DAYS"},
+	{"median_days", "Median days from referral", NRM_COL_DECIMAL, "DAYS_MEDIAN", "DAYS"},
+	{"p90_days", "90th percentile days from referral", NRM_COL_COUNT, "DAYS_P90", "DAYS"},
+	{"within_45_days", "Decided within 45 days of referral", NRM_COL_COUNT, "WITHIN_45",
+	 "NUMBER"},
+	{"percent_within_45_days", "Percentage within 45 days (of decisions)", NRM_COL_DECIMAL,
+	 "PERCENT_WITHIN_45", "PERCENT"},
 };
 static const struct nrm_column status_cols[] = {
 	YQ,
@@ -64,16 +83,27 @@ static const struct nrm_column status_cols[] = {
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-enum { NOTE_EXACT = 11, NOTE_NON_PILOT, NOTE_REVISION };
+enum { NOTE_EXACT = 11, NOTE_NON_PILOT, NOTE_REVISION, NOTE_COMPARISON, NOTE_INCOMPLETE };
 static const struct nrm_return_note national_notes[] = {
 	{NOTE_EXACT, "National medians and percentiles are computed from every child's days "
 	             "in the sites' pseudonymised extracts (cases.csv), never as a median of "
 	             "the sites' medians. Counts are the sums of the sites' latest returns."},
-	{NOTE_NON_PILOT, "Non-pilot: the Home Office's own decisions for areas outside the "
-	                 "pilot, imported into the intake store with 'nrmhub import --from "
-	                 "homeoffice-json', counted by the same rules as a site's return."},
+	{NOTE_NON_PILOT, "Pilot: children in the pilot's scope (17 or under and more than 100 "
+	                 "days from their 18th birthday at referral, age not disputed) at pilot "
+	                 "sites, decided by a devolved decision-making panel. Non-pilot: children "
+	                 "in scope decided by the SCA or IECA in areas outside the pilot on their "
+	                 "referral date (the register of pilot sites), from the Home Office's own "
+	                 "cases imported into the intake store."},
 	{NOTE_REVISION, "A revision is a return sent again with a higher sequence number; it "
 	                "replaces the earlier one in every national figure."},
+	{NOTE_COMPARISON, "Children at pilot sites decided by the Home Office (handed back or "
+	                  "kept) are shown apart and are in neither side. Cumulative figures "
+	                  "count decisions dated from 1 June 2021 to the end of the quarter, "
+	                  "from each quarter's latest returns; a quarter a site sent no return "
+	                  "for adds nothing."},
+	{NOTE_INCOMPLETE, "[x] not available: every pilot site of the nation is registered but "
+	                  "none sent a return for the quarter. A total marked incomplete leaves "
+	                  "out the sites with no return (listed in the last table)."},
 };
 
 /* Replaces the return's note 1, which speaks of one site. */
@@ -152,17 +182,24 @@ static void group_figures(struct nrm_cell *c, const json_t *g)
 	number_cell(&c[1], json_object_get(g, "rg_decisions"), false);
 	number_cell(&c[2], json_object_get(g, "cg_decisions"), false);
 	number_cell(&c[3], json_object_get(rg, "median"), true);
-	number_cell(&c[4], json_object_get(rg, "p90"), true);
+	/* A percentile by nearest rank is a whole number of days, printed as
+	 * the site tables print it. */
+	number_cell(&c[4], json_object_get(rg, "p90"), false);
 	number_cell(&c[5], json_object_get(cg, "median"), true);
-	number_cell(&c[6], json_object_get(cg, "p90"), true);
+	number_cell(&c[6], json_object_get(cg, "p90"), false);
 	number_cell(&c[7], json_object_get(aw, "rg"), false);
 	number_cell(&c[8], json_object_get(aw, "cg"), false);
 }
 
 static void add_nations(struct tb *b, const json_t *nat)
 {
-	add_table(b, "by_nation", "Referrals, decisions and days to decision by nation "
-	          "[note 11]", "NATION", nation_cols, N_OF(nation_cols));
+	bool complete = json_is_true(json_object_get(nat, "complete"));
+	add_table(b, "by_nation", complete ? "Referrals, decisions and days to decision by nation "
+	                                     "[note 11]"
+	                                   : "Referrals, decisions and days to decision by nation, "
+	                                     "incomplete: a pilot site sent no return [note 11] "
+	                                     "[note 15]",
+	          "NATION", nation_cols, N_OF(nation_cols));
 	size_t i;
 	const json_t *g;
 	json_array_foreach(json_object_get(nat, "by_nation"), i, g) {
@@ -171,6 +208,17 @@ static void add_nations(struct tb *b, const json_t *nat)
 		text_cell(&row[2], code);
 		text_cell(&row[3], nation_label(code));
 		group_figures(&row[4], g);
+	}
+	/* A nation with pilot sites, none of which reported: listed, its
+	 * figures not available. */
+	json_array_foreach(json_object_get(nat, "nations_not_reporting"), i, g) {
+		struct nrm_cell *row = add_row(b);
+		text_cell(&row[2], json_string_value(g));
+		text_cell(&row[3], nation_label(json_string_value(g)));
+		for (size_t k = 4; k < N_OF(nation_cols); k++) {
+			row[k].kind = NRM_CELL_NA;
+			row[k].text = nrm_xstrdup("[x]");
+		}
 	}
 }
 
@@ -200,7 +248,7 @@ static void stage_figures(struct nrm_cell *c, const json_t *s)
 	number_cell(&c[0], json_object_get(s, "count"), false);
 	number_cell(&c[1], json_object_get(s, "mean"), true);
 	number_cell(&c[2], json_object_get(s, "median"), true);
-	number_cell(&c[3], json_object_get(s, "p90"), true);
+	number_cell(&c[3], json_object_get(s, "p90"), false);
 	number_cell(&c[4], json_object_get(s, "within_45_days"), false);
 }
 
@@ -209,7 +257,7 @@ static void add_pilot(struct tb *b, const json_t *nat)
 	add_table(b, "pilot_vs_non_pilot", "Days from referral to decision: the pilot against "
 	          "non-pilot areas [note 11] [note 12]", "DECISION", pilot_cols, N_OF(pilot_cols));
 	const json_t *cmp = json_object_get(nat, "pilot_vs_non_pilot");
-	const char *stages[2][2] = {{"rg", "Reasonable Grounds"}, {"cg", "Conclusive Grounds"}};
+	const char *stages[2][2] = {{"rg", "Reasonable grounds"}, {"cg", "Conclusive grounds"}};
 	for (int i = 0; i < 2; i++) {
 		struct nrm_cell *row = add_row(b);
 		text_cell(&row[2], stages[i][0]);
@@ -217,6 +265,42 @@ static void add_pilot(struct tb *b, const json_t *nat)
 		stage_figures(&row[4], json_object_get(json_object_get(cmp, "pilot"), stages[i][0]));
 		stage_figures(&row[9],
 		              json_object_get(json_object_get(cmp, "non_pilot"), stages[i][0]));
+	}
+}
+
+static void add_comparison(struct tb *b, const json_t *nat)
+{
+	add_table(b, "comparison", "The comparison: the pilot's children against comparable "
+	          "children decided by the Home Office, for the quarter and since the pilot "
+	          "began [note 12] [note 14]", "COMPARISON", comparison_cols,
+	          N_OF(comparison_cols));
+	static const char *const periods[2][2] = {{"quarter", "decisions dated in the quarter"},
+	                                          {"cumulative", "since 1 June 2021"}};
+	static const char *const stages[2][2] = {{"rg", "reasonable grounds"},
+	                                         {"cg", "conclusive grounds"}};
+	size_t i;
+	const json_t *g;
+	json_array_foreach(json_object_get(json_object_get(nat, "comparison"), "groups"), i, g) {
+		for (int p = 0; p < 2; p++)
+			for (int s = 0; s < 2; s++) {
+				const json_t *f = json_object_get(json_object_get(g, periods[p][0]),
+				                                  stages[s][0]);
+				const char *group = json_string_value(json_object_get(g, "group"));
+				const char *label = json_string_value(json_object_get(g, "label"));
+				struct nrm_cell *row = add_row(b);
+				char *code = nrm_xasprintf("%s_%s_%s", group, stages[s][0], periods[p][0]);
+				char *text = nrm_xasprintf("%s; %s, %s", label, stages[s][1], periods[p][1]);
+				text_cell(&row[2], code);
+				text_cell(&row[3], text);
+				free(code);
+				free(text);
+				const char *keys[] = {"count", "positive", "percent_positive", "mean",
+				                      "median", "p90", "within_45_days",
+				                      "percent_within_45_days"};
+				const bool decimal[] = {false, false, true, true, true, false, false, true};
+				for (int k = 0; k < 8; k++)
+					number_cell(&row[4 + k], json_object_get(f, keys[k]), decimal[k]);
+			}
 	}
 }
 
@@ -255,6 +339,7 @@ int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *
 	add_nations(&b, national);
 	add_sites(&b, national);
 	add_pilot(&b, national);
+	add_comparison(&b, national);
 	add_status(&b, national);
 	/* The return's notes, then the national ones. */
 	struct nrm_return_note *notes =

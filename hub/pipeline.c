@@ -276,6 +276,7 @@ static void read_records(struct run *r, struct nrm_stream *in, void *state)
 		int rc = p->import_next(state, &c, &pos);
 		if (rc == NRM_EOF)
 			break;
+		nrm_case_from_module(&c, p->abi_minor);
 		if (rc == NRM_OK) {
 			handle_record(r, in, &c, &pos);
 		} else if (rc == NRM_REJECT) {

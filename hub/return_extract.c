@@ -8,6 +8,7 @@
 
 #include "codes.h"
 #include "date.h"
+#include "pilot_scope.h"
 #include "return_build.h"
 #include "util.h"
 
@@ -24,7 +25,7 @@ static const char header[] =
 	"pseudonym,site,referral_date,age_band,gender,nationality_1,nationality_2,"
 	"exploitation_types,county_lines,exploitation_location,first_responder_type,"
 	"local_authority,police_force,rg_decision_date,rg_outcome,cg_decision_date,"
-	"cg_outcome,decision_maker,status,status_date\r\n";
+	"cg_outcome,decision_maker,status,status_date,age_at_referral,pilot_scope\r\n";
 
 static void put(struct nrm_extract *x, const char *s, size_t n)
 {
@@ -145,10 +146,15 @@ int nrm_extract_add(struct nrm_extract *x, const struct nrm_case *c, struct nrm_
 	code_field(x, nrm_code_name(NRM_CODE_OUTCOME, c->cg_outcome));
 	code_field(x, nrm_code_name(NRM_CODE_DECISION_MAKER, c->decision_maker));
 	code_field(x, nrm_code_name(NRM_CODE_STATUS, c->status));
-	char buf[11] = "";
-	if (c->status_date != NRM_DATE_NONE)
-		nrm_date_format_iso(c->status_date, buf);
-	field(x, *buf ? buf : NULL, true);
+	date_field(x, c->status_date);
+	/* The date of birth never leaves the site: only what it gives. */
+	int32_t age;
+	enum nrm_pilot_scope scope = nrm_pilot_scope(c, &age);
+	char years[12] = "";
+	if (age != NRM_AGE_NONE)
+		snprintf(years, sizeof(years), "%d", (int)age);
+	code_field(x, *years ? years : NULL);
+	field(x, nrm_pilot_scope_name(scope), true);
 	return x->len >= FLUSH_AT ? flush(x, err) : 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "country.h"
 #include "date.h"
+#include "return_stats.h"
 #include "nrmhub/plugin.h"
 #include "util.h"
 
@@ -29,7 +30,10 @@ struct code_label {
 #define ITERABLE(obj) ((json_t *)(uintptr_t)(obj))
 
 static const struct code_label age_bands[] = {
-	{"0-11", "0 to 11"}, {"12-15", "12 to 15"}, {"16-17", "16 to 17"},
+	/* The Home Office's category is Child (17 or under); these bands under
+	 * it are the pilot's own, and say so. */
+	{"0-11", "0 to 11 (local breakdown)"}, {"12-15", "12 to 15 (local breakdown)"},
+	{"16-17", "16 to 17 (local breakdown)"},
 	{"unknown", "Not specified or unknown"},
 };
 static const struct code_label genders[] = {
@@ -129,12 +133,18 @@ static const struct nrm_column rg_maker_cols[] = {
 	DIMENSION("decision_maker", "Decision maker"),
 	COUNT("positive", "Positive reasonable grounds", "RG_POSITIVE"),
 	COUNT("negative", "Negative reasonable grounds", "RG_NEGATIVE"),
+	/* Derived: 100 * positive / (positive + negative) of the same row, so it
+	 * is hidden whenever either count is (decision_percent_cell). */
+	{"percent_positive", "Percentage positive (of the row's positive and negative)",
+	 NRM_COL_DECIMAL, "RG_PERCENT_POSITIVE", "PERCENT"},
 };
 static const struct nrm_column cg_maker_cols[] = {
 	COL_YEAR, COL_QUARTER,
 	DIMENSION("decision_maker", "Decision maker"),
 	COUNT("positive", "Positive conclusive grounds", "CG_POSITIVE"),
 	COUNT("negative", "Negative conclusive grounds", "CG_NEGATIVE"),
+	{"percent_positive", "Percentage positive (of the row's positive and negative)",
+	 NRM_COL_DECIMAL, "CG_PERCENT_POSITIVE", "PERCENT"},
 };
 static const struct nrm_column days_cols[] = {
 	COL_YEAR, COL_QUARTER,
@@ -716,6 +726,41 @@ static int add_nationalities(struct builder *b, const json_t *referrals)
 	return rc;
 }
 
+/* The Home Office's "Child (17 or under)" row, first: the sum of the local
+ * bands, which follow it.  Hidden when a band is: the bands' own equation
+ * with the total and the unknown cell is already protected by the
+ * secondary suppression, and this row is exactly their sum, so it reveals
+ * nothing more (a relation child = 0-11 + 12-15 + 16-17 for the
+ * suppression model to know). */
+static void child_row(struct builder *b, struct nrm_cell *row)
+{
+	struct nrm_table *t = &b->out->tables[b->out->n_tables - 1];
+	double sum = 0;
+	bool hidden = false;
+	for (size_t i = 1; i <= 3; i++) {
+		const struct nrm_cell *band = nrm_table_cell(t, i, 4);
+		hidden = hidden || band->kind == NRM_CELL_SUPPRESSED;
+		sum += band->number;
+	}
+	row[4].kind = hidden ? NRM_CELL_SUPPRESSED : NRM_CELL_NUMBER;
+	row[4].number = hidden ? 0 : sum;
+	row[4].text = hidden ? nrm_xstrdup("[c]") : nrm_xasprintf("%.0f", sum);
+}
+
+static int add_age_table(struct builder *b, const json_t *r, const char *path,
+                         const json_t *total)
+{
+	add_table(b, "age_band", "Referrals by age at exploitation [note 1]", "AGE_BAND", age_cols,
+	          N_OF(age_cols));
+	add_labelled_row(b, "child", "Child (17 or under)");
+	if (add_breakdown(b, r, "by_age_band", path, age_bands, N_OF(age_bands), total,
+	                  "$.referrals.total"))
+		return -1;
+	/* Row 0, found again: the cells may have moved as the table grew. */
+	child_row(b, b->out->tables[b->out->n_tables - 1].cells);
+	return 0;
+}
+
 static int add_referral_tables(struct builder *b, const json_t *ret)
 {
 	const char *path = "$.referrals";
@@ -723,10 +768,7 @@ static int add_referral_tables(struct builder *b, const json_t *ret)
 	if (!r)
 		return -1;
 	const json_t *total = json_object_get(r, "total");
-	add_table(b, "age_band", "Referrals by age at exploitation [note 1]", "AGE_BAND", age_cols,
-	          N_OF(age_cols));
-	if (add_breakdown(b, r, "by_age_band", path, age_bands, N_OF(age_bands), total,
-	                  "$.referrals.total"))
+	if (add_age_table(b, r, path, total))
 		return -1;
 	add_table(b, "gender", "Referrals by gender [note 1]", "GENDER", gender_cols, N_OF(gender_cols));
 	if (add_breakdown(b, r, "by_gender", path, genders, N_OF(genders), total,
@@ -747,6 +789,30 @@ static int add_referral_tables(struct builder *b, const json_t *ret)
 	          "FIRST_RESPONDER_TYPE", responder_cols, N_OF(responder_cols));
 	return add_breakdown(b, r, "by_first_responder_type", path, responders,
 	                     N_OF(responders), total, "$.referrals.total");
+}
+
+/* The Home Office's headline share, beside the counts it is computed from:
+ * "[c]" when either count is suppressed (so it reveals nothing they hide),
+ * "[z]" when nothing was decided, else one decimal rounded half up in
+ * integers. */
+static void decision_percent_cell(struct nrm_cell *row)
+{
+	struct nrm_cell *pos = &row[4], *neg = &row[5], *pct = &row[6];
+	if (pos->kind == NRM_CELL_SUPPRESSED || neg->kind == NRM_CELL_SUPPRESSED) {
+		pct->kind = NRM_CELL_SUPPRESSED;
+		pct->text = nrm_xstrdup("[c]");
+		return;
+	}
+	int64_t p = (int64_t)pos->number, total = p + (int64_t)neg->number;
+	if (total == 0) {
+		pct->kind = NRM_CELL_NA;
+		pct->text = nrm_xstrdup("[z]");
+		return;
+	}
+	int64_t tenths = nrm_mean10(p * 100, (uint64_t)total);
+	pct->kind = NRM_CELL_NUMBER;
+	pct->text = nrm_xasprintf("%lld.%lld", (long long)(tenths / 10), (long long)(tenths % 10));
+	pct->number = (double)tenths / 10.0;
 }
 
 static int add_decision_table(struct builder *b, const json_t *decisions, const char *stage)
@@ -776,11 +842,13 @@ static int add_decision_table(struct builder *b, const json_t *decisions, const 
 		free(p);
 		if (bad)
 			goto out;
+		decision_percent_cell(row);
 	}
 	struct nrm_cell *row = add_labelled_row(b, "total", "Total");
 	if (take(b, &row[4], d, path, "positive", NRM_COL_COUNT, false) ||
 	    take(b, &row[5], d, path, "negative", NRM_COL_COUNT, false))
 		goto out;
+	decision_percent_cell(row);
 	rc = 0;
 out:
 	free(path);

@@ -27,13 +27,13 @@
 static const char *const statements[ST_N_STMTS] = {
 	[ST_CASE_INSERT] =
 		"INSERT INTO nrm_case (site, case_id, " STORE_CASE_COLUMNS ", changed_at, sources) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		"ON CONFLICT (site, case_id) DO NOTHING",
 	[ST_CASE_SELECT] = "SELECT site, case_id, " STORE_CASE_COLUMNS ", changed_at, sources "
 	                   "FROM nrm_case WHERE site = ? AND case_id = ?",
 	[ST_CASE_UPDATE] =
 		"UPDATE nrm_case SET (" STORE_CASE_COLUMNS ", changed_at, sources) = "
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		"WHERE site = ? AND case_id = ?",
 	[ST_SOURCES_UPDATE] = "UPDATE nrm_case SET sources = ? WHERE site = ? AND case_id = ?",
 	[ST_SOURCE_FIND] = "SELECT id, imported_at FROM source WHERE digest = ?",
@@ -61,6 +61,7 @@ static const char *const field_names[STORE_N_FIELDS] = {
 	[STORE_F_DECISION_MAKER] = "decision_maker",
 	[STORE_F_STATUS] = "status",
 	[STORE_F_UPDATED_AT] = "updated_at",
+	[STORE_F_DATE_OF_BIRTH] = "date_of_birth",
 };
 
 const char *store_field_name(enum store_field f)
@@ -109,6 +110,7 @@ bool store_field_known(const struct nrm_case *c, enum store_field f)
 	case STORE_F_STATUS:
 		return c->status != NRM_STATUS_OPEN || c->status_date != NRM_DATE_NONE;
 	case STORE_F_UPDATED_AT: return c->updated_at != NRM_TIME_NONE;
+	case STORE_F_DATE_OF_BIRTH: return c->date_of_birth != NRM_DATE_NONE;
 	case STORE_N_FIELDS: break;
 	}
 	return false;

@@ -70,6 +70,7 @@ enum store_field {
 	STORE_F_DECISION_MAKER,
 	STORE_F_STATUS,             /* status and status_date */
 	STORE_F_UPDATED_AT,
+	STORE_F_DATE_OF_BIRTH,      /* schema 2; after the others, so stored bits keep their meaning */
 	STORE_N_FIELDS
 };
 

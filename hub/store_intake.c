@@ -223,16 +223,16 @@ int store_intake_add(struct store *s, const struct store_intake_bundle *b, int64
 	"referral_date, age_band, gender, nationality_1, nationality_2, "                 \
 	"exploitation_types, county_lines, exploitation_location, first_responder_type, " \
 	"local_authority, police_force, rg_decision_date, rg_outcome, cg_decision_date, "   \
-	"cg_outcome, decision_maker, status, status_date"
+	"cg_outcome, decision_maker, status, status_date, age_at_referral, pilot_scope"
 
-/* The 19 values are `site` (not stored: the bundle's) then the 18 columns
+/* The 21 values are `site` (not stored: the bundle's) then the 20 columns
  * above. */
 int store_intake_add_case(struct store *s, int64_t bundle, const char *pseudonym,
                           const char *const values[STORE_INTAKE_CASE_VALUES])
 {
 	sqlite3_stmt *st = prepare(s, "INSERT INTO intake_case (bundle, pseudonym, "
 	                              CASE_VALUE_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-	                              "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
+	                              "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, bundle);

@@ -56,10 +56,10 @@ int store_intake_last(struct store *s, const char *site, const char *quarter, in
                       char **tagmanifest);
 /* Records an accepted bundle; *id its row.  0 or -1. */
 int store_intake_add(struct store *s, const struct store_intake_bundle *b, int64_t *id);
-/* One row of its cases.csv: the 19 values after `pseudonym`, in the column
+/* One row of its cases.csv: the 21 values after `pseudonym`, in the column
  * order of formats/return.md (`site` left out: it is the bundle's); NULL or
  * "" for an empty field. */
-#define STORE_INTAKE_CASE_VALUES 19
+#define STORE_INTAKE_CASE_VALUES 21
 int store_intake_add_case(struct store *s, int64_t bundle, const char *pseudonym,
                           const char *const values[STORE_INTAKE_CASE_VALUES]);
 /* The latest accepted bundle (highest seq) of every site for `quarter`, by

@@ -60,10 +60,11 @@ struct store {
 	"local_authority, police_force, age_at_exploitation, age_disputed, "   \
 	"gender, nationality1, nationality2, exploitation_types, county_lines, " \
 	"exploitation_location, rg_decision_date, rg_outcome, cg_decision_date, " \
-	"cg_outcome, decision_maker, status, status_date, updated_at"
-#define STORE_N_CASE_COLUMNS 22
+	"cg_outcome, decision_maker, status, status_date, updated_at, "         \
+	"date_of_birth"
+#define STORE_N_CASE_COLUMNS 23
 
-/* Binds c's values to parameters first..first+21 (unknown as NULL). */
+/* Binds c's values to parameters first..first+22 (unknown as NULL). */
 int store_bind_case(sqlite3_stmt *st, int first, const struct nrm_case *c);
 /* Reads a case from columns first (site), first + 1 (case_id) and the case
  * columns after them, copying its strings into

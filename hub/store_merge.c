@@ -61,6 +61,7 @@ static void copy_field(struct nrm_case *to, const struct nrm_case *from, enum st
 		to->status_date = from->status_date;
 		break;
 	case STORE_F_UPDATED_AT: to->updated_at = from->updated_at; break;
+	case STORE_F_DATE_OF_BIRTH: to->date_of_birth = from->date_of_birth; break;
 	case STORE_N_FIELDS: break;
 	}
 }
@@ -82,7 +83,8 @@ static bool same_values(const struct nrm_case *a, const struct nrm_case *b)
 	       a->rg_decision_date == b->rg_decision_date && a->rg_outcome == b->rg_outcome &&
 	       a->cg_decision_date == b->cg_decision_date && a->cg_outcome == b->cg_outcome &&
 	       a->decision_maker == b->decision_maker && a->status == b->status &&
-	       a->status_date == b->status_date && a->updated_at == b->updated_at;
+	       a->status_date == b->status_date && a->updated_at == b->updated_at &&
+	       a->date_of_birth == b->date_of_birth;
 }
 
 static int step_done(struct store *s, sqlite3_stmt *st, const char *what)

@@ -52,6 +52,7 @@ int store_bind_case(sqlite3_stmt *st, int i, const struct nrm_case *c)
 	sqlite3_bind_int64(st, i + 19, c->status);
 	bind_int(st, i + 20, c->status_date, NRM_DATE_NONE);
 	bind_int(st, i + 21, c->updated_at, NRM_TIME_NONE);
+	bind_int(st, i + 22, c->date_of_birth, NRM_DATE_NONE);
 	return 0;
 }
 
@@ -124,6 +125,7 @@ void store_read_case(sqlite3_stmt *st, int first, struct nrm_case *c, char **buf
 	c->status = (int32_t)column_int(st, i + 19, NRM_STATUS_OPEN);
 	c->status_date = (int32_t)column_int(st, i + 20, NRM_DATE_NONE);
 	c->updated_at = column_int(st, i + 21, NRM_TIME_NONE);
+	c->date_of_birth = (int32_t)column_int(st, i + 22, NRM_DATE_NONE);
 }
 
 /* ---- streaming cases ------------------------------------------------ */

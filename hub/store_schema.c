@@ -162,6 +162,24 @@ static const char *const migrations[] = {
 	"  reason TEXT,"
 	"  PRIMARY KEY (inbox, file)"
 	") WITHOUT ROWID;",
+	/* 5 -> 6 (to be numbered 6 -> 7 when merged after the erasure log's):
+	 * the pilot's scope.  nrm_case.date_of_birth (canonical case schema
+	 * 2; days since 1970-01-01); the two columns cases.csv gained
+	 * (age_at_referral, pilot_scope, as written there); and the register
+	 * of pilot sites (intake_site.c): each local authority of a site with
+	 * the day the site joined, so an area is a pilot area from that day.
+	 * `nation` is the GSS nation code; the register is replaced whole by
+	 * each load. */
+	"ALTER TABLE nrm_case ADD COLUMN date_of_birth INTEGER;"
+	"ALTER TABLE intake_case ADD COLUMN age_at_referral TEXT;"
+	"ALTER TABLE intake_case ADD COLUMN pilot_scope TEXT;"
+	"CREATE TABLE intake_site ("
+	"  local_authority TEXT PRIMARY KEY,"
+	"  site TEXT NOT NULL,"
+	"  nation TEXT NOT NULL,"
+	"  joined INTEGER NOT NULL,"
+	"  source TEXT NOT NULL"
+	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

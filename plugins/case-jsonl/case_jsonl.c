@@ -272,6 +272,7 @@ static const struct field fields[] = {
 	CODE(status, NRM_CODE_STATUS, true),
 	PLAIN(status_date, set_date),
 	CUSTOM(updated_at, set_updated_at),
+	PLAIN(date_of_birth, set_date), /* schema 2; a schema 1 line has no such key */
 };
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -625,6 +626,8 @@ static char *put_record(char *p, struct writer *w, const struct nrm_case *c)
 	p = put_date(p, w, c->status_date);
 	p = PUT_LITERAL(p, ",\"updated_at\":");
 	p = put_updated_at(p, w, c->updated_at);
+	p = PUT_LITERAL(p, ",\"date_of_birth\":");
+	p = put_date(p, w, c->date_of_birth);
 	return PUT_LITERAL(p, "}\n");
 }
 

@@ -45,6 +45,7 @@ enum column {
 	COL_STATUS,
 	COL_STATUS_DATE,
 	COL_UPDATED_AT,
+	COL_DATE_OF_BIRTH,
 	COL_COUNT,
 	COL_IGNORED = -1,
 };
@@ -76,6 +77,7 @@ static const struct {
 	[COL_STATUS] = {"Status", "status"},
 	[COL_STATUS_DATE] = {"Status Date", "status_date"},
 	[COL_UPDATED_AT] = {"Last Updated", "updated_at"},
+	[COL_DATE_OF_BIRTH] = {"Date of Birth", "date_of_birth"},
 };
 
 /* Longest label worth normalising; anything longer is not a code. */
@@ -753,6 +755,8 @@ static int read_cell(struct council_csv *st, enum column col, const char *s, siz
 		return read_date(st, col, s, len, &c->status_date);
 	case COL_UPDATED_AT:
 		return read_time(st, s, len, &c->updated_at);
+	case COL_DATE_OF_BIRTH:
+		return read_date(st, col, s, len, &c->date_of_birth);
 	default:
 		return NRM_OK;
 	}

@@ -18,7 +18,7 @@ static const char *const header[] = {
 	"Age at Exploitation", "Age Disputed", "Gender", "Nationality", "Exploitation Type",
 	"County Lines", "Exploitation Location", "RG Decision Date", "RG Outcome",
 	"CG Decision Date", "CG Outcome", "Decision Maker", "Status", "Status Date",
-	"Last Updated",
+	"Last Updated", "Date of Birth",
 };
 #define N_COLUMNS (sizeof(header) / sizeof(header[0]))
 
@@ -70,6 +70,7 @@ int cb_council_export_write(void *state, const struct nrm_case *c)
 	bad |= put_label(&row, LABEL_STATUS, c->status);
 	bad |= csv_row_date_dmy(&row, c->status_date);
 	bad |= csv_row_time(&row, c->updated_at);
+	bad |= csv_row_date_dmy(&row, c->date_of_birth);
 	bad |= csv_row_end(&row);
 	/* NRM_FAIL is -1: any failure leaves bits set. */
 	return bad ? NRM_FAIL : NRM_OK;

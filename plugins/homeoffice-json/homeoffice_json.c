@@ -29,7 +29,7 @@
 
 /* The major version this plugin reads and writes. */
 #define SCHEMA_MAJOR "1"
-#define SCHEMA_VERSION "1.0"
+#define SCHEMA_VERSION "1.1" /* 1.1 added potential_victim.date_of_birth */
 #define NAME_MAX_BYTES 32
 
 static const struct nrm_option_spec options[] = {
@@ -289,7 +289,7 @@ static const char *const local_case_members[] = {"site", "case_id", NULL};
 static const char *const referral_members[] = {"date", "first_responder", NULL};
 static const char *const first_responder_members[] = {"type", "organisation", NULL};
 static const char *const victim_members[] = {"age_at_exploitation", "age_disputed", "gender",
-                                             "nationalities", NULL};
+                                             "nationalities", "date_of_birth", NULL};
 static const char *const exploitation_members[] = {"types", "county_lines", "location", NULL};
 static const char *const areas_members[] = {"local_authority", "police_force_area", NULL};
 static const char *const decisions_members[] = {"competent_authority", "reasonable_grounds",
@@ -340,6 +340,8 @@ static int read_victim(struct jread *jr, json_t *obj, struct nrm_case *c)
 		                 "Female, Male, Other or Not specified", &c->gender);
 	if (rc == NRM_OK)
 		rc = jread_nationality(jr, v, "nationalities", "nationality", c->nationality);
+	if (rc == NRM_OK)
+		rc = jread_date(jr, v, "date_of_birth", "date_of_birth", &c->date_of_birth);
 	jread_leave(jr, mark);
 	return rc;
 }
@@ -565,6 +567,8 @@ static int cb_homeoffice_export_write(void *state, const struct nrm_case *c)
 	bad |= jw_label(b, LABEL_GENDER, c->gender);
 	bad |= jw_raw(b, ", \"nationalities\": ");
 	bad |= jw_nationality(b, c->nationality);
+	bad |= jw_raw(b, ", \"date_of_birth\": ");
+	bad |= jw_date(b, c->date_of_birth);
 	bad |= jw_raw(b, "}, \"exploitation\": {\"types\": ");
 	bad |= jw_exploitation_labels(b, c->exploitation_types);
 	bad |= jw_raw(b, ", \"county_lines\": ");

@@ -35,7 +35,8 @@ def problem(msg):
     problems.append(msg)
 
 
-AGE = [("0-11", "0 to 11"), ("12-15", "12 to 15"), ("16-17", "16 to 17"),
+AGE = [("0-11", "0 to 11 (local breakdown)"), ("12-15", "12 to 15 (local breakdown)"),
+       ("16-17", "16 to 17 (local breakdown)"),
        ("unknown", "Not specified or unknown")]
 GENDER = [("female", "Female"), ("male", "Male"), ("other", "Other"),
           ("unknown", "Not specified or unknown")]
@@ -105,9 +106,15 @@ def expected_tables(ret):
     r = ret["referrals"]
     tables = []
 
-    def breakdown(number, bd, code_title, label_title, pairs, obj, total):
+    def breakdown(number, bd, code_title, label_title, pairs, obj, total, child=False):
         t = Table(number, bd, ["Year", "Quarter", code_title + " code", label_title,
                                "Number of referrals"], [("REFERRALS", False, "NUMBER")])
+        if child:
+            # The Home Office's Child (17 or under): the bands' sum, hidden
+            # with any of them.
+            bands = [obj[c] for c, _ in pairs if c != "unknown"]
+            t.add(y, q, "child", "Child (17 or under)",
+                  ["[c]" if "[c]" in bands else sum(bands)])
         for code, label in pairs:
             t.add(y, q, code, label, [obj[code]])
         if total is not None:
@@ -130,7 +137,7 @@ def expected_tables(ret):
         t.add(y, q, code, None, [value])
     tables.append(t)
     breakdown(2, "AGE_BAND", "Age at exploitation", "Age at exploitation", AGE,
-              r["by_age_band"], r["total"])
+              r["by_age_band"], r["total"], child=True)
     breakdown(3, "GENDER", "Gender", "Gender", GENDER, r["by_gender"], r["total"])
     breakdown(4, "EXPLOITATION_TYPE", "Exploitation type", "Exploitation type", TYPES,
               r["by_exploitation_type"], None)
@@ -149,17 +156,31 @@ def expected_tables(ret):
               LOCATION, r["by_location"], r["total"])
     breakdown(8, "FIRST_RESPONDER_TYPE", "First responder type", "First responder type",
               RESPONDER, r["by_first_responder_type"], r["total"])
+    def percent(pos, neg):
+        # 100 * pos / (pos + neg), one decimal, half up; [c] with either
+        # count, [z] (None) when nothing was decided.
+        if "[c]" in (pos, neg):
+            return "[c]"
+        total = pos + neg
+        if total == 0:
+            return None
+        return ((pos * 1000 * 2 + total) // (2 * total)) / 10
+
     for number, stage, word in [(9, "rg", "reasonable"), (10, "cg", "conclusive")]:
         d = ret["decisions"][stage]
         t = Table(number, "DECISION_MAKER",
                   ["Year", "Quarter", "Decision maker code", "Decision maker",
-                   "Positive %s grounds" % word, "Negative %s grounds" % word],
+                   "Positive %s grounds" % word, "Negative %s grounds" % word,
+                   "Percentage positive (of the row's positive and negative)"],
                   [(stage.upper() + "_POSITIVE", False, "NUMBER"),
-                   (stage.upper() + "_NEGATIVE", False, "NUMBER")])
+                   (stage.upper() + "_NEGATIVE", False, "NUMBER"),
+                   (stage.upper() + "_PERCENT_POSITIVE", True, "PERCENT")])
         for code, label in MAKERS:
             m = d["by_decision_maker"][code]
-            t.add(y, q, code, label, [m["positive"], m["negative"]])
-        t.add(y, q, "total", "Total", [d["positive"], d["negative"]])
+            t.add(y, q, code, label, [m["positive"], m["negative"],
+                                      percent(m["positive"], m["negative"])])
+        t.add(y, q, "total", "Total", [d["positive"], d["negative"],
+                                       percent(d["positive"], d["negative"])])
         tables.append(t)
     t = Table(11, "DECISION_STAGE",
               ["Year", "Quarter", "Decision stage code", "Decision stage",

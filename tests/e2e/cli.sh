@@ -10,7 +10,7 @@ printf '%s\n' '{"case_id":"T-1","site":"testsite","referral_date":"2025-01-02"}'
 bad="$tmp/bad.jsonl"
 
 # --version and --help
-expect_exit 0 "$NRMHUB" --version && assert_grep '^nrmhub [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.0' "$tmp/stdout"
+expect_exit 0 "$NRMHUB" --version && assert_grep '^nrmhub [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.1, canonical case schema 2' "$tmp/stdout"
 expect_exit 0 "$NRMHUB" --help && assert_grep '^Usage: nrmhub' "$tmp/stdout"
 for cmd in plugins plugin convert validate import export cases return run status config; do
 	expect_exit 0 "$NRMHUB" "$cmd" --help && assert_grep "^Usage: nrmhub $cmd" "$tmp/stdout"

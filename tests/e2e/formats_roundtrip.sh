@@ -18,8 +18,8 @@ fixture=$data/all-fields.jsonl
 declare -A drops=(
 	[council-csv]=""
 	[homeoffice-json]=""
-	[ni-json]="first_responder_org"
-	[police-xml]=""
+	[ni-json]="first_responder_org date_of_birth"
+	[police-xml]="date_of_birth"
 )
 # Formats whose round trip has its own test, on a fixture they can carry:
 # scotland-xml takes only Scottish cases (tests/e2e/xml_roundtrip.sh).
@@ -150,7 +150,7 @@ python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert list(d) == ["header", "cases"], list(d)
-assert d["header"] == {"sender": "Home Office", "generated_at": "2025-07-01T09:00:00Z", "schema_version": "1.0"}
+assert d["header"] == {"sender": "Home Office", "generated_at": "2025-07-01T09:00:00Z", "schema_version": "1.1"}
 assert len(d["cases"]) == 6' "$data/all-fields.homeoffice.json" && pass || fail "homeoffice-json header"
 
 # ---- the examples stay what their documents say ------------------------------

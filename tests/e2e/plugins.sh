@@ -6,15 +6,15 @@ py=/usr/bin/python3
 
 expect_exit 0 "$NRMHUB" plugins
 assert_grep '^NAME +VERSION +ABI +FORMATS +DIRECTION +FILE' "$tmp/stdout"
-assert_grep "^case-jsonl +1\.0\.0 +1\.0 +case-jsonl +import,export +$BUILDDIR/plugins/\.libs/case-jsonl\.so" "$tmp/stdout"
-assert_grep "^council-csv +[0-9.]+ +1\.0 +council-csv +import" "$tmp/stdout"
+assert_grep "^case-jsonl +1\.0\.0 +1\.1 +case-jsonl +import,export +$BUILDDIR/plugins/\.libs/case-jsonl\.so" "$tmp/stdout"
+assert_grep "^council-csv +[0-9.]+ +1\.1 +council-csv +import" "$tmp/stdout"
 
 expect_exit 0 "$NRMHUB" plugins --json
 $py - "$tmp/stdout" <<'PY' && pass || fail "plugins --json"
 import json, sys
 plugins = {p["name"]: p for p in json.load(open(sys.argv[1]))}
 p = plugins["case-jsonl"]
-assert p["abi"] == "1.0" and p["formats"] == ["case-jsonl"], p
+assert p["abi"] == "1.1" and p["formats"] == ["case-jsonl"], p
 assert p["import"] is True and p["export"] is True, p
 assert p["file"].endswith("/plugins/.libs/case-jsonl.so"), p
 assert set(p) >= {"name", "version", "abi", "formats", "import", "export", "file", "description", "license"}
@@ -33,8 +33,8 @@ expect_exit 0 "$NRMHUB" --plugin-path "$NRM_TEST_MODULES" plugins
 err="$tmp/stderr"
 m="$NRM_TEST_MODULES"
 assert_grep "refusing plugin $m/bad-magic\.so: its descriptor has the wrong magic value" "$err"
-assert_grep "refusing plugin $m/old-major\.so: it was built for plugin ABI 2\.0" "$err"
-assert_grep "refusing plugin $m/newer-minor\.so: it was built for plugin ABI 1\.1, newer than this hub's 1\.0" "$err"
+assert_grep "refusing plugin $m/old-major\.so: it was built for plugin ABI 2\.1" "$err"
+assert_grep "refusing plugin $m/newer-minor\.so: it was built for plugin ABI 1\.2, newer than this hub's 1\.1" "$err"
 assert_grep "refusing plugin $m/no-name\.so: its name is missing" "$err"
 assert_grep "refusing plugin $m/no-symbol\.so: it does not export the descriptor symbol" "$err"
 assert_grep "plugin 'case-jsonl' in $m/dup-name\.so is ignored: $BUILDDIR/plugins/\.libs/case-jsonl\.so has the same name and was found first" "$err"

@@ -63,7 +63,7 @@ done
 # ---- cases.csv ---------------------------------------------------------------
 csv=$tmp/2024Q1/cases.csv
 assert_eq "$(head -n 1 "$csv" | tr -d '\r')" \
-	"pseudonym,site,referral_date,age_band,gender,nationality_1,nationality_2,exploitation_types,county_lines,exploitation_location,first_responder_type,local_authority,police_force,rg_decision_date,rg_outcome,cg_decision_date,cg_outcome,decision_maker,status,status_date" \
+	"pseudonym,site,referral_date,age_band,gender,nationality_1,nationality_2,exploitation_types,county_lines,exploitation_location,first_responder_type,local_authority,police_force,rg_decision_date,rg_outcome,cg_decision_date,cg_outcome,decision_maker,status,status_date,age_at_referral,pilot_scope" \
 	"cases.csv header"
 # 2024Q1 holds 20 of hull's cases (NOTES.md): the 14 referred in it, 04 and
 # 27 (RG in Q1), 13 (CG), 14 (withdrawn), 05 (awaiting RG), 15 (awaiting CG).

@@ -56,6 +56,6 @@ for audience in official published; do
 	fi
 done
 # "[c]" reaches the spreadsheet as "[c]".
-assert_grep '^2025,Q2,0-11,0 to 11,\[c\]$' "$tmp/sheets/published-Table_2.csv"
+assert_grep '^2025,Q2,0-11,0 to 11 \(local breakdown\),\[c\]$' "$tmp/sheets/published-Table_2.csv"
 
 finish

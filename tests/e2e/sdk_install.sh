@@ -78,7 +78,7 @@ expect_exit 0 run_hub --plugin-path "$tmp/site" convert --from example-site-csv 
 	--to case-jsonl -o "$tmp/cases.jsonl" sample.csv
 assert_eq "$(wc -l <"$tmp/cases.jsonl")" 5 "records converted"
 assert_grep '^\{"case_id":"RIV-003",.*"first_responder_org":"Barnardo.s; Riverside project",.*"nationality":\["VN","GB"\]' "$tmp/cases.jsonl"
-assert_grep '^\{"case_id":"RIV-005",.*"referral_date":"2025-03-03",.*"status":"transferred","status_date":"2025-07-01","updated_at":"2025-07-01T16:45:00Z"\}$' "$tmp/cases.jsonl"
+assert_grep '^\{"case_id":"RIV-005",.*"referral_date":"2025-03-03",.*"status":"transferred","status_date":"2025-07-01","updated_at":"2025-07-01T16:45:00Z","date_of_birth":null\}$' "$tmp/cases.jsonl"
 expect_exit 0 run_hub --plugin-path "$tmp/site" convert --from case-jsonl \
 	--to example-site-csv -o "$tmp/back.csv" "$tmp/cases.jsonl"
 assert_same sample.csv "$tmp/back.csv"

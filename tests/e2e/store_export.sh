@@ -67,7 +67,7 @@ assert_grep "^exploitation_types +\\[\"criminal\",\"sexual\"\\] +$from, " "$tmp/
 assert_grep "^rg_outcome +positive +$from, " "$tmp/show.txt"
 assert_grep "^status_date +2025-05-02 +$from, " "$tmp/show.txt"
 assert_grep "^last changed $iso\$" "$tmp/show.txt"
-assert_eq "$(grep -c . "$tmp/show.txt")" 25 "lines: a header, 23 fields, last changed"
+assert_eq "$(grep -c . "$tmp/show.txt")" 26 "lines: a header, 24 fields, last changed"
 expect_exit 0 "$NRMHUB" cases show --store "$store" HULL-0001 &&
 	assert_grep '^nrm_ref +null +-$' "$tmp/stdout"
 
@@ -79,7 +79,7 @@ assert c["case_id"] == "HULL-0002" and c["status"] == "withdrawn", c
 assert list(c)[:3] == ["case_id", "site", "nrm_ref"], list(c)
 assert s["gender"]["plugin"] == "case-jsonl" and s["gender"]["file"] == sys.argv[2], s["gender"]
 assert s["gender"]["updated_at"] == "2025-06-30T09:15:00Z"
-assert "case_id" not in s and len(s) == 21, sorted(s)
+assert "case_id" not in s and len(s) == 22, sorted(s)
 ' "$tmp/stdout" "$canonical" && pass || fail "cases show --json"
 
 # One id at two sites: the site must be given.

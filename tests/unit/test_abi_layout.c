@@ -44,7 +44,7 @@ static const struct member layout[] = {
 	M(nrm_case, cg_decision_date), M(nrm_case, cg_outcome),
 	M(nrm_case, decision_maker), M(nrm_case, status), M(nrm_case, status_date),
 	M(nrm_case, age_disputed), M(nrm_case, county_lines), M(nrm_case, pad_),
-	M(nrm_case, reserved),
+	M(nrm_case, date_of_birth), M(nrm_case, pad_1_1_), M(nrm_case, reserved),
 	S(nrm_pos),
 	M(nrm_pos, line), M(nrm_pos, column), M(nrm_pos, path), M(nrm_pos, reserved),
 	S(nrm_option_spec),

@@ -77,6 +77,34 @@ static void loads_a_module_built_for_1_0(void **state)
 	free(path);
 }
 
+/* A 1.0 module that clears its records whole leaves date_of_birth (1.1)
+ * zero, which is a real day (1970-01-01): the hub must read it as unknown. */
+static void a_1_0_record_has_no_date_of_birth(void **state)
+{
+	(void)state;
+	char *path = path_in("NRM_TEST_MODULES", "abi-1-0.so");
+	struct nrm_module m;
+	load_ok(path, &m);
+	const struct nrm_plugin *p = m.plugin;
+	void *st = NULL;
+	assert_int_equal(p->import_open(&nrm_host_table, NULL, &st), NRM_OK);
+	struct nrm_case c;
+	struct nrm_pos pos = {0};
+	nrm_case_init(&c);
+	assert_int_equal(c.date_of_birth, NRM_DATE_NONE);
+	assert_int_equal(p->import_next(st, &c, &pos), NRM_OK);
+	assert_int_equal(c.date_of_birth, 0); /* what the module left */
+	nrm_case_from_module(&c, p->abi_minor);
+	assert_int_equal(c.date_of_birth, NRM_DATE_NONE);
+	assert_string_equal(c.case_id, "OLD-1");
+	struct nrm_case_problem problem;
+	assert_int_equal(nrm_case_validate(&c, &problem), 0);
+	assert_int_equal(p->import_next(st, &c, &pos), NRM_EOF);
+	p->import_close(st);
+	nrm_module_unload(&m);
+	free(path);
+}
+
 static void loads_the_bundled_plugins(void **state)
 {
 	(void)state;
@@ -164,6 +192,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(this_hub_is_newer),
 		cmocka_unit_test(loads_a_module_built_for_1_0),
+		cmocka_unit_test(a_1_0_record_has_no_date_of_birth),
 		cmocka_unit_test(loads_the_bundled_plugins),
 		cmocka_unit_test(loads_a_module_at_its_own_minor),
 		cmocka_unit_test(still_refuses_another_major),

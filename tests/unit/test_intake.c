@@ -30,11 +30,11 @@
 	"pseudonym,site,referral_date,age_band,gender,nationality_1,nationality_2,"          \
 	"exploitation_types,county_lines,exploitation_location,first_responder_type,"        \
 	"local_authority,police_force,rg_decision_date,rg_outcome,cg_decision_date,"         \
-	"cg_outcome,decision_maker,status,status_date\r\n"
+	"cg_outcome,decision_maker,status,status_date,age_at_referral,pilot_scope\r\n"
 #define P64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define ROW1 P64 ",hull,2025-01-06,12-15,female,GB,,criminal;sexual,true,uk,police,E06000010," \
-	"E23000035,2025-01-16,positive,,,ddm_panel,open,\r\n"
-#define ROW2 P64 ",hull,2025-02-01,unknown,unknown,,,,,unknown,,,,,,,,,withdrawn,2025-02-10\r\n"
+	"E23000035,2025-01-16,positive,,,ddm_panel,open,,14,in_scope\r\n"
+#define ROW2 P64 ",hull,2025-02-01,unknown,unknown,,,,,unknown,,,,,,,,,withdrawn,2025-02-10,,unknown\r\n"
 
 static char path[64];
 
@@ -136,25 +136,29 @@ static void test_bad_extracts(void **state)
 	struct store *s = *state;
 	refused(s, "", "empty, no header");
 	refused(s, "pseudonym,site\r\n", "data/cases.csv:1: the header");
-	refused(s, HEADER ROW1 "x,y\r\n", "data/cases.csv:3: 2 fields, not 20");
-	refused(s, HEADER P64 ",hull,2025-01-06,,,,,,,,,,,,,,,,open,,extra\r\n",
+	refused(s, HEADER ROW1 "x,y\r\n", "data/cases.csv:3: 2 fields, not 22");
+	refused(s, HEADER P64 ",hull,2025-01-06,,,,,,,,,,,,,,,,open,,,unknown,extra\r\n",
 	        "data/cases.csv:2:");
-	refused(s, HEADER "ABC" P64 ",hull,2025-01-06,,,,,,,,,,,,,,,,open,\r\n",
+	refused(s, HEADER "ABC" P64 ",hull,2025-01-06,,,,,,,,,,,,,,,,open,,,unknown\r\n",
 	        "data/cases.csv:2: pseudonym: not 64 lower-case hex digits");
-	refused(s, HEADER P64 ",york,2025-01-06,,,,,,,,,,,,,,,,open,\r\n",
+	refused(s, HEADER P64 ",york,2025-01-06,,,,,,,,,,,,,,,,open,,,unknown\r\n",
 	        "data/cases.csv:2: site: not the site that signed the bundle");
-	refused(s, HEADER P64 ",hull,,,,,,,,,,,,,,,,,open,\r\n",
+	refused(s, HEADER P64 ",hull,,,,,,,,,,,,,,,,,open,,,unknown\r\n",
 	        "data/cases.csv:2: referral_date: empty");
-	refused(s, HEADER P64 ",hull,2025-02-30,,,,,,,,,,,,,,,,open,\r\n",
+	refused(s, HEADER P64 ",hull,2025-02-30,,,,,,,,,,,,,,,,open,,,unknown\r\n",
 	        "referral_date: not a date");
-	refused(s, HEADER P64 ",hull,2025-01-06,,,,,,,,,,,2025-01-07,maybe,,,,open,\r\n",
+	refused(s, HEADER P64 ",hull,2025-01-06,,,,,,,,,,,2025-01-07,maybe,,,,open,,,unknown\r\n",
 	        "data/cases.csv:2: rg_outcome: not positive or negative");
-	refused(s, HEADER P64 ",hull,2025-01-06,,,,,,,,,,,,,,,,closed,\r\n",
+	refused(s, HEADER P64 ",hull,2025-01-06,,,,,,,,,,,,,,,,closed,,,unknown\r\n",
 	        "status: not open, withdrawn or transferred");
-	refused(s, HEADER P64 ",hull,2025-01-06,,a b,,,,,,,,,,,,,,open,\r\n",
+	refused(s, HEADER P64 ",hull,2025-01-06,,a b,,,,,,,,,,,,,,open,,,unknown\r\n",
 	        "gender: not a code");
-	refused(s, HEADER "\"" P64 "\",hull,2025-01-06,,,,,,,,,,,,,,,,open,\r\n", "holds a quote");
-	refused(s, HEADER ROW1 P64 ",hull,2025-01-06,,,,,,,,,,,,,,,,open,", "no line end");
+	refused(s, HEADER P64 ",hull,2025-01-06,,,,,,,,,,,,,,,,open,,18,near_18\r\n",
+	        "age_at_referral: not a child's age");
+	refused(s, HEADER P64 ",hull,2025-01-06,,,,,,,,,,,,,,,,open,,,adult\r\n",
+	        "pilot_scope: not in_scope, near_18, age_disputed or unknown");
+	refused(s, HEADER "\"" P64 "\",hull,2025-01-06,,,,,,,,,,,,,,,,open,,,unknown\r\n", "holds a quote");
+	refused(s, HEADER ROW1 P64 ",hull,2025-01-06,,,,,,,,,,,,,,,,open,,,unknown", "no line end");
 }
 
 static int on_key(const struct store_key *k, void *ctx)

@@ -45,13 +45,13 @@ static void refuses_bad_magic(void **state)
 static void refuses_other_major(void **state)
 {
 	(void)state;
-	expect_refusal("old-major", "built for plugin ABI 2.0, and this hub speaks ABI 1.0");
+	expect_refusal("old-major", "built for plugin ABI 2.1, and this hub speaks ABI 1.1");
 }
 
 static void refuses_newer_minor(void **state)
 {
 	(void)state;
-	expect_refusal("newer-minor", "built for plugin ABI 1.1, newer than this hub's 1.0");
+	expect_refusal("newer-minor", "built for plugin ABI 1.2, newer than this hub's 1.1");
 }
 
 static void refuses_missing_name(void **state)

@@ -43,7 +43,9 @@
  * that every plugin must be rebuilt (the loader refuses the old ones, naming
  * the ABI they were built for).
  *
- * History: 1.0, the first ABI.
+ * History: 1.0, the first ABI.  1.1: nrm_case.date_of_birth (canonical case
+ * schema 2), taken from nrm_case.reserved; a 1.0 module's records have it
+ * unknown whatever the module left in those bytes.
  */
 #ifndef NRMHUB_PLUGIN_H
 #define NRMHUB_PLUGIN_H
@@ -61,7 +63,7 @@ extern "C" {
  * module is told apart from one built for another ABI version. */
 #define NRM_PLUGIN_MAGIC UINT64_C(0x31504255484d524e)
 #define NRM_ABI_MAJOR 1
-#define NRM_ABI_MINOR 0
+#define NRM_ABI_MINOR 1
 #define NRM_PLUGIN_SYMBOL "nrmhub_plugin"
 
 /* Return codes of plugin callbacks and host functions. */
@@ -73,9 +75,10 @@ enum nrm_status {
 	NRM_FAIL = -1,   /* this input or output cannot go on (already reported) */
 };
 
-/* ---- The canonical case, schema version 1 ---------------------------- */
+/* ---- The canonical case, schema version 2 ---------------------------- */
 
-#define NRM_CASE_SCHEMA_VERSION 1
+/* 2 (ABI 1.1) added date_of_birth; version 1 input is still read. */
+#define NRM_CASE_SCHEMA_VERSION 2
 
 /* Dates are days since 1970-01-01 (proleptic Gregorian). */
 #define NRM_DATE_NONE INT32_MIN
@@ -161,7 +164,11 @@ struct nrm_case {
 	int8_t age_disputed;             /* enum nrm_tristate */
 	int8_t county_lines;             /* enum nrm_tristate */
 	uint8_t pad_[2];
-	void *reserved[16];
+	/* ABI 1.1: NRM_DATE_NONE when unknown.  The site keeps it: it never
+	 * reaches a return, only the exports whose format documents it. */
+	int32_t date_of_birth;
+	uint8_t pad_1_1_[4];
+	void *reserved[15];
 };
 
 /* Named value sets of the canonical case, for nrm_host.code_name/code_parse. */

@@ -1,0 +1,146 @@
+#!/bin/bash
+# The comparison of issue 15 on a fixture worked out by hand
+# (tests/data/comparison/): two sites, hull (in the pilot since 2021) and
+# telford (joined 2025-02-15, in the middle of 2025Q1), and the Home
+# Office's own cases from Leeds (E08000035, never a pilot area).  Every
+# figure below is written out here, not computed by the code under test:
+#
+# hull: H1 is 101 days from 18 at referral (in scope), DDM panel, RG after
+#   10 days (positive), CG after 70 (positive); H2 is 99 days from 18
+#   (near_18): not counted; H3 is age-disputed: not in cases.csv at all; H4
+#   was handed back to the Home Office (SCA), RG after 31 days, negative:
+#   the third group; H5, DDM panel, RG after 60 days, negative.
+# telford: T1 was referred 2025-02-01, before telford joined: not counted;
+#   T2, referred 2025-02-20, DDM panel, RG after 10 days, CG after 28, both
+#   positive.
+# Home Office (Leeds): O1 SCA, RG 5 days (positive), CG 60 (positive); O2
+#   IECA, RG 7 days in 2024Q2 (cumulative only), CG 243 days in 2025Q1
+#   (negative); O3 has no area, O4 is 99 days from 18, O5 has no date of
+#   birth: none counted; O6's RG (2021-05-01) precedes the pilot, its CG
+#   after 122 days (2021-07-01, positive) counts in the cumulative figures.
+# The same children reach the intake store twice: H1 and H4 are also
+# imported through homeoffice-json (pilot area: counted from hull's return
+# only), and H1 reaches hull's own store through both case-jsonl and
+# homeoffice-json (one case).
+#
+# Pilot, 2025Q1: RG 10, 60, 10: count 3, mean 26.7, median 10, p90 60,
+#   positive 2 (66.7%), within 45 days 2 (66.7%); CG 70, 28: count 2, mean
+#   49.0, median 49, p90 70, positive 2 (100.0%), within 45 days 1.  Cumulative: the same
+#   (no earlier return).
+# Home Office, 2025Q1: RG 5: count 1, 100.0% positive; CG 60, 243: count 2,
+#   mean 151.5, median 151.5, p90 243, positive 1 (50.0%).  Cumulative: RG
+#   5, 7 (mean 6.0, median 6, p90 7); CG 60, 243, 122: mean 141.7, median
+#   122, p90 243, positive 2 (66.7%).
+# Pilot sites decided by the Home Office: RG 31: count 1, positive 0 (0.0%),
+#   within 45 days 1 (100.0%); no CG.
+# cardiff, a Welsh site in the register, sends no return: Wales is listed
+# with [x] and the national figures are marked incomplete.
+. "$SRCDIR/tests/e2e/lib.sh"
+
+data="$SRCDIR/tests/data/comparison"
+now=2025-04-02T09:00:00Z
+store=home-office.db
+cd "$tmp" || exit 1
+
+mkdir out inbox
+for site in hull telford; do
+	expect_exit 0 "$NRMHUB" keygen -o "$site"
+	expect_exit 0 "$NRMHUB" import --store "$site.db" --from case-jsonl "$data/$site.jsonl"
+done
+# The same child through a second format, at the site and at the Home Office.
+grep -E '"case_id":"H[14]"' "$data/hull.jsonl" >shared.jsonl
+expect_exit 0 "$NRMHUB" convert --from case-jsonl --to homeoffice-json -o shared.json shared.jsonl
+expect_exit 0 "$NRMHUB" import --store hull.db --from homeoffice-json shared.json
+expect_exit 0 "$NRMHUB" export --store hull.db --to case-jsonl
+assert_eq "$(grep -c '"case_id":"H1"' "$tmp/stdout")" 1 "H1 is one case at hull"
+for site in hull telford; do
+	expect_exit 0 "$NRMHUB" bundle create --store "$site.db" --quarter 2025Q1 --key "$site.key" \
+		--now "$now" -o inbox
+done
+# The extract carries the age and scope, never the date of birth.
+tar -xzf inbox/hull_2025Q1_001.tar.gz -O hull_2025Q1_001/data/cases.csv >hull-cases.csv
+assert_no_grep '2007-04-17|birth' hull-cases.csv
+assert_eq "$(grep -c ',17,in_scope' hull-cases.csv)" 1 "H1: 17, in scope"
+assert_eq "$(grep -c ',17,near_18' hull-cases.csv)" 1 "H2: 17, near 18"
+assert_eq "$(grep -c ',sca,' hull-cases.csv)" 1 "H3 (age disputed) left out, H4 in"
+touch -d '1 minute ago' inbox/*
+
+expect_exit 0 "$NRMHUB" keys add --store "$store" --nation england hull hull.pub
+expect_exit 0 "$NRMHUB" keys add --store "$store" --nation england telford telford.pub
+expect_exit 0 "$NRMHUB" intake --inbox inbox --store "$store"
+# The register: bad files are refused whole, naming the line and column.
+printf 'site,local_authority,joined,approximate,basis\nhull,E06000010,2021-06-31,no,x\n' >bad.csv
+expect_exit 65 "$NRMHUB" intake sites load --store "$store" bad.csv
+assert_grep 'bad.csv:2: joined: not a date' "$tmp/stderr"
+printf 'site,local_authority,joined,approximate,basis\nhull,E06000010,2021-06-01,no,x\nyork,E06000010,2021-06-01,no,y\n' >bad.csv
+expect_exit 65 "$NRMHUB" intake sites load --store "$store" bad.csv
+assert_grep 'bad.csv:3: local_authority: already given' "$tmp/stderr"
+expect_exit 66 "$NRMHUB" intake sites load --store "$store" no-such.csv
+expect_exit 0 "$NRMHUB" intake sites load --store "$store" "$data/sites.csv"
+expect_exit 0 "$NRMHUB" intake sites list --store "$store"
+assert_grep '^telford,E06000020,2025-02-15,no,' "$tmp/stdout"
+# The shipped example loads.
+expect_exit 0 "$NRMHUB" intake sites load --store example.db "$SRCDIR/examples/pilot-sites.csv"
+
+expect_exit 0 "$NRMHUB" import --store "$store" --from case-jsonl "$data/home-office.jsonl"
+expect_exit 0 "$NRMHUB" import --store "$store" --from homeoffice-json shared.json
+expect_exit 0 "$NRMHUB" national build --quarter 2025Q1 --store "$store" --now "$now" -o nat
+
+python3 - nat/national.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "comparison figures"; cat "$tmp/check" >&2; }
+import json, sys
+n = json.load(open(sys.argv[1]))
+bad = []
+groups = {g["group"]: g for g in n["comparison"]["groups"]}
+def stage(group, when, st, count, positive, pct, mean, median, p90, within, pct45):
+    got = groups[group][when][st]
+    want = {"count": count, "positive": positive, "percent_positive": pct, "mean": mean,
+            "median": median, "p90": p90, "within_45_days": within,
+            "percent_within_45_days": pct45}
+    for k, v in want.items():
+        if got[k] != v or type(got[k]) is not type(v):
+            bad.append("%s.%s.%s.%s: got %r, expected %r" % (group, when, st, k, got[k], v))
+if list(groups) != ["pilot", "home_office", "pilot_site_home_office"]:
+    bad.append("groups: %r" % list(groups))
+if n["comparison"]["began"] != "2021-06-01":
+    bad.append("began: %r" % n["comparison"]["began"])
+for when in ("quarter", "cumulative"):
+    stage("pilot", when, "rg", 3, 2, 66.7, 26.7, 10, 60, 2, 66.7)
+    stage("pilot", when, "cg", 2, 2, 100.0, 49.0, 49, 70, 1, 50.0)
+    stage("pilot_site_home_office", when, "rg", 1, 0, 0.0, 31.0, 31, 31, 1, 100.0)
+    stage("pilot_site_home_office", when, "cg", 0, 0, None, None, None, None, 0, None)
+stage("home_office", "quarter", "rg", 1, 1, 100.0, 5.0, 5, 5, 1, 100.0)
+stage("home_office", "quarter", "cg", 2, 1, 50.0, 151.5, 151.5, 243, 0, 0.0)
+stage("home_office", "cumulative", "rg", 2, 2, 100.0, 6.0, 6, 7, 2, 100.0)
+stage("home_office", "cumulative", "cg", 3, 2, 66.7, 141.7, 122, 243, 0, 0.0)
+# The older summary shows the same two sides.
+p = n["pilot_vs_non_pilot"]
+for side, st, count in (("pilot", "rg", 3), ("pilot", "cg", 2), ("non_pilot", "rg", 1), ("non_pilot", "cg", 2)):
+    if p[side][st]["count"] != count:
+        bad.append("pilot_vs_non_pilot.%s.%s.count: %r" % (side, st, p[side][st]["count"]))
+# cardiff (Wales) is in the register and sent nothing: Wales is listed, and
+# the totals are incomplete.
+if n["nations_not_reporting"] != ["wales"] or n["complete"] is not False:
+    bad.append("nations: %r, complete %r" % (n["nations_not_reporting"], n["complete"]))
+h = n["headline"]
+want = ("An average (mean) of 49 days from referral to conclusive grounds decision in pilot "
+        "areas, against 141.7 days elsewhere (median 49 against 122 days; 2 and 3 decisions).")
+if h["text"] != want:
+    bad.append("headline: %r" % h["text"])
+if h["statistic"] != "mean" or h["decision"] != "cg":
+    bad.append("headline statistic: %r %r" % (h["statistic"], h["decision"]))
+if "2021-06-01 to 2025-03-31" not in h["period"] or "more than 100 days" not in h["population"]:
+    bad.append("headline period or population: %r %r" % (h["period"], h["population"]))
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+# The national tables carry the comparison, each percentage beside its counts.
+cat nat/table_*.csv >all-tables.csv
+assert_grep '^2025,Q1,pilot_rg_quarter,"Pilot: .*",3,2,66\.7,26\.7,10\.0,60,2,66\.7' all-tables.csv
+assert_grep '^2025,Q1,home_office_cg_cumulative,"Home Office: .*",3,2,66\.7,141\.7,122\.0,243,0,0\.0' all-tables.csv
+assert_grep '^2025,Q1,pilot_site_home_office_cg_quarter,"Pilot sites, decided by the Home Office: .*",0,0,\[z\],\[z\],\[z\],\[z\],0,\[z\]' all-tables.csv
+assert_grep '^2025,Q1,wales,Wales,\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\]' all-tables.csv
+assert_grep 'by nation, incomplete: a pilot site sent no return' nat/csv-metadata.json
+# The report leads with the headline.
+assert_grep 'An average \(mean\) of 49 days' nat/report.html
+
+finish
