@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,9 @@ static void write_text(const char *path, const char *text, size_t len)
 }
 
 /* The payload: return.json and 100,000 bytes of one letter (which gzip
- * shrinks several hundred times). */
+ * shrinks several hundred times) as return.ods, the return's only other
+ * listed file (return.json $.files; verify holds a bag to that set, and
+ * does not open a workbook). */
 static void make_payload(const char *payload)
 {
 	assert_int_equal(mkdir(payload, 0755), 0);
@@ -60,10 +63,18 @@ static void make_payload(const char *payload)
 	assert_true(len > 0 && len < sizeof(ret));
 	fclose(in);
 	free(from);
+	json_t *doc = json_loadb(ret, len, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(doc);
+	json_object_set_new(doc, "files",
+	                    json_pack("[{s:s, s:s}, {s:s, s:s}]", "name", "return.ods", "role",
+	                              "workbook", "name", "return.json", "role", "return"));
+	char *text = json_dumps(doc, JSON_PRESERVE_ORDER);
+	json_decref(doc);
 	char *path = nrm_xasprintf("%s/return.json", payload);
-	write_text(path, ret, len);
+	write_text(path, text, strlen(text));
+	free(text);
 	free(path);
-	path = nrm_xasprintf("%s/big.txt", payload);
+	path = nrm_xasprintf("%s/return.ods", payload);
 	char *big = nrm_xmalloc(BIG_BYTES);
 	memset(big, 'a', BIG_BYTES);
 	write_text(path, big, BIG_BYTES);
