@@ -644,7 +644,10 @@ static int check_payload(struct verify *v, const json_t *ret)
 		                                       e->is_dir};
 	}
 	char *where = nrm_xasprintf("%s: data", v->archive);
-	int rc = nrm_return_payload_check(ret, files, n, where, v->err);
+	int rc = nrm_return_payload_check(ret, files, n, where, v->err) ||
+	                 nrm_return_payload_agrees(ret, files, n, where, v->err)
+	         ? -1
+	         : 0;
 	free(where);
 	free(files);
 	return rc;

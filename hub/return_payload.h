@@ -37,6 +37,15 @@ struct nrm_payload_file {
 int nrm_return_payload_check(const json_t *ret, const struct nrm_payload_file *files, size_t n,
                              const char *where, struct nrm_error *err);
 
+/* 0 when the files of the set that are drawn from return.json hold exactly
+ * what the writers draw from it (the same code, return_tables.c and its
+ * writers): each table's CSV, notes.csv, csv-metadata.json and
+ * return.sdmx.csv, and $.files is the list those tables give.  Else -1
+ * with `err` (EX_DATAERR) naming the file, line, column and both values.
+ * Needs every file's whole content; call after nrm_return_payload_check. */
+int nrm_return_payload_agrees(const json_t *ret, const struct nrm_payload_file *files, size_t n,
+                              const char *where, struct nrm_error *err);
+
 /* NULL when the first bytes `head` (len of them) of the file `name` may be
  * in a payload, else what the file is ("an SQLite database"). */
 const char *nrm_payload_secret_kind(const char *name, const char *head, size_t len);

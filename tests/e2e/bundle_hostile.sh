@@ -90,6 +90,11 @@ hostile payload-store 65 5 'data: nrmhub\.db: an SQLite database, never part of 
 hostile payload-seckey 65 5 'data: site\.key: a minisign secret key, never part of a return'
 hostile payload-pseudonym 65 5 'data: birmingham\.pseudonym\.key: a pseudonym key, never part of a return'
 hostile payload-missing 65 5 'data: report\.html: listed in return\.json \$\.files\[20\] but missing'
+# ... and its tables and SDMX-CSV hold exactly the figures of return.json,
+# drawn again by the code that writes them.
+hostile payload-table 65 5 "data: table_1\.csv: line 2, column 5 \(Number\): '999', return\.json gives '12'"
+hostile payload-header 65 5 "data: table_1\.csv: line 1 \(the header\), column 5: 'Count', the table's is 'Number'"
+hostile payload-sdmx 65 5 "data: return\.sdmx\.csv: line 2, column 7 \(OBS_VALUE\): '13', return\.json gives '12'"
 
 # Nothing was ever extracted.
 assert_no_file "$tmp/evil.txt"

@@ -128,6 +128,16 @@ def payload_fault(bag, files, ret, case):
         ret["files"].append({"name": name, "role": "report"})
     elif case == "payload-missing":
         del files[data + "report.html"]
+    elif case == "payload-table":
+        # Referrals 12 in return.json, 999 in the table.
+        files[data + "table_1.csv"] = files[data + "table_1.csv"].replace(
+            b"Referrals,12\r\n", b"Referrals,999\r\n", 1)
+    elif case == "payload-header":
+        files[data + "table_1.csv"] = files[data + "table_1.csv"].replace(
+            b",Number\r\n", b",Count\r\n", 1)
+    elif case == "payload-sdmx":
+        files[data + "return.sdmx.csv"] = files[data + "return.sdmx.csv"].replace(
+            b"REFERRALS,_T,_T,12,", b"REFERRALS,_T,_T,13,", 1)
 
 
 def rebag(bag, entries, case):
@@ -176,7 +186,7 @@ CASES = ["copy", "traversal", "absolute", "backslash", "outside", "symlink", "ha
          "device", "fifo", "sparse", "duplicate", "huge", "bomb", "many", "unlisted", "missing",
          "altered", "plain-tar", "truncated", "return-site", "return-schema", "return-broken",
          "payload-stray", "payload-store", "payload-seckey", "payload-pseudonym",
-         "payload-missing"]
+         "payload-missing", "payload-table", "payload-header", "payload-sdmx"]
 
 
 def main():
