@@ -5,9 +5,10 @@
  * new table is a new listed file without a second list to keep in step.
  */
 #include "return_payload.h"
+
+#include "html_script.h"
 #include "return_render.h"
 #include "return_tables.h"
-
 #include "util.h"
 
 #include <sodium.h>
@@ -333,5 +334,12 @@ int nrm_return_payload_agrees(const json_t *ret, const struct nrm_payload_file *
 		               false, err);
 	}
 	nrm_return_tables_free(&t);
+	const struct nrm_payload_file *html = present_file(files, n, "report.html");
+	long line;
+	const char *what = html && rc == 0 ? nrm_html_script_find(html->content, html->size, &line)
+	                                   : NULL;
+	if (what)
+		return nrm_fail(err, EX_DATAERR, "%s: report.html: line %ld: %s; the report is a "
+		                "page without script", where, line, what);
 	return rc;
 }

@@ -94,6 +94,10 @@ hostile payload-missing 65 5 'data: report\.html: listed in return\.json \$\.fil
 # drawn again by the code that writes them.
 hostile payload-table 65 5 "data: table_1\.csv: line 2, column 5 \(Number\): '999', return\.json gives '12'"
 hostile payload-header 65 5 "data: table_1\.csv: line 1 \(the header\), column 5: 'Count', the table's is 'Number'"
+# ... and its report runs nothing (libxml2's HTML parser reads it).
+hostile payload-script 65 5 "data: report\.html: line [0-9]+: a <script> element; the report is a page without script"
+hostile payload-onload 65 5 "data: report\.html: line [0-9]+: an event handler attribute onload"
+hostile payload-jsurl 65 5 "data: report\.html: line [0-9]+: a javascript: URL in href"
 hostile payload-sdmx 65 5 "data: return\.sdmx\.csv: line 2, column 7 \(OBS_VALUE\): '13', return\.json gives '12'"
 
 # Nothing was ever extracted.

@@ -135,6 +135,12 @@ def payload_fault(bag, files, ret, case):
     elif case == "payload-header":
         files[data + "table_1.csv"] = files[data + "table_1.csv"].replace(
             b",Number\r\n", b",Count\r\n", 1)
+    elif case in ("payload-script", "payload-onload", "payload-jsurl"):
+        inject = {"payload-script": b"<p>Figures</p><SCRIPT>alert(1)</SCRIPT>",
+                  "payload-onload": b"<svg width=\"1\" onLoad=\"alert(1)\"></svg>",
+                  "payload-jsurl": b"<a href=\" javascript:alert(1)\">more</a>"}[case]
+        files[data + "report.html"] = files[data + "report.html"].replace(
+            b"</body>", b"\n" + inject + b"\n</body>", 1)
     elif case == "payload-sdmx":
         files[data + "return.sdmx.csv"] = files[data + "return.sdmx.csv"].replace(
             b"REFERRALS,_T,_T,12,", b"REFERRALS,_T,_T,13,", 1)
@@ -186,7 +192,8 @@ CASES = ["copy", "traversal", "absolute", "backslash", "outside", "symlink", "ha
          "device", "fifo", "sparse", "duplicate", "huge", "bomb", "many", "unlisted", "missing",
          "altered", "plain-tar", "truncated", "return-site", "return-schema", "return-broken",
          "payload-stray", "payload-store", "payload-seckey", "payload-pseudonym",
-         "payload-missing", "payload-table", "payload-header", "payload-sdmx"]
+         "payload-missing", "payload-table", "payload-header", "payload-sdmx",
+         "payload-script", "payload-onload", "payload-jsurl"]
 
 
 def main():
