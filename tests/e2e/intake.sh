@@ -198,7 +198,8 @@ if command -v minisign >/dev/null; then
 	comment=$(sed -n 's/^trusted comment: //p' out-pl/bravo_2025Q1_006.tar.gz.minisig)
 	seq=6
 	for c in payload-store:nrmhub.db payload-seckey:site.key payload-pseudonym:birmingham.pseudonym.key \
-		payload-stray:cases.jsonl; do
+		payload-stray:cases.jsonl payload-missing:report.html payload-table:table_1.csv \
+		payload-header:table_1.csv payload-sdmx:return.sdmx.csv payload-script:report.html; do
 		seq=$((seq + 1))
 		name=$(printf 'bravo_2025Q1_%03d' "$seq")
 		mkdir -p "genuine-pl/$name" && cp -r genuine-pl/bravo_2025Q1_006/. "genuine-pl/$name/"
@@ -211,6 +212,11 @@ if command -v minisign >/dev/null; then
 		expect_exit 65 "$NRMHUB" intake --inbox inbox --store "$store" --json
 		assert_grep "data: ${c#*:}: " inbox/rejected/"$name".tar.gz.reason
 	done
+	# bravo referred 3 children (tests/data/intake/WORKING.md).
+	assert_grep "data: table_1\.csv: line 2, column 5 \(Number\): '999', return\.json gives '3'" \
+		inbox/rejected/bravo_2025Q1_012.tar.gz.reason
+	assert_grep "data: return\.sdmx\.csv: line 2, column 7 \(OBS_VALUE\): '4', return\.json gives '3'" \
+		inbox/rejected/bravo_2025Q1_014.tar.gz.reason
 fi
 
 # ---- two intakes at once --------------------------------------------------------------
