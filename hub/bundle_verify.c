@@ -10,6 +10,7 @@
 #include "date.h"
 #include "json_schema.h"
 #include "minisign.h"
+#include "return_payload.h"
 #include "return_schema.h"
 #include "util.h"
 
@@ -296,13 +297,16 @@ static int check_header(struct verify *v, struct archive_entry *ae, uint64_t *de
 	return 0;
 }
 
-/* Tag files and the return are kept whole; everything else only hashed. */
+/* Tag files and the return's files are kept whole; anything deeper only
+ * hashed (it is refused, but named first). */
 static bool keep_content(const struct entry *e, const struct nrm_verify_limits *lim,
                          uint64_t *max)
 {
 	if (e->is_dir)
 		return false;
-	if (strcmp(e->path, "data/return.json") == 0 || strcmp(e->path, "data/cases.csv") == 0) {
+	/* Every payload file at the top of data/: the return's file set is
+	 * judged by its contents too (return_payload.h). */
+	if (strncmp(e->path, "data/", 5) == 0 && !strchr(e->path + 5, '/')) {
 		*max = lim->max_return_bytes;
 		return true;
 	}
@@ -340,7 +344,7 @@ static int read_entry_data(struct verify *v, struct archive *a, struct entry *e,
 	if (keep && e->size > max) {
 		char what[160];
 		snprintf(what, sizeof(what), "larger than the limit of %llu bytes for a file read "
-		         "whole (tag files, return.json, cases.csv)", (unsigned long long)max);
+		         "whole (tag files, the return's files)", (unsigned long long)max);
 		return entry_fail(v, e->path, what);
 	}
 	if (keep)
@@ -627,6 +631,28 @@ static int bundle_check_return(struct verify *v, json_t *ret)
 	return 0;
 }
 
+/* The payload is exactly the return's file set, every file of its kind. */
+static int check_payload(struct verify *v, const json_t *ret)
+{
+	struct nrm_payload_file *files = nrm_xcalloc(v->count + 1, sizeof(*files));
+	size_t n = 0;
+	for (size_t i = 0; i < v->count; i++) {
+		const struct entry *e = &v->entries[i];
+		if (strncmp(e->path, "data/", 5) != 0 || !e->path[5])
+			continue;
+		files[n++] = (struct nrm_payload_file){e->path + 5, e->content, (size_t)e->size,
+		                                       e->is_dir};
+	}
+	char *where = nrm_xasprintf("%s: data", v->archive);
+	int rc = nrm_return_payload_check(ret, files, n, where, v->err) ||
+	                 nrm_return_payload_agrees(ret, files, n, where, v->err)
+	         ? -1
+	         : 0;
+	free(where);
+	free(files);
+	return rc;
+}
+
 static int check_return(struct verify *v)
 {
 	struct entry *e = find_entry(v, "data/return.json");
@@ -638,7 +664,7 @@ static int check_return(struct verify *v)
 		return nrm_fail(v->err, EX_DATAERR, "%s: data/return.json:%d:%d: %s", v->archive,
 		                je.line, je.column, je.text);
 	v->res->return_json = ret;
-	if (bundle_check_return(v, ret))
+	if (bundle_check_return(v, ret) || check_payload(v, ret))
 		return -1;
 	/* The extract, for the intake's national figures; the bag's manifest
 	 * has already vouched for its bytes. */

@@ -14,6 +14,7 @@
 #include "date.h"
 #include "minisign.h"
 #include "return_command.h"
+#include "return_payload.h"
 #include "store.h"
 #include "util.h"
 #include "write_file.h"
@@ -53,10 +54,11 @@ static void print_usage(void)
 	       "      --audience AUDIENCE   with --quarter: official (the default) or published\n"
 	       "      --site SITE           with --quarter: the site (default: the store's)\n"
 	       "      --pseudonym-key FILE  with --quarter: the site's pseudonym key (default:\n"
-	       "                            SITE.pseudonym.key beside the store)\n"
+	       "                            keys/SITE.pseudonym.key beside the store)\n"
 	       "      --store FILE          the case store (default: the global --store, else\n"
 	       "                            ./nrmhub.db), which also counts the bundles made\n"
-	       "      --payload DIR         the return folder to bundle, instead of --quarter\n"
+	       "      --payload DIR         the return folder to bundle, instead of --quarter:\n"
+	       "                            exactly the files its return.json lists\n"
 	       "      --seq N               the bundle's sequence number for this site and quarter\n"
 	       "                            (1 to 999999; default: one above the last bundle the\n"
 	       "                            store handed out)\n"
@@ -374,27 +376,71 @@ static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 	return rc;
 }
 
+/* The first bytes of a payload file, enough to tell a secret or a store. */
+static size_t read_head(const char *path, char *head, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, head, cap);
+	close(fd);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* The folder holds exactly the return's file set and nothing secret
+ * (return_payload.h), before a sequence number is taken for it. */
+static int check_payload_dir(const char *dir, const struct nrm_bag_payload *p,
+                             struct nrm_error *err)
+{
+	char *path = nrm_xasprintf("%s/return.json", dir);
+	char *text;
+	size_t len;
+	if (nrm_ms_read_file(path, RETURN_JSON_MAX, &text, &len, err)) {
+		free(path);
+		return -1;
+	}
+	free(path);
+	json_t *ret = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	free(text);
+	struct nrm_payload_file *files = nrm_xcalloc(p->count + 1, sizeof(*files));
+	char(*heads)[1024] = nrm_xcalloc(p->count + 1, sizeof(*heads));
+	for (size_t i = 0; i < p->count; i++) {
+		const struct nrm_bag_file *f = &p->files[i];
+		size_t n = f->is_dir ? 0 : read_head(f->source, heads[i], sizeof(heads[i]));
+		files[i] = (struct nrm_payload_file){f->path + 5, heads[i], n, f->is_dir};
+	}
+	int rc = nrm_return_payload_check(ret, files, p->count, dir, err);
+	free(heads);
+	free(files);
+	json_decref(ret);
+	return rc;
+}
+
 static int bundle_create(const struct create_opts *o, struct nrm_error *err)
 {
 	struct nrm_bundle_id id = {0};
 	int64_t mtime;
-	if (parse_now(o->now, &mtime, err) || read_return_identity(o->payload, &id, err) ||
-	    bundle_next_seq(o, &id, err))
-		return -1;
-	nrm_bundle_name(&id);
-	/* What earlier creates of this quarter were killed before finishing
-	 * would otherwise stay for ever: each takes its own number. */
-	nrm_bundle_sweep(o->outdir, id.site, id.quarter);
-	struct nrm_ms_seckey sec;
-	if (load_key(o, &sec, err))
+	if (parse_now(o->now, &mtime, err) || read_return_identity(o->payload, &id, err))
 		return -1;
 	struct nrm_bag_payload payload;
-	int rc = nrm_bag_payload_collect(o->payload, &payload, err);
+	if (nrm_bag_payload_collect(o->payload, &payload, err))
+		return -1;
+	int rc = check_payload_dir(o->payload, &payload, err);
+	if (rc == 0)
+		rc = bundle_next_seq(o, &id, err);
+	struct nrm_ms_seckey sec;
 	if (rc == 0) {
-		rc = write_bundle(o, &id, &payload, mtime, &sec, err);
-		nrm_bag_payload_free(&payload);
+		nrm_bundle_name(&id);
+		/* What earlier creates of this quarter were killed before finishing
+		 * would otherwise stay for ever: each takes its own number. */
+		nrm_bundle_sweep(o->outdir, id.site, id.quarter);
+		rc = load_key(o, &sec, err);
+		if (rc == 0) {
+			rc = write_bundle(o, &id, &payload, mtime, &sec, err);
+			sodium_memzero(&sec, sizeof(sec));
+		}
 	}
-	sodium_memzero(&sec, sizeof(sec));
+	nrm_bag_payload_free(&payload);
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 #include "quarter.h"
 #include "return_build.h"
 #include "return_extract.h"
+#include "return_payload.h"
 #include "return_command.h"
 #include "return_render.h"
 #include "return_schema.h"
@@ -89,8 +90,9 @@ static void return_usage(void)
 	       "  -O, --option KEY=VALUE     set an import plugin option (repeatable)\n"
 	       "      --store FILE           read the cases from the case store FILE (the default\n"
 	       "                             source, with ./nrmhub.db)\n"
-	       "      --key FILE             the site's pseudonym key (default: SITE.pseudonym.key\n"
-	       "                             beside the store, or in the current directory);\n"
+	       "      --key FILE             the site's pseudonym key (default:\n"
+	       "                             keys/SITE.pseudonym.key beside the store, in a\n"
+	       "                             folder of mode 0700, or in the current directory);\n"
 	       "                             made, mode 0600, on first use\n"
 	       "      --json                 print what was written as JSON\n"
 	       "      --plugin-path DIR      also look for plugins in DIR\n"
@@ -212,12 +214,20 @@ static int load_key(struct build_run *run)
 	} else if (!safe_file_word(site)) {
 		nrm_log_error("the site code cannot be used in a key file name; give --key FILE");
 		return EX_DATAERR;
-	} else if (run->a->store) {
-		char *copy = nrm_xstrdup(run->a->store);
-		run->key_path = nrm_xasprintf("%s/%s.pseudonym.key", dirname(copy), site);
-		free(copy);
 	} else {
-		run->key_path = nrm_xasprintf("%s.pseudonym.key", site);
+		/* Beside the store (or the current folder with --from), in its
+		 * own 0700 folder: never among the return's files in -o. */
+		char *copy = nrm_xstrdup(run->a->store ? run->a->store : "./nrmhub.db");
+		bool moved;
+		int rc = nrm_pseudonym_key_place(dirname(copy), site, &run->key_path, &moved, &err);
+		free(copy);
+		if (rc != 0) {
+			nrm_log_error("%s", err.msg);
+			return err.code;
+		}
+		if (moved)
+			nrm_warn("moved the pseudonym key to %s, out of the folder "
+			        "returns are written to; back it up from there", run->key_path);
 	}
 	unsigned char key[NRM_PSEUDONYM_KEY_BYTES];
 	if (nrm_pseudonym_key_load(run->key_path, true, key, &err) != 0) {
@@ -424,6 +434,14 @@ static int write_outputs(struct build_run *run, json_t *ret, const char *dir)
 {
 	struct nrm_error err;
 	struct nrm_atomic_file f;
+	/* The folder's file set, listed in the return itself so that the
+	 * bundler and the verifier know exactly what belongs (return_payload.h). */
+	json_t *files = nrm_return_files_json(ret, &err);
+	if (!files) {
+		nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	json_object_set_new(ret, "files", files);
 	int rc = check_return(ret);
 	/* The tables, SDMX-CSV, ODS and report first: return.json, put in
 	 * place last, says the directory is complete. */

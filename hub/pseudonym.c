@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
@@ -140,4 +141,66 @@ void nrm_pseudonymise(const struct nrm_pseudonymiser *p, const char *case_id,
 void nrm_pseudonymiser_clear(struct nrm_pseudonymiser *p)
 {
 	sodium_memzero(p, sizeof(*p));
+}
+
+/* ---- where the key lives --------------------------------------------------- */
+
+static int keys_folder(const char *dir, struct nrm_error *err)
+{
+	struct stat st;
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return nrm_fail(err, errno == EACCES ? EX_NOPERM : EX_CANTCREAT,
+		                "cannot create the key folder %s: %s", dir, strerror(errno));
+	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return nrm_fail(err, EX_CANTCREAT, "the key folder %s is not a folder", dir);
+	if (st.st_mode & 077)
+		return nrm_fail(err, EX_NOPERM, "the key folder %s may be entered by group or "
+		                "others (mode %03o); it must be 0700 (chmod 700 %s)", dir,
+		                (unsigned)(st.st_mode & 0777), dir);
+	return 0;
+}
+
+/* The old key moves with link() then unlink(): link() never replaces a key
+ * another run has just made, and a kill between the two leaves one file
+ * under two names, which the next run recognises by its inode. */
+static int move_old_key(const char *old, const char *key, bool *moved, struct nrm_error *err)
+{
+	struct stat so, sn;
+	if (lstat(old, &so) != 0)
+		return errno == ENOENT ? 0
+		                       : nrm_fail(err, EX_IOERR, "cannot look at %s: %s", old,
+		                                  strerror(errno));
+	if (lstat(key, &sn) == 0 && (sn.st_dev != so.st_dev || sn.st_ino != so.st_ino))
+		return nrm_fail(err, EX_CONFIG, "two pseudonym keys: %s and %s; keep the one "
+		                "this site's earlier returns used and remove the other", old, key);
+	if (link(old, key) != 0 && errno != EEXIST)
+		return nrm_fail(err, EX_CANTCREAT, "cannot move the pseudonym key %s to %s: %s",
+		                old, key, strerror(errno));
+	if (unlink(old) != 0)
+		return nrm_fail(err, EX_IOERR, "cannot remove the pseudonym key's old name %s: %s",
+		                old, strerror(errno));
+	nrm_sync_folder_of(key);
+	nrm_sync_folder_of(old);
+	*moved = true;
+	return 0;
+}
+
+int nrm_pseudonym_key_place(const char *home, const char *site, char **path, bool *moved,
+                            struct nrm_error *err)
+{
+	*moved = false;
+	*path = NULL;
+	char *dir = nrm_xasprintf("%s/keys", home);
+	char *key = nrm_xasprintf("%s/%s.pseudonym.key", dir, site);
+	char *old = nrm_xasprintf("%s/%s.pseudonym.key", home, site);
+	int rc = keys_folder(dir, err);
+	if (rc == 0)
+		rc = move_old_key(old, key, moved, err);
+	if (rc == 0)
+		*path = key;
+	else
+		free(key);
+	free(dir);
+	free(old);
+	return rc;
 }

@@ -25,6 +25,18 @@ struct nrm_error;
  */
 int nrm_pseudonym_key_load(const char *path, bool create,
                            unsigned char key[NRM_PSEUDONYM_KEY_BYTES], struct nrm_error *err);
+/*
+ * Where the site's key lives when no --key names it: HOME/keys/SITE.pseudonym.key,
+ * HOME being the store's folder, in a `keys` folder of mode 0700 made when
+ * missing (one that group or others may enter is refused, EX_NOPERM), never
+ * among a return's files.  A key at the old place, HOME/SITE.pseudonym.key,
+ * is moved there with rename(2), so it is in exactly one of the two places at
+ * any time, and `*moved` says so for a one-time notice; keys at both places
+ * are refused (EX_CONFIG) rather than one chosen.  `*path` is the caller's.
+ */
+int nrm_pseudonym_key_place(const char *home, const char *site, char **path, bool *moved,
+                            struct nrm_error *err);
+
 /* Writes the pseudonym of `case_id` (64 lower-case hex digits) and a NUL. */
 void nrm_pseudonym(const unsigned char key[NRM_PSEUDONYM_KEY_BYTES], const char *case_id,
                    char out[NRM_PSEUDONYM_HEX + 1]);

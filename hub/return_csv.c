@@ -38,13 +38,13 @@ static void put_row_end(FILE *out)
 	fputs("\r\n", out); /* RFC 4180 */
 }
 
-static int write_table_csv(const struct nrm_table *t, const char *dir, struct nrm_error *err)
+char *nrm_return_table_csv(const struct nrm_table *t, size_t *len_out)
 {
 	char *data = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&data, &len);
 	if (!out)
-		return nrm_fail(err, EX_OSERR, "out of memory");
+		return NULL;
 	for (size_t c = 0; c < t->n_columns; c++) {
 		if (c)
 			fputc(',', out);
@@ -60,19 +60,28 @@ static int write_table_csv(const struct nrm_table *t, const char *dir, struct nr
 		put_row_end(out);
 	}
 	fclose(out);
+	*len_out = len;
+	return data;
+}
+
+static int write_table_csv(const struct nrm_table *t, const char *dir, struct nrm_error *err)
+{
+	size_t len;
+	char *data = nrm_return_table_csv(t, &len);
+	if (!data)
+		return nrm_fail(err, EX_OSERR, "out of memory");
 	int rc = nrm_return_write_file(dir, t->file, data, len, err);
 	free(data);
 	return rc;
 }
 
-static int write_notes_csv(const struct nrm_return_tables *t, const char *dir,
-                           struct nrm_error *err)
+char *nrm_return_notes_csv(const struct nrm_return_tables *t, size_t *len_out)
 {
 	char *data = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&data, &len);
 	if (!out)
-		return nrm_fail(err, EX_OSERR, "out of memory");
+		return NULL;
 	fputs("Note number,Note text\r\n", out);
 	for (size_t i = 0; i < t->n_notes; i++) {
 		fprintf(out, "[note %d],", t->notes[i].number);
@@ -80,6 +89,17 @@ static int write_notes_csv(const struct nrm_return_tables *t, const char *dir,
 		put_row_end(out);
 	}
 	fclose(out);
+	*len_out = len;
+	return data;
+}
+
+static int write_notes_csv(const struct nrm_return_tables *t, const char *dir,
+                           struct nrm_error *err)
+{
+	size_t len;
+	char *data = nrm_return_notes_csv(t, &len);
+	if (!data)
+		return nrm_fail(err, EX_OSERR, "out of memory");
 	int rc = nrm_return_write_file(dir, "notes.csv", data, len, err);
 	free(data);
 	return rc;
@@ -148,6 +168,18 @@ static json_t *csvw_metadata(const struct nrm_return_tables *t)
 	return meta;
 }
 
+char *nrm_return_csvw_metadata(const struct nrm_return_tables *t)
+{
+	json_t *meta = csvw_metadata(t);
+	char *text = json_dumps(meta, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(meta);
+	if (!text)
+		return NULL;
+	char *with_newline = nrm_xasprintf("%s\n", text);
+	free(text);
+	return with_newline;
+}
+
 int nrm_return_write_csv(const struct nrm_return_tables *t, const char *dir,
                          struct nrm_error *err)
 {
@@ -156,13 +188,9 @@ int nrm_return_write_csv(const struct nrm_return_tables *t, const char *dir,
 			return -1;
 	if (write_notes_csv(t, dir, err))
 		return -1;
-	json_t *meta = csvw_metadata(t);
-	char *text = json_dumps(meta, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(meta);
-	if (!text)
+	char *with_newline = nrm_return_csvw_metadata(t);
+	if (!with_newline)
 		return nrm_fail(err, EX_SOFTWARE, "cannot serialise csv-metadata.json");
-	char *with_newline = nrm_xasprintf("%s\n", text);
-	free(text);
 	int rc = nrm_return_write_file(dir, "csv-metadata.json", with_newline,
 	                               strlen(with_newline), err);
 	free(with_newline);

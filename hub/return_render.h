@@ -19,6 +19,7 @@
 
 struct nrm_error;
 struct nrm_return_tables;
+struct nrm_table;
 
 /* Renders every output of `ret` into `dir` (created, mode 0755, when
  * missing).  Returns 0, or -1 with `err` filled: EX_DATAERR for a return
@@ -36,6 +37,15 @@ int nrm_return_write_ods(const struct nrm_return_tables *t, const char *dir,
                          struct nrm_error *err);
 int nrm_return_write_html(const json_t *ret, const struct nrm_return_tables *t,
                           const char *dir, struct nrm_error *err);
+
+/* The bytes those writers put in a file, for a check that a file holds
+ * exactly them (return_payload.c): one table's CSV, notes.csv,
+ * csv-metadata.json and return.sdmx.csv.  Callers free; NULL when out of
+ * memory. */
+char *nrm_return_table_csv(const struct nrm_table *t, size_t *len);
+char *nrm_return_notes_csv(const struct nrm_return_tables *t, size_t *len);
+char *nrm_return_csvw_metadata(const struct nrm_return_tables *t);
+char *nrm_return_sdmx_csv(const struct nrm_return_tables *t, size_t *len);
 
 /* The report page's pieces, shared with the national report: text escaped
  * for HTML, one table as an HTML table, and the page's style sheet. */

@@ -125,14 +125,13 @@ static void write_table_observations(FILE *out, const struct nrm_return_tables *
 	}
 }
 
-int nrm_return_write_sdmx(const struct nrm_return_tables *t, const char *dir,
-                          struct nrm_error *err)
+char *nrm_return_sdmx_csv(const struct nrm_return_tables *t, size_t *len_out)
 {
 	char *data = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&data, &len);
 	if (!out)
-		return nrm_fail(err, EX_OSERR, "out of memory");
+		return NULL;
 	fputs("DATAFLOW,REF_AREA,TIME_PERIOD,MEASURE,BREAKDOWN,CATEGORY,OBS_VALUE,OBS_STATUS,"
 	      "UNIT_MEASURE\r\n",
 	      out);
@@ -143,6 +142,17 @@ int nrm_return_write_sdmx(const struct nrm_return_tables *t, const char *dir,
 	for (size_t i = 0; i < seen.n; i++)
 		free(seen.keys[i]);
 	free(seen.keys);
+	*len_out = len;
+	return data;
+}
+
+int nrm_return_write_sdmx(const struct nrm_return_tables *t, const char *dir,
+                          struct nrm_error *err)
+{
+	size_t len;
+	char *data = nrm_return_sdmx_csv(t, &len);
+	if (!data)
+		return nrm_fail(err, EX_OSERR, "out of memory");
 	int rc = nrm_return_write_file(dir, "return.sdmx.csv", data, len, err);
 	free(data);
 	return rc;

@@ -4,11 +4,12 @@
 # that appear whole or not at all.
 . "$SRCDIR/tests/e2e/lib.sh"
 
-payload="$SRCDIR/tests/data/bundle/return"
 now=2025-04-02T09:00:00Z
 bag=birmingham_2025Q1_001
 man="$SRCDIR/hub/nrmhub.1"
 cd "$tmp" || exit 1
+payload="$tmp/payload"
+return_payload "$payload"
 
 # ---- help, and every option in the man page ---------------------------------
 for cmd in keygen bundle; do
@@ -82,19 +83,27 @@ with tarfile.open(sys.argv[1], "r:gz") as t:
               oct(m.mode), m.uid, m.gid, m.uname, m.gname, m.mtime, m.size if m.isfile() else 0,
               sorted(m.pax_headers))
 EOF
-cat >"$tmp/layout.want" <<EOF
-gzip flags=0 mtime=0
-$bag dir 0o755 0 0 root root 1743584400 0 []
-$bag/bag-info.txt file 0o644 0 0 root root 1743584400 121 []
-$bag/bagit.txt file 0o644 0 0 root root 1743584400 54 []
-$bag/data dir 0o755 0 0 root root 1743584400 0 []
-$bag/data/cases.csv file 0o644 0 0 root root 1743584400 100 []
-$bag/data/referrals-by-age-band.csv file 0o644 0 0 root root 1743584400 52 []
-$bag/data/report.html file 0o644 0 0 root root 1743584400 135 []
-$bag/data/return.json file 0o644 0 0 root root 1743584400 3908 []
-$bag/manifest-sha512.txt file 0o644 0 0 root root 1743584400 600 []
-$bag/tagmanifest-sha512.txt file 0o644 0 0 root root 1743584400 433 []
-EOF
+# The payload's files in byte order, each with its size; the manifest
+# holds one line of 128 hex digits, two spaces and data/NAME per file.
+payload_files=$(cd "$payload" && LC_ALL=C ls)
+n_files=$(printf '%s\n' "$payload_files" | wc -l)
+octets=$(cat "$payload"/* | wc -c)
+info_bytes=$(printf 'Source-Organization: birmingham\nExternal-Identifier: %s\nBagging-Date: 2025-04-02\nPayload-Oxum: %s.%s\n' \
+	"$bag" "$octets" "$n_files" | wc -c)
+manifest_bytes=$(for f in $payload_files; do printf '%0128d  data/%s\n' 0 "$f"; done | wc -c)
+{
+	echo "gzip flags=0 mtime=0"
+	echo "$bag dir 0o755 0 0 root root 1743584400 0 []"
+	echo "$bag/bag-info.txt file 0o644 0 0 root root 1743584400 $info_bytes []"
+	echo "$bag/bagit.txt file 0o644 0 0 root root 1743584400 54 []"
+	echo "$bag/data dir 0o755 0 0 root root 1743584400 0 []"
+	for f in $payload_files; do
+		echo "$bag/data/$f file 0o644 0 0 root root 1743584400 $(stat -c %s "$payload/$f") []"
+	done
+	echo "$bag/manifest-sha512.txt file 0o644 0 0 root root 1743584400 $manifest_bytes []"
+	echo "$bag/tagmanifest-sha512.txt file 0o644 0 0 root root 1743584400 433 []"
+} >"$tmp/layout.want"
+assert_eq "$n_files" 23 "the example return's files"
 assert_same "$tmp/layout" "$tmp/layout.want"
 
 # The bag, checked by other tools: bagit.txt, bag-info.txt, and sha512sum
@@ -102,12 +111,12 @@ assert_same "$tmp/layout" "$tmp/layout.want"
 mkdir x && tar xzf "out/$bag.tar.gz" -C x
 printf 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n' >"$tmp/bagit.want"
 assert_same "x/$bag/bagit.txt" "$tmp/bagit.want"
-printf 'Source-Organization: birmingham\nExternal-Identifier: %s\nBagging-Date: 2025-04-02\nPayload-Oxum: 4195.4\n' \
-	"$bag" >"$tmp/info.want"
+printf 'Source-Organization: birmingham\nExternal-Identifier: %s\nBagging-Date: 2025-04-02\nPayload-Oxum: %s.%s\n' \
+	"$bag" "$octets" "$n_files" >"$tmp/info.want"
 assert_same "x/$bag/bag-info.txt" "$tmp/info.want"
 (cd "x/$bag" && sha512sum --quiet --strict -c manifest-sha512.txt && sha512sum --quiet --strict -c tagmanifest-sha512.txt) &&
 	pass || fail "sha512sum does not agree with the manifests"
-for f in cases.csv referrals-by-age-band.csv report.html return.json; do
+for f in $payload_files; do
 	assert_same "x/$bag/data/$f" "$payload/$f"
 done
 
@@ -144,7 +153,7 @@ assert_grep "^valid: $bag, signed with key ID [0-9A-F]{16}$" "$tmp/stdout"
 assert_grep '^site: birmingham$' "$tmp/stdout"
 assert_grep '^quarter: 2025Q1$' "$tmp/stdout"
 assert_grep '^sequence: 1$' "$tmp/stdout"
-assert_grep '^files: 4 \(4195 bytes\)$' "$tmp/stdout"
+assert_grep "^files: $n_files \\($octets bytes\\)\$" "$tmp/stdout"
 assert_grep '^referrals: 12$' "$tmp/stdout"
 assert_grep '^RG decisions: 7 positive, 2 negative$' "$tmp/stdout"
 assert_grep '^CG decisions: 3 positive, 1 negative$' "$tmp/stdout"
@@ -152,7 +161,7 @@ assert_eq "$(wc -c <"$tmp/stderr")" 0 "bytes on stderr of a clean verify"
 expect_exit 0 "$NRMHUB" bundle verify --keys keys --json "out/$bag.tar.gz"
 assert_eq "$(python3 -c 'import json,sys; d=json.load(sys.stdin)
 print(d["valid"], d["site"], d["quarter"], d["seq"], d["bag"], d["files"], d["payload_bytes"], d["referrals"], d["rg_decisions"]["positive"], d["cg_decisions"]["negative"])' <"$tmp/stdout")" \
-	"True birmingham 2025Q1 1 $bag 4 4195 12 7 1" "verify --json"
+	"True birmingham 2025Q1 1 $bag $n_files $octets 12 7 1" "verify --json"
 # --signature names the signature file when it is elsewhere.
 mkdir elsewhere && cp "out/$bag.tar.gz" elsewhere/
 expect_exit 77 "$NRMHUB" bundle verify --keys keys "elsewhere/$bag.tar.gz"
@@ -193,11 +202,14 @@ expect_exit 64 "$NRMHUB" bundle create --payload "$payload" --seq 1 --key site.k
 expect_exit 64 "$NRMHUB" bundle verify "out/$bag.tar.gz" && assert_grep '--keys DIR is required' "$tmp/stderr"
 expect_exit 64 "$NRMHUB" bundle verify --keys keys && assert_grep 'give exactly one BAG\.tar\.gz' "$tmp/stderr"
 # ---- from the case store: build the quarter's return, number and bundle it ----
-expect_exit 0 "$NRMHUB" import --store cases.db --from council-csv \
+# The store in its own folder: its keys/ (the pseudonym key) is not the
+# public keys folder of this test.
+mkdir site
+expect_exit 0 "$NRMHUB" import --store site/cases.db --from council-csv \
 	"$SRCDIR/examples/site/data/council-cases.csv"
 mkdir stored
 for seq in 001 002; do
-	expect_exit 0 "$NRMHUB" --store cases.db bundle create --quarter 2025Q1 --key site.key \
+	expect_exit 0 "$NRMHUB" --store site/cases.db bundle create --quarter 2025Q1 --key site.key \
 		--now "$now" -o stored && assert_grep "stored/birmingham_2025Q1_$seq\.tar\.gz$" "$tmp/stdout"
 	expect_exit 0 "$NRMHUB" bundle verify --keys keys "stored/birmingham_2025Q1_$seq.tar.gz"
 	if command -v minisign >/dev/null; then
@@ -211,14 +223,14 @@ for f in return.json cases.csv return.ods report.html return.sdmx.csv csv-metada
 done
 assert_eq "$(ls -A stored | grep -c '^\.nrmhub-return')" 0 "build folders left behind"
 # The published audience is bundled the same way, with no record-level extract.
-expect_exit 0 "$NRMHUB" bundle create --store cases.db --quarter 2025Q1 --audience published \
+expect_exit 0 "$NRMHUB" bundle create --store site/cases.db --quarter 2025Q1 --audience published \
 	--key site.key --now "$now" -o stored
 tar -tzf stored/birmingham_2025Q1_003.tar.gz >"$tmp/listing"
 assert_no_grep '/data/cases\.csv$' "$tmp/listing"
 assert_grep '"audience": "published"' <(tar -xzOf stored/birmingham_2025Q1_003.tar.gz \
 	birmingham_2025Q1_003/data/return.json)
 # A quarter that cannot be built: no bundle, and no number spent.
-expect_exit 64 "$NRMHUB" bundle create --store cases.db --quarter 2025Q7 --key site.key -o stored
+expect_exit 64 "$NRMHUB" bundle create --store site/cases.db --quarter 2025Q7 --key site.key -o stored
 assert_no_file stored/birmingham_2025Q7_001.tar.gz
 
 # Payloads that cannot be bundled: nothing written.

@@ -13,8 +13,9 @@ for tool in minisign python3; do
 	fi
 done
 hostile_py="$SRCDIR/tests/e2e/hostile_bundle.py"
-payload="$SRCDIR/tests/data/bundle/return"
 cd "$tmp" || exit 1
+payload="$tmp/payload"
+return_payload "$payload"
 
 "$NRMHUB" keygen -o site >/dev/null && "$NRMHUB" keygen -o other >/dev/null &&
 	"$NRMHUB" keygen -o stranger >/dev/null || fail "keygen"
@@ -81,6 +82,23 @@ hostile altered 65 4 "bag $bag: data/cases\.csv does not match the SHA-512 at ma
 hostile return-site 65 5 'data/return\.json: \$\.site: not the site birmingham that the signature names'
 hostile return-schema 65 5 'data/return\.json: \$\.schema: not "nrmhub-return/1"'
 hostile return-broken 65 5 'data/return\.json:1:[0-9]+: '
+
+# Step 5: the payload is exactly the return's file set (return.json $.files),
+# and a secret or a store is refused even when listed.
+hostile payload-stray 65 5 "data: cases\.jsonl: not one of the return's files \(return\.json \\\$\.files\)"
+hostile payload-store 65 5 'data: nrmhub\.db: an SQLite database, never part of a return'
+hostile payload-seckey 65 5 'data: site\.key: a minisign secret key, never part of a return'
+hostile payload-pseudonym 65 5 'data: birmingham\.pseudonym\.key: a pseudonym key, never part of a return'
+hostile payload-missing 65 5 'data: report\.html: listed in return\.json \$\.files\[20\] but missing'
+# ... and its tables and SDMX-CSV hold exactly the figures of return.json,
+# drawn again by the code that writes them.
+hostile payload-table 65 5 "data: table_1\.csv: line 2, column 5 \(Number\): '999', return\.json gives '12'"
+hostile payload-header 65 5 "data: table_1\.csv: line 1 \(the header\), column 5: 'Count', the table's is 'Number'"
+# ... and its report runs nothing (libxml2's HTML parser reads it).
+hostile payload-script 65 5 "data: report\.html: line [0-9]+: a <script> element; the report is a page without script"
+hostile payload-onload 65 5 "data: report\.html: line [0-9]+: an event handler attribute onload"
+hostile payload-jsurl 65 5 "data: report\.html: line [0-9]+: a javascript: URL in href"
+hostile payload-sdmx 65 5 "data: return\.sdmx\.csv: line 2, column 7 \(OBS_VALUE\): '13', return\.json gives '12'"
 
 # Nothing was ever extracted.
 assert_no_file "$tmp/evil.txt"

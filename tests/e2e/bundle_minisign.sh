@@ -10,9 +10,10 @@ if ! command -v minisign >/dev/null; then
 	echo "bundle_minisign.sh: needs minisign (scripts/install-deps installs it)" >&2
 	exit 1
 fi
-payload="$SRCDIR/tests/data/bundle/return"
 now=2025-04-02T09:00:00Z
 cd "$tmp" || exit 1
+payload="$tmp/payload"
+return_payload "$payload"
 printf 'pilot password\n' >pw
 
 # bundle_with KEY SEQ [create options...]: makes, then checks with both tools.

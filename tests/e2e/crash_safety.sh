@@ -158,12 +158,12 @@ killed_enough "return build" "$kills" "$n"
 
 mkdir -p "$tmp/keys"
 expect_exit 0 "$NRMHUB" -q keygen -o "$tmp/keys/birmingham"
-# The example return, with an incompressible file added so that the archive
-# takes many writes.
+# The example return, its workbook grown by incompressible bytes so that
+# the archive takes many writes (bundle create packs only the return's
+# listed files, and does not open the workbook).
 payload="$tmp/payload"
-cp -r "$SRCDIR/tests/data/bundle/return" "$payload"
-chmod -R u+w "$payload"
-head -c 600000 /dev/urandom | base64 >"$payload/attachment.txt"
+return_payload "$payload"
+head -c 600000 /dev/urandom | base64 >>"$payload/return.ods"
 bag=birmingham_2025Q1_001
 bundle() {
 	"$NRMHUB" -q bundle create --payload "$payload" --key "$tmp/keys/birmingham.key" --seq 1 \

@@ -9,11 +9,13 @@ CASES below).  The return-* cases rebuild the manifests around a changed
 return.json and print the new tag manifest's SHA-512.  Entries are written in sorted order, as nrmhub writes them,
 so that the one fault is the only difference.
 """
+import base64
 import gzip
 import hashlib
 import io
 import json
 import os
+import re
 import sys
 import tarfile
 
@@ -104,6 +106,50 @@ def special(tar, bag, case):
         tar.addfile(info(bag + "/data/zeros.bin", size=64 << 20), Zeros())
 
 
+# A minisign secret key's shape: "Ed", the KDF, the checksum, 158 bytes in all.
+SECRET_KEY = (b"untrusted comment: minisign encrypted secret key\n" +
+              base64.b64encode(b"EdScB2" + bytes(152)) + b"\n")
+
+
+def payload_fault(bag, files, ret, case):
+    """The payload-* cases: a file outside the return's set, a secret or a
+    store (listed in return.json, which must not save it), a listed file
+    missing."""
+    data = bag + "/data/"
+    listed = {
+        "payload-store": ("nrmhub.db", b"SQLite format 3\0" + bytes(4080)),
+        "payload-seckey": ("site.key", SECRET_KEY),
+        "payload-pseudonym": ("birmingham.pseudonym.key", bytes(range(32))),
+    }
+    if case == "payload-stray":
+        files[data + "cases.jsonl"] = b'{"case_id": "B-0001"}\n'
+    elif case in listed:
+        name, content = listed[case]
+        files[data + name] = content
+        ret["files"].append({"name": name, "role": "report"})
+    elif case == "payload-missing":
+        del files[data + "report.html"]
+    elif case == "payload-table":
+        # Referrals as return.json has them (12 in the bundle tests'), 999 in
+        # the table.
+        files[data + "table_1.csv"] = re.sub(rb",Referrals,\d+\r\n", b",Referrals,999\r\n",
+                                             files[data + "table_1.csv"], count=1)
+    elif case == "payload-header":
+        files[data + "table_1.csv"] = files[data + "table_1.csv"].replace(
+            b",Number\r\n", b",Count\r\n", 1)
+    elif case in ("payload-script", "payload-onload", "payload-jsurl"):
+        inject = {"payload-script": b"<p>Figures</p><SCRIPT>alert(1)</SCRIPT>",
+                  "payload-onload": b"<svg width=\"1\" onLoad=\"alert(1)\"></svg>",
+                  "payload-jsurl": b"<a href=\" javascript:alert(1)\">more</a>"}[case]
+        files[data + "report.html"] = files[data + "report.html"].replace(
+            b"</body>", b"\n" + inject + b"\n</body>", 1)
+    elif case == "payload-sdmx":
+        files[data + "return.sdmx.csv"] = re.sub(
+            rb"REFERRALS,_T,_T,(\d+),",
+            lambda m: b"REFERRALS,_T,_T,%d," % (int(m.group(1)) + 1),
+            files[data + "return.sdmx.csv"], count=1)
+
+
 def rebag(bag, entries, case):
     """Rewrites data/return.json and then every manifest and the
     Payload-Oxum, so that the bag is internally consistent and only the
@@ -117,6 +163,8 @@ def rebag(bag, entries, case):
         ret["schema"] = "nrmhub-return/0"
     elif case == "return-broken":
         files[bag + "/data/return.json"] = b'{"schema": "nrmhub-return/1", "site": '
+    elif case.startswith("payload-"):
+        payload_fault(bag, files, ret, case)
     if case != "return-broken":
         files[bag + "/data/return.json"] = json.dumps(ret).encode()
     payload = sorted((n, d) for n, d in files.items()
@@ -146,7 +194,10 @@ def write_huge(fileobj, bag):
 
 CASES = ["copy", "traversal", "absolute", "backslash", "outside", "symlink", "hardlink",
          "device", "fifo", "sparse", "duplicate", "huge", "bomb", "many", "unlisted", "missing",
-         "altered", "plain-tar", "truncated", "return-site", "return-schema", "return-broken"]
+         "altered", "plain-tar", "truncated", "return-site", "return-schema", "return-broken",
+         "payload-stray", "payload-store", "payload-seckey", "payload-pseudonym",
+         "payload-missing", "payload-table", "payload-header", "payload-sdmx",
+         "payload-script", "payload-onload", "payload-jsurl"]
 
 
 def main():
@@ -154,7 +205,7 @@ def main():
         sys.exit("usage: hostile_bundle.py {%s} BAG_DIR OUT" % "|".join(CASES))
     case, bag_dir, out = sys.argv[1:]
     bag, entries = genuine(bag_dir)
-    if case.startswith("return-"):
+    if case.startswith("return-") or case.startswith("payload-"):
         entries = rebag(bag, entries, case)
     raw = io.BytesIO()
     if case == "huge":

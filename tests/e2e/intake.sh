@@ -185,6 +185,40 @@ assert_eq "$(reason "$tmp/stdout" bravo_2025Q1_005.tar.gz)" \
 	"data/cases.csv does not agree with data/return.json: \$.awaiting.rg.count is 1, the extract has 0 such rows" "cut extract reason"
 [ -f inbox/rejected/bravo_2025Q1_005.tar.gz.reason ] && pass || fail "cut extract not rejected"
 
+# ---- run 5: payloads outside the return's file set ----------------------------------
+# bravo's genuine bag, rebuilt by tests/e2e/hostile_bundle.py with the site's
+# store, its secret key or its pseudonym key in data/ (listed in return.json,
+# which must not save them) or a stray file, and signed with bravo's key by
+# the stock minisign: each refused, naming the file.
+if command -v minisign >/dev/null; then
+	mkdir out-pl genuine-pl
+	expect_exit 0 "$NRMHUB" bundle create --store bravo.db --quarter 2025Q1 --seq 6 --key bravo.key \
+		--now "$now" -o out-pl
+	tar xzf out-pl/bravo_2025Q1_006.tar.gz -C genuine-pl
+	comment=$(sed -n 's/^trusted comment: //p' out-pl/bravo_2025Q1_006.tar.gz.minisig)
+	seq=6
+	for c in payload-store:nrmhub.db payload-seckey:site.key payload-pseudonym:birmingham.pseudonym.key \
+		payload-stray:cases.jsonl payload-missing:report.html payload-table:table_1.csv \
+		payload-header:table_1.csv payload-sdmx:return.sdmx.csv payload-script:report.html; do
+		seq=$((seq + 1))
+		name=$(printf 'bravo_2025Q1_%03d' "$seq")
+		mkdir -p "genuine-pl/$name" && cp -r genuine-pl/bravo_2025Q1_006/. "genuine-pl/$name/"
+		sed -i "s/bravo_2025Q1_006/$name/" "genuine-pl/$name/bag-info.txt"
+		digest=$(python3 "$SRCDIR/tests/e2e/hostile_bundle.py" "${c%%:*}" "genuine-pl/$name" "inbox/$name.tar.gz")
+		signed=$(printf '%s' "$comment" | sed "s/seq=6	bag=bravo_2025Q1_006/seq=$seq	bag=$name/; s/tagmanifest-sha512=.*/tagmanifest-sha512=$digest/")
+		minisign -S -s bravo.key -t "$signed" -m "inbox/$name.tar.gz" >/dev/null 2>&1 </dev/null ||
+			fail "minisign could not sign $name"
+		settled "inbox/$name.tar.gz"*
+		expect_exit 65 "$NRMHUB" intake --inbox inbox --store "$store" --json
+		assert_grep "data: ${c#*:}: " inbox/rejected/"$name".tar.gz.reason
+	done
+	# bravo referred 3 children (tests/data/intake/WORKING.md).
+	assert_grep "data: table_1\.csv: line 2, column 5 \(Number\): '999', return\.json gives '3'" \
+		inbox/rejected/bravo_2025Q1_012.tar.gz.reason
+	assert_grep "data: return\.sdmx\.csv: line 2, column 7 \(OBS_VALUE\): '4', return\.json gives '3'" \
+		inbox/rejected/bravo_2025Q1_014.tar.gz.reason
+fi
+
 # ---- two intakes at once --------------------------------------------------------------
 mkdir inbox2
 expect_exit 0 "$NRMHUB" keys add --store two.db alpha alpha.pub

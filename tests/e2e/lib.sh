@@ -88,6 +88,17 @@ assert_eq() {
 	fi
 }
 
+# return_payload DIR: the example return folder (tests/data/bundle/return:
+# return.json and cases.csv, written by hand) with the outputs `return
+# build` renders from it, so DIR holds exactly the set return.json lists.
+return_payload() {
+	mkdir -p "$1" &&
+		cp "$SRCDIR/tests/data/bundle/return/return.json" "$SRCDIR/tests/data/bundle/return/cases.csv" "$1/" &&
+		chmod u+w "$1/return.json" "$1/cases.csv" &&
+		"$NRMHUB" -q return render -o "$1" "$1/return.json" >/dev/null ||
+		fail "return_payload $1"
+}
+
 # finish: the script's result; call last.
 finish() {
 	if [ "$failures" -ne 0 ]; then

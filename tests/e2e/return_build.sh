@@ -86,10 +86,41 @@ common=$(comm -12 <(cut -d, -f1 "$csv" | tail -n +2 | sort) \
 assert_eq "$common" 0 "pseudonyms shared by two keys"
 assert_eq "$(stat -c '%a %s' "$tmp/hull.key")" "600 32" "key mode and size"
 
-# The default key is SITE.pseudonym.key in the current directory.
+# The default key is keys/SITE.pseudonym.key in the current directory, in
+# a folder of its own, 0700: never among the return's files.
 mkdir -p "$tmp/cwd/out"
 (cd "$tmp/cwd" && build --quarter 2024Q1 --site hull -o out "$cases" >/dev/null 2>&1)
-assert_eq "$(stat -c %a "$tmp/cwd/hull.pseudonym.key" 2>/dev/null)" 600 "default key made 0600"
+assert_eq "$(stat -c %a "$tmp/cwd/keys/hull.pseudonym.key" 2>/dev/null)" 600 "default key made 0600"
+assert_eq "$(stat -c %a "$tmp/cwd/keys" 2>/dev/null)" 700 "key folder made 0700"
+assert_eq "$(find "$tmp/cwd" -name '*.pseudonym.key' | wc -l)" 1 "keys made"
+# Built into the folder it runs in, the key is still not in it.
+(cd "$tmp/cwd" && build --quarter 2024Q1 --site hull -o . "$cases" >/dev/null 2>&1)
+assert_no_file "$tmp/cwd/hull.pseudonym.key"
+cmp -s "$tmp/cwd/out/cases.csv" "$tmp/cwd/cases.csv" && pass || fail "the key changed between builds"
+# A key at the old place (SITE.pseudonym.key beside the store) is moved,
+# not replaced, with a notice once; the pseudonyms stay the same.
+mkdir -p "$tmp/old/out"
+cp "$tmp/cwd/keys/hull.pseudonym.key" "$tmp/old/hull.pseudonym.key"
+chmod 600 "$tmp/old/hull.pseudonym.key"
+cd "$tmp/old" && expect_exit 0 build --quarter 2024Q1 --site hull -o out "$cases"
+cd "$OLDPWD" || exit 1
+assert_grep "moved the pseudonym key to \./keys/hull\.pseudonym\.key" "$tmp/stderr"
+assert_no_file "$tmp/old/hull.pseudonym.key"
+assert_same "$tmp/old/keys/hull.pseudonym.key" "$tmp/cwd/keys/hull.pseudonym.key"
+assert_same "$tmp/old/out/cases.csv" "$tmp/cwd/out/cases.csv"
+cd "$tmp/old" && expect_exit 0 build --quarter 2024Q1 --site hull -o out "$cases"
+cd "$OLDPWD" || exit 1
+assert_no_grep "moved the pseudonym key" "$tmp/stderr"
+# Keys at both places: refused, neither chosen.
+head -c 32 /dev/urandom >"$tmp/old/hull.pseudonym.key" && chmod 600 "$tmp/old/hull.pseudonym.key"
+cd "$tmp/old" && expect_exit 78 build --quarter 2024Q1 --site hull -o out "$cases"
+cd "$OLDPWD" || exit 1
+assert_grep "two pseudonym keys: \./hull\.pseudonym\.key and \./keys/hull\.pseudonym\.key" "$tmp/stderr"
+# A key folder others may enter is refused.
+mkdir -p "$tmp/open/keys" "$tmp/open/out" && chmod 755 "$tmp/open/keys"
+cd "$tmp/open" && expect_exit 77 build --quarter 2024Q1 --site hull -o out "$cases"
+cd "$OLDPWD" || exit 1
+assert_grep "the key folder \./keys may be entered by group or others \(mode 755\)" "$tmp/stderr"
 
 # A key others can read is refused, and nothing is written.
 chmod 640 "$tmp/hull.key"

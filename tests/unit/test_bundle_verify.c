@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "bundle_pack.h"
 #include "bundle_verify.h"
 #include "minisign.h"
+#include "return_render.h"
 #include "util.h"
 
 #define BIG_BYTES 100000
@@ -43,27 +45,43 @@ static void write_text(const char *path, const char *text, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* The payload: return.json and 100,000 bytes of one letter (which gzip
- * shrinks several hundred times). */
+/* Copies the file NAME of the bundle tests' own return folder, from the
+ * source tree, into `payload`; returns its text. */
+static char *copy_fixture(const char *payload, const char *name, size_t *len)
+{
+	const char *src = getenv("SRCDIR");
+	assert_non_null(src);
+	char *from = nrm_xasprintf("%s/tests/data/bundle/return/%s", src, name);
+	FILE *in = fopen(from, "rb");
+	assert_non_null(in);
+	static char text[1 << 20];
+	*len = fread(text, 1, sizeof(text) - 1, in);
+	assert_true(*len > 0 && *len < sizeof(text) - 1);
+	text[*len] = '\0';
+	fclose(in);
+	free(from);
+	char *path = nrm_xasprintf("%s/%s", payload, name);
+	write_text(path, text, *len);
+	free(path);
+	return text;
+}
+
+/* The payload: a real return folder (verify checks return.json against
+ * the return schema, and the folder against the files it lists), its
+ * workbook replaced by 100,000 bytes of one letter (which gzip shrinks
+ * several hundred times; verify does not open a workbook). */
 static void make_payload(const char *payload)
 {
 	assert_int_equal(mkdir(payload, 0755), 0);
-	/* A real return (verify checks it against the return schema): the
-	 * bundle tests' own, from the source tree. */
-	const char *src = getenv("SRCDIR");
-	assert_non_null(src);
-	char *from = nrm_xasprintf("%s/tests/data/bundle/return/return.json", src);
-	FILE *in = fopen(from, "rb");
-	assert_non_null(in);
-	static char ret[1 << 20];
-	size_t len = fread(ret, 1, sizeof(ret), in);
-	assert_true(len > 0 && len < sizeof(ret));
-	fclose(in);
-	free(from);
-	char *path = nrm_xasprintf("%s/return.json", payload);
-	write_text(path, ret, len);
-	free(path);
-	path = nrm_xasprintf("%s/big.txt", payload);
+	size_t len;
+	copy_fixture(payload, "cases.csv", &len);
+	const char *text = copy_fixture(payload, "return.json", &len);
+	json_t *ret = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	assert_non_null(ret);
+	struct nrm_error err;
+	assert_int_equal(return_render_all(ret, payload, &err), 0);
+	json_decref(ret);
+	char *path = nrm_xasprintf("%s/return.ods", payload);
 	char *big = nrm_xmalloc(BIG_BYTES);
 	memset(big, 'a', BIG_BYTES);
 	write_text(path, big, BIG_BYTES);
@@ -139,7 +157,7 @@ static void test_valid_under_default_limits(void **state)
 	assert_int_equal(r.failed_step, 0);
 	assert_string_equal(r.id.bag, "birmingham_2025Q1_001");
 	assert_int_equal(r.id.seq, 1);
-	assert_int_equal(r.payload_files, 2);
+	assert_int_equal(r.payload_files, 23);
 	assert_true(r.payload_bytes > BIG_BYTES);
 	assert_non_null(r.return_json);
 	nrm_verify_result_free(&r);
@@ -169,7 +187,7 @@ static void test_each_limit_refuses(void **state)
 	expect_refused(fx, &lim, 1, "larger than the limit of 100 bytes");
 	lim = nrm_verify_default_limits;
 
-	/* BAG/, two tag files, data/, two payload files, two manifests. */
+	/* BAG/, two tag files, data/, 23 payload files, two manifests. */
 	lim.max_entries = 5;
 	expect_refused(fx, &lim, 3, "more than the limit of 5 entries");
 	lim = nrm_verify_default_limits;
@@ -183,8 +201,8 @@ static void test_each_limit_refuses(void **state)
 	lim = nrm_verify_default_limits;
 
 	lim.ratio_floor_bytes = 4096;
-	lim.max_ratio = 20;
-	expect_refused(fx, &lim, 3, "inflates more than 20 times its size");
+	lim.max_ratio = 3;
+	expect_refused(fx, &lim, 3, "inflates more than 3 times its size");
 	lim = nrm_verify_default_limits;
 
 	lim.max_tag_file_bytes = 60;
@@ -192,7 +210,7 @@ static void test_each_limit_refuses(void **state)
 	lim = nrm_verify_default_limits;
 
 	lim.max_return_bytes = 10;
-	expect_refused(fx, &lim, 3, "return.json': larger than the limit of 10 bytes");
+	expect_refused(fx, &lim, 3, "data/cases.csv': larger than the limit of 10 bytes");
 }
 
 int main(void)
