@@ -230,6 +230,15 @@ assert_grep 'badret/return\.json:2:[0-9]+: not valid JSON' written/json-bundle-b
 assert_grep 'badret/return\.json:2:[0-9]+: not valid JSON' written/json-return-validate.err
 assert_grep 'badret/return\.json:2:[0-9]+: not valid JSON' written/json-return-render.err
 
+# A BOM at the start of a data line is refused, not made part of a case id.
+assert_grep 'council\.csv:6: case_id: contains an invisible character \(U\+FEFF\) at byte 1' \
+	written/json-validate-1.err
+assert_grep 'cases\.jsonl:4: case_id: contains an invisible character \(U\+FEFF\)' \
+	written/json-validate-13.err
+# Delivered files are the owner's only.
+assert_eq "$(stat -c %a json/site/state/drop/birmingham_2025Q1_001.tar.gz)" 600 \
+	"mode of a file delivered to the drop folder"
+
 # The search.
 leaks=$(grep -Eri -- "$canary" written/ | cut -c1-300)
 if [ -n "$leaks" ]; then
