@@ -5,6 +5,7 @@
  * entry is judged from its header before a byte of it is inflated.
  */
 #include "bundle_verify.h"
+#include "../plugins/common/json_syntax.h"
 
 #include "bagit.h"
 #include "date.h"
@@ -660,9 +661,12 @@ static int check_return(struct verify *v)
 		return bag_fail(v, "data/return.json is missing");
 	json_error_t je;
 	json_t *ret = json_loadb(e->content, (size_t)e->size, JSON_REJECT_DUPLICATES, &je);
-	if (!ret)
+	if (!ret) {
+		char why[200];
+		json_syntax_reason(je.text, why, sizeof(why));
 		return nrm_fail(v->err, EX_DATAERR, "%s: data/return.json:%d:%d: %s", v->archive,
-		                je.line, je.column, je.text);
+		                je.line, je.column, why);
+	}
 	v->res->return_json = ret;
 	if (bundle_check_return(v, ret) || check_payload(v, ret))
 		return -1;

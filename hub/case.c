@@ -86,6 +86,17 @@ static int check_text(const char *s, size_t max, const char *field,
 			return broken(p, field, "is not valid UTF-8");
 		if (ch == 0xc2 && u[i + 1] <= 0x9f)
 			return broken(p, field, "contains a control character at byte %zu", i + 1);
+		/* U+200B..U+200F, U+2060 and U+FEFF (a BOM a spreadsheet left at
+		 * the start of a line): invisible, so an identifier holding one
+		 * would be a second case that looks like the first.  Every reader's
+		 * records pass here, so the rule is the same for all formats. */
+		if ((ch == 0xe2 && u[i + 1] == 0x80 && u[i + 2] >= 0x8b && u[i + 2] <= 0x8f) ||
+		    (ch == 0xe2 && u[i + 1] == 0x81 && u[i + 2] == 0xa0) ||
+		    (ch == 0xef && u[i + 1] == 0xbb && u[i + 2] == 0xbf))
+			return broken(p, field, "contains an invisible character (U+%04X) at byte %zu: "
+			              "zero-width characters and byte order marks are not allowed",
+			              ch == 0xef ? 0xfeff : ch == 0xe2 && u[i + 1] == 0x81 ? 0x2060
+			                                 : 0x2000 + (u[i + 2] - 0x80), i + 1);
 		i += n;
 	}
 	if (i == 0)

@@ -4,6 +4,7 @@
  * trusting any of it.
  */
 #include "commands.h"
+#include "../plugins/common/json_syntax.h"
 
 #include "atomic_file.h"
 #include "bagit.h"
@@ -113,8 +114,11 @@ static int read_return_identity(const char *dir, struct nrm_bundle_id *id,
 	free(text);
 	const char *site = json_string_value(json_object_get(ret, "site"));
 	const char *quarter = json_string_value(json_object_get(ret, "quarter"));
-	if (!ret)
-		rc = nrm_fail(err, EX_DATAERR, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+	char why[200];
+	if (!ret) {
+		json_syntax_reason(je.text, why, sizeof(why));
+		rc = nrm_fail(err, EX_DATAERR, "%s:%d:%d: %s", path, je.line, je.column, why);
+	}
 	else if (!site || !nrm_bundle_site_valid(site))
 		rc = nrm_fail(err, EX_DATAERR, "%s: $.site: missing or not a valid site code", path);
 	else if (!quarter || !nrm_bundle_quarter_valid(quarter))

@@ -6,6 +6,7 @@
  * its schema are return.json and cases.csv put in place.
  */
 #include "commands.h"
+#include "../plugins/common/json_syntax.h"
 
 #include "atomic_file.h"
 #include "date.h"
@@ -577,7 +578,12 @@ static int cmd_return_validate(int argc, char **argv)
 		json_t *doc = json_load_file(argv[i], JSON_REJECT_DUPLICATES, &jerr);
 		if (!doc) {
 			bool missing = access(argv[i], R_OK) != 0;
-			nrm_log_error("%s:%d:%d: %s", argv[i], jerr.line, jerr.column, jerr.text);
+			char why[200];
+			json_syntax_reason(jerr.text, why, sizeof(why));
+			if (missing)
+				nrm_log_error("%s", jerr.text);
+			else
+				nrm_log_error("%s:%d:%d: %s", argv[i], jerr.line, jerr.column, why);
 			if (!rc || (missing && rc == EX_DATAERR))
 				rc = missing ? EX_NOINPUT : EX_DATAERR;
 			continue;

@@ -4,6 +4,7 @@
  * that lost them or a receiver that wants them from the JSON alone.
  */
 #include "commands.h"
+#include "../plugins/common/json_syntax.h"
 
 #include "return_render.h"
 #include "return_tables.h"
@@ -54,8 +55,9 @@ static int load_return(const char *path, json_t **out, struct nrm_error *err)
 		return 0;
 	if (json_error_code(&jerr) == json_error_cannot_open_file)
 		return nrm_fail(err, EX_NOINPUT, "%s: cannot open: %s", path, jerr.text);
-	return nrm_fail(err, EX_DATAERR, "%s:%d:%d: not valid JSON: %s", path, jerr.line,
-	                jerr.column, jerr.text);
+	char why[200];
+	json_syntax_reason(jerr.text, why, sizeof(why));
+	return nrm_fail(err, EX_DATAERR, "%s:%d:%d: %s", path, jerr.line, jerr.column, why);
 }
 
 static void print_files(const json_t *ret, const char *dir)

@@ -2,6 +2,7 @@
  * Delivery into a drop folder (file://): the file appears whole or not at
  * all, through the hub's atomic output (temporary name in the same folder,
  * fsync, rename), so a program watching the folder never picks up half.
+ * Delivered files are readable by their owner only, like every output.
  */
 #include "deliver_attempt.h"
 
@@ -40,7 +41,7 @@ enum nrm_attempt nrm_deliver_drop(struct nrm_delivery *d)
 	}
 	struct nrm_atomic_file f;
 	struct nrm_error e = {0};
-	if (nrm_atomic_open(&f, d->remote_path, 0640, &e) != 0) {
+	if (nrm_atomic_open(&f, d->remote_path, 0600, &e) != 0) {
 		d->refusal_code = EX_CANTCREAT;
 		nrm_delivery_say(d, "%s", e.msg);
 		return NRM_ATTEMPT_REFUSED;

@@ -6,6 +6,7 @@
  * not reported, only that none (or more than one) matched.
  */
 #include "json_schema.h"
+#include "../plugins/common/json_syntax.h"
 
 #include "util.h"
 
@@ -234,7 +235,9 @@ struct nrm_json_schema *nrm_json_schema_parse(const char *text, size_t len, cons
 	s->name = nrm_xstrdup(name);
 	s->root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!s->root) {
-		nrm_fail(err, EX_DATAERR, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
+		char why[200];
+		json_syntax_reason(jerr.text, why, sizeof(why));
+		nrm_fail(err, EX_DATAERR, "%s:%d:%d: %s", name, jerr.line, jerr.column, why);
 		nrm_json_schema_free(s);
 		return NULL;
 	}

@@ -4,6 +4,7 @@
  * rows they carried.
  */
 #include "national.h"
+#include "../plugins/common/json_syntax.h"
 
 #include "config.h"
 #include "codes.h"
@@ -196,8 +197,10 @@ static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 	json_error_t je;
 	json_t *ret = json_loads(sb->return_json, JSON_REJECT_DUPLICATES, &je);
 	if (!ret) {
+		char why[200];
+		json_syntax_reason(je.text, why, sizeof(why));
 		b->failed = nrm_fail(b->err, EX_DATAERR, "the stored return of %s %s: %s", sb->site,
-		                     sb->quarter, je.text);
+		                     sb->quarter, why);
 		return 1;
 	}
 	b->sites = nrm_xrealloc(b->sites, (b->n_sites + 1) * sizeof(*b->sites));

@@ -8,6 +8,7 @@
 #include "case.h"
 #include "codes.h"
 #include "date.h"
+#include "log.h"
 #include "options.h"
 #include "util.h"
 
@@ -92,7 +93,8 @@ static void host_warn(nrm_stream *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "nrmhub: warning: %s: %s\n", s->name, msg);
+	/* Through the log, so --log json and --syslog carry it too. */
+	nrm_warn("%s: %s", s->name, msg);
 }
 
 static ssize_t host_read(nrm_stream *s, void *buf, size_t len)

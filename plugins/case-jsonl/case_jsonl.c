@@ -7,6 +7,8 @@
  */
 #include <nrmhub/plugin.h>
 
+#include "json_syntax.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -329,8 +331,11 @@ static int cb_case_jsonl_import_next(void *state, struct nrm_case *out, struct n
 	json_error_t err;
 	r->current = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 	if (!r->current) {
-		struct nrm_pos pos = {.line = r->line, .column = (uint64_t)(err.column > 0 ? err.column : 0)};
-		r->host->report(r->in, &pos, NULL, "not a JSON object: %s", err.text);
+		char reason[200];
+		json_syntax_reason(err.text, reason, sizeof(reason));
+		int column = err.column + json_syntax_column_shift(err.text);
+		struct nrm_pos pos = {.line = r->line, .column = (uint64_t)(column > 0 ? column : 0)};
+		r->host->report(r->in, &pos, NULL, "%s", reason);
 		return NRM_REJECT;
 	}
 	if (!json_is_object(r->current)) {

@@ -59,13 +59,4 @@ int jread_nationality(struct jread *r, json_t *obj, const char *key, const char 
 int jread_exploitation(struct jread *r, json_t *obj, const char *key, const char *field,
                        uint32_t *out);
 
-/* Why jansson refused a text, said as the rule broken ("duplicate member
- * name in an object (not allowed)"), into out.  jansson's "near '...'"
- * part is dropped: it quotes the input, which may be personal data. */
-void jread_syntax_reason(const char *jansson_text, char *out, size_t cap);
-/* jansson gives the column of the last character it read; for bytes that
- * are not UTF-8 that is the one before them.  Returns what to add to it to
- * name the bad byte itself: 1 for that error, else 0. */
-int jread_syntax_column_shift(const char *jansson_text);
-
 #endif

@@ -2,6 +2,7 @@
 #include "envelope.h"
 
 #include "json_read.h"
+#include "json_syntax.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,7 +238,7 @@ json_t *envelope_object(struct envelope *e, const char *path)
 		return NULL;
 	}
 	/* jansson counts lines and columns from the element's first byte. */
-	err.column += jread_syntax_column_shift(err.text);
+	err.column += json_syntax_column_shift(err.text);
 	if (err.line > 1) {
 		pos.line = at.line + (uint64_t)err.line - 1;
 		pos.column = err.column > 0 ? (uint64_t)err.column : 0;
@@ -247,7 +248,7 @@ json_t *envelope_object(struct envelope *e, const char *path)
 	if (pos.column == 0) /* jansson's column 0: the start of a line */
 		pos.column = 1;
 	char reason[200];
-	jread_syntax_reason(err.text, reason, sizeof(reason));
+	json_syntax_reason(err.text, reason, sizeof(reason));
 	e->host->report(e->in, &pos, NULL, "%s", reason);
 	return NULL;
 }

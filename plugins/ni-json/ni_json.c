@@ -14,6 +14,7 @@
 #include <nrmhub/plugin.h>
 
 #include "json_read.h"
+#include "json_syntax.h"
 #include "json_write.h"
 #include "labels.h"
 #include "out_buffer.h"
@@ -345,8 +346,8 @@ static int cb_ni_import_next(void *state, struct nrm_case *out, struct nrm_pos *
 	r->current = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 	if (!r->current) {
 		char reason[200];
-		jread_syntax_reason(err.text, reason, sizeof(reason));
-		int column = err.column + jread_syntax_column_shift(err.text);
+		json_syntax_reason(err.text, reason, sizeof(reason));
+		int column = err.column + json_syntax_column_shift(err.text);
 		struct nrm_pos pos = {.line = r->line, .column = (uint64_t)(column > 0 ? column : 0)};
 		/* A first line that is not JSON is most likely another format. */
 		r->host->report(r->in, &pos, NULL, "%s%s", reason, r->records == 1 ? WRONG_FORMAT : "");

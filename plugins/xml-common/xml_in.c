@@ -159,9 +159,12 @@ int xml_in_bad_value(struct xml_in *x, const char *attribute, const char *field,
 
 /* A quoted piece of a libxml2 message is shown when it is markup or a
  * schema's own text (an element name, a facet, a type, a pattern), or when
- * it is shaped like a code or a date: upper-case letters, digits and a few
- * signs, with a digit in it or at most three characters.  Anything else, a
- * name typed into a code field say (even in capitals), is hidden. */
+ * it has the shape of a value no child can be told by: a date, a time or a
+ * number (digits and "-:.+TZ"), a GSS code (a capital and eight digits), or
+ * a code of at most three capitals or digits (GB, M).  Anything else is
+ * hidden: a name typed into a code field (even in capitals), and every
+ * identifier, which looks like a code (NRM250010001, BCT-2025-0001,
+ * 20WM/004512A/25) but says which child. */
 static bool quotable(const char *before, const char *q, size_t len)
 {
 	static const char *const markup[] = {"Element ", "element ", "attribute ", "facet ",
@@ -171,16 +174,19 @@ static bool quotable(const char *before, const char *q, size_t len)
 		if ((size_t)(q - before) >= n && memcmp(q - n, markup[i], n) == 0)
 			return len <= 120;
 	}
-	if (len > 24)
+	const char *v = q + 1;
+	if (len == 0 || len > 24)
 		return false;
-	bool digit = false;
+	bool digit = false, timelike = true, code = len <= 3, gss = len == 9;
 	for (size_t i = 0; i < len; i++) {
-		char c = q[1 + i];
-		digit = digit || (c >= '0' && c <= '9');
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c && strchr("_-:.+/", c))))
-			return false;
+		char c = v[i];
+		bool is_digit = c >= '0' && c <= '9', is_upper = c >= 'A' && c <= 'Z';
+		digit = digit || is_digit;
+		timelike = timelike && (is_digit || (c && strchr("-:.+TZ", c)));
+		code = code && (is_digit || is_upper);
+		gss = gss && (i == 0 ? is_upper : is_digit);
 	}
-	return digit || len <= 3;
+	return (timelike && digit) || code || gss;
 }
 
 /* Copies libxml2's message without its trailing newline, hiding quoted

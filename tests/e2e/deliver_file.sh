@@ -25,7 +25,7 @@ assert_grep "\"sha256\": \"$want_sha\"" "$tmp/stdout"
 assert_grep '"status": "delivered"' "$tmp/stdout"
 assert_grep "\"url\": \"file://$tmp/drop/testsite_2026Q3_1.tar.gz\"" "$tmp/stdout"
 assert_grep '"bytes": 100000' "$tmp/stdout"
-assert_eq "$(stat -c %a "$tmp/drop/testsite_2026Q3_1.tar.gz")" 640 "mode of the delivered file"
+assert_eq "$(stat -c %a "$tmp/drop/testsite_2026Q3_1.tar.gz")" 600 "mode of the delivered file"
 # No temporary file is left behind.
 assert_eq "$(ls -A "$tmp/drop" | wc -l)" 1 "files in the drop folder"
 # A folder named without the slash is still a folder; a file name renames.

@@ -24,7 +24,7 @@ expect_exit 65 "$NRMHUB" convert -k --rejects "$tmp/rejects" --from case-jsonl -
 	-o "$tmp/out" "$in" "$tmp/second.jsonl"
 assert_eq "$(grep -o '"case_id":"K-[0-9]"' "$tmp/out" | tr '\n' ' ')" \
 	'"case_id":"K-1" "case_id":"K-3" "case_id":"K-6" "case_id":"K-7" ' "records kept"
-assert_grep "^$in:4:[0-9]+: not a JSON object" "$tmp/stderr"
+assert_grep "^$in:4:[0-9]+: not valid JSON: " "$tmp/stderr"
 assert_grep "^$in:5: rg_decision_date: is missing, but rg_outcome is given" "$tmp/stderr"
 assert_grep "3 records converted, 3 rejected|4 records converted, 3 rejected" "$tmp/stderr"
 assert_eq "$(wc -l <"$tmp/rejects")" 3 "lines in the rejects report"

@@ -137,7 +137,7 @@ expect_exit 65 "$NRMHUB" return render -o "$tmp/out-syntax" "$tmp/syntax.json"
 assert_grep 'syntax\.json:2:[0-9]+: not valid JSON' "$tmp/stderr"
 printf '{"site": "a", "site": "b"}' >"$tmp/duplicate.json"
 expect_exit 65 "$NRMHUB" return render -o "$tmp/out-dup" "$tmp/duplicate.json"
-assert_grep 'duplicate\.json:1:[0-9]+: not valid JSON: duplicate object key' "$tmp/stderr"
+assert_grep 'duplicate\.json:1:[0-9]+: duplicate member name in an object' "$tmp/stderr"
 assert_no_file "$tmp/out-dup"
 
 # Every output is private to its owner, like every output of the hub.
