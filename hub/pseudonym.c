@@ -141,3 +141,25 @@ void nrm_pseudonymiser_clear(struct nrm_pseudonymiser *p)
 {
 	sodium_memzero(p, sizeof(*p));
 }
+
+static bool plain_word(const char *s)
+{
+	if (!*s || *s == '.' || strlen(s) > 100)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+char *nrm_pseudonym_key_beside(const char *store_path, const char *site)
+{
+	if (!plain_word(site))
+		return NULL;
+	const char *slash = strrchr(store_path, '/');
+	if (!slash)
+		return nrm_xasprintf("%s.pseudonym.key", site);
+	return nrm_xasprintf("%.*s/%s.pseudonym.key", (int)(slash - store_path + 1) > 1
+	                     ? (int)(slash - store_path) : 1, store_path, site);
+}

@@ -41,4 +41,11 @@ void nrm_pseudonymise(const struct nrm_pseudonymiser *p, const char *case_id,
 /* Wipes the prepared state. */
 void nrm_pseudonymiser_clear(struct nrm_pseudonymiser *p);
 
+/* Where a site's key is when no option or configuration names it:
+ * SITE.pseudonym.key beside the store (`return build`'s default, which
+ * the access log and erasure use too, so their pseudonyms are those of
+ * cases.csv).  Allocated; NULL when the site code is not a plain word
+ * (letters, digits, '-', '_', '.', not starting with '.'). */
+char *nrm_pseudonym_key_beside(const char *store_path, const char *site);
+
 #endif

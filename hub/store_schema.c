@@ -162,6 +162,35 @@ static const char *const migrations[] = {
 	"  reason TEXT,"
 	"  PRIMARY KEY (inbox, file)"
 	") WITHOUT ROWID;",
+
+	/* 5 -> 6: privacy (store_erase.c, access_log.c).  erasure: every case
+	 * erased, by `cases erase` or by the retention policy, as its keyed
+	 * pseudonym (never its id), with the reason, time, OS user, the command
+	 * and how many held files (bundles, extracts) it was removed from.
+	 * access_log: every command that read cases out of the store (cases
+	 * show, export, a record-level extract): time, OS user, command, the
+	 * site asked for (NULL every site), how many cases, and their
+	 * pseudonyms as one BLOB of 32-byte HMACs in the order read. */
+	"CREATE TABLE erasure ("
+	"  id INTEGER PRIMARY KEY,"
+	"  site TEXT NOT NULL,"
+	"  pseudonym TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  erased_at INTEGER NOT NULL,"
+	"  os_user TEXT NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  files_changed INTEGER NOT NULL"
+	");"
+	"CREATE TABLE access_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  time INTEGER NOT NULL,"
+	"  os_user TEXT NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  site TEXT,"
+	"  cases INTEGER NOT NULL,"
+	"  pseudonyms BLOB NOT NULL"
+	");"
+	"CREATE INDEX access_log_by_time ON access_log (time);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
