@@ -444,13 +444,17 @@ static int expire(struct nrm_context *ctx, const struct cases_args *a)
 	struct erase_site es;
 	memset(&es, 0, sizeof(es));
 	int rc = load_config(ctx, &es);
-	const char *site = a->site ? a->site : es.have_cfg ? es.cfg.site_code : NULL;
+	const char *given = a->site ? a->site : es.have_cfg ? es.cfg.site_code : NULL;
+	char *site = given ? nrm_xstrdup(given) : NULL;
 	bool policy = es.have_cfg && nrm_retention_set(&es.cfg.retention);
 	if (es.have_cfg)
 		nrm_config_free(&es.cfg);
-	if (rc)
+	if (rc) {
+		free(site);
 		return rc;
+	}
 	if (!policy || !site) {
+		free(site);
 		nrm_log_error("%s: no retention policy: add \"retention\" to the site "
 		              "configuration (nrmhub(1), SITE CONFIGURATION)",
 		              nrm_config_locate(ctx->config_path));
@@ -472,6 +476,7 @@ static int expire(struct nrm_context *ctx, const struct cases_args *a)
 		free(places);
 	}
 	close_site(&es);
+	free(site);
 	return rc;
 }
 
