@@ -1,10 +1,11 @@
 /*
  * `nrmhub export`: the store's canonical cases through an export plugin,
  * one at a time, into an atomic output (nothing appears unless every case
- * was written).
+ * was written, and the access log has recorded which: access_log.h).
  */
 #include "commands.h"
 
+#include "access_log.h"
 #include "atomic_file.h"
 #include "date.h"
 #include "log.h"
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 struct export_args {
 	const char *to, *site, *output, *changed_since;
@@ -29,6 +31,8 @@ struct export_run {
 	const struct nrm_plugin *plugin;
 	void *state;
 	uint64_t written;
+	struct nrm_access access;    /* the cases written, for the access log */
+	struct nrm_error access_err; /* code 0 unless a pseudonym could not be made */
 };
 
 static void export_usage(void)
@@ -133,6 +137,8 @@ static int cb_export_case(const struct nrm_case *c, void *ctx)
 	struct export_run *run = ctx;
 	if (run->plugin->export_write(run->state, c) != NRM_OK)
 		return 1;
+	if (nrm_access_add(&run->access, c, &run->access_err) != 0)
+		return 2;
 	run->written++;
 	return 0;
 }
@@ -147,6 +153,9 @@ static int write_cases(struct store *store, const struct export_args *a, int64_t
 	if (rc < 0) {
 		nrm_log_error("%s", store_error(store)->msg);
 		rc = store_error(store)->code;
+	} else if (rc == 2) {
+		nrm_log_error("%s: nothing was exported", run->access_err.msg);
+		rc = run->access_err.code;
 	} else if (rc > 0) {
 		if (!out->problems)
 			nrm_log_error("%s: could not write a case", run->plugin->name);
@@ -158,8 +167,21 @@ static int write_cases(struct store *store, const struct export_args *a, int64_t
 	return rc;
 }
 
-static int export_to(struct store *store, const struct export_args *a, int64_t since,
-                     const struct nrm_module *m, const struct nrm_optset *opts)
+/* The access log's entry, before the output is put in place. */
+static int record_access(struct store *store, const struct export_args *a,
+                         const struct export_run *run)
+{
+	char *command = nrm_xasprintf("export --to %s", a->to);
+	int rc = nrm_access_record(store, &run->access, command, a->site, (int64_t)time(NULL));
+	free(command);
+	if (rc == 0)
+		return 0;
+	nrm_log_error("%s: nothing was exported", store_error(store)->msg);
+	return store_error(store)->code;
+}
+
+static int export_to(struct store *store, const char *store_path, const struct export_args *a,
+                     int64_t since, const struct nrm_module *m, const struct nrm_optset *opts)
 {
 	struct nrm_atomic_file file;
 	struct nrm_error err;
@@ -171,9 +193,13 @@ static int export_to(struct store *store, const struct export_args *a, int64_t s
 	struct nrm_stream out;
 	nrm_stream_init(&out, path, file.fd, opts, on_problem, NULL);
 	struct export_run run = {.plugin = m->plugin};
+	nrm_access_init(&run.access, store_path, NULL);
 	int rc = write_cases(store, a, since, &run, &out);
 	if (rc == 0 && nrm_stream_flush(&out) != NRM_OK)
 		rc = EX_IOERR;
+	if (rc == 0)
+		rc = record_access(store, a, &run);
+	nrm_access_free(&run.access);
 	if (rc == 0 && nrm_atomic_commit(&file, &err) != 0) {
 		nrm_log_error("%s", err.msg);
 		rc = err.code;
@@ -217,7 +243,8 @@ int cmd_export(struct nrm_context *ctx, int argc, char **argv)
 		goto done;
 	if ((rc = nrm_context_open_store(ctx, false, &store)) != 0)
 		goto done;
-	rc = export_to(store, &a, since, m, opts);
+	rc = export_to(store, ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH, &a, since, m,
+	               opts);
 done:
 	store_close(store);
 	nrm_optset_free(opts);

@@ -3,11 +3,13 @@
  * cases of a source (files through the import pipeline, or the case store)
  * into the return builder and, for the official audience, into the
  * record-level extract; only when every case was read and the return passed
- * its schema are return.json and cases.csv put in place.
+ * its schema are return.json and cases.csv put in place.  An extract from
+ * the store is recorded in its access log first (access_log.h).
  */
 #include "commands.h"
 #include "../plugins/common/json_syntax.h"
 
+#include "access_log.h"
 #include "atomic_file.h"
 #include "date.h"
 #include "json_schema.h"
@@ -60,6 +62,7 @@ struct build_run {
 	char *key_path;              /* chosen when the first row is written */
 	const struct build_args *a;
 	uint64_t rows;
+	struct nrm_access access;    /* the extract's cases, for the store's access log */
 };
 
 static void return_usage(void)
@@ -194,41 +197,18 @@ static int make_params(const struct build_args *a, struct nrm_return_params *p)
 
 /* ---- the pseudonym key --------------------------------------------------- */
 
-/* A site code can become part of a file name only if it is a plain word. */
-static bool safe_file_word(const char *s)
-{
-	if (!*s || *s == '.' || strlen(s) > 100)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
-			return false;
-	return true;
-}
-
 static int load_key(struct build_run *run)
 {
 	struct nrm_error err;
 	const char *site = nrm_return_builder_site(run->rb);
 	if (run->a->key) {
 		run->key_path = nrm_xstrdup(run->a->key);
-	} else if (!safe_file_word(site)) {
-		nrm_log_error("the site code cannot be used in a key file name; give --key FILE");
-		return EX_DATAERR;
-	} else {
+	} else if (nrm_pseudonym_key_of_store(run->a->store ? run->a->store : "./nrmhub.db",
+	                                      site, &run->key_path, &err) != 0) {
 		/* Beside the store (or the current folder with --from), in its
 		 * own 0700 folder: never among the return's files in -o. */
-		char *copy = nrm_xstrdup(run->a->store ? run->a->store : "./nrmhub.db");
-		bool moved;
-		int rc = nrm_pseudonym_key_place(dirname(copy), site, &run->key_path, &moved, &err);
-		free(copy);
-		if (rc != 0) {
-			nrm_log_error("%s", err.msg);
-			return err.code;
-		}
-		if (moved)
-			nrm_warn("moved the pseudonym key to %s, out of the folder "
-			        "returns are written to; back it up from there", run->key_path);
+		nrm_log_error("%s", err.msg);
+		return err.code;
 	}
 	unsigned char key[NRM_PSEUDONYM_KEY_BYTES];
 	if (nrm_pseudonym_key_load(run->key_path, true, key, &err) != 0) {
@@ -237,6 +217,7 @@ static int load_key(struct build_run *run)
 	}
 	nrm_extract_set_key(&run->extract, key);
 	run->have_key = true;
+	run->access.key_path = run->key_path;
 	return 0;
 }
 
@@ -251,7 +232,8 @@ static int on_case(void *ctx, const struct nrm_case *c)
 	if (!run->have_key && (rc = load_key(run)) != 0)
 		return rc;
 	struct nrm_error err;
-	if (nrm_extract_add(&run->extract, c, &err) != 0) {
+	if (nrm_extract_add(&run->extract, c, &err) != 0 ||
+	    (run->a->store && nrm_access_add(&run->access, c, &err) != 0)) {
 		nrm_log_error("%s", err.msg);
 		return err.code;
 	}
@@ -430,8 +412,30 @@ static int check_return(json_t *ret)
 	return 0;
 }
 
+/* The access log's entry for an extract from the store, before cases.csv
+ * is put in place: an extract that cannot be recorded is not written. */
+static int record_extract(struct nrm_context *ctx, struct build_run *run)
+{
+	struct nrm_context at_store = *ctx;
+	at_store.store_path = run->a->store;
+	struct store *store;
+	int rc = nrm_context_open_store(&at_store, false, &store);
+	if (rc)
+		return rc;
+	char *command = nrm_xasprintf("return build --quarter %s", run->a->quarter);
+	if (nrm_access_record(store, &run->access, command, nrm_return_builder_site(run->rb),
+	                      (int64_t)time(NULL)) != 0) {
+		nrm_log_error("%s: cases.csv was not written", store_error(store)->msg);
+		rc = store_error(store)->code;
+	}
+	free(command);
+	store_close(store);
+	return rc;
+}
+
 /* Validates, then puts return.json and cases.csv in place. */
-static int write_outputs(struct build_run *run, json_t *ret, const char *dir)
+static int write_outputs(struct nrm_context *ctx, struct build_run *run, json_t *ret,
+                         const char *dir)
 {
 	struct nrm_error err;
 	struct nrm_atomic_file f;
@@ -453,6 +457,8 @@ static int write_outputs(struct build_run *run, json_t *ret, const char *dir)
 	char *path = nrm_xasprintf("%s/return.json", dir);
 	if (rc == 0)
 		rc = write_json(&f, path, ret);
+	if (rc == 0 && run->extracting && run->a->store && (rc = record_extract(ctx, run)) != 0)
+		nrm_atomic_abort(&f);
 	if (rc == 0 && run->extracting) {
 		run->extracting = false;
 		if (nrm_extract_commit(&run->extract, &err) != 0) {
@@ -498,6 +504,7 @@ static int build(struct nrm_context *ctx, const struct build_args *a)
 	if (rc || (rc = check_dir(dir)))
 		return rc;
 	struct build_run run = {.a = a, .rb = nrm_return_builder_new(&p)};
+	nrm_access_init(&run.access, a->store, NULL);
 	if (p.audience == NRM_AUDIENCE_OFFICIAL) {
 		char *path = nrm_xasprintf("%s/cases.csv", dir);
 		if (nrm_extract_open(&run.extract, path, &err) != 0) {
@@ -519,13 +526,14 @@ static int build(struct nrm_context *ctx, const struct build_args *a)
 		rc = err.code;
 	}
 	if (rc == 0)
-		rc = write_outputs(&run, ret, dir);
+		rc = write_outputs(ctx, &run, ret, dir);
 	if (run.extracting)
 		nrm_extract_abort(&run.extract);
 	if (rc == 0)
 		print_result(&run, dir, p.audience == NRM_AUDIENCE_OFFICIAL, a->json);
 	json_decref(ret);
 	nrm_return_builder_free(run.rb);
+	nrm_access_free(&run.access);
 	free(run.key_path);
 	return rc;
 }

@@ -5,12 +5,16 @@
  * every job now.  One run at a time (the lock beside the store); each job
  * in its own child process with its time limit; every run in the ledger.
  * The run's time (--now, else the clock, read once here) is handed to
- * each job.
+ * each job.  `--due` first applies the retention policy, if the
+ * configuration has one (erasure.h), so no job of the run sees a case
+ * past its limit.
  */
 #include "commands.h"
 
+#include "erasure.h"
 #include "job_child.h"
 #include "ledger.h"
+#include "pseudonym.h"
 #include "log.h"
 #include "london_time.h"
 #include "run_job.h"
@@ -39,7 +43,8 @@ static void run_usage(void)
 	       "Run the site configuration's jobs, each in its own process with its time limit.\n"
 	       "\n"
 	       "      --due           run every job whose schedule fell due since its last run,\n"
-	       "                      once each (missed runs are caught up once), in order\n"
+	       "                      once each (missed runs are caught up once), in order,\n"
+	       "                      after erasing the cases past the retention policy\n"
 	       "      --job NAME      run this job now, whatever its schedule\n"
 	       "      --all           run every job now, in order\n"
 	       "      --quarter Q     with --job: the quarter a return job builds (YYYYQn;\n"
@@ -300,6 +305,67 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 	return 0;
 }
 
+/* ---- the retention policy --------------------------------------------- */
+
+static void say_retention(const struct nrm_erasure_result *res, bool dry)
+{
+	size_t n = json_array_size(res->pseudonyms), i;
+	json_t *v;
+	if (!dry) {
+		/* Pseudonyms only in the ledger: the log says how many. */
+		nrm_info("retention: %zu case%s erased, %zu held file%s changed (see "
+		         "'nrmhub audit erasures')", n, n == 1 ? "" : "s",
+		         json_array_size(res->changed), json_array_size(res->changed) == 1 ? "" : "s");
+		return;
+	}
+	printf("retention: would erase %zu case%s%s\n", n, n == 1 ? "" : "s", n ? ":" : "");
+	json_array_foreach(res->pseudonyms, i, v)
+		printf("  %s\n", json_string_value(v));
+	json_array_foreach(res->changed, i, v)
+		printf("  held file that would change: %s\n", json_string_value(v));
+}
+
+/* Every case of the site past the policy's limit at the run's time goes. */
+static int apply_retention(struct run_state *rs, bool dry)
+{
+	const struct nrm_config *cfg = &rs->site->cfg;
+	if (!nrm_retention_set(&cfg->retention))
+		return 0;
+	struct store *s = NULL;
+	int rc = open_store(rs, &s);
+	if (rc)
+		return rc;
+	char *key = NULL;
+	struct nrm_error kerr;
+	if (cfg->pseudonym_key)
+		key = nrm_xstrdup(cfg->pseudonym_key);
+	else if (nrm_pseudonym_key_of_store(rs->store_path, cfg->site_code, &key, &kerr) != 0) {
+		nrm_log_error("retention: %s", kerr.msg);
+		store_close(s);
+		return kerr.code;
+	}
+	json_t *places = json_array();
+	nrm_erasure_config_places(cfg, places);
+	const char **list = nrm_xcalloc(json_array_size(places) + 1, sizeof(char *));
+	for (size_t i = 0; i < json_array_size(places); i++)
+		list[i] = json_string_value(json_array_get(places, i));
+	struct nrm_erasure_request req = {.site = cfg->site_code, .key_path = key, .now = rs->now,
+	                                  .places = list, .n_places = json_array_size(places),
+	                                  .dry_run = dry};
+	struct nrm_erasure_result res;
+	struct nrm_error err = {0};
+	rc = nrm_retention_run(s, &req, &cfg->retention, &res, &err);
+	if (rc)
+		nrm_log_error("retention: %s: no job was run", err.msg);
+	else
+		say_retention(&res, dry);
+	nrm_erasure_result_free(&res);
+	free(list);
+	json_decref(places);
+	free(key);
+	return rc;
+}
+
 /* ---- which jobs ------------------------------------------------------- */
 
 static void say_plan(const struct nrm_config_job *j, const struct nrm_due *d)
@@ -351,10 +417,13 @@ static int run_jobs(struct run_state *rs, const struct run_args *a)
 		}
 		return run_one(rs, j);
 	}
+	int rc;
+	if (a->due && (rc = apply_retention(rs, a->dry_run)) != 0)
+		return rc;
 	for (size_t i = 0; i < cfg->n_jobs; i++) {
 		const struct nrm_config_job *j = &cfg->jobs[i];
 		struct nrm_due d = {.due = true, .why = "all"};
-		int rc = a->all ? 0 : check_due(rs, j, a->dry_run, &d);
+		rc = a->all ? 0 : check_due(rs, j, a->dry_run, &d);
 		if (rc)
 			return rc;
 		if (a->dry_run) {

@@ -35,6 +35,7 @@ int cmd_return_render(struct nrm_context *ctx, int argc, char **argv);
 int cmd_import(struct nrm_context *ctx, int argc, char **argv);
 int cmd_export(struct nrm_context *ctx, int argc, char **argv);
 int cmd_cases(struct nrm_context *ctx, int argc, char **argv);
+int cmd_audit(struct nrm_context *ctx, int argc, char **argv);
 
 struct store;
 /* The store named by --store (global or the command's own), or the default

@@ -41,6 +41,11 @@ int ledger_delivery_queue(struct store *s, const char *target, const char *item,
  * message}; caller decrefs.  NULL on failure. */
 json_t *ledger_deliveries(struct store *s, const char *target, const char *state);
 
+/* An item still pending whose file was removed because it held an erased
+ * case (erase_held.h) becomes "withdrawn", with `message`, and is never
+ * sent.  An item in another state is left as it is. */
+int ledger_delivery_withdraw(struct store *s, const char *item, const char *message);
+
 /* Stores a receipt (nrm_receipt_to_json's object) for the item and moves
  * it to the receipt's state (delivered, pending, refused). */
 int ledger_receipt_add(struct store *s, const char *target, const char *item,

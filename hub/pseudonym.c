@@ -7,11 +7,13 @@
 #include "pseudonym.h"
 
 #include "atomic_file.h"
+#include "log.h"
 #include "util.h"
 #include "write_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,5 +204,34 @@ int nrm_pseudonym_key_place(const char *home, const char *site, char **path, boo
 		free(key);
 	free(dir);
 	free(old);
+	return rc;
+}
+
+/* A site code becomes part of a file name only when it is a plain word. */
+static bool plain_word(const char *s)
+{
+	if (!*s || *s == '.' || strlen(s) > 100)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+int nrm_pseudonym_key_of_store(const char *store_path, const char *site, char **path,
+                               struct nrm_error *err)
+{
+	*path = NULL;
+	if (!plain_word(site))
+		return nrm_fail(err, EX_DATAERR, "the site code cannot be used in a key file "
+		                "name; give --key FILE or set keys.pseudonym_key");
+	char *copy = nrm_xstrdup(store_path);
+	bool moved;
+	int rc = nrm_pseudonym_key_place(dirname(copy), site, path, &moved, err);
+	free(copy);
+	if (rc == 0 && moved)
+		nrm_warn("moved the pseudonym key to %s, out of the folder returns are "
+		         "written to; back it up from there", *path);
 	return rc;
 }

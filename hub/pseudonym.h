@@ -53,4 +53,13 @@ void nrm_pseudonymise(const struct nrm_pseudonymiser *p, const char *case_id,
 /* Wipes the prepared state. */
 void nrm_pseudonymiser_clear(struct nrm_pseudonymiser *p);
 
+/* Where a site's key is when no option or configuration names it: the
+ * place above with HOME the folder of the store at `store_path`, for
+ * `return build` and for the access log and erasure, so that their
+ * pseudonyms are those of cases.csv; a moved key is said once as a
+ * warning.  A site code that is not a plain word (letters, digits, '-',
+ * '_', '.', not starting with '.') is refused, EX_DATAERR. */
+int nrm_pseudonym_key_of_store(const char *store_path, const char *site, char **path,
+                               struct nrm_error *err);
+
 #endif

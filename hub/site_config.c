@@ -549,10 +549,31 @@ static void read_plugin_path(struct walk *w, json_t *pp, struct nrm_config *cfg)
 	}
 }
 
+/* "retention" (retention.h): each limit optional, at least one. */
+static void read_retention(struct walk *w, json_t *r, struct nrm_config *cfg)
+{
+	static const char *const keys[] = {"years_after_closed", "years_after_last_update", NULL};
+	if (!r)
+		return;
+	if (!json_is_object(r)) {
+		bad(w, "$.retention", "must be an object, e.g. {\"years_after_closed\": 6}");
+		return;
+	}
+	only_keys(w, r, "$.retention", keys);
+	cfg->retention.years_after_closed = (int)get_long(w, r, "years_after_closed", "$.retention",
+	                                                  0, 1, NRM_RETENTION_MAX_YEARS);
+	cfg->retention.years_after_last_update = (int)get_long(w, r, "years_after_last_update",
+	                                                       "$.retention", 0, 1,
+	                                                       NRM_RETENTION_MAX_YEARS);
+	if (json_object_size(r) == 0)
+		bad(w, "$.retention", "names no limit: give years_after_closed, "
+		    "years_after_last_update or both (or leave retention out to keep every case)");
+}
+
 static void read_root(struct walk *w, json_t *root, struct nrm_config *cfg)
 {
 	static const char *const keys[] = {"site", "store", "keys", "plugin_path", "targets",
-	                                   "jobs", NULL};
+	                                   "jobs", "retention", NULL};
 	if (!json_is_object(root)) {
 		bad(w, "$", "the configuration is a JSON object");
 		return;
@@ -564,6 +585,7 @@ static void read_root(struct walk *w, json_t *root, struct nrm_config *cfg)
 	read_plugin_path(w, json_object_get(root, "plugin_path"), cfg);
 	read_targets(w, json_object_get(root, "targets"), cfg);
 	read_jobs(w, json_object_get(root, "jobs"), cfg);
+	read_retention(w, json_object_get(root, "retention"), cfg);
 }
 
 int nrm_config_load(const char *path, struct nrm_config *cfg, struct nrm_error *err)

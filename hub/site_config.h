@@ -16,7 +16,8 @@
  *   "plugin_path": DIR or [DIR...],
  *   "targets": {NAME: {"url" | "folder", "ca_file", "cert", "key", "ssh_key",
  *                      "known_hosts", "retry": {"attempts", "base_ms", "cap_ms"}}},
- *   "jobs": [{"name", "kind", "schedule", "timeout", ...kind's keys}]
+ *   "jobs": [{"name", "kind", "schedule", "timeout", ...kind's keys}],
+ *   "retention": {"years_after_closed", "years_after_last_update"}
  * }
  * Kinds and their keys (see nrmhub(1), SITE CONFIGURATION):
  *   import:  "format", "input" (a glob) or "url", "options", "processed", "ca_file"
@@ -30,6 +31,7 @@
 #include "cron.h"
 #include "deliver.h"
 #include "job_child.h"
+#include "retention.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -81,6 +83,7 @@ struct nrm_config {
 	size_t n_targets;
 	struct nrm_config_job *jobs;
 	size_t n_jobs;
+	struct nrm_retention retention;  /* no limit set: every case is kept */
 };
 
 /* The file to read: `given` (--config), else $NRMHUB_CONFIG, else

@@ -106,6 +106,17 @@ int ledger_delivery_queue(struct store *s, const char *target, const char *item,
 	return run_once(s, st, "cannot queue a delivery");
 }
 
+int ledger_delivery_withdraw(struct store *s, const char *item, const char *message)
+{
+	sqlite3_stmt *st = prepare(s, "UPDATE delivery SET state = 'withdrawn', message = ? "
+	                              "WHERE item = ? AND state = 'pending'");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, message, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, item, -1, SQLITE_STATIC);
+	return run_once(s, st, "cannot withdraw a delivery");
+}
+
 json_t *ledger_deliveries(struct store *s, const char *target, const char *state)
 {
 	sqlite3_stmt *st = prepare(s, "SELECT target, item, state, queued_at, message FROM delivery "

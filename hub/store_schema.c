@@ -162,8 +162,7 @@ static const char *const migrations[] = {
 	"  reason TEXT,"
 	"  PRIMARY KEY (inbox, file)"
 	") WITHOUT ROWID;",
-	/* 5 -> 6 (to be numbered 6 -> 7 when merged after the erasure log's):
-	 * the pilot's scope.  nrm_case.date_of_birth (canonical case schema
+	/* 5 -> 6: the pilot's scope.  nrm_case.date_of_birth (canonical case schema
 	 * 2; days since 1970-01-01); the two columns cases.csv gained
 	 * (age_at_referral, pilot_scope, as written there); and the register
 	 * of pilot sites (intake_site.c): each local authority of a site with
@@ -180,6 +179,35 @@ static const char *const migrations[] = {
 	"  joined INTEGER NOT NULL,"
 	"  source TEXT NOT NULL"
 	") WITHOUT ROWID;",
+
+	/* 6 -> 7: privacy (store_erase.c, store_access.c).  erasure: every case
+	 * erased, by `cases erase` or by the retention policy, as its keyed
+	 * pseudonym (never its id), with the reason, time, OS user, the command
+	 * and how many held files (bundles, extracts) it was removed from.
+	 * access_log: every command that read cases out of the store (cases
+	 * show, export, a record-level extract): time, OS user, command, the
+	 * site asked for (NULL every site), how many cases, and their
+	 * pseudonyms as one BLOB of 32-byte HMACs in the order read. */
+	"CREATE TABLE erasure ("
+	"  id INTEGER PRIMARY KEY,"
+	"  site TEXT NOT NULL,"
+	"  pseudonym TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  erased_at INTEGER NOT NULL,"
+	"  os_user TEXT NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  files_changed INTEGER NOT NULL"
+	");"
+	"CREATE TABLE access_log ("
+	"  id INTEGER PRIMARY KEY,"
+	"  time INTEGER NOT NULL,"
+	"  os_user TEXT NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  site TEXT,"
+	"  cases INTEGER NOT NULL,"
+	"  pseudonyms BLOB NOT NULL"
+	");"
+	"CREATE INDEX access_log_by_time ON access_log (time);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
