@@ -8,8 +8,10 @@
  * before anything it read is shown or put in place.
  *
  * Pseudonyms are made with each case's site key: --key when a command is
- * given one, else SITE.pseudonym.key beside the store
- * (nrm_pseudonym_key_of_store), made on first use as `return build` does.
+ * given one, else the site configuration's keys.pseudonym_key for that
+ * site's cases (nrm_site_access_key), else SITE.pseudonym.key beside the
+ * store (nrm_pseudonym_key_of_store), made on first use as `return build`
+ * does: the same pseudonyms as that site's returns and erasures.
  * They are kept as 32 bytes each, in one BLOB per entry.
  */
 #ifndef NRM_ACCESS_LOG_H
@@ -29,7 +31,8 @@ struct access_key;
 /* The cases one command read, collected as it reads them. */
 struct nrm_access {
 	const char *store_path;  /* where the keys are by default */
-	const char *key_path;    /* one key for every site; NULL: beside the store */
+	const char *key_path;    /* the key of key_site's cases; NULL: beside the store */
+	const char *key_site;    /* NULL: key_path is every site's */
 	struct access_key *keys;
 	size_t n_keys;
 	unsigned char *pseudonyms;  /* 32 bytes a case */
@@ -37,7 +40,10 @@ struct nrm_access {
 	int64_t count;
 };
 
-void nrm_access_init(struct nrm_access *a, const char *store_path, const char *key_path);
+void nrm_access_init(struct nrm_access *a, const char *store_path);
+/* Pseudonymises `site`'s cases (NULL: every site's) with the key in
+ * `key_path` (NULL: none given); both kept by reference. */
+void nrm_access_use_key(struct nrm_access *a, const char *site, const char *key_path);
 /* Adds one case; 0, or -1 with err (its site's key cannot be had). */
 int nrm_access_add(struct nrm_access *a, const struct nrm_case *c, struct nrm_error *err);
 /* Writes the entry: `command` as the user would type it ("cases show",

@@ -5,6 +5,8 @@
  */
 #include "atomic_file.h"
 
+#include "share_group.h"
+
 #include "util.h"
 
 #include <errno.h>
@@ -97,6 +99,7 @@ int nrm_atomic_open(struct nrm_atomic_file *f, const char *path, mode_t mode,
 	mode_t mask = umask(0);
 	umask(mask);
 	fchmod(f->fd, mode & ~mask);
+	nrm_share_group_fd(f->fd, mode & ~mask);
 	return 0;
 }
 

@@ -235,7 +235,7 @@ static int write_held_signature(const char *path, const char *sig, int *hold,
 {
 	struct nrm_atomic_file f;
 	*hold = -1;
-	if (nrm_atomic_open(&f, path, 0600, err) != 0)
+	if (nrm_atomic_open(&f, path, 0640, err) != 0)
 		return -1;
 	if (nrm_write_all(f.fd, sig, strlen(sig)) != 0 ||
 	    (*hold = fcntl(f.fd, F_DUPFD_CLOEXEC, 0)) < 0 || nrm_bundle_hold(*hold) != 0) {
@@ -279,7 +279,7 @@ static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
 		              sig_path, strerror(errno));
 	struct nrm_atomic_file f = {.fd = -1};
 	if (rc == 0)
-		rc = nrm_atomic_open(&f, tar_path, 0600, err);
+		rc = nrm_atomic_open(&f, tar_path, 0640, err);
 	struct nrm_pack_result res;
 	if (rc == 0) {
 		struct nrm_pack_request req = {id, payload, mtime, date};

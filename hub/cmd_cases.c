@@ -234,13 +234,17 @@ static int print_text(const struct store_case_detail *d)
 
 /* The access log's entry for a case about to be shown: nothing is shown
  * unless it is recorded. */
-static int record_shown(struct store *store, const char *store_path,
+static int record_shown(struct nrm_context *ctx, struct store *store,
                         const struct store_case_detail *d)
 {
+	char *key_site, *key_path;
+	int rc = nrm_site_access_key(ctx, &key_site, &key_path);
+	if (rc)
+		return rc;
 	struct nrm_access a;
 	struct nrm_error err;
-	nrm_access_init(&a, store_path, NULL);
-	int rc = 0;
+	nrm_access_init(&a, ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH);
+	nrm_access_use_key(&a, key_site, key_path);
 	if (nrm_access_add(&a, &d->c, &err) != 0) {
 		nrm_log_error("%s: nothing was shown", err.msg);
 		rc = err.code;
@@ -249,6 +253,8 @@ static int record_shown(struct store *store, const char *store_path,
 		rc = store_error(store)->code;
 	}
 	nrm_access_free(&a);
+	free(key_site);
+	free(key_path);
 	return rc;
 }
 
@@ -261,7 +267,7 @@ static int show(struct nrm_context *ctx, const char *site, const char *case_id, 
 	struct store_case_detail d;
 	switch (store_case_get(store, site, case_id, &d)) {
 	case 0:
-		rc = record_shown(store, ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH, &d);
+		rc = record_shown(ctx, store, &d);
 		if (rc == 0)
 			rc = json ? print_json(&d) : print_text(&d);
 		break;
@@ -300,32 +306,13 @@ struct erase_site {
 	struct store *store;
 };
 
-/* The configuration, if there is one: without --config or NRMHUB_CONFIG a
- * missing ./nrmhub.json only means "no configuration". */
-static int load_config(struct nrm_context *ctx, struct erase_site *es)
-{
-	const char *path = nrm_config_locate(ctx->config_path);
-	bool named = (ctx->config_path && *ctx->config_path) ||
-	             (getenv("NRMHUB_CONFIG") && *getenv("NRMHUB_CONFIG"));
-	if (!named && access(path, F_OK) != 0)
-		return 0;
-	struct nrm_error err = {0};
-	if (nrm_config_load(path, &es->cfg, &err) != 0) {
-		if (err.code != EX_CONFIG || strstr(err.msg, ": $") == NULL)
-			nrm_log_error("%s", err.msg);
-		return err.code;
-	}
-	es->have_cfg = true;
-	return 0;
-}
-
 static int open_site(struct nrm_context *ctx, const struct cases_args *a, const char *site,
                      struct erase_site *es)
 {
 	memset(es, 0, sizeof(*es));
 	es->lock.fd = -1;
 	es->places = json_array();
-	int rc = load_config(ctx, es);
+	int rc = nrm_site_config_optional(ctx, &es->cfg, &es->have_cfg);
 	if (rc)
 		return rc;
 	es->store_path = ctx->store_path ? ctx->store_path
@@ -448,7 +435,7 @@ static int expire(struct nrm_context *ctx, const struct cases_args *a)
 		                       "date", a->now);
 	struct erase_site es;
 	memset(&es, 0, sizeof(es));
-	int rc = load_config(ctx, &es);
+	int rc = nrm_site_config_optional(ctx, &es.cfg, &es.have_cfg);
 	const char *given = a->site ? a->site : es.have_cfg ? es.cfg.site_code : NULL;
 	char *site = given ? nrm_xstrdup(given) : NULL;
 	bool policy = es.have_cfg && nrm_retention_set(&es.cfg.retention);

@@ -10,6 +10,7 @@
 #include "date.h"
 #include "log.h"
 #include "options.h"
+#include "run_site.h"
 #include "store.h"
 #include "stream.h"
 #include "util.h"
@@ -25,6 +26,7 @@ struct export_args {
 	const char *to, *site, *output, *changed_since;
 	char **options;
 	size_t n_options;
+	char *key_site, *key_path;  /* the access log's key (nrm_site_access_key) */
 };
 
 struct export_run {
@@ -193,7 +195,8 @@ static int export_to(struct store *store, const char *store_path, const struct e
 	struct nrm_stream out;
 	nrm_stream_init(&out, path, file.fd, opts, on_problem, NULL);
 	struct export_run run = {.plugin = m->plugin};
-	nrm_access_init(&run.access, store_path, NULL);
+	nrm_access_init(&run.access, store_path);
+	nrm_access_use_key(&run.access, a->key_site, a->key_path);
 	int rc = write_cases(store, a, since, &run, &out);
 	if (rc == 0 && nrm_stream_flush(&out) != NRM_OK)
 		rc = EX_IOERR;
@@ -241,7 +244,8 @@ int cmd_export(struct nrm_context *ctx, int argc, char **argv)
 	opts = nrm_optset_new(m->plugin->name, m->plugin->options);
 	if ((rc = apply_options(&a, opts)) != 0)
 		goto done;
-	if ((rc = nrm_context_open_store(ctx, false, &store)) != 0)
+	if ((rc = nrm_site_access_key(ctx, &a.key_site, &a.key_path)) != 0 ||
+	    (rc = nrm_context_open_store(ctx, false, &store)) != 0)
 		goto done;
 	rc = export_to(store, ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH, &a, since, m,
 	               opts);
@@ -250,5 +254,7 @@ done:
 	nrm_optset_free(opts);
 	nrm_registry_free(&reg);
 	free(a.options);
+	free(a.key_site);
+	free(a.key_path);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include "util.h"
 #include "write_file.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
 #include <stdbool.h>
@@ -58,6 +59,10 @@ static int write_keys(const struct keygen_opts *o, struct nrm_error *err)
 	int rc = nrm_write_file_atomic(sec_path, 0600, sec_text, strlen(sec_text), err);
 	if (rc == 0)
 		rc = nrm_write_file_atomic(pub_path, 0644, pub_text, strlen(pub_text), err);
+	/* The one file meant for everyone: main()'s umask keeps all else
+	 * private (share_group.h), so its mode is set, not masked. */
+	if (rc == 0 && chmod(pub_path, 0644) != 0)
+		rc = nrm_fail(err, EX_IOERR, "%s: %s", pub_path, strerror(errno));
 	if (rc == 0) {
 		char id[17];
 		nrm_ms_keyid(pub.keynum, id);

@@ -217,7 +217,7 @@ static int load_key(struct build_run *run)
 	}
 	nrm_extract_set_key(&run->extract, key);
 	run->have_key = true;
-	run->access.key_path = run->key_path;
+	nrm_access_use_key(&run->access, NULL, run->key_path);
 	return 0;
 }
 
@@ -367,7 +367,7 @@ static int write_json(struct nrm_atomic_file *f, const char *path, const json_t 
 		nrm_log_error("cannot format %s", path);
 		return EX_SOFTWARE;
 	}
-	if (nrm_atomic_open(f, path, 0600, &err) != 0) {
+	if (nrm_atomic_open(f, path, 0640, &err) != 0) {
 		free(text);
 		nrm_log_error("%s", err.msg);
 		return err.code;
@@ -504,7 +504,7 @@ static int build(struct nrm_context *ctx, const struct build_args *a)
 	if (rc || (rc = check_dir(dir)))
 		return rc;
 	struct build_run run = {.a = a, .rb = nrm_return_builder_new(&p)};
-	nrm_access_init(&run.access, a->store, NULL);
+	nrm_access_init(&run.access, a->store);
 	if (p.audience == NRM_AUDIENCE_OFFICIAL) {
 		char *path = nrm_xasprintf("%s/cases.csv", dir);
 		if (nrm_extract_open(&run.extract, path, &err) != 0) {

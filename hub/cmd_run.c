@@ -341,8 +341,7 @@ static int apply_retention(struct run_state *rs, bool dry)
 		key = nrm_xstrdup(cfg->pseudonym_key);
 	else if (nrm_pseudonym_key_of_store(rs->store_path, cfg->site_code, &key, &kerr) != 0) {
 		nrm_log_error("retention: %s", kerr.msg);
-		store_close(s);
-		return kerr.code;
+		return kerr.code;  /* the store is rs's, closed by cmd_run */
 	}
 	json_t *places = json_array();
 	nrm_erasure_config_places(cfg, places);

@@ -41,7 +41,7 @@ enum nrm_attempt nrm_deliver_drop(struct nrm_delivery *d)
 	}
 	struct nrm_atomic_file f;
 	struct nrm_error e = {0};
-	if (nrm_atomic_open(&f, d->remote_path, 0600, &e) != 0) {
+	if (nrm_atomic_open(&f, d->remote_path, 0640, &e) != 0) {
 		d->refusal_code = EX_CANTCREAT;
 		nrm_delivery_say(d, "%s", e.msg);
 		return NRM_ATTEMPT_REFUSED;

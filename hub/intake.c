@@ -6,6 +6,7 @@
  * the next.
  */
 #include "intake.h"
+#include "share_group.h"
 
 #include "bundle.h"
 #include "bundle_verify.h"
@@ -104,7 +105,7 @@ static bool settled(const struct look *l, const struct nrm_intake_opts *o)
 
 static int make_dir(const char *path, struct nrm_error *err)
 {
-	if (mkdir(path, 0750) == 0 || errno == EEXIST)
+	if (nrm_mkdir_shared(path) == 0 || errno == EEXIST)
 		return 0;
 	return nrm_fail(err, EX_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
 }

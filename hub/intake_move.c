@@ -1,5 +1,6 @@
 /* See intake_move.h. */
 #include "intake_move.h"
+#include "share_group.h"
 
 #include "log.h"
 #include "store.h"
@@ -82,7 +83,7 @@ static int make_folders(const char *inbox, const char *dest, struct nrm_error *e
 	int rc = 0;
 	while (rc == 0 && (slash = strchr(slash, '/')) != NULL) {
 		*slash = '\0';
-		if (mkdir(path, 0750) != 0 && errno != EEXIST)
+		if (nrm_mkdir_shared(path) != 0 && errno != EEXIST)
 			rc = nrm_fail(err, EX_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
 		*slash++ = '/';
 	}

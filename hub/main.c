@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 
 #include "config.h"
@@ -146,6 +147,9 @@ int main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
 	};
+	/* Nothing nrmhub writes is anyone else's to read unless the site
+	 * names a group (share_group.h): these are children's records. */
+	umask(077);
 	struct nrm_context ctx = {0};
 	int opt;
 	/* '+': stop at the subcommand, whose options are its own. */

@@ -5,6 +5,7 @@
  * then report.html.
  */
 #include "national.h"
+#include "share_group.h"
 
 #include "return_render.h"
 #include "return_tables.h"
@@ -32,7 +33,7 @@ static int rename_output(const char *dir, const char *from, const char *to,
 
 int nrm_national_render_all(const json_t *national, const char *dir, struct nrm_error *err)
 {
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+	if (nrm_mkdir_shared(dir) != 0 && errno != EEXIST)
 		return nrm_fail(err, EX_CANTCREAT, "cannot create %s: %s", dir, strerror(errno));
 	struct nrm_return_tables t;
 	if (nrm_national_tables_build(national, &t, err))

@@ -82,7 +82,7 @@ static int flush(struct nrm_extract *x, struct nrm_error *err)
 int nrm_extract_open(struct nrm_extract *x, const char *path, struct nrm_error *err)
 {
 	memset(x, 0, sizeof(*x));
-	if (nrm_atomic_open(&x->file, path, 0600, err) != 0)
+	if (nrm_atomic_open(&x->file, path, 0640, err) != 0)
 		return -1;
 	x->path = nrm_xstrdup(path);
 	put(x, header, sizeof(header) - 1);

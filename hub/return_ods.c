@@ -439,7 +439,7 @@ int nrm_return_write_ods(const struct nrm_return_tables *t, const char *dir,
 	struct nrm_atomic_file f;
 	if (failed)
 		nrm_fail(err, EX_SOFTWARE, "cannot build the XML of %s", path);
-	else if (nrm_atomic_open(&f, path, 0600, err) == 0) {
+	else if (nrm_atomic_open(&f, path, 0640, err) == 0) {
 		rc = write_package(f.fd, parts, t->generated_at, err, path);
 		if (rc == 0)
 			rc = nrm_atomic_commit(&f, err);

@@ -4,6 +4,7 @@
  */
 #include "return_render.h"
 #include "return_tables.h"
+#include "share_group.h"
 
 #include "atomic_file.h"
 #include "util.h"
@@ -21,7 +22,7 @@ int nrm_return_write_file(const char *dir, const char *name, const char *data, s
 {
 	char *path = nrm_xasprintf("%s/%s", dir, name);
 	struct nrm_atomic_file f;
-	int rc = nrm_atomic_open(&f, path, 0600, err);
+	int rc = nrm_atomic_open(&f, path, 0640, err);
 	for (size_t off = 0; rc == 0 && off < len;) {
 		ssize_t n = write(f.fd, data + off, len - off);
 		if (n < 0 && errno == EINTR)
@@ -43,7 +44,7 @@ int nrm_return_write_file(const char *dir, const char *name, const char *data, s
 static int make_dir(const char *dir, struct nrm_error *err)
 {
 	struct stat st;
-	if (mkdir(dir, 0755) == 0)
+	if (nrm_mkdir_shared(dir) == 0)
 		return 0;
 	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;

@@ -6,9 +6,12 @@
 #include "commands.h"
 #include "date.h"
 #include "log.h"
+#include "share_group.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sysexits.h>
 
 int nrm_site_load(struct nrm_context *ctx, struct nrm_site *site)
@@ -23,6 +26,8 @@ int nrm_site_load(struct nrm_context *ctx, struct nrm_site *site)
 			nrm_log_error("%s", err.msg); /* a syntax error, not yet logged */
 		return err.code;
 	}
+	if (site->cfg.group)
+		nrm_share_group_set(site->cfg.group_id);
 	for (size_t i = 0; i < site->cfg.n_plugin_paths; i++)
 		nrm_context_add_plugin_path(ctx, site->cfg.plugin_paths[i]);
 	nrm_context_load_plugins(ctx, &site->reg);
@@ -30,6 +35,43 @@ int nrm_site_load(struct nrm_context *ctx, struct nrm_site *site)
 		nrm_log_error("%s: the configuration is not usable: nothing was run", path);
 		return EX_CONFIG;
 	}
+	return 0;
+}
+
+int nrm_site_config_optional(struct nrm_context *ctx, struct nrm_config *cfg, bool *have)
+{
+	*have = false;
+	memset(cfg, 0, sizeof(*cfg));
+	const char *path = nrm_config_locate(ctx->config_path);
+	bool named = (ctx->config_path && *ctx->config_path) ||
+	             (getenv("NRMHUB_CONFIG") && *getenv("NRMHUB_CONFIG"));
+	if (!named && access(path, F_OK) != 0)
+		return 0;
+	struct nrm_error err = {0};
+	if (nrm_config_load(path, cfg, &err) != 0) {
+		if (err.code != EX_CONFIG || strstr(err.msg, ": $") == NULL)
+			nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	if (cfg->group)
+		nrm_share_group_set(cfg->group_id);
+	*have = true;
+	return 0;
+}
+
+int nrm_site_access_key(struct nrm_context *ctx, char **site, char **key)
+{
+	*site = *key = NULL;
+	struct nrm_config cfg;
+	bool have;
+	int rc = nrm_site_config_optional(ctx, &cfg, &have);
+	if (rc || !have)
+		return rc;
+	if (cfg.pseudonym_key && cfg.site_code) {
+		*site = nrm_xstrdup(cfg.site_code);
+		*key = nrm_xstrdup(cfg.pseudonym_key);
+	}
+	nrm_config_free(&cfg);
 	return 0;
 }
 

@@ -25,6 +25,16 @@ struct nrm_site {
 int nrm_site_load(struct nrm_context *ctx, struct nrm_site *site);
 void nrm_site_free(struct nrm_site *site);
 
+/* For a command that works without a configuration (cases, export): the
+ * configuration if there is one.  Without --config or $NRMHUB_CONFIG a
+ * missing ./nrmhub.json only means "none" (*have false, 0).  0, or a
+ * sysexits.h code with every problem logged. */
+int nrm_site_config_optional(struct nrm_context *ctx, struct nrm_config *cfg, bool *have);
+/* The site configuration's pseudonym key and its site (access_log.h), for
+ * a command given no --key: both allocated, or both NULL when there is no
+ * configuration or it names no key.  0, or a sysexits.h code. */
+int nrm_site_access_key(struct nrm_context *ctx, char **site, char **key);
+
 /* The store the site names (--store overrides it). */
 const char *nrm_site_store(const struct nrm_context *ctx, const struct nrm_site *site);
 

@@ -13,6 +13,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -570,10 +571,23 @@ static void read_retention(struct walk *w, json_t *r, struct nrm_config *cfg)
 		    "years_after_last_update or both (or leave retention out to keep every case)");
 }
 
+/* "group": a group of this machine that may read the shared outputs. */
+static void read_group(struct walk *w, json_t *root, struct nrm_config *cfg)
+{
+	cfg->group = get_str(w, root, "group", "$", false);
+	if (!cfg->group)
+		return;
+	struct group *g = getgrnam(cfg->group);
+	if (!g)
+		bad(w, "$.group", "no group '%s' on this machine (see getent group)", cfg->group);
+	else
+		cfg->group_id = g->gr_gid;
+}
+
 static void read_root(struct walk *w, json_t *root, struct nrm_config *cfg)
 {
 	static const char *const keys[] = {"site", "store", "keys", "plugin_path", "targets",
-	                                   "jobs", "retention", NULL};
+	                                   "jobs", "retention", "group", NULL};
 	if (!json_is_object(root)) {
 		bad(w, "$", "the configuration is a JSON object");
 		return;
@@ -586,6 +600,7 @@ static void read_root(struct walk *w, json_t *root, struct nrm_config *cfg)
 	read_targets(w, json_object_get(root, "targets"), cfg);
 	read_jobs(w, json_object_get(root, "jobs"), cfg);
 	read_retention(w, json_object_get(root, "retention"), cfg);
+	read_group(w, root, cfg);
 }
 
 int nrm_config_load(const char *path, struct nrm_config *cfg, struct nrm_error *err)
@@ -684,5 +699,6 @@ void nrm_config_free(struct nrm_config *cfg)
 	free(cfg->secret_key);
 	free(cfg->password_file);
 	free(cfg->pseudonym_key);
+	free(cfg->group);
 	memset(cfg, 0, sizeof(*cfg));
 }

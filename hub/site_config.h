@@ -17,7 +17,8 @@
  *   "targets": {NAME: {"url" | "folder", "ca_file", "cert", "key", "ssh_key",
  *                      "known_hosts", "retry": {"attempts", "base_ms", "cap_ms"}}},
  *   "jobs": [{"name", "kind", "schedule", "timeout", ...kind's keys}],
- *   "retention": {"years_after_closed", "years_after_last_update"}
+ *   "retention": {"years_after_closed", "years_after_last_update"},
+ *   "group": a group of this machine that may read the shared outputs
  * }
  * Kinds and their keys (see nrmhub(1), SITE CONFIGURATION):
  *   import:  "format", "input" (a glob) or "url", "options", "processed", "ca_file"
@@ -35,6 +36,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct nrm_error;
 
@@ -84,6 +86,8 @@ struct nrm_config {
 	struct nrm_config_job *jobs;
 	size_t n_jobs;
 	struct nrm_retention retention;  /* no limit set: every case is kept */
+	char *group;             /* who may read the shared outputs (share_group.h); NULL: nobody */
+	gid_t group_id;
 };
 
 /* The file to read: `given` (--config), else $NRMHUB_CONFIG, else

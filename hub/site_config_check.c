@@ -87,6 +87,23 @@ static int check_folder(const struct nrm_config *cfg, const char *where, const c
 	return 0;
 }
 
+/* A folder that holds the site's state (the store, outboxes, drop
+ * folders): a warning when others, or a group the configuration does not
+ * name, can read or enter it.  What nrmhub makes is 0700 (share_group.h);
+ * a folder made by hand may not be. */
+static void warn_if_readable(const struct nrm_config *cfg, const char *where, const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return;
+	mode_t open_to = cfg->group ? (st.st_mode & 007) : (st.st_mode & 077);
+	if (open_to)
+		nrm_warn("%s: %s: the folder %s holds the site's state and %s can read it "
+		         "(mode %04o): chmod %s %s", cfg->path, where, dir,
+		         st.st_mode & 007 ? "anyone" : "its group", (unsigned)(st.st_mode & 07777),
+		         cfg->group ? "o-rwx" : "go-rwx", dir);
+}
+
 /* A file that must exist and be readable; `secret`: not readable by
  * group or others. */
 static int check_file(const struct nrm_config *cfg, const char *where, const char *file,
@@ -144,6 +161,7 @@ static int check_job_folders(const struct nrm_config *cfg, size_t i)
 	case NRM_JOB_RETURN:
 		snprintf(where, sizeof(where), "$.jobs[%zu].outbox", i);
 		problems += check_folder(cfg, where, j->outbox, true);
+		warn_if_readable(cfg, where, j->outbox);
 		break;
 	case NRM_JOB_DELIVER:
 		snprintf(where, sizeof(where), "$.jobs[%zu].from", i);
@@ -168,6 +186,7 @@ static int check_target(const struct nrm_config *cfg, const struct nrm_config_ta
 			dir = p;
 		}
 		problems += check_folder(cfg, where, dir, true);
+		warn_if_readable(cfg, where, dir);
 		free(dir);
 	}
 	if (t->ca_file)
@@ -188,6 +207,7 @@ int nrm_config_check_deep(const struct nrm_config *cfg, struct nrm_registry *reg
 	int problems = nrm_config_check_plugins(cfg, reg);
 	char *dir = parent_of(cfg->store);
 	problems += check_folder(cfg, "$.store", dir, true);
+	warn_if_readable(cfg, "$.store", dir);
 	free(dir);
 	if (cfg->secret_key)
 		problems += check_file(cfg, "$.keys.secret_key", cfg->secret_key, true, false);

@@ -19,10 +19,15 @@ struct access_key {
 	struct nrm_pseudonymiser p;
 };
 
-void nrm_access_init(struct nrm_access *a, const char *store_path, const char *key_path)
+void nrm_access_init(struct nrm_access *a, const char *store_path)
 {
 	memset(a, 0, sizeof(*a));
 	a->store_path = store_path;
+}
+
+void nrm_access_use_key(struct nrm_access *a, const char *site, const char *key_path)
+{
+	a->key_site = site;
 	a->key_path = key_path;
 }
 
@@ -34,7 +39,7 @@ static const struct nrm_pseudonymiser *key_for(struct nrm_access *a, const char 
 		if (strcmp(a->keys[i].site, site) == 0)
 			return &a->keys[i].p;
 	char *path = NULL;
-	if (a->key_path)
+	if (a->key_path && (!a->key_site || strcmp(a->key_site, site) == 0))
 		path = nrm_xstrdup(a->key_path);
 	else if (nrm_pseudonym_key_of_store(a->store_path, site, &path, err) != 0)
 		return NULL;

@@ -8,7 +8,7 @@
 . "$SRCDIR/tests/e2e/lib.sh"
 
 site=$tmp/site
-mkdir -p "$site/state/keys"
+mkdir -p "$site/state"
 case_line() { # ID NRM_REF ORG CG_DATE
 	local cg=null out=null
 	[ "$4" != - ] && cg="\"$4\"" out='"positive"'
