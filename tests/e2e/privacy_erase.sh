@@ -107,6 +107,23 @@ assert_grep "\"pseudonym\": \"$boundary\"" "$tmp/stdout"
 assert_grep '"reason": "retention"' "$tmp/stdout"
 grep -aqE 'BOUNDARY-4|NRMBOUNDARY4|Boundaryorg' "$store" && fail "the expired case is in the store" || pass
 
+# ---- the configuration's key ---------------------------------------------
+# A site whose configuration names its pseudonym key: `cases show` and
+# `export` log the pseudonyms its returns and erasures use, made with that key.
+sed 's#"jobs": \[\],#"jobs": [], "keys": {"pseudonym_key": "state/keys/own.key"},#' \
+	"$site/nrmhub.json" >"$site/own.json"
+expect_exit 0 "$NRMHUB" --config "$site/own.json" cases show OPEN-3 --store "$store"
+expect_exit 0 "$NRMHUB" --config "$site/own.json" export --store "$store" --to case-jsonl \
+	-o "$tmp/own.jsonl"
+expect_exit 0 "$NRMHUB" audit log --json --store "$store"
+own=$(key=$site/state/keys/own.key pseudo OPEN-3)
+python3 - "$tmp/stdout" "$own" <<'PY' && pass || fail "the access log with the configuration's key"
+import json, sys
+log = json.load(open(sys.argv[1]))
+assert log[-2]["command"] == "cases show" and log[-2]["pseudonyms"] == [sys.argv[2]], log[-2]
+assert log[-1]["command"].startswith("export") and sys.argv[2] in log[-1]["pseudonyms"], log[-1]
+PY
+
 # ---- the policy's checks --------------------------------------------------
 for bad in '{"years_after_closed": 0}' '{}' '{"years": 6}' '"6 years"'; do
 	sed "s/\"retention\": .*}}\$/\"retention\": $bad}/" "$site/nrmhub.json" >"$tmp/bad.json"
