@@ -51,6 +51,7 @@ int nrm_site_config_optional(struct nrm_context *ctx, struct nrm_config *cfg, bo
 	if (nrm_config_load(path, cfg, &err) != 0) {
 		if (err.code != EX_CONFIG || strstr(err.msg, ": $") == NULL)
 			nrm_log_error("%s", err.msg);
+		nrm_config_free(cfg);
 		return err.code;
 	}
 	if (cfg->group)
