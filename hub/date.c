@@ -150,3 +150,16 @@ void nrm_time_format_rfc3339(int64_t t, char buf[21])
 	buf[19] = 'Z';
 	buf[20] = '\0';
 }
+
+int32_t nrm_date_add_years(int32_t date, int years)
+{
+	int y, m, d;
+	nrm_date_to_ymd(date, &y, &m, &d);
+	int32_t out;
+	if (nrm_date_from_ymd(y + years, m, d, &out) == 0)
+		return out;
+	/* Only 29 February fails, in a year without it: 1 March. */
+	if (nrm_date_from_ymd(y + years, 3, 1, &out) == 0)
+		return out;
+	return NRM_DATE_MAX;
+}

@@ -14,6 +14,9 @@
 
 int nrm_date_from_ymd(int year, int month, int day, int32_t *out);
 void nrm_date_to_ymd(int32_t date, int *year, int *month, int *day);
+/* The same day and month `years` on; 29 February in a common year is
+ * 1 March (as a birthday is in English law).  NRM_DATE_MAX past 9999. */
+int32_t nrm_date_add_years(int32_t date, int years);
 int nrm_date_parse_iso(const char *text, size_t len, int32_t *out);
 void nrm_date_format_iso(int32_t date, char buf[11]);
 int nrm_time_parse_rfc3339(const char *text, size_t len, int64_t *out);

@@ -19,14 +19,7 @@ static const char *const scope_names[NRM_SCOPE_COUNT] = {
 
 int32_t nrm_birthday(int32_t dob, int years)
 {
-	int y, m, d;
-	nrm_date_to_ymd(dob, &y, &m, &d);
-	int32_t out;
-	if (nrm_date_from_ymd(y + years, m, d, &out) == 0)
-		return out;
-	/* 29 February in a common year: the birthday is 1 March. */
-	nrm_date_from_ymd(y + years, 3, 1, &out);
-	return out;
+	return nrm_date_add_years(dob, years);
 }
 
 int nrm_age_on(int32_t dob, int32_t day)

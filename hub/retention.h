@@ -43,9 +43,6 @@ bool nrm_retention_set(const struct nrm_retention *r);
 /* The day `c` closed (see above), or false when it is not closed. */
 bool nrm_retention_closed_on(const struct nrm_case *c, int32_t *day);
 
-/* The day N years after `day`. */
-int32_t nrm_retention_add_years(int32_t day, int years);
-
 /* Whether `c`, whose values last changed in the store at `changed_at`, is
  * past the policy's limit at `now` (seconds since the epoch). */
 bool nrm_retention_expired(const struct nrm_retention *r, const struct nrm_case *c,

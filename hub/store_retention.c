@@ -35,19 +35,6 @@ bool nrm_retention_closed_on(const struct nrm_case *c, int32_t *day)
 	return closed;
 }
 
-int32_t nrm_retention_add_years(int32_t day, int years)
-{
-	int y, m, d;
-	nrm_date_to_ymd(day, &y, &m, &d);
-	int32_t out;
-	if (nrm_date_from_ymd(y + years, m, d, &out) == 0)
-		return out;
-	/* Only 29 February fails, in a year without it: 1 March. */
-	if (nrm_date_from_ymd(y + years, 3, 1, &out) == 0)
-		return out;
-	return NRM_DATE_MAX;
-}
-
 static int32_t day_of(int64_t t)
 {
 	return (int32_t)(t >= 0 ? t / 86400 : -((-t + 86399) / 86400));
@@ -58,13 +45,13 @@ bool nrm_retention_expired(const struct nrm_retention *r, const struct nrm_case 
 {
 	int32_t today = day_of(now), closed;
 	if (r->years_after_closed > 0 && nrm_retention_closed_on(c, &closed) &&
-	    today >= nrm_retention_add_years(closed, r->years_after_closed))
+	    today >= nrm_date_add_years(closed, r->years_after_closed))
 		return true;
 	if (r->years_after_last_update > 0) {
 		int64_t last = changed_at;
 		if (c->updated_at != NRM_TIME_NONE && c->updated_at > last)
 			last = c->updated_at;
-		if (today >= nrm_retention_add_years(day_of(last), r->years_after_last_update))
+		if (today >= nrm_date_add_years(day_of(last), r->years_after_last_update))
 			return true;
 	}
 	return false;

@@ -14,6 +14,7 @@
 
 #include <nrmhub/plugin.h>
 
+#include "date.h"
 #include "retention.h"
 
 #define D_2018_05_01 17652
@@ -60,9 +61,9 @@ static void test_closed(void **state)
 static void test_years(void **state)
 {
 	(void)state;
-	assert_int_equal(nrm_retention_add_years(D_2018_05_01, 6), T_2024_05_01 / 86400);
+	assert_int_equal(nrm_date_add_years(D_2018_05_01, 6), T_2024_05_01 / 86400);
 	/* 29 February 2020 + 6 years: 1 March 2026. */
-	assert_int_equal(nrm_retention_add_years(D_2020_02_29, 6), D_2026_03_01);
+	assert_int_equal(nrm_date_add_years(D_2020_02_29, 6), D_2026_03_01);
 }
 
 static void test_expired(void **state)
