@@ -216,7 +216,7 @@ static void add_nations(struct tb *b, const json_t *nat)
 		text_cell(&row[2], json_string_value(g));
 		text_cell(&row[3], nation_label(json_string_value(g)));
 		for (size_t k = 4; k < N_OF(nation_cols); k++) {
-			row[k].kind = NRM_CELL_NA;
+			row[k].kind = NRM_CELL_MISSING;
 			row[k].text = nrm_xstrdup("[x]");
 		}
 	}

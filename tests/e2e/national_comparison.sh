@@ -140,6 +140,10 @@ assert_grep '^2025,Q1,home_office_cg_cumulative,"Home Office: .*",3,2,66\.7,141\
 assert_grep '^2025,Q1,pilot_site_home_office_cg_quarter,"Pilot sites, decided by the Home Office: .*",0,0,\[z\],\[z\],\[z\],\[z\],0,\[z\]' all-tables.csv
 assert_grep '^2025,Q1,wales,Wales,\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\]' all-tables.csv
 assert_grep 'by nation, incomplete: a pilot site sent no return' nat/csv-metadata.json
+# In SDMX-CSV a figure not available is missing (O), one not applicable M.
+assert_grep ',NATION,WALES,,O,' nat/national.sdmx.csv
+assert_no_grep ',NATION,WALES,,[AMQ],' nat/national.sdmx.csv
+assert_grep ',COMPARISON,PILOT_SITE_HOME_OFFICE_CG_QUARTER,,M,' nat/national.sdmx.csv
 # The report leads with the headline.
 assert_grep 'An average \(mean\) of 49 days' nat/report.html
 
