@@ -70,6 +70,28 @@ def country_names():
     return {e["alpha_2"]: e.get("common_name", e["name"]) for e in entries}
 
 
+def nationality_labels():
+    """The Home Office's labels (formats/nationality-labels.csv), the
+    iso-codes name where the file has none."""
+    names = country_names()
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.environ.get("NRMHUB_NATIONALITY_LABELS",
+                          os.path.join(here, "..", "..", "formats", "nationality-labels.csv"))
+    with open(path, encoding="utf-8") as f:
+        rows = [l.rstrip("\n") for l in f if l.strip() and not l.startswith("#")]
+    assert rows[0] == "code,label", rows[0]
+    names.update(dict(r.split(",", 1) for r in rows[1:]))
+    return names
+
+
+def nationality_label(names, key):
+    """One child, one row: a dual national's key is "GB+PL", labelled with
+    the two labels in alphabetical order ("Polish UK")."""
+    if key == "unknown":
+        return "Not specified or unknown"
+    return " ".join(sorted(names[c] for c in key.split("+")))
+
+
 def combo_code(label):
     if label == "Not specified or unknown":
         return "not_specified"
@@ -145,13 +167,13 @@ def expected_tables(ret):
     breakdown(5, "EXPLOITATION_COMBINATION", "Exploitation type combination",
               "Exploitation type combination", combos,
               {code: r["by_exploitation_combination"][k] for code, k in combos}, r["total"])
-    names = country_names()
+    names = nationality_labels()
     codes = sorted(k for k in r["by_nationality"] if k != "unknown")
     if "unknown" in r["by_nationality"]:
         codes.append("unknown")
     breakdown(6, "NATIONALITY", "Nationality", "Nationality",
-              [(c, names.get(c, "Not specified or unknown")) for c in codes],
-              r["by_nationality"], None)
+              [(c, nationality_label(names, c)) for c in codes],
+              r["by_nationality"], r["total"])
     breakdown(7, "LOCATION", "Location of exploitation", "Location of exploitation",
               LOCATION, r["by_location"], r["total"])
     breakdown(8, "FIRST_RESPONDER_TYPE", "First responder type", "First responder type",

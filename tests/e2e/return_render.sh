@@ -119,6 +119,31 @@ broken combination-joined 'r["referrals"]["by_exploitation_combination"]["Sexual
 	'\$\.referrals\.by_exploitation_combination: "Sexual & Labour & Criminal" is not'
 broken nationality 'r["referrals"]["by_nationality"]["XX"] = 1' \
 	'\$\.referrals\.by_nationality: "XX" is not an ISO 3166-1 alpha-2 code'
+# One row per child: a dual national's key is its two codes in order, and
+# the rows sum to the total (12 in render-official.json).
+broken nationality-order 'r["referrals"]["by_nationality"]["PL+GB"] = 0' \
+	'\$\.referrals\.by_nationality: "PL\+GB" is not an ISO 3166-1 alpha-2 code, two in'
+broken nationality-twice 'r["referrals"]["by_nationality"]["GB+IE"] = 1' \
+	'\$\.referrals\.by_nationality: the rows sum to 13, not the total 12: each child counts once'
+# A labels file with a bad row is refused naming its line; a dual national
+# is labelled with the two Home Office labels (GB UK, IE from iso-codes).
+printf 'code,label\nGB,UK\nGB,British\n' >"$tmp/labels.csv"
+NRMHUB_NATIONALITY_LABELS=$tmp/labels.csv expect_exit 65 "$NRMHUB" return render \
+	-o "$tmp/out-labels" "$data/render-official.json"
+assert_grep 'labels\.csv:3: code: already given' "$tmp/stderr"
+assert_no_file "$tmp/out-labels"
+printf 'code,label\nGB,UK\n' >"$tmp/labels.csv"
+python3 - "$data/render-official.json" "$tmp/dual.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["referrals"]["by_nationality"]["GB"] -= 1
+r["referrals"]["by_nationality"]["GB+IE"] = 1
+json.dump(r, open(sys.argv[2], "w"))
+PY
+NRMHUB_NATIONALITY_LABELS=$tmp/labels.csv expect_exit 0 "$NRMHUB" return render \
+	-o "$tmp/out-dual" "$tmp/dual.json"
+assert_grep '^[0-9]{4},Q[1-4],GB\+IE,Ireland UK,1' "$tmp/out-dual/table_6.csv"
+assert_grep '^[0-9]{4},Q[1-4],total,Total,12' "$tmp/out-dual/table_6.csv"
 broken mean-text 'r["days_to_decision"]["rg"]["mean"] = "31.4"' \
 	'\$\.days_to_decision\.rg\.mean: a string here must be "\[c\]"'
 broken short-trend 'r["trend"].pop(0)' '\$\.trend: must be an array of exactly 8 quarters'
