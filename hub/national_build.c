@@ -221,6 +221,10 @@ static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 	n->referrals += g->referrals;
 	n->rg_decisions += g->rg_decisions;
 	n->cg_decisions += g->cg_decisions;
+	/* A site's own comparison is not summed: the national comparison is
+	 * made again from every child's row, with the Home Office group only
+	 * it can make. */
+	json_object_del(ret, "comparison");
 	if (!b->totals)
 		b->totals = json_deep_copy(ret);
 	else

@@ -7,6 +7,7 @@
  */
 #include "national.h"
 
+#include "return_comparison.h"
 #include "return_tables.h"
 #include "util.h"
 
@@ -53,25 +54,6 @@ static const struct nrm_column pilot_cols[] = {
 	{"stage_label", "Decision", NRM_COL_LABEL, NULL, NULL},
 	STAGE_FIGURES("pilot", "PILOT", "Pilot"),
 	STAGE_FIGURES("non_pilot", "NON_PILOT", "Non-pilot"),
-};
-/* The comparison's figures; the two percentages are derived from the
- * row's counts (positive of count, within 45 days of count) and are
- * hidden with them. */
-static const struct nrm_column comparison_cols[] = {
-	YQ,
-	{"row", "Group, decision and period code", NRM_COL_CODE, NULL, NULL},
-	{"row_label", "Group, decision and period", NRM_COL_LABEL, NULL, NULL},
-	{"decisions", "Decisions", NRM_COL_COUNT, "DECISIONS", "NUMBER"},
-	{"positive", "Positive decisions", NRM_COL_COUNT, "POSITIVE", "NUMBER"},
-	{"percent_positive", "Percentage positive (of decisions)", NRM_COL_DECIMAL,
-	 "PERCENT_POSITIVE", "PERCENT"},
-	{"mean_days", "Mean days from referral", NRM_COL_DECIMAL, "DAYS_MEAN", "DAYS"},
-	{"median_days", "Median days from referral", NRM_COL_DECIMAL, "DAYS_MEDIAN", "DAYS"},
-	{"p90_days", "90th percentile days from referral", NRM_COL_COUNT, "DAYS_P90", "DAYS"},
-	{"within_45_days", "Decided within 45 days of referral", NRM_COL_COUNT, "WITHIN_45",
-	 "NUMBER"},
-	{"percent_within_45_days", "Percentage within 45 days (of decisions)", NRM_COL_DECIMAL,
-	 "PERCENT_WITHIN_45", "PERCENT"},
 };
 static const struct nrm_column status_cols[] = {
 	YQ,
@@ -268,40 +250,17 @@ static void add_pilot(struct tb *b, const json_t *nat)
 	}
 }
 
-static void add_comparison(struct tb *b, const json_t *nat)
+/* The same rows as a site's comparison table (return_comparison.c), over
+ * national.json, which the national build wrote and checked. */
+static int add_comparison(struct tb *b, const json_t *nat, struct nrm_error *err)
 {
 	add_table(b, "comparison", "The comparison: the pilot's children against comparable "
 	          "children decided by the Home Office, for the quarter and since the pilot "
-	          "began [note 12] [note 14]", "COMPARISON", comparison_cols,
-	          N_OF(comparison_cols));
-	static const char *const periods[2][2] = {{"quarter", "decisions dated in the quarter"},
-	                                          {"cumulative", "since 1 June 2021"}};
-	static const char *const stages[2][2] = {{"rg", "reasonable grounds"},
-	                                         {"cg", "conclusive grounds"}};
-	size_t i;
-	const json_t *g;
-	json_array_foreach(json_object_get(json_object_get(nat, "comparison"), "groups"), i, g) {
-		for (int p = 0; p < 2; p++)
-			for (int s = 0; s < 2; s++) {
-				const json_t *f = json_object_get(json_object_get(g, periods[p][0]),
-				                                  stages[s][0]);
-				const char *group = json_string_value(json_object_get(g, "group"));
-				const char *label = json_string_value(json_object_get(g, "label"));
-				struct nrm_cell *row = add_row(b);
-				char *code = nrm_xasprintf("%s_%s_%s", group, stages[s][0], periods[p][0]);
-				char *text = nrm_xasprintf("%s; %s, %s", label, stages[s][1], periods[p][1]);
-				text_cell(&row[2], code);
-				text_cell(&row[3], text);
-				free(code);
-				free(text);
-				const char *keys[] = {"count", "positive", "percent_positive", "mean",
-				                      "median", "p90", "within_45_days",
-				                      "percent_within_45_days"};
-				const bool decimal[] = {false, false, true, true, true, false, false, true};
-				for (int k = 0; k < 8; k++)
-					number_cell(&row[4 + k], json_object_get(f, keys[k]), decimal[k]);
-			}
-	}
+	          "began [note 12] [note 14]", "COMPARISON", nrm_comparison_columns,
+	          nrm_comparison_n_columns);
+	return nrm_comparison_rows(b->out, json_object_get(json_object_get(nat, "comparison"),
+	                                                   "groups"),
+	                           "national.json: $.comparison.groups", "since 1 June 2021", err);
 }
 
 static void status_row(struct tb *b, const char *site, const char *status, json_int_t seq)
@@ -339,7 +298,10 @@ int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *
 	add_nations(&b, national);
 	add_sites(&b, national);
 	add_pilot(&b, national);
-	add_comparison(&b, national);
+	if (add_comparison(&b, national, err)) {
+		nrm_return_tables_free(out);
+		return -1;
+	}
 	add_status(&b, national);
 	/* The return's notes, then the national ones. */
 	struct nrm_return_note *notes =

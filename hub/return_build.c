@@ -5,8 +5,10 @@
  */
 #include "return_build.h"
 
+#include "comparison.h"
 #include "date.h"
 #include "nationality.h"
+#include "pilot_scope.h"
 #include "return_stats.h"
 #include "return_suppress.h"
 #include "util.h"
@@ -57,6 +59,7 @@ struct nrm_return_builder {
 	struct decisions rg, cg;
 	struct nrm_days rg_days, cg_days, await_rg, await_cg;
 	uint64_t withdrawn, transferred, out_of_scope, missing[N_MISSING];
+	struct nrm_comparison cmp; /* official audience only */
 };
 
 /* ---- labels -------------------------------------------------------------- */
@@ -118,6 +121,9 @@ struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params
 		if (nrm_quarter_add(&p->quarter, i - (NRM_RETURN_TREND_QUARTERS - 1),
 		                    &rb->trend_q[i]) != 0)
 			rb->trend_q[i] = (struct nrm_quarter){.first = 1, .last = 0}; /* empty */
+	nrm_comparison_init(&rb->cmp, p->quarter.first, p->quarter.last);
+	if (p->joined > rb->cmp.began)
+		rb->cmp.began = p->joined;
 	return rb;
 }
 
@@ -281,6 +287,32 @@ static bool is_our_site(struct nrm_return_builder *rb, const struct nrm_case *c)
 	return false;
 }
 
+/* The site's two groups of the comparison (hub/comparison.c decides the
+ * group): every decision of the site's case from the day it joined (or the
+ * pilot's start) to the quarter's end, whichever quarter it falls in. */
+static void count_comparison(struct nrm_return_builder *rb, const struct nrm_case *c)
+{
+	struct nrm_cmp_record r = {
+		.source = NRM_CMP_FROM_SITE,
+		.in_scope = nrm_pilot_scope(c, NULL) == NRM_SCOPE_IN,
+		.decision_maker = c->decision_maker,
+		.area_known = true,
+		/* Referred before the site joined: not yet a pilot case. */
+		.pilot_area = c->referral_date >= rb->p.joined,
+	};
+	enum nrm_cmp_group g = nrm_comparison_group(&r);
+	if (g == NRM_CMP_NONE)
+		return;
+	if (c->rg_decision_date != NRM_DATE_NONE)
+		nrm_comparison_add(&rb->cmp, g, false, c->rg_decision_date,
+		                   c->rg_decision_date - c->referral_date,
+		                   c->rg_outcome == NRM_OUTCOME_POSITIVE);
+	if (c->cg_decision_date != NRM_DATE_NONE)
+		nrm_comparison_add(&rb->cmp, g, true, c->cg_decision_date,
+		                   c->cg_decision_date - c->referral_date,
+		                   c->cg_outcome == NRM_OUTCOME_POSITIVE);
+}
+
 bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case *c)
 {
 	if (!is_our_site(rb, c) || c->referral_date == NRM_DATE_NONE)
@@ -293,6 +325,7 @@ bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case
 	}
 	bool in_q = false;
 	count_trend(rb, c);
+	count_comparison(rb, c);
 	if (in_range(c->referral_date, first, last)) {
 		count_referral(rb, c);
 		in_q = true;
@@ -520,6 +553,10 @@ json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_erro
 	                              named_counts(missing_names, rb->missing, N_MISSING),
 	                              "out_of_scope", count(rb->out_of_scope)));
 	json_object_set_new(r, "trend", trend_json(rb));
+	/* Official only: the published audience's suppression does not yet
+	 * cover the comparison's counts, so they are not published. */
+	if (rb->p.audience == NRM_AUDIENCE_OFFICIAL)
+		json_object_set_new(r, "comparison", nrm_comparison_site_json(&rb->cmp));
 	if (rb->p.audience == NRM_AUDIENCE_PUBLISHED)
 		nrm_return_suppress(r);
 	return r;
@@ -535,5 +572,6 @@ void nrm_return_builder_free(struct nrm_return_builder *rb)
 	nrm_days_free(&rb->await_cg);
 	free(rb->site);
 	free(rb->nations);
+	nrm_comparison_free(&rb->cmp);
 	free(rb);
 }

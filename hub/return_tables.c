@@ -9,6 +9,7 @@
 #include "country.h"
 #include "date.h"
 #include "nationality.h"
+#include "return_comparison.h"
 #include "return_stats.h"
 #include "nrmhub/plugin.h"
 #include "util.h"
@@ -1130,6 +1131,10 @@ int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
 		return -1;
 	}
 	set_notes(out);
+	if (nrm_return_comparison_table(ret, out, err)) {
+		nrm_return_tables_free(out);
+		return -1;
+	}
 	return 0;
 }
 

@@ -264,6 +264,33 @@ def expected_tables(ret):
               [e["referrals"], e["rg_decisions"], e["cg_decisions"], e["mean_days_rg"],
                e["mean_days_cg"]])
     tables.append(t)
+    if "comparison" in ret:
+        # The site's two groups of the comparison (official only), each
+        # decision and period a row, the percentages beside their counts.
+        cmp = ret["comparison"]
+        t = Table(17, "COMPARISON", ["Year", "Quarter", "Group, decision and period code",
+                                     "Group, decision and period", "Decisions",
+                                     "Positive decisions",
+                                     "Percentage positive (of decisions)",
+                                     "Mean days from referral", "Median days from referral",
+                                     "90th percentile days from referral",
+                                     "Decided within 45 days of referral",
+                                     "Percentage within 45 days (of decisions)"],
+                  [("DECISIONS", False, "NUMBER"), ("POSITIVE", False, "NUMBER"),
+                   ("PERCENT_POSITIVE", True, "PERCENT"), ("DAYS_MEAN", True, "DAYS"),
+                   ("DAYS_MEDIAN", True, "DAYS"), ("DAYS_P90", False, "DAYS"),
+                   ("WITHIN_45", False, "NUMBER"), ("PERCENT_WITHIN_45", True, "PERCENT")])
+        for g in cmp["groups"]:
+            for period, plabel in (("quarter", "decisions dated in the quarter"),
+                                   ("cumulative", "since " + cmp["since"])):
+                for st, slabel in (("rg", "reasonable grounds"), ("cg", "conclusive grounds")):
+                    f = g[period][st]
+                    t.add(y, q, "%s_%s_%s" % (g["group"], st, period),
+                          "%s; %s, %s" % (g["label"], slabel, plabel),
+                          [f["count"], f["positive"], f["percent_positive"], f["mean"],
+                           f["median"], f["p90"], f["within_45_days"],
+                           f["percent_within_45_days"]])
+        tables.append(t)
     return tables
 
 
