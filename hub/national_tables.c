@@ -17,17 +17,25 @@
 #include <sysexits.h>
 
 #define YQ {"year", "Year", NRM_COL_YEAR, NULL, NULL}, {"quarter", "Quarter", NRM_COL_QUARTER, NULL, NULL}
+/* Each percentage positive beside the counts it is drawn from, as in the
+ * site tables; [z] when nothing was decided. */
 #define GROUP_FIGURES                                                                        \
 	{"referrals", "Referrals", NRM_COL_COUNT, "REFERRALS", "NUMBER"},                        \
 	{"rg_decisions", "RG decisions", NRM_COL_COUNT, "RG_DECISIONS", "NUMBER"},               \
+	{"rg_positive", "Positive RG decisions", NRM_COL_COUNT, "RG_POSITIVE", "NUMBER"},        \
+	{"rg_percent_positive", "Percentage of RG decisions positive", NRM_COL_DECIMAL,          \
+	 "RG_PERCENT_POSITIVE", "PERCENT"},                                                     \
 	{"cg_decisions", "CG decisions", NRM_COL_COUNT, "CG_DECISIONS", "NUMBER"},               \
+	{"cg_positive", "Positive CG decisions", NRM_COL_COUNT, "CG_POSITIVE", "NUMBER"},        \
+	{"cg_percent_positive", "Percentage of CG decisions positive", NRM_COL_DECIMAL,          \
+	 "CG_PERCENT_POSITIVE", "PERCENT"},                                                     \
 	{"rg_median_days", "Median days to RG decision", NRM_COL_DECIMAL, "RG_DAYS_MEDIAN", "DAYS"}, \
 	{"rg_p90_days", "90th percentile days to RG decision", NRM_COL_COUNT, "RG_DAYS_P90", "DAYS"}, \
 	{"cg_median_days", "Median days to CG decision", NRM_COL_DECIMAL, "CG_DAYS_MEDIAN", "DAYS"}, \
 	{"cg_p90_days", "90th percentile days to CG decision", NRM_COL_COUNT, "CG_DAYS_P90", "DAYS"}, \
 	{"awaiting_rg", "Awaiting RG decision at quarter end", NRM_COL_COUNT, "AWAITING_RG", "NUMBER"}, \
 	{"awaiting_cg", "Awaiting CG decision at quarter end", NRM_COL_COUNT, "AWAITING_CG", "NUMBER"}
-#define N_GROUP_FIGURES 9
+#define N_GROUP_FIGURES 13
 
 static const struct nrm_column nation_cols[] = {
 	YQ,
@@ -162,15 +170,19 @@ static void group_figures(struct nrm_cell *c, const json_t *g)
 	const json_t *aw = json_object_get(g, "awaiting");
 	number_cell(&c[0], json_object_get(g, "referrals"), false);
 	number_cell(&c[1], json_object_get(g, "rg_decisions"), false);
-	number_cell(&c[2], json_object_get(g, "cg_decisions"), false);
-	number_cell(&c[3], json_object_get(rg, "median"), true);
+	number_cell(&c[2], json_object_get(g, "rg_positive"), false);
+	number_cell(&c[3], json_object_get(g, "rg_percent_positive"), true);
+	number_cell(&c[4], json_object_get(g, "cg_decisions"), false);
+	number_cell(&c[5], json_object_get(g, "cg_positive"), false);
+	number_cell(&c[6], json_object_get(g, "cg_percent_positive"), true);
+	number_cell(&c[7], json_object_get(rg, "median"), true);
 	/* A percentile by nearest rank is a whole number of days, printed as
 	 * the site tables print it. */
-	number_cell(&c[4], json_object_get(rg, "p90"), false);
-	number_cell(&c[5], json_object_get(cg, "median"), true);
-	number_cell(&c[6], json_object_get(cg, "p90"), false);
-	number_cell(&c[7], json_object_get(aw, "rg"), false);
-	number_cell(&c[8], json_object_get(aw, "cg"), false);
+	number_cell(&c[8], json_object_get(rg, "p90"), false);
+	number_cell(&c[9], json_object_get(cg, "median"), true);
+	number_cell(&c[10], json_object_get(cg, "p90"), false);
+	number_cell(&c[11], json_object_get(aw, "rg"), false);
+	number_cell(&c[12], json_object_get(aw, "cg"), false);
 }
 
 static void add_nations(struct tb *b, const json_t *nat)
