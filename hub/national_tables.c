@@ -93,7 +93,8 @@ static const struct nrm_return_note national_notes[] = {
 	                  "for adds nothing."},
 	{NOTE_INCOMPLETE, "[x] not available: every pilot site of the nation is registered but "
 	                  "none sent a return for the quarter. A total marked incomplete leaves "
-	                  "out the sites with no return (listed in the last table)."},
+	                  "out the sites with no return (listed in the last table); so do its "
+	                  "trend and its cumulative figures, for this quarter."},
 };
 
 /* Replaces the return's note 1, which speaks of one site. */
@@ -301,6 +302,25 @@ static void add_status(struct tb *b, const json_t *nat)
 			           json_integer_value(json_object_get(g, "seq")));
 }
 
+/* Every table of totals (the return's tables over totals, which include the
+ * trend, the pilot against non-pilot areas and the comparison, cumulative
+ * figures too) says it is incomplete when a registered site sent no return,
+ * as the table by nation does; the table by site and the list of sites are
+ * each site's own and stay as they are. */
+static void mark_incomplete(struct nrm_return_tables *out)
+{
+	for (size_t i = 0; i < out->n_tables; i++) {
+		struct nrm_table *t = &out->tables[i];
+		if (strcmp(t->key, "by_nation") == 0 || strcmp(t->key, "by_site") == 0 ||
+		    strcmp(t->key, "site_status") == 0)
+			continue;
+		char *title = nrm_xasprintf("%s, incomplete: a pilot site sent no return [note %d]",
+		                            t->title, NOTE_INCOMPLETE);
+		free(t->title);
+		t->title = title;
+	}
+}
+
 int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *out,
                               struct nrm_error *err)
 {
@@ -315,6 +335,8 @@ int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *
 		return -1;
 	}
 	add_status(&b, national);
+	if (!json_is_true(json_object_get(national, "complete")))
+		mark_incomplete(out);
 	/* The return's notes, then the national ones. */
 	struct nrm_return_note *notes =
 		nrm_xmalloc((out->n_notes + N_OF(national_notes)) * sizeof(*notes));

@@ -204,6 +204,25 @@ assert_grep '^2025,Q1,hull,England,sequence 1,[0-9]+,4,2,50\.0,1,1,100\.0,' all-
 assert_grep '^2025,Q1,telford,England,sequence 1,[0-9]+,2,2,100\.0,1,1,100\.0,' all-tables.csv
 assert_grep '^2025,Q1,england,England,[0-9]+,6,4,66\.7,2,2,100\.0,' all-tables.csv
 assert_grep 'by nation, incomplete: a pilot site sent no return' nat/csv-metadata.json
+# So is every other table of totals: the trend, the comparison (its
+# cumulative figures too), the pilot against non-pilot areas; and the report
+# says so under the headline.
+python3 - nat/csv-metadata.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "incomplete titles"; cat "$tmp/check" >&2; }
+import json, sys
+m = json.load(open(sys.argv[1]))
+titles = {t["url"]: t["dc:title"] for t in m["tables"] if t["url"] != "notes.csv"}
+bad = [u for u, t in titles.items()
+       if "incomplete: a pilot site sent no return" not in t
+       and not t.startswith(("Referrals, decisions and days to decision by site",
+                             "Sites with no return"))]
+need = ["Referrals, decisions and mean days to decision over the last eight", "The comparison", "Days from referral to decision"]
+for n in need:
+    if not any(t.startswith(n) and "incomplete" in t for t in titles.values()):
+        bad.append("no incomplete title starting %r" % n)
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+assert_grep 'Incomplete: not every pilot site sent a return' nat/report.html
 # In SDMX-CSV a figure not available is missing (O), one not applicable M.
 assert_grep ',NATION,WALES,,O,' nat/national.sdmx.csv
 assert_no_grep ',NATION,WALES,,[AMQ],' nat/national.sdmx.csv
