@@ -54,6 +54,8 @@ static void print_usage(void)
 	       "      --quarter YYYYQn      build this quarter's return from the store and bundle it\n"
 	       "      --audience AUDIENCE   with --quarter: official (the default) or published\n"
 	       "      --site SITE           with --quarter: the site (default: the store's)\n"
+	       "      --joined DATE         with --quarter: the day the site joined the pilot\n"
+	       "                            (YYYY-MM-DD), where its comparison starts\n"
 	       "      --pseudonym-key FILE  with --quarter: the site's pseudonym key (default:\n"
 	       "                            keys/SITE.pseudonym.key beside the store)\n"
 	       "      --store FILE          the case store (default: the global --store, else\n"
@@ -86,7 +88,7 @@ static void print_usage(void)
 
 struct create_opts {
 	struct nrm_context *ctx;
-	const char *quarter, *audience, *site, *store; /* --quarter: build first */
+	const char *quarter, *audience, *site, *store, *joined; /* --quarter: build first */
 	const char *payload;
 	unsigned long seq; /* 0: not given */
 	const char *key;
@@ -365,6 +367,7 @@ static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 	struct nrm_return_request req = {
 		.quarter = o->quarter, .site = o->site, .audience = o->audience,
 		.now = o->now, .dir = dir, .store = o->store, .key = o->pseudonym_key,
+		.joined = o->joined,
 	};
 	int code = nrm_return_build_into(&at, &req);
 	int rc = 0;
@@ -463,6 +466,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		{"quarter", required_argument, NULL, 'q'},
 		{"audience", required_argument, NULL, 'a'},
 		{"site", required_argument, NULL, 'S'},
+		{"joined", required_argument, NULL, 'J'},
 		{"store", required_argument, NULL, 'D'},
 		{"payload", required_argument, NULL, 'P'},
 		{"seq", required_argument, NULL, 's'},
@@ -482,6 +486,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		case 'q': o.quarter = optarg; break;
 		case 'a': o.audience = optarg; break;
 		case 'S': o.site = optarg; break;
+		case 'J': o.joined = optarg; break;
 		case 'D': o.store = optarg; break;
 		case 'P': o.payload = optarg; break;
 		case 's':
@@ -504,8 +509,9 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 	if (!o.payload == !o.quarter)
 		return nrm_usage_error("bundle create", "give one of --quarter YYYYQn and "
 		                       "--payload DIR");
-	if (o.payload && (o.audience || o.site))
-		return nrm_usage_error("bundle create", "--audience and --site go with --quarter");
+	if (o.payload && (o.audience || o.site || o.joined))
+		return nrm_usage_error("bundle create", "--audience, --site and --joined go with "
+		                       "--quarter");
 	struct nrm_error err = {0};
 	if (o.quarter ? bundle_create_quarter(&o, &err) : bundle_create(&o, &err)) {
 		if (err.code == EX_USAGE)

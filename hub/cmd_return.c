@@ -46,7 +46,7 @@
 #include "config.h"
 
 struct build_args {
-	const char *quarter, *site, *audience, *now, *dir, *from, *store, *key;
+	const char *quarter, *site, *audience, *now, *dir, *from, *store, *key, *joined;
 	char **options;
 	size_t n_options;
 	char **inputs;
@@ -89,6 +89,9 @@ static void return_usage(void)
 	       "                             shown as [c]; no cases.csv)\n"
 	       "      --now TIME             the generated_at time, RFC 3339 (default: now), for\n"
 	       "                             reproducible output\n"
+	       "      --joined DATE          the day the site joined the pilot, YYYY-MM-DD: the\n"
+	       "                             comparison counts its cases from then (default:\n"
+	       "                             the pilot's start, 2021-06-01)\n"
 	       "  -o, --output DIR           write into DIR, which must exist (default: .)\n"
 	       "  -f, --from FORMAT          read the cases from INPUT files in FORMAT\n"
 	       "  -O, --option KEY=VALUE     set an import plugin option (repeatable)\n"
@@ -115,12 +118,13 @@ static void add_option(struct build_args *a, char *kv)
 
 static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, struct build_args *a)
 {
-	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH };
+	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH, OPT_JOINED };
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, 'q'},
 		{"site", required_argument, NULL, 's'},
 		{"audience", required_argument, NULL, 'a'},
 		{"now", required_argument, NULL, OPT_NOW},
+		{"joined", required_argument, NULL, OPT_JOINED},
 		{"output", required_argument, NULL, 'o'},
 		{"from", required_argument, NULL, 'f'},
 		{"option", required_argument, NULL, 'O'},
@@ -138,6 +142,7 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		case 's': a->site = optarg; break;
 		case 'a': a->audience = optarg; break;
 		case OPT_NOW: a->now = optarg; break;
+		case OPT_JOINED: a->joined = optarg; break;
 		case 'o': a->dir = optarg; break;
 		case 'f': a->from = optarg; break;
 		case 'O': add_option(a, optarg); break;
@@ -190,6 +195,9 @@ static int make_params(const struct build_args *a, struct nrm_return_params *p)
 	if (a->now && nrm_time_parse_rfc3339(a->now, strlen(a->now), &p->generated_at) != NRM_OK)
 		return nrm_usage_error("return build", "--now '%s' is not an RFC 3339 time, e.g. "
 		                       "2025-04-02T09:00:00Z", a->now);
+	if (a->joined && nrm_date_parse_iso(a->joined, strlen(a->joined), &p->joined) != 0)
+		return nrm_usage_error("return build", "--joined '%s' is not a date YYYY-MM-DD",
+		                       a->joined);
 	p->site = a->site;
 	p->version = PACKAGE_VERSION;
 	return 0;
@@ -542,7 +550,7 @@ int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_reque
 {
 	struct build_args a = {
 		.quarter = req->quarter, .site = req->site, .audience = req->audience,
-		.now = req->now, .dir = req->dir, .key = req->key,
+		.now = req->now, .dir = req->dir, .key = req->key, .joined = req->joined,
 		.store = req->store ? req->store
 		       : ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH,
 	};

@@ -121,17 +121,33 @@ static json_t *figures_json(struct nrm_cmp_figures *f)
 	return json_pack("{s:o, s:o}", "rg", stage_json(&f->rg), "cg", stage_json(&f->cg));
 }
 
+static json_t *group_json(struct nrm_comparison *c, enum nrm_cmp_group g)
+{
+	return json_pack("{s:s, s:s, s:o, s:o}", "group", codes[g], "label", labels[g], "quarter",
+	                 figures_json(&c->quarter[g]), "cumulative",
+	                 figures_json(&c->cumulative[g]));
+}
+
 json_t *nrm_comparison_json(struct nrm_comparison *c)
 {
 	char began[11];
 	nrm_date_format_iso(c->began, began);
 	json_t *groups = json_array();
 	for (int g = 0; g < NRM_CMP_GROUPS; g++)
-		json_array_append_new(groups, json_pack("{s:s, s:s, s:o, s:o}", "group", codes[g],
-		                                        "label", labels[g], "quarter",
-		                                        figures_json(&c->quarter[g]), "cumulative",
-		                                        figures_json(&c->cumulative[g])));
+		json_array_append_new(groups, group_json(c, (enum nrm_cmp_group)g));
 	return json_pack("{s:s, s:o}", "began", began, "groups", groups);
+}
+
+/* A site cannot know the Home Office group: it needs the Home Office's
+ * cases from areas outside the pilot, which only the national build has. */
+json_t *nrm_comparison_site_json(struct nrm_comparison *c)
+{
+	char since[11];
+	nrm_date_format_iso(c->began, since);
+	json_t *groups = json_array();
+	json_array_append_new(groups, group_json(c, NRM_CMP_PILOT));
+	json_array_append_new(groups, group_json(c, NRM_CMP_PILOT_SITE_HOME_OFFICE));
+	return json_pack("{s:s, s:o}", "since", since, "groups", groups);
 }
 
 /* "101" or "101.5"; the mean to one decimal, as everywhere else. */

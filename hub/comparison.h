@@ -77,6 +77,11 @@ const char *nrm_cmp_group_label(enum nrm_cmp_group g);
  * cg}}]}, each stage {count, positive, percent_positive, mean, median,
  * p90, within_45_days, percent_within_45_days}. */
 json_t *nrm_comparison_json(struct nrm_comparison *c);
+/* A site return's comparison (formats/return.md, "The comparison"): the
+ * two groups a site can know, pilot and pilot_site_home_office, as
+ * {"since", "groups": [...]}, each group as in nrm_comparison_json, with
+ * `since` (c->began) the day cumulative figures start. */
+json_t *nrm_comparison_site_json(struct nrm_comparison *c);
 /* The headline in the Home Office's form, from the cumulative conclusive
  * grounds figures: {text, statistic, decision, population, period}. */
 json_t *nrm_comparison_headline(struct nrm_comparison *c, const char *quarter);

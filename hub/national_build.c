@@ -35,7 +35,7 @@ struct days4 {
 
 struct group {
 	char *name, *nation;
-	int64_t referrals, rg_decisions, cg_decisions;
+	int64_t referrals, rg_decisions, cg_decisions, rg_positive, cg_positive;
 	struct days4 d;
 	/* sites only */
 	int64_t seq, received_at;
@@ -184,6 +184,12 @@ static void sum_into(json_t *acc, json_t *src)
 	}
 }
 
+static int64_t positive(json_t *ret, const char *stage)
+{
+	json_t *d = json_object_get(json_object_get(ret, "decisions"), stage);
+	return json_integer_value(json_object_get(d, "positive"));
+}
+
 static int64_t decided(json_t *ret, const char *stage)
 {
 	json_t *d = json_object_get(json_object_get(ret, "decisions"), stage);
@@ -217,10 +223,18 @@ static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 	g->referrals = json_integer_value(json_object_get(json_object_get(ret, "referrals"), "total"));
 	g->rg_decisions = decided(ret, "rg");
 	g->cg_decisions = decided(ret, "cg");
+	g->rg_positive = positive(ret, "rg");
+	g->cg_positive = positive(ret, "cg");
 	struct group *n = nation_group(b, g->nation);
 	n->referrals += g->referrals;
 	n->rg_decisions += g->rg_decisions;
 	n->cg_decisions += g->cg_decisions;
+	n->rg_positive += g->rg_positive;
+	n->cg_positive += g->cg_positive;
+	/* A site's own comparison is not summed: the national comparison is
+	 * made again from every child's row, with the Home Office group only
+	 * it can make. */
+	json_object_del(ret, "comparison");
 	if (!b->totals)
 		b->totals = json_deep_copy(ret);
 	else
@@ -394,6 +408,15 @@ static void restate_trend(json_t *totals, const char *quarter, const struct days
 	}
 }
 
+/* The Home Office's headline share: 100 * part / whole, one decimal, half
+ * up, computed in integers as every percentage is; null when nothing was
+ * decided. */
+static json_t *percent_json(int64_t part, int64_t whole)
+{
+	return whole > 0 ? json_real((double)nrm_mean10(part * 100, (size_t)whole) / 10.0)
+	                 : json_null();
+}
+
 static json_t *group_json(struct group *g, bool site)
 {
 	json_t *j = json_pack("{s:s}", site ? "site" : "nation", g->name);
@@ -402,6 +425,10 @@ static json_t *group_json(struct group *g, bool site)
 	json_object_set_new(j, "referrals", json_integer(g->referrals));
 	json_object_set_new(j, "rg_decisions", json_integer(g->rg_decisions));
 	json_object_set_new(j, "cg_decisions", json_integer(g->cg_decisions));
+	json_object_set_new(j, "rg_positive", json_integer(g->rg_positive));
+	json_object_set_new(j, "rg_percent_positive", percent_json(g->rg_positive, g->rg_decisions));
+	json_object_set_new(j, "cg_positive", json_integer(g->cg_positive));
+	json_object_set_new(j, "cg_percent_positive", percent_json(g->cg_positive, g->cg_decisions));
 	json_object_set_new(j, "days_to_decision",
 	                    json_pack("{s:o, s:o}", "rg", stats_json(&g->d.rg, NULL), "cg",
 	                              stats_json(&g->d.cg, NULL)));

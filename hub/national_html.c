@@ -170,6 +170,12 @@ static void head(FILE *out, const json_t *national)
 	fputs("<p><strong>Official: exact counts for the Home Office, not for "
 	      "publication.</strong></p>\n</header>\n<main>\n", out);
 	headline(out, json_object_get(national, "headline"));
+	/* Said once at the top as well as in each table's title: a figure that
+	 * leaves out a site must not read as the whole. */
+	if (!json_is_true(json_object_get(national, "complete")))
+		fputs("<p class=\"headline\"><strong>Incomplete: not every pilot site sent a return "
+		      "for the quarter (see Sites); every total, the headline and the cumulative "
+		      "figures leave out those that did not.</strong></p>\n", out);
 }
 
 static void notes(FILE *out, const struct nrm_return_tables *t)
@@ -181,7 +187,8 @@ static void notes(FILE *out, const struct nrm_return_tables *t)
 		nrm_html_escape(out, t->notes[i].text);
 		fputs("</dd>\n", out);
 	}
-	fputs("</dl>\n<p>Shorthand: [z] not applicable.</p>\n</section>\n", out);
+	fputs("</dl>\n<p>Shorthand: [z] not applicable; [x] not available.</p>\n</section>\n",
+	      out);
 }
 
 int nrm_national_write_html(const json_t *national, const struct nrm_return_tables *t,

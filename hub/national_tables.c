@@ -7,6 +7,7 @@
  */
 #include "national.h"
 
+#include "return_comparison.h"
 #include "return_tables.h"
 #include "util.h"
 
@@ -16,17 +17,25 @@
 #include <sysexits.h>
 
 #define YQ {"year", "Year", NRM_COL_YEAR, NULL, NULL}, {"quarter", "Quarter", NRM_COL_QUARTER, NULL, NULL}
+/* Each percentage positive beside the counts it is drawn from, as in the
+ * site tables; [z] when nothing was decided. */
 #define GROUP_FIGURES                                                                        \
 	{"referrals", "Referrals", NRM_COL_COUNT, "REFERRALS", "NUMBER"},                        \
 	{"rg_decisions", "RG decisions", NRM_COL_COUNT, "RG_DECISIONS", "NUMBER"},               \
+	{"rg_positive", "Positive RG decisions", NRM_COL_COUNT, "RG_POSITIVE", "NUMBER"},        \
+	{"rg_percent_positive", "Percentage of RG decisions positive", NRM_COL_DECIMAL,          \
+	 "RG_PERCENT_POSITIVE", "PERCENT"},                                                     \
 	{"cg_decisions", "CG decisions", NRM_COL_COUNT, "CG_DECISIONS", "NUMBER"},               \
+	{"cg_positive", "Positive CG decisions", NRM_COL_COUNT, "CG_POSITIVE", "NUMBER"},        \
+	{"cg_percent_positive", "Percentage of CG decisions positive", NRM_COL_DECIMAL,          \
+	 "CG_PERCENT_POSITIVE", "PERCENT"},                                                     \
 	{"rg_median_days", "Median days to RG decision", NRM_COL_DECIMAL, "RG_DAYS_MEDIAN", "DAYS"}, \
 	{"rg_p90_days", "90th percentile days to RG decision", NRM_COL_COUNT, "RG_DAYS_P90", "DAYS"}, \
 	{"cg_median_days", "Median days to CG decision", NRM_COL_DECIMAL, "CG_DAYS_MEDIAN", "DAYS"}, \
 	{"cg_p90_days", "90th percentile days to CG decision", NRM_COL_COUNT, "CG_DAYS_P90", "DAYS"}, \
 	{"awaiting_rg", "Awaiting RG decision at quarter end", NRM_COL_COUNT, "AWAITING_RG", "NUMBER"}, \
 	{"awaiting_cg", "Awaiting CG decision at quarter end", NRM_COL_COUNT, "AWAITING_CG", "NUMBER"}
-#define N_GROUP_FIGURES 9
+#define N_GROUP_FIGURES 13
 
 static const struct nrm_column nation_cols[] = {
 	YQ,
@@ -53,25 +62,6 @@ static const struct nrm_column pilot_cols[] = {
 	{"stage_label", "Decision", NRM_COL_LABEL, NULL, NULL},
 	STAGE_FIGURES("pilot", "PILOT", "Pilot"),
 	STAGE_FIGURES("non_pilot", "NON_PILOT", "Non-pilot"),
-};
-/* The comparison's figures; the two percentages are derived from the
- * row's counts (positive of count, within 45 days of count) and are
- * hidden with them. */
-static const struct nrm_column comparison_cols[] = {
-	YQ,
-	{"row", "Group, decision and period code", NRM_COL_CODE, NULL, NULL},
-	{"row_label", "Group, decision and period", NRM_COL_LABEL, NULL, NULL},
-	{"decisions", "Decisions", NRM_COL_COUNT, "DECISIONS", "NUMBER"},
-	{"positive", "Positive decisions", NRM_COL_COUNT, "POSITIVE", "NUMBER"},
-	{"percent_positive", "Percentage positive (of decisions)", NRM_COL_DECIMAL,
-	 "PERCENT_POSITIVE", "PERCENT"},
-	{"mean_days", "Mean days from referral", NRM_COL_DECIMAL, "DAYS_MEAN", "DAYS"},
-	{"median_days", "Median days from referral", NRM_COL_DECIMAL, "DAYS_MEDIAN", "DAYS"},
-	{"p90_days", "90th percentile days from referral", NRM_COL_COUNT, "DAYS_P90", "DAYS"},
-	{"within_45_days", "Decided within 45 days of referral", NRM_COL_COUNT, "WITHIN_45",
-	 "NUMBER"},
-	{"percent_within_45_days", "Percentage within 45 days (of decisions)", NRM_COL_DECIMAL,
-	 "PERCENT_WITHIN_45", "PERCENT"},
 };
 static const struct nrm_column status_cols[] = {
 	YQ,
@@ -103,7 +93,8 @@ static const struct nrm_return_note national_notes[] = {
 	                  "for adds nothing."},
 	{NOTE_INCOMPLETE, "[x] not available: every pilot site of the nation is registered but "
 	                  "none sent a return for the quarter. A total marked incomplete leaves "
-	                  "out the sites with no return (listed in the last table)."},
+	                  "out the sites with no return (listed in the last table); so do its "
+	                  "trend and its cumulative figures, for this quarter."},
 };
 
 /* Replaces the return's note 1, which speaks of one site. */
@@ -180,15 +171,19 @@ static void group_figures(struct nrm_cell *c, const json_t *g)
 	const json_t *aw = json_object_get(g, "awaiting");
 	number_cell(&c[0], json_object_get(g, "referrals"), false);
 	number_cell(&c[1], json_object_get(g, "rg_decisions"), false);
-	number_cell(&c[2], json_object_get(g, "cg_decisions"), false);
-	number_cell(&c[3], json_object_get(rg, "median"), true);
+	number_cell(&c[2], json_object_get(g, "rg_positive"), false);
+	number_cell(&c[3], json_object_get(g, "rg_percent_positive"), true);
+	number_cell(&c[4], json_object_get(g, "cg_decisions"), false);
+	number_cell(&c[5], json_object_get(g, "cg_positive"), false);
+	number_cell(&c[6], json_object_get(g, "cg_percent_positive"), true);
+	number_cell(&c[7], json_object_get(rg, "median"), true);
 	/* A percentile by nearest rank is a whole number of days, printed as
 	 * the site tables print it. */
-	number_cell(&c[4], json_object_get(rg, "p90"), false);
-	number_cell(&c[5], json_object_get(cg, "median"), true);
-	number_cell(&c[6], json_object_get(cg, "p90"), false);
-	number_cell(&c[7], json_object_get(aw, "rg"), false);
-	number_cell(&c[8], json_object_get(aw, "cg"), false);
+	number_cell(&c[8], json_object_get(rg, "p90"), false);
+	number_cell(&c[9], json_object_get(cg, "median"), true);
+	number_cell(&c[10], json_object_get(cg, "p90"), false);
+	number_cell(&c[11], json_object_get(aw, "rg"), false);
+	number_cell(&c[12], json_object_get(aw, "cg"), false);
 }
 
 static void add_nations(struct tb *b, const json_t *nat)
@@ -216,7 +211,7 @@ static void add_nations(struct tb *b, const json_t *nat)
 		text_cell(&row[2], json_string_value(g));
 		text_cell(&row[3], nation_label(json_string_value(g)));
 		for (size_t k = 4; k < N_OF(nation_cols); k++) {
-			row[k].kind = NRM_CELL_NA;
+			row[k].kind = NRM_CELL_MISSING;
 			row[k].text = nrm_xstrdup("[x]");
 		}
 	}
@@ -268,40 +263,17 @@ static void add_pilot(struct tb *b, const json_t *nat)
 	}
 }
 
-static void add_comparison(struct tb *b, const json_t *nat)
+/* The same rows as a site's comparison table (return_comparison.c), over
+ * national.json, which the national build wrote and checked. */
+static int add_comparison(struct tb *b, const json_t *nat, struct nrm_error *err)
 {
 	add_table(b, "comparison", "The comparison: the pilot's children against comparable "
 	          "children decided by the Home Office, for the quarter and since the pilot "
-	          "began [note 12] [note 14]", "COMPARISON", comparison_cols,
-	          N_OF(comparison_cols));
-	static const char *const periods[2][2] = {{"quarter", "decisions dated in the quarter"},
-	                                          {"cumulative", "since 1 June 2021"}};
-	static const char *const stages[2][2] = {{"rg", "reasonable grounds"},
-	                                         {"cg", "conclusive grounds"}};
-	size_t i;
-	const json_t *g;
-	json_array_foreach(json_object_get(json_object_get(nat, "comparison"), "groups"), i, g) {
-		for (int p = 0; p < 2; p++)
-			for (int s = 0; s < 2; s++) {
-				const json_t *f = json_object_get(json_object_get(g, periods[p][0]),
-				                                  stages[s][0]);
-				const char *group = json_string_value(json_object_get(g, "group"));
-				const char *label = json_string_value(json_object_get(g, "label"));
-				struct nrm_cell *row = add_row(b);
-				char *code = nrm_xasprintf("%s_%s_%s", group, stages[s][0], periods[p][0]);
-				char *text = nrm_xasprintf("%s; %s, %s", label, stages[s][1], periods[p][1]);
-				text_cell(&row[2], code);
-				text_cell(&row[3], text);
-				free(code);
-				free(text);
-				const char *keys[] = {"count", "positive", "percent_positive", "mean",
-				                      "median", "p90", "within_45_days",
-				                      "percent_within_45_days"};
-				const bool decimal[] = {false, false, true, true, true, false, false, true};
-				for (int k = 0; k < 8; k++)
-					number_cell(&row[4 + k], json_object_get(f, keys[k]), decimal[k]);
-			}
-	}
+	          "began [note 12] [note 14]", "COMPARISON", nrm_comparison_columns,
+	          nrm_comparison_n_columns);
+	return nrm_comparison_rows(b->out, json_object_get(json_object_get(nat, "comparison"),
+	                                                   "groups"),
+	                           "national.json: $.comparison.groups", "since 1 June 2021", err);
 }
 
 static void status_row(struct tb *b, const char *site, const char *status, json_int_t seq)
@@ -330,6 +302,25 @@ static void add_status(struct tb *b, const json_t *nat)
 			           json_integer_value(json_object_get(g, "seq")));
 }
 
+/* Every table of totals (the return's tables over totals, which include the
+ * trend, the pilot against non-pilot areas and the comparison, cumulative
+ * figures too) says it is incomplete when a registered site sent no return,
+ * as the table by nation does; the table by site and the list of sites are
+ * each site's own and stay as they are. */
+static void mark_incomplete(struct nrm_return_tables *out)
+{
+	for (size_t i = 0; i < out->n_tables; i++) {
+		struct nrm_table *t = &out->tables[i];
+		if (strcmp(t->key, "by_nation") == 0 || strcmp(t->key, "by_site") == 0 ||
+		    strcmp(t->key, "site_status") == 0)
+			continue;
+		char *title = nrm_xasprintf("%s, incomplete: a pilot site sent no return [note %d]",
+		                            t->title, NOTE_INCOMPLETE);
+		free(t->title);
+		t->title = title;
+	}
+}
+
 int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *out,
                               struct nrm_error *err)
 {
@@ -339,8 +330,13 @@ int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *
 	add_nations(&b, national);
 	add_sites(&b, national);
 	add_pilot(&b, national);
-	add_comparison(&b, national);
+	if (add_comparison(&b, national, err)) {
+		nrm_return_tables_free(out);
+		return -1;
+	}
 	add_status(&b, national);
+	if (!json_is_true(json_object_get(national, "complete")))
+		mark_incomplete(out);
 	/* The return's notes, then the national ones. */
 	struct nrm_return_note *notes =
 		nrm_xmalloc((out->n_notes + N_OF(national_notes)) * sizeof(*notes));

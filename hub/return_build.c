@@ -5,7 +5,10 @@
  */
 #include "return_build.h"
 
+#include "comparison.h"
 #include "date.h"
+#include "nationality.h"
+#include "pilot_scope.h"
 #include "return_stats.h"
 #include "return_suppress.h"
 #include "util.h"
@@ -15,7 +18,7 @@
 #include <sysexits.h>
 
 enum { AGE_BANDS = 4, GENDERS = 4, TYPES = 5, COMBOS = 32, LOCATIONS = 4, RESPONDERS = 5,
-       MAKERS = 4, NATIONS = 26 * 26 };
+       MAKERS = 4 };
 
 enum missing_field {
 	M_NRM_REF, M_FR_TYPE, M_FR_ORG, M_LA, M_POLICE, M_AGE, M_GENDER, M_NATIONALITY,
@@ -45,11 +48,18 @@ struct nrm_return_builder {
 	struct trend_quarter trend[NRM_RETURN_TREND_QUARTERS];
 
 	uint64_t total, age_band[AGE_BANDS], gender[GENDERS], type[TYPES], no_type,
-		combo[COMBOS], nation[NATIONS], nation_unknown, location[LOCATIONS],
-		responder[RESPONDERS], county_lines;
+		combo[COMBOS], location[LOCATIONS], responder[RESPONDERS], county_lines;
+	/* by_nationality: one key per child (a dual national's combined
+	 * category is its own key), so a short list, searched in turn. */
+	struct nation_count {
+		char key[8];
+		uint64_t n;
+	} *nations;
+	size_t n_nations;
 	struct decisions rg, cg;
 	struct nrm_days rg_days, cg_days, await_rg, await_cg;
 	uint64_t withdrawn, transferred, out_of_scope, missing[N_MISSING];
+	struct nrm_comparison cmp; /* official audience only */
 };
 
 /* ---- labels -------------------------------------------------------------- */
@@ -111,6 +121,9 @@ struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params
 		if (nrm_quarter_add(&p->quarter, i - (NRM_RETURN_TREND_QUARTERS - 1),
 		                    &rb->trend_q[i]) != 0)
 			rb->trend_q[i] = (struct nrm_quarter){.first = 1, .last = 0}; /* empty */
+	nrm_comparison_init(&rb->cmp, p->quarter.first, p->quarter.last);
+	if (p->joined > rb->cmp.began)
+		rb->cmp.began = p->joined;
 	return rb;
 }
 
@@ -155,16 +168,22 @@ static void count_trend(struct nrm_return_builder *rb, const struct nrm_case *c)
 	}
 }
 
-static void count_nationality(struct nrm_return_builder *rb, const char *code)
+/* One row per child, as the Home Office counts (DOMAIN.md): a dual
+ * national in one combined category, so the table sums to its total.  The
+ * case validator admits only ISO 3166-1 codes; anything else (a store
+ * written by a future version) counts as unknown. */
+static void count_nationality(struct nrm_return_builder *rb, const struct nrm_case *c)
 {
-	/* The case validator admits only ISO 3166-1 alpha-2 codes; anything
-	 * else (a store written by a future version) is counted as unknown
-	 * rather than trusted as an index. */
-	if (code && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z' &&
-	    code[2] == '\0')
-		rb->nation[(code[0] - 'A') * 26 + (code[1] - 'A')]++;
-	else
-		rb->nation_unknown++;
+	char key[8];
+	nrm_nationality_key(c->nationality[0], c->nationality[0] ? c->nationality[1] : NULL, key);
+	for (size_t i = 0; i < rb->n_nations; i++)
+		if (strcmp(rb->nations[i].key, key) == 0) {
+			rb->nations[i].n++;
+			return;
+		}
+	rb->nations = nrm_xrealloc(rb->nations, (rb->n_nations + 1) * sizeof(*rb->nations));
+	memcpy(rb->nations[rb->n_nations].key, key, sizeof(key));
+	rb->nations[rb->n_nations++].n = 1;
 }
 
 static void count_missing(struct nrm_return_builder *rb, const struct nrm_case *c)
@@ -212,13 +231,7 @@ static void count_referral(struct nrm_return_builder *rb, const struct nrm_case 
 	if (!types)
 		rb->no_type++;
 	rb->combo[types]++;
-	if (!c->nationality[0]) {
-		rb->nation_unknown++;
-	} else {
-		count_nationality(rb, c->nationality[0]);
-		if (c->nationality[1] && strcmp(c->nationality[1], c->nationality[0]) != 0)
-			count_nationality(rb, c->nationality[1]);
-	}
+	count_nationality(rb, c);
 	rb->location[code_index(c->exploitation_location, LOCATIONS)]++;
 	rb->responder[code_index(c->first_responder_type, RESPONDERS)]++;
 	if (c->county_lines == NRM_YES)
@@ -274,6 +287,32 @@ static bool is_our_site(struct nrm_return_builder *rb, const struct nrm_case *c)
 	return false;
 }
 
+/* The site's two groups of the comparison (hub/comparison.c decides the
+ * group): every decision of the site's case from the day it joined (or the
+ * pilot's start) to the quarter's end, whichever quarter it falls in. */
+static void count_comparison(struct nrm_return_builder *rb, const struct nrm_case *c)
+{
+	struct nrm_cmp_record r = {
+		.source = NRM_CMP_FROM_SITE,
+		.in_scope = nrm_pilot_scope(c, NULL) == NRM_SCOPE_IN,
+		.decision_maker = c->decision_maker,
+		.area_known = true,
+		/* Referred before the site joined: not yet a pilot case. */
+		.pilot_area = c->referral_date >= rb->p.joined,
+	};
+	enum nrm_cmp_group g = nrm_comparison_group(&r);
+	if (g == NRM_CMP_NONE)
+		return;
+	if (c->rg_decision_date != NRM_DATE_NONE)
+		nrm_comparison_add(&rb->cmp, g, false, c->rg_decision_date,
+		                   c->rg_decision_date - c->referral_date,
+		                   c->rg_outcome == NRM_OUTCOME_POSITIVE);
+	if (c->cg_decision_date != NRM_DATE_NONE)
+		nrm_comparison_add(&rb->cmp, g, true, c->cg_decision_date,
+		                   c->cg_decision_date - c->referral_date,
+		                   c->cg_outcome == NRM_OUTCOME_POSITIVE);
+}
+
 bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case *c)
 {
 	if (!is_our_site(rb, c) || c->referral_date == NRM_DATE_NONE)
@@ -286,6 +325,7 @@ bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case
 	}
 	bool in_q = false;
 	count_trend(rb, c);
+	count_comparison(rb, c);
 	if (in_range(c->referral_date, first, last)) {
 		count_referral(rb, c);
 		in_q = true;
@@ -334,6 +374,29 @@ static json_t *named_counts(const char *const *names, const uint64_t *values, in
 	return o;
 }
 
+static int compare_nations(const void *a, const void *b)
+{
+	const char *x = ((const struct nation_count *)a)->key;
+	const char *y = ((const struct nation_count *)b)->key;
+	bool ux = strcmp(x, "unknown") == 0, uy = strcmp(y, "unknown") == 0;
+	return ux || uy ? ux - uy : strcmp(x, y);
+}
+
+/* By key ("GB" before "GB+IE" before "IE"), unknown last, so the file is
+ * the same whatever order the cases were read in. */
+static json_t *nationalities_json(const struct nrm_return_builder *rb)
+{
+	struct nation_count *sorted = nrm_xcalloc(rb->n_nations + 1, sizeof(*sorted));
+	if (rb->n_nations)
+		memcpy(sorted, rb->nations, rb->n_nations * sizeof(*sorted));
+	qsort(sorted, rb->n_nations, sizeof(*sorted), compare_nations);
+	json_t *o = json_object();
+	for (size_t i = 0; i < rb->n_nations; i++)
+		json_object_set_new(o, sorted[i].key, count(sorted[i].n));
+	free(sorted);
+	return o;
+}
+
 static json_t *referrals_json(const struct nrm_return_builder *rb)
 {
 	static const char *const ages[] = {"0-11", "12-15", "16-17", "unknown"};
@@ -356,15 +419,7 @@ static json_t *referrals_json(const struct nrm_return_builder *rb)
 	for (uint32_t m = 0; m < COMBOS; m++)
 		if (rb->combo[m])
 			json_object_set_new(combos, nrm_exploitation_label(m), count(rb->combo[m]));
-	json_t *nations = json_object();
-	for (int i = 0; i < NATIONS; i++) {
-		if (!rb->nation[i])
-			continue;
-		char code[3] = {(char)('A' + i / 26), (char)('A' + i % 26), '\0'};
-		json_object_set_new(nations, code, count(rb->nation[i]));
-	}
-	if (rb->nation_unknown)
-		json_object_set_new(nations, "unknown", count(rb->nation_unknown));
+	json_t *nations = nationalities_json(rb);
 
 	json_t *o = json_object();
 	json_object_set_new(o, "total", count(rb->total));
@@ -498,6 +553,10 @@ json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_erro
 	                              named_counts(missing_names, rb->missing, N_MISSING),
 	                              "out_of_scope", count(rb->out_of_scope)));
 	json_object_set_new(r, "trend", trend_json(rb));
+	/* Official only: the published audience's suppression does not yet
+	 * cover the comparison's counts, so they are not published. */
+	if (rb->p.audience == NRM_AUDIENCE_OFFICIAL)
+		json_object_set_new(r, "comparison", nrm_comparison_site_json(&rb->cmp));
 	if (rb->p.audience == NRM_AUDIENCE_PUBLISHED)
 		nrm_return_suppress(r);
 	return r;
@@ -512,5 +571,7 @@ void nrm_return_builder_free(struct nrm_return_builder *rb)
 	nrm_days_free(&rb->await_rg);
 	nrm_days_free(&rb->await_cg);
 	free(rb->site);
+	free(rb->nations);
+	nrm_comparison_free(&rb->cmp);
 	free(rb);
 }

@@ -37,6 +37,11 @@ struct nrm_return_params {
 	enum nrm_audience audience;
 	int64_t generated_at;       /* seconds since the epoch, UTC */
 	const char *version;        /* generator.version */
+	/* The day the site joined the pilot (site.joined): its cases referred
+	 * before it are no pilot cases, and the comparison's cumulative
+	 * figures start there.  0 or a day before June 2021: from the pilot's
+	 * start. */
+	int32_t joined;
 };
 
 struct nrm_return_builder;

@@ -144,6 +144,7 @@ static void describe(FILE *out, const struct chart *c)
 			const struct nrm_cell *v = c->values[s][i];
 			esc(out, v->kind == NRM_CELL_SUPPRESSED ? "suppressed [c]"
 			         : v->kind == NRM_CELL_NA       ? "not applicable [z]"
+			         : v->kind == NRM_CELL_MISSING  ? "not available [x]"
 			                                        : v->text);
 		}
 		fputs(s + 1 < c->n_series ? ". " : ".", out);
@@ -268,7 +269,8 @@ static void bar_chart(FILE *out, const struct chart *c)
 				fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" "
 				             "text-anchor=\"middle\">%s</text>\n",
 				        x + bar / 2, top + height - 4,
-				        v->kind == NRM_CELL_SUPPRESSED ? "[c]" : "[z]");
+				        v->kind == NRM_CELL_SUPPRESSED ? "[c]"
+				        : v->kind == NRM_CELL_MISSING  ? "[x]" : "[z]");
 				continue;
 			}
 			double h = v->number / max * height;

@@ -56,6 +56,8 @@ static const char *obs_status(const struct nrm_cell *c)
 	switch (c->kind) {
 	case NRM_CELL_SUPPRESSED: return "Q";
 	case NRM_CELL_NA: return "M";
+	/* A figure that exists but was not sent is missing, not inapplicable. */
+	case NRM_CELL_MISSING: return "O";
 	default: return "A";
 	}
 }

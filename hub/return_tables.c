@@ -8,6 +8,8 @@
 
 #include "country.h"
 #include "date.h"
+#include "nationality.h"
+#include "return_comparison.h"
 #include "return_stats.h"
 #include "nrmhub/plugin.h"
 #include "util.h"
@@ -210,8 +212,10 @@ static const struct nrm_return_note notes_template[] = {
 	    "each exploitation type it has, so the types can add up to more than the number "
 	    "of referrals. Table_5 counts each referral once, under its combination of types. "
 	    "County lines is a flag, not a type."},
-	{4, "A child with more than one nationality counts under each, so the nationalities "
-	    "can add up to more than the number of referrals. Country names from ISO 3166-1."},
+	{4, "Each child counts once: a child with two nationalities is in one combined category "
+	    "joining the two labels (as the Home Office's Polish UK), so the nationalities add up "
+	    "to the number of referrals. Labels are the Home Office's nationality labels; a "
+	    "nationality without one is named from ISO 3166-1."},
 	{5, "Days are calendar days from the referral date to the decision date. The median "
 	    "of an even number of values is the mean of the two middle ones; the 90th "
 	    "percentile is the nearest-rank value (the ceil(0.9 n)-th smallest). Means are "
@@ -677,22 +681,53 @@ static int compare_keys(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+/* A code's label: the Home Office's, else the iso-codes name; NULL for a
+ * code that is no country. */
+static const char *code_label(const struct nrm_nationality_labels *ho, const json_t *names,
+                              const char *code)
+{
+	const json_t *name = json_object_get(names, code);
+	if (!json_is_string(name))
+		return NULL;
+	const char *label = nrm_nationality_label(ho, code);
+	return label ? label : json_string_value(name);
+}
+
+/* A key's label ("UK", "Polish UK", "Not specified or unknown"), or NULL
+ * when the key is not one return build writes. */
+static char *key_label(const struct nrm_nationality_labels *ho, const json_t *names,
+                       const char *key)
+{
+	if (!nrm_nationality_key_ok(key))
+		return NULL;
+	if (strcmp(key, "unknown") == 0)
+		return nrm_xstrdup("Not specified or unknown");
+	char a[3] = {key[0], key[1], '\0'};
+	const char *la = code_label(ho, names, a);
+	if (strlen(key) == 2)
+		return la ? nrm_xstrdup(la) : NULL;
+	char b[3] = {key[3], key[4], '\0'};
+	const char *lb = code_label(ho, names, b);
+	return la && lb ? nrm_nationality_combined_label(la, lb) : NULL;
+}
+
 static int add_nationality_rows(struct builder *b, const json_t *obj, const char **keys,
-                                size_t n, const json_t *names)
+                                size_t n, const struct nrm_nationality_labels *ho,
+                                const json_t *names)
 {
 	const char *path = "$.referrals.by_nationality";
 	for (size_t i = 0; i < n; i++) {
 		const char *k = keys[i];
-		bool is_unknown = strcmp(k, "unknown") == 0;
-		const json_t *name = json_object_get(names, k);
-		if (!is_unknown && (!json_is_string(name) || strlen(k) != 2)) {
-			char *rule = nrm_xasprintf("\"%.10s\" is not an ISO 3166-1 alpha-2 code", k);
+		char *label = key_label(ho, names, k);
+		if (!label) {
+			char *rule = nrm_xasprintf("\"%.10s\" is not an ISO 3166-1 alpha-2 code, two "
+			                           "in alphabetical order joined by +, or unknown", k);
 			int rc = fail_at(b, path, rule);
 			free(rule);
 			return rc;
 		}
-		const char *label = is_unknown ? "Not specified or unknown" : json_string_value(name);
 		struct nrm_cell *row = add_labelled_row(b, k, label);
+		free(label);
 		char *p = nrm_xasprintf("%s.%s", path, k);
 		int rc = set_value(b, &row[4], json_object_get(obj, k), p, NRM_COL_COUNT, false);
 		free(p);
@@ -702,15 +737,44 @@ static int add_nationality_rows(struct builder *b, const json_t *obj, const char
 	return 0;
 }
 
+/* One row per child: the last table's rows above its total row sum to it,
+ * as the Home Office's do (a return that counted a dual national twice is
+ * refused, not shown).  Unchecked when a cell is suppressed. */
+static int check_rows_sum(struct builder *b, const char *path)
+{
+	const struct nrm_table *t = &b->out->tables[b->out->n_tables - 1];
+	double sum = 0;
+	for (size_t r = 0; r < t->n_rows; r++) {
+		const struct nrm_cell *c = nrm_table_cell(t, r, 4);
+		if (c->kind != NRM_CELL_NUMBER)
+			return 0;
+		if (r + 1 < t->n_rows)
+			sum += c->number;
+	}
+	double total = nrm_table_cell(t, t->n_rows - 1, 4)->number;
+	if (sum == total)
+		return 0;
+	char *rule = nrm_xasprintf("the rows sum to %.0f, not the total %.0f: each child counts "
+	                           "once", sum, total);
+	int rc = fail_at(b, path, rule);
+	free(rule);
+	return rc;
+}
+
 static int add_nationalities(struct builder *b, const json_t *referrals)
 {
 	const json_t *obj = member(b, referrals, "by_nationality", "$.referrals.by_nationality",
 	                           true);
 	if (!obj)
 		return -1;
-	json_t *names = load_country_names(b);
-	if (!names)
+	struct nrm_nationality_labels ho;
+	if (nrm_nationality_labels_default(&ho, b->err))
 		return -1;
+	json_t *names = load_country_names(b);
+	if (!names) {
+		nrm_nationality_labels_free(&ho);
+		return -1;
+	}
 	add_table(b, "nationality", "Referrals by nationality [note 1] [note 4]", "NATIONALITY",
 	          nationality_cols, N_OF(nationality_cols));
 	size_t n = json_object_size(obj), i = 0;
@@ -720,10 +784,17 @@ static int add_nationalities(struct builder *b, const json_t *referrals)
 	json_object_foreach(ITERABLE(obj), k, v)
 		keys[i++] = k;
 	qsort(keys, n, sizeof(*keys), compare_keys);
-	int rc = add_nationality_rows(b, obj, keys, n, names);
+	int rc = add_nationality_rows(b, obj, keys, n, &ho, names);
 	free(keys);
 	json_decref(names);
-	return rc;
+	nrm_nationality_labels_free(&ho);
+	if (rc)
+		return rc;
+	struct nrm_cell *row = add_labelled_row(b, "total", "Total");
+	if (set_value(b, &row[4], json_object_get(referrals, "total"), "$.referrals.total",
+	              NRM_COL_COUNT, false))
+		return -1;
+	return check_rows_sum(b, "$.referrals.by_nationality");
 }
 
 /* The Home Office's "Child (17 or under)" row, first: the sum of the local
@@ -1060,6 +1131,10 @@ int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
 		return -1;
 	}
 	set_notes(out);
+	if (nrm_return_comparison_table(ret, out, err)) {
+		nrm_return_tables_free(out);
+		return -1;
+	}
 	return 0;
 }
 

@@ -21,6 +21,7 @@ enum nrm_cell_kind {
 	NRM_CELL_NUMBER,     /* a count or a statistic */
 	NRM_CELL_SUPPRESSED, /* "[c]": confidential, published audience only */
 	NRM_CELL_NA,         /* "[z]": not applicable (a statistic with no decisions) */
+	NRM_CELL_MISSING,    /* "[x]": not available (a nation none of whose sites reported) */
 };
 
 struct nrm_cell {

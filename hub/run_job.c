@@ -319,6 +319,10 @@ static int bundle_one(const struct nrm_run_job *r, const char *quarter, const ch
 	                       "--json", "--site", cfg->site_code};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		push(&a, fixed[i]);
+	if (cfg->joined) {
+		push(&a, "--joined");
+		push(&a, cfg->joined);
+	}
 	if (cfg->secret_key) {
 		push(&a, "--key");
 		push(&a, cfg->secret_key);

@@ -70,6 +70,28 @@ def country_names():
     return {e["alpha_2"]: e.get("common_name", e["name"]) for e in entries}
 
 
+def nationality_labels():
+    """The Home Office's labels (formats/nationality-labels.csv), the
+    iso-codes name where the file has none."""
+    names = country_names()
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.environ.get("NRMHUB_NATIONALITY_LABELS",
+                          os.path.join(here, "..", "..", "formats", "nationality-labels.csv"))
+    with open(path, encoding="utf-8") as f:
+        rows = [l.rstrip("\n") for l in f if l.strip() and not l.startswith("#")]
+    assert rows[0] == "code,label", rows[0]
+    names.update(dict(r.split(",", 1) for r in rows[1:]))
+    return names
+
+
+def nationality_label(names, key):
+    """One child, one row: a dual national's key is "GB+PL", labelled with
+    the two labels in alphabetical order ("Polish UK")."""
+    if key == "unknown":
+        return "Not specified or unknown"
+    return " ".join(sorted(names[c] for c in key.split("+")))
+
+
 def combo_code(label):
     if label == "Not specified or unknown":
         return "not_specified"
@@ -145,13 +167,13 @@ def expected_tables(ret):
     breakdown(5, "EXPLOITATION_COMBINATION", "Exploitation type combination",
               "Exploitation type combination", combos,
               {code: r["by_exploitation_combination"][k] for code, k in combos}, r["total"])
-    names = country_names()
+    names = nationality_labels()
     codes = sorted(k for k in r["by_nationality"] if k != "unknown")
     if "unknown" in r["by_nationality"]:
         codes.append("unknown")
     breakdown(6, "NATIONALITY", "Nationality", "Nationality",
-              [(c, names.get(c, "Not specified or unknown")) for c in codes],
-              r["by_nationality"], None)
+              [(c, nationality_label(names, c)) for c in codes],
+              r["by_nationality"], r["total"])
     breakdown(7, "LOCATION", "Location of exploitation", "Location of exploitation",
               LOCATION, r["by_location"], r["total"])
     breakdown(8, "FIRST_RESPONDER_TYPE", "First responder type", "First responder type",
@@ -242,6 +264,33 @@ def expected_tables(ret):
               [e["referrals"], e["rg_decisions"], e["cg_decisions"], e["mean_days_rg"],
                e["mean_days_cg"]])
     tables.append(t)
+    if "comparison" in ret:
+        # The site's two groups of the comparison (official only), each
+        # decision and period a row, the percentages beside their counts.
+        cmp = ret["comparison"]
+        t = Table(17, "COMPARISON", ["Year", "Quarter", "Group, decision and period code",
+                                     "Group, decision and period", "Decisions",
+                                     "Positive decisions",
+                                     "Percentage positive (of decisions)",
+                                     "Mean days from referral", "Median days from referral",
+                                     "90th percentile days from referral",
+                                     "Decided within 45 days of referral",
+                                     "Percentage within 45 days (of decisions)"],
+                  [("DECISIONS", False, "NUMBER"), ("POSITIVE", False, "NUMBER"),
+                   ("PERCENT_POSITIVE", True, "PERCENT"), ("DAYS_MEAN", True, "DAYS"),
+                   ("DAYS_MEDIAN", True, "DAYS"), ("DAYS_P90", False, "DAYS"),
+                   ("WITHIN_45", False, "NUMBER"), ("PERCENT_WITHIN_45", True, "PERCENT")])
+        for g in cmp["groups"]:
+            for period, plabel in (("quarter", "decisions dated in the quarter"),
+                                   ("cumulative", "since " + cmp["since"])):
+                for st, slabel in (("rg", "reasonable grounds"), ("cg", "conclusive grounds")):
+                    f = g[period][st]
+                    t.add(y, q, "%s_%s_%s" % (g["group"], st, period),
+                          "%s; %s, %s" % (g["label"], slabel, plabel),
+                          [f["count"], f["positive"], f["percent_positive"], f["mean"],
+                           f["median"], f["p90"], f["within_45_days"],
+                           f["percent_within_45_days"]])
+        tables.append(t)
     return tables
 
 

@@ -79,4 +79,56 @@ expect_exit 0 "$NRMHUB" convert --from council-csv --to case-jsonl \
 assert_eq "$(wc -l <"$tmp/stderr")" 1 "lines on stderr with unknown columns"
 assert_grep 'extra-columns\.csv: ignoring unknown columns: Notes, Panel Room$' "$tmp/stderr"
 
+# The example's dates of birth give its scope rule something to work on
+# (formats/return.md, "Pilot scope"), worked by hand for 2025Q2:
+# 0009 (referred 2025-04-07, born 2007-06-01: 18 in 55 days) near_18;
+# 0010 no date of birth: unknown; 0011 (born 2008-12-19) 16, in scope; 0008
+# (born 2010-02-14) 15, in scope; 0006 is age-disputed: in no row.
+mkdir "$tmp/q2"
+expect_exit 0 "$NRMHUB" return build --quarter 2025Q2 --now 2025-07-02T09:00:00Z \
+	--key "$tmp/q2.key" -o "$tmp/q2" --from council-csv "$example"
+x=$tmp/q2/cases.csv
+assert_grep '^[0-9a-f]{64},birmingham,2025-04-07,.*,17,near_18'$'\r''$' "$x"
+assert_grep '^[0-9a-f]{64},birmingham,2025-04-22,.*,,unknown'$'\r''$' "$x"
+assert_grep '^[0-9a-f]{64},birmingham,2025-05-12,.*,16,in_scope'$'\r''$' "$x"
+assert_grep '^[0-9a-f]{64},birmingham,2025-03-24,.*,15,in_scope'$'\r''$' "$x"
+assert_no_grep '^[0-9a-f]{64},birmingham,2025-03-03,' "$x"
+assert_no_grep '2007-06-01|2008-12-19' "$x"
+# The site's comparison, from the pilot's start (no --joined).  Pilot RG in
+# Q2: 0011, 0012, 14 days each, positive.  Pilot CG in Q2: 0012 14 days
+# (positive), 0001 98 (positive), 0005 100 (negative), 0002 119 (positive):
+# 4, 3 positive (75.0%), mean 331 / 4 = 82.75 -> 82.8, median (98 + 100) / 2
+# = 99, p90 the 4th, 119, 1 within 45 days (25.0%).  Cumulative RG adds Q1's
+# 0001 14, 0002 17, 0003 14, 0004 21 (negative), 0005 14, 0007 21: 8, 7
+# positive (87.5%), mean 129 / 8 = 16.125 -> 16.1, median 14, p90 the 8th,
+# 21, all within 45 days.  0010 (DDM, RG in Q2) has no date of birth and
+# counts in no group.  Decided by the Home Office: 0008, SCA, RG 14 days,
+# negative.
+python3 - "$tmp/q2/return.json" >"$tmp/check" 2>&1 <<'PY' && pass || { fail "example comparison"; cat "$tmp/check" >&2; }
+import json, sys
+c = json.load(open(sys.argv[1]))["comparison"]
+g = {x["group"]: x for x in c["groups"]}
+keys = ("count", "positive", "percent_positive", "mean", "median", "p90", "within_45_days",
+        "percent_within_45_days")
+Z = (0, 0, None, None, None, None, 0, None)
+want = {
+    ("pilot", "quarter", "rg"): (2, 2, 100.0, 14.0, 14, 14, 2, 100.0),
+    ("pilot", "quarter", "cg"): (4, 3, 75.0, 82.8, 99, 119, 1, 25.0),
+    ("pilot", "cumulative", "rg"): (8, 7, 87.5, 16.1, 14, 21, 8, 100.0),
+    ("pilot", "cumulative", "cg"): (4, 3, 75.0, 82.8, 99, 119, 1, 25.0),
+    ("pilot_site_home_office", "quarter", "rg"): (1, 0, 0.0, 14.0, 14, 14, 1, 100.0),
+    ("pilot_site_home_office", "quarter", "cg"): Z,
+    ("pilot_site_home_office", "cumulative", "rg"): (1, 0, 0.0, 14.0, 14, 14, 1, 100.0),
+    ("pilot_site_home_office", "cumulative", "cg"): Z,
+}
+bad = []
+for (grp, when, st), w in want.items():
+    f = g[grp][when][st]
+    for k, v in zip(keys, w):
+        if f[k] != v or type(f[k]) is not type(v):
+            bad.append("%s.%s.%s.%s: got %r, expected %r" % (grp, when, st, k, f[k], v))
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+
 finish

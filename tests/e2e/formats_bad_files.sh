@@ -47,7 +47,7 @@ refused council-csv "$tmp/cut-in-quotes.csv" \
 # (Record 2 spans lines 3 and 4: the record on line 5 is cut.)
 head -n 5 "$council" | head -c -60 >"$tmp/cut-in-record.csv"
 refused council-csv "$tmp/cut-in-record.csv" \
-	'cut-in-record\.csv:5: expected 23 fields as in the header, found [0-9]+'
+	'cut-in-record\.csv:5: expected 24 fields as in the header, found [0-9]+'
 
 # homeoffice-json: every cut of the document short of its end is refused as
 # truncated (a cut in a case or the header, between cases, before the final

@@ -252,15 +252,18 @@ done
 python3 "$SRCDIR/tests/e2e/check_national.py" nat/national.json >"$tmp/check" 2>&1 && pass || { fail "national figures"; cat "$tmp/check" >&2; }
 # The national tables carry the sites, nations and the comparison.
 cat nat/table_*.csv >all-tables.csv
-assert_grep '^2025,Q1,alpha,England,"sequence 2, a revision",3,3,1,20\.0,30,70\.0,70,0,1' all-tables.csv
-assert_grep '^2025,Q1,delta,Scotland,"sequence 1, signed with a key since revoked",1,1,0,5\.0,5,\[z\],\[z\],0,1' all-tables.csv
+# Each percentage positive beside the counts (WORKING.md): alpha RG A1, A3
+# of 3; delta D1 of 1; England RG 4 of 5, CG 2 of 2; Wales (echo) RG E1, E3
+# of 4, CG 0 of 1 (E3 negative).
+assert_grep '^2025,Q1,alpha,England,"sequence 2, a revision",3,3,2,66\.7,1,1,100\.0,20\.0,30,70\.0,70,0,1' all-tables.csv
+assert_grep '^2025,Q1,delta,Scotland,"sequence 1, signed with a key since revoked",1,1,1,100\.0,0,0,\[z\],5\.0,5,\[z\],\[z\],0,1' all-tables.csv
 # No case here has a date of birth, so none is in the pilot's scope and the
 # comparison is empty (its figures: tests/e2e/national_comparison.sh).
 assert_grep '^2025,Q1,rg,Reasonable grounds,0,\[z\],\[z\],\[z\],0,0,\[z\],\[z\],\[z\],0' all-tables.csv
 assert_grep '^2025,Q1,cg,Conclusive grounds,0,\[z\],\[z\],\[z\],0,0,\[z\],\[z\],\[z\],0' all-tables.csv
 assert_grep '^2025,Q1,charlie,no return,0' all-tables.csv
-assert_grep '^2025,Q1,england,England,6,5,2,30\.0,50,73\.5,77,1,2[[:cntrl:]]?$' all-tables.csv
-assert_grep '^2025,Q1,wales,Wales,3,4,1,75\.0,90,86\.0,86,0,1[[:cntrl:]]?$' all-tables.csv
+assert_grep '^2025,Q1,england,England,6,5,4,80\.0,2,2,100\.0,30\.0,50,73\.5,77,1,2[[:cntrl:]]?$' all-tables.csv
+assert_grep '^2025,Q1,wales,Wales,3,4,2,50\.0,1,0,0\.0,75\.0,90,86\.0,86,0,1[[:cntrl:]]?$' all-tables.csv
 assert_grep '^2025,Q1,alpha,revised,2' all-tables.csv
 assert_grep 'NRMHUB:DDM_RETURN\(1\.0\),national,2025-Q1,PILOT_DAYS_MEDIAN,DECISION,RG,,M,DAYS' nat/national.sdmx.csv
 assert_grep '<svg' nat/report.html

@@ -53,10 +53,67 @@ expect_exit 0 "$NRMHUB" convert --from case-jsonl --to homeoffice-json -o shared
 expect_exit 0 "$NRMHUB" import --store hull.db --from homeoffice-json shared.json
 expect_exit 0 "$NRMHUB" export --store hull.db --to case-jsonl
 assert_eq "$(grep -c '"case_id":"H1"' "$tmp/stdout")" 1 "H1 is one case at hull"
-for site in hull telford; do
-	expect_exit 0 "$NRMHUB" bundle create --store "$site.db" --quarter 2025Q1 --key "$site.key" \
-		--now "$now" -o inbox
-done
+expect_exit 0 "$NRMHUB" bundle create --store hull.db --quarter 2025Q1 --key hull.key \
+	--now "$now" -o inbox
+expect_exit 0 "$NRMHUB" bundle create --store telford.db --quarter 2025Q1 --key telford.key \
+	--joined 2025-02-15 --now "$now" -o inbox
+expect_exit 64 "$NRMHUB" return build --store telford.db --quarter 2025Q1 --joined 2025-02-30 \
+	-o out
+assert_grep "joined '2025-02-30' is not a date" "$tmp/stderr"
+expect_exit 0 "$NRMHUB" return build --store telford.db --quarter 2025Q1 --now "$now" -o out
+
+# The site's own comparison (official returns): its two groups, worked by
+# hand.  hull (from the pilot's start): pilot RG H1 10 days (positive), H5
+# 60 (negative): count 2, 1 positive (50.0%), mean 35.0, median 35, p90 60,
+# 1 within 45 days (50.0%); CG H1 70: 1, positive, mean 70.0, p90 70, none
+# within 45 days.  Decided by the Home Office: H4 RG 31 days, negative.
+# telford, --joined 2025-02-15: T1 (referred 2025-02-01) is no pilot case;
+# T2 RG 10, CG 28, both positive.  Without --joined its cases count from
+# the pilot's start, and T1 (SCA, RG 19 days, positive) is the third group.
+tar -xzf inbox/hull_2025Q1_001.tar.gz -O hull_2025Q1_001/data/return.json >hull-return.json
+tar -xzf inbox/telford_2025Q1_001.tar.gz -O telford_2025Q1_001/data/return.json >telford-return.json
+python3 - hull-return.json telford-return.json out/return.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "site comparison figures"; cat "$tmp/check" >&2; }
+import json, sys
+bad = []
+Z = (0, 0, None, None, None, None, 0, None)
+def check(path, since, want):
+    c = json.load(open(path))["comparison"]
+    if c["since"] != since:
+        bad.append("%s: since %r" % (path, c["since"]))
+    got = [g["group"] for g in c["groups"]]
+    if got != ["pilot", "pilot_site_home_office"]:
+        bad.append("%s: groups %r" % (path, got))
+    keys = ("count", "positive", "percent_positive", "mean", "median", "p90",
+            "within_45_days", "percent_within_45_days")
+    for g in c["groups"]:
+        for when in ("quarter", "cumulative"):
+            for st in ("rg", "cg"):
+                f = g[when][st]
+                w = want[g["group"]][st]
+                for k, v in zip(keys, w):
+                    if f[k] != v or type(f[k]) is not type(v):
+                        bad.append("%s: %s.%s.%s.%s: got %r, expected %r"
+                                   % (path, g["group"], when, st, k, f[k], v))
+check(sys.argv[1], "2021-06-01", {
+    "pilot": {"rg": (2, 1, 50.0, 35.0, 35, 60, 1, 50.0), "cg": (1, 1, 100.0, 70.0, 70, 70, 0, 0.0)},
+    "pilot_site_home_office": {"rg": (1, 0, 0.0, 31.0, 31, 31, 1, 100.0), "cg": Z}})
+check(sys.argv[2], "2025-02-15", {
+    "pilot": {"rg": (1, 1, 100.0, 10.0, 10, 10, 1, 100.0), "cg": (1, 1, 100.0, 28.0, 28, 28, 1, 100.0)},
+    "pilot_site_home_office": {"rg": Z, "cg": Z}})
+check(sys.argv[3], "2021-06-01", {
+    "pilot": {"rg": (1, 1, 100.0, 10.0, 10, 10, 1, 100.0), "cg": (1, 1, 100.0, 28.0, 28, 28, 1, 100.0)},
+    "pilot_site_home_office": {"rg": (1, 1, 100.0, 19.0, 19, 19, 1, 100.0), "cg": Z}})
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+# The site's table of it, each percentage beside its counts.
+tar -xzf inbox/hull_2025Q1_001.tar.gz -O hull_2025Q1_001/data/table_17.csv >hull-cmp.csv
+assert_grep '^2025,Q1,pilot_rg_quarter,"Pilot: .*",2,1,50\.0,35\.0,35\.0,60,1,50\.0' hull-cmp.csv
+assert_grep '^2025,Q1,pilot_site_home_office_cg_cumulative,"Pilot sites, decided by the Home Office: .*since 2021-06-01",0,0,\[z\],\[z\],\[z\],\[z\],0,\[z\]' hull-cmp.csv
+# A published return has no comparison (its suppression does not cover it).
+expect_exit 0 "$NRMHUB" return build --store hull.db --quarter 2025Q1 --audience published \
+	--now "$now" -o out
+assert_no_grep '"comparison"' out/return.json
 # The extract carries the age and scope, never the date of birth.
 tar -xzf inbox/hull_2025Q1_001.tar.gz -O hull_2025Q1_001/data/cases.csv >hull-cases.csv
 assert_no_grep '2007-04-17|birth' hull-cases.csv
@@ -138,8 +195,38 @@ cat nat/table_*.csv >all-tables.csv
 assert_grep '^2025,Q1,pilot_rg_quarter,"Pilot: .*",3,2,66\.7,26\.7,10\.0,60,2,66\.7' all-tables.csv
 assert_grep '^2025,Q1,home_office_cg_cumulative,"Home Office: .*",3,2,66\.7,141\.7,122\.0,243,0,0\.0' all-tables.csv
 assert_grep '^2025,Q1,pilot_site_home_office_cg_quarter,"Pilot sites, decided by the Home Office: .*",0,0,\[z\],\[z\],\[z\],\[z\],0,\[z\]' all-tables.csv
-assert_grep '^2025,Q1,wales,Wales,\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\],\[x\]' all-tables.csv
+assert_grep '^2025,Q1,wales,Wales(,\[x\]){13}' all-tables.csv
+# By nation and by site, the percentage positive beside the counts (the
+# sites' tables count every child not age-disputed): hull RG H1, H2
+# positive, H4, H5 negative (4, 2, 50.0%), CG H1 (1, 1, 100.0%); telford RG
+# T1, T2 positive (2, 2, 100.0%), CG T2; England RG 6, 4 (66.7%), CG 2, 2.
+assert_grep '^2025,Q1,hull,England,sequence 1,[0-9]+,4,2,50\.0,1,1,100\.0,' all-tables.csv
+assert_grep '^2025,Q1,telford,England,sequence 1,[0-9]+,2,2,100\.0,1,1,100\.0,' all-tables.csv
+assert_grep '^2025,Q1,england,England,[0-9]+,6,4,66\.7,2,2,100\.0,' all-tables.csv
 assert_grep 'by nation, incomplete: a pilot site sent no return' nat/csv-metadata.json
+# So is every other table of totals: the trend, the comparison (its
+# cumulative figures too), the pilot against non-pilot areas; and the report
+# says so under the headline.
+python3 - nat/csv-metadata.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "incomplete titles"; cat "$tmp/check" >&2; }
+import json, sys
+m = json.load(open(sys.argv[1]))
+titles = {t["url"]: t["dc:title"] for t in m["tables"] if t["url"] != "notes.csv"}
+bad = [u for u, t in titles.items()
+       if "incomplete: a pilot site sent no return" not in t
+       and not t.startswith(("Referrals, decisions and days to decision by site",
+                             "Sites with no return"))]
+need = ["Referrals, decisions and mean days to decision over the last eight", "The comparison", "Days from referral to decision"]
+for n in need:
+    if not any(t.startswith(n) and "incomplete" in t for t in titles.values()):
+        bad.append("no incomplete title starting %r" % n)
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+assert_grep 'Incomplete: not every pilot site sent a return' nat/report.html
+# In SDMX-CSV a figure not available is missing (O), one not applicable M.
+assert_grep ',NATION,WALES,,O,' nat/national.sdmx.csv
+assert_no_grep ',NATION,WALES,,[AMQ],' nat/national.sdmx.csv
+assert_grep ',COMPARISON,PILOT_SITE_HOME_OFFICE_CG_QUARTER,,M,' nat/national.sdmx.csv
 # The report leads with the headline.
 assert_grep 'An average \(mean\) of 49 days' nat/report.html
 

@@ -119,6 +119,54 @@ broken combination-joined 'r["referrals"]["by_exploitation_combination"]["Sexual
 	'\$\.referrals\.by_exploitation_combination: "Sexual & Labour & Criminal" is not'
 broken nationality 'r["referrals"]["by_nationality"]["XX"] = 1' \
 	'\$\.referrals\.by_nationality: "XX" is not an ISO 3166-1 alpha-2 code'
+# One row per child: a dual national's key is its two codes in order, and
+# the rows sum to the total (12 in render-official.json).
+broken nationality-order 'r["referrals"]["by_nationality"]["PL+GB"] = 0' \
+	'\$\.referrals\.by_nationality: "PL\+GB" is not an ISO 3166-1 alpha-2 code, two in'
+broken nationality-twice 'r["referrals"]["by_nationality"]["GB+IE"] = 1' \
+	'\$\.referrals\.by_nationality: the rows sum to 13, not the total 12: each child counts once'
+# The site's comparison (official returns), every figure checked.
+cmp='z = {"count": 0, "positive": 0, "percent_positive": None, "mean": None, "median": None, "p90": None, "within_45_days": 0, "percent_within_45_days": None}
+g = lambda code: {"group": code, "label": "L", "quarter": {"rg": dict(z), "cg": dict(z)}, "cumulative": {"rg": dict(z), "cg": dict(z)}}
+r["comparison"] = {"since": "2021-06-01", "groups": [g("pilot"), g("pilot_site_home_office")]}
+'
+broken comparison-since "$cmp"'r["comparison"]["since"] = "2021-13-01"' \
+	'\$\.comparison\.since: must be a date YYYY-MM-DD'
+broken comparison-group "$cmp"'r["comparison"]["groups"][1]["group"] = "elsewhere"' \
+	'\$\.comparison\.groups\[1\]: group must be pilot, home_office or pilot_site_home_office'
+broken comparison-positive "$cmp"'r["comparison"]["groups"][0]["quarter"]["rg"].update(count=1, positive=2, mean=3, median=3, p90=3, percent_positive=100, percent_within_45_days=0)' \
+	'\$\.comparison\.groups\[0\]\.quarter\.rg\.positive: is more than the decisions counted'
+broken comparison-null "$cmp"'r["comparison"]["groups"][0]["cumulative"]["cg"]["mean"] = 4.5' \
+	'\$\.comparison\.groups\[0\]\.cumulative\.cg\.mean: must be a number >= 0, or null exactly when count is 0'
+broken comparison-extra "$cmp"'r["comparison"]["groups"][0]["quarter"]["rg"]["x"] = 1' \
+	'\$\.comparison\.groups\[0\]\.quarter\.rg: must be an object of the 8 figures'
+python3 - "$data/render-official.json" "$tmp/cmp.json" "$cmp" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(r, open(sys.argv[2], "w"))
+PY
+expect_exit 0 "$NRMHUB" return render -o "$tmp/out-cmp" "$tmp/cmp.json"
+assert_grep '^2025,Q1,pilot_site_home_office_cg_cumulative,"L; conclusive grounds, since 2021-06-01",0,0,\[z\]' "$tmp/out-cmp/table_17.csv"
+# A labels file with a bad row is refused naming its line; a dual national
+# is labelled with the two Home Office labels (GB UK, IE from iso-codes).
+printf 'code,label\nGB,UK\nGB,British\n' >"$tmp/labels.csv"
+NRMHUB_NATIONALITY_LABELS=$tmp/labels.csv expect_exit 65 "$NRMHUB" return render \
+	-o "$tmp/out-labels" "$data/render-official.json"
+assert_grep 'labels\.csv:3: code: already given' "$tmp/stderr"
+assert_no_file "$tmp/out-labels"
+printf 'code,label\nGB,UK\n' >"$tmp/labels.csv"
+python3 - "$data/render-official.json" "$tmp/dual.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["referrals"]["by_nationality"]["GB"] -= 1
+r["referrals"]["by_nationality"]["GB+IE"] = 1
+json.dump(r, open(sys.argv[2], "w"))
+PY
+NRMHUB_NATIONALITY_LABELS=$tmp/labels.csv expect_exit 0 "$NRMHUB" return render \
+	-o "$tmp/out-dual" "$tmp/dual.json"
+assert_grep '^[0-9]{4},Q[1-4],GB\+IE,Ireland UK,1' "$tmp/out-dual/table_6.csv"
+assert_grep '^[0-9]{4},Q[1-4],total,Total,12' "$tmp/out-dual/table_6.csv"
 broken mean-text 'r["days_to_decision"]["rg"]["mean"] = "31.4"' \
 	'\$\.days_to_decision\.rg\.mean: a string here must be "\[c\]"'
 broken short-trend 'r["trend"].pop(0)' '\$\.trend: must be an array of exactly 8 quarters'

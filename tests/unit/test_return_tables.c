@@ -72,11 +72,14 @@ static void test_official_tables(void **state)
 	                    "Organ Harvesting");
 	assert_string_equal(cell(&t, "exploitation_combination", "sexual+labour+criminal", 3),
 	                    "Sexual, Labour & Criminal");
-	assert_string_equal(cell(&t, "nationality", "VN", 3), "Vietnam");
-	/* Nationalities by code, unknown last. */
+	/* The Home Office's nationality labels (formats/nationality-labels.csv). */
+	assert_string_equal(cell(&t, "nationality", "VN", 3), "Vietnamese");
+	assert_string_equal(cell(&t, "nationality", "GB", 3), "UK");
+	/* Nationalities by code, unknown last, then the total they sum to. */
 	const struct nrm_table *nat = nrm_return_tables_find(&t, "nationality");
 	assert_string_equal(nrm_table_cell(nat, 0, 2)->text, "AL");
-	assert_string_equal(nrm_table_cell(nat, nat->n_rows - 1, 2)->text, "unknown");
+	assert_string_equal(nrm_table_cell(nat, nat->n_rows - 2, 2)->text, "unknown");
+	assert_string_equal(cell(&t, "nationality", "total", 4), "12");
 	/* One decimal for means and medians; p90 a whole number of days. */
 	assert_string_equal(cell(&t, "days_to_decision", "rg", 5), "31.4");
 	assert_string_equal(cell(&t, "days_to_decision", "rg", 6), "28.0");
