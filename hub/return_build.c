@@ -498,8 +498,12 @@ json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_erro
 	                              named_counts(missing_names, rb->missing, N_MISSING),
 	                              "out_of_scope", count(rb->out_of_scope)));
 	json_object_set_new(r, "trend", trend_json(rb));
-	if (rb->p.audience == NRM_AUDIENCE_PUBLISHED)
-		nrm_return_suppress(r);
+	if (rb->p.audience == NRM_AUDIENCE_PUBLISHED &&
+	    nrm_return_suppress(r, &(struct nrm_dc_params){.threshold = rb->p.threshold}, NULL,
+	                        err) != 0) {
+		json_decref(r);
+		return NULL;
+	}
 	return r;
 }
 

@@ -37,6 +37,7 @@ struct nrm_return_params {
 	enum nrm_audience audience;
 	int64_t generated_at;       /* seconds since the epoch, UTC */
 	const char *version;        /* generator.version */
+	int threshold;              /* published: counts 1..threshold are "[c]"; 0: 4 */
 };
 
 struct nrm_return_builder;
@@ -55,7 +56,8 @@ const char *nrm_return_builder_site(const struct nrm_return_builder *rb);
 /*
  * The return as a new JSON object (with the audience's suppression applied),
  * or NULL with `err` filled (EX_DATAERR: no site given and the inputs held
- * none, or held several).  Call once.
+ * none, or held several, or the published return failed its disclosure
+ * audit; EX_SOFTWARE: no suppression pattern was found).  Call once.
  */
 json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_error *err);
 void nrm_return_builder_free(struct nrm_return_builder *rb);
