@@ -69,9 +69,11 @@ static void return_usage(void)
 {
 	printf("Usage: nrmhub return build --quarter YYYYQn [OPTION]... [--from FORMAT INPUT... | --store FILE]\n"
 	       "       nrmhub return render [-o DIR] [--json] RETURN.json\n"
+	       "       nrmhub return audit [--json] DIR...\n"
 	       "       nrmhub return validate FILE...\n"
-	       "Build one site's quarterly return, render a return's outputs again, or check\n"
-	       "return.json files against schemas/return.schema.json.\n"
+	       "Build one site's quarterly return, render a return's outputs again, audit\n"
+	       "published returns' disclosure control, or check return.json files against\n"
+	       "schemas/return.schema.json.\n"
 	       "\n"
 	       "build reads the cases from the case store (--store, or the global --store, or\n"
 	       "./nrmhub.db) unless --from is given, and writes into DIR: the tables as CSV\n"
@@ -79,14 +81,17 @@ static void return_usage(void)
 	       "official audience cases.csv, the record-level extract with keyed pseudonyms\n"
 	       "instead of case ids; and last return.json (checked against the schema first).\n"
 	       "Every file is written atomically, and return.json not at all if anything fails.\n"
-	       "See 'nrmhub return render --help' for render's options.\n"
+	       "A published return is suppressed over all its tables at once and checked by\n"
+	       "the same LP audit as 'nrmhub return audit' before anything is written.\n"
+	       "See 'nrmhub return render --help' and 'nrmhub return audit --help'.\n"
 	       "\n"
 	       "  -q, --quarter YYYYQn       the calendar quarter (e.g. 2025Q1; upper-case Q)\n"
 	       "  -s, --site SITE            the site whose cases count (default: the site of\n"
 	       "                             the cases; an error if they hold several)\n"
 	       "  -a, --audience AUDIENCE    official (exact counts, the default) or published\n"
-	       "                             (counts 1 to 4 and cells that would reveal them\n"
-	       "                             shown as [c]; no cases.csv)\n"
+	       "                             (counts 1 to 4, or to the site's\n"
+	       "                             suppression_threshold, and cells that would\n"
+	       "                             reveal them shown as [c]; no cases.csv)\n"
 	       "      --now TIME             the generated_at time, RFC 3339 (default: now), for\n"
 	       "                             reproducible output\n"
 	       "  -o, --output DIR           write into DIR, which must exist (default: .)\n"
@@ -103,7 +108,8 @@ static void return_usage(void)
 	       "  -h, --help                 show this help\n"
 	       "\n"
 	       "Exit status: 0 written; 64 usage; 65 a bad case (FILE:LINE: FIELD: reason) or\n"
-	       "cases of several sites without --site; 66 missing input; 69 unknown format or\n"
+	       "cases of several sites without --site, or a published return that fails\n"
+	       "its disclosure audit; 66 missing input; 69 unknown format or\n"
 	       "no case store; 73 cannot create output; 77 the key is not private.\n");
 }
 
@@ -617,11 +623,13 @@ int cmd_return(struct nrm_context *ctx, int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2)
-		return nrm_usage_error("return", "say what to do: build, render or validate");
+		return nrm_usage_error("return", "say what to do: build, render, audit or validate");
 	if (strcmp(argv[1], "build") == 0)
 		return cmd_return_build(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "render") == 0)
 		return cmd_return_render(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "audit") == 0)
+		return cmd_return_audit(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "validate") == 0) {
 		if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
 			return_usage();
@@ -629,6 +637,6 @@ int cmd_return(struct nrm_context *ctx, int argc, char **argv)
 		}
 		return cmd_return_validate(argc - 1, argv + 1);
 	}
-	return nrm_usage_error("return", "no such action '%s': build, render or validate",
+	return nrm_usage_error("return", "no such action '%s': build, render, audit or validate",
 	                       argv[1]);
 }
