@@ -54,6 +54,8 @@ static void print_usage(void)
 	       "      --quarter YYYYQn      build this quarter's return from the store and bundle it\n"
 	       "      --audience AUDIENCE   with --quarter: official (the default) or published\n"
 	       "      --site SITE           with --quarter: the site (default: the store's)\n"
+	       "      --threshold N         with --quarter, published: counts 1 to N are\n"
+	       "                            suppressed (default 4)\n"
 	       "      --pseudonym-key FILE  with --quarter: the site's pseudonym key (default:\n"
 	       "                            keys/SITE.pseudonym.key beside the store)\n"
 	       "      --store FILE          the case store (default: the global --store, else\n"
@@ -87,6 +89,7 @@ static void print_usage(void)
 struct create_opts {
 	struct nrm_context *ctx;
 	const char *quarter, *audience, *site, *store; /* --quarter: build first */
+	const char *threshold;
 	const char *payload;
 	unsigned long seq; /* 0: not given */
 	const char *key;
@@ -365,6 +368,7 @@ static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 	struct nrm_return_request req = {
 		.quarter = o->quarter, .site = o->site, .audience = o->audience,
 		.now = o->now, .dir = dir, .store = o->store, .key = o->pseudonym_key,
+		.threshold = o->threshold,
 	};
 	int code = nrm_return_build_into(&at, &req);
 	int rc = 0;
@@ -469,6 +473,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		{"key", required_argument, NULL, 'k'},
 		{"password-file", required_argument, NULL, 'p'},
 		{"pseudonym-key", required_argument, NULL, 'K'},
+		{"threshold", required_argument, NULL, 't'},
 		{"now", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},
 		{"json", no_argument, NULL, 'j'},
@@ -492,6 +497,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		case 'k': o.key = optarg; break;
 		case 'p': o.password_file = optarg; break;
 		case 'K': o.pseudonym_key = optarg; break;
+		case 't': o.threshold = optarg; break;
 		case 'n': o.now = optarg; break;
 		case 'o': o.outdir = optarg; break;
 		case 'j': o.json = true; break;
@@ -504,8 +510,9 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 	if (!o.payload == !o.quarter)
 		return nrm_usage_error("bundle create", "give one of --quarter YYYYQn and "
 		                       "--payload DIR");
-	if (o.payload && (o.audience || o.site))
-		return nrm_usage_error("bundle create", "--audience and --site go with --quarter");
+	if (o.payload && (o.audience || o.site || o.threshold))
+		return nrm_usage_error("bundle create", "--audience, --site and --threshold go "
+		                       "with --quarter");
 	struct nrm_error err = {0};
 	if (o.quarter ? bundle_create_quarter(&o, &err) : bundle_create(&o, &err)) {
 		if (err.code == EX_USAGE)

@@ -46,7 +46,7 @@
 #include "config.h"
 
 struct build_args {
-	const char *quarter, *site, *audience, *now, *dir, *from, *store, *key;
+	const char *quarter, *site, *audience, *now, *dir, *from, *store, *key, *threshold;
 	char **options;
 	size_t n_options;
 	char **inputs;
@@ -103,6 +103,9 @@ static void return_usage(void)
 	       "                             keys/SITE.pseudonym.key beside the store, in a\n"
 	       "                             folder of mode 0700, or in the current directory);\n"
 	       "                             made, mode 0600, on first use\n"
+	       "      --threshold N          published: counts 1 to N are suppressed (default\n"
+	       "                             4; a site configuration's\n"
+	       "                             site.suppression_threshold)\n"
 	       "      --json                 print what was written as JSON\n"
 	       "      --plugin-path DIR      also look for plugins in DIR\n"
 	       "  -h, --help                 show this help\n"
@@ -121,7 +124,7 @@ static void add_option(struct build_args *a, char *kv)
 
 static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, struct build_args *a)
 {
-	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH };
+	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH, OPT_THRESHOLD };
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, 'q'},
 		{"site", required_argument, NULL, 's'},
@@ -134,6 +137,7 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		{"key", required_argument, NULL, OPT_KEY},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
+		{"threshold", required_argument, NULL, OPT_THRESHOLD},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -151,6 +155,7 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		case OPT_KEY: a->key = optarg; break;
 		case OPT_JSON: a->json = true; break;
 		case OPT_PLUGIN_PATH: nrm_context_add_plugin_path(ctx, optarg); break;
+		case OPT_THRESHOLD: a->threshold = optarg; break;
 		case 'h': return_usage(); return 0;
 		default: return nrm_usage_error("return build", "unknown option");
 		}
@@ -198,6 +203,12 @@ static int make_params(const struct build_args *a, struct nrm_return_params *p)
 		                       "2025-04-02T09:00:00Z", a->now);
 	p->site = a->site;
 	p->version = PACKAGE_VERSION;
+	long long threshold = 0;
+	if (a->threshold && (!nrm_parse_int64(a->threshold, &threshold) || threshold < 1 ||
+	                     threshold > 100))
+		return nrm_usage_error("return build", "--threshold '%s' is not a whole number "
+		                       "from 1 to 100", a->threshold);
+	p->threshold = (int)threshold;
 	return 0;
 }
 
@@ -548,7 +559,7 @@ int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_reque
 {
 	struct build_args a = {
 		.quarter = req->quarter, .site = req->site, .audience = req->audience,
-		.now = req->now, .dir = req->dir, .key = req->key,
+		.now = req->now, .dir = req->dir, .key = req->key, .threshold = req->threshold,
 		.store = req->store ? req->store
 		       : ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH,
 	};

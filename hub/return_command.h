@@ -16,6 +16,7 @@ struct nrm_return_request {
 	const char *dir;       /* an existing folder to write into */
 	const char *store;     /* NULL: the context's store, or ./nrmhub.db */
 	const char *key;       /* the pseudonym key; NULL: beside the store */
+	const char *threshold; /* published: hide counts 1..N; NULL: 4 */
 };
 
 /* Builds the return exactly as `return build` does (messages logged).

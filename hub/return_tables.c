@@ -193,9 +193,10 @@ static const struct nrm_column trend_cols[] = {
 
 #define NOTE_SUPPRESSION 7
 static const char note_published[] =
-	"[c] confidential: counts from 1 to 4 are suppressed, and further cells where a "
-	"suppressed count could otherwise be worked out from a total; statistics drawn from "
-	"a suppressed count are suppressed too.";
+	"[c] confidential: small counts (1 to 4, unless the site sets a higher threshold) "
+	"are suppressed, and further cells so that no suppressed count can be worked out, or "
+	"narrowed to an interval narrower than the threshold plus one, from all the tables "
+	"taken together; statistics drawn from a suppressed count or band are suppressed too.";
 static const char note_official[] =
 	"Exact counts, for the Home Office only: this official return is not for "
 	"publication. The published version replaces counts from 1 to 4 with [c].";

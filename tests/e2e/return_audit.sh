@@ -60,6 +60,17 @@ cp "$data/expected-2024Q1.json" "$tmp/off/return.json"
 expect_exit 65 "$NRMHUB" return audit "$tmp/off"
 assert_grep 'Table_3 other referrals .*a small count is shown' "$tmp/stderr"
 
+# A site's own threshold: more hidden, and audited at that threshold.
+mkdir -p "$tmp/pub6"
+expect_exit 0 "$NRMHUB" return build --quarter 2024Q1 --site hull --audience published \
+	--threshold 6 -o "$tmp/pub6" --now 2024-07-02T09:00:00Z --key "$tmp/hull.key" \
+	--from case-jsonl "$data/cases.jsonl"
+expect_exit 0 "$NRMHUB" return audit --threshold 6 "$tmp/pub6"
+assert_grep 'Table_2 12-15 referrals \[' "$tmp/stdout"
+expect_exit 65 "$NRMHUB" return audit --threshold 6 "$tmp/pub"
+expect_exit 64 "$NRMHUB" return build --quarter 2024Q1 --site hull --audience published \
+	--threshold 0 -o "$tmp/pub6" --from case-jsonl "$data/cases.jsonl"
+
 # Bad input, each refused naming the file.
 expect_exit 66 "$NRMHUB" return audit "$tmp/nowhere"
 printf '{"schema": "nrmhub-return/1",' >"$tmp/broken.json"
