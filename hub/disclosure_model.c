@@ -43,6 +43,15 @@ static int find_path(const struct nrm_dc_model *m, const char *path)
 	return -1;
 }
 
+/* A count as read (a double from JSON), kept in range: a hostile file's
+ * 2^63 must not overflow the conversion. */
+static long long figure_value(double number)
+{
+	if (!(number >= 0))
+		return -1;
+	return number < 1e15 ? (long long)number : (long long)1e15;
+}
+
 static int add_figure(struct nrm_dc_model *m, const struct nrm_table *t, size_t r, size_t c)
 {
 	const struct nrm_cell *cell = nrm_table_cell(t, r, c);
@@ -54,7 +63,7 @@ static int add_figure(struct nrm_dc_model *m, const struct nrm_table *t, size_t 
 	*fig = (struct nrm_dc_figure){
 		.path = cell->path,
 		.name = figure_name(t, r, c),
-		.value = cell->kind == NRM_CELL_NUMBER ? (long long)cell->number : -1,
+		.value = cell->kind == NRM_CELL_NUMBER ? figure_value(cell->number) : -1,
 		.count = t->columns[c].role == NRM_COL_COUNT,
 		.na = cell->kind == NRM_CELL_NA,
 		.hidden = cell->kind == NRM_CELL_SUPPRESSED,
