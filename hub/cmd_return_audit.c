@@ -25,7 +25,8 @@ static void print_usage(void)
 	       "reader can derive for it by linear programming from the published figures\n"
 	       "and the relations the tables obey (breakdowns sum to totals, a type is the\n"
 	       "sum of the combinations holding it, a figure shown twice is one, counts are\n"
-	       "never negative).\n"
+	       "never negative). The returns are audited together: a return's trend row for\n"
+	       "a quarter repeats that quarter's own figures and other returns' rows for it.\n"
 	       "\n"
 	       "  -t, --threshold N    counts 1 to N must be suppressed (default 4)\n"
 	       "  -p, --protection N   the width an interval needs when the count may be\n"
@@ -62,12 +63,17 @@ static void interval_text(const struct nrm_dc_interval *c, char *buf, size_t n)
 		snprintf(buf, n, "[%g, %g]", c->lo, c->hi);
 }
 
-static json_t *audit_json(const char *dir, const struct nrm_return_audit *a)
+/* The cells of return `r` as JSON. */
+static json_t *audit_json(const char *dir, const struct nrm_return_audit *a, size_t r)
 {
 	json_t *cells = json_array();
+	size_t failed = 0;
 	for (size_t i = 0; i < a->audit.n; i++) {
 		const struct nrm_dc_interval *c = &a->audit.cells[i];
+		if (nrm_return_audit_owner(a, c->figure) != r)
+			continue;
 		const struct nrm_dc_figure *f = &a->model.figures[c->figure];
+		failed += c->verdict != NRM_DC_OK;
 		json_array_append_new(
 			cells, json_pack("{s:s, s:s?, s:o, s:o, s:s, s:b}", "cell", f->name, "path",
 			                 f->path, "min", isnan(c->lo) ? json_null() : json_real(c->lo),
@@ -77,32 +83,38 @@ static json_t *audit_json(const char *dir, const struct nrm_return_audit *a)
 			                 c->verdict == NRM_DC_OK));
 	}
 	return json_pack("{s:s, s:o, s:I}", "return", dir, "cells", cells, "failed",
-	                 (json_int_t)a->audit.n_failed);
+	                 (json_int_t)failed);
 }
 
-static void audit_text(const char *dir, const struct nrm_return_audit *a)
+static void audit_text(const char *dir, const struct nrm_return_audit *a, size_t r)
 {
 	char iv[96];
+	size_t n = 0, failed = 0;
 	for (size_t i = 0; i < a->audit.n; i++) {
 		const struct nrm_dc_interval *c = &a->audit.cells[i];
+		if (nrm_return_audit_owner(a, c->figure) != r)
+			continue;
 		interval_text(c, iv, sizeof(iv));
 		printf("%s: %s %s %s\n", dir, a->model.figures[c->figure].name, iv,
 		       nrm_dc_verdict_text(c->verdict));
+		n++;
+		failed += c->verdict != NRM_DC_OK;
 	}
-	printf("%s: %zu cells audited, %zu fail\n", dir, a->audit.n, a->audit.n_failed);
+	printf("%s: %zu cells audited, %zu fail\n", dir, n, failed);
 }
 
-static void report_failures(const char *dir, const struct nrm_return_audit *a)
+static void report_failures(char *const *dirs, const struct nrm_return_audit *a)
 {
 	char iv[96];
 	for (size_t i = 0; i < a->audit.n; i++) {
 		const struct nrm_dc_interval *c = &a->audit.cells[i];
 		if (c->verdict == NRM_DC_OK)
 			continue;
+		const struct nrm_dc_figure *f = &a->model.figures[c->figure];
 		interval_text(c, iv, sizeof(iv));
-		fprintf(stderr, "nrmhub: %s: %s (%s) %s: %s\n", dir, a->model.figures[c->figure].name,
-		        a->model.figures[c->figure].path ? a->model.figures[c->figure].path : "-", iv,
-		        nrm_dc_verdict_text(c->verdict));
+		fprintf(stderr, "nrmhub: %s: %s (%s) %s: %s\n",
+		        dirs[nrm_return_audit_owner(a, c->figure)], f->name,
+		        f->path ? f->path : "-", iv, nrm_dc_verdict_text(c->verdict));
 	}
 }
 
@@ -115,33 +127,62 @@ static char *return_file(const char *arg)
 	return nrm_xstrdup(arg);
 }
 
-static int audit_one(const char *dir, const struct nrm_dc_params *p, json_t *json_out)
+/* Every DIR's return.json; the ones that cannot be read are named and
+ * left out, with the worst status in *rc. */
+static size_t load_all(char **dirs, size_t n, json_t **rets, char **kept, int *rc)
 {
-	char *file = return_file(dir);
-	json_t *ret = NULL;
-	struct nrm_error err;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		char *file = return_file(dirs[i]);
+		struct nrm_error err;
+		if (nrm_return_load_file(file, &rets[k], &err) == 0) {
+			kept[k++] = dirs[i];
+		} else {
+			fprintf(stderr, "nrmhub: %s\n", err.msg);
+			if (!*rc || *rc == EX_DATAERR)
+				*rc = err.code;
+		}
+		free(file);
+	}
+	return k;
+}
+
+/* Audits the returns together: a return's trend repeats the others'. */
+static int audit_all(char **dirs, size_t n, const struct nrm_dc_params *p, bool json)
+{
+	json_t **rets = nrm_xcalloc(n, sizeof(*rets));
+	char **kept = nrm_xcalloc(n, sizeof(*kept));
+	int rc = 0;
+	size_t k = load_all(dirs, n, rets, kept, &rc);
 	struct nrm_return_audit a;
-	int rc = nrm_return_load_file(file, &ret, &err);
-	if (rc == 0 && nrm_return_audit(ret, p, &a, &err) != 0) {
+	struct nrm_error err;
+	size_t bad = 0;
+	if (k && nrm_return_audit_set((const json_t *const *)rets, k, p, &a, &bad, &err) != 0) {
 		/* The tables name the JSON path; the user needs the file too. */
-		rc = -1;
-		fprintf(stderr, "nrmhub: %s: %s\n", file, err.msg);
-	} else if (rc != 0) {
-		fprintf(stderr, "nrmhub: %s\n", err.msg);
-	}
-	if (rc == 0) {
-		if (json_out)
-			json_array_append_new(json_out, audit_json(dir, &a));
-		else
-			audit_text(dir, &a);
-		report_failures(dir, &a);
-		rc = a.audit.n_failed ? EX_DATAERR : 0;
-		nrm_return_audit_free(&a);
-	} else {
+		fprintf(stderr, "nrmhub: %s: %s\n", kept[bad], err.msg);
 		rc = err.code ? err.code : EX_DATAERR;
+	} else if (k) {
+		json_t *out = json ? json_array() : NULL;
+		for (size_t r = 0; r < k; r++)
+			if (out)
+				json_array_append_new(out, audit_json(kept[r], &a, r));
+			else
+				audit_text(kept[r], &a, r);
+		if (out) {
+			char *text = json_dumps(out, JSON_INDENT(2));
+			printf("%s\n", text);
+			free(text);
+			json_decref(out);
+		}
+		report_failures(kept, &a);
+		if (a.audit.n_failed && !rc)
+			rc = EX_DATAERR;
+		nrm_return_audit_free(&a);
 	}
-	json_decref(ret);
-	free(file);
+	for (size_t i = 0; i < k; i++)
+		json_decref(rets[i]);
+	free(rets);
+	free(kept);
 	return rc;
 }
 
@@ -175,18 +216,6 @@ int cmd_return_audit(struct nrm_context *ctx, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return nrm_usage_error("return audit", "no DIR given");
-	json_t *out = json ? json_array() : NULL;
-	int rc = 0;
-	for (int i = optind; i < argc; i++) {
-		int r = audit_one(argv[i], &p, out);
-		if (r && (!rc || rc == EX_DATAERR))
-			rc = r;
-	}
-	if (out) {
-		char *text = json_dumps(out, JSON_INDENT(2));
-		printf("%s\n", text);
-		free(text);
-		json_decref(out);
-	}
+	int rc = audit_all(argv + optind, (size_t)(argc - optind), &p, json);
 	return rc;
 }

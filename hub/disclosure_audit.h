@@ -22,6 +22,11 @@ struct nrm_error;
 struct nrm_dc_params {
 	int threshold;   /* counts 1..threshold are primary; 0: NRM_DC_THRESHOLD */
 	int protection;  /* the width a small count's interval needs; 0: threshold + 1 */
+	/* Suppression only: JSON paths that must be hidden whatever the audit
+	 * says (the trend's rows of quarters whose own published return hides
+	 * them), or NULL. */
+	const char *const *forced;
+	size_t n_forced;
 };
 
 enum nrm_dc_verdict {

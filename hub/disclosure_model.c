@@ -128,7 +128,7 @@ static void add_relation(const struct nrm_return_tables *t, const struct cell_ma
                          struct nrm_dc_model *m, const struct nrm_relation *rel)
 {
 	struct nrm_dc_relation *out = &m->relations[m->n_relations];
-	*out = (struct nrm_dc_relation){.kind = rel->kind};
+	*out = (struct nrm_dc_relation){.kind = rel->kind, .usually_tight = rel->usually_tight};
 	out->figure = nrm_xmalloc(rel->n_terms * sizeof(int));
 	out->coef = nrm_xmalloc(rel->n_terms * sizeof(int));
 	for (size_t k = 0; k < rel->n_terms; k++) {
@@ -193,7 +193,7 @@ void nrm_dc_model_propagate(struct nrm_dc_model *m)
 {
 	for (size_t i = 0; i < m->n_derivations; i++) {
 		struct nrm_dc_figure *f = &m->figures[m->derivations[i].figure];
-		f->hidden = f->primary;
+		f->hidden = f->primary || f->forced;
 	}
 	bool changed = true;
 	while (changed) {
@@ -208,11 +208,25 @@ void nrm_dc_model_propagate(struct nrm_dc_model *m)
 	}
 }
 
+void nrm_dc_model_tighten(struct nrm_dc_model *m)
+{
+	for (size_t i = 0; i < m->n_relations; i++) {
+		struct nrm_dc_relation *r = &m->relations[i];
+		if (!r->usually_tight || r->kind != NRM_RELATION_AT_LEAST)
+			continue;
+		long long sum = 0;
+		for (size_t k = 0; k < r->n; k++)
+			sum += r->coef[k] * m->figures[r->figure[k]].value;
+		r->kind = NRM_RELATION_EQUAL;
+		r->rhs = sum;
+	}
+}
+
 int nrm_dc_model_check(const struct nrm_dc_model *m, struct nrm_error *err)
 {
 	for (size_t i = 0; i < m->n_relations; i++) {
 		const struct nrm_dc_relation *r = &m->relations[i];
-		long long sum = 0;
+		long long sum = -r->rhs;
 		for (size_t k = 0; k < r->n; k++)
 			sum += r->coef[k] * m->figures[r->figure[k]].value;
 		if (r->kind == NRM_RELATION_EQUAL ? sum != 0 : sum < 0)

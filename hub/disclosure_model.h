@@ -24,13 +24,17 @@ struct nrm_dc_figure {
 	bool na;            /* null ("[z]"): nothing to hide */
 	bool hidden;
 	bool primary;       /* hidden for being a count from 1 to the threshold */
+	bool forced;        /* hidden because another published output hides it */
 };
 
+/* sum of coef * figure == rhs (EQUAL) or >= rhs (AT_LEAST). */
 struct nrm_dc_relation {
 	enum nrm_relation_kind kind;
 	size_t n;
 	int *figure;
 	int *coef;
+	long long rhs;
+	bool usually_tight;
 };
 
 struct nrm_dc_derivation {
@@ -63,5 +67,10 @@ void nrm_dc_model_propagate(struct nrm_dc_model *m);
  * holds, else -1 with `err` naming the relation's first figure
  * (EX_SOFTWARE: a relation the tables declared is wrong). */
 int nrm_dc_model_check(const struct nrm_dc_model *m, struct nrm_error *err);
+
+/* With every value known: each usually tight relation becomes an equality
+ * with its actual slack, as if a reader knew it (the safe assumption for
+ * choosing what to hide). */
+void nrm_dc_model_tighten(struct nrm_dc_model *m);
 
 #endif

@@ -38,6 +38,8 @@ struct nrm_return_params {
 	int64_t generated_at;       /* seconds since the epoch, UTC */
 	const char *version;        /* generator.version */
 	int threshold;              /* published: counts 1..threshold are "[c]"; 0: 4 */
+	bool no_earlier;            /* published: do not follow the earlier quarters'
+	                               own suppression in the trend (internal) */
 };
 
 struct nrm_return_builder;

@@ -20,6 +20,7 @@ void nrm_table_relate(struct nrm_return_tables *o, enum nrm_relation_kind kind,
 	struct nrm_relation *r = &o->relations[o->n_relations++];
 	r->kind = kind;
 	r->n_terms = n;
+	r->usually_tight = 0;
 	r->terms = nrm_xmalloc(n * sizeof(*terms));
 	memcpy(r->terms, terms, n * sizeof(*terms));
 }
@@ -72,6 +73,12 @@ int nrm_table_find_ref(const struct nrm_return_tables *o, const char *key, const
 		}
 	}
 	return 0;
+}
+
+void nrm_table_relation_usually_tight(struct nrm_return_tables *o)
+{
+	if (o->n_relations)
+		o->relations[o->n_relations - 1].usually_tight = 1;
 }
 
 void nrm_table_relations_free(struct nrm_return_tables *o)

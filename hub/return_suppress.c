@@ -8,14 +8,17 @@
  * quarter's own (disclosure_model.h).
  *
  * Primary: every count from 1 to the threshold is hidden.  Zero is shown:
- * an empty cell discloses no child.  Statistics drawn from a hidden count
+ * an empty cell discloses no child.  So is every figure the caller forces
+ * (the trend's rows of earlier quarters, hidden where those quarters' own
+ * published returns hide them, so that the two cannot be differenced).  Statistics drawn from a hidden count
  * or band (means, medians, p90, percentages) are hidden with it.
  *
  * Secondary, audit and extend: while the LP audit finds a hidden count
  * that the shown figures pin down or narrow (disclosure_audit.h), hide the
  * smallest non-zero shown count that shares a relation with it (on a tie,
  * the first in the tables' order; when it shares none, the smallest that
- * shares a relation with any hidden count), and audit again.  Each round
+ * shares one with a hidden count linked to it through the relations), and
+ * audit again.  Each round
  * hides one more figure, so the loop ends.  Then, last hidden first, each
  * secondary figure is shown again if the audit still passes without it, so
  * the pattern keeps no cell it does not need.  The greedy choice is not
@@ -39,25 +42,63 @@ static bool candidate(const struct nrm_dc_figure *f)
 	return f->count && !f->hidden && f->path && f->value > 0;
 }
 
-/* The best figure to hide among the relations that hold `target` (or, with
- * target < 0, any hidden count); -1 when there is none. */
-static int best_in_relations(const struct nrm_dc_model *m, int target)
+static bool relation_holds(const struct nrm_dc_relation *r, const bool *set)
 {
-	int best = -1;
-	for (size_t i = 0; i < m->n_relations; i++) {
-		const struct nrm_dc_relation *r = &m->relations[i];
-		bool holds = false;
-		for (size_t k = 0; k < r->n && !holds; k++)
-			holds = target >= 0 ? r->figure[k] == target : m->figures[r->figure[k]].hidden;
-		for (size_t k = 0; holds && k < r->n; k++) {
-			int f = r->figure[k];
-			const struct nrm_dc_figure *fig = &m->figures[f];
-			if (candidate(fig) &&
-			    (best < 0 || fig->value < m->figures[best].value ||
-			     (fig->value == m->figures[best].value && f < best)))
-				best = f;
+	for (size_t k = 0; k < r->n; k++)
+		if (set[r->figure[k]])
+			return true;
+	return false;
+}
+
+/* The hidden figures a reader links to `target`: those sharing a relation
+ * with it, and with them, and so on (shown figures are constants). */
+static bool *linked_hidden(const struct nrm_dc_model *m, int target)
+{
+	bool *set = nrm_xcalloc(m->n_figures + 1, sizeof(bool));
+	set[target] = true;
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (size_t i = 0; i < m->n_relations; i++) {
+			const struct nrm_dc_relation *r = &m->relations[i];
+			if (!relation_holds(r, set))
+				continue;
+			for (size_t k = 0; k < r->n; k++)
+				if (m->figures[r->figure[k]].hidden && !set[r->figure[k]])
+					set[r->figure[k]] = grew = true;
 		}
 	}
+	return set;
+}
+
+/* The best figure to hide for `target`: the smallest non-zero shown count
+ * in a relation with it, else in a relation with a hidden figure linked to
+ * it (its interval is bounded through those); ties to the first in the
+ * tables' order.  -1 when there is none. */
+static int best_for(const struct nrm_dc_model *m, int target)
+{
+	bool *set = nrm_xcalloc(m->n_figures + 1, sizeof(bool));
+	set[target] = true;
+	int best = -1;
+	for (int pass = 0; pass < 2 && best < 0; pass++) {
+		if (pass == 1) {
+			free(set);
+			set = linked_hidden(m, target);
+		}
+		for (size_t i = 0; i < m->n_relations; i++) {
+			const struct nrm_dc_relation *r = &m->relations[i];
+			if (!relation_holds(r, set))
+				continue;
+			for (size_t k = 0; k < r->n; k++) {
+				int f = r->figure[k];
+				const struct nrm_dc_figure *fig = &m->figures[f];
+				if (candidate(fig) &&
+				    (best < 0 || fig->value < m->figures[best].value ||
+				     (fig->value == m->figures[best].value && f < best)))
+					best = f;
+			}
+		}
+	}
+	free(set);
 	return best;
 }
 
@@ -86,9 +127,7 @@ static int extend(struct nrm_dc_model *m, const struct nrm_dc_params *p, int **o
 			return 0;
 		if (failing < 0)
 			return -1;
-		int pick = best_in_relations(m, failing);
-		if (pick < 0)
-			pick = best_in_relations(m, -1);
+		int pick = best_for(m, failing);
 		if (pick < 0)
 			return nrm_fail(err, EX_SOFTWARE, "no pattern of suppression protects %s: "
 			                "no shown count is left to hide", m->figures[failing].name);
@@ -126,7 +165,7 @@ static void count_result(const struct nrm_dc_model *m, struct nrm_suppress_resul
 			continue;
 		if (!f->count)
 			res->statistics++;
-		else if (f->primary)
+		else if (f->primary || f->forced)
 			res->primary++;
 		else
 			res->secondary++;
@@ -144,9 +183,13 @@ static int choose(json_t *ret, const struct nrm_dc_params *p, struct nrm_suppres
 	int *order = NULL;
 	size_t n_order = 0;
 	int rc = nrm_dc_model_check(&m, err);
+	nrm_dc_model_tighten(&m);
 	for (size_t i = 0; rc == 0 && i < m.n_figures; i++) {
 		struct nrm_dc_figure *f = &m.figures[i];
-		f->primary = f->hidden = f->count && f->value >= 1 && f->value <= p->threshold;
+		f->primary = f->count && f->value >= 1 && f->value <= p->threshold;
+		for (size_t k = 0; k < p->n_forced && f->path && !f->na; k++)
+			f->forced = f->forced || strcmp(f->path, p->forced[k]) == 0;
+		f->hidden = f->primary || f->forced;
 	}
 	if (rc == 0) {
 		nrm_dc_model_propagate(&m);

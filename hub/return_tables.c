@@ -782,7 +782,8 @@ static int add_nationality_rows(struct builder *b, const json_t *obj, const char
 }
 
 /* A child holds one or two nationality codes, or counts as unknown: the
- * rows add up to at least the total and at most twice it. */
+ * rows add up to at least the total and at most twice it, and to exactly
+ * the total in most quarters, which a reader may well assume. */
 static void relate_nationalities(struct builder *b, size_t n)
 {
 	struct nrm_relation_term *terms = nrm_xmalloc((n + 1) * sizeof(*terms));
@@ -790,6 +791,7 @@ static void relate_nationalities(struct builder *b, size_t n)
 		terms[r] = (struct nrm_relation_term){here(b, r, 4), 1};
 	terms[n] = (struct nrm_relation_term){referrals_total(b), -1};
 	nrm_table_relate(b->out, NRM_RELATION_AT_LEAST, terms, n + 1);
+	nrm_table_relation_usually_tight(b->out);
 	for (size_t r = 0; r < n; r++)
 		terms[r].coef = -1;
 	terms[n].coef = 2;

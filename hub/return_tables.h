@@ -56,6 +56,10 @@ struct nrm_relation {
 	enum nrm_relation_kind kind;
 	size_t n_terms;
 	struct nrm_relation_term *terms;
+	/* AT_LEAST whose slack is almost always 0 and so, to be safe, taken
+	 * as known to a reader when the builder protects the tables (the
+	 * nationalities: few children hold two) */
+	int usually_tight;
 };
 
 /* A cell computed from others (a mean, a median, a percentage, the Child
@@ -161,6 +165,8 @@ void nrm_table_derive(struct nrm_return_tables *o, struct nrm_cell_ref cell, int
 int nrm_table_find_ref(const struct nrm_return_tables *o, const char *key, const char *code,
                        unsigned col, struct nrm_cell_ref *out);
 void nrm_table_relations_free(struct nrm_return_tables *o);
+/* Marks the last relation declared as usually tight (see nrm_relation). */
+void nrm_table_relation_usually_tight(struct nrm_return_tables *o);
 
 /* The table whose key is `key`, or NULL. */
 const struct nrm_table *nrm_return_tables_find(const struct nrm_return_tables *t,

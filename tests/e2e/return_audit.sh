@@ -45,14 +45,39 @@ r["trend"][7]["referrals"] = 40
 json.dump(r, open(sys.argv[2], "w"), indent=2)
 PYTHON
 expect_exit 65 "$NRMHUB" return audit "$tmp/leak"
-assert_grep 'leak: Table_5 labour\+criminal referrals \(\$\.referrals\.by_exploitation_combination\["Labour & Criminal"\]\) \[3, 3\]: derivable exactly' "$tmp/stderr"
-assert_grep 'leak: Table_5 sexual referrals .* \[4, 4\]: derivable exactly' "$tmp/stderr"
+assert_grep 'leak: 2024Q1 Table_5 labour\+criminal referrals \(\$\.referrals\.by_exploitation_combination\["Labour & Criminal"\]\) \[3, 3\]: derivable exactly' "$tmp/stderr"
+assert_grep 'leak: 2024Q1 Table_5 sexual referrals .* \[4, 4\]: derivable exactly' "$tmp/stderr"
 assert_grep 'leak: [0-9]+ cells audited, [1-9][0-9]* fail' "$tmp/stdout"
 # A wider protection level than any interval can have fails the good one too.
 expect_exit 65 "$NRMHUB" return audit --protection 1000 "$tmp/pub"
 assert_grep 'narrower than the protection level' "$tmp/stderr"
 # Both folders: the worst status, every failure named.
 expect_exit 65 "$NRMHUB" return audit "$tmp/pub" "$tmp/leak"
+
+# Differencing across quarters: 2024Q2's trend repeats 2024Q1's figures.
+# Built from the same cases, the two pass together (the trend's row for
+# 2024Q1 hides what 2024Q1's own return hides).
+mkdir -p "$tmp/q2" "$tmp/q2-shows"
+expect_exit 0 "$NRMHUB" return build --quarter 2024Q2 --site hull --audience published \
+	-o "$tmp/q2" --now 2024-07-02T09:00:00Z --key "$tmp/hull.key" \
+	--from case-jsonl "$data/cases.jsonl"
+expect_exit 0 "$NRMHUB" return audit "$tmp/pub" "$tmp/q2"
+assert_grep 'q2: 2024Q2 Table_16 2024-Q1 cg_decisions \[' "$tmp/stdout"
+# A 2024Q2 whose trend shows 2024Q1's hidden CG decisions (3) and mean days
+# to RG (32.2): each alone a figure, together with 2024Q1's return a leak.
+python3 - "$tmp/q2/return.json" "$tmp/q2-shows/return.json" <<'PYTHON'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["trend"][6]["quarter"] == "2024Q1" and r["trend"][6]["cg_decisions"] == "[c]"
+r["trend"][6]["cg_decisions"] = 3
+r["trend"][6]["mean_days_rg"] = 32.2
+json.dump(r, open(sys.argv[2], "w"), indent=2)
+PYTHON
+expect_exit 65 "$NRMHUB" return audit "$tmp/pub" "$tmp/q2-shows"
+assert_grep 'pub: 2024Q1 Table_11 cg decisions \(\$\.days_to_decision\.cg\.count\) \[3, 3\]: derivable exactly' "$tmp/stderr"
+assert_grep 'q2-shows: 2024Q2 Table_16 2024-Q1 mean_days_rg .*a statistic of a hidden count is shown' "$tmp/stderr"
+# Alone, the 2024Q1 return is safe: only the pair leaks.
+expect_exit 0 "$NRMHUB" return audit "$tmp/pub"
 
 # The official return shows its small counts.
 mkdir -p "$tmp/off"
