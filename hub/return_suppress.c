@@ -129,8 +129,9 @@ static int extend(struct nrm_dc_model *m, const struct nrm_dc_params *p, int **o
 			return -1;
 		int pick = best_for(m, failing);
 		if (pick < 0)
-			return nrm_fail(err, EX_SOFTWARE, "no pattern of suppression protects %s: "
-			                "no shown count is left to hide", m->figures[failing].name);
+			return nrm_fail(err, EX_DATAERR, "no pattern of suppression protects %s: "
+			                "no shown count is left to hide; nothing is written",
+			                m->figures[failing].name);
 		m->figures[pick].hidden = true;
 		nrm_dc_model_propagate(m);
 		*order = nrm_xrealloc(*order, (*n_order + 1) * sizeof(int));

@@ -25,9 +25,10 @@ struct nrm_suppress_result {
 /*
  * Rewrites an official return.json (exact counts, audience already
  * "published") in place for publication, then audits the result as a
- * reader would.  0, or -1 with `err`: EX_DATAERR when the rewritten return
- * fails the audit (nothing should be written), EX_SOFTWARE when no pattern
- * could be found or the tables' relations do not hold.  `res` may be NULL.
+ * reader would.  0, or -1 with `err`: EX_DATAERR when no pattern protects
+ * every cell or the rewritten return fails the audit (nothing should be
+ * written), EX_SOFTWARE when the tables' relations do not hold.  `res` may
+ * be NULL.
  */
 int nrm_return_suppress(json_t *ret, const struct nrm_dc_params *p,
                         struct nrm_suppress_result *res, struct nrm_error *err);
