@@ -361,6 +361,11 @@ static int set_value(struct builder *b, struct nrm_cell *c, const json_t *v, con
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return fail_at(b, path, nullable ? "must be an integer >= 0, null or \"[c]\""
 			                                 : "must be an integer >= 0 or \"[c]\"");
+		/* No count of children comes near this; a larger one is a hostile
+		 * file, and the percentages and means computed from it in integers
+		 * must not overflow. */
+		if (json_integer_value(v) > 1000000000000)
+			return fail_at(b, path, "must be at most 1000000000000");
 		c->kind = NRM_CELL_NUMBER;
 		c->number = (double)json_integer_value(v);
 		c->text = nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
