@@ -24,13 +24,16 @@ static void print_usage(void)
 	       "folder, or its return.json), every suppressed count with the interval a\n"
 	       "reader can derive for it by linear programming from the published figures\n"
 	       "and the relations the tables obey (breakdowns sum to totals, a type is the\n"
-	       "sum of the combinations holding it, a figure shown twice is one, counts are\n"
-	       "never negative). The returns are audited together: a return's trend row for\n"
+	       "sum of the combinations holding it, a figure shown twice is one, a suppressed\n"
+	       "count is never 0). The returns are audited together: a return's trend row for\n"
 	       "a quarter repeats that quarter's own figures and other returns' rows for it.\n"
 	       "\n"
 	       "  -t, --threshold N    counts 1 to N must be suppressed (default 4)\n"
 	       "  -p, --protection N   the width an interval needs when the count may be\n"
 	       "                       1 to N (default: threshold + 1)\n"
+	       "      --zero-lower-bound  take 0 as a suppressed count's lower bound (the\n"
+	       "                       classic audit); by default 1, since zeros are shown\n"
+	       "                       and a reader knows no suppressed count is 0\n"
 	       "      --json           print the intervals as JSON\n"
 	       "  -h, --help           show this help\n"
 	       "\n"
@@ -192,6 +195,7 @@ int cmd_return_audit(struct nrm_context *ctx, int argc, char **argv)
 		{"threshold", required_argument, NULL, 't'},
 		{"protection", required_argument, NULL, 'p'},
 		{"json", no_argument, NULL, 'j'},
+		{"zero-lower-bound", no_argument, NULL, 'z'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -210,6 +214,7 @@ int cmd_return_audit(struct nrm_context *ctx, int argc, char **argv)
 				return nrm_usage_error("return audit", "--protection takes 1 to 100000");
 			break;
 		case 'j': json = true; break;
+		case 'z': p.zero_lower_bound = true; break;
 		case 'h': print_usage(); return 0;
 		default: return nrm_usage_error("return audit", "unknown option");
 		}

@@ -1,8 +1,8 @@
 /*
  * The LP audit.  One problem per audit: a column per hidden count (bounded
- * below by 0, since counts are never negative, and above by nothing but
- * the relations: a part is at most its total through the relation
- * itself), a row per relation that holds a hidden count, with the shown
+ * below by 1, since zeros are shown and so a hidden count is never 0, and
+ * above by nothing but the relations: a part is at most its total through
+ * the relation itself), a row per relation that holds a hidden count, with the shown
  * figures moved to the right-hand side.  Each hidden count is then
  * minimised and maximised in turn.
  */
@@ -86,6 +86,7 @@ struct lp {
 	int *fig_of_col;  /* column -> figure */
 	bool *in_row;     /* column appears in some row */
 	bool *derived;    /* column is a derived count */
+	double lower;     /* every hidden count's lower bound */
 	int n_cols;
 };
 
@@ -118,8 +119,9 @@ static bool add_row(struct lp *lp, const struct nrm_dc_model *m, const struct nr
 }
 
 /* Builds the problem; the index of a broken relation's first figure, or -1. */
-static int lp_build(struct lp *lp, const struct nrm_dc_model *m)
+static int lp_build(struct lp *lp, const struct nrm_dc_model *m, double lower)
 {
+	lp->lower = lower;
 	lp->prob = glp_create_prob();
 	lp->col_of = nrm_xcalloc(m->n_figures + 1, sizeof(int));
 	lp->fig_of_col = nrm_xcalloc(m->n_figures + 1, sizeof(int));
@@ -134,7 +136,7 @@ static int lp_build(struct lp *lp, const struct nrm_dc_model *m)
 	if (lp->n_cols)
 		glp_add_cols(lp->prob, lp->n_cols);
 	for (int c = 1; c <= lp->n_cols; c++)
-		glp_set_col_bnds(lp->prob, c, GLP_LO, 0.0, 0.0);
+		glp_set_col_bnds(lp->prob, c, GLP_LO, lp->lower, 0.0);
 	size_t cap = 1;
 	for (size_t i = 0; i < m->n_relations; i++)
 		cap += m->relations[i].n;
@@ -200,7 +202,7 @@ static int audit_column(struct lp *lp, int col, const struct nrm_dc_params *p,
                         struct nrm_dc_audit *out)
 {
 	int f = lp->fig_of_col[col];
-	double lo = 0, hi = INFINITY;
+	double lo = lp->lower, hi = INFINITY;
 	if (lp->in_row[col]) {
 		int a = optimum(lp, col, GLP_MIN, &lo);
 		int b = a == 0 ? optimum(lp, col, GLP_MAX, &hi) : a;
@@ -228,7 +230,7 @@ int nrm_dc_audit_run(const struct nrm_dc_model *m, const struct nrm_dc_params *p
 	/* GLPK's terminal output is process-wide: off while we solve, then as
 	 * it was, so the library leaves the process as it found it. */
 	int term = glp_term_out(GLP_OFF);
-	int broken = lp_build(&lp, m), rc = 0;
+	int broken = lp_build(&lp, m, p->zero_lower_bound ? 0.0 : 1.0), rc = 0;
 	if (broken >= 0)
 		record(out, broken, NAN, NAN, NRM_DC_CONTRADICTION);
 	for (int c = 1; c <= lp.n_cols && rc == 0 && !(stop_at_first && out->n_failed); c++)

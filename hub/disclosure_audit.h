@@ -4,7 +4,8 @@
  * given every shown figure and the relations of the model, by linear
  * programming (GLPK).  The LP relaxation (counts real, not whole) gives an
  * interval at least as wide as the whole-number one, so a figure it passes
- * is protected; this is the audit tau-ARGUS and sdcTable run too.
+ * is protected; this is the audit tau-ARGUS and sdcTable run too, with one
+ * fact more that a reader of these tables has: a hidden count is never 0.
  */
 #ifndef NRM_DISCLOSURE_AUDIT_H
 #define NRM_DISCLOSURE_AUDIT_H
@@ -27,6 +28,11 @@ struct nrm_dc_params {
 	 * them), or NULL. */
 	const char *const *forced;
 	size_t n_forced;
+	/* Zeros are shown and only non-zero counts are ever hidden, so a
+	 * reader knows every "[c]" count is at least 1, and the audit starts
+	 * hidden counts there.  true: start them at 0 instead, the classic
+	 * (tau-ARGUS) audit, which that reader would beat. */
+	bool zero_lower_bound;
 };
 
 enum nrm_dc_verdict {
@@ -55,7 +61,8 @@ struct nrm_dc_audit {
 int nrm_dc_params_resolve(struct nrm_dc_params *p);
 
 /*
- * Audits `m` (hidden figures as marked, shown ones at their values).  With
+ * Audits `m` (hidden figures as marked, shown ones at their values; hidden
+ * counts at least 1, or 0 with p->zero_lower_bound).  With
  * `stop_at_first` it returns at the first failure (what the suppression
  * loop needs).  A hidden count passes when its interval [lo, hi] has
  * hi > lo and, when lo <= threshold (it may be a small count), hi - lo >=

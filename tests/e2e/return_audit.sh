@@ -15,6 +15,9 @@ expect_exit 0 "$NRMHUB" return build --quarter 2024Q1 --site hull --audience pub
 	--from case-jsonl "$data/cases.jsonl"
 expect_exit 0 "$NRMHUB" return audit "$tmp/pub"
 assert_grep '^.*/pub: [0-9]+ cells audited, 0 fail$' "$tmp/stdout"
+assert_grep 'Table_5 labour\+criminal referrals \[1, [0-9]+\] protected' "$tmp/stdout"
+# The classic audit, hidden counts from 0: wider intervals still.
+expect_exit 0 "$NRMHUB" return audit --zero-lower-bound "$tmp/pub"
 assert_grep 'Table_5 labour\+criminal referrals \[0, [0-9]+\] protected' "$tmp/stdout"
 expect_exit 0 "$NRMHUB" return audit --json "$tmp/pub/return.json"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["failed"]==0 and d[0]["cells"]' \
