@@ -56,6 +56,8 @@ static void print_usage(void)
 	       "      --site SITE           with --quarter: the site (default: the store's)\n"
 	       "      --joined DATE         with --quarter: the day the site joined the pilot\n"
 	       "                            (YYYY-MM-DD), where its comparison starts\n"
+	       "      --threshold N         with --quarter, published: counts 1 to N are\n"
+	       "                            suppressed (default 4)\n"
 	       "      --pseudonym-key FILE  with --quarter: the site's pseudonym key (default:\n"
 	       "                            keys/SITE.pseudonym.key beside the store)\n"
 	       "      --store FILE          the case store (default: the global --store, else\n"
@@ -89,6 +91,7 @@ static void print_usage(void)
 struct create_opts {
 	struct nrm_context *ctx;
 	const char *quarter, *audience, *site, *store, *joined; /* --quarter: build first */
+	const char *threshold;
 	const char *payload;
 	unsigned long seq; /* 0: not given */
 	const char *key;
@@ -368,6 +371,7 @@ static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 		.quarter = o->quarter, .site = o->site, .audience = o->audience,
 		.now = o->now, .dir = dir, .store = o->store, .key = o->pseudonym_key,
 		.joined = o->joined,
+		.threshold = o->threshold,
 	};
 	int code = nrm_return_build_into(&at, &req);
 	int rc = 0;
@@ -473,6 +477,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		{"key", required_argument, NULL, 'k'},
 		{"password-file", required_argument, NULL, 'p'},
 		{"pseudonym-key", required_argument, NULL, 'K'},
+		{"threshold", required_argument, NULL, 't'},
 		{"now", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},
 		{"json", no_argument, NULL, 'j'},
@@ -497,6 +502,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		case 'k': o.key = optarg; break;
 		case 'p': o.password_file = optarg; break;
 		case 'K': o.pseudonym_key = optarg; break;
+		case 't': o.threshold = optarg; break;
 		case 'n': o.now = optarg; break;
 		case 'o': o.outdir = optarg; break;
 		case 'j': o.json = true; break;
@@ -509,9 +515,9 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 	if (!o.payload == !o.quarter)
 		return nrm_usage_error("bundle create", "give one of --quarter YYYYQn and "
 		                       "--payload DIR");
-	if (o.payload && (o.audience || o.site || o.joined))
-		return nrm_usage_error("bundle create", "--audience, --site and --joined go with "
-		                       "--quarter");
+	if (o.payload && (o.audience || o.site || o.joined || o.threshold))
+		return nrm_usage_error("bundle create", "--audience, --site, --joined and "
+		                       "--threshold go with --quarter");
 	struct nrm_error err = {0};
 	if (o.quarter ? bundle_create_quarter(&o, &err) : bundle_create(&o, &err)) {
 		if (err.code == EX_USAGE)

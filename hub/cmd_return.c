@@ -47,6 +47,7 @@
 
 struct build_args {
 	const char *quarter, *site, *audience, *now, *dir, *from, *store, *key, *joined;
+	const char *threshold;
 	char **options;
 	size_t n_options;
 	char **inputs;
@@ -69,9 +70,11 @@ static void return_usage(void)
 {
 	printf("Usage: nrmhub return build --quarter YYYYQn [OPTION]... [--from FORMAT INPUT... | --store FILE]\n"
 	       "       nrmhub return render [-o DIR] [--json] RETURN.json\n"
+	       "       nrmhub return audit [--json] DIR...\n"
 	       "       nrmhub return validate FILE...\n"
-	       "Build one site's quarterly return, render a return's outputs again, or check\n"
-	       "return.json files against schemas/return.schema.json.\n"
+	       "Build one site's quarterly return, render a return's outputs again, audit\n"
+	       "published returns' disclosure control, or check return.json files against\n"
+	       "schemas/return.schema.json.\n"
 	       "\n"
 	       "build reads the cases from the case store (--store, or the global --store, or\n"
 	       "./nrmhub.db) unless --from is given, and writes into DIR: the tables as CSV\n"
@@ -79,14 +82,17 @@ static void return_usage(void)
 	       "official audience cases.csv, the record-level extract with keyed pseudonyms\n"
 	       "instead of case ids; and last return.json (checked against the schema first).\n"
 	       "Every file is written atomically, and return.json not at all if anything fails.\n"
-	       "See 'nrmhub return render --help' for render's options.\n"
+	       "A published return is suppressed over all its tables at once and checked by\n"
+	       "the same LP audit as 'nrmhub return audit' before anything is written.\n"
+	       "See 'nrmhub return render --help' and 'nrmhub return audit --help'.\n"
 	       "\n"
 	       "  -q, --quarter YYYYQn       the calendar quarter (e.g. 2025Q1; upper-case Q)\n"
 	       "  -s, --site SITE            the site whose cases count (default: the site of\n"
 	       "                             the cases; an error if they hold several)\n"
 	       "  -a, --audience AUDIENCE    official (exact counts, the default) or published\n"
-	       "                             (counts 1 to 4 and cells that would reveal them\n"
-	       "                             shown as [c]; no cases.csv)\n"
+	       "                             (counts 1 to 4, or to the site's\n"
+	       "                             suppression_threshold, and cells that would\n"
+	       "                             reveal them shown as [c]; no cases.csv)\n"
 	       "      --now TIME             the generated_at time, RFC 3339 (default: now), for\n"
 	       "                             reproducible output\n"
 	       "      --joined DATE          the day the site joined the pilot, YYYY-MM-DD: the\n"
@@ -101,12 +107,16 @@ static void return_usage(void)
 	       "                             keys/SITE.pseudonym.key beside the store, in a\n"
 	       "                             folder of mode 0700, or in the current directory);\n"
 	       "                             made, mode 0600, on first use\n"
+	       "      --threshold N          published: counts 1 to N are suppressed (default\n"
+	       "                             4; a site configuration's\n"
+	       "                             site.suppression_threshold)\n"
 	       "      --json                 print what was written as JSON\n"
 	       "      --plugin-path DIR      also look for plugins in DIR\n"
 	       "  -h, --help                 show this help\n"
 	       "\n"
 	       "Exit status: 0 written; 64 usage; 65 a bad case (FILE:LINE: FIELD: reason) or\n"
-	       "cases of several sites without --site; 66 missing input; 69 unknown format or\n"
+	       "cases of several sites without --site, or a published return that fails\n"
+	       "its disclosure audit; 66 missing input; 69 unknown format or\n"
 	       "no case store; 73 cannot create output; 77 the key is not private.\n");
 }
 
@@ -118,7 +128,8 @@ static void add_option(struct build_args *a, char *kv)
 
 static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, struct build_args *a)
 {
-	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH, OPT_JOINED };
+	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH, OPT_JOINED,
+	       OPT_THRESHOLD };
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, 'q'},
 		{"site", required_argument, NULL, 's'},
@@ -132,6 +143,7 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		{"key", required_argument, NULL, OPT_KEY},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
+		{"threshold", required_argument, NULL, OPT_THRESHOLD},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -150,6 +162,7 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		case OPT_KEY: a->key = optarg; break;
 		case OPT_JSON: a->json = true; break;
 		case OPT_PLUGIN_PATH: nrm_context_add_plugin_path(ctx, optarg); break;
+		case OPT_THRESHOLD: a->threshold = optarg; break;
 		case 'h': return_usage(); return 0;
 		default: return nrm_usage_error("return build", "unknown option");
 		}
@@ -200,6 +213,12 @@ static int make_params(const struct build_args *a, struct nrm_return_params *p)
 		                       a->joined);
 	p->site = a->site;
 	p->version = PACKAGE_VERSION;
+	long long threshold = 0;
+	if (a->threshold && (!nrm_parse_int64(a->threshold, &threshold) || threshold < 1 ||
+	                     threshold > 100))
+		return nrm_usage_error("return build", "--threshold '%s' is not a whole number "
+		                       "from 1 to 100", a->threshold);
+	p->threshold = (int)threshold;
 	return 0;
 }
 
@@ -551,6 +570,7 @@ int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_reque
 	struct build_args a = {
 		.quarter = req->quarter, .site = req->site, .audience = req->audience,
 		.now = req->now, .dir = req->dir, .key = req->key, .joined = req->joined,
+		.threshold = req->threshold,
 		.store = req->store ? req->store
 		       : ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH,
 	};
@@ -625,11 +645,13 @@ int cmd_return(struct nrm_context *ctx, int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2)
-		return nrm_usage_error("return", "say what to do: build, render or validate");
+		return nrm_usage_error("return", "say what to do: build, render, audit or validate");
 	if (strcmp(argv[1], "build") == 0)
 		return cmd_return_build(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "render") == 0)
 		return cmd_return_render(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "audit") == 0)
+		return cmd_return_audit(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "validate") == 0) {
 		if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
 			return_usage();
@@ -637,6 +659,6 @@ int cmd_return(struct nrm_context *ctx, int argc, char **argv)
 		}
 		return cmd_return_validate(argc - 1, argv + 1);
 	}
-	return nrm_usage_error("return", "no such action '%s': build, render or validate",
+	return nrm_usage_error("return", "no such action '%s': build, render, audit or validate",
 	                       argv[1]);
 }

@@ -39,7 +39,7 @@ static void print_usage(void)
 	       "JSON path of the first problem, before anything is written.\n");
 }
 
-static int load_return(const char *path, json_t **out, struct nrm_error *err)
+int nrm_return_load_file(const char *path, json_t **out, struct nrm_error *err)
 {
 	struct stat st;
 	if (stat(path, &st) != 0)
@@ -116,7 +116,7 @@ int cmd_return_render(struct nrm_context *ctx, int argc, char **argv)
 	}
 	struct nrm_error err = {0};
 	json_t *ret = NULL;
-	int rc = load_return(path, &ret, &err);
+	int rc = nrm_return_load_file(path, &ret, &err);
 	if (rc == 0 && return_render_all(ret, dir, &err) != 0) {
 		/* Data errors name the JSON path: prefix the file they are in. */
 		if (err.code == EX_DATAERR)

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 struct nrm_context {
 	char **plugin_paths;  /* from --plugin-path, in order */
 	size_t n_plugin_paths;
@@ -32,6 +34,11 @@ int cmd_convert(struct nrm_context *ctx, int argc, char **argv);
 int cmd_validate(struct nrm_context *ctx, int argc, char **argv);
 int cmd_deliver(struct nrm_context *ctx, int argc, char **argv);
 int cmd_return_render(struct nrm_context *ctx, int argc, char **argv);
+int cmd_return_audit(struct nrm_context *ctx, int argc, char **argv);
+/* A return.json read whole, refused when it is not a regular file, larger
+ * than a return can be, or not JSON (EX_NOINPUT, EX_DATAERR, naming the
+ * file and the position). */
+int nrm_return_load_file(const char *path, json_t **out, struct nrm_error *err);
 int cmd_import(struct nrm_context *ctx, int argc, char **argv);
 int cmd_export(struct nrm_context *ctx, int argc, char **argv);
 int cmd_cases(struct nrm_context *ctx, int argc, char **argv);

@@ -60,6 +60,9 @@ struct nrm_return_builder {
 	struct nrm_days rg_days, cg_days, await_rg, await_cg;
 	uint64_t withdrawn, transferred, out_of_scope, missing[N_MISSING];
 	struct nrm_comparison cmp; /* official audience only */
+	/* Published: the returns of the trend's earlier quarters, built from
+	 * the same cases, whose own suppression the trend's rows must follow. */
+	struct nrm_return_builder *earlier[NRM_RETURN_TREND_QUARTERS - 1];
 };
 
 /* ---- labels -------------------------------------------------------------- */
@@ -124,6 +127,15 @@ struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params
 	nrm_comparison_init(&rb->cmp, p->quarter.first, p->quarter.last);
 	if (p->joined > rb->cmp.began)
 		rb->cmp.began = p->joined;
+	if (p->audience == NRM_AUDIENCE_PUBLISHED && !p->no_earlier)
+		for (int i = 0; i < NRM_RETURN_TREND_QUARTERS - 1; i++) {
+			if (rb->trend_q[i].first > rb->trend_q[i].last)
+				continue;
+			struct nrm_return_params e = *p;
+			e.quarter = rb->trend_q[i];
+			e.no_earlier = true;
+			rb->earlier[i] = nrm_return_builder_new(&e);
+		}
 	return rb;
 }
 
@@ -315,6 +327,9 @@ static void count_comparison(struct nrm_return_builder *rb, const struct nrm_cas
 
 bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case *c)
 {
+	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS - 1; i++)
+		if (rb->earlier[i])
+			nrm_return_builder_add(rb->earlier[i], c);
 	if (!is_our_site(rb, c) || c->referral_date == NRM_DATE_NONE)
 		return false;
 	int32_t first = rb->p.quarter.first, last = rb->p.quarter.last;
@@ -525,6 +540,65 @@ static json_t *header_json(const struct nrm_return_builder *rb)
 	                 rb->p.version ? rb->p.version : "unknown");
 }
 
+/* Figures of an earlier quarter's own return, and the trend keys that
+ * repeat them. */
+static const char *const repeated[][2] = {
+	{"$.referrals.total", "referrals"},
+	{"$.days_to_decision.rg.count", "rg_decisions"},
+	{"$.days_to_decision.cg.count", "cg_decisions"},
+	{"$.days_to_decision.rg.mean", "mean_days_rg"},
+	{"$.days_to_decision.cg.mean", "mean_days_cg"},
+};
+#define N_REPEATED (sizeof(repeated) / sizeof(repeated[0]))
+
+static bool hidden_at(const json_t *r, const char *path)
+{
+	static const char *const parts[][3] = {
+		{"referrals", "total", NULL}, {"days_to_decision", "rg", "count"},
+		{"days_to_decision", "cg", "count"}, {"days_to_decision", "rg", "mean"},
+		{"days_to_decision", "cg", "mean"},
+	};
+	for (size_t i = 0; i < N_REPEATED; i++) {
+		if (strcmp(repeated[i][0], path) != 0)
+			continue;
+		const json_t *v = r;
+		for (size_t k = 0; k < 3 && parts[i][k] && v; k++)
+			v = json_object_get(v, parts[i][k]);
+		return json_is_string(v);
+	}
+	return false;
+}
+
+/* Suppresses `r` with the trend's earlier rows hidden where those
+ * quarters' own published returns hide them: a reader holding both must
+ * learn nothing from the pair that either hides. */
+static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *err)
+{
+	char *forced[(NRM_RETURN_TREND_QUARTERS - 1) * N_REPEATED];
+	size_t n = 0;
+	int rc = 0;
+	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS - 1 && rc == 0; i++) {
+		if (!rb->earlier[i])
+			continue;
+		json_t *e = nrm_return_builder_finish(rb->earlier[i], err);
+		if (!e) {
+			rc = -1;
+			break;
+		}
+		for (size_t k = 0; k < N_REPEATED; k++)
+			if (hidden_at(e, repeated[k][0]))
+				forced[n++] = nrm_xasprintf("$.trend[%d].%s", i, repeated[k][1]);
+		json_decref(e);
+	}
+	struct nrm_dc_params p = {.threshold = rb->p.threshold,
+	                          .forced = (const char *const *)forced, .n_forced = n};
+	if (rc == 0)
+		rc = nrm_return_suppress(r, &p, NULL, err);
+	for (size_t k = 0; k < n; k++)
+		free(forced[k]);
+	return rc;
+}
+
 json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_error *err)
 {
 	if (!rb->site) {
@@ -557,8 +631,10 @@ json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_erro
 	 * cover the comparison's counts, so they are not published. */
 	if (rb->p.audience == NRM_AUDIENCE_OFFICIAL)
 		json_object_set_new(r, "comparison", nrm_comparison_site_json(&rb->cmp));
-	if (rb->p.audience == NRM_AUDIENCE_PUBLISHED)
-		nrm_return_suppress(r);
+	if (rb->p.audience == NRM_AUDIENCE_PUBLISHED && publish(rb, r, err) != 0) {
+		json_decref(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -566,6 +642,8 @@ void nrm_return_builder_free(struct nrm_return_builder *rb)
 {
 	if (!rb)
 		return;
+	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS - 1; i++)
+		nrm_return_builder_free(rb->earlier[i]);
 	nrm_days_free(&rb->rg_days);
 	nrm_days_free(&rb->cg_days);
 	nrm_days_free(&rb->await_rg);

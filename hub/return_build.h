@@ -42,6 +42,9 @@ struct nrm_return_params {
 	 * figures start there.  0 or a day before June 2021: from the pilot's
 	 * start. */
 	int32_t joined;
+	int threshold;              /* published: counts 1..threshold are "[c]"; 0: 4 */
+	bool no_earlier;            /* published: do not follow the earlier quarters'
+	                               own suppression in the trend (internal) */
 };
 
 struct nrm_return_builder;
@@ -60,7 +63,8 @@ const char *nrm_return_builder_site(const struct nrm_return_builder *rb);
 /*
  * The return as a new JSON object (with the audience's suppression applied),
  * or NULL with `err` filled (EX_DATAERR: no site given and the inputs held
- * none, or held several).  Call once.
+ * none, or held several, or the published return failed its disclosure
+ * audit; EX_SOFTWARE: no suppression pattern was found).  Call once.
  */
 json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_error *err);
 void nrm_return_builder_free(struct nrm_return_builder *rb);

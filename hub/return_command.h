@@ -17,6 +17,7 @@ struct nrm_return_request {
 	const char *store;     /* NULL: the context's store, or ./nrmhub.db */
 	const char *key;       /* the pseudonym key; NULL: beside the store */
 	const char *joined;    /* YYYY-MM-DD the site joined; NULL: the pilot's start */
+	const char *threshold; /* published: hide counts 1..N; NULL: 4 */
 };
 
 /* Builds the return exactly as `return build` does (messages logged).

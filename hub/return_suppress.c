@@ -1,298 +1,240 @@
 /*
- * Suppression of the published return.
+ * Suppression of the published return, over all its tables at once.
  *
- * Primary: every count from 1 to 4 is replaced by "[c]".  Zero is shown:
- * an empty cell discloses no child.
+ * The return's tables are built (return_tables.c), and with them the model
+ * of their figures and of every relation a reader knows: breakdowns sum to
+ * their totals, a type's count is the sum of the combinations that hold
+ * it, a figure shown twice is one figure, the trend's last row is the
+ * quarter's own (disclosure_model.h).
  *
- * Secondary: the return is seen as a set of equations "total = sum of
- * cells" (the groups below).  A hidden count that is the only hidden entry
- * of an equation could be worked out by subtraction, so until nothing
- * changes, for every equation with exactly one hidden entry (its total
- * counted as an entry):
- *   - hide the smallest non-zero shown cell (ties: the first in the order of
- *     return.json), or, when no cell is both non-zero and shown,
- *   - hide the total (when it is non-zero and shown).
- * The rule only ever hides more, so the loop ends.  Groups:
- *   - each referrals.by_* breakdown, with total referrals.total; exploitation
- *     type and nationality are treated the same way although a case may
- *     count twice in them, since most quarters have no such case and then
- *     they do sum to the total;
- *   - decisions.X.{positive,negative}, total days_to_decision.X.count;
- *   - each outcome over decisions.X.by_decision_maker, total decisions.X.<outcome>;
- *   - days_to_decision.X.distribution, total days_to_decision.X.count;
- *   - awaiting.X.by_age_band, total awaiting.X.count;
- *   - equalities (one cell and its total): within_45_days and
- *     distribution["0-45"]; the last trend entry and the quarter's own
- *     figures; each quality.missing count and the breakdown's unknown cell
- *     that counts the same cases.
- * A statistic of a hidden count is hidden too: mean, median, p90 and
- * within_45_days of days_to_decision.X.count, mean_age_days and
- * median_age_days of awaiting.X.count, the trend's mean_days_X of its
- * X_decisions.  A statistic that is null (no decisions) stays null.
+ * Primary: every count from 1 to the threshold is hidden.  Zero is shown:
+ * an empty cell discloses no child.  So is every figure the caller forces
+ * (the trend's rows of earlier quarters, hidden where those quarters' own
+ * published returns hide them, so that the two cannot be differenced).  Statistics drawn from a hidden count
+ * or band (means, medians, p90, percentages) are hidden with it.
+ *
+ * Secondary, audit and extend: while the LP audit finds a hidden count
+ * that the shown figures pin down or narrow (disclosure_audit.h), hide the
+ * smallest non-zero shown count that shares a relation with it (on a tie,
+ * the first in the tables' order; when it shares none, the smallest that
+ * shares one with a hidden count linked to it through the relations), and
+ * audit again.  Each round
+ * hides one more figure, so the loop ends.  Then, last hidden first, each
+ * secondary figure is shown again if the audit still passes without it, so
+ * the pattern keeps no cell it does not need.  The greedy choice is not
+ * optimal (fewest cells over all patterns is an integer programme), but it
+ * is deterministic, fast for one return, and every pattern it gives is
+ * checked by the same audit a reader could run.
  */
 #include "return_suppress.h"
 
+#include "json_path.h"
+#include "return_audit.h"
 #include "util.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
-struct cell {
-	json_t *obj;
-	char *key;
-	json_int_t value;
-	bool hidden;
-};
-
-struct group {
-	int total;  /* a cell index, or -1 */
-	int *cells;
-	size_t n;
-};
-
-/* A hidden `from` hides the statistics `keys` of `obj`. */
-struct link {
-	int from;
-	json_t *obj;
-	const char *const *keys;
-};
-
-struct table {
-	struct cell *cells;
-	size_t n_cells;
-	struct group *groups;
-	size_t n_groups;
-	struct link *links;
-	size_t n_links;
-};
-
-/* The cell for obj[key], added on first use; -1 when it is not a count. */
-static int cell(struct table *t, json_t *obj, const char *key)
+static bool candidate(const struct nrm_dc_figure *f)
 {
-	json_t *v = obj ? json_object_get(obj, key) : NULL;
-	if (!json_is_integer(v))
-		return -1;
-	for (size_t i = 0; i < t->n_cells; i++)
-		if (t->cells[i].obj == obj && strcmp(t->cells[i].key, key) == 0)
-			return (int)i;
-	t->cells = nrm_xrealloc(t->cells, (t->n_cells + 1) * sizeof(*t->cells));
-	t->cells[t->n_cells] = (struct cell){obj, nrm_xstrdup(key), json_integer_value(v), false};
-	return (int)t->n_cells++;
+	return f->count && !f->hidden && f->path && f->value > 0;
 }
 
-static struct group *new_group(struct table *t, int total)
+static bool relation_holds(const struct nrm_dc_relation *r, const bool *set)
 {
-	t->groups = nrm_xrealloc(t->groups, (t->n_groups + 1) * sizeof(*t->groups));
-	struct group *g = &t->groups[t->n_groups++];
-	*g = (struct group){.total = total};
-	return g;
+	for (size_t k = 0; k < r->n; k++)
+		if (set[r->figure[k]])
+			return true;
+	return false;
 }
 
-static void group_add(struct group *g, int c)
+/* The hidden figures a reader links to `target`: those sharing a relation
+ * with it, and with them, and so on (shown figures are constants). */
+static bool *linked_hidden(const struct nrm_dc_model *m, int target)
 {
-	if (c < 0)
-		return;
-	g->cells = nrm_xrealloc(g->cells, (g->n + 1) * sizeof(int));
-	g->cells[g->n++] = c;
-}
-
-/* Every count of `obj` as the cells of one group. */
-static void group_object(struct table *t, int total, json_t *obj)
-{
-	struct group *g = new_group(t, total);
-	const char *key;
-	json_t *v;
-	json_object_foreach(obj, key, v)
-		group_add(g, cell(t, obj, key));
-}
-
-/* total == cell: a figure published twice. */
-static void group_equal(struct table *t, int total, int c)
-{
-	if (total >= 0 && c >= 0)
-		group_add(new_group(t, total), c);
-}
-
-static void link_stats(struct table *t, int from, json_t *obj, const char *const *keys)
-{
-	if (from < 0)
-		return;
-	t->links = nrm_xrealloc(t->links, (t->n_links + 1) * sizeof(*t->links));
-	t->links[t->n_links++] = (struct link){from, obj, keys};
-}
-
-static json_t *path(json_t *o, const char *a, const char *b)
-{
-	o = json_object_get(o, a);
-	return b ? json_object_get(o, b) : o;
-}
-
-static void referral_groups(struct table *t, json_t *ret)
-{
-	static const char *const breakdowns[] = {
-		"by_age_band", "by_gender", "by_exploitation_type", "by_exploitation_combination",
-		"by_nationality", "by_location", "by_first_responder_type",
-	};
-	json_t *ref = json_object_get(ret, "referrals");
-	int total = cell(t, ref, "total");
-	for (size_t i = 0; i < sizeof(breakdowns) / sizeof(*breakdowns); i++)
-		group_object(t, total, json_object_get(ref, breakdowns[i]));
-	cell(t, ref, "county_lines");
-
-	/* quality.missing.F counts the same cases as a breakdown's unknown. */
-	static const char *const same[][3] = {
-		{"age_at_exploitation", "by_age_band", "unknown"},
-		{"gender", "by_gender", "unknown"},
-		{"nationality", "by_nationality", "unknown"},
-		{"exploitation_types", "by_exploitation_type", "not_specified"},
-		{"exploitation_types", "by_exploitation_combination", "Not specified or unknown"},
-		{"exploitation_location", "by_location", "unknown"},
-		{"first_responder_type", "by_first_responder_type", "unknown"},
-	};
-	json_t *missing = path(ret, "quality", "missing");
-	for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++)
-		group_equal(t, cell(t, missing, same[i][0]),
-		            cell(t, json_object_get(ref, same[i][1]), same[i][2]));
-	const char *key;
-	json_t *v;
-	json_object_foreach(missing, key, v)
-		cell(t, missing, key);
-	cell(t, json_object_get(ret, "quality"), "out_of_scope");
-	cell(t, ret, "withdrawn");
-	cell(t, ret, "transferred");
-}
-
-static void decision_groups(struct table *t, json_t *ret, const char *kind)
-{
-	static const char *const day_stats[] = {"mean", "median", "p90", "within_45_days", NULL};
-	static const char *const outcomes[] = {"positive", "negative"};
-	json_t *dec = path(ret, "decisions", kind);
-	json_t *days = path(ret, "days_to_decision", kind);
-	int n = cell(t, days, "count");
-	struct group *g = new_group(t, n);
-	group_add(g, cell(t, dec, "positive"));
-	group_add(g, cell(t, dec, "negative"));
-	json_t *by = json_object_get(dec, "by_decision_maker");
-	for (int o = 0; o < 2; o++) {
-		struct group *col = new_group(t, cell(t, dec, outcomes[o]));
-		const char *maker;
-		json_t *row;
-		json_object_foreach(by, maker, row)
-			group_add(col, cell(t, row, outcomes[o]));
-	}
-	json_t *dist = json_object_get(days, "distribution");
-	group_object(t, n, dist);
-	group_equal(t, cell(t, days, "within_45_days"), cell(t, dist, "0-45"));
-	link_stats(t, n, days, day_stats);
-
-	static const char *const age_stats[] = {"mean_age_days", "median_age_days", NULL};
-	json_t *wait = path(ret, "awaiting", kind);
-	int w = cell(t, wait, "count");
-	group_object(t, w, json_object_get(wait, "by_age_band"));
-	link_stats(t, w, wait, age_stats);
-}
-
-static void trend_groups(struct table *t, json_t *ret)
-{
-	static const char *const rg_stats[] = {"mean_days_rg", NULL};
-	static const char *const cg_stats[] = {"mean_days_cg", NULL};
-	json_t *trend = json_object_get(ret, "trend");
-	size_t i;
-	json_t *q;
-	json_array_foreach(trend, i, q) {
-		cell(t, q, "referrals");
-		link_stats(t, cell(t, q, "rg_decisions"), q, rg_stats);
-		link_stats(t, cell(t, q, "cg_decisions"), q, cg_stats);
-	}
-	json_t *last = json_array_get(trend, json_array_size(trend) - 1);
-	if (!last)
-		return;
-	group_equal(t, cell(t, last, "referrals"), cell(t, path(ret, "referrals", NULL), "total"));
-	group_equal(t, cell(t, last, "rg_decisions"), cell(t, path(ret, "days_to_decision", "rg"),
-	                                                   "count"));
-	group_equal(t, cell(t, last, "cg_decisions"), cell(t, path(ret, "days_to_decision", "cg"),
-	                                                   "count"));
-}
-
-static bool shown_nonzero(const struct table *t, int c)
-{
-	return c >= 0 && !t->cells[c].hidden && t->cells[c].value != 0;
-}
-
-/* One pass of the secondary rule over one group; true if it hid a cell. */
-static bool protect(struct table *t, const struct group *g)
-{
-	size_t hidden = g->total >= 0 && t->cells[g->total].hidden;
-	int smallest = -1;
-	for (size_t i = 0; i < g->n; i++) {
-		int c = g->cells[i];
-		hidden += t->cells[c].hidden;
-		if (shown_nonzero(t, c) && (smallest < 0 || t->cells[c].value < t->cells[smallest].value))
-			smallest = c;
-	}
-	if (hidden != 1)
-		return false;
-	if (smallest < 0 && shown_nonzero(t, g->total))
-		smallest = g->total;
-	if (smallest < 0)
-		return false;
-	t->cells[smallest].hidden = true;
-	return true;
-}
-
-/* A hidden count hides the within_45_days that is one of its statistics. */
-static bool follow_links(struct table *t)
-{
-	bool changed = false;
-	for (size_t i = 0; i < t->n_links; i++) {
-		if (!t->cells[t->links[i].from].hidden)
-			continue;
-		for (const char *const *k = t->links[i].keys; *k; k++) {
-			int c = cell(t, t->links[i].obj, *k);
-			if (c >= 0 && !t->cells[c].hidden)
-				t->cells[c].hidden = changed = true;
+	bool *set = nrm_xcalloc(m->n_figures + 1, sizeof(bool));
+	set[target] = true;
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (size_t i = 0; i < m->n_relations; i++) {
+			const struct nrm_dc_relation *r = &m->relations[i];
+			if (!relation_holds(r, set))
+				continue;
+			for (size_t k = 0; k < r->n; k++)
+				if (m->figures[r->figure[k]].hidden && !set[r->figure[k]])
+					set[r->figure[k]] = grew = true;
 		}
 	}
-	return changed;
+	return set;
 }
 
-static void rewrite(struct table *t)
+/* The best figure to hide for `target`: the smallest non-zero shown count
+ * in a relation with it, else in a relation with a hidden figure linked to
+ * it (its interval is bounded through those); ties to the first in the
+ * tables' order.  -1 when there is none. */
+static int best_for(const struct nrm_dc_model *m, int target)
 {
-	for (size_t i = 0; i < t->n_cells; i++)
-		if (t->cells[i].hidden)
-			json_object_set_new(t->cells[i].obj, t->cells[i].key, json_string("[c]"));
-	for (size_t i = 0; i < t->n_links; i++) {
-		if (!t->cells[t->links[i].from].hidden)
+	bool *set = nrm_xcalloc(m->n_figures + 1, sizeof(bool));
+	set[target] = true;
+	int best = -1;
+	for (int pass = 0; pass < 2 && best < 0; pass++) {
+		if (pass == 1) {
+			free(set);
+			set = linked_hidden(m, target);
+		}
+		for (size_t i = 0; i < m->n_relations; i++) {
+			const struct nrm_dc_relation *r = &m->relations[i];
+			if (!relation_holds(r, set))
+				continue;
+			for (size_t k = 0; k < r->n; k++) {
+				int f = r->figure[k];
+				const struct nrm_dc_figure *fig = &m->figures[f];
+				if (candidate(fig) &&
+				    (best < 0 || fig->value < m->figures[best].value ||
+				     (fig->value == m->figures[best].value && f < best)))
+					best = f;
+			}
+		}
+	}
+	free(set);
+	return best;
+}
+
+/* The first failing figure, -2 when the audit passes, -1 on error. */
+static int first_failure(const struct nrm_dc_model *m, const struct nrm_dc_params *p,
+                         struct nrm_error *err)
+{
+	struct nrm_dc_audit a;
+	if (nrm_dc_audit_run(m, p, true, &a, err) != 0)
+		return -1;
+	int f = a.n_failed ? a.cells[a.n - 1].figure : -2;
+	if (a.n_failed && a.cells[a.n - 1].verdict == NRM_DC_CONTRADICTION)
+		f = nrm_fail(err, EX_SOFTWARE, "the relations of %s contradict the official "
+		             "figures", m->figures[f].name);
+	nrm_dc_audit_free(&a);
+	return f;
+}
+
+/* Audit and extend; the secondary figures in the order they were hidden. */
+static int extend(struct nrm_dc_model *m, const struct nrm_dc_params *p, int **order,
+                  size_t *n_order, struct nrm_error *err)
+{
+	for (;;) {
+		int failing = first_failure(m, p, err);
+		if (failing == -2)
+			return 0;
+		if (failing < 0)
+			return -1;
+		int pick = best_for(m, failing);
+		if (pick < 0)
+			return nrm_fail(err, EX_DATAERR, "no pattern of suppression protects %s: "
+			                "no shown count is left to hide; nothing is written",
+			                m->figures[failing].name);
+		m->figures[pick].hidden = true;
+		nrm_dc_model_propagate(m);
+		*order = nrm_xrealloc(*order, (*n_order + 1) * sizeof(int));
+		(*order)[(*n_order)++] = pick;
+	}
+}
+
+/* Shows again, last first, each secondary figure the audit does not need. */
+static int trim(struct nrm_dc_model *m, const struct nrm_dc_params *p, const int *order,
+                size_t n_order, struct nrm_error *err)
+{
+	for (size_t i = n_order; i-- > 0;) {
+		m->figures[order[i]].hidden = false;
+		nrm_dc_model_propagate(m);
+		int failing = first_failure(m, p, err);
+		if (failing == -1)
+			return -1;
+		if (failing >= 0) {
+			m->figures[order[i]].hidden = true;
+			nrm_dc_model_propagate(m);
+		}
+	}
+	return 0;
+}
+
+static void count_result(const struct nrm_dc_model *m, struct nrm_suppress_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	for (size_t i = 0; i < m->n_figures; i++) {
+		const struct nrm_dc_figure *f = &m->figures[i];
+		if (!f->hidden || !f->path)
 			continue;
-		for (const char *const *k = t->links[i].keys; *k; k++)
-			if (!json_is_null(json_object_get(t->links[i].obj, *k)))
-				json_object_set_new(t->links[i].obj, *k, json_string("[c]"));
+		if (!f->count)
+			res->statistics++;
+		else if (f->primary || f->forced)
+			res->primary++;
+		else
+			res->secondary++;
 	}
 }
 
-void nrm_return_suppress(json_t *ret)
+static int choose(json_t *ret, const struct nrm_dc_params *p, struct nrm_suppress_result *res,
+                  struct nrm_error *err)
 {
-	struct table t = {0};
-	referral_groups(&t, ret);
-	decision_groups(&t, ret, "rg");
-	decision_groups(&t, ret, "cg");
-	trend_groups(&t, ret);
-	for (size_t i = 0; i < t.n_cells; i++)
-		t.cells[i].hidden = t.cells[i].value >= NRM_SUPPRESS_MIN &&
-		                    t.cells[i].value <= NRM_SUPPRESS_MAX;
-	bool changed = true;
-	while (changed) {
-		changed = follow_links(&t);
-		for (size_t i = 0; i < t.n_groups; i++)
-			changed |= protect(&t, &t.groups[i]);
+	struct nrm_return_tables t;
+	if (nrm_return_tables_build(ret, &t, err) != 0)
+		return -1;
+	struct nrm_dc_model m;
+	nrm_dc_model_build(&t, &m);
+	int *order = NULL;
+	size_t n_order = 0;
+	int rc = nrm_dc_model_check(&m, err);
+	for (size_t i = 0; rc == 0 && i < m.n_figures; i++) {
+		struct nrm_dc_figure *f = &m.figures[i];
+		f->primary = f->count && f->value >= 1 && f->value <= p->threshold;
+		for (size_t k = 0; k < p->n_forced && f->path && !f->na; k++)
+			f->forced = f->forced || strcmp(f->path, p->forced[k]) == 0;
+		f->hidden = f->primary || f->forced;
 	}
-	rewrite(&t);
-	for (size_t i = 0; i < t.n_cells; i++)
-		free(t.cells[i].key);
-	for (size_t i = 0; i < t.n_groups; i++)
-		free(t.groups[i].cells);
-	free(t.cells);
-	free(t.groups);
-	free(t.links);
+	if (rc == 0) {
+		nrm_dc_model_propagate(&m);
+		rc = extend(&m, p, &order, &n_order, err);
+	}
+	if (rc == 0)
+		rc = trim(&m, p, order, n_order, err);
+	for (size_t i = 0; rc == 0 && i < m.n_figures; i++)
+		if (m.figures[i].hidden && m.figures[i].path &&
+		    nrm_json_path_set(ret, m.figures[i].path, json_string("[c]")) != 0)
+			rc = nrm_fail(err, EX_SOFTWARE, "cannot hide %s", m.figures[i].name);
+	if (rc == 0)
+		count_result(&m, res);
+	free(order);
+	nrm_dc_model_free(&m);
+	nrm_return_tables_free(&t);
+	return rc;
+}
+
+/* The rewritten return audited as a reader holding only it would. */
+static int audit_published(const json_t *ret, const struct nrm_dc_params *p,
+                           struct nrm_error *err)
+{
+	struct nrm_return_audit a;
+	if (nrm_return_audit(ret, p, &a, err) != 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < a.audit.n && rc == 0; i++)
+		if (a.audit.cells[i].verdict != NRM_DC_OK)
+			rc = nrm_fail(err, EX_DATAERR, "the published return fails its disclosure "
+			              "audit at %s: %s; nothing is written",
+			              a.model.figures[a.audit.cells[i].figure].name,
+			              nrm_dc_verdict_text(a.audit.cells[i].verdict));
+	nrm_return_audit_free(&a);
+	return rc;
+}
+
+int nrm_return_suppress(json_t *ret, const struct nrm_dc_params *params,
+                        struct nrm_suppress_result *res, struct nrm_error *err)
+{
+	struct nrm_dc_params p = params ? *params : (struct nrm_dc_params){0};
+	struct nrm_suppress_result ignored;
+	if (nrm_dc_params_resolve(&p) != 0)
+		return nrm_fail(err, EX_USAGE, "the suppression threshold must be 1 to 1000");
+	if (choose(ret, &p, res ? res : &ignored, err) != 0)
+		return -1;
+	return audit_published(ret, &p, err);
 }

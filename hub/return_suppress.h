@@ -1,20 +1,36 @@
 /*
  * Statistical disclosure control for the published audience: small counts
- * become "[c]", and more cells are hidden so that no hidden count can be
- * worked out from the totals published beside it.  The rule is stated in
- * return_suppress.c and formats/return.md.
+ * become "[c]" (primary suppression), and more cells are hidden until the
+ * LP audit (disclosure_audit.h) finds no hidden count that the published
+ * figures and their relations narrow below the protection level
+ * (secondary suppression).  The method is in return_suppress.c and
+ * formats/return.md.
  */
 #ifndef NRM_RETURN_SUPPRESS_H
 #define NRM_RETURN_SUPPRESS_H
 
+#include "disclosure_audit.h"
+
 #include <jansson.h>
+#include <stddef.h>
 
-/* The smallest and largest count hidden for being small. */
-#define NRM_SUPPRESS_MIN 1
-#define NRM_SUPPRESS_MAX 4
+struct nrm_error;
 
-/* Rewrites an official return.json (exact counts) in place for
- * publication. */
-void nrm_return_suppress(json_t *ret);
+struct nrm_suppress_result {
+	size_t primary;    /* counts hidden for being from 1 to the threshold */
+	size_t secondary;  /* counts hidden so that those cannot be worked out */
+	size_t statistics; /* statistics hidden with their counts */
+};
+
+/*
+ * Rewrites an official return.json (exact counts, audience already
+ * "published") in place for publication, then audits the result as a
+ * reader would.  0, or -1 with `err`: EX_DATAERR when no pattern protects
+ * every cell or the rewritten return fails the audit (nothing should be
+ * written), EX_SOFTWARE when the tables' relations do not hold.  `res` may
+ * be NULL.
+ */
+int nrm_return_suppress(json_t *ret, const struct nrm_dc_params *p,
+                        struct nrm_suppress_result *res, struct nrm_error *err);
 
 #endif

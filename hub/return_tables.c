@@ -195,9 +195,10 @@ static const struct nrm_column trend_cols[] = {
 
 #define NOTE_SUPPRESSION 7
 static const char note_published[] =
-	"[c] confidential: counts from 1 to 4 are suppressed, and further cells where a "
-	"suppressed count could otherwise be worked out from a total; statistics drawn from "
-	"a suppressed count are suppressed too.";
+	"[c] confidential: small counts (1 to 4, unless the site sets a higher threshold) "
+	"are suppressed, and further cells so that no suppressed count can be worked out, or "
+	"narrowed to an interval narrower than the threshold plus one, from all the tables "
+	"taken together; statistics drawn from a suppressed count or band are suppressed too.";
 static const char note_official[] =
 	"Exact counts, for the Home Office only: this official return is not for "
 	"publication. The published version replaces counts from 1 to 4 with [c].";
@@ -297,6 +298,42 @@ static struct nrm_cell *add_labelled_row(struct builder *b, const char *code, co
 	return row;
 }
 
+/* ---- relations ----------------------------------------------------------
+ * Each table declares, as it is added, the sums its cells obey and the
+ * statistics drawn from its counts (return_tables.h), so that disclosure
+ * control sees exactly what a reader of the tables can combine. */
+
+/* Cell (row, col) of the last table. */
+static struct nrm_cell_ref here(struct builder *b, size_t row, unsigned col)
+{
+	return (struct nrm_cell_ref){(unsigned)(b->out->n_tables - 1), (unsigned)row, col};
+}
+
+/* Rows first..end-1 of column `col` of the last table add up to row `total`. */
+static void relate_rows(struct builder *b, size_t first, size_t end, size_t total, unsigned col)
+{
+	struct nrm_cell_ref *parts = nrm_xmalloc((end - first + 1) * sizeof(*parts));
+	for (size_t r = first; r < end; r++)
+		parts[r - first] = here(b, r, col);
+	nrm_table_relate_sum(b->out, NRM_RELATION_EQUAL, here(b, total, col), parts, end - first);
+	free(parts);
+}
+
+/* The referrals total, as the summary table shows it. */
+static struct nrm_cell_ref referrals_total(struct builder *b)
+{
+	struct nrm_cell_ref r = {0, 0, 4};
+	nrm_table_find_ref(b->out, "summary", "referrals", 4, &r);
+	return r;
+}
+
+/* part <= total: a count of some of the total's cases. */
+static void relate_at_most(struct builder *b, struct nrm_cell_ref part, struct nrm_cell_ref total)
+{
+	const struct nrm_relation_term terms[] = {{total, 1}, {part, -1}};
+	nrm_table_relate(b->out, NRM_RELATION_AT_LEAST, terms, 2);
+}
+
 static int fail_at(struct builder *b, const char *path, const char *rule)
 {
 	return nrm_fail(b->err, EX_DATAERR, "%s: %s", path, rule);
@@ -306,6 +343,8 @@ static int fail_at(struct builder *b, const char *path, const char *rule)
 static int set_value(struct builder *b, struct nrm_cell *c, const json_t *v, const char *path,
                      enum nrm_column_role role, bool nullable)
 {
+	free(c->path);
+	c->path = nrm_xstrdup(path);
 	if (json_is_string(v)) {
 		if (strcmp(json_string_value(v), "[c]") != 0)
 			return fail_at(b, path, "a string here must be \"[c]\"");
@@ -326,6 +365,11 @@ static int set_value(struct builder *b, struct nrm_cell *c, const json_t *v, con
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return fail_at(b, path, nullable ? "must be an integer >= 0, null or \"[c]\""
 			                                 : "must be an integer >= 0 or \"[c]\"");
+		/* No count of children comes near this; a larger one is a hostile
+		 * file, and the percentages and means computed from it in integers
+		 * must not overflow. */
+		if (json_integer_value(v) > 1000000000000)
+			return fail_at(b, path, "must be at most 1000000000000");
 		c->kind = NRM_CELL_NUMBER;
 		c->number = (double)json_integer_value(v);
 		c->text = nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -411,6 +455,9 @@ static int add_breakdown(struct builder *b, const json_t *parent, const char *ke
 	if (rc == 0 && total) {
 		struct nrm_cell *row = add_labelled_row(b, "total", "Total");
 		rc = set_value(b, &row[4], total, total_path, NRM_COL_COUNT, false);
+		size_t end = b->out->tables[b->out->n_tables - 1].n_rows - 1;
+		if (rc == 0)
+			relate_rows(b, end - n_keys, end, end, 4);
 	}
 	return rc;
 }
@@ -606,6 +653,38 @@ static char *combination_code(const char *label)
 	return code;
 }
 
+/* Whether combination code `combo` ("labour+criminal") holds type `type`. */
+static bool combination_holds(const char *combo, const char *type)
+{
+	size_t len = strlen(type);
+	for (const char *p = combo; (p = strstr(p, type)) != NULL; p += len)
+		if ((p == combo || p[-1] == '+') && (p[len] == '\0' || p[len] == '+'))
+			return true;
+	return false;
+}
+
+/* Each type's count (Table_4) is the sum of the `n` combinations of the
+ * last table that hold it: with "Labour" and "Labour & Criminal" shown,
+ * Labour alone would give the third figure away. */
+static void relate_types(struct builder *b, size_t n)
+{
+	const struct nrm_table *combos = &b->out->tables[b->out->n_tables - 1];
+	struct nrm_cell_ref *parts = nrm_xmalloc((n ? n : 1) * sizeof(*parts));
+	for (size_t i = 0; i < N_OF(exploitation_types); i++) {
+		struct nrm_cell_ref type;
+		if (!nrm_table_find_ref(b->out, "exploitation_type", exploitation_types[i].code, 4,
+		                        &type))
+			continue;
+		size_t k = 0;
+		for (size_t r = 0; r < n; r++)
+			if (combination_holds(nrm_table_cell(combos, r, 2)->text,
+			                      exploitation_types[i].code))
+				parts[k++] = here(b, r, 4);
+		nrm_table_relate_sum(b->out, NRM_RELATION_EQUAL, type, parts, k);
+	}
+	free(parts);
+}
+
 static int add_combinations(struct builder *b, const json_t *referrals)
 {
 	const char *path = "$.referrals.by_exploitation_combination";
@@ -637,8 +716,13 @@ static int add_combinations(struct builder *b, const json_t *referrals)
 			return rc;
 	}
 	struct nrm_cell *row = add_labelled_row(b, "total", "Total");
-	return set_value(b, &row[4], json_object_get(referrals, "total"), "$.referrals.total",
-	                 NRM_COL_COUNT, false);
+	if (set_value(b, &row[4], json_object_get(referrals, "total"), "$.referrals.total",
+	              NRM_COL_COUNT, false))
+		return -1;
+	size_t n = b->out->tables[b->out->n_tables - 1].n_rows - 1;
+	relate_rows(b, 0, n, n, 4);
+	relate_types(b, n);
+	return 0;
 }
 
 /* Country names from the same iso-codes file the validator reads. */
@@ -794,6 +878,7 @@ static int add_nationalities(struct builder *b, const json_t *referrals)
 	if (set_value(b, &row[4], json_object_get(referrals, "total"), "$.referrals.total",
 	              NRM_COL_COUNT, false))
 		return -1;
+	relate_rows(b, 0, n, n, 4);  /* one row per child, as check_rows_sum holds */
 	return check_rows_sum(b, "$.referrals.by_nationality");
 }
 
@@ -829,6 +914,9 @@ static int add_age_table(struct builder *b, const json_t *r, const char *path,
 		return -1;
 	/* Row 0, found again: the cells may have moved as the table grew. */
 	child_row(b, b->out->tables[b->out->n_tables - 1].cells);
+	const struct nrm_cell_ref bands[] = {here(b, 1, 4), here(b, 2, 4), here(b, 3, 4)};
+	nrm_table_relate_sum(b->out, NRM_RELATION_EQUAL, here(b, 0, 4), bands, 3);
+	nrm_table_derive(b->out, here(b, 0, 4), 0, bands, 3);
 	return 0;
 }
 
@@ -858,6 +946,9 @@ static int add_referral_tables(struct builder *b, const json_t *ret)
 		return -1;
 	add_table(b, "first_responder_type", "Referrals by first responder type [note 1]",
 	          "FIRST_RESPONDER_TYPE", responder_cols, N_OF(responder_cols));
+	struct nrm_cell_ref county;
+	if (nrm_table_find_ref(b->out, "summary", "county_lines", 4, &county))
+		relate_at_most(b, county, referrals_total(b));
 	return add_breakdown(b, r, "by_first_responder_type", path, responders,
 	                     N_OF(responders), total, "$.referrals.total");
 }
@@ -920,6 +1011,13 @@ static int add_decision_table(struct builder *b, const json_t *decisions, const 
 	    take(b, &row[5], d, path, "negative", NRM_COL_COUNT, false))
 		goto out;
 	decision_percent_cell(row);
+	size_t n = N_OF(decision_makers);
+	relate_rows(b, 0, n, n, 4);
+	relate_rows(b, 0, n, n, 5);
+	for (size_t r = 0; r <= n; r++) {
+		const struct nrm_cell_ref counts[] = {here(b, r, 4), here(b, r, 5)};
+		nrm_table_derive(b->out, here(b, r, 6), 1, counts, 2);
+	}
 	rc = 0;
 out:
 	free(path);
@@ -942,6 +1040,19 @@ static int stage_objects(struct builder *b, const json_t *ret, const char *key,
 	}
 	free(path);
 	return obj ? 0 : -1;
+}
+
+/* Statistics (columns 5.. of row `stage` of table `stats`, `n` of them)
+ * drawn from that row's count and the last table's bands for the stage. */
+static void relate_band_statistics(struct builder *b, unsigned stats, unsigned stage, unsigned n)
+{
+	struct nrm_cell_ref from[1 + N_OF(day_bands)];
+	from[0] = (struct nrm_cell_ref){stats, stage, 4};
+	for (size_t r = 0; r < N_OF(day_bands); r++)
+		from[1 + r] = here(b, r, 4 + stage);
+	for (unsigned c = 0; c < n; c++)
+		nrm_table_derive(b->out, (struct nrm_cell_ref){stats, stage, 5 + c}, 1, from,
+		                 N_OF(from));
 }
 
 /* Rows of bands with one count column per stage, then a Total row. */
@@ -970,6 +1081,9 @@ static int add_band_table(struct builder *b, const json_t *st[2], const char *pr
 				return rc;
 		}
 	}
+	size_t n = N_OF(day_bands);
+	relate_rows(b, 0, n, n, 4);
+	relate_rows(b, 0, n, n, 5);
 	return 0;
 }
 
@@ -998,6 +1112,28 @@ static int add_stage_rows(struct builder *b, const json_t *st[2], const char *pr
 	return 0;
 }
 
+/* Days to decision (the table before the last) against its distribution
+ * (the last) and the decisions by outcome: decisions = positive +
+ * negative, within 45 days = the 0-45 band, and the mean, median and
+ * 90th percentile hidden with the count or with any band, since a shown
+ * median or p90 tells where the hidden bands' cases lie. */
+static void relate_days(struct builder *b)
+{
+	unsigned days = (unsigned)b->out->n_tables - 2;
+	static const char *const makers[] = {"rg_decision_maker", "cg_decision_maker"};
+	for (unsigned i = 0; i < 2; i++) {
+		struct nrm_cell_ref count = {days, i, 4}, within = {days, i, 8};
+		struct nrm_cell_ref pos, neg;
+		if (nrm_table_find_ref(b->out, makers[i], "total", 4, &pos) &&
+		    nrm_table_find_ref(b->out, makers[i], "total", 5, &neg)) {
+			const struct nrm_cell_ref parts[] = {pos, neg};
+			nrm_table_relate_sum(b->out, NRM_RELATION_EQUAL, count, parts, 2);
+		}
+		nrm_table_relate_equal(b->out, within, here(b, 0, 4 + i));
+		relate_band_statistics(b, days, i, 3);
+	}
+}
+
 static int add_days_tables(struct builder *b, const json_t *ret)
 {
 	const json_t *st[2];
@@ -1014,7 +1150,10 @@ static int add_days_tables(struct builder *b, const json_t *ret)
 		return -1;
 	add_table(b, "days_distribution", "Decisions by days from referral to decision [note 1] [note 5]",
 	          "DAYS_TO_DECISION", distribution_cols, N_OF(distribution_cols));
-	return add_band_table(b, st, "$.days_to_decision", "distribution", "count");
+	if (add_band_table(b, st, "$.days_to_decision", "distribution", "count"))
+		return -1;
+	relate_days(b);
+	return 0;
 }
 
 static int add_awaiting_tables(struct builder *b, const json_t *ret)
@@ -1034,7 +1173,38 @@ static int add_awaiting_tables(struct builder *b, const json_t *ret)
 	add_table(b, "awaiting_age", "Cases awaiting a decision at the end of the quarter by age of case "
 	             "[note 1] [note 6]",
 	          "AGE_OF_CASE", awaiting_band_cols, N_OF(awaiting_band_cols));
-	return add_band_table(b, st, "$.awaiting", "by_age_band", "count");
+	if (add_band_table(b, st, "$.awaiting", "by_age_band", "count"))
+		return -1;
+	for (unsigned i = 0; i < 2; i++)
+		relate_band_statistics(b, (unsigned)b->out->n_tables - 2, i, 2);
+	return 0;
+}
+
+/* A missing field is a count of the quarter's referrals, and where a
+ * breakdown has an unknown row, the same count: shown in one table and
+ * hidden in the other, it would be no secret. */
+static void relate_quality(struct builder *b)
+{
+	static const char *const same[][3] = {
+		{"age_at_exploitation", "age_band", "unknown"},
+		{"gender", "gender", "unknown"},
+		{"nationality", "nationality", "unknown"},
+		{"exploitation_types", "exploitation_type", "not_specified"},
+		{"exploitation_location", "location", "unknown"},
+		{"first_responder_type", "first_responder_type", "unknown"},
+	};
+	for (size_t r = 0; r < N_OF(missing_fields); r++)
+		relate_at_most(b, here(b, r, 4), referrals_total(b));
+	for (size_t i = 0; i < N_OF(same); i++) {
+		struct nrm_cell_ref missing, unknown;
+		if (!nrm_table_find_ref(b->out, "quality", same[i][0], 4, &missing))
+			continue;
+		if (nrm_table_find_ref(b->out, same[i][1], same[i][2], 4, &unknown))
+			nrm_table_relate_equal(b->out, missing, unknown);
+		else  /* no such row: nobody had the field unknown */
+			nrm_table_relate(b->out, NRM_RELATION_EQUAL,
+			                 &(struct nrm_relation_term){missing, 1}, 1);
+	}
 }
 
 static int add_quality_table(struct builder *b, const json_t *ret)
@@ -1044,8 +1214,11 @@ static int add_quality_table(struct builder *b, const json_t *ret)
 		return -1;
 	add_table(b, "quality", "Referrals with a field missing [note 1] [note 9]", "FIELD", quality_cols,
 	          N_OF(quality_cols));
-	return add_breakdown(b, quality, "missing", "$.quality", missing_fields,
-	                     N_OF(missing_fields), NULL, NULL);
+	if (add_breakdown(b, quality, "missing", "$.quality", missing_fields,
+	                  N_OF(missing_fields), NULL, NULL))
+		return -1;
+	relate_quality(b);
+	return 0;
 }
 
 static int add_trend_row(struct builder *b, const json_t *e, size_t i, int want_year,
@@ -1075,6 +1248,29 @@ static int add_trend_row(struct builder *b, const json_t *e, size_t i, int want_
 	return rc;
 }
 
+/* Each quarter's mean days hidden with its decisions; the last row is the
+ * quarter's own figures again, its means those of Table_11. */
+static void relate_trend(struct builder *b)
+{
+	struct nrm_cell_ref days[2][2];  /* [stage][count, mean] */
+	bool have_days = true;
+	for (unsigned i = 0; i < 2; i++)
+		for (unsigned c = 0; c < 2; c++)
+			have_days = have_days && nrm_table_find_ref(b->out, "days_to_decision",
+			                                            stages[i].code, 4 + c, &days[i][c]);
+	for (size_t r = 0; r < 8; r++)
+		for (unsigned i = 0; i < 2; i++) {
+			struct nrm_cell_ref from[] = {here(b, r, 3 + i), r == 7 && have_days
+			                                                      ? days[i][1]
+			                                                      : here(b, r, 3 + i)};
+			nrm_table_derive(b->out, here(b, r, 5 + i), 1, from, 2);
+		}
+	nrm_table_relate_equal(b->out, here(b, 7, 2), referrals_total(b));
+	if (have_days)
+		for (unsigned i = 0; i < 2; i++)
+			nrm_table_relate_equal(b->out, here(b, 7, 3 + i), days[i][0]);
+}
+
 static int add_trend_table(struct builder *b, const json_t *ret)
 {
 	const json_t *trend = json_object_get(ret, "trend");
@@ -1088,6 +1284,7 @@ static int add_trend_table(struct builder *b, const json_t *ret)
 	for (size_t i = 0; i < 8; i++, index++)
 		if (add_trend_row(b, json_array_get(trend, i), i, index / 4, index % 4 + 1))
 			return -1;
+	relate_trend(b);
 	return 0;
 }
 
@@ -1142,8 +1339,10 @@ void nrm_return_tables_free(struct nrm_return_tables *t)
 {
 	for (size_t i = 0; i < t->n_tables; i++) {
 		struct nrm_table *tab = &t->tables[i];
-		for (size_t c = 0; c < tab->n_rows * tab->n_columns; c++)
+		for (size_t c = 0; c < tab->n_rows * tab->n_columns; c++) {
 			free(tab->cells[c].text);
+			free(tab->cells[c].path);
+		}
 		free(tab->cells);
 		free(tab->id);
 		free(tab->file);
@@ -1158,6 +1357,7 @@ void nrm_return_tables_free(struct nrm_return_tables *t)
 	free(t->generated_at);
 	free(t->generator_version);
 	free((void *)(uintptr_t)t->notes);
+	nrm_table_relations_free(t);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -28,6 +28,45 @@ struct nrm_cell {
 	enum nrm_cell_kind kind;
 	char *text;    /* always set: what CSV and ODS show ("12", "31.4", "[c]") */
 	double number; /* NRM_CELL_NUMBER only */
+	char *path;    /* the figure's JSON path in return.json ("$.referrals.total"),
+	                  so that cells showing one figure are known as one; NULL
+	                  for labels and for cells computed by the tables (Child) */
+};
+
+/* A cell by position, stable while the tables grow. */
+struct nrm_cell_ref {
+	unsigned table, row, col;
+};
+
+enum nrm_relation_kind {
+	NRM_RELATION_EQUAL,    /* sum of coef * cell == 0 */
+	NRM_RELATION_AT_LEAST, /* sum of coef * cell >= 0 */
+};
+
+struct nrm_relation_term {
+	struct nrm_cell_ref cell;
+	int coef;
+};
+
+/* A linear fact a reader of the tables knows: a total is the sum of its
+ * parts, a type is the sum of the combinations holding it, a figure shown
+ * twice is the same.  Declared by the builder of the tables as it adds
+ * them, so the disclosure-control model (disclosure_model.h) is the tables'
+ * own description and cannot drift from it. */
+struct nrm_relation {
+	enum nrm_relation_kind kind;
+	size_t n_terms;
+	struct nrm_relation_term *terms;
+};
+
+/* A cell computed from others (a mean, a median, a percentage, the Child
+ * row's sum): it must be hidden whenever one of them is.  `statistic`: not
+ * a count (never in a linear relation, never suppressed for being small). */
+struct nrm_derivation {
+	struct nrm_cell_ref cell;
+	int statistic;
+	size_t n_from;
+	struct nrm_cell_ref *from;
 };
 
 /* What a column holds; decides its CSVW datatype and its SDMX role. */
@@ -77,6 +116,10 @@ struct nrm_return_tables {
 	struct nrm_table *tables;
 	size_t n_notes;
 	const struct nrm_return_note *notes;
+	size_t n_relations;
+	struct nrm_relation *relations;
+	size_t n_derivations;
+	struct nrm_derivation *derivations;
 };
 
 /* Checks `ret` against RETURN.md (every key present, counts integers >= 0 or
@@ -98,6 +141,27 @@ static inline const struct nrm_cell *nrm_table_cell(const struct nrm_table *t, s
 {
 	return &t->cells[row * t->n_columns + col];
 }
+
+/* Declares `terms` (copied) as a relation of the tables.  Terms naming
+ * the same figure twice are kept: the model adds their coefficients. */
+void nrm_table_relate(struct nrm_return_tables *o, enum nrm_relation_kind kind,
+                      const struct nrm_relation_term *terms, size_t n);
+/* total == sum of parts (EQUAL), or sum of parts >= total (AT_LEAST: a
+ * breakdown where one case may count twice). */
+void nrm_table_relate_sum(struct nrm_return_tables *o, enum nrm_relation_kind kind,
+                          struct nrm_cell_ref total, const struct nrm_cell_ref *parts,
+                          size_t n);
+/* a == b: a figure published twice. */
+void nrm_table_relate_equal(struct nrm_return_tables *o, struct nrm_cell_ref a,
+                            struct nrm_cell_ref b);
+/* `cell` is computed from `from` (copied). */
+void nrm_table_derive(struct nrm_return_tables *o, struct nrm_cell_ref cell, int statistic,
+                      const struct nrm_cell_ref *from, size_t n);
+/* The cell of table `key` whose code (column 2) is `code`, in column `col`;
+ * false when there is none (a combination that did not occur). */
+int nrm_table_find_ref(const struct nrm_return_tables *o, const char *key, const char *code,
+                       unsigned col, struct nrm_cell_ref *out);
+void nrm_table_relations_free(struct nrm_return_tables *o);
 
 /* The table whose key is `key`, or NULL. */
 const struct nrm_table *nrm_return_tables_find(const struct nrm_return_tables *t,

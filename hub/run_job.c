@@ -335,6 +335,12 @@ static int bundle_one(const struct nrm_run_job *r, const char *quarter, const ch
 		push(&a, "--pseudonym-key");
 		push(&a, cfg->pseudonym_key);
 	}
+	char threshold[16];
+	if (cfg->suppression_threshold) {
+		snprintf(threshold, sizeof(threshold), "%d", cfg->suppression_threshold);
+		push(&a, "--threshold");
+		push(&a, threshold);
+	}
 	char *out = NULL;
 	int rc = run_caught(cmd_bundle, r, &a, &out);
 	json_t *made = rc == 0 ? json_loads(out, 0, NULL) : NULL;

@@ -121,10 +121,13 @@ static bool name_ok(const char *s)
 
 /* ---- site ------------------------------------------------------------- */
 
+static long get_long(struct walk *w, json_t *obj, const char *key, const char *path,
+                     long dflt, long min, long max);
+
 static void read_site(struct walk *w, json_t *site, struct nrm_config *cfg)
 {
 	static const char *const keys[] = {"code", "name", "local_authority", "nation",
-	                                   "joined", NULL};
+	                                   "joined", "suppression_threshold", NULL};
 	static const char *const nations[] = {"E92000001", "W92000004", "S92000003",
 	                                      "N92000002", NULL};
 	if (!json_is_object(site)) {
@@ -137,6 +140,10 @@ static void read_site(struct walk *w, json_t *site, struct nrm_config *cfg)
 	cfg->local_authority = get_str(w, site, "local_authority", "$.site", false);
 	cfg->nation = get_str(w, site, "nation", "$.site", false);
 	cfg->joined = get_str(w, site, "joined", "$.site", false);
+	/* The published returns' small-count threshold (formats/return.md):
+	 * a site with very few children may want more than the default. */
+	cfg->suppression_threshold = (int)get_long(w, site, "suppression_threshold", "$.site", 0,
+	                                           1, 100);
 	if (cfg->site_code && !name_ok(cfg->site_code))
 		bad(w, "$.site.code", "'%s': letters, digits, '-', '_' and '.' only", cfg->site_code);
 	if (cfg->local_authority && !nrm_gss_is_local_authority(cfg->local_authority))

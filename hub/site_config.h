@@ -10,7 +10,8 @@
  * holds the configuration file, so a site's files travel together.
  *
  * {
- *   "site": {"code", "name", "local_authority", "nation", "joined"},
+ *   "site": {"code", "name", "local_authority", "nation", "joined",
+ *            "suppression_threshold"},
  *   "store": FILE,
  *   "keys": {"secret_key": FILE, "password_file": FILE, "pseudonym_key": FILE},
  *   "plugin_path": DIR or [DIR...],
@@ -79,6 +80,8 @@ struct nrm_config {
 	char *site_code, *site_name, *local_authority, *nation, *joined;
 	char *store;
 	char *secret_key, *password_file, *pseudonym_key;
+	int suppression_threshold; /* site.suppression_threshold: published returns
+	                              hide counts 1..N; 0: the default, 4 */
 	char **plugin_paths;
 	size_t n_plugin_paths;
 	struct nrm_config_target *targets;

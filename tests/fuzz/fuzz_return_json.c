@@ -2,12 +2,15 @@
  * A return.json, as `return validate`, `return render` and the bundle
  * verifier read it: jansson's parser, the JSON Schema validator
  * (hub/json_schema.c) with schemas/return.schema.json, and for a return the
- * schema accepts, the flattening into tables that every renderer uses.
+ * schema accepts, the flattening into tables that every renderer uses; and
+ * for any JSON at all, the disclosure audit `return audit` runs (tables,
+ * model, LP), which reads a file without the schema in front of it.
  */
 // seeds: tests/data/returns/*.json tests/data/bundle/return/return.json tests/data/store/return/*.json tests/data/returns/schema/*
 #include "fuzz.h"
 
 #include "json_schema.h"
+#include "return_audit.h"
 #include "return_schema.h"
 #include "return_tables.h"
 #include "util.h"
@@ -43,6 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nrm_return_tables_build(ret, &t, &err) == 0)
 			nrm_return_tables_free(&t);
 	}
+	struct nrm_return_audit a;
+	if (nrm_return_audit(ret, NULL, &a, &err) == 0)
+		nrm_return_audit_free(&a);
 	json_decref(ret);
 	return 0;
 }

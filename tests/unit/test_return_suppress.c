@@ -1,9 +1,11 @@
 /*
- * Unit tests of hub/return_suppress.c: primary suppression of counts 1 to 4,
- * the secondary rule (one hidden entry in an equation: hide the smallest
- * shown non-zero cell, first on ties, else the total), the equalities
- * between figures published twice, and statistics of hidden counts.  Each
- * test feeds a hand-made fragment of return.json.
+ * Unit tests of disclosure control for the published return
+ * (hub/return_suppress.c, disclosure_model.c, disclosure_audit.c): the
+ * worked example of issue 14, where Table_4 and Table_5 together gave a
+ * hidden count away, and a property test over many generated quarters of
+ * small counts, each published return audited twice: by the LP audit and by
+ * a second, simpler one written here (exact recovery by repeated
+ * substitution into every equation with a single unknown).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,230 +15,374 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "case.h"
+#include "json_path.h"
+#include "return_audit.h"
+#include "return_build.h"
 #include "return_suppress.h"
+#include "util.h"
 
-static json_t *suppressed(const char *text)
+/* ---- the worked example ----------------------------------------------------- */
+
+/* A whole official return with 40 referrals: types labour 28, criminal 11,
+ * sexual 4; combinations Labour 25, Labour & Criminal 3, Criminal 8,
+ * Sexual 4.  Every other breakdown adds up to 40. */
+static json_t *worked_example(void)
 {
-	json_error_t err;
-	json_t *r = json_loads(text, 0, &err);
+	json_error_t jerr;
+	json_t *r = json_load_file(NRM_SOURCE_DIR "/tests/data/returns/expected-2024Q1.json", 0,
+	                           &jerr);
 	assert_non_null(r);
-	nrm_return_suppress(r);
+	json_object_set_new(r, "audience", json_string("published"));
+	json_object_del(r, "comparison");  /* an official return's only */
+	json_t *ref = json_pack(
+		"{s:i, s:{s:i, s:i, s:i, s:i}, s:{s:i, s:i, s:i, s:i},"
+		" s:{s:i, s:i, s:i, s:i, s:i, s:i}, s:{s:i, s:i, s:i, s:i}, s:{s:i},"
+		" s:{s:i, s:i, s:i, s:i}, s:{s:i, s:i, s:i, s:i, s:i}, s:i}",
+		"total", 40, "by_age_band", "0-11", 10, "12-15", 15, "16-17", 15, "unknown", 0,
+		"by_gender", "female", 20, "male", 20, "other", 0, "unknown", 0,
+		"by_exploitation_type", "criminal", 11, "domestic", 0, "labour", 28, "sexual", 4,
+		"organ_harvesting", 0, "not_specified", 0,
+		"by_exploitation_combination", "Labour", 25, "Labour & Criminal", 3, "Criminal", 8,
+		"Sexual", 4, "by_nationality", "GB", 40,
+		"by_location", "uk", 40, "overseas", 0, "uk_and_overseas", 0, "unknown", 0,
+		"by_first_responder_type", "government_agency", 0, "ngo", 0, "police", 40,
+		"local_authority", 0, "unknown", 0, "county_lines", 6);
+	json_object_set_new(r, "referrals", ref);
+	json_t *missing = json_object_get(json_object_get(r, "quality"), "missing");
+	static const char *const unknowns[] = {"age_at_exploitation", "gender", "nationality",
+	                                       "exploitation_types", "exploitation_location",
+	                                       "first_responder_type"};
+	for (size_t i = 0; i < sizeof(unknowns) / sizeof(*unknowns); i++)
+		json_object_set_new(missing, unknowns[i], json_integer(0));
+	json_object_set_new(json_array_get(json_object_get(r, "trend"), 7), "referrals",
+	                    json_integer(40));
 	return r;
 }
 
-/* The value at a '/'-separated path (array indexes as numbers). */
-static json_t *at(json_t *r, const char *path)
+#define LABOUR_AND_CRIMINAL "$.referrals.by_exploitation_combination[\"Labour & Criminal\"]"
+
+static const struct nrm_dc_interval *interval_of(const struct nrm_return_audit *a,
+                                                 const char *path)
 {
-	char buf[256];
-	strncpy(buf, path, sizeof(buf) - 1);
-	buf[sizeof(buf) - 1] = '\0';
-	for (char *save = NULL, *k = strtok_r(buf, "/", &save); k; k = strtok_r(NULL, "/", &save))
-		r = json_is_array(r) ? json_array_get(r, (size_t)atoi(k)) : json_object_get(r, k);
-	assert_non_null(r);
+	for (size_t i = 0; i < a->audit.n; i++) {
+		const char *p = a->model.figures[a->audit.cells[i].figure].path;
+		if (p && strcmp(p, path) == 0)
+			return &a->audit.cells[i];
+	}
+	return NULL;
+}
+
+static void hide(json_t *r, const char *path)
+{
+	assert_int_equal(nrm_json_path_set(r, path, json_string("[c]")), 0);
+}
+
+/* What per-table suppression published: in Table_5, Labour & Criminal (3)
+ * and Sexual (4) hidden, and Criminal (8) beside them so that no single
+ * hidden cell of the table is its total minus the others.  Table_4's
+ * Labour = 28 minus Table_5's Labour = 25 gives the 3 back. */
+static void test_worked_example_used_to_leak(void **state)
+{
+	json_t *r = worked_example();
+	hide(r, LABOUR_AND_CRIMINAL);
+	hide(r, "$.referrals.by_exploitation_combination.Sexual");
+	hide(r, "$.referrals.by_exploitation_combination.Criminal");
+	hide(r, "$.referrals.by_exploitation_type.sexual");
+	struct nrm_return_audit a;
+	struct nrm_error err;
+	assert_int_equal(nrm_return_audit(r, NULL, &a, &err), 0);
+	const struct nrm_dc_interval *c = interval_of(&a, LABOUR_AND_CRIMINAL);
+	assert_non_null(c);
+	assert_int_equal(c->verdict, NRM_DC_EXACT);
+	assert_true(fabs(c->lo - 3) < 1e-6 && fabs(c->hi - 3) < 1e-6);
+	assert_true(a.audit.n_failed > 0);
+	nrm_return_audit_free(&a);
+	json_decref(r);
+}
+
+static void test_worked_example_is_protected(void **state)
+{
+	json_t *r = worked_example();
+	struct nrm_suppress_result res;
+	struct nrm_error err;
+	if (nrm_return_suppress(r, NULL, &res, &err) != 0)
+		fail_msg("%s", err.msg);
+	const json_t *lc = json_object_get(
+		json_object_get(json_object_get(r, "referrals"), "by_exploitation_combination"),
+		"Labour & Criminal");
+	assert_string_equal(json_string_value(lc), "[c]");
+	assert_true(res.primary >= 2 && res.secondary >= 1);
+
+	struct nrm_return_audit a;
+	assert_int_equal(nrm_return_audit(r, NULL, &a, &err), 0);
+	assert_int_equal(a.audit.n_failed, 0);
+	const struct nrm_dc_interval *c = interval_of(&a, LABOUR_AND_CRIMINAL);
+	assert_non_null(c);
+	/* The 3 that leaked is inside an interval at least 5 wide. */
+	assert_true(c->lo <= 3 && c->hi >= 3 && c->hi - c->lo >= 5 - 1e-6);
+	nrm_return_audit_free(&a);
+	json_decref(r);
+}
+
+static void test_threshold_is_a_parameter(void **state)
+{
+	json_t *r = worked_example();
+	struct nrm_error err;
+	/* 8 (Criminal) is small under a threshold of 10. */
+	assert_int_equal(nrm_return_suppress(r, &(struct nrm_dc_params){.threshold = 10}, NULL,
+	                                     &err), 0);
+	const json_t *cr = json_object_get(
+		json_object_get(json_object_get(r, "referrals"), "by_exploitation_combination"),
+		"Criminal");
+	assert_string_equal(json_string_value(cr), "[c]");
+	json_decref(r);
+	r = worked_example();
+	assert_int_equal(nrm_return_suppress(r, &(struct nrm_dc_params){.threshold = -1}, NULL,
+	                                     &err), -1);
+	json_decref(r);
+}
+
+/* ---- the property test ------------------------------------------------------ */
+
+static uint64_t rng_state;
+
+static unsigned rnd(unsigned n)
+{
+	rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned)((rng_state >> 33) % n);
+}
+
+/* One site-quarter of `n` random cases, small categories likely. */
+static void add_random_cases(struct nrm_return_builder *rb, const struct nrm_quarter *window,
+                             int n, char ids[][16])
+{
+	static const char *const nat[] = {"GB", "AL", "VN", "ER", NULL};
+	for (int i = 0; i < n; i++) {
+		struct nrm_case c;
+		nrm_case_init(&c);
+		snprintf(ids[i], 16, "P-%d", i);
+		c.case_id = ids[i];
+		c.site = "hull";
+		/* One window for every quarter asked for, so that returns of
+		 * consecutive quarters are built from the same cases. */
+		c.referral_date = window->first - 400 + (int32_t)rnd(900);
+		c.gender = (int32_t)rnd(4);
+		c.age_at_exploitation = rnd(5) ? (int32_t)rnd(18) : NRM_AGE_NONE;
+		c.exploitation_types = rnd(3) ? (1u << rnd(5)) | (rnd(3) ? 0 : 1u << rnd(5)) : 0;
+		c.exploitation_location = (int32_t)rnd(4);
+		c.first_responder_type = (int32_t)rnd(5);
+		c.county_lines = (int8_t)rnd(3);
+		c.nationality[0] = nat[rnd(5)];
+		c.nationality[1] = c.nationality[0] && rnd(6) == 0 ? "IE" : NULL;
+		if (rnd(4)) {
+			c.rg_decision_date = c.referral_date + (int32_t)rnd(120);
+			c.rg_outcome = rnd(4) ? NRM_OUTCOME_POSITIVE : NRM_OUTCOME_NEGATIVE;
+			c.decision_maker = (int32_t)rnd(4);
+			if (c.rg_outcome == NRM_OUTCOME_POSITIVE && rnd(2)) {
+				c.cg_decision_date = c.rg_decision_date + (int32_t)rnd(200);
+				c.cg_outcome = rnd(5) ? NRM_OUTCOME_POSITIVE : NRM_OUTCOME_NEGATIVE;
+			}
+		}
+		if (rnd(10) == 0) {
+			c.status = rnd(2) ? NRM_STATUS_WITHDRAWN : NRM_STATUS_TRANSFERRED;
+			c.status_date = c.referral_date + (int32_t)rnd(60);
+		}
+		nrm_return_builder_add(rb, &c);
+	}
+}
+
+static json_t *random_return(uint64_t seed, enum nrm_audience audience, const char *quarter,
+                             struct nrm_error *err)
+{
+	rng_state = seed;
+	struct nrm_return_params p = {.site = "hull", .version = "test", .audience = audience};
+	assert_int_equal(nrm_quarter_parse(quarter, &p.quarter), 0);
+	struct nrm_return_builder *rb = nrm_return_builder_new(&p);
+	int n = 3 + (int)rnd(90);
+	char (*ids)[16] = nrm_xcalloc((size_t)n, 16);
+	struct nrm_quarter window;
+	assert_int_equal(nrm_quarter_parse("2024Q1", &window), 0);
+	add_random_cases(rb, &window, n, ids);
+	json_t *r = nrm_return_builder_finish(rb, err);
+	nrm_return_builder_free(rb);
+	free(ids);
 	return r;
 }
 
-static void assert_hidden(json_t *r, const char *path)
+/* The second audit: every EQUAL relation with one unknown gives it; repeat
+ * until nothing more is learnt.  Returns a hidden figure it recovered, or -1. */
+static int substitution_recovers(const struct nrm_dc_model *m)
 {
-	json_t *v = at(r, path);
-	if (!json_is_string(v) || strcmp(json_string_value(v), "[c]") != 0)
-		fail_msg("%s is not [c]", path);
+	bool *known = nrm_xcalloc(m->n_figures + 1, sizeof(bool));
+	long long *value = nrm_xcalloc(m->n_figures + 1, sizeof(long long));
+	for (size_t i = 0; i < m->n_figures; i++) {
+		known[i] = !m->figures[i].hidden;
+		value[i] = m->figures[i].value;
+	}
+	int recovered = -1;
+	for (bool changed = true; changed && recovered < 0;) {
+		changed = false;
+		for (size_t i = 0; i < m->n_relations && recovered < 0; i++) {
+			const struct nrm_dc_relation *r = &m->relations[i];
+			if (r->kind != NRM_RELATION_EQUAL)
+				continue;
+			int unknown = -1, n_unknown = 0, coef = 0;
+			long long sum = -r->rhs;
+			for (size_t k = 0; k < r->n; k++) {
+				if (known[r->figure[k]]) {
+					sum += r->coef[k] * value[r->figure[k]];
+				} else {
+					unknown = r->figure[k];
+					coef = r->coef[k];
+					n_unknown++;
+				}
+			}
+			if (n_unknown == 1) {
+				known[unknown] = changed = true;
+				value[unknown] = -sum / coef;
+				/* A derived count (the Child row) is hidden only with
+				 * its bands: learning it is no disclosure. */
+				if (!m->figures[unknown].derived)
+					recovered = unknown;
+			}
+		}
+	}
+	free(known);
+	free(value);
+	return recovered;
 }
 
-static void assert_count(json_t *r, const char *path, json_int_t n)
+/* Every small official count is hidden in the published model `pub`, whose
+ * relations are the official model's. */
+static void check_against_official(const json_t *official, const struct nrm_dc_model *pub)
 {
-	json_t *v = at(r, path);
-	if (!json_is_integer(v) || json_integer_value(v) != n)
-		fail_msg("%s is not %lld", path, (long long)n);
+	struct nrm_return_tables t;
+	struct nrm_error err;
+	json_t *copy = json_deep_copy(official);
+	json_object_del(copy, "comparison");  /* not published (return_build.c) */
+	assert_int_equal(nrm_return_tables_build(copy, &t, &err), 0);
+	struct nrm_dc_model m;
+	nrm_dc_model_build(&t, &m);
+	assert_int_equal(m.n_figures, pub->n_figures);
+	for (size_t i = 0; i < m.n_figures; i++)
+		if (m.figures[i].count && m.figures[i].value >= 1 && m.figures[i].value <= 4 &&
+		    !pub->figures[i].hidden)
+			fail_msg("%s is a small count and shown", m.figures[i].name);
+	assert_int_equal(nrm_dc_model_check(&m, &err), 0);
+	assert_int_equal(m.n_relations, pub->n_relations);
+	nrm_dc_model_free(&m);
+	nrm_return_tables_free(&t);
+	json_decref(copy);
 }
 
-static void test_primary_one_to_four(void **state)
+static void assert_audit_passes(const struct nrm_dc_model *m, const struct nrm_dc_audit *a,
+                                uint64_t seed)
 {
-	json_t *r = suppressed("{\"withdrawn\": 1, \"transferred\": 4, \"quality\": "
-	                       "{\"missing\": {\"nrm_ref\": 5, \"gender\": 0}, \"out_of_scope\": 3}}");
-	assert_hidden(r, "withdrawn");
-	assert_hidden(r, "transferred");
-	assert_count(r, "quality/missing/nrm_ref", 5);
-	assert_count(r, "quality/missing/gender", 0);
-	assert_hidden(r, "quality/out_of_scope");
-	json_decref(r);
+	for (size_t i = 0; i < a->n; i++)
+		if (a->cells[i].verdict != NRM_DC_OK)
+			fail_msg("seed %llu: %s [%g, %g] %s", (unsigned long long)seed,
+			         m->figures[a->cells[i].figure].name, a->cells[i].lo, a->cells[i].hi,
+			         nrm_dc_verdict_text(a->cells[i].verdict));
+	int f = substitution_recovers(m);
+	if (f >= 0)
+		fail_msg("seed %llu: substitution recovers %s", (unsigned long long)seed,
+		         m->figures[f].name);
 }
 
-static void test_lone_hidden_cell_hides_the_next_smallest(void **state)
+/* One generated quarter, published: the reader's audit of the file, and
+ * every small count hidden. */
+static size_t check_one(uint64_t seed, const char *q)
 {
-	json_t *r = suppressed("{\"referrals\": {\"total\": 20, \"by_gender\": "
-	                       "{\"female\": 3, \"male\": 17, \"other\": 0, \"unknown\": 0}}}");
-	assert_hidden(r, "referrals/by_gender/female");
-	assert_hidden(r, "referrals/by_gender/male");  /* 20 - 17 would give 3 */
-	assert_count(r, "referrals/by_gender/other", 0);
-	assert_count(r, "referrals/total", 20);
-	json_decref(r);
+	struct nrm_error err;
+	json_t *official = random_return(seed, NRM_AUDIENCE_OFFICIAL, q, &err);
+	json_t *pub = random_return(seed, NRM_AUDIENCE_PUBLISHED, q, &err);
+	if (!official || !pub)
+		fail_msg("seed %llu: %s", (unsigned long long)seed, err.msg);
+	struct nrm_return_audit a;
+	assert_int_equal(nrm_return_audit(pub, NULL, &a, &err), 0);
+	assert_audit_passes(&a.model, &a.audit, seed);
+	check_against_official(official, &a.model);
+	size_t n = a.audit.n;
+	nrm_return_audit_free(&a);
+	json_decref(official);
+	json_decref(pub);
+	return n;
 }
 
-static void test_two_hidden_cells_are_enough(void **state)
+static void test_generated_returns_pass_both_audits(void **state)
 {
-	json_t *r = suppressed("{\"referrals\": {\"total\": 20, \"by_gender\": "
-	                       "{\"female\": 2, \"male\": 3, \"other\": 0, \"unknown\": 15}}}");
-	assert_hidden(r, "referrals/by_gender/female");
-	assert_hidden(r, "referrals/by_gender/male");
-	assert_count(r, "referrals/by_gender/unknown", 15);
-	json_decref(r);
+	static const char *const quarters[] = {"2024Q1", "2024Q2", "2024Q3", "2025Q1"};
+	size_t hidden = 0;
+	for (uint64_t seed = 1; seed <= 60; seed++)
+		hidden += check_one(seed, quarters[seed % 4]);
+	assert_true(hidden > 0);
 }
 
-static void test_smallest_then_first_on_ties(void **state)
+/* Consecutive quarters of one site from the same cases, audited together:
+ * each return's trend repeats the other's figures. */
+static void test_consecutive_quarters_pass_together(void **state)
 {
-	json_t *r = suppressed("{\"referrals\": {\"total\": 18, \"by_gender\": "
-	                       "{\"female\": 2, \"male\": 10, \"other\": 6, \"unknown\": 0}}}");
-	assert_hidden(r, "referrals/by_gender/other");
-	assert_count(r, "referrals/by_gender/male", 10);
-	json_decref(r);
-	r = suppressed("{\"referrals\": {\"total\": 15, \"by_gender\": "
-	               "{\"female\": 1, \"male\": 7, \"other\": 7, \"unknown\": 0}}}");
-	assert_hidden(r, "referrals/by_gender/male");
-	assert_count(r, "referrals/by_gender/other", 7);
-	json_decref(r);
+	static const char *const quarters[] = {"2023Q4", "2024Q1", "2024Q2"};
+	for (uint64_t seed = 1; seed <= 12; seed++) {
+		json_t *pub[3];
+		struct nrm_error err;
+		for (int i = 0; i < 3; i++) {
+			pub[i] = random_return(seed, NRM_AUDIENCE_PUBLISHED, quarters[i], &err);
+			if (!pub[i])
+				fail_msg("seed %llu: %s", (unsigned long long)seed, err.msg);
+		}
+		struct nrm_return_audit a;
+		assert_int_equal(nrm_return_audit_set((const json_t *const *)pub, 3, NULL, &a, NULL,
+		                                      &err), 0);
+		assert_audit_passes(&a.model, &a.audit, seed);
+		nrm_return_audit_free(&a);
+		for (int i = 0; i < 3; i++)
+			json_decref(pub[i]);
+	}
 }
 
-static const char decisions[] =
-	"{\"decisions\": {\"rg\": {\"positive\": 10, \"negative\": 3, \"by_decision_maker\": {"
-	"  \"ddm_panel\": {\"positive\": 10, \"negative\": 3},"
-	"  \"sca\": {\"positive\": 0, \"negative\": 0}}}},"
-	" \"days_to_decision\": {\"rg\": {\"count\": 13, \"mean\": 20.5, \"median\": 18,"
-	"  \"p90\": 40, \"within_45_days\": 13, \"distribution\": {\"0-45\": 13, \"46-90\": 0}}},"
-	" \"trend\": [{\"rg_decisions\": 13, \"mean_days_rg\": 20.5, \"cg_decisions\": 0,"
-	"  \"mean_days_cg\": null, \"referrals\": 0}]}";
-
-/* positive is hidden to protect negative (13 - 10 = 3); then positive, a
- * hidden total, would be the sum of the shown makers' cells, so the only
- * non-zero one is hidden too. */
-static void test_secondary_reaches_across_tables(void **state)
+/* The same data, the same pattern. */
+static void test_deterministic(void **state)
 {
-	json_t *r = suppressed(decisions);
-	assert_hidden(r, "decisions/rg/negative");
-	assert_hidden(r, "decisions/rg/positive");
-	assert_hidden(r, "decisions/rg/by_decision_maker/ddm_panel/positive");
-	assert_hidden(r, "decisions/rg/by_decision_maker/ddm_panel/negative");
-	assert_count(r, "decisions/rg/by_decision_maker/sca/positive", 0);
-	assert_count(r, "days_to_decision/rg/count", 13);
-	assert_count(r, "trend/0/rg_decisions", 13);
-	assert_true(json_is_real(at(r, "days_to_decision/rg/mean")));
-	json_decref(r);
+	struct nrm_error err;
+	json_t *a = random_return(7, NRM_AUDIENCE_PUBLISHED, "2024Q2", &err);
+	json_t *b = random_return(7, NRM_AUDIENCE_PUBLISHED, "2024Q2", &err);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(json_equal(a, b));
+	json_decref(a);
+	json_decref(b);
 }
 
-static void test_statistics_of_a_hidden_count(void **state)
+static void test_json_path(void **state)
 {
-	json_t *r = suppressed(
-		"{\"days_to_decision\": {\"cg\": {\"count\": 3, \"mean\": 75.0, \"median\": 59,"
-		" \"p90\": 121, \"within_45_days\": 0, \"distribution\": {\"0-45\": 0, \"46-90\": 3}}},"
-		" \"awaiting\": {\"rg\": {\"count\": 4, \"mean_age_days\": 97.8, \"median_age_days\": 50.5,"
-		" \"by_age_band\": {\"0-45\": 4}}, \"cg\": {\"count\": 0, \"mean_age_days\": null,"
-		" \"median_age_days\": null, \"by_age_band\": {\"0-45\": 0}}},"
-		" \"trend\": [{\"referrals\": 7, \"rg_decisions\": 2, \"mean_days_rg\": 30.5,"
-		" \"cg_decisions\": 0, \"mean_days_cg\": null}]}");
-	assert_hidden(r, "days_to_decision/cg/count");
-	assert_hidden(r, "days_to_decision/cg/mean");
-	assert_hidden(r, "days_to_decision/cg/median");
-	assert_hidden(r, "days_to_decision/cg/p90");
-	assert_hidden(r, "days_to_decision/cg/within_45_days");  /* 0, but of a hidden count */
-	assert_hidden(r, "awaiting/rg/mean_age_days");
-	assert_hidden(r, "awaiting/rg/median_age_days");
-	assert_true(json_is_null(at(r, "awaiting/cg/mean_age_days")));
-	assert_hidden(r, "trend/0/mean_days_rg");
-	assert_true(json_is_null(at(r, "trend/0/mean_days_cg")));
-	assert_count(r, "trend/0/referrals", 7);
-	json_decref(r);
-}
-
-/* within_45_days is distribution["0-45"] again: hiding one hides both. */
-static void test_within_45_follows_its_band(void **state)
-{
-	json_t *r = suppressed(
-		"{\"days_to_decision\": {\"rg\": {\"count\": 8, \"mean\": 30.0, \"median\": 30,"
-		" \"p90\": 60, \"within_45_days\": 6, \"distribution\": {\"0-45\": 6, \"46-90\": 2,"
-		" \"91-180\": 0}}}}");
-	assert_hidden(r, "days_to_decision/rg/distribution/46-90");
-	assert_hidden(r, "days_to_decision/rg/distribution/0-45");
-	assert_hidden(r, "days_to_decision/rg/within_45_days");
-	assert_count(r, "days_to_decision/rg/count", 8);
-	json_decref(r);
-}
-
-/* quality.missing.gender counts the cases by_gender.unknown counts. */
-static void test_quality_follows_its_breakdown(void **state)
-{
-	json_t *r = suppressed(
-		"{\"referrals\": {\"total\": 16, \"by_gender\": {\"female\": 2, \"male\": 9,"
-		" \"other\": 0, \"unknown\": 5}}, \"quality\": {\"missing\": {\"gender\": 5}}}");
-	assert_hidden(r, "referrals/by_gender/female");
-	assert_hidden(r, "referrals/by_gender/unknown");
-	assert_hidden(r, "quality/missing/gender");
-	assert_count(r, "referrals/by_gender/male", 9);
-	json_decref(r);
-}
-
-/* When the lone hidden cell has no shown non-zero neighbour, the total
- * goes.  The figures are made inconsistent on purpose (missing.gender 3
- * against by_gender.unknown 6) to reach that branch: the equality hides
- * unknown, by_gender then has one hidden cell and only zeros beside it, so
- * the total is hidden, and by_age_band, whose total is now hidden, hides
- * its only non-zero cell. */
-static void test_total_hidden_when_no_cell_can_be(void **state)
-{
-	json_t *r = suppressed(
-		"{\"referrals\": {\"total\": 6, \"by_age_band\": {\"0-11\": 6, \"12-15\": 0},"
-		" \"by_gender\": {\"female\": 0, \"male\": 0, \"other\": 0, \"unknown\": 6}},"
-		" \"quality\": {\"missing\": {\"gender\": 3}}}");
-	assert_hidden(r, "quality/missing/gender");
-	assert_hidden(r, "referrals/by_gender/unknown");
-	assert_hidden(r, "referrals/total");
-	assert_hidden(r, "referrals/by_age_band/0-11");
-	assert_count(r, "referrals/by_gender/female", 0);
-	assert_count(r, "referrals/by_age_band/12-15", 0);
-	json_decref(r);
-}
-
-/* A maker column whose cells are all hidden protects its shown total. */
-static void test_shown_total_with_hidden_cells(void **state)
-{
-	json_t *r = suppressed(
-		"{\"days_to_decision\": {\"rg\": {\"count\": 7, \"mean\": 1.0, \"median\": 1,"
-		" \"p90\": 1, \"within_45_days\": 7, \"distribution\": {\"0-45\": 7, \"46-90\": 0}}},"
-		" \"decisions\": {\"rg\": {\"positive\": 7, \"negative\": 0, \"by_decision_maker\":"
-		" {\"sca\": {\"positive\": 3, \"negative\": 0}, \"ieca\": {\"positive\": 4,"
-		" \"negative\": 0}}}}, \"trend\": [{\"rg_decisions\": 7, \"mean_days_rg\": 1.0}]}");
-	assert_hidden(r, "decisions/rg/by_decision_maker/sca/positive");
-	assert_hidden(r, "decisions/rg/by_decision_maker/ieca/positive");
-	assert_count(r, "decisions/rg/positive", 7);
-	assert_count(r, "trend/0/rg_decisions", 7);
-	json_decref(r);
-}
-
-static void test_nothing_small_nothing_hidden(void **state)
-{
-	json_t *r = suppressed("{\"referrals\": {\"total\": 30, \"by_gender\": {\"female\": 10,"
-	                       " \"male\": 20, \"other\": 0, \"unknown\": 0}}, \"withdrawn\": 0}");
-	assert_count(r, "referrals/by_gender/female", 10);
-	assert_count(r, "referrals/by_gender/male", 20);
-	assert_count(r, "withdrawn", 0);
+	json_t *r = json_pack("{s:{s:i}, s:[{s:i}]}", "a", "b c", 1, "t", "x", 2);
+	assert_int_equal(nrm_json_path_set(r, "$.a[\"b c\"]", json_integer(5)), 0);
+	assert_int_equal(nrm_json_path_set(r, "$.t[0].x", json_integer(6)), 0);
+	assert_int_equal(nrm_json_path_set(r, "$.t[1].x", json_integer(6)), -1);
+	assert_int_equal(nrm_json_path_set(r, "$.nope.x", json_integer(6)), -1);
+	assert_int_equal(nrm_json_path_set(r, "$..", json_integer(6)), -1);
+	assert_int_equal(nrm_json_path_set(r, "a", json_integer(6)), -1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "a"), "b c")), 5);
 	json_decref(r);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_primary_one_to_four),
-		cmocka_unit_test(test_lone_hidden_cell_hides_the_next_smallest),
-		cmocka_unit_test(test_two_hidden_cells_are_enough),
-		cmocka_unit_test(test_smallest_then_first_on_ties),
-		cmocka_unit_test(test_secondary_reaches_across_tables),
-		cmocka_unit_test(test_statistics_of_a_hidden_count),
-		cmocka_unit_test(test_within_45_follows_its_band),
-		cmocka_unit_test(test_quality_follows_its_breakdown),
-		cmocka_unit_test(test_total_hidden_when_no_cell_can_be),
-		cmocka_unit_test(test_shown_total_with_hidden_cells),
-		cmocka_unit_test(test_nothing_small_nothing_hidden),
+		cmocka_unit_test(test_worked_example_used_to_leak),
+		cmocka_unit_test(test_worked_example_is_protected),
+		cmocka_unit_test(test_threshold_is_a_parameter),
+		cmocka_unit_test(test_generated_returns_pass_both_audits),
+		cmocka_unit_test(test_consecutive_quarters_pass_together),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_json_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -149,6 +149,9 @@ static void test_refusals(void **state)
 	        "$.days_to_decision.rg.p90: must be an integer >= 0, null or \"[c]\"");
 	refused("{\"days_to_decision\": {\"rg\": {\"count\": null}}}",
 	        "$.days_to_decision.rg.count: must be an integer >= 0 or \"[c]\"");
+	/* A count no return can hold, whose percentage would overflow. */
+	refused("{\"decisions\": {\"rg\": {\"positive\": 4611686018427387904}}}",
+	        "$.decisions.rg.positive: must be at most 1000000000000");
 	refused("{\"awaiting\": {\"rg\": {\"mean_age_days\": -1.0}}}",
 	        "$.awaiting.rg.mean_age_days: must be a number >= 0");
 	refused("{\"period\": {\"start\": \"2025-01-02\"}}",

@@ -35,7 +35,8 @@ static char *write_config(const char *name, const char *text)
 
 static const char good[] =
 	"{\"site\": {\"code\": \"testsite\", \"local_authority\": \"E08000025\",\n"
-	"          \"nation\": \"E92000001\", \"joined\": \"2025-04-01\"},\n"
+	"          \"nation\": \"E92000001\", \"joined\": \"2025-04-01\",\n"
+	"          \"suppression_threshold\": 6},\n"
 	" \"store\": \"state/nrmhub.db\",\n"
 	" \"keys\": {\"secret_key\": \"/etc/nrmhub/site.key\"},\n"
 	" \"targets\": {\"drop\": {\"folder\": \"drop\",\n"
@@ -60,6 +61,7 @@ static void test_good(void **state)
 	free(want);
 	assert_string_equal(cfg.secret_key, "/etc/nrmhub/site.key");
 	assert_string_equal(cfg.site_code, "testsite");
+	assert_int_equal(cfg.suppression_threshold, 6);
 	assert_int_equal(cfg.n_jobs, 3);
 	const struct nrm_config_job *in = nrm_config_find_job(&cfg, "in");
 	assert_non_null(in);
@@ -124,6 +126,9 @@ static void test_refusals(void **state)
 	expect_refusal("{\"site\": {\"code\": \"x\"}, \"store\": \"s\", \"targets\": "
 	               "{\"t\": {\"url\": \"http://example.org/\"}}, \"jobs\": []}",
 	               EX_CONFIG, "$.targets.t.url: 'http://example.org/': only https://");
+	expect_refusal("{\"site\": {\"code\": \"x\", \"suppression_threshold\": 0}, "
+	               "\"store\": \"s\", \"jobs\": []}",
+	               EX_CONFIG, "$.site.suppression_threshold: must be a whole number from 1 to 100");
 	char *missing = nrm_xasprintf("%s/none.json", dir);
 	struct nrm_config cfg;
 	struct nrm_error err = {0};

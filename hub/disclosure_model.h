@@ -1,0 +1,71 @@
+/*
+ * The published figures of a return as disclosure control sees them: one
+ * figure per distinct value (a total shown in six tables is one figure),
+ * the linear relations a reader knows between them, and the statistics
+ * that must be hidden with the counts they are drawn from.  Built from the
+ * tables' own description (return_tables.h), never from a second list.
+ */
+#ifndef NRM_DISCLOSURE_MODEL_H
+#define NRM_DISCLOSURE_MODEL_H
+
+#include "return_tables.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct nrm_error;
+
+struct nrm_dc_figure {
+	const char *path;   /* JSON path in return.json; NULL for the Child row */
+	char *name;         /* "Table_5 labour+criminal referrals": where it is shown */
+	long long value;    /* when shown (or known to the builder); else -1 */
+	bool count;         /* a count: in the linear relations, >= 0 */
+	bool derived;       /* hidden whenever one of its sources is */
+	bool na;            /* null ("[z]"): nothing to hide */
+	bool hidden;
+	bool primary;       /* hidden for being a count from 1 to the threshold */
+	bool forced;        /* hidden because another published output hides it */
+};
+
+/* sum of coef * figure == rhs (EQUAL) or >= rhs (AT_LEAST). */
+struct nrm_dc_relation {
+	enum nrm_relation_kind kind;
+	size_t n;
+	int *figure;
+	int *coef;
+	long long rhs;
+};
+
+struct nrm_dc_derivation {
+	int figure;
+	size_t n;
+	int *from;
+};
+
+struct nrm_dc_model {
+	size_t n_figures;
+	struct nrm_dc_figure *figures;
+	size_t n_relations;
+	struct nrm_dc_relation *relations;
+	size_t n_derivations;
+	struct nrm_dc_derivation *derivations;
+};
+
+/* The model of `t`'s figures; a cell shown "[c]" is a hidden figure of
+ * unknown value.  Paths point into `t`, which must outlive the model. */
+void nrm_dc_model_build(const struct nrm_return_tables *t, struct nrm_dc_model *m);
+void nrm_dc_model_free(struct nrm_dc_model *m);
+
+/* Hides every derived figure one of whose sources is hidden (to a fixed
+ * point: a statistic of a statistic).  Derived figures that nothing forces
+ * hidden are shown again, so the call can follow un-hiding too.  A null
+ * statistic stays null. */
+void nrm_dc_model_propagate(struct nrm_dc_model *m);
+
+/* With every value known (the official figures): 0 when each relation
+ * holds, else -1 with `err` naming the relation's first figure
+ * (EX_SOFTWARE: a relation the tables declared is wrong). */
+int nrm_dc_model_check(const struct nrm_dc_model *m, struct nrm_error *err);
+
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * Published returns audited from their own figures: the tables each
+ * renders to, read through the same description that wrote them, joined
+ * into one model where returns of one site repeat each other's figures.
+ */
+#include "return_audit.h"
+
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+/* Appends `m` to `into`, its names prefixed with the return's quarter. */
+static void append_model(struct nrm_dc_model *into, const struct nrm_dc_model *m,
+                         const char *quarter)
+{
+	int off = (int)into->n_figures;
+	into->figures = nrm_xrealloc(into->figures,
+	                             (into->n_figures + m->n_figures + 1) * sizeof(*m->figures));
+	for (size_t i = 0; i < m->n_figures; i++) {
+		into->figures[into->n_figures] = m->figures[i];
+		into->figures[into->n_figures++].name =
+			nrm_xasprintf("%s %s", quarter, m->figures[i].name);
+	}
+	into->relations = nrm_xrealloc(into->relations, (into->n_relations + m->n_relations + 1) *
+	                                                        sizeof(*m->relations));
+	for (size_t i = 0; i < m->n_relations; i++) {
+		const struct nrm_dc_relation *r = &m->relations[i];
+		struct nrm_dc_relation *c = &into->relations[into->n_relations++];
+		*c = (struct nrm_dc_relation){r->kind, r->n, nrm_xmalloc(r->n * sizeof(int)),
+		                              nrm_xmalloc(r->n * sizeof(int)), r->rhs};
+		for (size_t k = 0; k < r->n; k++) {
+			c->figure[k] = r->figure[k] + off;
+			c->coef[k] = r->coef[k];
+		}
+	}
+	into->derivations = nrm_xrealloc(into->derivations,
+	                                 (into->n_derivations + m->n_derivations + 1) *
+	                                         sizeof(*m->derivations));
+	for (size_t i = 0; i < m->n_derivations; i++) {
+		const struct nrm_dc_derivation *d = &m->derivations[i];
+		struct nrm_dc_derivation *c = &into->derivations[into->n_derivations++];
+		*c = (struct nrm_dc_derivation){d->figure + off, d->n,
+		                                nrm_xmalloc((d->n ? d->n : 1) * sizeof(int))};
+		for (size_t k = 0; k < d->n; k++)
+			c->from[k] = d->from[k] + off;
+	}
+}
+
+/* The figure of return `r` at `path`, or -1. */
+static int figure_at(const struct nrm_return_audit *a, size_t r, const char *path)
+{
+	size_t end = r + 1 < a->n_returns ? a->first[r + 1] : a->model.n_figures;
+	for (size_t i = a->first[r]; i < end; i++)
+		if (a->model.figures[i].path && strcmp(a->model.figures[i].path, path) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void link_equal(struct nrm_dc_model *m, int x, int y)
+{
+	if (x < 0 || y < 0 || !m->figures[x].count || !m->figures[y].count)
+		return;
+	m->relations = nrm_xrealloc(m->relations, (m->n_relations + 1) * sizeof(*m->relations));
+	struct nrm_dc_relation *r = &m->relations[m->n_relations++];
+	*r = (struct nrm_dc_relation){NRM_RELATION_EQUAL, 2, nrm_xmalloc(2 * sizeof(int)),
+	                              nrm_xmalloc(2 * sizeof(int)), 0};
+	r->figure[0] = x;
+	r->figure[1] = y;
+	r->coef[0] = 1;
+	r->coef[1] = -1;
+}
+
+/* A statistic shown twice: each must be hidden when the other is. */
+static void link_same_statistic(struct nrm_dc_model *m, int x, int y)
+{
+	if (x < 0 || y < 0)
+		return;
+	m->derivations = nrm_xrealloc(m->derivations,
+	                              (m->n_derivations + 2) * sizeof(*m->derivations));
+	for (int k = 0; k < 2; k++) {
+		struct nrm_dc_derivation *d = &m->derivations[m->n_derivations++];
+		*d = (struct nrm_dc_derivation){k ? y : x, 1, nrm_xmalloc(sizeof(int))};
+		d->from[0] = k ? x : y;
+	}
+}
+
+/* Return b's own figure for the trend key `key` of a row of its quarter. */
+static const char *own_path(const char *key)
+{
+	static const char *const own[][2] = {
+		{"referrals", "$.referrals.total"},
+		{"rg_decisions", "$.days_to_decision.rg.count"},
+		{"cg_decisions", "$.days_to_decision.cg.count"},
+		{"mean_days_rg", "$.days_to_decision.rg.mean"},
+		{"mean_days_cg", "$.days_to_decision.cg.mean"},
+	};
+	for (size_t i = 0; i < sizeof(own) / sizeof(*own); i++)
+		if (strcmp(own[i][0], key) == 0)
+			return own[i][1];
+	return NULL;
+}
+
+/* Trend row `row` of return ra: the same figures as rb's own (when rb is
+ * that quarter) and as rb's trend row for that quarter (linked once, from
+ * the first of the two). */
+static void link_row(struct nrm_return_audit *a, size_t ra, size_t row, size_t rb)
+{
+	static const char *const keys[] = {"referrals", "rg_decisions", "cg_decisions",
+	                                   "mean_days_rg", "mean_days_cg"};
+	const struct nrm_return_tables *ta = &a->tables[ra], *tb = &a->tables[rb];
+	int index = ta->year * 4 + ta->q - 8 + (int)row;  /* the row's quarter, 0-based */
+	int b_last = tb->year * 4 + tb->q - 1;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
+		char *pa = nrm_xasprintf("$.trend[%zu].%s", row, keys[k]);
+		int x = figure_at(a, ra, pa), y = -1;
+		if (index == b_last)
+			y = figure_at(a, rb, own_path(keys[k]));
+		else if (ra < rb && index < b_last && index > b_last - 8) {
+			char *pb = nrm_xasprintf("$.trend[%d].%s", 7 - (b_last - index), keys[k]);
+			y = figure_at(a, rb, pb);
+			free(pb);
+		}
+		if (k < 3)
+			link_equal(&a->model, x, y);
+		else
+			link_same_statistic(&a->model, x, y);
+		free(pa);
+	}
+}
+
+/* Every fact that links two returns of one site. */
+static void link_returns(struct nrm_return_audit *a)
+{
+	for (size_t i = 0; i < a->n_returns; i++)
+		for (size_t j = 0; j < a->n_returns; j++) {
+			if (i == j || strcmp(a->tables[i].site, a->tables[j].site) != 0)
+				continue;
+			/* Rows 0..6: the last row is the return's own quarter, which
+			 * its own relations already tie to its figures. */
+			for (size_t row = 0; row < 7; row++)
+				link_row(a, i, row, j);
+		}
+}
+
+size_t nrm_return_audit_owner(const struct nrm_return_audit *a, int f)
+{
+	size_t r = 0;
+	while (r + 1 < a->n_returns && a->first[r + 1] <= (size_t)f)
+		r++;
+	return r;
+}
+
+int nrm_return_audit_set(const json_t *const *rets, size_t n, const struct nrm_dc_params *p,
+                         struct nrm_return_audit *out, size_t *bad, struct nrm_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct nrm_dc_params params = p ? *p : (struct nrm_dc_params){0};
+	if (nrm_dc_params_resolve(&params) != 0)
+		return nrm_fail(err, EX_USAGE, "the threshold must be 1 to 1000 and the "
+		                "protection level 1 to 100000");
+	out->tables = nrm_xcalloc(n ? n : 1, sizeof(*out->tables));
+	out->first = nrm_xcalloc(n ? n : 1, sizeof(*out->first));
+	for (size_t i = 0; i < n; i++) {
+		if (nrm_return_tables_build(rets[i], &out->tables[i], err) != 0) {
+			if (bad)
+				*bad = i;
+			nrm_return_audit_free(out);
+			return -1;
+		}
+		out->n_returns++;
+		struct nrm_dc_model m;
+		nrm_dc_model_build(&out->tables[i], &m);
+		out->first[i] = out->model.n_figures;
+		append_model(&out->model, &m, out->tables[i].quarter);
+		nrm_dc_model_free(&m);
+	}
+	link_returns(out);
+	if (nrm_dc_audit_run(&out->model, &params, false, &out->audit, err) != 0) {
+		nrm_return_audit_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int nrm_return_audit(const json_t *ret, const struct nrm_dc_params *p,
+                     struct nrm_return_audit *out, struct nrm_error *err)
+{
+	return nrm_return_audit_set(&ret, 1, p, out, NULL, err);
+}
+
+void nrm_return_audit_free(struct nrm_return_audit *a)
+{
+	nrm_dc_audit_free(&a->audit);
+	nrm_dc_model_free(&a->model);
+	for (size_t i = 0; i < a->n_returns; i++)
+		nrm_return_tables_free(&a->tables[i]);
+	free(a->tables);
+	free(a->first);
+	memset(a, 0, sizeof(*a));
+}
