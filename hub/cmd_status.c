@@ -86,7 +86,7 @@ static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, boo
 {
 	struct store *s;
 	struct nrm_error err;
-	if (store_open(nrm_site_store(ctx, site), &s, &err) != 0) {
+	if (store_open_read(nrm_site_store(ctx, site), &s, &err) != 0) {
 		nrm_log_error("%s", err.msg);
 		return err.code;
 	}

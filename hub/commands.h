@@ -42,6 +42,9 @@ struct store;
  * ./nrmhub.db.  With `create` false a missing store is EX_NOINPUT rather than
  * a new empty one.  0 or a sysexits.h code, with a message logged. */
 int nrm_context_open_store(const struct nrm_context *ctx, bool create, struct store **out);
+/* The same for a command that only reads: a store on a read-only medium
+ * is opened read-only (store_open_read). */
+int nrm_context_open_store_read(const struct nrm_context *ctx, struct store **out);
 int cmd_return(struct nrm_context *ctx, int argc, char **argv);
 int cmd_keygen(struct nrm_context *ctx, int argc, char **argv);
 int cmd_bundle(struct nrm_context *ctx, int argc, char **argv);
