@@ -7,6 +7,7 @@
  */
 #include "job_child.h"
 
+#include "job_orphans.h"
 #include "util.h"
 
 #include <errno.h>
@@ -75,7 +76,12 @@ int nrm_job_send_result(const void *data, size_t len)
 	return result_fd < 0 ? -1 : write_all(result_fd, data, len);
 }
 
-static _Noreturn void run_child(nrm_job_fn fn, void *arg, const int *pipes, pid_t parent)
+/* The first byte on the reason pipe: the job returned from its function.
+ * A child that exits without it ended the process from inside the job. */
+#define RETURNED_MARK '\001'
+
+static _Noreturn void run_child(nrm_job_fn fn, void *arg, const int *pipes, pid_t parent,
+                                const struct nrm_job_limits *limits)
 {
 	setpgid(0, 0);
 	/* Its own group keeps it out of reach of a terminal's Ctrl-C, so it
@@ -83,6 +89,9 @@ static _Noreturn void run_child(nrm_job_fn fn, void *arg, const int *pipes, pid_
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(EX_SOFTWARE);
+	for (size_t i = 0; limits && i < limits->n_close_fds; i++)
+		if (limits->close_fds[i] > 2)
+			close(limits->close_fds[i]);
 	close(pipes[0]);
 	close(pipes[2]);
 	result_fd = pipes[3];
@@ -92,6 +101,8 @@ static _Noreturn void run_child(nrm_job_fn fn, void *arg, const int *pipes, pid_
 	int status = rc == 0 ? 0 : err.code > 0 && err.code < 256 ? err.code
 	                      : rc > 0 && rc < 256          ? rc
 	                                                      : EX_SOFTWARE;
+	char mark = RETURNED_MARK;
+	write_all(pipes[1], &mark, 1);
 	write_all(pipes[1], err.msg, strnlen(err.msg, sizeof(err.msg)));
 	fflush(NULL);
 	_exit(status);
@@ -210,6 +221,9 @@ static void reap(struct watch *w, struct nrm_job_outcome *out)
 	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	drain_all(w);
+	bool returned = out->message[0] == RETURNED_MARK;
+	if (returned)
+		memmove(out->message, out->message + 1, strlen(out->message));
 	if (out->end == NRM_JOB_TIMED_OUT)
 		return;
 	if (WIFSIGNALED(status)) {
@@ -218,7 +232,7 @@ static void reap(struct watch *w, struct nrm_job_outcome *out)
 		out->signal_name = nrm_signal_name(out->signal);
 		out->core_dumped = WCOREDUMP(status);
 	} else {
-		out->end = NRM_JOB_EXITED;
+		out->end = returned ? NRM_JOB_EXITED : NRM_JOB_VANISHED;
 		out->exit_status = WEXITSTATUS(status);
 	}
 }
@@ -250,16 +264,19 @@ int nrm_job_run(nrm_job_fn fn, void *arg, const struct nrm_job_limits *limits,
 		return nrm_fail(err, EX_OSERR, "cannot start a job: pipe: %s", strerror(e));
 	}
 	fflush(NULL);
+	struct nrm_pid_set before;
+	nrm_children_now(&before);
 	long start = now_ms();
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
 		close_pipes(pipes);
+		nrm_pid_set_free(&before);
 		return nrm_fail(err, EX_OSERR, "cannot start a job: fork: %s", strerror(e));
 	}
 	if (pid == 0)
-		run_child(fn, arg, pipes, parent);
+		run_child(fn, arg, pipes, parent, limits);
 	/* Also here, so the group exists before we might signal it. */
 	setpgid(pid, pid);
 	close(pipes[1]);
@@ -282,6 +299,10 @@ int nrm_job_run(nrm_job_fn fn, void *arg, const struct nrm_job_limits *limits,
 		wait_until(&w, now_ms() + grace);
 	}
 	reap(&w, out);
+	/* The job's process is reaped: whatever it left that a subreaper
+	 * inherited is now among our children. */
+	out->orphans_killed = nrm_end_orphans(&before);
+	nrm_pid_set_free(&before);
 	out->elapsed_ms = out->end == NRM_JOB_TIMED_OUT ? timeout : now_ms() - start;
 	out->result = w.ch[1].buf;
 	out->result_len = w.ch[1].len;
@@ -331,6 +352,10 @@ void nrm_job_describe(const struct nrm_job_outcome *out, char *buf, size_t size)
 	case NRM_JOB_TIMED_OUT:
 		describe_duration(out->elapsed_ms, d, sizeof(d));
 		snprintf(buf, size, "timed out after %s", d);
+		return;
+	case NRM_JOB_VANISHED:
+		snprintf(buf, size, "ended its process itself (exit status %d) before the job "
+		         "returned: a plugin called exit()", out->exit_status);
 		return;
 	case NRM_JOB_EXITED:
 		if (out->exit_status == 0)

@@ -9,11 +9,13 @@
 #include "util.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -125,6 +127,24 @@ static int run_help(struct nrm_context *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* False while a command runs.  exit(0) before it returned came from inside
+ * it: a plugin that calls exit() in the middle of an import would
+ * otherwise end the command "successfully" with nothing imported. */
+static bool command_done = true;
+
+static void cb_exit_check(int status, void *arg)
+{
+	(void)arg;
+	if (command_done || status != 0)
+		return;
+	static const char msg[] = "nrmhub: the command was ended from inside it (a plugin called "
+	                          "exit()) before it finished: nothing it did counts\n";
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* Nothing more to say it with. */
+	}
+	_exit(EX_SOFTWARE);
+}
+
 static void free_context(struct nrm_context *ctx)
 {
 	for (size_t i = 0; i < ctx->n_plugin_paths; i++)
@@ -187,7 +207,10 @@ int main(int argc, char **argv)
 		int sub_argc = argc - optind;
 		char **sub_argv = argv + optind;
 		optind = 0; /* glibc: 0 fully resets getopt for the subcommand */
+		on_exit(cb_exit_check, NULL);
+		command_done = false;
 		rc = c->run(&ctx, sub_argc, sub_argv);
+		command_done = true;
 	} else
 		rc = nrm_usage_error(NULL, "no such command '%s'", name);
 	nrm_country_unload();
