@@ -2,7 +2,8 @@
 # A job cannot outlive or fool its run (issue 19).  A plugin whose child
 # leaves the job's session (fork, setsid, wait forever) left it holding the
 # run lock, and every later run exited 75: now the run ends and reaps it
-# and the next run goes ahead.  A plugin that calls exit(0) was recorded
+# and the next run goes ahead; a lock held by anything but a run is named
+# with its PID and command.  A plugin that calls exit(0) was recorded
 # "ok": now the job failed, and a direct import exits 70.  Nothing here
 # waits on the clock: the orphan says when it is ready through a file
 # written before the job goes on.
@@ -46,6 +47,30 @@ fi
 # The lock went with the run: the next one goes ahead.
 expect_exit 0 "${hub[@]}" run --job good-import --now 2026-03-02T03:05:00Z
 assert_no_grep 'holds the lock' "$tmp/stderr"
+
+# ---- a lock held by something that is not a run -------------------------------------
+# A process that is not an nrmhub run holds the lock (as a job's orphan did):
+# the run names it, with its PID and command, and exits 70 (a person is
+# needed), not 75 (which systemd takes for success); status shows it.
+coproc STRAY { python3 -u -c 'import fcntl, os, struct, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.fcntl(fd, 37, struct.pack("hh4xqqi4x", fcntl.F_WRLCK, 0, 0, 0, 0))  # F_OFD_SETLK
+print(os.getpid()); sys.stdin.read()' "$site/nrmhub.db.lock"; }
+read -r stray <&"${STRAY[0]}"
+[ -n "$stray" ] && pass || fail "the stray holder did not start"
+expect_exit 70 "${hub[@]}" run --job good-import --now 2026-03-02T03:20:00Z
+assert_grep "the lock .*nrmhub\.db\.lock is held by PID $stray \(python3\), not by an nrmhub run" "$tmp/stderr"
+expect_exit 0 "${hub[@]}" status --now 2026-03-02T03:21:00Z
+assert_grep "^lock: held by PID $stray \(python3\), not an nrmhub run" "$tmp/stdout"
+expect_exit 0 "${hub[@]}" status --json --now 2026-03-02T03:21:00Z
+assert_eq "$(python3 -c 'import json,sys; l = json.load(sys.stdin)["lock"]; print(l["held"], l["pid"], l["nrmhub_run"])' <"$tmp/stdout")" \
+	"True $stray False" "status --json lock"
+exec {STRAY[1]}>&-
+wait "$STRAY_PID" 2>/dev/null
+expect_exit 0 "${hub[@]}" run --job good-import --now 2026-03-02T03:25:00Z
+expect_exit 0 "${hub[@]}" status --json --now 2026-03-02T03:26:00Z
+assert_eq "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["lock"]["held"])' <"$tmp/stdout")" \
+	False "status --json lock after"
 
 # ---- exit(0) inside a plugin --------------------------------------------------------
 expect_exit 70 "${hub[@]}" run --job exiting --now 2026-03-02T03:10:00Z
