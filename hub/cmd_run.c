@@ -283,8 +283,11 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 	rs->store = NULL;
 	nrm_log_set_job(j->name); /* every line about the job names it */
 	nrm_info("started (%s)", nrm_job_kind_name(j->kind));
-	struct nrm_job_limits limits = {.timeout_ms = j->timeout_ms, .close_fds = &rs->lock_fd,
-	                                .n_close_fds = 1};
+	struct nrm_job_limits limits = {
+		.timeout_ms = j->timeout_ms, .close_fds = &rs->lock_fd, .n_close_fds = 1,
+		.memory_bytes = j->memory_bytes ? j->memory_bytes : nrm_job_default_memory(),
+		.log_bytes = j->output_bytes ? j->output_bytes : NRM_JOB_DEFAULT_LOG_BYTES,
+	};
 	struct nrm_job_outcome o = {0};
 	struct nrm_error err = {0};
 	char msg[1400];

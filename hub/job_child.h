@@ -23,6 +23,9 @@ struct nrm_error;
 
 #define NRM_JOB_DEFAULT_TIMEOUT_MS (30L * 60 * 1000)
 #define NRM_JOB_DEFAULT_GRACE_MS (5L * 1000)
+/* What a scheduled job may write to its log when its configuration does
+ * not say ("log_limit"): far more than any honest job writes. */
+#define NRM_JOB_DEFAULT_LOG_BYTES (16LL << 20)
 
 /* The job, run in the child.  It returns a sysexits.h code (0 success) and
  * may fill `err` with a one-line reason, which reaches the parent.  It must
@@ -34,7 +37,18 @@ struct nrm_job_limits {
 	long grace_ms;   /* from SIGTERM to SIGKILL; <= 0: NRM_JOB_DEFAULT_GRACE_MS */
 	const int *close_fds; /* the caller's descriptors the job must not inherit */
 	size_t n_close_fds;
+	long long memory_bytes; /* the child's address space (RLIMIT_AS); 0: none.
+	                         * Not applied under AddressSanitizer, whose shadow
+	                         * memory is terabytes of address space. */
+	long long log_bytes;    /* what the child may write on its standard output
+	                         * and error, which the parent copies to its own
+	                         * standard error; past it the child is killed.
+	                         * 0: the child writes to ours directly. */
 };
+
+/* A quarter of the machine's memory, at least 512 MiB: the default memory
+ * limit of a job. */
+long long nrm_job_default_memory(void);
 
 enum nrm_job_end {
 	NRM_JOB_EXITED,    /* exit_status is its code */
@@ -42,6 +56,7 @@ enum nrm_job_end {
 	NRM_JOB_TIMED_OUT, /* still running at the time limit; the group was killed */
 	NRM_JOB_VANISHED,  /* exited (exit_status) without returning from the job:
 	                    * something in it called exit() */
+	NRM_JOB_LOG_LIMIT, /* wrote more than log_bytes; the group was killed */
 };
 
 struct nrm_job_outcome {
@@ -57,6 +72,9 @@ struct nrm_job_outcome {
 	size_t result_len;
 	bool result_truncated;   /* it sent more than NRM_JOB_MAX_RESULT */
 	size_t orphans_killed;   /* processes it left outside its group, ended */
+	long long log_limit;     /* the limits it ran with, for the message */
+	long long memory_limit;
+	bool out_of_memory;      /* it failed after using most of memory_limit */
 };
 
 #define NRM_JOB_MAX_RESULT ((size_t)1 << 20)
