@@ -17,6 +17,8 @@ struct nrm_context {
 	const char *config_path; /* from --config, or NULL (config.h says where to look) */
 	long long now;           /* a scheduled job's run time (seconds since the
 	                          * epoch) handed to the command it runs; 0: the clock */
+	unsigned long long max_problems; /* --max-problems: problems printed before the
+	                                  * rest are only counted; 0: the default */
 };
 
 void nrm_context_add_plugin_path(struct nrm_context *ctx, const char *dir);

@@ -63,6 +63,8 @@ static void print_help(void)
 	       "      --log FORMAT       messages as text (the default) or json (one object a line)\n"
 	       "      --syslog           send messages to syslog instead of standard error\n"
 	       "  -q, --quiet            print only errors\n"
+	       "      --max-problems N   print at most N problems found in input data (default\n"
+	       "                         100); the rest are counted, and all go to --rejects\n"
 	       "  -v, --verbose          print what is being done\n"
 	       "  -h, --help             show this help\n"
 	       "  -V, --version          show the version\n"
@@ -161,6 +163,7 @@ int main(int argc, char **argv)
 		{"log", required_argument, NULL, 'L'},
 		{"syslog", no_argument, NULL, 'Y'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"max-problems", required_argument, NULL, 'M'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -184,6 +187,16 @@ int main(int argc, char **argv)
 			break;
 		case 'Y': nrm_log_set_format(NRM_LOG_SYSLOG); break;
 		case 'q': nrm_log_set_level(NRM_LOG_ERROR); break;
+		case 'M': {
+			long long n;
+			if (!nrm_parse_int64(optarg, &n) || n < 1) {
+				free_context(&ctx);
+				return nrm_usage_error(NULL, "--max-problems takes a number of at least 1, "
+				                       "not '%s'", optarg);
+			}
+			ctx.max_problems = (unsigned long long)n;
+			break;
+		}
 		case 'v': nrm_log_set_level(NRM_LOG_DEBUG); break;
 		case 'h': print_help(); free_context(&ctx); return 0;
 		case 'V':
