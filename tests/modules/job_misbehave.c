@@ -4,7 +4,9 @@
  * record, so that `nrmhub run` must fail, limit or clean up after only
  * that job:
  *   JOB_CRASH   format "job-crash": dies of SIGSEGV
- *   JOB_HANG    format "job-hang": never returns
+ *   JOB_HANG    format "job-hang": never returns; first writes its PID to
+ *               the FIFO $NRM_TEST_HANG_FIFO when set, so that a test knows
+ *               the job is under way without a clock
  *   JOB_ORPHAN  format "job-orphan": forks a child that calls setsid() (so
  *               leaves the job's process group) and waits forever, writes
  *               its PID to $NRM_TEST_ORPHAN_PID, then ends the import
@@ -91,6 +93,12 @@ static int cb_job_next(void *state, struct nrm_case *out, struct nrm_pos *where)
 		fputs(line, stderr);
 	}
 #else
+	const char *fifo = getenv("NRM_TEST_HANG_FIFO");
+	int fd = fifo ? open(fifo, O_WRONLY) : -1;
+	if (fd >= 0) {
+		dprintf(fd, "%ld\n", (long)getpid());
+		close(fd);
+	}
 	for (;;)
 		pause();
 #endif
