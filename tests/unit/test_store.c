@@ -25,6 +25,7 @@
 #include "date.h"
 #include "store.h"
 #include "store_backup.h"
+#include "store_erase.h"
 #include "store_internal.h"
 
 static char dir[] = "/tmp/nrmhub-store-test.XXXXXX";
@@ -689,6 +690,24 @@ static void test_wal_truncated_after_rollback(void **state)
 	free(path);
 }
 
+/* An erasure removes the backups: they were made before it, and hold what
+ * it erased. */
+static void test_erasure_removes_backups(void **state)
+{
+	char *path = make_old_store(store_schema_version() - 1);
+	store_backup_remove_all(path);
+	struct store *s;
+	struct nrm_error err;
+	assert_int_equal(store_open(path, &s, &err), 0);
+	char *backup = store_backup_path(path, 1);
+	assert_int_equal(access(backup, F_OK), 0);
+	assert_int_equal(store_erase_scrub(s), 0);
+	assert_int_equal(access(backup, F_OK), -1);
+	store_close(s);
+	free(backup);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -712,6 +731,7 @@ int main(void)
 		cmocka_unit_test(test_backup_before_migration),
 		cmocka_unit_test(test_damaged_store_refused),
 		cmocka_unit_test(test_wal_truncated_after_rollback),
+		cmocka_unit_test(test_erasure_removes_backups),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
