@@ -65,8 +65,33 @@ static void context_free(struct nrm_context *ctx)
 	free(ctx->plugin_paths);
 }
 
-/* Runs a command with its standard output caught; *out gets what it
- * printed (caller frees).  Returns the command's code. */
+/* The command's answer is the last line it printed (--json); anything
+ * before it was printed by a plugin, which must never print: it goes to the
+ * job's log (standard error, which the run copies, within the job's log
+ * limit), never into the result. */
+static void keep_last_line(char *out)
+{
+	size_t n = strlen(out);
+	while (n > 0 && out[n - 1] == '\n')
+		n--;
+	size_t start = n;
+	while (start > 0 && out[start - 1] != '\n')
+		start--;
+	if (start == 0)
+		return;
+	nrm_warn("a plugin wrote %zu bytes to standard output, which belong to no one:", start);
+	fflush(stderr);
+	for (size_t done = 0; done < start;) {
+		ssize_t w = write(STDERR_FILENO, out + done, start - done);
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	memmove(out, out + start, strlen(out + start) + 1);
+}
+
+/* Runs a command with its standard output caught; *out gets the last line
+ * it printed (caller frees).  Returns the command's code. */
 static int run_caught(int (*cmd)(struct nrm_context *, int, char **), const struct nrm_run_job *r,
                       struct args *a, char **out)
 {
@@ -92,6 +117,7 @@ static int run_caught(int (*cmd)(struct nrm_context *, int, char **), const stru
 		lseek(fileno(caught), 0, SEEK_SET);
 		ssize_t got = read(fileno(caught), *out, (size_t)size);
 		(*out)[got > 0 ? got : 0] = '\0';
+		keep_last_line(*out);
 	}
 	fclose(caught);
 	context_free(&ctx);

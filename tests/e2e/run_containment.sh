@@ -11,9 +11,10 @@
 
 site="$tmp/site"
 mkdir -p "$site/plugins" "$site/in"
-for m in job-orphan job-exit; do
+for m in job-orphan job-exit misbehave-print; do
 	cp "$NRM_TEST_MODULES/$m.so" "$site/plugins/"
 done
+cp "$SRCDIR/tests/data/plugin-check/lines.txt" "$site/in/lines.txt"
 cp "$SRCDIR/plugins/council-csv/sample.csv" "$site/in/council.csv"
 echo "anything" >"$site/in/other.txt"
 cat >"$site/nrmhub.json" <<'JSON'
@@ -24,7 +25,8 @@ cat >"$site/nrmhub.json" <<'JSON'
   "jobs": [
     {"name": "orphaning", "kind": "import", "format": "job-orphan", "input": "in/other.txt"},
     {"name": "exiting", "kind": "import", "format": "job-exit", "input": "in/other.txt"},
-    {"name": "good-import", "kind": "import", "format": "council-csv", "input": "in/council.csv"}
+    {"name": "good-import", "kind": "import", "format": "council-csv", "input": "in/council.csv"},
+    {"name": "printing", "kind": "import", "format": "check-lines", "input": "in/lines.txt"}
   ]
 }
 JSON
@@ -71,6 +73,20 @@ expect_exit 0 "${hub[@]}" run --job good-import --now 2026-03-02T03:25:00Z
 expect_exit 0 "${hub[@]}" status --json --now 2026-03-02T03:26:00Z
 assert_eq "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["lock"]["held"])' <"$tmp/stdout")" \
 	False "status --json lock after"
+
+# ---- a plugin that prints ----------------------------------------------------------
+# What it prints goes to the job's log (the run's stderr), not into the
+# job's result: the import's counts are still read and recorded.
+expect_exit 0 "${hub[@]}" run --job printing --now 2026-03-02T03:30:00Z
+assert_grep 'job printing: .*a plugin wrote [0-9]+ bytes to standard output' "$tmp/stderr"
+assert_grep '^read line 1$' "$tmp/stderr"
+assert_no_grep 'read line' "$tmp/stdout"
+expect_exit 0 "${hub[@]}" status --json --now 2026-03-02T03:31:00Z
+python3 -c 'import json,sys
+s = json.load(open(sys.argv[1]))
+r = [j for j in s["jobs"] if j["job"] == "printing"][0]
+sys.exit(0 if r["result"] == "ok" and " records: " in r["message"] else 1)' "$tmp/stdout" &&
+	pass || fail "the printing job's counts were not recorded"
 
 # ---- exit(0) inside a plugin --------------------------------------------------------
 expect_exit 70 "${hub[@]}" run --job exiting --now 2026-03-02T03:10:00Z
