@@ -71,8 +71,12 @@ killed_enough() {
 	fi
 }
 
+# A job killed with its run may still be dying (under AddressSanitizer,
+# unmapping its shadow memory takes a while) when the run is reaped, with
+# the store's lock not yet released: the check waits for the lock, as any
+# reader would, rather than read "database is locked" as damage.
 sql() {
-	sqlite3 "$1" "$2" 2>&1
+	sqlite3 -cmd '.timeout 30000' "$1" "$2" 2>&1
 }
 
 # ---- import ------------------------------------------------------------------
