@@ -9,6 +9,7 @@
 
 #include "bagit.h"
 #include "date.h"
+#include "gzip_member.h"
 #include "json_schema.h"
 #include "minisign.h"
 #include "return_payload.h"
@@ -424,6 +425,39 @@ static int by_entry_path(const void *a, const void *b)
 	return strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
 }
 
+/* The archive is one gzip member and nothing after it: libarchive reads a
+ * second member as more of the same stream, and stops at the tar's end, so
+ * neither would be seen by the checks above.  The bound on inflating is the
+ * one the entries were held to. */
+static int check_single_member(struct verify *v)
+{
+	uint64_t max = v->lim->max_total_bytes + v->lim->max_entries * 1024;
+	uint64_t by_ratio = (uint64_t)v->map_len * v->lim->max_ratio;
+	if (by_ratio < v->lim->ratio_floor_bytes)
+		by_ratio = v->lim->ratio_floor_bytes;
+	if (by_ratio < max)
+		max = by_ratio;
+	size_t end = 0;
+	switch (nrm_gzip_first_member(v->map, v->map_len, max, &end)) {
+	case NRM_GZIP_ONE_MEMBER:
+		return 0;
+	case NRM_GZIP_SECOND:
+		return nrm_fail(v->err, EX_DATAERR, "%s: offset %zu: a second gzip member after the "
+		                "first (one member only)", v->archive, end);
+	case NRM_GZIP_TRAILING:
+		return nrm_fail(v->err, EX_DATAERR, "%s: offset %zu: %zu bytes after the end of the "
+		                "gzip member (nothing may follow it)", v->archive, end,
+		                v->map_len - end);
+	case NRM_GZIP_TOO_BIG:
+		return nrm_fail(v->err, EX_DATAERR, "%s: inflates to more than the limit of %llu "
+		                "bytes", v->archive, (unsigned long long)max);
+	case NRM_GZIP_BROKEN:
+		break;
+	}
+	return nrm_fail(v->err, EX_DATAERR, "%s: the archive is truncated or corrupt: the gzip "
+	                "member does not end", v->archive);
+}
+
 static int check_archive(struct verify *v)
 {
 	struct archive *a = new_reader();
@@ -435,6 +469,8 @@ static int check_archive(struct verify *v)
 		rc = archive_broken(v, a);
 	else
 		rc = read_entries(v, a, buf);
+	if (rc == 0)
+		rc = check_single_member(v);
 	free(buf);
 	archive_read_free(a);
 	if (rc)

@@ -114,7 +114,7 @@ static int show(struct nrm_context *ctx, bool erasures, int64_t since, const cha
                 bool json)
 {
 	struct store *store;
-	int rc = nrm_context_open_store(ctx, false, &store);
+	int rc = nrm_context_open_store_read(ctx, &store);
 	if (rc)
 		return rc;
 	json_t *list = erasures ? store_erasures(store, since) : store_access_log(store, since);

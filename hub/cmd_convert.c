@@ -193,7 +193,8 @@ static int run(struct nrm_context *ctx, const char *command, int argc, char **ar
 	struct nrm_registry reg = {0};
 	nrm_context_load_plugins(ctx, &reg);
 	struct nrm_pipeline pl = {.output = a.output ? a.output : "-", .rejects = a.rejects,
-	                          .keep_going = a.keep_going || !a.to};
+	                          .keep_going = a.keep_going || !a.to,
+	                          .max_reported = ctx->max_problems};
 	struct nrm_optset *in = NULL, *out = NULL;
 	pl.from = find_plugin(&reg, a.from, NRM_CAP_IMPORT);
 	pl.to = a.to ? find_plugin(&reg, a.to, NRM_CAP_EXPORT) : NULL;

@@ -359,6 +359,7 @@ int cmd_import(struct nrm_context *ctx, int argc, char **argv)
 	struct import_run run = {.now = ctx->now ? (int64_t)ctx->now : (int64_t)time(NULL)};
 	nrm_context_load_plugins(ctx, &reg);
 	struct nrm_pipeline pl = {.rejects = a.rejects, .keep_going = a.keep_going,
+	                          .max_reported = ctx->max_problems,
 	                          .sink = cb_import_sink, .sink_ctx = &run};
 	pl.from = nrm_registry_find_format(&reg, a.from, NRM_CAP_IMPORT);
 	if (!pl.from) {

@@ -57,7 +57,7 @@ static int load(struct nrm_context *ctx, const char *path)
 static int list(struct nrm_context *ctx)
 {
 	struct store *s;
-	int rc = nrm_context_open_store(ctx, false, &s);
+	int rc = nrm_context_open_store_read(ctx, &s);
 	if (rc)
 		return rc;
 	struct nrm_site_register reg;

@@ -167,7 +167,7 @@ static int print_key(const struct store_key *k, void *ctx)
 static int keys_list(struct nrm_context *ctx, bool as_json)
 {
 	struct store *s;
-	int rc = nrm_context_open_store(ctx, false, &s);
+	int rc = nrm_context_open_store_read(ctx, &s);
 	if (rc)
 		return rc;
 	json_t *arr = as_json ? json_array() : NULL;

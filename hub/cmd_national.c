@@ -74,7 +74,7 @@ static int national_build(struct nrm_context *ctx, int argc, char **argv)
 	if (optind < argc)
 		return nrm_usage_error("national build", "unexpected argument '%s'", argv[optind]);
 	struct store *s;
-	int rc = nrm_context_open_store(ctx, false, &s);
+	int rc = nrm_context_open_store_read(ctx, &s);
 	if (rc)
 		return rc;
 	struct nrm_error err = {0};

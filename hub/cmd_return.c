@@ -12,6 +12,7 @@
 #include "access_log.h"
 #include "atomic_file.h"
 #include "date.h"
+#include "folder_swap.h"
 #include "json_schema.h"
 #include "log.h"
 #include "options.h"
@@ -20,6 +21,7 @@
 #include "quarter.h"
 #include "return_build.h"
 #include "return_extract.h"
+#include "return_folder.h"
 #include "return_payload.h"
 #include "return_command.h"
 #include "return_render.h"
@@ -53,6 +55,7 @@ struct build_args {
 	char **inputs;
 	size_t n_inputs;
 	bool json;
+	bool whole; /* replace -o DIR whole when it is a return's own (return_folder.h) */
 };
 
 /* What the case callback needs. */
@@ -98,7 +101,8 @@ static void return_usage(void)
 	       "      --joined DATE          the day the site joined the pilot, YYYY-MM-DD: the\n"
 	       "                             comparison counts its cases from then (default:\n"
 	       "                             the pilot's start, 2021-06-01)\n"
-	       "  -o, --output DIR           write into DIR, which must exist (default: .)\n"
+	       "  -o, --output DIR           write into DIR (default: .); a DIR that is missing, empty\n"
+	       "                             or only a return is replaced whole, never half\n"
 	       "  -f, --from FORMAT          read the cases from INPUT files in FORMAT\n"
 	       "  -O, --option KEY=VALUE     set an import plugin option (repeatable)\n"
 	       "      --store FILE           read the cases from the case store FILE (the default\n"
@@ -522,18 +526,58 @@ static void print_result(const struct build_run *run, const char *dir, bool offi
 	free(cases);
 }
 
+/* Where the files go: DIR itself, or a fresh folder beside it that takes
+ * its place once the return is complete (folder_swap.h). */
+static int open_target(const struct build_args *a, const char *dir, struct nrm_folder_swap *swap,
+                       const char **into)
+{
+	*into = dir;
+	swap->hold = -1;
+	swap->tmp = NULL;
+	if (!a->whole || !nrm_return_folder_replaceable(dir))
+		return check_dir(dir);
+	struct stat st;
+	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+		return check_dir(dir);
+	struct nrm_error err;
+	if (nrm_folder_swap_begin(swap, dir, &err) != 0) {
+		nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	*into = swap->tmp;
+	return 0;
+}
+
+/* Puts the new folder in place when all went well, else drops it. */
+static int close_target(struct nrm_folder_swap *swap, int rc)
+{
+	if (!swap->tmp)
+		return rc;
+	if (rc != 0) {
+		nrm_folder_swap_abort(swap);
+		return rc;
+	}
+	struct nrm_error err;
+	if (nrm_folder_swap_commit(swap, &err) != 0) {
+		nrm_log_error("%s", err.msg);
+		return err.code;
+	}
+	return 0;
+}
+
 static int build(struct nrm_context *ctx, const struct build_args *a)
 {
 	struct nrm_return_params p;
 	struct nrm_error err;
+	struct nrm_folder_swap swap;
+	const char *dir = a->dir ? a->dir : ".", *into;
 	int rc = make_params(a, &p);
-	const char *dir = a->dir ? a->dir : ".";
-	if (rc || (rc = check_dir(dir)))
+	if (rc || (rc = open_target(a, dir, &swap, &into)))
 		return rc;
 	struct build_run run = {.a = a, .rb = nrm_return_builder_new(&p)};
 	nrm_access_init(&run.access, a->store);
 	if (p.audience == NRM_AUDIENCE_OFFICIAL) {
-		char *path = nrm_xasprintf("%s/cases.csv", dir);
+		char *path = nrm_xasprintf("%s/cases.csv", into);
 		if (nrm_extract_open(&run.extract, path, &err) != 0) {
 			nrm_log_error("%s", err.msg);
 			rc = err.code;
@@ -553,9 +597,10 @@ static int build(struct nrm_context *ctx, const struct build_args *a)
 		rc = err.code;
 	}
 	if (rc == 0)
-		rc = write_outputs(ctx, &run, ret, dir);
+		rc = write_outputs(ctx, &run, ret, into);
 	if (run.extracting)
 		nrm_extract_abort(&run.extract);
+	rc = close_target(&swap, rc);
 	if (rc == 0)
 		print_result(&run, dir, p.audience == NRM_AUDIENCE_OFFICIAL, a->json);
 	json_decref(ret);
@@ -579,7 +624,7 @@ int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_reque
 
 static int cmd_return_build(struct nrm_context *ctx, int argc, char **argv)
 {
-	struct build_args a = {0};
+	struct build_args a = {.whole = true};
 	int rc = parse_build_args(ctx, argc, argv, &a);
 	if (rc < 0)
 		rc = build(ctx, &a);

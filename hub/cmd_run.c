@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
@@ -105,12 +106,12 @@ struct run_state {
 	const char *store_path;
 	int64_t now;
 	const char *quarter;
-	struct store *store;  /* open for the whole run; jobs' children never use it */
+	struct store *store;  /* open between jobs; closed while one runs */
+	int lock_fd;          /* the run lock, which no job may inherit */
 	bool any_retry, any_failed;
 };
 
-/* The run's connection to the store.  A child inherits it across the fork
- * but never uses it (it opens its own): SQLite's rule for fork. */
+/* The run's connection to the store, opened again after each job. */
 static int open_store(struct run_state *rs, struct store **s)
 {
 	struct nrm_error err;
@@ -236,6 +237,13 @@ static enum job_result judge(const struct run_state *rs, const struct nrm_config
 	const char *plugin = job_plugin(rs, j);
 	const char *summary = json_string_value(json_object_get(result, "summary"));
 	json_t *counts = json_object_get(result, "counts");
+	/* The result record is what says a job was done: without one, a zero
+	 * exit status means nothing. */
+	if (nrm_job_succeeded(o) && !json_is_object(result)) {
+		snprintf(msg, size, "%s%s sent no result record before it ended", plugin ? "plugin " : "",
+		         plugin ? plugin : "the job");
+		return JOB_FAILED;
+	}
 	if (nrm_job_succeeded(o)) {
 		if (counts)
 			snprintf(msg, size, "%lld records: %lld new, %lld changed, %lld unchanged; "
@@ -268,9 +276,18 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 	                         .quarter = rs->quarter};
 	if (j->kind == NRM_JOB_DELIVER)
 		rj.items = deliver_items(s, j, rs->now);
+	/* Nothing of ours the job could keep after it ends: the store is
+	 * closed across the fork (the child opens its own), the lock is closed
+	 * in the child (job_child.h). */
+	store_close(rs->store);
+	rs->store = NULL;
 	nrm_log_set_job(j->name); /* every line about the job names it */
 	nrm_info("started (%s)", nrm_job_kind_name(j->kind));
-	struct nrm_job_limits limits = {.timeout_ms = j->timeout_ms};
+	struct nrm_job_limits limits = {
+		.timeout_ms = j->timeout_ms, .close_fds = &rs->lock_fd, .n_close_fds = 1,
+		.memory_bytes = j->memory_bytes ? j->memory_bytes : nrm_job_default_memory(),
+		.log_bytes = j->output_bytes ? j->output_bytes : NRM_JOB_DEFAULT_LOG_BYTES,
+	};
 	struct nrm_job_outcome o = {0};
 	struct nrm_error err = {0};
 	char msg[1400];
@@ -282,6 +299,9 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 	} else {
 		result = o.result ? json_loads(o.result, 0, NULL) : NULL;
 		res = judge(rs, j, &o, result, msg, sizeof(msg));
+		if (o.orphans_killed)
+			nrm_warn("left %zu process%s running outside its process group; ended",
+			         o.orphans_killed, o.orphans_killed == 1 ? "" : "es");
 	}
 	static const char *const status[] = {"ok", "retry", "failed"};
 	if ((rc = open_store(rs, &s)) == 0) {
@@ -449,7 +469,7 @@ int cmd_run(struct nrm_context *ctx, int argc, char **argv)
 		nrm_log_error("%s", err.msg);
 		return err.code;
 	}
-	struct run_state rs = {.ctx = ctx, .quarter = a.quarter};
+	struct run_state rs = {.ctx = ctx, .quarter = a.quarter, .lock_fd = -1};
 	if (a.now ? nrm_parse_run_time(a.now, &rs.now) : (rs.now = (int64_t)time(NULL), 0))
 		return nrm_usage_error("run", "--now '%s': not an RFC 3339 time or a date", a.now);
 	struct nrm_site site;
@@ -459,12 +479,16 @@ int cmd_run(struct nrm_context *ctx, int argc, char **argv)
 	}
 	rs.site = &site;
 	rs.store_path = nrm_site_store(ctx, &site);
+	/* Orphans of a job (a plugin's child that left the job's session)
+	 * become ours to end and reap, not init's (job_orphans.h). */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	struct nrm_run_lock lock = {.fd = -1};
 	char *lock_path = nrm_run_lock_path(rs.store_path);
 	if (!a.dry_run && nrm_run_lock_acquire(&lock, lock_path, &err) != 0) {
 		nrm_log_error("%s", err.msg);
 		rc = err.code;
 	} else {
+		rs.lock_fd = lock.fd;
 		rc = run_jobs(&rs, &a);
 		if (rc == 0)
 			rc = rs.any_failed ? EX_SOFTWARE : rs.any_retry ? EX_TEMPFAIL : 0;

@@ -7,6 +7,7 @@
 #include "ledger.h"
 #include "log.h"
 #include "london_time.h"
+#include "run_lock.h"
 #include "run_site.h"
 #include "store.h"
 #include "util.h"
@@ -57,6 +58,35 @@ static json_t *job_status(struct store *s, const struct nrm_config_job *j, int64
 	return o;
 }
 
+/* The run lock beside the store: free, held by a run, or held by
+ * something that is not one (a process a job left behind). */
+static json_t *lock_status(const char *store_path)
+{
+	char *path = nrm_run_lock_path(store_path);
+	struct nrm_lock_holder h;
+	json_t *o;
+	if (nrm_run_lock_who(path, &h) != 0 || !h.held)
+		o = json_pack("{s:s, s:b}", "path", path, "held", 0);
+	else
+		o = json_pack("{s:s, s:b, s:I, s:s, s:b}", "path", path, "held", 1, "pid",
+		              (json_int_t)(h.pid ? h.pid : h.run_pid), "command", h.command,
+		              "nrmhub_run", h.pid == 0 || h.is_run);
+	free(path);
+	return o;
+}
+
+static void print_lock(const json_t *lock)
+{
+	if (!json_is_true(json_object_get(lock, "held")))
+		return;
+	long long pid = (long long)json_integer_value(json_object_get(lock, "pid"));
+	if (json_is_true(json_object_get(lock, "nrmhub_run")))
+		printf("lock: held by an nrmhub run (PID %lld)\n", pid);
+	else
+		printf("lock: held by PID %lld (%s), not an nrmhub run: no run can start until it "
+		       "ends\n", pid, json_string_value(json_object_get(lock, "command")));
+}
+
 static void print_text(json_t *jobs, json_t *waiting)
 {
 	size_t i;
@@ -86,10 +116,11 @@ static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, boo
 {
 	struct store *s;
 	struct nrm_error err;
-	if (store_open(nrm_site_store(ctx, site), &s, &err) != 0) {
+	if (store_open_read(nrm_site_store(ctx, site), &s, &err) != 0) {
 		nrm_log_error("%s", err.msg);
 		return err.code;
 	}
+	json_t *lock = lock_status(nrm_site_store(ctx, site));
 	json_t *jobs = json_array();
 	for (size_t i = 0; i < site->cfg.n_jobs; i++)
 		json_array_append_new(jobs, job_status(s, &site->cfg.jobs[i], now));
@@ -102,15 +133,18 @@ static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, boo
 	} else {
 		json_array_extend(pending, refused);
 		if (json) {
-			json_t *all = json_pack("{s:s, s:O, s:O}", "site", site->cfg.site_code, "jobs",
-			                        jobs, "waiting", pending);
+			json_t *all = json_pack("{s:s, s:O, s:O, s:O}", "site", site->cfg.site_code,
+			                        "jobs", jobs, "waiting", pending, "lock", lock);
 			char *text = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			puts(text ? text : "{}");
 			free(text);
 			json_decref(all);
-		} else
+		} else {
+			print_lock(lock);
 			print_text(jobs, pending);
+		}
 	}
+	json_decref(lock);
 	json_decref(jobs);
 	json_decref(pending);
 	json_decref(refused);

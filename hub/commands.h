@@ -19,6 +19,8 @@ struct nrm_context {
 	const char *config_path; /* from --config, or NULL (config.h says where to look) */
 	long long now;           /* a scheduled job's run time (seconds since the
 	                          * epoch) handed to the command it runs; 0: the clock */
+	unsigned long long max_problems; /* --max-problems: problems printed before the
+	                                  * rest are only counted; 0: the default */
 };
 
 void nrm_context_add_plugin_path(struct nrm_context *ctx, const char *dir);
@@ -49,6 +51,9 @@ struct store;
  * ./nrmhub.db.  With `create` false a missing store is EX_NOINPUT rather than
  * a new empty one.  0 or a sysexits.h code, with a message logged. */
 int nrm_context_open_store(const struct nrm_context *ctx, bool create, struct store **out);
+/* The same for a command that only reads: a store on a read-only medium
+ * is opened read-only (store_open_read). */
+int nrm_context_open_store_read(const struct nrm_context *ctx, struct store **out);
 int cmd_return(struct nrm_context *ctx, int argc, char **argv);
 int cmd_keygen(struct nrm_context *ctx, int argc, char **argv);
 int cmd_bundle(struct nrm_context *ctx, int argc, char **argv);

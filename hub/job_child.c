@@ -7,6 +7,7 @@
  */
 #include "job_child.h"
 
+#include "job_orphans.h"
 #include "util.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sysexits.h>
@@ -75,7 +77,44 @@ int nrm_job_send_result(const void *data, size_t len)
 	return result_fd < 0 ? -1 : write_all(result_fd, data, len);
 }
 
-static _Noreturn void run_child(nrm_job_fn fn, void *arg, const int *pipes, pid_t parent)
+/* The first byte on the reason pipe: the job returned from its function.
+ * A child that exits without it ended the process from inside the job. */
+#define RETURNED_MARK '\001'
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+long long nrm_job_default_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	long long quarter = pages > 0 && size > 0 ? (long long)pages * size / 4 : 0;
+	return quarter > (512LL << 20) ? quarter : 512LL << 20;
+}
+
+/* The child's own limits, set before the job touches anything. */
+static void limit_child(const struct nrm_job_limits *limits, int log_fd)
+{
+	if (!limits)
+		return;
+#ifndef UNDER_ASAN
+	if (limits->memory_bytes > 0) {
+		struct rlimit as = {(rlim_t)limits->memory_bytes, (rlim_t)limits->memory_bytes};
+		setrlimit(RLIMIT_AS, &as);
+	}
+#endif
+	if (log_fd >= 0) {
+		dup2(log_fd, STDOUT_FILENO);
+		dup2(log_fd, STDERR_FILENO);
+	}
+}
+
+static _Noreturn void run_child(nrm_job_fn fn, void *arg, const int *pipes, pid_t parent,
+                                const struct nrm_job_limits *limits)
 {
 	setpgid(0, 0);
 	/* Its own group keeps it out of reach of a terminal's Ctrl-C, so it
@@ -83,8 +122,16 @@ static _Noreturn void run_child(nrm_job_fn fn, void *arg, const int *pipes, pid_
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(EX_SOFTWARE);
+	for (size_t i = 0; limits && i < limits->n_close_fds; i++)
+		if (limits->close_fds[i] > 2)
+			close(limits->close_fds[i]);
 	close(pipes[0]);
 	close(pipes[2]);
+	if (pipes[4] >= 0)
+		close(pipes[4]);
+	limit_child(limits, pipes[5]);
+	if (pipes[5] > 2)
+		close(pipes[5]);
 	result_fd = pipes[3];
 	struct nrm_error err;
 	memset(&err, 0, sizeof(err));
@@ -92,6 +139,8 @@ static _Noreturn void run_child(nrm_job_fn fn, void *arg, const int *pipes, pid_
 	int status = rc == 0 ? 0 : err.code > 0 && err.code < 256 ? err.code
 	                      : rc > 0 && rc < 256          ? rc
 	                                                      : EX_SOFTWARE;
+	char mark = RETURNED_MARK;
+	write_all(pipes[1], &mark, 1);
 	write_all(pipes[1], err.msg, strnlen(err.msg, sizeof(err.msg)));
 	fflush(NULL);
 	_exit(status);
@@ -107,13 +156,31 @@ struct channel {
 	size_t len, cap, limit;
 	bool grows;  /* buf is malloc'd and may grow up to limit */
 	bool truncated;
+	bool forwards; /* the log: copied to our stderr up to limit, not kept */
 };
 
 struct watch {
 	pid_t pid;
 	int pidfd; /* -1 when the kernel has no pidfd_open */
-	struct channel ch[2]; /* the reason, the result */
+	struct channel ch[3]; /* the reason, the result, the log */
+	bool over_log;        /* the log passed its limit */
 };
+
+/* The child's output, as it comes, into the run's own log (stderr). */
+static void forward(struct channel *c, const char *data, size_t n)
+{
+	size_t room = c->len < c->limit ? c->limit - c->len : 0;
+	size_t take = n < room ? n : room;
+	for (size_t done = 0; done < take;) {
+		ssize_t w = write(STDERR_FILENO, data + done, take - done);
+		if (w <= 0 && errno != EINTR)
+			break;
+		if (w > 0)
+			done += (size_t)w;
+	}
+	c->len += n;
+	c->truncated |= c->len > c->limit;
+}
 
 static void keep(struct channel *c, const char *data, size_t n)
 {
@@ -149,14 +216,18 @@ static void drain(struct channel *c)
 			c->fd = -1;
 			return;
 		}
-		keep(c, buf, (size_t)n);
+		if (c->forwards)
+			forward(c, buf, (size_t)n);
+		else
+			keep(c, buf, (size_t)n);
 	}
 }
 
 static void drain_all(struct watch *w)
 {
-	drain(&w->ch[0]);
-	drain(&w->ch[1]);
+	for (int i = 0; i < 3; i++)
+		drain(&w->ch[i]);
+	w->over_log |= w->ch[2].truncated;
 }
 
 /* Has the child ended?  Leaves it a zombie (WNOWAIT). */
@@ -176,14 +247,16 @@ static bool wait_until(struct watch *w, long deadline)
 	for (;;) {
 		if (child_ended(w))
 			return true;
+		if (w->over_log)
+			return false;
 		long left = deadline - now_ms();
 		if (left <= 0)
 			return false;
-		struct pollfd p[3];
+		struct pollfd p[4];
 		nfds_t n = 0;
 		if (w->pidfd >= 0)
 			p[n++] = (struct pollfd){.fd = w->pidfd, .events = POLLIN};
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < 3; i++)
 			if (w->ch[i].fd >= 0)
 				p[n++] = (struct pollfd){.fd = w->ch[i].fd, .events = POLLIN};
 		/* Without a pidfd nothing wakes us when the child ends: look again
@@ -207,25 +280,36 @@ static void reap(struct watch *w, struct nrm_job_outcome *out)
 	/* Whatever the child left behind in its group goes with it. */
 	signal_group(w->pid, SIGKILL);
 	int status = 0;
-	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+	struct rusage use;
+	memset(&use, 0, sizeof(use));
+	while (wait4(w->pid, &status, 0, &use) < 0 && errno == EINTR)
 		;
 	drain_all(w);
-	if (out->end == NRM_JOB_TIMED_OUT)
+	bool returned = out->message[0] == RETURNED_MARK;
+	if (returned)
+		memmove(out->message, out->message + 1, strlen(out->message));
+	if (out->end == NRM_JOB_TIMED_OUT || out->end == NRM_JOB_LOG_LIMIT)
 		return;
+	/* RLIMIT_AS makes an allocation fail, and what fails next (an abort,
+	 * a crash, exit 71) depends on the plugin: a failure after using most
+	 * of the limit is taken for running out of memory. */
+	bool failed = !(returned && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	out->out_of_memory = failed && out->memory_limit > 0 &&
+	                     (long long)use.ru_maxrss * 1024 >= out->memory_limit / 2;
 	if (WIFSIGNALED(status)) {
 		out->end = NRM_JOB_SIGNALLED;
 		out->signal = WTERMSIG(status);
 		out->signal_name = nrm_signal_name(out->signal);
 		out->core_dumped = WCOREDUMP(status);
 	} else {
-		out->end = NRM_JOB_EXITED;
+		out->end = returned ? NRM_JOB_EXITED : NRM_JOB_VANISHED;
 		out->exit_status = WEXITSTATUS(status);
 	}
 }
 
 static void close_pipes(int *pipes)
 {
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 6; i++)
 		if (pipes[i] >= 0)
 			close(pipes[i]);
 }
@@ -242,53 +326,75 @@ int nrm_job_run(nrm_job_fn fn, void *arg, const struct nrm_job_limits *limits,
 	struct sigaction chld;
 	if (sigaction(SIGCHLD, NULL, &chld) == 0 && chld.sa_handler == SIG_IGN)
 		signal(SIGCHLD, SIG_DFL);
-	/* pipes[0..1]: the reason; pipes[2..3]: the result. */
-	int pipes[4] = {-1, -1, -1, -1};
-	if (pipe2(pipes, O_CLOEXEC) != 0 || pipe2(pipes + 2, O_CLOEXEC) != 0) {
+	/* pipes[0..1]: the reason; [2..3]: the result; [4..5]: the log. */
+	int pipes[6] = {-1, -1, -1, -1, -1, -1};
+	bool logs = limits && limits->log_bytes > 0;
+	if (pipe2(pipes, O_CLOEXEC) != 0 || pipe2(pipes + 2, O_CLOEXEC) != 0 ||
+	    (logs && pipe2(pipes + 4, O_CLOEXEC) != 0)) {
 		int e = errno;
 		close_pipes(pipes);
 		return nrm_fail(err, EX_OSERR, "cannot start a job: pipe: %s", strerror(e));
 	}
+	out->memory_limit = limits ? limits->memory_bytes : 0;
+	out->log_limit = logs ? limits->log_bytes : 0;
+#ifdef UNDER_ASAN
+	out->memory_limit = 0;
+#endif
 	fflush(NULL);
+	struct nrm_pid_set before;
+	nrm_children_now(&before);
 	long start = now_ms();
 	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
 		close_pipes(pipes);
+		nrm_pid_set_free(&before);
 		return nrm_fail(err, EX_OSERR, "cannot start a job: fork: %s", strerror(e));
 	}
 	if (pid == 0)
-		run_child(fn, arg, pipes, parent);
+		run_child(fn, arg, pipes, parent, limits);
 	/* Also here, so the group exists before we might signal it. */
 	setpgid(pid, pid);
-	close(pipes[1]);
-	close(pipes[3]);
-	fcntl(pipes[0], F_SETFL, O_NONBLOCK);
-	fcntl(pipes[2], F_SETFL, O_NONBLOCK);
+	for (int i = 1; i < 6; i += 2)
+		if (pipes[i] >= 0)
+			close(pipes[i]);
+	for (int i = 0; i < 6; i += 2)
+		if (pipes[i] >= 0)
+			fcntl(pipes[i], F_SETFL, O_NONBLOCK);
 	struct watch w = {.pid = pid};
 	w.ch[0] = (struct channel){.fd = pipes[0], .buf = out->message,
 	                           .cap = sizeof(out->message),
 	                           .limit = sizeof(out->message) - 1};
 	w.ch[1] = (struct channel){.fd = pipes[2], .grows = true, .limit = NRM_JOB_MAX_RESULT};
+	w.ch[2] = (struct channel){.fd = pipes[4], .forwards = true,
+	                           .limit = logs ? (size_t)limits->log_bytes : 0};
 #ifdef SYS_pidfd_open
 	w.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 #else
 	w.pidfd = -1;
 #endif
-	if (!wait_until(&w, start + timeout)) {
+	if (!wait_until(&w, start + timeout) && w.over_log) {
+		/* Flooding its log: no grace, it would only write more. */
+		out->end = NRM_JOB_LOG_LIMIT;
+		signal_group(pid, SIGKILL);
+	} else if (!child_ended(&w)) {
 		out->end = NRM_JOB_TIMED_OUT;
 		signal_group(pid, SIGTERM);
 		wait_until(&w, now_ms() + grace);
 	}
 	reap(&w, out);
+	/* The job's process is reaped: whatever it left that a subreaper
+	 * inherited is now among our children. */
+	out->orphans_killed = nrm_end_orphans(&before);
+	nrm_pid_set_free(&before);
 	out->elapsed_ms = out->end == NRM_JOB_TIMED_OUT ? timeout : now_ms() - start;
 	out->result = w.ch[1].buf;
 	out->result_len = w.ch[1].len;
 	out->result_truncated = w.ch[1].truncated;
 	if (w.pidfd >= 0)
 		close(w.pidfd);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		if (w.ch[i].fd >= 0)
 			close(w.ch[i].fd);
 	/* A reason is one line: a newline from the job would break log lines. */
@@ -323,6 +429,11 @@ static void describe_duration(long ms, char *buf, size_t size)
 void nrm_job_describe(const struct nrm_job_outcome *out, char *buf, size_t size)
 {
 	char d[32];
+	if (out->out_of_memory) {
+		snprintf(buf, size, "ran out of memory: it used up its limit of %lld MiB",
+		         out->memory_limit >> 20);
+		return;
+	}
 	switch (out->end) {
 	case NRM_JOB_SIGNALLED:
 		snprintf(buf, size, "crashed with %s%s", out->signal_name,
@@ -331,6 +442,14 @@ void nrm_job_describe(const struct nrm_job_outcome *out, char *buf, size_t size)
 	case NRM_JOB_TIMED_OUT:
 		describe_duration(out->elapsed_ms, d, sizeof(d));
 		snprintf(buf, size, "timed out after %s", d);
+		return;
+	case NRM_JOB_LOG_LIMIT:
+		snprintf(buf, size, "wrote more than its log limit of %lld bytes, and was killed",
+		         out->log_limit);
+		return;
+	case NRM_JOB_VANISHED:
+		snprintf(buf, size, "ended its process itself (exit status %d) before the job "
+		         "returned: a plugin called exit()", out->exit_status);
 		return;
 	case NRM_JOB_EXITED:
 		if (out->exit_status == 0)

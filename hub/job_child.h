@@ -2,8 +2,14 @@
  * Running one job in a child process, so that a plugin that crashes or hangs
  * fails only its own job.  The child gets its own process group; on timeout
  * the whole group is sent SIGTERM, then SIGKILL after a grace period; when
- * the child ends, whatever it left in its group is killed; if the parent
- * dies, the child is killed (PR_SET_PDEATHSIG).  The outcome is a value the
+ * the child ends, whatever it left in its group is killed, and, when the
+ * caller is a child subreaper, so is every process it left anywhere else
+ * (job_orphans.h); if the parent dies, the child is killed
+ * (PR_SET_PDEATHSIG).  The child closes the descriptors it must not keep
+ * (the run lock) before the job starts, so nothing it starts can hold them.
+ * A job has ended well only when it returned 0 from its function: a child
+ * that ended the process itself (a plugin calling exit(0)) failed, whatever
+ * its exit status.  The outcome is a value the
  * caller turns into a message and a ledger entry.  Fork before starting
  * threads: only the forking thread exists in the child.
  */
@@ -17,6 +23,9 @@ struct nrm_error;
 
 #define NRM_JOB_DEFAULT_TIMEOUT_MS (30L * 60 * 1000)
 #define NRM_JOB_DEFAULT_GRACE_MS (5L * 1000)
+/* What a scheduled job may write to its log when its configuration does
+ * not say ("log_limit"): far more than any honest job writes. */
+#define NRM_JOB_DEFAULT_LOG_BYTES (16LL << 20)
 
 /* The job, run in the child.  It returns a sysexits.h code (0 success) and
  * may fill `err` with a one-line reason, which reaches the parent.  It must
@@ -26,12 +35,28 @@ typedef int (*nrm_job_fn)(void *arg, struct nrm_error *err);
 struct nrm_job_limits {
 	long timeout_ms; /* <= 0: NRM_JOB_DEFAULT_TIMEOUT_MS */
 	long grace_ms;   /* from SIGTERM to SIGKILL; <= 0: NRM_JOB_DEFAULT_GRACE_MS */
+	const int *close_fds; /* the caller's descriptors the job must not inherit */
+	size_t n_close_fds;
+	long long memory_bytes; /* the child's address space (RLIMIT_AS); 0: none.
+	                         * Not applied under AddressSanitizer, whose shadow
+	                         * memory is terabytes of address space. */
+	long long log_bytes;    /* what the child may write on its standard output
+	                         * and error, which the parent copies to its own
+	                         * standard error; past it the child is killed.
+	                         * 0: the child writes to ours directly. */
 };
+
+/* A quarter of the machine's memory, at least 512 MiB: the default memory
+ * limit of a job. */
+long long nrm_job_default_memory(void);
 
 enum nrm_job_end {
 	NRM_JOB_EXITED,    /* exit_status is its code */
 	NRM_JOB_SIGNALLED, /* signal (and signal_name) killed it: a crash */
 	NRM_JOB_TIMED_OUT, /* still running at the time limit; the group was killed */
+	NRM_JOB_VANISHED,  /* exited (exit_status) without returning from the job:
+	                    * something in it called exit() */
+	NRM_JOB_LOG_LIMIT, /* wrote more than log_bytes; the group was killed */
 };
 
 struct nrm_job_outcome {
@@ -46,6 +71,10 @@ struct nrm_job_outcome {
 	                          * (NUL-terminated; NULL if nothing) */
 	size_t result_len;
 	bool result_truncated;   /* it sent more than NRM_JOB_MAX_RESULT */
+	size_t orphans_killed;   /* processes it left outside its group, ended */
+	long long log_limit;     /* the limits it ran with, for the message */
+	long long memory_limit;
+	bool out_of_memory;      /* it failed after using most of memory_limit */
 };
 
 #define NRM_JOB_MAX_RESULT ((size_t)1 << 20)

@@ -9,12 +9,14 @@
 #include "util.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -62,6 +64,8 @@ static void print_help(void)
 	       "      --log FORMAT       messages as text (the default) or json (one object a line)\n"
 	       "      --syslog           send messages to syslog instead of standard error\n"
 	       "  -q, --quiet            print only errors\n"
+	       "      --max-problems N   print at most N problems found in input data (default\n"
+	       "                         100); the rest are counted, and all go to --rejects\n"
 	       "  -v, --verbose          print what is being done\n"
 	       "  -h, --help             show this help\n"
 	       "  -V, --version          show the version\n"
@@ -126,6 +130,24 @@ static int run_help(struct nrm_context *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* False while a command runs.  exit(0) before it returned came from inside
+ * it: a plugin that calls exit() in the middle of an import would
+ * otherwise end the command "successfully" with nothing imported. */
+static bool command_done = true;
+
+static void cb_exit_check(int status, void *arg)
+{
+	(void)arg;
+	if (command_done || status != 0)
+		return;
+	static const char msg[] = "nrmhub: the command was ended from inside it (a plugin called "
+	                          "exit()) before it finished: nothing it did counts\n";
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* Nothing more to say it with. */
+	}
+	_exit(EX_SOFTWARE);
+}
+
 static void free_context(struct nrm_context *ctx)
 {
 	for (size_t i = 0; i < ctx->n_plugin_paths; i++)
@@ -142,6 +164,7 @@ int main(int argc, char **argv)
 		{"log", required_argument, NULL, 'L'},
 		{"syslog", no_argument, NULL, 'Y'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"max-problems", required_argument, NULL, 'M'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -168,6 +191,16 @@ int main(int argc, char **argv)
 			break;
 		case 'Y': nrm_log_set_format(NRM_LOG_SYSLOG); break;
 		case 'q': nrm_log_set_level(NRM_LOG_ERROR); break;
+		case 'M': {
+			long long n;
+			if (!nrm_parse_int64(optarg, &n) || n < 1) {
+				free_context(&ctx);
+				return nrm_usage_error(NULL, "--max-problems takes a number of at least 1, "
+				                       "not '%s'", optarg);
+			}
+			ctx.max_problems = (unsigned long long)n;
+			break;
+		}
 		case 'v': nrm_log_set_level(NRM_LOG_DEBUG); break;
 		case 'h': print_help(); free_context(&ctx); return 0;
 		case 'V':
@@ -191,7 +224,10 @@ int main(int argc, char **argv)
 		int sub_argc = argc - optind;
 		char **sub_argv = argv + optind;
 		optind = 0; /* glibc: 0 fully resets getopt for the subcommand */
+		on_exit(cb_exit_check, NULL);
+		command_done = false;
 		rc = c->run(&ctx, sub_argc, sub_argv);
+		command_done = true;
 	} else
 		rc = nrm_usage_error(NULL, "no such command '%s'", name);
 	nrm_country_unload();

@@ -49,6 +49,7 @@ struct run {
 	/* Problems come from both threads; one at a time reaches stderr and
 	 * the rejects report. */
 	pthread_mutex_t report_lock;
+	uint64_t reported, unreported; /* problems printed, and only counted */
 	bool stop;
 	int exit_code;  /* the first non-data failure, or 0 */
 };
@@ -82,11 +83,31 @@ static void on_problem(void *ctx, const struct nrm_problem *p)
 	char *msg = nrm_problem_format(p);
 	pthread_mutex_lock(&r->report_lock);
 	nrm_progress_end(&r->progress);
-	nrm_log_report(msg);
+	uint64_t max = r->pl->max_reported ? r->pl->max_reported : NRM_PIPELINE_MAX_REPORTED;
+	if (r->reported < max) {
+		nrm_log_report(msg);
+		r->reported++;
+	} else {
+		r->unreported++;
+	}
 	if (r->have_rejects)
 		write_reject(r, p);
 	pthread_mutex_unlock(&r->report_lock);
 	free(msg);
+}
+
+/* The problems past the bound, as one line. */
+static void report_the_rest(const struct run *r)
+{
+	if (!r->unreported)
+		return;
+	char *line = r->have_rejects
+		? nrm_xasprintf("... and %llu more problems, not shown: all are in %s",
+		                (unsigned long long)r->unreported, r->pl->rejects)
+		: nrm_xasprintf("... and %llu more problems, not shown: give --rejects FILE to "
+		                "have them all", (unsigned long long)r->unreported);
+	nrm_log_report(line);
+	free(line);
 }
 
 /* The rejects report's own write errors are printed, never recorded in it. */
@@ -372,6 +393,7 @@ int nrm_pipeline_run(const struct nrm_pipeline *pl, char *const *inputs, size_t 
 	finish_export_thread(&r);
 	nrm_progress_end(&r.progress);
 	bool clean = r.counts.bad == 0 && !r.exit_code;
+	report_the_rest(&r);
 	close_outputs(&r, clean || (pl->keep_going && !r.exit_code));
 	*counts = r.counts;
 	if (r.exit_code)

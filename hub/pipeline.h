@@ -32,9 +32,16 @@ struct nrm_pipeline {
 	const char *output;                 /* a path, or "-" */
 	const char *rejects;                /* JSON lines report, or NULL */
 	bool keep_going;                    /* go on past bad records */
+	uint64_t max_reported;              /* problems printed before the rest are only
+	                                     * counted (all still go to `rejects`);
+	                                     * 0: NRM_PIPELINE_MAX_REPORTED */
 	nrm_sink_fn sink;                   /* with to == NULL: where records go */
 	void *sink_ctx;
 };
+
+/* A million bad rows under --keep-going wrote a million lines into syslog:
+ * past this many, problems are counted, and listed only in --rejects. */
+#define NRM_PIPELINE_MAX_REPORTED 100
 
 struct nrm_pipeline_counts {
 	uint64_t records, good, bad;

@@ -65,8 +65,48 @@ static void context_free(struct nrm_context *ctx)
 	free(ctx->plugin_paths);
 }
 
-/* Runs a command with its standard output caught; *out gets what it
- * printed (caller frees).  Returns the command's code. */
+/* Where the command's answer (--json, the last thing it printed) starts:
+ * the last line start from which the rest reads as one JSON value. */
+static size_t answer_start(const char *out)
+{
+	json_t *whole = json_loads(out, 0, NULL);
+	if (whole) {
+		json_decref(whole);
+		return 0;
+	}
+	for (size_t i = strlen(out); i > 0; i--) {
+		if (out[i - 1] != '\n' || (out[i] != '{' && out[i] != '['))
+			continue;
+		json_t *v = json_loads(out + i, 0, NULL);
+		if (v) {
+			json_decref(v);
+			return i;
+		}
+	}
+	return 0;
+}
+
+/* Anything printed before the command's answer was printed by a plugin,
+ * which must never print: it goes to the job's log (standard error, which
+ * the run copies, within the job's log limit), never into the result. */
+static void keep_the_answer(char *out)
+{
+	size_t start = answer_start(out);
+	if (start == 0)
+		return;
+	nrm_warn("a plugin wrote %zu bytes to standard output, which belong to no one:", start);
+	fflush(stderr);
+	for (size_t done = 0; done < start;) {
+		ssize_t w = write(STDERR_FILENO, out + done, start - done);
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	memmove(out, out + start, strlen(out + start) + 1);
+}
+
+/* Runs a command with its standard output caught; *out gets its answer
+ * (caller frees).  Returns the command's code. */
 static int run_caught(int (*cmd)(struct nrm_context *, int, char **), const struct nrm_run_job *r,
                       struct args *a, char **out)
 {
@@ -92,6 +132,7 @@ static int run_caught(int (*cmd)(struct nrm_context *, int, char **), const stru
 		lseek(fileno(caught), 0, SEEK_SET);
 		ssize_t got = read(fileno(caught), *out, (size_t)size);
 		(*out)[got > 0 ? got : 0] = '\0';
+		keep_the_answer(*out);
 	}
 	fclose(caught);
 	context_free(&ctx);

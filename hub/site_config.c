@@ -294,6 +294,34 @@ static long read_timeout(struct walk *w, json_t *v, const char *path)
 	return (long)(n * unit);
 }
 
+/* "512M", "2G", "64K" (binary units) or a number of bytes, from `min` to
+ * `max`; -1 (reported) otherwise. */
+static long long read_size(struct walk *w, json_t *v, const char *path, long long min,
+                           long long max, const char *what)
+{
+	long long n = -1, unit = 1;
+	if (json_is_integer(v))
+		n = json_integer_value(v);
+	else if (json_is_string(v) && json_string_length(v) < 32) {
+		char text[32];
+		snprintf(text, sizeof(text), "%s", json_string_value(v));
+		size_t len = strlen(text);
+		const char *units = "KMG";
+		const char *u = len > 1 ? strchr(units, text[len - 1]) : NULL;
+		if (u) {
+			unit = 1LL << (10 * (u - units + 1));
+			text[len - 1] = '\0';
+		}
+		if (!nrm_parse_int64(text, &n))
+			n = -1;
+	}
+	if (n < 1 || n > max / unit || n * unit < min) {
+		bad(w, path, "%s: a number of bytes, or a number with K, M or G (\"512M\")", what);
+		return 0;
+	}
+	return n * unit;
+}
+
 /* Plugin options as KEY=VALUE: strings, numbers and booleans. */
 static void read_options(struct walk *w, json_t *o, const char *path, struct nrm_config_job *j)
 {
@@ -376,7 +404,9 @@ static void read_return(struct walk *w, json_t *o, const char *path, struct nrm_
 
 static void read_job_kind(struct walk *w, json_t *o, const char *path, struct nrm_config_job *j)
 {
-	static const char *const common[] = {"name", "kind", "schedule", "timeout"};
+	/* "log_limit", not "output": an export's "output" is its file. */
+	static const char *const common[] = {"name", "kind", "schedule", "timeout", "memory",
+	                                     "log_limit"};
 	static const char *const extra[][8] = {
 		[NRM_JOB_IMPORT] = {"format", "input", "url", "options", "processed", "ca_file"},
 		[NRM_JOB_EXPORT] = {"format", "output", "options", "site"},
@@ -385,7 +415,7 @@ static void read_job_kind(struct walk *w, json_t *o, const char *path, struct nr
 	};
 	const char *allowed[16];
 	size_t n = 0;
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
 		allowed[n++] = common[i];
 	for (size_t i = 0; i < 8 && extra[j->kind][i]; i++)
 		allowed[n++] = extra[j->kind][i];
@@ -451,6 +481,16 @@ static void read_job(struct walk *w, json_t *o, const char *path, struct nrm_con
 	if (t) {
 		p = sub(path, "timeout");
 		j->timeout_ms = read_timeout(w, t, p);
+		free(p);
+	}
+	if ((t = json_object_get(o, "memory"))) {
+		p = sub(path, "memory");
+		j->memory_bytes = read_size(w, t, p, 16LL << 20, 1LL << 40, "from 16M to 1024G");
+		free(p);
+	}
+	if ((t = json_object_get(o, "log_limit"))) {
+		p = sub(path, "log_limit");
+		j->output_bytes = read_size(w, t, p, 1024, 1LL << 30, "from 1K to 1G");
 		free(p);
 	}
 	if (k < 0)

@@ -62,6 +62,8 @@ struct nrm_config_job {
 	char *schedule;          /* NULL: only run with `run --job` */
 	struct nrm_cron cron;
 	long timeout_ms;
+	long long memory_bytes;  /* "memory": its address space; 0: the default */
+	long long output_bytes;  /* "log_limit": bytes it may write to its log; 0: the default */
 	char *format;            /* import, export: the plugin's format */
 	char **options;          /* import, export: KEY=VALUE */
 	size_t n_options;

@@ -7,9 +7,13 @@
 
 #include "case.h"
 #include "log.h"
+#include "store_backup.h"
+#include "store_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,9 +177,10 @@ static int create_file(const char *path, struct nrm_error *err)
 
 static int configure(struct store *s)
 {
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	char cache[64];
 	snprintf(cache, sizeof(cache), "PRAGMA cache_size = -%d", STORE_CACHE_KIB);
+	if (s->read_only)
+		return store_exec(s, cache) || store_exec(s, "PRAGMA temp_store = MEMORY");
 	/* WAL: readers (a return being built) do not block an import.  NORMAL
 	 * sync in WAL mode: a commit survives a crash of the process, and a
 	 * power cut can lose only the last commits, never corrupt the store.
@@ -188,31 +193,136 @@ static int configure(struct store *s)
 	       store_exec(s, "PRAGMA temp_store = MEMORY");
 }
 
-int store_open(const char *path, struct store **out, struct nrm_error *err)
+static int schema_version(struct store *s, int *version)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return store_fail_sqlite(s, "cannot read its schema version");
+	int rc = sqlite3_step(st);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : store_fail_sqlite(s, "cannot read its schema version");
+}
+
+/* A store that a migration is about to change is copied first; a new
+ * (empty) one has nothing to keep. */
+static int migrate(struct store *s, const char *path)
+{
+	int version;
+	if (schema_version(s, &version) != 0)
+		return -1;
+	if (version > 0 && version < store_schema_version()) {
+		if (store_backup_make(s->db, path, &s->err) != 0)
+			return -1;
+		nrm_info("backed up the store to %s.backup-1 before migrating it from schema "
+		         "version %d to %d", path, version, store_schema_version());
+	}
+	return store_schema_migrate(s->db, store_schema_version(), &s->err);
+}
+
+/* A store that cannot be migrated here is used only at this build's
+ * version: reading commands rely on its tables being what they know. */
+static int check_read_only_version(struct store *s, const char *path)
+{
+	int version;
+	if (schema_version(s, &version) != 0)
+		return -1;
+	if (version == store_schema_version())
+		return 0;
+	return nrm_fail(&s->err, EX_NOPERM, "the store %s cannot be written (a read-only medium?) "
+	                "and is at schema version %d, not this nrmhub's %d: open it once where "
+	                "it can be written", path, version, store_schema_version());
+}
+
+/* "file:PATH?immutable=1" or "?mode=ro": the path escaped for a URI.  A
+ * store with a WAL beside it must read the WAL (mode=ro, with its -shm);
+ * without one, immutable tells SQLite no other process can change it, so
+ * it needs no -shm file it could not create on a read-only medium. */
+static char *read_only_uri(const char *path)
+{
+	char *wal = nrm_xasprintf("%s-wal", path);
+	bool has_wal = access(wal, F_OK) == 0;
+	free(wal);
+	size_t n = strlen(path);
+	char *uri = nrm_xmalloc(3 * n + 32), *o = uri;
+	o += sprintf(o, "file:");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if (c == '%' || c == '?' || c == '#' || c < 0x20 || c >= 0x7f)
+			o += sprintf(o, "%%%02X", c);
+		else
+			*o++ = (char)c;
+	}
+	sprintf(o, "%s", has_wal ? "?mode=ro" : "?immutable=1");
+	return uri;
+}
+
+static int open_db(struct store *s, const char *path, struct nrm_error *err)
+{
+	/* One connection, used by one thread at a time: no per-call mutex. */
+	int flags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX;
+	char *uri = s->read_only ? read_only_uri(path) : NULL;
+	flags |= s->read_only ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI : SQLITE_OPEN_READWRITE;
+	int rc = sqlite3_open_v2(uri ? uri : path, &s->db, flags, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return nrm_fail(err, EX_CANTCREAT, "cannot open the store %s: %s", path,
+		                s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	return 0;
+}
+
+static int open_store(const char *path, bool read_only, struct store **out,
+                      struct nrm_error *err)
 {
 	*out = NULL;
-	if (create_file(path, err) != 0)
+	if (!read_only && create_file(path, err) != 0)
 		return -1;
 	/* Memory statistics take a global mutex on every allocation; the
 	 * call fails harmlessly if SQLite is already initialised. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	struct store *s = nrm_xcalloc(1, sizeof(*s));
-	/* One connection, used by one thread at a time: no per-call mutex. */
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE |
-	            SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		nrm_fail(err, EX_CANTCREAT, "cannot open the store %s: %s", path,
-		         s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	s->read_only = read_only;
+	s->path = nrm_xstrdup(path);
+	if (open_db(s, path, err) != 0) {
 		store_close(s);
 		return -1;
 	}
-	if (configure(s) != 0 || store_schema_migrate(s->db, store_schema_version(), &s->err)) {
+	/* Checked before anything else reads or writes it (store_check.h). */
+	if (store_check_health(s->db, path, &s->err) != 0 || configure(s) != 0 ||
+	    (read_only ? check_read_only_version(s, path) : migrate(s, path)) != 0) {
 		*err = s->err;
 		store_close(s);
 		return -1;
 	}
 	*out = s;
 	return 0;
+}
+
+int store_open(const char *path, struct store **out, struct nrm_error *err)
+{
+	return open_store(path, false, out, err);
+}
+
+/* Root may write where its modes say no; a read-only mount refuses even
+ * root, and access(2) says so (EROFS). */
+static bool writable(const char *path)
+{
+	char *copy = nrm_xstrdup(path);
+	bool ok = access(path, W_OK) == 0 && access(dirname(copy), W_OK) == 0;
+	free(copy);
+	return ok;
+}
+
+int store_open_read(const char *path, struct store **out, struct nrm_error *err)
+{
+	bool absent = access(path, F_OK) != 0 && errno == ENOENT;
+	return open_store(path, !absent && !writable(path), out, err);
+}
+
+bool store_is_read_only(const struct store *s)
+{
+	return s->read_only;
 }
 
 void store_close(struct store *s)
@@ -224,11 +334,23 @@ void store_close(struct store *s)
 	for (int i = 0; i < ST_N_STMTS; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);
+	free(s->path);
 	free(s->strings);
 	free(s->source_strings);
 	free(s->contribs);
 	free(s->blob);
 	free(s);
+}
+
+/* After a failed transaction the WAL still holds every page it wrote (an
+ * import that filled the disk leaves it at full size), and it shrinks only
+ * when the last connection closes: a `run` keeps its own open while the
+ * next job fails for want of space.  Truncating it gives the space back.
+ * Best effort: a reader that holds frames keeps them until it is done. */
+static void shrink_wal(struct store *s)
+{
+	if (!s->read_only && sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 }
 
 int store_begin(struct store *s)
@@ -241,8 +363,14 @@ int store_begin(struct store *s)
 
 int store_commit(struct store *s)
 {
-	if (store_exec(s, "COMMIT") != 0)
+	if (store_exec(s, "COMMIT") != 0) {
+		/* A full disk or an I/O error rolls the transaction back itself. */
+		if (sqlite3_get_autocommit(s->db)) {
+			s->in_tx = false;
+			shrink_wal(s);
+		}
 		return -1;
+	}
 	s->in_tx = false;
 	return 0;
 }
@@ -255,6 +383,7 @@ void store_rollback(struct store *s)
 			sqlite3_reset(s->stmt[i]);
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = false;
+	shrink_wal(s);
 }
 
 /* ---- sources --------------------------------------------------------- */

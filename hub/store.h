@@ -83,8 +83,19 @@ int store_field_of(const char *canonical_name);
 bool store_field_known(const struct nrm_case *c, enum store_field f);
 
 /* Opens the store at `path`, creating it (mode 0600) if it does not exist,
- * and migrates it to the current schema.  0, or -1 with `err` filled. */
+ * checks it (PRAGMA quick_check: a damaged store is refused with
+ * EX_DATAERR and how to restore it, store_check.h), backs it up before a
+ * migration (store_backup.h) and migrates it to the current schema.  0, or
+ * -1 with `err` filled. */
 int store_open(const char *path, struct store **out, struct nrm_error *err);
+/* For commands that only read: as store_open when the store and its
+ * folder can be written; else (a read-only medium) opened read-only, not
+ * migrated (a store at another schema version is refused, EX_NOPERM), so
+ * that it can still be read.  A store that is not there is made, as by
+ * store_open. */
+int store_open_read(const char *path, struct store **out, struct nrm_error *err);
+/* True when opened read-only by store_open_read. */
+bool store_is_read_only(const struct store *s);
 void store_close(struct store *s);
 /* The last failure's code and message. */
 const struct nrm_error *store_error(const struct store *s);

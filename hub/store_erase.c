@@ -5,6 +5,9 @@
 
 #include "store_internal.h"
 
+#include "log.h"
+#include "store_backup.h"
+
 #include <sysexits.h>
 
 static int erase_one(struct store *s, const struct store_erasure *e,
@@ -87,6 +90,11 @@ int store_erase_scrub(struct store *s)
 	if (busy)
 		return nrm_fail(&s->err, EX_TEMPFAIL, "the store: another process has it open, so "
 		                "its WAL could not be emptied; run the command again when it is done");
+	/* The backups were made before the erasure and still hold it. */
+	int removed = store_backup_remove_all(s->path);
+	if (removed > 0)
+		nrm_info("removed %d backup%s of the store made before the erasure (they held "
+		         "what was erased)", removed, removed == 1 ? "" : "s");
 	return 0;
 }
 

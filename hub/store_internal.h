@@ -36,6 +36,8 @@ int store_decode_sources(struct store *s, const void *blob, int len);
 
 struct store {
 	sqlite3 *db;
+	char *path;      /* as opened, for its backups */
+	bool read_only;  /* opened SQLITE_OPEN_READONLY (store_open_read) */
 	sqlite3_stmt *stmt[ST_N_STMTS];
 	struct nrm_error err;
 	bool in_tx;

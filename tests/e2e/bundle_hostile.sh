@@ -201,6 +201,36 @@ a=$(sig_case wrong-digest)
 sign "$a" "$(printf '%s' "$comment" | sed "s/tagmanifest-sha512=.*/tagmanifest-sha512=$(printf '0%.0s' $(seq 128))/")"
 refused 65 4 "tagmanifest-sha512\.txt is not the one the trusted comment names" "$a"
 
+# ---- one gzip member, nothing after it (step 3) ------------------------------
+# libarchive reads concatenated members as one stream and stops at the tar's
+# end, so a signed bundle could hide a second tar or any bytes behind its
+# own: each is refused with the offset where the member ends.
+size=$(wc -c <"$bag.tar.gz")
+a=$(sig_case trailing-bytes)
+printf 'hidden payload' >>"$a"
+sign "$a"
+refused 65 3 "$a: offset $size: 14 bytes after the end of the gzip member" "$a"
+
+a=$(sig_case trailing-zeros)
+head -c 512 /dev/zero >>"$a"
+sign "$a"
+refused 65 3 "$a: offset $size: 512 bytes after the end of the gzip member" "$a"
+
+a=$(sig_case second-member)
+mkdir -p s/second-member/extra/"$bag"/data && echo 'x' >s/second-member/extra/"$bag"/data/evil.csv
+tar czf - -C s/second-member/extra "$bag" >>"$a"
+sign "$a"
+refused 65 3 "$a: offset $size: a second gzip member after the first" "$a"
+# intake refuses it the same way, and does not accept it.
+expect_exit 0 "$NRMHUB" keys add --store ho.db --nation england birmingham site.pub
+mkdir inbox && cp "s/second-member/$bag.tar.gz" "s/second-member/$bag.tar.gz.minisig" inbox/
+touch -d '1 minute ago' inbox/*
+expect_exit 65 "$NRMHUB" intake --inbox inbox --store ho.db --json
+assert_grep "step 3: inbox/$bag\\.tar\\.gz: offset $size: a second gzip member after the first" "$tmp/stdout"
+assert_no_file "inbox/accepted/birmingham/2025Q1/$bag.tar.gz"
+# The genuine bundle still passes (the check does not misjudge one member).
+expect_exit 0 "$NRMHUB" bundle verify --keys keys "s/genuine/$bag.tar.gz"
+
 # --json reports the failing step too.
 expect_exit 77 "$NRMHUB" bundle verify --keys keys --json "s/legacy/$bag.tar.gz"
 assert_eq "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["valid"], d["step"], d["exit"])' \

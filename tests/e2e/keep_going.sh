@@ -48,4 +48,21 @@ assert_eq "$(cat "$tmp/stdout")" '{"records":6,"good":3,"bad":3}' "validate --js
 expect_exit 0 "$NRMHUB" validate --from case-jsonl "$tmp/second.jsonl"
 assert_eq "$(cat "$tmp/stdout")" "1 records: 1 good, 0 bad" "clean validate"
 
+# Bounded messages: a file of bad rows under --keep-going prints the first
+# 100 problems (or --max-problems N) and one line counting the rest; every
+# one is in --rejects (issue 19: a million rows, a million journal lines).
+many="$tmp/many-bad.jsonl"
+for i in $(seq 1 250); do
+	printf '{"case_id":"M-%d","site":"testsite","referral_date":"2025-01-02","age_at_exploitation":18}\n' "$i"
+done >"$many"
+expect_exit 65 "$NRMHUB" convert -k --rejects "$tmp/many.rejects" --from case-jsonl --to case-jsonl \
+	-o "$tmp/many.out" "$many"
+assert_eq "$(grep -c "^$many:[0-9]*: age_at_exploitation" "$tmp/stderr")" 100 "problems shown"
+assert_grep "^\.\.\. and 150 more problems, not shown: all are in $tmp/many\.rejects$" "$tmp/stderr"
+assert_eq "$(wc -l <"$tmp/many.rejects")" 250 "problems in the rejects report"
+expect_exit 65 "$NRMHUB" --max-problems 5 import -k --from case-jsonl --store "$tmp/many.db" "$many"
+assert_eq "$(grep -c "^$many:[0-9]*: age_at_exploitation" "$tmp/stderr")" 5 "problems shown with --max-problems 5"
+assert_grep "^\.\.\. and 245 more problems, not shown: give --rejects FILE to have them all$" "$tmp/stderr"
+expect_exit 64 "$NRMHUB" --max-problems 0 validate --from case-jsonl "$many"
+
 finish

@@ -60,6 +60,35 @@ for q in 2024Q1 2024Q2; do
 	expect_exit 0 "$NRMHUB" return validate "$tmp/$q/return.json" "$tmp/$q-pub/return.json"
 done
 
+# ---- a folder replaced whole -------------------------------------------------
+# A return's folder is rebuilt in a fresh folder beside it and swapped into
+# place: the official 2024Q1 return over a published 2024Q2 one leaves not
+# one file of the old (tests/e2e/crash_safety.sh kills it half way); the
+# folder keeps its mode; a folder left beside it by a killed build, and
+# not held, is swept; a missing folder is made.
+cp -a "$tmp/2024Q2-pub" "$tmp/whole"
+chmod 750 "$tmp/whole"
+mkdir "$tmp/.whole.tmp-killed" && echo partial >"$tmp/.whole.tmp-killed/table_1.csv"
+expect_exit 0 build --quarter 2024Q1 --site hull -o "$tmp/whole" --key "$tmp/hull.key" "$cases"
+assert_eq "$(cd "$tmp/whole" && ls | sort | tr '\n' ' ')" "$(cd "$tmp/2024Q1" && ls | sort | tr '\n' ' ')" \
+	"the rebuilt folder's files"
+diff -r "$tmp/whole" "$tmp/2024Q1" >/dev/null && pass || fail "the rebuilt folder is not the new return"
+assert_eq "$(stat -c %a "$tmp/whole")" 750 "the rebuilt folder's mode"
+assert_eq "$(find "$tmp" -maxdepth 1 -name '.whole.tmp-*' | wc -l)" 0 "folders left beside it"
+expect_exit 0 build --quarter 2024Q1 --site hull -o "$tmp/made" --key "$tmp/hull.key" "$cases"
+diff -r "$tmp/made" "$tmp/2024Q1" >/dev/null && pass || fail "the folder made is not the return"
+# A failed build leaves the old folder as it was, and nothing beside it.
+{ head -n 3 "$cases"; sed -n 4p "$cases" | sed 's/"gender":"female"/"gender":"girl"/'; } >"$tmp/bad-one.jsonl"
+expect_exit 65 build --quarter 2024Q2 --site hull -o "$tmp/whole" --key "$tmp/hull.key" "$tmp/bad-one.jsonl"
+diff -r "$tmp/whole" "$tmp/2024Q1" >/dev/null && pass || fail "a failed build changed the folder"
+assert_eq "$(find "$tmp" -maxdepth 1 -name '.whole.tmp-*' | wc -l)" 0 "folders left by the failed build"
+# A folder that holds more than a return is someone else's: written into
+# file by file, what else it holds kept.
+mkdir -p "$tmp/shared" && echo mine >"$tmp/shared/notes.txt"
+expect_exit 0 build --quarter 2024Q1 --site hull -o "$tmp/shared" --key "$tmp/hull.key" "$cases"
+assert_eq "$(cat "$tmp/shared/notes.txt")" mine "a file of someone else's in the folder"
+cmp -s "$tmp/shared/return.json" "$tmp/2024Q1/return.json" && pass || fail "the return in a shared folder"
+
 # ---- cases.csv ---------------------------------------------------------------
 csv=$tmp/2024Q1/cases.csv
 assert_eq "$(head -n 1 "$csv" | tr -d '\r')" \

@@ -60,7 +60,7 @@ good | sed 's/"store": "nrmhub.db",/"store": "nrmhub.db"/' >"$bad"
 check_bad 78 'bad\.json:5:8: .\}. expected near ."keys"'
 # An unknown key, with the keys allowed there.
 good | sed 's/"timeout_missing"//; s/"format": "council-csv",/"format": "council-csv", "shedule": "@daily",/' >"$bad"
-check_bad 78 '\$\.jobs\[0\]: unknown key .shedule.; allowed here: name, kind, schedule, timeout, format, input, url, options, processed, ca_file'
+check_bad 78 '\$\.jobs\[0\]: unknown key .shedule.; allowed here: name, kind, schedule, timeout, memory, log_limit, format, input, url, options, processed, ca_file'
 good | sed 's/"nation"/"nacion"/' >"$bad"
 check_bad 78 "\\\$\\.site: unknown key 'nacion'; allowed here: code, name, local_authority, nation, joined"
 # A plugin option the plugin does not have, and a bad value of one it has.

@@ -2,8 +2,8 @@
  * A test-only preload library (LD_PRELOAD) that makes the process kill
  * itself with SIGKILL just before its Nth write to the disk, for
  * tests/e2e/crash_safety.sh: every write, pwrite, fsync, fdatasync, rename,
- * unlink, ftruncate or close of a file written to counts as one moment, in
- * the hub and in the libraries it calls (SQLite's journal and database
+ * renameat2, remove, rmdir, unlink, ftruncate or close of a file written to
+ * counts as one moment, in the hub and in the libraries it calls (SQLite's journal and database
  * writes, libarchive's), so killing at each N in turn reaches the points at
  * which a power cut could stop the program.
  *
@@ -118,6 +118,26 @@ int renameat(int dfd, const char *from, int tfd, const char *to)
 {
 	moment();
 	return NEXT(renameat)(dfd, from, tfd, to);
+}
+
+/* The exchange that puts a rebuilt folder in place (hub/folder_swap.c),
+ * and the removals of the old one. */
+int renameat2(int dfd, const char *from, int tfd, const char *to, unsigned int flags)
+{
+	moment();
+	return NEXT(renameat2)(dfd, from, tfd, to, flags);
+}
+
+int remove(const char *path)
+{
+	moment();
+	return NEXT(remove)(path);
+}
+
+int rmdir(const char *path)
+{
+	moment();
+	return NEXT(rmdir)(path);
 }
 
 int unlink(const char *path)

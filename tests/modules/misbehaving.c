@@ -3,7 +3,9 @@
  * is a sound importer of a tiny line format, "case_id,site,YYYY-MM-DD", so
  * that only the one flaw a build enables is what the checker finds:
  *   MISBEHAVE_CRASH     crashes on a line without a comma
- *   MISBEHAVE_HANG      loops forever on a line without a comma
+ *   MISBEHAVE_HANG      loops forever on a line without a comma, first
+ *                       writing its PID to the FIFO $NRM_TEST_HANG_FIFO when
+ *                       set, so that a test knows it hangs without a clock
  *   MISBEHAVE_PRINT     prints every record on standard output
  *   MISBEHAVE_OPTIONS   declares an option without a description
  *   MISBEHAVE_NO_DEFAULT declares a bool option without a default (the
@@ -21,6 +23,20 @@
 #include <unistd.h>
 
 #define MAX_LINE 4096
+
+#if defined(MISBEHAVE_HANG)
+#include <fcntl.h>
+
+static void say_hanging(void)
+{
+	const char *fifo = getenv("NRM_TEST_HANG_FIFO");
+	int fd = fifo ? open(fifo, O_WRONLY) : -1;
+	if (fd >= 0) {
+		dprintf(fd, "%ld\n", (long)getpid());
+		close(fd);
+	}
+}
+#endif
 
 struct lines {
 	const struct nrm_host *host;
@@ -114,6 +130,8 @@ static int cb_lines_next(void *state, struct nrm_case *out, struct nrm_pos *wher
 	if (!comma1)
 		raise(SIGSEGV);
 #elif defined(MISBEHAVE_HANG)
+	if (!comma1)
+		say_hanging();
 	while (!comma1)
 		pause();
 #endif

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,12 +221,94 @@ static void test_timeout_kills_the_group(void **state)
 	assert_int_equal(out.end, NRM_JOB_TIMED_OUT);
 	pid_t g;
 	assert_int_equal(read(fds[0], &g, sizeof(g)), (ssize_t)sizeof(g));
-	int status;
-	assert_int_equal(waitpid(g, &status, 0), g);
-	assert_true(WIFSIGNALED(status));
-	assert_true(WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGKILL);
+	/* Killed with the group, and reaped by the job runner: a subreaper's
+	 * orphans are its to end (job_orphans.h). */
+	assert_int_equal(kill(g, 0), -1);
+	assert_int_equal(errno, ESRCH);
 	close(fds[0]);
 	close(fds[1]);
+}
+
+/* A grandchild that left the job's session (setsid) escapes the group
+ * kill; the job succeeds, and the grandchild is still ended and reaped. */
+static int job_with_setsid_grandchild(void *arg, struct nrm_error *err)
+{
+	int fd = *(int *)arg;
+	int ready[2];
+	if (pipe(ready) != 0)
+		return 1;
+	pid_t g = fork();
+	if (g == 0) {
+		setsid();
+		char c = 'x';
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	char c;
+	if (read(ready[0], &c, 1) != 1 || write(fd, &g, sizeof(g)) != (ssize_t)sizeof(g))
+		return 1;
+	return 0;
+}
+
+static void test_setsid_orphan_ended(void **state)
+{
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	struct nrm_job_outcome out;
+	struct nrm_error err = {0};
+	assert_int_equal(nrm_job_run(job_with_setsid_grandchild, &fds[1], &quick, &out, &err), 0);
+	assert_true(nrm_job_succeeded(&out));
+	assert_int_equal(out.orphans_killed, 1);
+	pid_t g;
+	assert_int_equal(read(fds[0], &g, sizeof(g)), (ssize_t)sizeof(g));
+	assert_int_equal(kill(g, 0), -1);
+	assert_int_equal(errno, ESRCH);
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* exit(0) from inside the job is not success. */
+static int job_calls_exit(void *arg, struct nrm_error *err)
+{
+	exit(0);
+}
+
+static void test_exit_inside_the_job_fails(void **state)
+{
+	struct nrm_job_outcome out;
+	struct nrm_error err = {0};
+	assert_int_equal(nrm_job_run(job_calls_exit, NULL, &quick, &out, &err), 0);
+	assert_int_equal(out.end, NRM_JOB_VANISHED);
+	assert_int_equal(out.exit_status, 0);
+	assert_false(nrm_job_succeeded(&out));
+	char buf[200];
+	nrm_job_describe(&out, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "a plugin called exit()"));
+}
+
+/* The descriptors the caller names are closed before the job starts. */
+static int job_checks_fd(void *arg, struct nrm_error *err)
+{
+	return fcntl(*(int *)arg, F_GETFD) == -1 ? 0 : 1;
+}
+
+static void test_closed_in_the_child(void **state)
+{
+	int fd = open("/dev/null", O_RDONLY);
+	assert_true(fd > 2);
+	struct nrm_job_limits lim = quick;
+	lim.close_fds = &fd;
+	lim.n_close_fds = 1;
+	struct nrm_job_outcome out;
+	struct nrm_error err = {0};
+	assert_int_equal(nrm_job_run(job_checks_fd, &fd, &lim, &out, &err), 0);
+	assert_true(nrm_job_succeeded(&out));
+	assert_int_equal(nrm_job_run(job_checks_fd, &fd, &quick, &out, &err), 0);
+	assert_false(nrm_job_succeeded(&out));
+	close(fd);
 }
 
 /* A run that is itself killed (SIGKILL: no cleanup of its own) takes its
@@ -286,6 +369,9 @@ int main(void)
 		cmocka_unit_test(test_result_reaches_the_parent),
 		cmocka_unit_test(test_timeout_kills_the_group),
 		cmocka_unit_test(test_child_dies_with_parent),
+		cmocka_unit_test(test_setsid_orphan_ended),
+		cmocka_unit_test(test_exit_inside_the_job_fails),
+		cmocka_unit_test(test_closed_in_the_child),
 		cmocka_unit_test(test_signal_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

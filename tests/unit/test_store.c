@@ -24,6 +24,8 @@
 #include "country.h"
 #include "date.h"
 #include "store.h"
+#include "store_backup.h"
+#include "store_erase.h"
 #include "store_internal.h"
 
 static char dir[] = "/tmp/nrmhub-store-test.XXXXXX";
@@ -557,6 +559,155 @@ static int teardown(void **state)
 	return rc == 0 ? 0 : -1;
 }
 
+
+/* ---- faults: backups, damage, the WAL after a failure (issue 19) ------------------ */
+
+static int schema_of(const char *path)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A migration is preceded by a whole copy of the store as it was, 0600;
+ * each later one moves the copies up, and the oldest past STORE_BACKUPS
+ * goes.  A store already at the current version is not copied again. */
+static void test_backup_before_migration(void **state)
+{
+	int old = store_schema_version() - 1;
+	struct store *s;
+	struct nrm_error err;
+	char *b[STORE_BACKUPS + 2];
+	/* test_migrate_from_every_version backed up the same store. */
+	char *first = nrm_xasprintf("%s/v%d.db", dir, old);
+	store_backup_remove_all(first);
+	free(first);
+	for (int round = 1; round <= STORE_BACKUPS + 1; round++) {
+		char *path = make_old_store(old);
+		assert_int_equal(store_open(path, &s, &err), 0);
+		store_close(s);
+		for (int n = 1; n <= STORE_BACKUPS + 1; n++)
+			b[n] = store_backup_path(path, n);
+		struct stat st;
+		assert_int_equal(stat(b[1], &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		assert_int_equal(schema_of(b[1]), old);
+		for (int n = 2; n <= STORE_BACKUPS + 1; n++)
+			assert_int_equal(access(b[n], F_OK) == 0, n <= round && n <= STORE_BACKUPS);
+		/* Opened again at the current version: no new copy. */
+		assert_int_equal(store_open(path, &s, &err), 0);
+		store_close(s);
+		struct stat again;
+		assert_int_equal(stat(b[1], &again), 0);
+		assert_int_equal(again.st_ino, st.st_ino);
+		assert_int_equal(access(b[2], F_OK) == 0, round >= 2);
+		for (int n = 1; n <= STORE_BACKUPS + 1; n++)
+			free(b[n]);
+		free(path);
+	}
+}
+
+/* Pages overwritten with garbage: refused on opening, with EX_DATAERR and
+ * the way to restore it, before any write. */
+static void test_damaged_store_refused(void **state)
+{
+	struct store *s = open_fresh("damaged.db");
+	assert_int_equal(store_begin(s), 0);
+	int64_t a = add_source(s, "a", 1);
+	char id[32];
+	for (int i = 0; i < 3000; i++) {
+		snprintf(id, sizeof(id), "C-%d", i);
+		struct nrm_case c = record(id, "hull");
+		assert_int_equal(merge(s, a, &c), STORE_MERGE_NEW);
+	}
+	assert_int_equal(store_commit(s), 0);
+	store_close(s);
+	char *path = path_in_dir("damaged.db");
+	int fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	char junk[16384];
+	memset(junk, 0x5a, sizeof(junk));
+	assert_int_equal(pwrite(fd, junk, sizeof(junk), 3 * 16384), (ssize_t)sizeof(junk));
+	close(fd);
+	struct nrm_error err;
+	assert_int_equal(store_open(path, &s, &err), -1);
+	assert_null(s);
+	assert_int_equal(err.code, EX_DATAERR);
+	assert_non_null(strstr(err.msg, "is damaged (PRAGMA quick_check: "));
+	assert_non_null(strstr(err.msg, "import the sources again"));
+	assert_null(strchr(err.msg, '\n'));
+	/* With a backup beside it, the message says to restore from it. */
+	char *backup = store_backup_path(path, 1);
+	FILE *f = fopen(backup, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(store_open(path, &s, &err), -1);
+	assert_non_null(strstr(err.msg, backup));
+	free(backup);
+	free(path);
+}
+
+static off_t wal_size(const char *name)
+{
+	char *p = nrm_xasprintf("%s/%s-wal", dir, name);
+	struct stat st;
+	off_t size = stat(p, &st) == 0 ? st.st_size : -1;
+	free(p);
+	return size;
+}
+
+/* A transaction that wrote pages to the WAL and failed leaves it empty,
+ * even while another connection (a run's own) keeps the store open. */
+static void test_wal_truncated_after_rollback(void **state)
+{
+	struct store *s = open_fresh("wal.db");
+	char *path = path_in_dir("wal.db");
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "SELECT count(*) FROM nrm_case", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	/* A small cache spills the transaction's pages into the WAL. */
+	assert_int_equal(store_exec(s, "PRAGMA cache_size = 10"), 0);
+	assert_int_equal(store_begin(s), 0);
+	int64_t a = add_source(s, "a", 1);
+	char id[32];
+	for (int i = 0; i < 5000; i++) {
+		snprintf(id, sizeof(id), "C-%d", i);
+		struct nrm_case c = record(id, "hull");
+		assert_int_equal(merge(s, a, &c), STORE_MERGE_NEW);
+	}
+	assert_true(wal_size("wal.db") > 100000);
+	store_rollback(s);
+	assert_int_equal(wal_size("wal.db"), 0);
+	sqlite3_close(other);
+	store_close(s);
+	free(path);
+}
+
+/* An erasure removes the backups: they were made before it, and hold what
+ * it erased. */
+static void test_erasure_removes_backups(void **state)
+{
+	char *path = make_old_store(store_schema_version() - 1);
+	store_backup_remove_all(path);
+	struct store *s;
+	struct nrm_error err;
+	assert_int_equal(store_open(path, &s, &err), 0);
+	char *backup = store_backup_path(path, 1);
+	assert_int_equal(access(backup, F_OK), 0);
+	assert_int_equal(store_erase_scrub(s), 0);
+	assert_int_equal(access(backup, F_OK), -1);
+	store_close(s);
+	free(backup);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,6 +728,10 @@ int main(void)
 		cmocka_unit_test(test_bundle_seq),
 		cmocka_unit_test(test_each_case_order),
 		cmocka_unit_test(test_field_names),
+		cmocka_unit_test(test_backup_before_migration),
+		cmocka_unit_test(test_damaged_store_refused),
+		cmocka_unit_test(test_wal_truncated_after_rollback),
+		cmocka_unit_test(test_erasure_removes_backups),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
