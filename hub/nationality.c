@@ -6,6 +6,7 @@
  */
 #include "nationality.h"
 
+#include "read_file.h"
 #include "util.h"
 
 #include <errno.h>
@@ -126,26 +127,11 @@ int nrm_nationality_labels_read(const char *path, struct nrm_nationality_labels 
                                 struct nrm_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return nrm_fail(err, EX_NOINPUT, "cannot open the Home Office's nationality labels "
-		                "%s: %s", path, strerror(errno));
-	char *text = nrm_xmalloc(LABELS_MAX_BYTES + 1);
-	size_t len = fread(text, 1, LABELS_MAX_BYTES + 1, f);
-	int bad = ferror(f);
-	fclose(f);
-	int rc;
-	if (bad)
-		rc = nrm_fail(err, EX_IOERR, "cannot read %s", path);
-	else if (len > LABELS_MAX_BYTES)
-		rc = nrm_fail(err, EX_DATAERR, "%s: larger than 64 KiB; the labels are a few hundred "
-		              "lines", path);
-	else if (memchr(text, '\0', len))
-		rc = nrm_fail(err, EX_DATAERR, "%s: holds a NUL byte", path);
-	else {
-		text[len] = '\0';
-		rc = read_lines(text, path, out, err);
-	}
+	char *text;
+	if (nrm_read_text_file(path, LABELS_MAX_BYTES, "the labels are a few hundred lines",
+	                       &text, err) != 0)
+		return -1;
+	int rc = read_lines(text, path, out, err);
 	free(text);
 	if (rc)
 		nrm_nationality_labels_free(out);

@@ -10,6 +10,7 @@
 #include "gss.h"
 #include "store.h"
 #include "store_internal.h"
+#include "read_file.h"
 #include "util.h"
 
 #include <errno.h>
@@ -139,25 +140,11 @@ static int read_lines(char *text, const char *path, struct nrm_site_register *ou
 int nrm_sites_read(const char *path, struct nrm_site_register *out, struct nrm_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return nrm_fail(err, EX_NOINPUT, "cannot open %s: %s", path, strerror(errno));
-	char *text = nrm_xmalloc(REGISTER_MAX_BYTES + 1);
-	size_t len = fread(text, 1, REGISTER_MAX_BYTES + 1, f);
-	int bad = ferror(f);
-	fclose(f);
-	int rc;
-	if (bad)
-		rc = nrm_fail(err, EX_IOERR, "cannot read %s", path);
-	else if (len > REGISTER_MAX_BYTES)
-		rc = nrm_fail(err, EX_DATAERR, "%s: larger than 1 MiB; a register is a few lines",
-		              path);
-	else if (memchr(text, '\0', len))
-		rc = nrm_fail(err, EX_DATAERR, "%s: holds a NUL byte", path);
-	else {
-		text[len] = '\0';
-		rc = read_lines(text, path, out, err);
-	}
+	char *text;
+	if (nrm_read_text_file(path, REGISTER_MAX_BYTES, "a register is a few lines", &text,
+	                       err) != 0)
+		return -1;
+	int rc = read_lines(text, path, out, err);
 	free(text);
 	if (rc)
 		nrm_sites_free(out);

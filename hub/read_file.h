@@ -1,0 +1,19 @@
+/*
+ * A small text file read whole (a register, a table of labels), as the
+ * hostile input every file is: at most `max` bytes, and no NUL byte, which
+ * would end the text early without saying so.
+ */
+#ifndef NRM_READ_FILE_H
+#define NRM_READ_FILE_H
+
+#include "util.h"
+
+#include <stddef.h>
+
+/* `what` names the file in the refusal of one that is too large ("a
+ * register is a few lines").  0 with *text (NUL-terminated, caller frees),
+ * or -1 with err: EX_NOINPUT, EX_IOERR or EX_DATAERR. */
+int nrm_read_text_file(const char *path, size_t max, const char *what, char **text,
+                       struct nrm_error *err);
+
+#endif
