@@ -221,3 +221,56 @@ int nrm_dc_model_check(const struct nrm_dc_model *m, struct nrm_error *err)
 	}
 	return 0;
 }
+
+static const char *path_of(const struct nrm_dc_figure *f)
+{
+	return f->path ? f->path : "derived";
+}
+
+static bool all_shown(const struct nrm_dc_model *m, const struct nrm_dc_relation *r)
+{
+	for (size_t k = 0; k < r->n; k++) {
+		const struct nrm_dc_figure *f = &m->figures[r->figure[k]];
+		if (f->hidden || f->na || f->value < 0)
+			return false;
+	}
+	return true;
+}
+
+/* Says how `r` is broken.  The tables declare two shapes: a sum (parts +1,
+ * the total -1, last) and "part <= total" (total +1, part -1). */
+static int broken(const struct nrm_dc_model *m, const struct nrm_dc_relation *r,
+                  struct nrm_error *err)
+{
+	const struct nrm_dc_figure *last = &m->figures[r->figure[r->n - 1]];
+	const struct nrm_dc_figure *first = &m->figures[r->figure[0]];
+	if (r->kind == NRM_RELATION_EQUAL && r->n == 2)
+		return nrm_fail(err, EX_DATAERR, "%s (%s) is %lld, but %s (%s), the same figure, is "
+		                "%lld", last->name, path_of(last), last->value, first->name,
+		                path_of(first), first->value);
+	if (r->kind == NRM_RELATION_EQUAL) {
+		long long parts = 0;
+		for (size_t k = 0; k + 1 < r->n; k++)
+			parts += m->figures[r->figure[k]].value;
+		return nrm_fail(err, EX_DATAERR, "%s (%s) is %lld, but its parts (%s, ...) add up to "
+		                "%lld", last->name, path_of(last), last->value, path_of(first), parts);
+	}
+	return nrm_fail(err, EX_DATAERR, "%s (%s) is %lld, more than %s (%s), %lld, which counts "
+	                "the same cases and more", last->name, path_of(last), last->value,
+	                first->name, path_of(first), first->value);
+}
+
+int nrm_dc_model_check_shown(const struct nrm_dc_model *m, struct nrm_error *err)
+{
+	for (size_t i = 0; i < m->n_relations; i++) {
+		const struct nrm_dc_relation *r = &m->relations[i];
+		if (r->n < 2 || !all_shown(m, r))
+			continue;
+		long long sum = -r->rhs;
+		for (size_t k = 0; k < r->n; k++)
+			sum += r->coef[k] * m->figures[r->figure[k]].value;
+		if (r->kind == NRM_RELATION_EQUAL ? sum != 0 : sum < 0)
+			return broken(m, r, err);
+	}
+	return 0;
+}

@@ -67,5 +67,10 @@ void nrm_dc_model_propagate(struct nrm_dc_model *m);
  * (EX_SOFTWARE: a relation the tables declared is wrong). */
 int nrm_dc_model_check(const struct nrm_dc_model *m, struct nrm_error *err);
 
+/* A return received (bundle verify, intake): 0 when each relation whose
+ * figures are all shown holds, else -1 with `err` (EX_DATAERR) naming the
+ * figure and both values, e.g. a total of 999 whose parts add up to 7. */
+int nrm_dc_model_check_shown(const struct nrm_dc_model *m, struct nrm_error *err);
+
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "return_payload.h"
 
+#include "disclosure_model.h"
 #include "html_script.h"
 #include "return_render.h"
 #include "return_tables.h"
@@ -301,19 +302,35 @@ static int same_file(const char *where, const struct nrm_payload_file *files, si
 	return rc;
 }
 
+/* Every breakdown sums to its total, and every figure shown twice is the
+ * same, by the relations the tables themselves declare (the ones
+ * disclosure control uses): where a figure is suppressed, the relation is
+ * left unjudged. */
+static int obeys_its_relations(const struct nrm_return_tables *t, const char *where,
+                               struct nrm_error *err)
+{
+	struct nrm_dc_model m;
+	nrm_dc_model_build(t, &m);
+	struct nrm_error e;
+	int rc = nrm_dc_model_check_shown(&m, &e);
+	nrm_dc_model_free(&m);
+	if (rc)
+		return nrm_fail(err, EX_DATAERR, "%s: return.json: %s", where, e.msg);
+	return 0;
+}
+
 int nrm_return_payload_agrees(const json_t *ret, const struct nrm_payload_file *files, size_t n,
                               const char *where, struct nrm_error *err)
 {
-	json_t *want = nrm_return_files_json(ret, err);
-	if (!want)
-		return -1;
-	int rc = same_list(where, json_object_get(ret, "files"), want, err);
-	json_decref(want);
-	if (rc)
-		return rc;
 	struct nrm_return_tables t;
-	if (nrm_return_tables_build(ret, &t, err))
-		return -1;
+	struct nrm_error e;
+	if (nrm_return_tables_build(ret, &t, &e))
+		return nrm_fail(err, e.code, "%s: return.json: %s", where, e.msg);
+	json_t *want = nrm_return_files_json(ret, err);
+	int rc = !want ? -1 : same_list(where, json_object_get(ret, "files"), want, err);
+	json_decref(want);
+	if (rc == 0)
+		rc = obeys_its_relations(&t, where, err);
 	size_t len = 0;
 	for (size_t i = 0; rc == 0 && i < t.n_tables; i++) {
 		char *csv = nrm_return_table_csv(&t.tables[i], &len);

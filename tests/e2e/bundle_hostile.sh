@@ -93,6 +93,10 @@ hostile payload-missing 65 5 'data: report\.html: listed in return\.json \$\.fil
 # ... and its tables and SDMX-CSV hold exactly the figures of return.json,
 # drawn again by the code that writes them.
 hostile payload-table 65 5 "data: table_1\.csv: line 2, column 5 \(Number\): '999', return\.json gives '12'"
+# ... and return.json agrees with itself: breakdowns sum to their totals,
+# by the relations the tables declare.
+hostile payload-total 65 5 "data: return\.json: \\\$\.referrals\.by_nationality: the rows sum to 12, not the total 999"
+hostile payload-sum 65 5 "data: return\.json: .*\(\\\$\.referrals\.total\) is 12, but its parts \(\\\$\.referrals\.by_gender.*\) add up to 13"
 hostile payload-header 65 5 "data: table_1\.csv: line 1 \(the header\), column 5: 'Count', the table's is 'Number'"
 # ... and its report runs nothing (libxml2's HTML parser reads it).
 hostile payload-script 65 5 "data: report\.html: line [0-9]+: a <script> element; the report is a page without script"
