@@ -274,3 +274,84 @@ int nrm_dc_model_check_shown(const struct nrm_dc_model *m, struct nrm_error *err
 	}
 	return 0;
 }
+
+void nrm_dc_model_append(struct nrm_dc_model *into, const struct nrm_dc_model *m,
+                         const char *prefix)
+{
+	int off = (int)into->n_figures;
+	into->figures = nrm_xrealloc(into->figures,
+	                             (into->n_figures + m->n_figures + 1) * sizeof(*m->figures));
+	for (size_t i = 0; i < m->n_figures; i++) {
+		into->figures[into->n_figures] = m->figures[i];
+		into->figures[into->n_figures++].name =
+			nrm_xasprintf("%s %s", prefix, m->figures[i].name);
+	}
+	into->relations = nrm_xrealloc(into->relations, (into->n_relations + m->n_relations + 1) *
+	                                                        sizeof(*m->relations));
+	for (size_t i = 0; i < m->n_relations; i++) {
+		const struct nrm_dc_relation *r = &m->relations[i];
+		struct nrm_dc_relation *c = &into->relations[into->n_relations++];
+		*c = (struct nrm_dc_relation){r->kind, r->n, nrm_xmalloc(r->n * sizeof(int)),
+		                              nrm_xmalloc(r->n * sizeof(int)), r->rhs};
+		for (size_t k = 0; k < r->n; k++) {
+			c->figure[k] = r->figure[k] + off;
+			c->coef[k] = r->coef[k];
+		}
+	}
+	into->derivations = nrm_xrealloc(into->derivations,
+	                                 (into->n_derivations + m->n_derivations + 1) *
+	                                         sizeof(*m->derivations));
+	for (size_t i = 0; i < m->n_derivations; i++) {
+		const struct nrm_dc_derivation *d = &m->derivations[i];
+		struct nrm_dc_derivation *c = &into->derivations[into->n_derivations++];
+		*c = (struct nrm_dc_derivation){d->figure + off, d->n,
+		                                nrm_xmalloc((d->n ? d->n : 1) * sizeof(int))};
+		for (size_t k = 0; k < d->n; k++)
+			c->from[k] = d->from[k] + off;
+	}
+}
+
+void nrm_dc_model_relate_sum(struct nrm_dc_model *m, int total, const int *parts, size_t n)
+{
+	if (total < 0 || !m->figures[total].count)
+		return;
+	struct nrm_dc_relation r = {NRM_RELATION_EQUAL, 0, nrm_xmalloc((n + 1) * sizeof(int)),
+	                            nrm_xmalloc((n + 1) * sizeof(int)), 0};
+	for (size_t k = 0; k < n; k++)
+		if (parts[k] >= 0 && m->figures[parts[k]].count) {
+			r.figure[r.n] = parts[k];
+			r.coef[r.n++] = 1;
+		} else if (parts[k] >= 0) {
+			r.n = 0;  /* not a sum of counts: no fact */
+			break;
+		}
+	if (r.n == 0) {
+		free(r.figure);
+		free(r.coef);
+		return;
+	}
+	r.figure[r.n] = total;
+	r.coef[r.n++] = -1;
+	m->relations = nrm_xrealloc(m->relations, (m->n_relations + 1) * sizeof(*m->relations));
+	m->relations[m->n_relations++] = r;
+}
+
+void nrm_dc_model_relate_equal(struct nrm_dc_model *m, int x, int y)
+{
+	if (x < 0 || y < 0 || !m->figures[x].count || !m->figures[y].count)
+		return;
+	nrm_dc_model_relate_sum(m, x, &y, 1);
+}
+
+void nrm_dc_model_derive(struct nrm_dc_model *m, int figure, const int *from, size_t n)
+{
+	if (figure < 0)
+		return;
+	m->derivations = nrm_xrealloc(m->derivations,
+	                              (m->n_derivations + 1) * sizeof(*m->derivations));
+	struct nrm_dc_derivation *d = &m->derivations[m->n_derivations++];
+	*d = (struct nrm_dc_derivation){figure, 0, nrm_xmalloc((n ? n : 1) * sizeof(int))};
+	for (size_t k = 0; k < n; k++)
+		if (from[k] >= 0 && from[k] != figure)
+			d->from[d->n++] = from[k];
+}

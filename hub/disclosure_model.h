@@ -25,6 +25,9 @@ struct nrm_dc_figure {
 	bool hidden;
 	bool primary;       /* hidden for being a count from 1 to the threshold */
 	bool forced;        /* hidden because another published output hides it */
+	bool fixed;         /* already published elsewhere (a site's published
+	                       return beside the national tables): suppression
+	                       never hides or shows it, only the audit reads it */
 };
 
 /* sum of coef * figure == rhs (EQUAL) or >= rhs (AT_LEAST). */
@@ -71,6 +74,20 @@ int nrm_dc_model_check(const struct nrm_dc_model *m, struct nrm_error *err);
  * figures are all shown holds, else -1 with `err` (EX_DATAERR) naming the
  * figure and both values, e.g. a total of 999 whose parts add up to 7. */
 int nrm_dc_model_check_shown(const struct nrm_dc_model *m, struct nrm_error *err);
+
+/* Appends a copy of `m` to `into` (figures, relations, derivations, the
+ * figure indices moved on), each name prefixed with `prefix` and a space.
+ * Paths still point where `m`'s did. */
+void nrm_dc_model_append(struct nrm_dc_model *into, const struct nrm_dc_model *m,
+                         const char *prefix);
+/* x == y, a fact that links two outputs (skipped unless both are counts,
+ * or when either is -1). */
+void nrm_dc_model_relate_equal(struct nrm_dc_model *m, int x, int y);
+/* sum of parts == total over counts (parts with index -1 are skipped). */
+void nrm_dc_model_relate_sum(struct nrm_dc_model *m, int total, const int *parts, size_t n);
+/* `figure` is hidden whenever one of `from` is (the audit's `derived`
+ * flag, for counts computed by the tables, is left as it is). */
+void nrm_dc_model_derive(struct nrm_dc_model *m, int figure, const int *from, size_t n);
 
 
 #endif

@@ -11,43 +11,6 @@
 #include <string.h>
 #include <sysexits.h>
 
-/* Appends `m` to `into`, its names prefixed with the return's quarter. */
-static void append_model(struct nrm_dc_model *into, const struct nrm_dc_model *m,
-                         const char *quarter)
-{
-	int off = (int)into->n_figures;
-	into->figures = nrm_xrealloc(into->figures,
-	                             (into->n_figures + m->n_figures + 1) * sizeof(*m->figures));
-	for (size_t i = 0; i < m->n_figures; i++) {
-		into->figures[into->n_figures] = m->figures[i];
-		into->figures[into->n_figures++].name =
-			nrm_xasprintf("%s %s", quarter, m->figures[i].name);
-	}
-	into->relations = nrm_xrealloc(into->relations, (into->n_relations + m->n_relations + 1) *
-	                                                        sizeof(*m->relations));
-	for (size_t i = 0; i < m->n_relations; i++) {
-		const struct nrm_dc_relation *r = &m->relations[i];
-		struct nrm_dc_relation *c = &into->relations[into->n_relations++];
-		*c = (struct nrm_dc_relation){r->kind, r->n, nrm_xmalloc(r->n * sizeof(int)),
-		                              nrm_xmalloc(r->n * sizeof(int)), r->rhs};
-		for (size_t k = 0; k < r->n; k++) {
-			c->figure[k] = r->figure[k] + off;
-			c->coef[k] = r->coef[k];
-		}
-	}
-	into->derivations = nrm_xrealloc(into->derivations,
-	                                 (into->n_derivations + m->n_derivations + 1) *
-	                                         sizeof(*m->derivations));
-	for (size_t i = 0; i < m->n_derivations; i++) {
-		const struct nrm_dc_derivation *d = &m->derivations[i];
-		struct nrm_dc_derivation *c = &into->derivations[into->n_derivations++];
-		*c = (struct nrm_dc_derivation){d->figure + off, d->n,
-		                                nrm_xmalloc((d->n ? d->n : 1) * sizeof(int))};
-		for (size_t k = 0; k < d->n; k++)
-			c->from[k] = d->from[k] + off;
-	}
-}
-
 /* The figure of return `r` at `path`, or -1. */
 static int figure_at(const struct nrm_return_audit *a, size_t r, const char *path)
 {
@@ -56,34 +19,6 @@ static int figure_at(const struct nrm_return_audit *a, size_t r, const char *pat
 		if (a->model.figures[i].path && strcmp(a->model.figures[i].path, path) == 0)
 			return (int)i;
 	return -1;
-}
-
-static void link_equal(struct nrm_dc_model *m, int x, int y)
-{
-	if (x < 0 || y < 0 || !m->figures[x].count || !m->figures[y].count)
-		return;
-	m->relations = nrm_xrealloc(m->relations, (m->n_relations + 1) * sizeof(*m->relations));
-	struct nrm_dc_relation *r = &m->relations[m->n_relations++];
-	*r = (struct nrm_dc_relation){NRM_RELATION_EQUAL, 2, nrm_xmalloc(2 * sizeof(int)),
-	                              nrm_xmalloc(2 * sizeof(int)), 0};
-	r->figure[0] = x;
-	r->figure[1] = y;
-	r->coef[0] = 1;
-	r->coef[1] = -1;
-}
-
-/* A statistic shown twice: each must be hidden when the other is. */
-static void link_same_statistic(struct nrm_dc_model *m, int x, int y)
-{
-	if (x < 0 || y < 0)
-		return;
-	m->derivations = nrm_xrealloc(m->derivations,
-	                              (m->n_derivations + 2) * sizeof(*m->derivations));
-	for (int k = 0; k < 2; k++) {
-		struct nrm_dc_derivation *d = &m->derivations[m->n_derivations++];
-		*d = (struct nrm_dc_derivation){k ? y : x, 1, nrm_xmalloc(sizeof(int))};
-		d->from[0] = k ? x : y;
-	}
 }
 
 /* Return b's own figure for the trend key `key` of a row of its quarter. */
@@ -122,10 +57,13 @@ static void link_row(struct nrm_return_audit *a, size_t ra, size_t row, size_t r
 			y = figure_at(a, rb, pb);
 			free(pb);
 		}
-		if (k < 3)
-			link_equal(&a->model, x, y);
-		else
-			link_same_statistic(&a->model, x, y);
+		if (k < 3) {
+			nrm_dc_model_relate_equal(&a->model, x, y);
+		} else if (x >= 0 && y >= 0) {
+			/* A statistic shown twice: each hidden when the other is. */
+			nrm_dc_model_derive(&a->model, x, &y, 1);
+			nrm_dc_model_derive(&a->model, y, &x, 1);
+		}
 		free(pa);
 	}
 }
@@ -173,7 +111,7 @@ int nrm_return_audit_set(const json_t *const *rets, size_t n, const struct nrm_d
 		struct nrm_dc_model m;
 		nrm_dc_model_build(&out->tables[i], &m);
 		out->first[i] = out->model.n_figures;
-		append_model(&out->model, &m, out->tables[i].quarter);
+		nrm_dc_model_append(&out->model, &m, out->tables[i].quarter);
 		nrm_dc_model_free(&m);
 	}
 	link_returns(out);

@@ -39,7 +39,7 @@
 
 static bool candidate(const struct nrm_dc_figure *f)
 {
-	return f->count && !f->hidden && f->path && f->value > 0;
+	return f->count && !f->hidden && !f->fixed && f->path && f->value > 0;
 }
 
 static bool relation_holds(const struct nrm_dc_relation *r, const bool *set)
@@ -173,6 +173,24 @@ static void count_result(const struct nrm_dc_model *m, struct nrm_suppress_resul
 	}
 }
 
+int nrm_dc_suppress_model(struct nrm_dc_model *m, const struct nrm_dc_params *p,
+                          struct nrm_error *err)
+{
+	int *order = NULL;
+	size_t n_order = 0;
+	nrm_dc_model_propagate(m);
+	int rc = extend(m, p, &order, &n_order, err);
+	if (rc == 0)
+		rc = trim(m, p, order, n_order, err);
+	free(order);
+	return rc;
+}
+
+void nrm_dc_model_count(const struct nrm_dc_model *m, struct nrm_suppress_result *res)
+{
+	count_result(m, res);
+}
+
 static int choose(json_t *ret, const struct nrm_dc_params *p, struct nrm_suppress_result *res,
                   struct nrm_error *err)
 {
@@ -181,8 +199,6 @@ static int choose(json_t *ret, const struct nrm_dc_params *p, struct nrm_suppres
 		return -1;
 	struct nrm_dc_model m;
 	nrm_dc_model_build(&t, &m);
-	int *order = NULL;
-	size_t n_order = 0;
 	int rc = nrm_dc_model_check(&m, err);
 	for (size_t i = 0; rc == 0 && i < m.n_figures; i++) {
 		struct nrm_dc_figure *f = &m.figures[i];
@@ -191,19 +207,14 @@ static int choose(json_t *ret, const struct nrm_dc_params *p, struct nrm_suppres
 			f->forced = f->forced || strcmp(f->path, p->forced[k]) == 0;
 		f->hidden = f->primary || f->forced;
 	}
-	if (rc == 0) {
-		nrm_dc_model_propagate(&m);
-		rc = extend(&m, p, &order, &n_order, err);
-	}
 	if (rc == 0)
-		rc = trim(&m, p, order, n_order, err);
+		rc = nrm_dc_suppress_model(&m, p, err);
 	for (size_t i = 0; rc == 0 && i < m.n_figures; i++)
 		if (m.figures[i].hidden && m.figures[i].path &&
 		    nrm_json_path_set(ret, m.figures[i].path, json_string("[c]")) != 0)
 			rc = nrm_fail(err, EX_SOFTWARE, "cannot hide %s", m.figures[i].name);
 	if (rc == 0)
 		count_result(&m, res);
-	free(order);
 	nrm_dc_model_free(&m);
 	nrm_return_tables_free(&t);
 	return rc;

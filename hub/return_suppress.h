@@ -30,6 +30,18 @@ struct nrm_suppress_result {
  * written), EX_SOFTWARE when the tables' relations do not hold.  `res` may
  * be NULL.
  */
+/*
+ * The secondary suppression of any model (the national tables beside the
+ * sites' published returns use it): with primary and forced figures marked
+ * hidden, hides more until the audit passes, then trims (return_suppress.c).
+ * Figures marked `fixed` are never hidden or shown by it.  0, or -1 with
+ * `err` (EX_DATAERR: no pattern protects a cell).
+ */
+int nrm_dc_suppress_model(struct nrm_dc_model *m, const struct nrm_dc_params *p,
+                          struct nrm_error *err);
+/* The figures of `m` hidden, counted as nrm_return_suppress counts them. */
+void nrm_dc_model_count(const struct nrm_dc_model *m, struct nrm_suppress_result *res);
+
 int nrm_return_suppress(json_t *ret, const struct nrm_dc_params *p,
                         struct nrm_suppress_result *res, struct nrm_error *err);
 
