@@ -70,3 +70,22 @@ int nrm_json_path_set(json_t *root, const char *path, json_t *value)
 	json_decref(value);
 	return -1;
 }
+
+json_t *nrm_json_path_get(const json_t *root, const char *path)
+{
+	if (!path || path[0] != '$')
+		return NULL;
+	const char *p = path + 1;
+	const json_t *cur = root;
+	json_t *node = NULL;
+	while (cur && *p) {
+		char *key;
+		size_t index = 0;
+		if (step(&p, &key, &index) != 0)
+			return NULL;
+		node = key ? json_object_get(cur, key) : json_array_get(cur, index);
+		cur = node;
+		free(key);
+	}
+	return node;
+}

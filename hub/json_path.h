@@ -11,5 +11,7 @@
 /* Replaces the value at `path` with `value` (a new reference, always
  * consumed).  0, or -1 when the path is malformed or names nothing. */
 int nrm_json_path_set(json_t *root, const char *path, json_t *value);
+/* The value at `path` (borrowed), or NULL when it names nothing. */
+json_t *nrm_json_path_get(const json_t *root, const char *path);
 
 #endif

@@ -40,6 +40,24 @@ unsigned nrm_case_place(const struct nrm_case_dates *d, const struct nrm_quarter
 json_t *nrm_national_build(struct store *s, const char *quarter, int64_t now,
                            struct nrm_error *err);
 
+struct nrm_dc_params;
+struct nrm_suppress_result;
+
+/* Rewrites national.json (from nrm_national_build) in place for
+ * publication (formats/national.md, *The published audience*): suppressed
+ * jointly with each site's published return for the quarter, made here
+ * from the site's official return in `s` as the site makes it; the
+ * comparison left out; then audited together with those returns and
+ * validated.  `res` counts the national cells hidden (may be NULL).  0, or
+ * -1 with err: EX_DATAERR when no pattern protects every cell or the
+ * result fails its audit (nothing should be written). */
+int nrm_national_publish(json_t *national, struct store *s, const struct nrm_dc_params *p,
+                         struct nrm_suppress_result *res, struct nrm_error *err);
+
+/* Validates national.json against its schema, and its totals against the
+ * return's.  0, or -1 with err (EX_SOFTWARE). */
+int nrm_national_validate(json_t *national, struct nrm_error *err);
+
 /* The tables of a national.json: the return's tables over the national
  * totals, then the national ones (by nation, by site, pilot against
  * non-pilot, sites missing or revised).  0 or -1 with err. */

@@ -555,7 +555,7 @@ static json_t *assemble(struct build *b, struct cmp_pass *cp, int64_t now)
 	                 "pilot_vs_non_pilot", comparison_json(&cp->c));
 }
 
-static int validate(json_t *national, struct nrm_error *err)
+int nrm_national_validate(json_t *national, struct nrm_error *err)
 {
 	struct nrm_error why;
 	struct nrm_json_schema *sch = nrm_national_schema_load(&why);
@@ -621,7 +621,7 @@ json_t *nrm_national_build(struct store *s, const char *quarter, int64_t now,
 	}
 	json_t *national = assemble(&b, &cp, now);
 	build_free(&b, &cp);
-	if (validate(national, err)) {
+	if (nrm_national_validate(national, err)) {
 		json_decref(national);
 		return NULL;
 	}

@@ -167,9 +167,16 @@ static void head(FILE *out, const json_t *national)
 	        json_integer_value(json_object_get(national, "sites_reporting")),
 	        json_integer_value(json_object_get(national, "sites_expected")),
 	        json_string_value(json_object_get(national, "generated_at")));
-	fputs("<p><strong>Official: exact counts for the Home Office, not for "
-	      "publication.</strong></p>\n</header>\n<main>\n", out);
-	headline(out, json_object_get(national, "headline"));
+	if (json_object_get(national, "audience") &&
+	    strcmp(json_string_value(json_object_get(national, "audience")), "published") == 0)
+		fputs("<p><strong>Published: counts from 1 to the threshold and the cells that "
+		      "would disclose them are shown as [c], jointly with every site's published "
+		      "return.</strong></p>\n</header>\n<main>\n", out);
+	else
+		fputs("<p><strong>Official: exact counts for the Home Office, not for "
+		      "publication.</strong></p>\n</header>\n<main>\n", out);
+	if (json_object_get(national, "headline"))
+		headline(out, json_object_get(national, "headline"));
 	/* Said once at the top as well as in each table's title: a figure that
 	 * leaves out a site must not read as the whole. */
 	if (!json_is_true(json_object_get(national, "complete")))
@@ -187,7 +194,7 @@ static void notes(FILE *out, const struct nrm_return_tables *t)
 		nrm_html_escape(out, t->notes[i].text);
 		fputs("</dd>\n", out);
 	}
-	fputs("</dl>\n<p>Shorthand: [z] not applicable; [x] not available.</p>\n</section>\n",
+	fputs("</dl>\n<p>Shorthand: [c] confidential; [z] not applicable; [x] not available.</p>\n</section>\n",
 	      out);
 }
 
@@ -200,10 +207,13 @@ int nrm_national_write_html(const json_t *national, const struct nrm_return_tabl
 	if (!out)
 		return nrm_fail(err, EX_OSERR, "out of memory");
 	head(out, national);
-	fputs("<section><h2>Pilot against non-pilot areas</h2>\n", out);
-	pilot_chart(out, t, national);
-	nrm_html_table(out, nrm_return_tables_find(t, "pilot_vs_non_pilot"), false);
-	fputs("</section>\n<section><h2>Sites</h2>\n", out);
+	if (nrm_return_tables_find(t, "pilot_vs_non_pilot")) {
+		fputs("<section><h2>Pilot against non-pilot areas</h2>\n", out);
+		pilot_chart(out, t, national);
+		nrm_html_table(out, nrm_return_tables_find(t, "pilot_vs_non_pilot"), false);
+		fputs("</section>\n", out);
+	}
+	fputs("<section><h2>Sites</h2>\n", out);
 	sites_chart(out, t, national, "rg");
 	sites_chart(out, t, national, "cg");
 	nrm_html_table(out, nrm_return_tables_find(t, "by_site"), false);

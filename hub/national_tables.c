@@ -142,6 +142,11 @@ static void text_cell(struct nrm_cell *c, const char *s)
 /* A count, a statistic shown to one decimal, or "[z]" for null. */
 static void number_cell(struct nrm_cell *c, const json_t *v, bool decimal)
 {
+	if (json_is_string(v)) {  /* "[c]": the published audience */
+		c->kind = NRM_CELL_SUPPRESSED;
+		c->text = nrm_xstrdup("[c]");
+		return;
+	}
 	if (!json_is_number(v)) {
 		c->kind = NRM_CELL_NA;
 		c->text = nrm_xstrdup("[z]");
@@ -329,8 +334,10 @@ int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *
 	struct tb b = {.out = out};
 	add_nations(&b, national);
 	add_sites(&b, national);
-	add_pilot(&b, national);
-	if (add_comparison(&b, national, err)) {
+	/* Official only: the published audience leaves the comparison out. */
+	if (json_object_get(national, "pilot_vs_non_pilot"))
+		add_pilot(&b, national);
+	if (json_object_get(national, "comparison") && add_comparison(&b, national, err)) {
 		nrm_return_tables_free(out);
 		return -1;
 	}

@@ -1,0 +1,490 @@
+/*
+ * The published national tables (`national build --audience published`,
+ * formats/national.md): suppressed jointly with every site's published
+ * return for the quarter, so that no differencing between the national,
+ * nation and site figures recovers a hidden cell.
+ *
+ * The intake store holds each site's official return only.  A site's
+ * published return is what `return build --audience published` makes of
+ * it, deterministically: the same suppression (return_suppress.c) is run
+ * here on each official return, and the cells it hides are taken as hidden
+ * and fixed (already out: never shown, and nothing to gain by hiding more
+ * of them).
+ *
+ * One model (disclosure_model.h) then holds the national totals' tables
+ * (the site return's tables over totals), each nation's figures and every
+ * site's published return, with the relations a reader knows: each count
+ * of the totals is the sum of the sites' counts at the same path; each
+ * nation's count is the sum of its sites'; each return's own relations.
+ * A nation with one reporting site is that site: the relation makes its
+ * figures equal, so the site's hidden cells force the nation's.  The
+ * table by site repeats each site's published figures exactly, so it adds
+ * nothing to the model.  Primary: national counts from 1 to the threshold;
+ * secondary: the audit-and-extend loop and trim (nrm_dc_suppress_model),
+ * only ever on national figures.  The result is audited again from the
+ * published files' own figures before anything is written.
+ *
+ * The comparison (headline, comparison, pilot against non-pilot) is not
+ * published: as for a site, its counts are not covered by this model.
+ */
+#include "national.h"
+
+#include "json_path.h"
+#include "return_suppress.h"
+#include "return_tables.h"
+#include "store.h"
+#include "store_intake.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+struct site_ret {
+	char *site;
+	json_t *official, *published;
+};
+
+struct sites {
+	struct site_ret *v;
+	size_t n;
+	struct nrm_error *err;
+	int failed;
+};
+
+static int on_latest(const struct store_intake_bundle *sb, void *ctx)
+{
+	struct sites *s = ctx;
+	json_t *ret = json_loads(sb->return_json, JSON_REJECT_DUPLICATES, NULL);
+	if (!ret) {
+		s->failed = nrm_fail(s->err, EX_DATAERR, "the stored return of %s %s is not JSON",
+		                     sb->site, sb->quarter);
+		return 1;
+	}
+	json_object_del(ret, "comparison");
+	s->v = nrm_xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n++] = (struct site_ret){nrm_xstrdup(sb->site), ret, NULL};
+	return 0;
+}
+
+static void sites_free(struct sites *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].site);
+		json_decref(s->v[i].official);
+		json_decref(s->v[i].published);
+	}
+	free(s->v);
+}
+
+/* ---- the joint model ---------------------------------------------------------- */
+
+struct joint {
+	struct nrm_dc_model m;
+	struct nrm_return_tables totals;
+	struct nrm_return_tables *site_tables;
+	size_t n_sites;
+	size_t *site_first;     /* n_sites + 1: the figures of site i */
+	size_t nation_first;    /* the nations' figures, to the end */
+	char **paths;           /* owned paths of the nations' figures */
+	size_t n_paths;
+};
+
+static int figure_in(const struct nrm_dc_model *m, size_t from, size_t to, const char *path)
+{
+	for (size_t i = from; i < to; i++)
+		if (m->figures[i].path && strcmp(m->figures[i].path, path) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* A figure of the national.json itself (a nation's), from its value there:
+ * a number, "[c]" (hidden) or null ("[z]"). */
+static int add_json_figure(struct joint *j, const json_t *national, const char *path,
+                           const char *name, bool count)
+{
+	const json_t *v = nrm_json_path_get(national, path);
+	j->paths = nrm_xrealloc(j->paths, (j->n_paths + 1) * sizeof(*j->paths));
+	char *owned = j->paths[j->n_paths++] = nrm_xstrdup(path);
+	struct nrm_dc_model *m = &j->m;
+	m->figures = nrm_xrealloc(m->figures, (m->n_figures + 1) * sizeof(*m->figures));
+	double x = json_is_number(v) ? json_number_value(v) : -1;
+	m->figures[m->n_figures] = (struct nrm_dc_figure){
+		.path = owned,
+		.name = nrm_xstrdup(name),
+		.value = x >= 0 ? (long long)(x < 1e15 ? x : 1e15) : -1,
+		.count = count,
+		.na = json_is_null(v),
+		.hidden = json_is_string(v),
+	};
+	return (int)m->n_figures++;
+}
+
+/* Each nation's figures, the site-return path each is the sum of (two for
+ * decisions: positive and negative), and whether it is a count. */
+static const struct {
+	const char *key, *site_path, *site_path2;
+} nation_counts[] = {
+	{"referrals", "$.referrals.total", NULL},
+	{"rg_decisions", "$.decisions.rg.positive", "$.decisions.rg.negative"},
+	{"cg_decisions", "$.decisions.cg.positive", "$.decisions.cg.negative"},
+	{"rg_positive", "$.decisions.rg.positive", NULL},
+	{"cg_positive", "$.decisions.cg.positive", NULL},
+	{"days_to_decision.rg.count", "$.days_to_decision.rg.count", NULL},
+	{"days_to_decision.cg.count", "$.days_to_decision.cg.count", NULL},
+	{"days_to_decision.rg.within_45_days", "$.days_to_decision.rg.within_45_days", NULL},
+	{"days_to_decision.cg.within_45_days", "$.days_to_decision.cg.within_45_days", NULL},
+	{"awaiting.rg", "$.awaiting.rg.count", NULL},
+	{"awaiting.cg", "$.awaiting.cg.count", NULL},
+};
+#define N_NATION_COUNTS (sizeof(nation_counts) / sizeof(nation_counts[0]))
+
+static void add_nations(struct joint *j, const json_t *national)
+{
+	j->nation_first = j->m.n_figures;
+	const json_t *by_site = json_object_get(national, "by_site");
+	size_t i;
+	const json_t *g;
+	json_array_foreach(json_object_get(national, "by_nation"), i, g) {
+		const char *nation = json_string_value(json_object_get(g, "nation"));
+		int f[N_NATION_COUNTS];
+		for (size_t k = 0; k < N_NATION_COUNTS; k++) {
+			char *path = nrm_xasprintf("$.by_nation[%zu].%s", i, nation_counts[k].key);
+			char *name = nrm_xasprintf("by_nation %s %s", nation, nation_counts[k].key);
+			f[k] = add_json_figure(j, national, path, name, true);
+			free(path);
+			free(name);
+			/* The sum of the nation's sites. */
+			int *parts = nrm_xmalloc((2 * j->n_sites + 1) * sizeof(int));
+			size_t n = 0;
+			for (size_t s = 0; s < j->n_sites; s++) {
+				const json_t *row = json_array_get(by_site, s);
+				if (strcmp(json_string_value(json_object_get(row, "nation")), nation) != 0)
+					continue;
+				parts[n++] = figure_in(&j->m, j->site_first[s], j->site_first[s + 1],
+				                       nation_counts[k].site_path);
+				if (nation_counts[k].site_path2)
+					parts[n++] = figure_in(&j->m, j->site_first[s], j->site_first[s + 1],
+					                       nation_counts[k].site_path2);
+			}
+			nrm_dc_model_relate_sum(&j->m, f[k], parts, n);
+			free(parts);
+		}
+		/* Statistics, hidden with the counts they are drawn from. */
+		static const char *const stats[][3] = {
+			{"rg_percent_positive", "rg_positive", "rg_decisions"},
+			{"cg_percent_positive", "cg_positive", "cg_decisions"},
+			{"days_to_decision.rg.mean", "days_to_decision.rg.count",
+			 "days_to_decision.rg.within_45_days"},
+			{"days_to_decision.rg.median", "days_to_decision.rg.count",
+			 "days_to_decision.rg.within_45_days"},
+			{"days_to_decision.rg.p90", "days_to_decision.rg.count",
+			 "days_to_decision.rg.within_45_days"},
+			{"days_to_decision.cg.mean", "days_to_decision.cg.count",
+			 "days_to_decision.cg.within_45_days"},
+			{"days_to_decision.cg.median", "days_to_decision.cg.count",
+			 "days_to_decision.cg.within_45_days"},
+			{"days_to_decision.cg.p90", "days_to_decision.cg.count",
+			 "days_to_decision.cg.within_45_days"},
+		};
+		for (size_t k = 0; k < sizeof(stats) / sizeof(stats[0]); k++) {
+			char *path = nrm_xasprintf("$.by_nation[%zu].%s", i, stats[k][0]);
+			char *name = nrm_xasprintf("by_nation %s %s", nation, stats[k][0]);
+			int s = add_json_figure(j, national, path, name, false);
+			free(path);
+			free(name);
+			int from[2] = {-1, -1};
+			for (size_t c = 0; c < N_NATION_COUNTS; c++)
+				for (int t = 0; t < 2; t++)
+					if (strcmp(nation_counts[c].key, stats[k][1 + t]) == 0)
+						from[t] = f[c];
+			nrm_dc_model_derive(&j->m, s, from, 2);
+		}
+	}
+}
+
+/* Each count of the totals is the sum of the sites' counts at its path
+ * (the national build sums them key by key; a key a site lacks is 0). */
+static void relate_totals(struct joint *j)
+{
+	size_t end = j->site_first[0];
+	int *parts = nrm_xmalloc((j->n_sites + 1) * sizeof(int));
+	for (size_t f = 0; f < end; f++) {
+		const struct nrm_dc_figure *fig = &j->m.figures[f];
+		if (!fig->count || !fig->path)
+			continue;
+		size_t n = 0;
+		for (size_t s = 0; s < j->n_sites; s++) {
+			int g = figure_in(&j->m, j->site_first[s], j->site_first[s + 1], fig->path);
+			if (g >= 0)
+				parts[n++] = g;
+		}
+		if (n)
+			nrm_dc_model_relate_sum(&j->m, (int)f, parts, n);
+	}
+	free(parts);
+}
+
+static void joint_free(struct joint *j)
+{
+	nrm_dc_model_free(&j->m);
+	nrm_return_tables_free(&j->totals);
+	for (size_t i = 0; i < j->n_sites; i++)
+		nrm_return_tables_free(&j->site_tables[i]);
+	free(j->site_tables);
+	free(j->site_first);
+	for (size_t i = 0; i < j->n_paths; i++)
+		free(j->paths[i]);
+	free(j->paths);
+	memset(j, 0, sizeof(*j));
+}
+
+/* The model of `national` beside the site returns `rets` (in the order of
+ * national.json's by_site). */
+static int joint_build(const json_t *national, json_t *const *rets, size_t n,
+                       struct joint *j, struct nrm_error *err)
+{
+	memset(j, 0, sizeof(*j));
+	j->site_tables = nrm_xcalloc(n + 1, sizeof(*j->site_tables));
+	j->site_first = nrm_xcalloc(n + 1, sizeof(*j->site_first));
+	if (nrm_return_tables_build(json_object_get(national, "totals"), &j->totals, err) != 0)
+		goto fail;
+	struct nrm_dc_model m;
+	nrm_dc_model_build(&j->totals, &m);
+	nrm_dc_model_append(&j->m, &m, "national");
+	nrm_dc_model_free(&m);
+	for (size_t i = 0; i < n; i++) {
+		if (nrm_return_tables_build(rets[i], &j->site_tables[i], err) != 0)
+			goto fail;
+		j->n_sites++;
+		j->site_first[i] = j->m.n_figures;
+		nrm_dc_model_build(&j->site_tables[i], &m);
+		nrm_dc_model_append(&j->m, &m, j->site_tables[i].site);
+		nrm_dc_model_free(&m);
+		for (size_t f = j->site_first[i]; f < j->m.n_figures; f++)
+			j->m.figures[f].fixed = true;
+	}
+	j->site_first[n] = j->m.n_figures;
+	relate_totals(j);
+	add_nations(j, national);
+	return 0;
+fail:
+	joint_free(j);
+	return -1;
+}
+
+/* ---- publishing ------------------------------------------------------------------ */
+
+/* by_site[i] from the site's published return: the same figures, hidden
+ * where it hides them. */
+static void restate_site(json_t *row, const json_t *pub)
+{
+	const char *stage[2] = {"rg", "cg"};
+	json_t *days = json_object_get(row, "days_to_decision");
+	for (int k = 0; k < 2; k++) {
+		char *pp = nrm_xasprintf("$.decisions.%s.positive", stage[k]);
+		char *np = nrm_xasprintf("$.decisions.%s.negative", stage[k]);
+		json_t *pos = nrm_json_path_get(pub, pp), *neg = nrm_json_path_get(pub, np);
+		bool hidden = !json_is_integer(pos) || !json_is_integer(neg);
+		char key[32];
+		snprintf(key, sizeof(key), "%s_positive", stage[k]);
+		json_object_set(row, key, pos);
+		snprintf(key, sizeof(key), "%s_decisions", stage[k]);
+		if (hidden)
+			json_object_set_new(row, key, json_string("[c]"));
+		snprintf(key, sizeof(key), "%s_percent_positive", stage[k]);
+		if (hidden)
+			json_object_set_new(row, key, json_string("[c]"));
+		free(pp);
+		free(np);
+		const json_t *src = json_object_get(json_object_get(pub, "days_to_decision"), stage[k]);
+		json_t *dst = json_object_get(days, stage[k]);
+		static const char *const keys[] = {"count", "mean", "median", "p90", "within_45_days"};
+		for (size_t i = 0; i < 5; i++)
+			json_object_set(dst, keys[i], json_object_get(src, keys[i]));
+		json_object_set(json_object_get(row, "awaiting"), stage[k],
+		                json_object_get(json_object_get(json_object_get(pub, "awaiting"),
+		                                                stage[k]),
+		                                "count"));
+	}
+	json_object_set(row, "referrals", json_object_get(json_object_get(pub, "referrals"), "total"));
+}
+
+/* Figure f of the joint model, hidden, written as "[c]" where it is. */
+static int hide(json_t *national, const struct joint *j, size_t f, struct nrm_error *err)
+{
+	const struct nrm_dc_figure *fig = &j->m.figures[f];
+	json_t *root = f < j->site_first[0] ? json_object_get(national, "totals") : national;
+	if (nrm_json_path_set(root, fig->path, json_string("[c]")) != 0)
+		return nrm_fail(err, EX_SOFTWARE, "cannot hide %s", fig->name);
+	return 0;
+}
+
+static bool is_national(const struct joint *j, size_t f)
+{
+	return (f < j->site_first[0] || f >= j->nation_first) && j->m.figures[f].path;
+}
+
+/* A national figure that the sites' published figures already determine
+ * (a total all of whose sites show their count, or any combination of
+ * them) would be disclosed exactly if hidden as a secondary cell: it is
+ * fixed as shown, so suppression never picks it (a primary one stays
+ * hidden, and the audit refuses the output).  Found with one audit in which
+ * every national count is unknown: those whose interval is one value. */
+static int pin_known(struct nrm_dc_model *m, const struct nrm_dc_params *p,
+                     struct nrm_error *err)
+{
+	bool *was = nrm_xcalloc(m->n_figures + 1, sizeof(bool));
+	for (size_t i = 0; i < m->n_figures; i++) {
+		struct nrm_dc_figure *f = &m->figures[i];
+		was[i] = f->hidden;
+		if (!f->fixed && f->count && f->value > 0)
+			f->hidden = true;
+	}
+	struct nrm_dc_audit a = {0};
+	int rc = nrm_dc_audit_run(m, p, false, &a, err);
+	for (size_t i = 0; i < m->n_figures; i++)
+		m->figures[i].hidden = was[i];
+	for (size_t i = 0; rc == 0 && i < a.n; i++) {
+		struct nrm_dc_figure *f = &m->figures[a.cells[i].figure];
+		if (!f->fixed && !f->hidden && f->count && a.cells[i].hi - a.cells[i].lo < 0.5)
+			f->fixed = true;
+	}
+	nrm_dc_audit_free(&a);
+	free(was);
+	return rc;
+}
+
+static int choose(json_t *national, struct sites *s, const struct nrm_dc_params *p,
+                  struct nrm_suppress_result *res, struct nrm_error *err)
+{
+	json_t **official = nrm_xcalloc(s->n + 1, sizeof(*official));
+	for (size_t i = 0; i < s->n; i++)
+		official[i] = s->v[i].official;
+	struct joint j;
+	int rc = joint_build(national, official, s->n, &j, err);
+	free(official);
+	if (rc != 0)
+		return -1;
+	rc = nrm_dc_model_check(&j.m, err);
+	for (size_t f = 0; rc == 0 && f < j.m.n_figures; f++) {
+		struct nrm_dc_figure *fig = &j.m.figures[f];
+		if (fig->fixed) {
+			size_t site = 0;
+			while (site + 1 < j.n_sites && j.site_first[site + 1] <= f)
+				site++;
+			fig->forced = fig->path && json_is_string(nrm_json_path_get(
+				s->v[site].published, fig->path));
+			fig->hidden = fig->forced;
+		} else {
+			fig->primary = fig->count && fig->value >= 1 && fig->value <= p->threshold;
+			fig->hidden = fig->primary;
+		}
+	}
+	if (rc == 0)
+		rc = pin_known(&j.m, p, err);
+	if (rc == 0)
+		rc = nrm_dc_suppress_model(&j.m, p, err);
+	for (size_t f = 0; rc == 0 && f < j.m.n_figures; f++)
+		if (is_national(&j, f) && j.m.figures[f].hidden)
+			rc = hide(national, &j, f, err);
+	if (rc == 0 && res) {
+		memset(res, 0, sizeof(*res));
+		for (size_t f = 0; f < j.m.n_figures; f++) {
+			const struct nrm_dc_figure *fig = &j.m.figures[f];
+			if (!is_national(&j, f) || !fig->hidden)
+				continue;
+			if (!fig->count)
+				res->statistics++;
+			else if (fig->primary)
+				res->primary++;
+			else
+				res->secondary++;
+		}
+	}
+	joint_free(&j);
+	return rc;
+}
+
+/* The published national.json and the sites' published returns audited
+ * together from their own figures, as a reader holding them all would. */
+static int audit(const json_t *national, struct sites *s, const struct nrm_dc_params *p,
+                 struct nrm_error *err)
+{
+	json_t **pub = nrm_xcalloc(s->n + 1, sizeof(*pub));
+	for (size_t i = 0; i < s->n; i++)
+		pub[i] = s->v[i].published;
+	struct joint j;
+	int rc = joint_build(national, pub, s->n, &j, err);
+	free(pub);
+	if (rc != 0)
+		return -1;
+	struct nrm_dc_audit a = {0};
+	rc = nrm_dc_audit_run(&j.m, p, false, &a, err);
+	for (size_t i = 0; rc == 0 && i < a.n; i++)
+		if (a.cells[i].verdict != NRM_DC_OK)
+			rc = nrm_fail(err, EX_DATAERR, "the published national tables fail their "
+			              "disclosure audit at %s: %s; nothing is written",
+			              j.m.figures[a.cells[i].figure].name,
+			              nrm_dc_verdict_text(a.cells[i].verdict));
+	nrm_dc_audit_free(&a);
+	joint_free(&j);
+	return rc;
+}
+
+int nrm_national_publish(json_t *national, struct store *st, const struct nrm_dc_params *params,
+                         struct nrm_suppress_result *res, struct nrm_error *err)
+{
+	struct nrm_dc_params p = params ? *params : (struct nrm_dc_params){0};
+	if (nrm_dc_params_resolve(&p) != 0)
+		return nrm_fail(err, EX_USAGE, "the suppression threshold must be 1 to 1000");
+	struct sites s = {.err = err};
+	const char *quarter = json_string_value(json_object_get(national, "quarter"));
+	if (store_intake_each_latest(st, quarter, on_latest, &s) < 0) {
+		*err = *store_error(st);
+		sites_free(&s);
+		return -1;
+	}
+	int rc = s.failed;
+	/* In by_site's order (the national build's, by name). */
+	const json_t *by_site = json_object_get(national, "by_site");
+	if (rc == 0 && json_array_size(by_site) != s.n)
+		rc = nrm_fail(err, EX_SOFTWARE, "the sites' returns changed during the build");
+	for (size_t i = 0; rc == 0 && i < s.n; i++) {
+		const char *want =
+			json_string_value(json_object_get(json_array_get(by_site, i), "site"));
+		for (size_t k = i; k < s.n; k++)
+			if (strcmp(s.v[k].site, want) == 0) {
+				struct site_ret t = s.v[i];
+				s.v[i] = s.v[k];
+				s.v[k] = t;
+			}
+		if (strcmp(s.v[i].site, want) != 0)
+			rc = nrm_fail(err, EX_SOFTWARE, "no stored return for %s", want);
+	}
+	/* Each site's published return, as the site makes it. */
+	struct nrm_dc_params site_p = {.threshold = p.threshold, .protection = p.protection};
+	for (size_t i = 0; rc == 0 && i < s.n; i++) {
+		s.v[i].published = json_deep_copy(s.v[i].official);
+		json_object_set_new(s.v[i].published, "audience", json_string("published"));
+		rc = nrm_return_suppress(s.v[i].published, &site_p, NULL, err);
+	}
+	json_t *totals = json_object_get(national, "totals");
+	if (rc == 0) {
+		json_object_set_new(totals, "audience", json_string("published"));
+		rc = choose(national, &s, &p, res, err);
+	}
+	if (rc == 0) {
+		for (size_t i = 0; i < s.n; i++)
+			restate_site(json_array_get(by_site, i), s.v[i].published);
+		json_object_del(national, "headline");
+		json_object_del(national, "comparison");
+		json_object_del(national, "pilot_vs_non_pilot");
+		json_object_set_new(national, "audience", json_string("published"));
+		rc = audit(national, &s, &p, err);
+	}
+	if (rc == 0)
+		rc = nrm_national_validate(national, err);
+	sites_free(&s);
+	return rc;
+}

@@ -1,0 +1,132 @@
+#!/bin/bash
+# national build --audience published (issue 14, national outputs): three
+# sites, alpha and bravo in England and cymru, Wales's only reporting site,
+# with 3 referrals (a small count).  Each site's published return is built
+# by the site itself (return build --audience published); the national
+# published tables must not, with those, give back any hidden cell:
+#   - national total minus the other sites' published figures, path by
+#     path, and a nation's row minus its other sites', are checked by
+#     repeated single-unknown substitution (python, below), independent of
+#     the LP audit in nrmhub;
+#   - Wales is cymru: its row hides what cymru hides (3 referrals: [c]);
+#   - the official build is unchanged: exact, with the comparison;
+#   - a bad --audience or --threshold is a usage error.
+. "$SRCDIR/tests/e2e/lib.sh"
+
+now=2025-04-02T09:00:00Z
+cd "$tmp" || exit 1
+mkdir inbox
+gen="$SRCDIR/tests/data/national_published/gen_cases.py"
+python3 "$gen" alpha 40 1 E06000010 >alpha.jsonl
+python3 "$gen" bravo 30 2 E06000020 >bravo.jsonl
+python3 "$gen" cymru 3 3 W06000015 >cymru.jsonl
+for site in alpha bravo cymru; do
+	expect_exit 0 "$NRMHUB" keygen -o "$site"
+	expect_exit 0 "$NRMHUB" import --store "$site.db" --from case-jsonl "$site.jsonl"
+	expect_exit 0 "$NRMHUB" bundle create --store "$site.db" --quarter 2025Q1 --key "$site.key" \
+		--now "$now" -o inbox
+	expect_exit 0 "$NRMHUB" return build --store "$site.db" --quarter 2025Q1 --now "$now" \
+		--audience published -o "pub-$site"
+done
+expect_exit 0 "$NRMHUB" keys add --store ho.db --nation england alpha alpha.pub
+expect_exit 0 "$NRMHUB" keys add --store ho.db --nation england bravo bravo.pub
+expect_exit 0 "$NRMHUB" keys add --store ho.db --nation wales cymru cymru.pub
+expect_exit 0 "$NRMHUB" intake --inbox inbox --store ho.db --settle 0
+
+expect_exit 64 "$NRMHUB" national build --quarter 2025Q1 --store ho.db --audience public -o x
+assert_grep "audience must be official or published" "$tmp/stderr"
+expect_exit 64 "$NRMHUB" national build --quarter 2025Q1 --store ho.db --threshold 0 -o x
+expect_exit 0 "$NRMHUB" national build --quarter 2025Q1 --store ho.db --now "$now" -o off
+expect_exit 0 "$NRMHUB" national build --quarter 2025Q1 --store ho.db --now "$now" \
+	--audience official -o off2
+assert_eq "$(cmp off/national.json off2/national.json && echo same)" same \
+	"--audience official is the default"
+expect_exit 0 "$NRMHUB" national build --quarter 2025Q1 --store ho.db --now "$now" \
+	--audience published -o pub
+assert_grep '\[c\]' pub/table_1.csv
+assert_grep ',Q,' pub/national.sdmx.csv
+assert_grep '\[c\]' pub/report.html
+
+python3 - off/national.json pub/national.json pub-alpha/return.json pub-bravo/return.json \
+	pub-cymru/return.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "published national differencing"; cat "$tmp/check" >&2; }
+import json, sys
+off, pub = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+sites = {r["site"]: r for r in (json.load(open(p)) for p in sys.argv[3:])}
+bad = []
+if "audience" in off or "comparison" not in off:
+    bad.append("the official build changed")
+if pub.get("audience") != "published" or "comparison" in pub or "headline" in pub:
+    bad.append("the published build keeps the comparison")
+
+def counts(node, path="$"):
+    """Every integer or "[c]" leaf of a return, by path."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from counts(v, "%s.%s" % (path, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from counts(v, "%s[%d]" % (path, i))
+    elif node == "[c]" or (isinstance(node, int) and not isinstance(node, bool)):
+        yield path, node
+
+skip = ("$.generated_at", "$.trend")  # trend rows: years and quarters are ints too
+nat = {p: v for p, v in counts(pub["totals"]) if not p.startswith("$.quarter")}
+per = {s: dict(counts(r)) for s, r in sites.items()}
+# Relations a reader knows: national = sum of sites (path by path), a
+# nation's row = sum of its sites'; value None = unknown.
+known = {}
+rels = []
+for p, v in nat.items():
+    if ".year" in p or p.endswith(".quarter") or p.startswith("$.period"):
+        continue
+    terms = [("national", p)] + [(s, p) for s in per if p in per[s]]
+    for s in per:
+        if p in per[s]:
+            known[(s, p)] = per[s][p]
+    known[("national", p)] = v
+    rels.append(terms)
+site_key = {"referrals": "$.referrals.total", "rg_positive": "$.decisions.rg.positive",
+            "cg_positive": "$.decisions.cg.positive"}
+for i, n in enumerate(pub["by_nation"]):
+    for k, sp in site_key.items():
+        mine = [s["site"] for s in pub["by_site"] if s["nation"] == n["nation"]]
+        known[("nation%d" % i, k)] = n[k]
+        for s in mine:
+            known[(s, sp)] = per[s][sp]
+        rels.append([("nation%d" % i, k)] + [(s, sp) for s in mine])
+hidden = {c for c, v in known.items() if v == "[c]"}
+val = {c: v for c, v in known.items() if v != "[c]"}
+# Official values of hidden site cells are in the official national only
+# through sums; recovery is what matters, not the value.
+recovered = set()
+changed = True
+while changed:
+    changed = False
+    for terms in rels:
+        unknown = [c for c in terms if c not in val]
+        if len(unknown) == 1:
+            c = unknown[0]
+            total, parts = terms[0], terms[1:]
+            if c == total:
+                val[c] = sum(val[x] for x in parts)
+            else:
+                val[c] = val[total] - sum(val[x] for x in parts if x != c)
+            recovered.add(c)
+            changed = True
+for c in sorted(recovered):
+    bad.append("recovered %s %s = %s" % (c[0], c[1], val[c]))
+# Wales is cymru.
+wales = [n for n in pub["by_nation"] if n["nation"] == "wales"][0]
+if wales["referrals"] != "[c]" or sites["cymru"]["referrals"]["total"] != "[c]":
+    bad.append("cymru's 3 referrals are shown: wales %r" % wales["referrals"])
+cy = [s for s in pub["by_site"] if s["site"] == "cymru"][0]
+if cy["referrals"] != "[c]":
+    bad.append("by_site shows cymru's referrals")
+if off["totals"]["referrals"]["total"] != 73:
+    bad.append("fixture: %r referrals" % off["totals"]["referrals"]["total"])
+if not hidden:
+    bad.append("nothing is hidden")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+finish
