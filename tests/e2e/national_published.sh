@@ -122,6 +122,17 @@ if wales["referrals"] != "[c]" or sites["cymru"]["referrals"]["total"] != "[c]":
 cy = [s for s in pub["by_site"] if s["site"] == "cymru"][0]
 if cy["referrals"] != "[c]":
     bad.append("by_site shows cymru's referrals")
+# The table by site is each site's own published return, as the site built it.
+for row in pub["by_site"]:
+    r = sites[row["site"]]
+    for key, got in (("referrals", r["referrals"]["total"]),
+                     ("rg_positive", r["decisions"]["rg"]["positive"]),
+                     ("awaiting", r["awaiting"]["rg"]["count"])):
+        mine = row["awaiting"]["rg"] if key == "awaiting" else row[key]
+        if mine != got:
+            bad.append("by_site %s %s is %r, the site published %r" % (row["site"], key, mine, got))
+    if row["days_to_decision"]["rg"]["median"] != r["days_to_decision"]["rg"]["median"]:
+        bad.append("by_site %s median differs from the site's" % row["site"])
 if off["totals"]["referrals"]["total"] != 73:
     bad.append("fixture: %r referrals" % off["totals"]["referrals"]["total"])
 if not hidden:
