@@ -59,7 +59,7 @@ struct nrm_return_builder {
 	struct decisions rg, cg;
 	struct nrm_days rg_days, cg_days, await_rg, await_cg;
 	uint64_t withdrawn, transferred, out_of_scope, missing[N_MISSING];
-	struct nrm_comparison cmp; /* official audience only */
+	struct nrm_comparison cmp;
 	/* Published: the returns of the trend's earlier quarters, built from
 	 * the same cases, whose own suppression the trend's rows must follow. */
 	struct nrm_return_builder *earlier[NRM_RETURN_TREND_QUARTERS - 1];
@@ -627,10 +627,9 @@ json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_erro
 	                              named_counts(missing_names, rb->missing, N_MISSING),
 	                              "out_of_scope", count(rb->out_of_scope)));
 	json_object_set_new(r, "trend", trend_json(rb));
-	/* Official only: the published audience's suppression does not yet
-	 * cover the comparison's counts, so they are not published. */
-	if (rb->p.audience == NRM_AUDIENCE_OFFICIAL)
-		json_object_set_new(r, "comparison", nrm_comparison_site_json(&rb->cmp));
+	/* In both audiences: the published one suppresses it with the rest,
+	 * by the relations its table declares (return_comparison.c). */
+	json_object_set_new(r, "comparison", nrm_comparison_site_json(&rb->cmp));
 	if (rb->p.audience == NRM_AUDIENCE_PUBLISHED && publish(rb, r, err) != 0) {
 		json_decref(r);
 		return NULL;
