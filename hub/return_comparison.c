@@ -1,7 +1,8 @@
 /*
  * The comparison's rows, from JSON a user may hand to `return render` or a
  * site may send: every figure is checked before it becomes a cell, as
- * return_tables.c checks the rest of a return.
+ * return_tables.c checks the rest of a return.  The site's table declares
+ * its relations too, so that the published return's suppression covers it.
  */
 #include "return_comparison.h"
 
