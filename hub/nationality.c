@@ -96,13 +96,8 @@ static int read_lines(char *text, const char *path, struct nrm_nationality_label
 {
 	size_t lineno = 0;
 	bool seen_header = false;
-	for (char *p = text; *p;) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
+	for (char *p, *rest = text; (p = nrm_next_line(&rest)) != NULL;) {
 		size_t len = strlen(p);
-		if (len && p[len - 1] == '\r')
-			p[--len] = '\0';
 		lineno++;
 		if (len == 0 || p[0] == '#') {
 			/* a comment: where the labels come from */
@@ -114,9 +109,6 @@ static int read_lines(char *text, const char *path, struct nrm_nationality_label
 		} else if (read_row(p, path, lineno, out, err)) {
 			return -1;
 		}
-		if (!nl)
-			break;
-		p = nl + 1;
 	}
 	if (!seen_header)
 		return nrm_fail(err, EX_DATAERR, "%s: no header '%s'", path, header);

@@ -104,13 +104,8 @@ static int read_lines(char *text, const char *path, struct nrm_site_register *ou
                       struct nrm_error *err)
 {
 	size_t lineno = 0;
-	for (char *p = text; *p;) {
-		char *nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
+	for (char *p, *rest = text; (p = nrm_next_line(&rest)) != NULL;) {
 		size_t len = strlen(p);
-		if (len && p[len - 1] == '\r')
-			p[--len] = '\0';
 		lineno++;
 		if (lineno == 1) {
 			if (strcmp(p, header) != 0)
@@ -128,9 +123,6 @@ static int read_lines(char *text, const char *path, struct nrm_site_register *ou
 				return row_fail(err, path, lineno, "local_authority",
 				                "already given: an area belongs to one site");
 		}
-		if (!nl)
-			break;
-		p = nl + 1;
 	}
 	if (lineno == 0)
 		return nrm_fail(err, EX_DATAERR, "%s: empty, no header", path);

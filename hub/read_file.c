@@ -35,3 +35,21 @@ int nrm_read_text_file(const char *path, size_t max, const char *what, char **te
 	*text = buf;
 	return 0;
 }
+
+char *nrm_next_line(char **text)
+{
+	char *line = *text;
+	if (!*line)
+		return NULL;
+	char *nl = strchr(line, '\n');
+	if (nl) {
+		*nl = '\0';
+		*text = nl + 1;
+	} else {
+		*text = line + strlen(line);
+	}
+	size_t len = strlen(line);
+	if (len && line[len - 1] == '\r')
+		line[len - 1] = '\0';
+	return line;
+}

@@ -16,4 +16,8 @@
 int nrm_read_text_file(const char *path, size_t max, const char *what, char **text,
                        struct nrm_error *err);
 
+/* The next line of `*text` (read by nrm_read_text_file), cut in place
+ * without its "\n" or "\r\n", and *text moved past it; NULL at the end. */
+char *nrm_next_line(char **text);
+
 #endif

@@ -685,6 +685,14 @@ static void relate_types(struct builder *b, size_t n)
 	free(parts);
 }
 
+/* The table's last row: the quarter's referrals, its rows' total. */
+static int add_total_row(struct builder *b, const json_t *referrals)
+{
+	struct nrm_cell *row = add_labelled_row(b, "total", "Total");
+	return set_value(b, &row[4], json_object_get(referrals, "total"), "$.referrals.total",
+	                 NRM_COL_COUNT, false);
+}
+
 static int add_combinations(struct builder *b, const json_t *referrals)
 {
 	const char *path = "$.referrals.by_exploitation_combination";
@@ -715,9 +723,7 @@ static int add_combinations(struct builder *b, const json_t *referrals)
 		if (rc)
 			return rc;
 	}
-	struct nrm_cell *row = add_labelled_row(b, "total", "Total");
-	if (set_value(b, &row[4], json_object_get(referrals, "total"), "$.referrals.total",
-	              NRM_COL_COUNT, false))
+	if (add_total_row(b, referrals))
 		return -1;
 	size_t n = b->out->tables[b->out->n_tables - 1].n_rows - 1;
 	relate_rows(b, 0, n, n, 4);
@@ -874,9 +880,7 @@ static int add_nationalities(struct builder *b, const json_t *referrals)
 	nrm_nationality_labels_free(&ho);
 	if (rc)
 		return rc;
-	struct nrm_cell *row = add_labelled_row(b, "total", "Total");
-	if (set_value(b, &row[4], json_object_get(referrals, "total"), "$.referrals.total",
-	              NRM_COL_COUNT, false))
+	if (add_total_row(b, referrals))
 		return -1;
 	relate_rows(b, 0, n, n, 4);  /* one row per child, as check_rows_sum holds */
 	return check_rows_sum(b, "$.referrals.by_nationality");
