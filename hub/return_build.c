@@ -59,10 +59,13 @@ struct nrm_return_builder {
 	struct decisions rg, cg;
 	struct nrm_days rg_days, cg_days, await_rg, await_cg;
 	uint64_t withdrawn, transferred, out_of_scope, missing[N_MISSING];
-	struct nrm_comparison cmp; /* official audience only */
+	struct nrm_comparison cmp;
 	/* Published: the returns of the trend's earlier quarters, built from
 	 * the same cases, whose own suppression the trend's rows must follow. */
 	struct nrm_return_builder *earlier[NRM_RETURN_TREND_QUARTERS - 1];
+	/* published: the previous quarter's own published return, when known
+	 * (an earlier quarter's builder is given the one before it) */
+	const json_t *prev;
 };
 
 /* ---- labels -------------------------------------------------------------- */
@@ -569,33 +572,106 @@ static bool hidden_at(const json_t *r, const char *path)
 	return false;
 }
 
+/* A comparison figure: `group`'s `when` ("quarter", "cumulative") `stage`
+ * object in `r`, or NULL. */
+static const json_t *cmp_stage(const json_t *r, size_t group, const char *when,
+                               const char *stage)
+{
+	const json_t *g = json_array_get(json_object_get(json_object_get(r, "comparison"),
+	                                                 "groups"), group);
+	return json_object_get(json_object_get(g, when), stage);
+}
+
+/* The comparison against the previous quarter's own published return
+ * `prev`: a reader holding both knows that this quarter's cumulative
+ * figure is the previous one plus this quarter's (when no decision was
+ * revised).  So, in the suppressed return `pub` (official figures in
+ * `off`), hide this quarter's cumulative figure where the previous return
+ * hides its own (else the quarter's figure would give it back), and the
+ * whole cumulative row of a group and decision where this quarter hides a
+ * figure the previous return shows (else the two cumulative figures would
+ * give the quarter's back).  Only non-zero figures are hidden: a zero
+ * tells nothing.  Adds to `forced`; returns how many it added. */
+static size_t force_cumulative(const json_t *prev, const json_t *off, const json_t *pub,
+                               char ***forced, size_t *n)
+{
+	static const char *const keys[] = {"count", "positive", "within_45_days"};
+	static const char *const stages[] = {"rg", "cg"};
+	size_t before = *n;
+	for (size_t g = 0; g < 2; g++)
+		for (size_t s = 0; s < 2; s++) {
+			const json_t *was = cmp_stage(prev, g, "cumulative", stages[s]);
+			const json_t *q = cmp_stage(pub, g, "quarter", stages[s]);
+			const json_t *cum = cmp_stage(off, g, "cumulative", stages[s]);
+			const json_t *shown = cmp_stage(pub, g, "cumulative", stages[s]);
+			bool row = false;
+			for (size_t k = 0; k < 3; k++)
+				row = row || (json_is_string(json_object_get(q, keys[k])) &&
+				              json_is_integer(json_object_get(was, keys[k])));
+			for (size_t k = 0; k < 3; k++) {
+				bool hide = row || json_is_string(json_object_get(was, keys[k]));
+				if (!hide || json_integer_value(json_object_get(cum, keys[k])) <= 0 ||
+				    json_is_string(json_object_get(shown, keys[k])))
+					continue;
+				*forced = nrm_xrealloc(*forced, (*n + 1) * sizeof(**forced));
+				(*forced)[(*n)++] = nrm_xasprintf("$.comparison.groups[%zu].cumulative."
+				                                  "%s.%s", g, stages[s], keys[k]);
+			}
+		}
+	return *n - before;
+}
+
 /* Suppresses `r` with the trend's earlier rows hidden where those
  * quarters' own published returns hide them: a reader holding both must
- * learn nothing from the pair that either hides. */
+ * learn nothing from the pair that either hides.  Likewise the
+ * comparison's cumulative figures against the previous quarter's
+ * (force_cumulative), to a fixed point: each round hides more, so it ends. */
 static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *err)
 {
-	char *forced[(NRM_RETURN_TREND_QUARTERS - 1) * N_REPEATED];
+	char **forced = NULL;
 	size_t n = 0;
 	int rc = 0;
+	/* The earlier quarters oldest first, each suppressed against the one
+	 * before it, as its own published return was. */
+	json_t *prev = NULL;
 	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS - 1 && rc == 0; i++) {
-		if (!rb->earlier[i])
+		if (!rb->earlier[i]) {
+			json_decref(prev);
+			prev = NULL;
 			continue;
+		}
+		rb->earlier[i]->prev = prev;
 		json_t *e = nrm_return_builder_finish(rb->earlier[i], err);
+		rb->earlier[i]->prev = NULL;
+		json_decref(prev);
+		prev = e;
 		if (!e) {
 			rc = -1;
 			break;
 		}
 		for (size_t k = 0; k < N_REPEATED; k++)
-			if (hidden_at(e, repeated[k][0]))
+			if (hidden_at(e, repeated[k][0])) {
+				forced = nrm_xrealloc(forced, (n + 1) * sizeof(*forced));
 				forced[n++] = nrm_xasprintf("$.trend[%d].%s", i, repeated[k][1]);
-		json_decref(e);
+			}
 	}
-	struct nrm_dc_params p = {.threshold = rb->p.threshold,
-	                          .forced = (const char *const *)forced, .n_forced = n};
-	if (rc == 0)
-		rc = nrm_return_suppress(r, &p, NULL, err);
+	const json_t *before = rb->prev ? rb->prev : prev;
+	while (rc == 0) {
+		json_t *copy = json_deep_copy(r);
+		struct nrm_dc_params p = {.threshold = rb->p.threshold,
+		                          .forced = (const char *const *)forced, .n_forced = n};
+		rc = nrm_return_suppress(copy, &p, NULL, err);
+		if (rc == 0 && (!before || force_cumulative(before, r, copy, &forced, &n) == 0)) {
+			json_object_update(r, copy);
+			json_decref(copy);
+			break;
+		}
+		json_decref(copy);
+	}
+	json_decref(prev);
 	for (size_t k = 0; k < n; k++)
 		free(forced[k]);
+	free(forced);
 	return rc;
 }
 
@@ -627,10 +703,9 @@ json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_erro
 	                              named_counts(missing_names, rb->missing, N_MISSING),
 	                              "out_of_scope", count(rb->out_of_scope)));
 	json_object_set_new(r, "trend", trend_json(rb));
-	/* Official only: the published audience's suppression does not yet
-	 * cover the comparison's counts, so they are not published. */
-	if (rb->p.audience == NRM_AUDIENCE_OFFICIAL)
-		json_object_set_new(r, "comparison", nrm_comparison_site_json(&rb->cmp));
+	/* In both audiences: the published one suppresses it with the rest,
+	 * by the relations its table declares (return_comparison.c). */
+	json_object_set_new(r, "comparison", nrm_comparison_site_json(&rb->cmp));
 	if (rb->p.audience == NRM_AUDIENCE_PUBLISHED && publish(rb, r, err) != 0) {
 		json_decref(r);
 		return NULL;

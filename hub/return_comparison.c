@@ -1,7 +1,8 @@
 /*
  * The comparison's rows, from JSON a user may hand to `return render` or a
  * site may send: every figure is checked before it becomes a cell, as
- * return_tables.c checks the rest of a return.
+ * return_tables.c checks the rest of a return.  The site's table declares
+ * its relations too, so that the published return's suppression covers it.
  */
 #include "return_comparison.h"
 
@@ -79,14 +80,38 @@ static void set_cell(struct nrm_cell *c, enum nrm_cell_kind kind, double v, char
 	c->text = text;
 }
 
-/* One figure into its cell: 0, or -1 with err. */
-static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t count,
-                  const char *path, struct nrm_error *err)
+/* `path` names a figure of return.json ("$.comparison.groups[0]..."): the
+ * cell carries it, so that disclosure control knows the figure and can
+ * hide it there.  The national table's paths name national.json in words,
+ * and its cells carry none. */
+static void set_path(struct nrm_cell *c, const char *path)
 {
+	free(c->path);
+	c->path = path[0] == '$' ? nrm_xstrdup(path) : NULL;
+}
+
+/* One figure into its cell: 0, or -1 with err.  `count` is the row's
+ * decisions, -1 when hidden ("[c]", published returns only: a hidden
+ * count is at least 1, so its statistics are never null). */
+static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t count,
+                  bool published, const char *path, struct nrm_error *err)
+{
+	set_path(c, path);
+	if (json_is_string(v)) {
+		if (strcmp(json_string_value(v), "[c]") != 0)
+			return bad(err, path, "a string here must be \"[c]\"");
+		if (!published)
+			return bad(err, path, "\"[c]\" is only allowed in a published return");
+		set_cell(c, NRM_CELL_SUPPRESSED, 0, nrm_xstrdup("[c]"));
+		return 0;
+	}
 	if (figures[k].kind == F_COUNT || figures[k].kind == F_PART) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
-			return bad(err, path, "must be an integer >= 0");
-		if (figures[k].kind == F_PART && json_integer_value(v) > count)
+			return bad(err, path, published ? "must be an integer >= 0 or \"[c]\""
+			                                : "must be an integer >= 0");
+		if (json_integer_value(v) > 1000000000000)
+			return bad(err, path, "must be at most 1000000000000");
+		if (figures[k].kind == F_PART && count >= 0 && json_integer_value(v) > count)
 			return bad(err, path, "is more than the decisions counted");
 		set_cell(c, NRM_CELL_NUMBER, (double)json_integer_value(v),
 		         nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v)));
@@ -112,17 +137,18 @@ static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t coun
 	return 0;
 }
 
-static int stage_row(struct nrm_cell *row, const json_t *st, const char *path,
+static int stage_row(struct nrm_cell *row, const json_t *st, bool published, const char *path,
                      struct nrm_error *err)
 {
 	if (!json_is_object(st) || json_object_size(st) != N_FIGURES)
 		return bad(err, path, "must be an object of the 8 figures of formats/return.md");
 	const json_t *count = json_object_get(st, "count");
-	json_int_t n = json_is_integer(count) ? json_integer_value(count) : 0;
+	json_int_t n = json_is_integer(count) ? json_integer_value(count)
+	               : json_is_string(count) ? -1 : 0;
 	for (size_t k = 0; k < N_FIGURES; k++) {
 		const json_t *v = json_object_get(st, figures[k].key);
 		char *p = nrm_xasprintf("%s.%s", path, figures[k].key);
-		int rc = v ? figure(&row[FIRST_FIGURE + k], v, k, n, p, err)
+		int rc = v ? figure(&row[FIRST_FIGURE + k], v, k, n, published, p, err)
 		           : bad(err, p, "is missing");
 		free(p);
 		if (rc)
@@ -173,7 +199,8 @@ static int group_rows(struct nrm_return_tables *out, const json_t *g, const char
 			         nrm_xasprintf("%s; %s, %s", label, stages[s][1], periods[p][1]));
 			char *where = nrm_xasprintf("%s.%s.%s", path, periods[p][0], stages[s][0]);
 			const json_t *st = json_object_get(json_object_get(g, periods[p][0]), stages[s][0]);
-			int rc = stage_row(row, st, where, err);
+			int rc = stage_row(row, st, out->audience && strcmp(out->audience, "published") == 0, where,
+			                   err);
 			free(where);
 			if (rc)
 				return rc;
@@ -196,6 +223,167 @@ int nrm_comparison_rows(struct nrm_return_tables *out, const json_t *groups, con
 			return rc;
 	}
 	return 0;
+}
+
+/* ---- what a reader knows of the site's comparison -----------------------
+ * The table's relations and derivations (return_tables.h), declared with
+ * it so that the published audience's disclosure control (audit and
+ * extend over every table, return_suppress.c) protects it as it protects
+ * the rest.  Each is true by construction (hub/comparison.c,
+ * return_build.c), and the builder checks them on the official figures. */
+
+/* Columns of a row, from nrm_comparison_columns. */
+enum { C_COUNT = 4, C_POSITIVE, C_PCT_POSITIVE, C_MEAN, C_MEDIAN, C_P90, C_WITHIN,
+       C_PCT_WITHIN };
+
+static struct nrm_cell_ref cref(const struct nrm_return_tables *o, size_t row, unsigned col)
+{
+	return (struct nrm_cell_ref){(unsigned)(o->n_tables - 1), (unsigned)row, col};
+}
+
+/* sum of `plus` - sum of `minus` >= 0 */
+static void at_least(struct nrm_return_tables *o, const struct nrm_cell_ref *plus, size_t np,
+                     const struct nrm_cell_ref *minus, size_t nm)
+{
+	struct nrm_relation_term *t = nrm_xmalloc((np + nm) * sizeof(*t));
+	for (size_t i = 0; i < np; i++)
+		t[i] = (struct nrm_relation_term){plus[i], 1};
+	for (size_t i = 0; i < nm; i++)
+		t[np + i] = (struct nrm_relation_term){minus[i], -1};
+	nrm_table_relate(o, NRM_RELATION_AT_LEAST, t, np + nm);
+	free(t);
+}
+
+/* part <= whole */
+static void at_most(struct nrm_return_tables *o, struct nrm_cell_ref part,
+                    struct nrm_cell_ref whole)
+{
+	at_least(o, &whole, 1, &part, 1);
+}
+
+/* Within one row: positive and within 45 days are some of its decisions;
+ * the percentages are drawn from them and the count; the mean, median and
+ * p90 from the count and from within 45 days (a shown median or p90 of 45
+ * or less says that half or nine tenths were decided within 45 days). */
+static void relate_row(struct nrm_return_tables *o, size_t r)
+{
+	at_most(o, cref(o, r, C_POSITIVE), cref(o, r, C_COUNT));
+	at_most(o, cref(o, r, C_WITHIN), cref(o, r, C_COUNT));
+	const struct nrm_cell_ref positive[] = {cref(o, r, C_COUNT), cref(o, r, C_POSITIVE)};
+	const struct nrm_cell_ref within[] = {cref(o, r, C_COUNT), cref(o, r, C_WITHIN)};
+	nrm_table_derive(o, cref(o, r, C_PCT_POSITIVE), 1, positive, 2);
+	nrm_table_derive(o, cref(o, r, C_PCT_WITHIN), 1, within, 2);
+	for (unsigned c = C_MEAN; c <= C_P90; c++)
+		nrm_table_derive(o, cref(o, r, c), 1, within, 2);
+}
+
+/* The quarter's decisions (row q) are some of the cumulative ones (row c):
+ * they are dated in the quarter and on or after `since`, the cumulative
+ * ones from `since` to its end.  So each count of the quarter is at most
+ * the cumulative one, and the decisions before the quarter hold at least as
+ * many of each as their positive and within-45 parts; when the site joined
+ * in the quarter (or after it), the two periods are the same decisions. */
+static void relate_periods(struct nrm_return_tables *o, size_t q, size_t c, bool same)
+{
+	static const unsigned parts[] = {C_POSITIVE, C_WITHIN};
+	if (same) {
+		nrm_table_relate_equal(o, cref(o, q, C_COUNT), cref(o, c, C_COUNT));
+		for (size_t i = 0; i < 2; i++)
+			nrm_table_relate_equal(o, cref(o, q, parts[i]), cref(o, c, parts[i]));
+		return;
+	}
+	at_most(o, cref(o, q, C_COUNT), cref(o, c, C_COUNT));
+	for (size_t i = 0; i < 2; i++) {
+		at_most(o, cref(o, q, parts[i]), cref(o, c, parts[i]));
+		/* (count_c - count_q) - (part_c - part_q) >= 0 */
+		const struct nrm_cell_ref plus[] = {cref(o, c, C_COUNT), cref(o, q, parts[i])};
+		const struct nrm_cell_ref minus[] = {cref(o, q, C_COUNT), cref(o, c, parts[i])};
+		at_least(o, plus, 2, minus, 2);
+	}
+}
+
+/* The quarter's rows against the return's own tables: a group's decisions
+ * are some of the site's decisions dated in the quarter (in-scope children,
+ * by the group's decision makers), so they are at most the tables' counts
+ * of them, outcome by outcome; and the groups together at most all the
+ * decisions, and their within-45 counts at most Table_11's. */
+static void relate_to_tables(struct nrm_return_tables *o, const size_t *q_row,
+                             const char *const *group, size_t n_groups, int stage)
+{
+	static const char *const makers[2] = {"rg_decision_maker", "cg_decision_maker"};
+	static const char *const stage_code[2] = {"rg", "cg"};
+	struct nrm_cell_ref all, within;
+	struct nrm_cell_ref counts[3], withins[3];
+	for (size_t g = 0; g < n_groups; g++) {
+		counts[g] = cref(o, q_row[g], C_COUNT);
+		withins[g] = cref(o, q_row[g], C_WITHIN);
+	}
+	if (nrm_table_find_ref(o, "days_to_decision", stage_code[stage], 4, &all) &&
+	    nrm_table_find_ref(o, "days_to_decision", stage_code[stage], 8, &within)) {
+		at_least(o, &all, 1, counts, n_groups);
+		at_least(o, &within, 1, withins, n_groups);
+	}
+	for (size_t g = 0; g < n_groups; g++) {
+		static const char *const panel[] = {"ddm_panel"};
+		static const char *const home_office[] = {"sca", "ieca"};
+		bool pilot = strcmp(group[g], "pilot") == 0;
+		if (!pilot && strcmp(group[g], "pilot_site_home_office") != 0)
+			continue;
+		const char *const *dm = pilot ? panel : home_office;
+		size_t n_dm = pilot ? 1 : 2;
+		struct nrm_cell_ref pos[2], neg[2];
+		bool found = true;
+		for (size_t k = 0; k < n_dm && found; k++)
+			found = nrm_table_find_ref(o, makers[stage], dm[k], 4, &pos[k]) &&
+			        nrm_table_find_ref(o, makers[stage], dm[k], 5, &neg[k]);
+		if (!found)
+			continue;
+		/* positive <= the makers' positives */
+		struct nrm_cell_ref mine = cref(o, q_row[g], C_POSITIVE);
+		at_least(o, pos, n_dm, &mine, 1);
+		/* count - positive <= the makers' negatives */
+		struct nrm_cell_ref plus[3] = {neg[0], n_dm > 1 ? neg[1] : neg[0], mine};
+		struct nrm_cell_ref count = cref(o, q_row[g], C_COUNT);
+		if (n_dm > 1)
+			at_least(o, plus, 3, &count, 1);
+		else {
+			const struct nrm_cell_ref p1[] = {neg[0], mine};
+			at_least(o, p1, 2, &count, 1);
+		}
+		/* count <= the makers' decisions */
+		struct nrm_cell_ref both[4];
+		for (size_t k = 0; k < n_dm; k++) {
+			both[2 * k] = pos[k];
+			both[2 * k + 1] = neg[k];
+		}
+		at_least(o, both, 2 * n_dm, &count, 1);
+	}
+}
+
+/* The relations of the comparison table just added: rows of group g come
+ * in the order of group_rows, (quarter, cumulative) x (rg, cg). */
+static void relate_comparison(struct nrm_return_tables *o, const json_t *groups,
+                              const char *since)
+{
+	const struct nrm_table *t = &o->tables[o->n_tables - 1];
+	size_t n_groups = json_array_size(groups);
+	if (n_groups > 3 || t->n_rows != 4 * n_groups)
+		return;
+	bool same = o->period_start && strcmp(since, o->period_start) >= 0;
+	const char *group[3];
+	for (size_t g = 0; g < n_groups; g++) {
+		group[g] = json_string_value(json_object_get(json_array_get(groups, g), "group"));
+		for (size_t r = 0; r < 4; r++)
+			relate_row(o, 4 * g + r);
+		for (int s = 0; s < 2; s++)
+			relate_periods(o, 4 * g + (size_t)s, 4 * g + 2 + (size_t)s, same);
+	}
+	for (int s = 0; s < 2; s++) {
+		size_t q_row[3];
+		for (size_t g = 0; g < n_groups; g++)
+			q_row[g] = 4 * g + (size_t)s;
+		relate_to_tables(o, q_row, group, n_groups, s);
+	}
 }
 
 static const struct nrm_return_note site_note = {
@@ -226,8 +414,6 @@ int nrm_return_comparison_table(const json_t *ret, struct nrm_return_tables *out
 	const json_t *cmp = json_object_get(ret, "comparison");
 	if (!cmp)
 		return 0;
-	if (strcmp(out->audience, "official") != 0)
-		return bad(err, "$.comparison", "is only in an official return");
 	if (!json_is_object(cmp) || json_object_size(cmp) != 2)
 		return bad(err, "$.comparison", "must be an object of since and groups");
 	const char *since = json_string_value(json_object_get(cmp, "since"));
@@ -247,6 +433,7 @@ int nrm_return_comparison_table(const json_t *ret, struct nrm_return_tables *out
 	free(label);
 	if (rc)
 		return -1;
+	relate_comparison(out, json_object_get(cmp, "groups"), since);
 	add_note(out);
 	return 0;
 }

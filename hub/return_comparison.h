@@ -28,7 +28,10 @@ int nrm_comparison_rows(struct nrm_return_tables *out, const json_t *groups, con
                         const char *since, struct nrm_error *err);
 
 /* A site return's comparison table, after its other tables, when return.json
- * has a `comparison` (official returns).  0, or -1 with err. */
+ * has a `comparison` (both audiences; "[c]" in a published one), with the
+ * relations and derivations a reader knows of it (formats/return.md, The
+ * comparison), so that the published audience's suppression covers it.
+ * 0, or -1 with err. */
 int nrm_return_comparison_table(const json_t *ret, struct nrm_return_tables *out,
                                 struct nrm_error *err);
 

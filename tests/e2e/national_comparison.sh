@@ -110,10 +110,53 @@ PY
 tar -xzf inbox/hull_2025Q1_001.tar.gz -O hull_2025Q1_001/data/table_17.csv >hull-cmp.csv
 assert_grep '^2025,Q1,pilot_rg_quarter,"Pilot: .*",2,1,50\.0,35\.0,35\.0,60,1,50\.0' hull-cmp.csv
 assert_grep '^2025,Q1,pilot_site_home_office_cg_cumulative,"Pilot sites, decided by the Home Office: .*since 2021-06-01",0,0,\[z\],\[z\],\[z\],\[z\],0,\[z\]' hull-cmp.csv
-# A published return has no comparison (its suppression does not cover it).
+# The published return carries the comparison, suppressed with the rest:
+# hull's counts of 1 and 2 (pilot RG 2, 1 positive, 1 within 45 days; CG
+# 1, positive; decided by the Home Office RG 1) are "[c]", and so are the
+# percentages and statistics drawn from them; zeros (CG within 45 days,
+# the Home Office's positives) are shown, and the empty rows stay 0 and
+# null.  In every form: [c] in the table's CSV, OBS_STATUS Q in SDMX-CSV.
+# And `return audit` passes on it, as a reader of the files would run it.
+mkdir pub
 expect_exit 0 "$NRMHUB" return build --store hull.db --quarter 2025Q1 --audience published \
-	--now "$now" -o out
-assert_no_grep '"comparison"' out/return.json
+	--now "$now" -o pub
+python3 - pub/return.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "published comparison"; cat "$tmp/check" >&2; }
+import json, sys
+c = json.load(open(sys.argv[1]))["comparison"]
+bad = []
+C = "[c]"
+H = (C, C, C, C, C, C, C, C)
+Z = (0, 0, None, None, None, None, 0, None)
+keys = ("count", "positive", "percent_positive", "mean", "median", "p90", "within_45_days",
+        "percent_within_45_days")
+# A zero is shown: no CG within 45 days, no positive RG by the Home Office.
+CG = (C, C, C, C, C, C, 0, C)
+HO = (C, 0, C, C, C, C, C, C)
+want = {("pilot", "quarter", "rg"): H, ("pilot", "quarter", "cg"): CG,
+        ("pilot", "cumulative", "rg"): H, ("pilot", "cumulative", "cg"): CG,
+        ("pilot_site_home_office", "quarter", "rg"): HO,
+        ("pilot_site_home_office", "cumulative", "rg"): HO,
+        ("pilot_site_home_office", "quarter", "cg"): Z,
+        ("pilot_site_home_office", "cumulative", "cg"): Z}
+if c["since"] != "2021-06-01":
+    bad.append("since %r" % c["since"])
+for g in c["groups"]:
+    for when in ("quarter", "cumulative"):
+        for st in ("rg", "cg"):
+            got = tuple(g[when][st][k] for k in keys)
+            if got != want[(g["group"], when, st)]:
+                bad.append("%s.%s.%s: %r" % (g["group"], when, st, got))
+for b in bad:
+    print(b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+assert_grep '^2025,Q1,pilot_rg_quarter,"Pilot: .*",\[c\],\[c\],\[c\],\[c\],\[c\],\[c\],\[c\],\[c\]' pub/table_17.csv
+assert_grep '^2025,Q1,pilot_site_home_office_cg_quarter,"Pilot sites, .*",0,0,\[z\],\[z\],\[z\],\[z\],0,\[z\]' pub/table_17.csv
+assert_grep ',hull,2025-Q1,DECISIONS,COMPARISON,PILOT_RG_QUARTER,,Q,NUMBER' pub/return.sdmx.csv
+assert_grep ',hull,2025-Q1,WITHIN_45,COMPARISON,PILOT_CG_QUARTER,0,A,NUMBER' pub/return.sdmx.csv
+assert_grep 'reasonable grounds, decisions dated in the quarter</th><td class="num">\[c\]</td><td class="num">\[c\]</td>' pub/report.html
+expect_exit 0 "$NRMHUB" return validate pub/return.json
+expect_exit 0 "$NRMHUB" return audit pub
 # The extract carries the age and scope, never the date of birth.
 tar -xzf inbox/hull_2025Q1_001.tar.gz -O hull_2025Q1_001/data/cases.csv >hull-cases.csv
 assert_no_grep '2007-04-17|birth' hull-cases.csv

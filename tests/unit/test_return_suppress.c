@@ -39,7 +39,6 @@ static json_t *worked_example(void)
 	                           &jerr);
 	assert_non_null(r);
 	json_object_set_new(r, "audience", json_string("published"));
-	json_object_del(r, "comparison");  /* an official return's only */
 	json_t *ref = json_pack(
 		"{s:i, s:{s:i, s:i, s:i, s:i}, s:{s:i, s:i, s:i, s:i},"
 		" s:{s:i, s:i, s:i, s:i, s:i, s:i}, s:{s:i, s:i, s:i, s:i}, s:{s:i},"
@@ -172,6 +171,12 @@ static void add_random_cases(struct nrm_return_builder *rb, const struct nrm_qua
 		/* One window for every quarter asked for, so that returns of
 		 * consecutive quarters are built from the same cases. */
 		c.referral_date = window->first - 400 + (int32_t)rnd(900);
+		/* Most children with a date of birth, mostly in the pilot's scope
+		 * (17 or under, more than 100 days from 18), so that the
+		 * comparison's groups hold small counts too. */
+		if (rnd(6))
+			c.date_of_birth = c.referral_date - 365 * (int32_t)(8 + rnd(10)) -
+			                  (int32_t)rnd(365);
 		c.gender = (int32_t)rnd(4);
 		c.age_at_exploitation = rnd(5) ? (int32_t)rnd(18) : NRM_AGE_NONE;
 		c.exploitation_types = rnd(3) ? (1u << rnd(5)) | (rnd(3) ? 0 : 1u << rnd(5)) : 0;
@@ -203,6 +208,12 @@ static json_t *random_return(uint64_t seed, enum nrm_audience audience, const ch
 	rng_state = seed;
 	struct nrm_return_params p = {.site = "hull", .version = "test", .audience = audience};
 	assert_int_equal(nrm_quarter_parse(quarter, &p.quarter), 0);
+	/* The site joined long ago, a year before 2024Q1, or in the middle of
+	 * it: the comparison's cumulative rows start then, and with a join in
+	 * (or after) the return's quarter they are its quarter's rows again. */
+	struct nrm_quarter joined;
+	assert_int_equal(nrm_quarter_parse(seed % 3 == 0 ? "2023Q1" : "2024Q1", &joined), 0);
+	p.joined = seed % 3 == 1 ? 0 : seed % 3 == 0 ? joined.first : joined.first + 40;
 	struct nrm_return_builder *rb = nrm_return_builder_new(&p);
 	int n = 3 + (int)rnd(90);
 	char (*ids)[16] = nrm_xcalloc((size_t)n, 16);
@@ -265,7 +276,6 @@ static void check_against_official(const json_t *official, const struct nrm_dc_m
 	struct nrm_return_tables t;
 	struct nrm_error err;
 	json_t *copy = json_deep_copy(official);
-	json_object_del(copy, "comparison");  /* not published (return_build.c) */
 	assert_int_equal(nrm_return_tables_build(copy, &t, &err), 0);
 	struct nrm_dc_model m;
 	nrm_dc_model_build(&t, &m);
@@ -295,8 +305,12 @@ static void assert_audit_passes(const struct nrm_dc_model *m, const struct nrm_d
 		         m->figures[f].name);
 }
 
+/* The comparison's counts over the generated returns, hidden and shown
+ * non-zero, so that the test is seen to reach that table. */
+static size_t comparison_hidden, comparison_shown;
+
 /* One generated quarter, published: the reader's audit of the file, and
- * every small count hidden. */
+ * every small count hidden (the comparison's too). */
 static size_t check_one(uint64_t seed, const char *q)
 {
 	struct nrm_error err;
@@ -308,6 +322,13 @@ static size_t check_one(uint64_t seed, const char *q)
 	assert_int_equal(nrm_return_audit(pub, NULL, &a, &err), 0);
 	assert_audit_passes(&a.model, &a.audit, seed);
 	check_against_official(official, &a.model);
+	for (size_t i = 0; i < a.model.n_figures; i++) {
+		const struct nrm_dc_figure *f = &a.model.figures[i];
+		if (f->count && f->path && strncmp(f->path, "$.comparison.", 13) == 0) {
+			comparison_hidden += f->hidden;
+			comparison_shown += !f->hidden && f->value > 0;
+		}
+	}
 	size_t n = a.audit.n;
 	nrm_return_audit_free(&a);
 	json_decref(official);
@@ -322,6 +343,41 @@ static void test_generated_returns_pass_both_audits(void **state)
 	for (uint64_t seed = 1; seed <= 60; seed++)
 		hidden += check_one(seed, quarters[seed % 4]);
 	assert_true(hidden > 0);
+	/* Small groups: their counts are hidden, and with them (once hidden, as
+	 * the previous quarter's own return hid them) the cumulative ones. */
+	assert_true(comparison_hidden > 0);
+	assert_true(comparison_shown + comparison_hidden > 0);
+}
+
+/* Neither of two consecutive published returns gives the other's hidden
+ * comparison figure back by the cumulative figures: the later cumulative
+ * is the earlier one plus the later quarter's. */
+static void assert_cumulative_safe(const json_t *before, const json_t *after, uint64_t seed)
+{
+	static const char *const keys[] = {"count", "positive", "within_45_days"};
+	static const char *const stages[] = {"rg", "cg"};
+	for (size_t g = 0; g < 2; g++)
+		for (size_t s = 0; s < 2; s++)
+			for (size_t k = 0; k < 3; k++) {
+				const json_t *v[3];  /* earlier cumulative, quarter, cumulative */
+				static const char *const when[] = {"cumulative", "quarter", "cumulative"};
+				for (int i = 0; i < 3; i++) {
+					const json_t *grp = json_array_get(json_object_get(
+						json_object_get(i ? after : before, "comparison"), "groups"), g);
+					v[i] = json_object_get(json_object_get(json_object_get(grp, when[i]),
+					                                       stages[s]), keys[k]);
+				}
+				int hidden = 0;
+				for (int i = 0; i < 3; i++)
+					hidden += json_is_string(v[i]);
+				if (hidden == 1)
+					fail_msg("seed %llu, %s: group %zu %s %s: one of the three hidden "
+					         "gives it back (%s %s %s)", (unsigned long long)seed,
+					         json_string_value(json_object_get(after, "quarter")), g,
+					         stages[s], keys[k], json_dumps(v[0], JSON_ENCODE_ANY),
+					         json_dumps(v[1], JSON_ENCODE_ANY),
+					         json_dumps(v[2], JSON_ENCODE_ANY));
+			}
 }
 
 /* Consecutive quarters of one site from the same cases, audited together:
@@ -342,6 +398,8 @@ static void test_consecutive_quarters_pass_together(void **state)
 		                                      &err), 0);
 		assert_audit_passes(&a.model, &a.audit, seed);
 		nrm_return_audit_free(&a);
+		for (int i = 1; i < 3; i++)
+			assert_cumulative_safe(pub[i - 1], pub[i], seed);
 		for (int i = 0; i < 3; i++)
 			json_decref(pub[i]);
 	}
