@@ -57,6 +57,17 @@ static bool is_unknown(const struct nrm_dc_model *m, int f)
 	return m->figures[f].count && m->figures[f].hidden;
 }
 
+/* The threshold and protection level figure `f` is published under. */
+static int threshold_of(const struct nrm_dc_figure *f, const struct nrm_dc_params *p)
+{
+	return f->threshold ? f->threshold : p->threshold;
+}
+
+static int protection_of(const struct nrm_dc_figure *f, const struct nrm_dc_params *p)
+{
+	return f->protection ? f->protection : f->threshold ? f->threshold + 1 : p->protection;
+}
+
 /* What a reader sees without solving anything: small counts shown,
  * statistics shown beside hidden counts.  True when one was found. */
 static bool visible_failures(const struct nrm_dc_model *m, const struct nrm_dc_params *p,
@@ -65,7 +76,8 @@ static bool visible_failures(const struct nrm_dc_model *m, const struct nrm_dc_p
 	size_t before = out->n_failed;
 	for (size_t i = 0; i < m->n_figures && !(stop && out->n_failed); i++) {
 		const struct nrm_dc_figure *f = &m->figures[i];
-		if (f->count && !f->hidden && f->value >= 1 && f->value <= p->threshold)
+		if (f->count && !f->hidden && f->value >= 1 &&
+		    f->value <= threshold_of(f, p))
 			record(out, (int)i, (double)f->value, (double)f->value, NRM_DC_SMALL_SHOWN);
 	}
 	for (size_t i = 0; i < m->n_derivations && !(stop && out->n_failed); i++) {
@@ -81,6 +93,7 @@ static bool visible_failures(const struct nrm_dc_model *m, const struct nrm_dc_p
 }
 
 struct lp {
+	const struct nrm_dc_model *model;
 	glp_prob *prob;
 	int *col_of;      /* figure -> column (1-based), 0 when shown */
 	int *fig_of_col;  /* column -> figure */
@@ -121,6 +134,7 @@ static bool add_row(struct lp *lp, const struct nrm_dc_model *m, const struct nr
 /* Builds the problem; the index of a broken relation's first figure, or -1. */
 static int lp_build(struct lp *lp, const struct nrm_dc_model *m, double lower)
 {
+	lp->model = m;
 	lp->lower = lower;
 	lp->prob = glp_create_prob();
 	lp->col_of = nrm_xcalloc(m->n_figures + 1, sizeof(int));
@@ -188,11 +202,12 @@ static int optimum(struct lp *lp, int col, int dir, double *value)
 	return result;
 }
 
-static enum nrm_dc_verdict judge(double lo, double hi, const struct nrm_dc_params *p)
+static enum nrm_dc_verdict judge(double lo, double hi, const struct nrm_dc_figure *f,
+                                 const struct nrm_dc_params *p)
 {
 	if (hi - lo < EPSILON)
 		return NRM_DC_EXACT;
-	if (lo <= p->threshold + EPSILON && hi - lo < p->protection - EPSILON)
+	if (lo <= threshold_of(f, p) + EPSILON && hi - lo < protection_of(f, p) - EPSILON)
 		return NRM_DC_NARROW;
 	return NRM_DC_OK;
 }
@@ -216,7 +231,8 @@ static int audit_column(struct lp *lp, int col, const struct nrm_dc_params *p,
 	/* A derived count (the Child row, the sum of the hidden bands) is
 	 * hidden only so as not to add that sum; the bands are what is
 	 * protected, and the LP already holds the sum as a relation. */
-	record(out, f, lo, hi, lp->derived[col] ? NRM_DC_OK : judge(lo, hi, p));
+	record(out, f, lo, hi,
+	       lp->derived[col] ? NRM_DC_OK : judge(lo, hi, &lp->model->figures[f], p));
 	return 0;
 }
 

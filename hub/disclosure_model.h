@@ -28,6 +28,10 @@ struct nrm_dc_figure {
 	bool fixed;         /* already published elsewhere (a site's published
 	                       return beside the national tables): suppression
 	                       never hides or shows it, only the audit reads it */
+	/* The rule its publisher protects it by, where that is not the
+	 * audit's own (a site's threshold beside the national one); 0: the
+	 * audit's parameters. */
+	int threshold, protection;
 };
 
 /* sum of coef * figure == rhs (EQUAL) or >= rhs (AT_LEAST). */

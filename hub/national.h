@@ -45,9 +45,9 @@ struct nrm_suppress_result;
 
 /* Rewrites national.json (from nrm_national_build) in place for
  * publication (formats/national.md, *The published audience*): suppressed
- * jointly with each site's published return for the quarter, made here
- * from the site's official return in `s` as the site makes it; the
- * comparison left out; then audited together with those returns and
+ * jointly with each site's published return for the quarter (the pattern
+ * its official return in `s` records), its trend following the earlier
+ * quarters' published national tables; the comparison left out; then audited together with those returns and
  * validated.  `res` counts the national cells hidden (may be NULL).  0, or
  * -1 with err: EX_DATAERR when no pattern protects every cell or the
  * result fails its audit (nothing should be written). */

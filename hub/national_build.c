@@ -233,8 +233,9 @@ static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 	n->cg_positive += g->cg_positive;
 	/* A site's own comparison is not summed: the national comparison is
 	 * made again from every child's row, with the Home Office group only
-	 * it can make. */
+	 * it can make.  Nor is its rule of disclosure. */
 	json_object_del(ret, "comparison");
+	json_object_del(ret, "disclosure");
 	if (!b->totals)
 		b->totals = json_deep_copy(ret);
 	else
@@ -613,12 +614,14 @@ json_t *nrm_national_build(struct store *s, const char *quarter, int64_t now,
 		*err = *store_error(s);
 		goto fail;
 	}
-	if (b.failed || compare(&cp, &b.q, err))
+	if (b.failed)
 		goto fail;
 	if (!b.totals) {
 		nrm_fail(err, EX_NOINPUT, "no return has been accepted for %s", b.quarter);
 		goto fail;
 	}
+	if (compare(&cp, &b.q, err))
+		goto fail;
 	json_t *national = assemble(&b, &cp, now);
 	build_free(&b, &cp);
 	if (nrm_national_validate(national, err)) {

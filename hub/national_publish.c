@@ -4,12 +4,14 @@
  * return for the quarter, so that no differencing between the national,
  * nation and site figures recovers a hidden cell.
  *
- * The intake store holds each site's official return only.  A site's
- * published return is what `return build --audience published` makes of
- * it, deterministically: the same suppression (return_suppress.c) is run
- * here on each official return, and the cells it hides are taken as hidden
- * and fixed (already out: never shown, and nothing to gain by hiding more
- * of them).
+ * The intake store holds each site's official return only, which records
+ * the cells the site's published return hides and the rule it hides them
+ * by (return_pattern.h): those cells are taken as hidden and fixed
+ * (already out: never shown, and nothing to gain by hiding more of them),
+ * and each site's figures are audited by the site's own threshold and
+ * protection level.  A return made before nrmhub recorded the pattern is
+ * suppressed here as `return build --audience published` would (without
+ * the earlier quarters it followed), at the national rule.
  *
  * One model (disclosure_model.h) then holds the national totals' tables
  * (the site return's tables over totals), each nation's figures and every
@@ -19,9 +21,11 @@
  * A nation with one reporting site is that site: the relation makes its
  * figures equal, so the site's hidden cells force the nation's.  The
  * table by site repeats each site's published figures exactly, so it adds
- * nothing to the model.  Primary: national counts from 1 to the threshold;
- * secondary: the audit-and-extend loop and trim (nrm_dc_suppress_model),
- * only ever on national figures.  The result is audited again from the
+ * nothing to the model.  The totals' trend rows of earlier quarters follow
+ * those quarters' own published national tables (follow_earlier).
+ * Primary: national counts from 1 to the threshold; secondary: the
+ * audit-and-extend loop and trim (nrm_dc_suppress_model), only ever on
+ * national figures.  The result is audited again from the
  * published files' own figures before anything is written.
  *
  * The comparison (headline, comparison, pilot against non-pilot) is not
@@ -30,6 +34,9 @@
 #include "national.h"
 
 #include "json_path.h"
+#include "quarter.h"
+#include "return_build.h"
+#include "return_pattern.h"
 #include "return_suppress.h"
 #include "return_tables.h"
 #include "store.h"
@@ -61,7 +68,6 @@ static int on_latest(const struct store_intake_bundle *sb, void *ctx)
 		                     sb->site, sb->quarter);
 		return 1;
 	}
-	json_object_del(ret, "comparison");
 	s->v = nrm_xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
 	s->v[s->n++] = (struct site_ret){nrm_xstrdup(sb->site), ret, NULL};
 	return 0;
@@ -261,8 +267,13 @@ static int joint_build(const json_t *national, json_t *const *rets, size_t n,
 		nrm_dc_model_build(&j->site_tables[i], &m);
 		nrm_dc_model_append(&j->m, &m, j->site_tables[i].site);
 		nrm_dc_model_free(&m);
-		for (size_t f = j->site_first[i]; f < j->m.n_figures; f++)
+		int threshold, protection;
+		nrm_return_disclosure_rule(rets[i], &threshold, &protection);
+		for (size_t f = j->site_first[i]; f < j->m.n_figures; f++) {
 			j->m.figures[f].fixed = true;
+			j->m.figures[f].threshold = threshold;
+			j->m.figures[f].protection = protection;
+		}
 	}
 	j->site_first[n] = j->m.n_figures;
 	relate_totals(j);
@@ -355,8 +366,89 @@ static int pin_known(struct nrm_dc_model *m, const struct nrm_dc_params *p,
 	return rc;
 }
 
-static int choose(json_t *national, struct sites *s, const struct nrm_dc_params *p,
-                  struct nrm_suppress_result *res, struct nrm_error *err)
+/* ---- the earlier quarters -------------------------------------------------------- */
+
+/* What the published national tables of the quarters before this one did
+ * with the figures this quarter's trend repeats: paths of this quarter's
+ * totals' trend rows, hidden there or shown there. */
+struct earlier {
+	char **hidden, **shown;
+	size_t n_hidden, n_shown;
+};
+
+static void earlier_add(char ***v, size_t *n, size_t row, const char *key)
+{
+	*v = nrm_xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = nrm_xasprintf("$.trend[%zu].%s", row, key);
+}
+
+static bool listed(char *const *v, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], path) == 0)
+			return true;
+	return false;
+}
+
+static void earlier_free(struct earlier *e)
+{
+	for (size_t i = 0; i < e->n_hidden; i++)
+		free(e->hidden[i]);
+	for (size_t i = 0; i < e->n_shown; i++)
+		free(e->shown[i]);
+	free(e->hidden);
+	free(e->shown);
+	memset(e, 0, sizeof(*e));
+}
+
+static int publish_quarter(json_t *national, struct store *st, const struct nrm_dc_params *p,
+                           bool follow, struct nrm_suppress_result *res,
+                           struct nrm_error *err);
+
+/* Each of the seven quarters before `quarter` as its national tables were
+ * published: built from the store and published on its own (without
+ * following its own earlier quarters, so this does not recurse).  A
+ * quarter with no return, or whose tables could not be published, put
+ * nothing out and constrains nothing. */
+static int follow_earlier(struct store *st, const char *quarter, const struct nrm_dc_params *p,
+                          struct earlier *e, struct nrm_error *err)
+{
+	struct nrm_quarter q;
+	if (nrm_quarter_parse(quarter, &q) != 0)
+		return nrm_fail(err, EX_SOFTWARE, "'%s' is not a quarter", quarter);
+	for (int k = 1; k < NRM_RETURN_TREND_QUARTERS; k++) {
+		struct nrm_quarter eq;
+		char name[8];
+		if (nrm_quarter_add(&q, -k, &eq) != 0)
+			break;
+		nrm_quarter_format(&eq, name);
+		struct nrm_error why;
+		json_t *before = nrm_national_build(st, name, 0, &why);
+		int rc = before ? publish_quarter(before, st, p, false, NULL, &why) : -1;
+		if (rc != 0 && why.code != EX_NOINPUT && why.code != EX_DATAERR) {
+			*err = why;
+			json_decref(before);
+			return -1;
+		}
+		const json_t *totals = json_object_get(before, "totals");
+		size_t row = (size_t)(NRM_RETURN_TREND_QUARTERS - 1 - k);
+		for (size_t t = 0; rc == 0 && t < NRM_TREND_REPEATS; t++) {
+			const json_t *v = nrm_json_path_get(totals, nrm_trend_repeats[t].own);
+			if (json_is_string(v))
+				earlier_add(&e->hidden, &e->n_hidden, row, nrm_trend_repeats[t].key);
+			else if (json_is_number(v))
+				earlier_add(&e->shown, &e->n_shown, row, nrm_trend_repeats[t].key);
+		}
+		json_decref(before);
+	}
+	return 0;
+}
+
+/* ---- choosing the pattern ---------------------------------------------------------- */
+
+static int choose(json_t *national, struct sites *s, const struct earlier *e,
+                  const struct nrm_dc_params *p, struct nrm_suppress_result *res,
+                  struct nrm_error *err)
 {
 	json_t **official = nrm_xcalloc(s->n + 1, sizeof(*official));
 	for (size_t i = 0; i < s->n; i++)
@@ -376,6 +468,12 @@ static int choose(json_t *national, struct sites *s, const struct nrm_dc_params 
 			fig->forced = fig->path && json_is_string(nrm_json_path_get(
 				s->v[site].published, fig->path));
 			fig->hidden = fig->forced;
+		} else if (fig->path && f < j.site_first[0] &&
+		           listed(e->hidden, e->n_hidden, fig->path)) {
+			fig->forced = fig->hidden = true;
+		} else if (fig->path && f < j.site_first[0] &&
+		           listed(e->shown, e->n_shown, fig->path)) {
+			fig->fixed = true;  /* out already: hiding it protects nothing */
 		} else {
 			fig->primary = fig->count && fig->value >= 1 && fig->value <= p->threshold;
 			fig->hidden = fig->primary;
@@ -432,13 +530,47 @@ static int audit(const json_t *national, struct sites *s, const struct nrm_dc_pa
 	return rc;
 }
 
-int nrm_national_publish(json_t *national, struct store *st, const struct nrm_dc_params *params,
-                         struct nrm_suppress_result *res, struct nrm_error *err)
+/* A likely reason there is no pattern: a site that publishes with a lower
+ * threshold than the national one has shown counts the national tables
+ * must hide, and that a sum of sites can give back. */
+static void explain_refusal(const struct sites *s, const struct nrm_dc_params *p,
+                            struct nrm_error *err)
 {
-	struct nrm_dc_params p = params ? *params : (struct nrm_dc_params){0};
-	if (nrm_dc_params_resolve(&p) != 0)
-		return nrm_fail(err, EX_USAGE, "the suppression threshold must be 1 to 1000");
+	for (size_t i = 0; i < s->n; i++) {
+		int threshold, protection;
+		nrm_return_disclosure_rule(s->v[i].official, &threshold, &protection);
+		if (threshold && threshold < p->threshold) {
+			size_t len = strlen(err->msg);
+			snprintf(err->msg + len, sizeof(err->msg) - len,
+			         " (%s publishes with threshold %d, below the national %d: its "
+			         "small counts are out)", s->v[i].site, threshold, p->threshold);
+			return;
+		}
+	}
+}
+
+/* The site's published return: as its official return records it, or made
+ * again from it for a return that records none. */
+static int site_published(struct site_ret *sr, const char *quarter,
+                          const struct nrm_dc_params *p, struct nrm_error *err)
+{
+	char *where = nrm_xasprintf("the stored return of %s %s", sr->site, quarter);
+	int rc = nrm_return_published_from(sr->official, where, &sr->published, err);
+	free(where);
+	if (rc != 0 || sr->published)
+		return rc;
+	struct nrm_dc_params site_p = {.threshold = p->threshold, .protection = p->protection};
+	sr->published = json_deep_copy(sr->official);
+	json_object_set_new(sr->published, "audience", json_string("published"));
+	return nrm_return_suppress(sr->published, &site_p, NULL, err);
+}
+
+static int publish_quarter(json_t *national, struct store *st, const struct nrm_dc_params *params,
+                           bool follow, struct nrm_suppress_result *res, struct nrm_error *err)
+{
+	struct nrm_dc_params p = *params;
 	struct sites s = {.err = err};
+	struct earlier e = {0};
 	const char *quarter = json_string_value(json_object_get(national, "quarter"));
 	if (store_intake_each_latest(st, quarter, on_latest, &s) < 0) {
 		*err = *store_error(st);
@@ -462,17 +594,16 @@ int nrm_national_publish(json_t *national, struct store *st, const struct nrm_dc
 		if (strcmp(s.v[i].site, want) != 0)
 			rc = nrm_fail(err, EX_SOFTWARE, "no stored return for %s", want);
 	}
-	/* Each site's published return, as the site makes it. */
-	struct nrm_dc_params site_p = {.threshold = p.threshold, .protection = p.protection};
-	for (size_t i = 0; rc == 0 && i < s.n; i++) {
-		s.v[i].published = json_deep_copy(s.v[i].official);
-		json_object_set_new(s.v[i].published, "audience", json_string("published"));
-		rc = nrm_return_suppress(s.v[i].published, &site_p, NULL, err);
-	}
+	for (size_t i = 0; rc == 0 && i < s.n; i++)
+		rc = site_published(&s.v[i], quarter, &p, err);
 	json_t *totals = json_object_get(national, "totals");
 	if (rc == 0) {
 		json_object_set_new(totals, "audience", json_string("published"));
-		rc = choose(national, &s, &p, res, err);
+		rc = follow ? follow_earlier(st, quarter, &p, &e, err) : 0;
+		if (rc == 0)
+			rc = choose(national, &s, &e, &p, res, err);
+		if (rc != 0 && err->code == EX_DATAERR)
+			explain_refusal(&s, &p, err);
 	}
 	if (rc == 0) {
 		for (size_t i = 0; i < s.n; i++)
@@ -486,5 +617,15 @@ int nrm_national_publish(json_t *national, struct store *st, const struct nrm_dc
 	if (rc == 0)
 		rc = nrm_national_validate(national, err);
 	sites_free(&s);
+	earlier_free(&e);
 	return rc;
+}
+
+int nrm_national_publish(json_t *national, struct store *st, const struct nrm_dc_params *params,
+                         struct nrm_suppress_result *res, struct nrm_error *err)
+{
+	struct nrm_dc_params p = params ? *params : (struct nrm_dc_params){0};
+	if (nrm_dc_params_resolve(&p) != 0)
+		return nrm_fail(err, EX_USAGE, "the suppression threshold must be 1 to 1000");
+	return publish_quarter(national, st, &p, true, res, err);
 }

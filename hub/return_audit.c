@@ -5,6 +5,7 @@
  */
 #include "return_audit.h"
 
+#include "return_pattern.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -21,43 +22,26 @@ static int figure_at(const struct nrm_return_audit *a, size_t r, const char *pat
 	return -1;
 }
 
-/* Return b's own figure for the trend key `key` of a row of its quarter. */
-static const char *own_path(const char *key)
-{
-	static const char *const own[][2] = {
-		{"referrals", "$.referrals.total"},
-		{"rg_decisions", "$.days_to_decision.rg.count"},
-		{"cg_decisions", "$.days_to_decision.cg.count"},
-		{"mean_days_rg", "$.days_to_decision.rg.mean"},
-		{"mean_days_cg", "$.days_to_decision.cg.mean"},
-	};
-	for (size_t i = 0; i < sizeof(own) / sizeof(*own); i++)
-		if (strcmp(own[i][0], key) == 0)
-			return own[i][1];
-	return NULL;
-}
-
 /* Trend row `row` of return ra: the same figures as rb's own (when rb is
  * that quarter) and as rb's trend row for that quarter (linked once, from
  * the first of the two). */
 static void link_row(struct nrm_return_audit *a, size_t ra, size_t row, size_t rb)
 {
-	static const char *const keys[] = {"referrals", "rg_decisions", "cg_decisions",
-	                                   "mean_days_rg", "mean_days_cg"};
 	const struct nrm_return_tables *ta = &a->tables[ra], *tb = &a->tables[rb];
 	int index = ta->year * 4 + ta->q - 8 + (int)row;  /* the row's quarter, 0-based */
 	int b_last = tb->year * 4 + tb->q - 1;
-	for (size_t k = 0; k < sizeof(keys) / sizeof(*keys); k++) {
-		char *pa = nrm_xasprintf("$.trend[%zu].%s", row, keys[k]);
+	for (size_t k = 0; k < NRM_TREND_REPEATS; k++) {
+		const struct nrm_trend_repeat *t = &nrm_trend_repeats[k];
+		char *pa = nrm_xasprintf("$.trend[%zu].%s", row, t->key);
 		int x = figure_at(a, ra, pa), y = -1;
 		if (index == b_last)
-			y = figure_at(a, rb, own_path(keys[k]));
+			y = figure_at(a, rb, t->own);
 		else if (ra < rb && index < b_last && index > b_last - 8) {
-			char *pb = nrm_xasprintf("$.trend[%d].%s", 7 - (b_last - index), keys[k]);
+			char *pb = nrm_xasprintf("$.trend[%d].%s", 7 - (b_last - index), t->key);
 			y = figure_at(a, rb, pb);
 			free(pb);
 		}
-		if (k < 3) {
+		if (t->count) {
 			nrm_dc_model_relate_equal(&a->model, x, y);
 		} else if (x >= 0 && y >= 0) {
 			/* A statistic shown twice: each hidden when the other is. */
@@ -95,6 +79,8 @@ int nrm_return_audit_set(const json_t *const *rets, size_t n, const struct nrm_d
 {
 	memset(out, 0, sizeof(*out));
 	struct nrm_dc_params params = p ? *p : (struct nrm_dc_params){0};
+	/* No rule given: each return's own, as it records it. */
+	bool own_rule = params.threshold == 0 && params.protection == 0;
 	if (nrm_dc_params_resolve(&params) != 0)
 		return nrm_fail(err, EX_USAGE, "the threshold must be 1 to 1000 and the "
 		                "protection level 1 to 100000");
@@ -113,6 +99,13 @@ int nrm_return_audit_set(const json_t *const *rets, size_t n, const struct nrm_d
 		out->first[i] = out->model.n_figures;
 		nrm_dc_model_append(&out->model, &m, out->tables[i].quarter);
 		nrm_dc_model_free(&m);
+		int threshold = 0, protection = 0;
+		if (own_rule)
+			nrm_return_disclosure_rule(rets[i], &threshold, &protection);
+		for (size_t f = out->first[i]; f < out->model.n_figures; f++) {
+			out->model.figures[f].threshold = threshold;
+			out->model.figures[f].protection = protection;
+		}
 	}
 	link_returns(out);
 	if (nrm_dc_audit_run(&out->model, &params, false, &out->audit, err) != 0) {

@@ -28,7 +28,8 @@ struct nrm_return_audit {
 /* The return (index into the set) that figure `f` belongs to. */
 size_t nrm_return_audit_owner(const struct nrm_return_audit *a, int f);
 
-/* `p` NULL: the defaults.  0 with `out` filled (look at
+/* `p` NULL, or neither threshold nor protection set: each return's own
+ * rule (its "disclosure"), else the defaults.  0 with `out` filled (look at
  * out->audit.n_failed), or -1 with `err` (EX_DATAERR naming the JSON path
  * and the rule: not a return; `*bad` is then the index of that return). */
 int nrm_return_audit_set(const json_t *const *rets, size_t n, const struct nrm_dc_params *p,

@@ -7,8 +7,10 @@
 
 #include "comparison.h"
 #include "date.h"
+#include "json_path.h"
 #include "nationality.h"
 #include "pilot_scope.h"
+#include "return_pattern.h"
 #include "return_stats.h"
 #include "return_suppress.h"
 #include "util.h"
@@ -63,6 +65,7 @@ struct nrm_return_builder {
 	/* Published: the returns of the trend's earlier quarters, built from
 	 * the same cases, whose own suppression the trend's rows must follow. */
 	struct nrm_return_builder *earlier[NRM_RETURN_TREND_QUARTERS - 1];
+	struct nrm_dc_params rule; /* the published audience's, resolved */
 	/* published: the previous quarter's own published return, when known
 	 * (an earlier quarter's builder is given the one before it) */
 	const json_t *prev;
@@ -123,6 +126,8 @@ struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params
 	struct nrm_return_builder *rb = nrm_xcalloc(1, sizeof(*rb));
 	rb->p = *p;
 	rb->site = p->site ? nrm_xstrdup(p->site) : NULL;
+	rb->rule.threshold = p->threshold;
+	nrm_dc_params_resolve(&rb->rule);
 	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS; i++)
 		if (nrm_quarter_add(&p->quarter, i - (NRM_RETURN_TREND_QUARTERS - 1),
 		                    &rb->trend_q[i]) != 0)
@@ -130,11 +135,14 @@ struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params
 	nrm_comparison_init(&rb->cmp, p->quarter.first, p->quarter.last);
 	if (p->joined > rb->cmp.began)
 		rb->cmp.began = p->joined;
-	if (p->audience == NRM_AUDIENCE_PUBLISHED && !p->no_earlier)
+	/* Official too: it records the pattern of its published counterpart
+	 * (record_pattern), which follows the earlier quarters'. */
+	if (!p->no_earlier)
 		for (int i = 0; i < NRM_RETURN_TREND_QUARTERS - 1; i++) {
 			if (rb->trend_q[i].first > rb->trend_q[i].last)
 				continue;
 			struct nrm_return_params e = *p;
+			e.audience = NRM_AUDIENCE_PUBLISHED;
 			e.quarter = rb->trend_q[i];
 			e.no_earlier = true;
 			rb->earlier[i] = nrm_return_builder_new(&e);
@@ -203,6 +211,11 @@ static void count_nationality(struct nrm_return_builder *rb, const struct nrm_ca
 
 static void count_missing(struct nrm_return_builder *rb, const struct nrm_case *c)
 {
+	/* Missing where Table_6 says unknown, an unknown code too: the tables
+	 * declare the two equal. */
+	char nationality[8];
+	nrm_nationality_key(c->nationality[0], c->nationality[0] ? c->nationality[1] : NULL,
+	                    nationality);
 	bool decided = c->rg_decision_date != NRM_DATE_NONE || c->cg_decision_date != NRM_DATE_NONE;
 	bool missing[N_MISSING] = {
 		[M_NRM_REF] = !c->nrm_ref,
@@ -213,7 +226,7 @@ static void count_missing(struct nrm_return_builder *rb, const struct nrm_case *
 		[M_POLICE] = !c->police_force,
 		[M_AGE] = age_band_index(c->age_at_exploitation) == 3,
 		[M_GENDER] = c->gender <= NRM_GENDER_UNKNOWN || c->gender > NRM_GENDER_OTHER,
-		[M_NATIONALITY] = !c->nationality[0],
+		[M_NATIONALITY] = strcmp(nationality, "unknown") == 0,
 		[M_TYPES] = (c->exploitation_types & NRM_EXPL_ALL) == 0,
 		[M_COUNTY_LINES] = c->county_lines == NRM_UNKNOWN,
 		[M_LOCATION] = c->exploitation_location <= NRM_LOC_UNKNOWN ||
@@ -543,35 +556,6 @@ static json_t *header_json(const struct nrm_return_builder *rb)
 	                 rb->p.version ? rb->p.version : "unknown");
 }
 
-/* Figures of an earlier quarter's own return, and the trend keys that
- * repeat them. */
-static const char *const repeated[][2] = {
-	{"$.referrals.total", "referrals"},
-	{"$.days_to_decision.rg.count", "rg_decisions"},
-	{"$.days_to_decision.cg.count", "cg_decisions"},
-	{"$.days_to_decision.rg.mean", "mean_days_rg"},
-	{"$.days_to_decision.cg.mean", "mean_days_cg"},
-};
-#define N_REPEATED (sizeof(repeated) / sizeof(repeated[0]))
-
-static bool hidden_at(const json_t *r, const char *path)
-{
-	static const char *const parts[][3] = {
-		{"referrals", "total", NULL}, {"days_to_decision", "rg", "count"},
-		{"days_to_decision", "cg", "count"}, {"days_to_decision", "rg", "mean"},
-		{"days_to_decision", "cg", "mean"},
-	};
-	for (size_t i = 0; i < N_REPEATED; i++) {
-		if (strcmp(repeated[i][0], path) != 0)
-			continue;
-		const json_t *v = r;
-		for (size_t k = 0; k < 3 && parts[i][k] && v; k++)
-			v = json_object_get(v, parts[i][k]);
-		return json_is_string(v);
-	}
-	return false;
-}
-
 /* A comparison figure: `group`'s `when` ("quarter", "cumulative") `stage`
  * object in `r`, or NULL. */
 static const json_t *cmp_stage(const json_t *r, size_t group, const char *when,
@@ -649,17 +633,18 @@ static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *e
 			rc = -1;
 			break;
 		}
-		for (size_t k = 0; k < N_REPEATED; k++)
-			if (hidden_at(e, repeated[k][0])) {
+		for (size_t k = 0; k < NRM_TREND_REPEATS; k++)
+			if (json_is_string(nrm_json_path_get(e, nrm_trend_repeats[k].own))) {
 				forced = nrm_xrealloc(forced, (n + 1) * sizeof(*forced));
-				forced[n++] = nrm_xasprintf("$.trend[%d].%s", i, repeated[k][1]);
+				forced[n++] = nrm_xasprintf("$.trend[%d].%s", i, nrm_trend_repeats[k].key);
 			}
 	}
 	const json_t *before = rb->prev ? rb->prev : prev;
 	while (rc == 0) {
 		json_t *copy = json_deep_copy(r);
-		struct nrm_dc_params p = {.threshold = rb->p.threshold,
-		                          .forced = (const char *const *)forced, .n_forced = n};
+		struct nrm_dc_params p = rb->rule;
+		p.forced = (const char *const *)forced;
+		p.n_forced = n;
 		rc = nrm_return_suppress(copy, &p, NULL, err);
 		if (rc == 0 && (!before || force_cumulative(before, r, copy, &forced, &n) == 0)) {
 			json_object_update(r, copy);
@@ -673,6 +658,21 @@ static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *e
 		free(forced[k]);
 	free(forced);
 	return rc;
+}
+
+/* The official return `r` records the cells its published counterpart,
+ * built from the same cases, hides (return_pattern.h). */
+static int record_pattern(struct nrm_return_builder *rb, json_t *r, struct nrm_error *err)
+{
+	json_t *pub = json_deep_copy(r);
+	json_object_set_new(pub, "audience", json_string("published"));
+	json_t *d = publish(rb, pub, err) == 0 ? nrm_return_disclosure_json(&rb->rule, pub, err)
+	                                       : NULL;
+	json_decref(pub);
+	if (!d)
+		return -1;
+	json_object_set_new(r, "disclosure", d);
+	return 0;
 }
 
 json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_error *err)
@@ -706,7 +706,12 @@ json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_erro
 	/* In both audiences: the published one suppresses it with the rest,
 	 * by the relations its table declares (return_comparison.c). */
 	json_object_set_new(r, "comparison", nrm_comparison_site_json(&rb->cmp));
-	if (rb->p.audience == NRM_AUDIENCE_PUBLISHED && publish(rb, r, err) != 0) {
+	int rc = rb->p.audience == NRM_AUDIENCE_PUBLISHED ? publish(rb, r, err)
+	         : rb->p.no_earlier                      ? 0
+	                                                 : record_pattern(rb, r, err);
+	if (rc == 0 && !json_object_get(r, "disclosure"))
+		json_object_set_new(r, "disclosure", nrm_return_disclosure_json(&rb->rule, NULL, err));
+	if (rc != 0) {
 		json_decref(r);
 		return NULL;
 	}

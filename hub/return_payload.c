@@ -8,6 +8,7 @@
 
 #include "disclosure_model.h"
 #include "html_script.h"
+#include "return_pattern.h"
 #include "return_render.h"
 #include "return_tables.h"
 #include "util.h"
@@ -319,6 +320,20 @@ static int obeys_its_relations(const struct nrm_return_tables *t, const char *wh
 	return 0;
 }
 
+/* The cells an official return records as hidden in its published
+ * counterpart are cells of its own (the national published build hides
+ * them beside its tables). */
+static int names_its_published_cells(const json_t *ret, const char *where,
+                                     struct nrm_error *err)
+{
+	json_t *pub;
+	char *what = nrm_xasprintf("%s: return.json", where);
+	int rc = nrm_return_published_from(ret, what, &pub, err);
+	free(what);
+	json_decref(pub);
+	return rc;
+}
+
 int nrm_return_payload_agrees(const json_t *ret, const struct nrm_payload_file *files, size_t n,
                               const char *where, struct nrm_error *err)
 {
@@ -331,6 +346,8 @@ int nrm_return_payload_agrees(const json_t *ret, const struct nrm_payload_file *
 	json_decref(want);
 	if (rc == 0)
 		rc = obeys_its_relations(&t, where, err);
+	if (rc == 0)
+		rc = names_its_published_cells(ret, where, err);
 	size_t len = 0;
 	for (size_t i = 0; rc == 0 && i < t.n_tables; i++) {
 		char *csv = nrm_return_table_csv(&t.tables[i], &len);

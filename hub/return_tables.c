@@ -191,6 +191,14 @@ static const struct nrm_column trend_cols[] = {
 	DAYS_DEC("mean_days_cg", "Mean days from referral to conclusive grounds", "CG_DAYS_MEAN"),
 };
 
+const struct nrm_trend_repeat nrm_trend_repeats[NRM_TREND_REPEATS] = {
+	{"referrals", "$.referrals.total", true},
+	{"rg_decisions", "$.days_to_decision.rg.count", true},
+	{"cg_decisions", "$.days_to_decision.cg.count", true},
+	{"mean_days_rg", "$.days_to_decision.rg.mean", false},
+	{"mean_days_cg", "$.days_to_decision.cg.mean", false},
+};
+
 /* ---- notes -------------------------------------------------------------- */
 
 #define NOTE_SUPPRESSION 7

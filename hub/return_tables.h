@@ -12,6 +12,7 @@
 #define NRM_RETURN_TABLES_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct nrm_error;
@@ -126,6 +127,17 @@ struct nrm_return_tables {
  * "[c]", statistics numbers, null or "[c]", codes well formed) and flattens
  * it.  On a broken return, fills `err` (EX_DATAERR, naming the JSON path and
  * the rule) and returns -1 with `out` left empty. */
+/* The figures each trend row repeats from its own quarter's return: the
+ * row's key ("referrals") and the figure's path in that quarter's return
+ * ("$.referrals.total").  A reader holding both returns knows they are the
+ * same figure. */
+struct nrm_trend_repeat {
+	const char *key, *own;
+	bool count;  /* a count (equal); else a statistic (hidden together) */
+};
+#define NRM_TREND_REPEATS 5
+extern const struct nrm_trend_repeat nrm_trend_repeats[NRM_TREND_REPEATS];
+
 int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
                             struct nrm_error *err);
 void nrm_return_tables_free(struct nrm_return_tables *t);

@@ -96,6 +96,7 @@ hostile payload-table 65 5 "data: table_1\.csv: line 2, column 5 \(Number\): '99
 # ... and return.json agrees with itself: breakdowns sum to their totals,
 # by the relations the tables declare.
 hostile payload-total 65 5 "data: return\.json: \\\$\.referrals\.by_nationality: the rows sum to 12, not the total 999"
+hostile payload-pattern 65 5 "data: return\.json: disclosure\.published_hidden\[0\] names no figure of the return"
 hostile payload-sum 65 5 "data: return\.json: .*\(\\\$\.referrals\.total\) is 12, but its parts \(\\\$\.referrals\.by_gender.*\) add up to 13"
 hostile payload-header 65 5 "data: table_1\.csv: line 1 \(the header\), column 5: 'Count', the table's is 'Number'"
 # ... and its report runs nothing (libxml2's HTML parser reads it).

@@ -140,6 +140,10 @@ def payload_fault(bag, files, ret, case):
     elif case == "payload-sum":
         # One breakdown's part too many: by gender, 13 children of 12.
         ret["referrals"]["by_gender"]["male"] += 1
+    elif case == "payload-pattern":
+        # A published pattern naming a cell the return does not have.
+        ret["disclosure"] = {"threshold": 4, "protection": 5,
+                             "published_hidden": ["$.referrals.by_gender.nobody"]}
     elif case == "payload-header":
         files[data + "table_1.csv"] = files[data + "table_1.csv"].replace(
             b",Number\r\n", b",Count\r\n", 1)
@@ -203,7 +207,7 @@ CASES = ["copy", "traversal", "absolute", "backslash", "outside", "symlink", "ha
          "altered", "plain-tar", "truncated", "return-site", "return-schema", "return-broken",
          "payload-stray", "payload-store", "payload-seckey", "payload-pseudonym",
          "payload-missing", "payload-table", "payload-total", "payload-sum",
-         "payload-header", "payload-sdmx",
+         "payload-pattern", "payload-header", "payload-sdmx",
          "payload-script", "payload-onload", "payload-jsurl"]
 
 

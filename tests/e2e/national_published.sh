@@ -9,8 +9,13 @@
 #     repeated single-unknown substitution (python, below), independent of
 #     the LP audit in nrmhub;
 #   - Wales is cymru: its row hides what cymru hides (3 referrals: [c]);
+#   - bravo publishes with its own threshold, 6: its published return says
+#     so, the national build reads bravo's pattern from its official return
+#     and audits bravo's cells at 6 (return audit, with the return's rule);
 #   - the official build is unchanged: exact, with the comparison;
-#   - a bad --audience or --threshold is a usage error.
+#   - a bad --audience or --threshold is a usage error;
+#   - refused: when cymru publishes with threshold 2, its 3 referrals are
+#     out, and Wales's row cannot hide them: exit 65, nothing written.
 . "$SRCDIR/tests/e2e/lib.sh"
 
 now=2025-04-02T09:00:00Z
@@ -21,13 +26,18 @@ python3 "$gen" alpha 40 1 E06000010 >alpha.jsonl
 python3 "$gen" bravo 30 2 E06000020 >bravo.jsonl
 python3 "$gen" cymru 3 3 W06000015 >cymru.jsonl
 for site in alpha bravo cymru; do
+	rule=()
+	[ "$site" = bravo ] && rule=(--threshold 6)
 	expect_exit 0 "$NRMHUB" keygen -o "$site"
 	expect_exit 0 "$NRMHUB" import --store "$site.db" --from case-jsonl "$site.jsonl"
 	expect_exit 0 "$NRMHUB" bundle create --store "$site.db" --quarter 2025Q1 --key "$site.key" \
-		--now "$now" -o inbox
+		--now "$now" -o inbox "${rule[@]}"
 	expect_exit 0 "$NRMHUB" return build --store "$site.db" --quarter 2025Q1 --now "$now" \
-		--audience published -o "pub-$site"
+		--audience published -o "pub-$site" "${rule[@]}"
 done
+assert_grep '"threshold": 6' pub-bravo/return.json
+expect_exit 0 "$NRMHUB" return audit pub-bravo
+assert_grep ' 0 fail$' "$tmp/stdout"
 expect_exit 0 "$NRMHUB" keys add --store ho.db --nation england alpha alpha.pub
 expect_exit 0 "$NRMHUB" keys add --store ho.db --nation england bravo bravo.pub
 expect_exit 0 "$NRMHUB" keys add --store ho.db --nation wales cymru cymru.pub
@@ -140,4 +150,45 @@ if not hidden:
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 PY
+
+# ---- the next quarter: its trend repeats this one's published figures -------
+# 2025Q2's national trend row for 2025Q1 hides what 2025Q1's published
+# national tables hide, and shows what they show, the same figures.
+for site in alpha bravo cymru; do
+	rule=()
+	[ "$site" = bravo ] && rule=(--threshold 6)
+	expect_exit 0 "$NRMHUB" bundle create --store "$site.db" --quarter 2025Q2 --key "$site.key" \
+		--now 2025-07-02T09:00:00Z -o inbox "${rule[@]}"
+done
+expect_exit 0 "$NRMHUB" intake --inbox inbox --store ho.db --settle 0
+expect_exit 0 "$NRMHUB" national build --quarter 2025Q2 --store ho.db \
+	--now 2025-07-02T09:00:00Z --audience published -o pub2
+python3 - pub/national.json pub2/national.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "2025Q2's trend against 2025Q1's published tables"; cat "$tmp/check" >&2; }
+import json, sys
+q1, q2 = (json.load(open(p))["totals"] for p in sys.argv[1:3])
+row = q2["trend"][6]
+own = {"referrals": q1["referrals"]["total"],
+       "rg_decisions": q1["days_to_decision"]["rg"]["count"],
+       "cg_decisions": q1["days_to_decision"]["cg"]["count"],
+       "mean_days_rg": q1["days_to_decision"]["rg"]["mean"],
+       "mean_days_cg": q1["days_to_decision"]["cg"]["mean"]}
+bad = ["%s: 2025Q1 published %r, 2025Q2's trend %r" % (k, v, row[k])
+       for k, v in own.items() if v != row[k]]
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+
+# ---- refused: a single-site nation whose site publishes a small count --------
+mkdir inbox2
+expect_exit 0 "$NRMHUB" bundle create --store cymru.db --quarter 2025Q1 --key cymru.key \
+	--now "$now" -o inbox2 --threshold 2
+expect_exit 0 "$NRMHUB" keys add --store ho2.db --nation england alpha alpha.pub
+expect_exit 0 "$NRMHUB" keys add --store ho2.db --nation wales cymru cymru.pub
+expect_exit 0 "$NRMHUB" bundle create --store alpha.db --quarter 2025Q1 --key alpha.key \
+	--now "$now" -o inbox2
+expect_exit 0 "$NRMHUB" intake --inbox inbox2 --store ho2.db --settle 0
+expect_exit 65 "$NRMHUB" national build --quarter 2025Q1 --store ho2.db --now "$now" \
+	--audience published -o refused
+assert_grep 'cymru publishes with threshold 2, below the national 4' "$tmp/stderr"
+assert_no_file refused
 finish

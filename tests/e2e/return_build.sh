@@ -47,6 +47,34 @@ PYTHON
 	fi
 }
 
+# records_its_published_pattern OFFICIAL PUBLISHED: the cells the official
+# return lists in disclosure.published_hidden, hidden, give the published
+# return of the same cases, figure for figure (what the national published
+# build relies on).
+records_its_published_pattern() {
+	if /usr/bin/python3 - "$1" "$2" <<'PYTHON'; then
+import json, re, sys
+off, pub = (json.load(open(p, encoding="utf-8")) for p in sys.argv[1:3])
+d = off["disclosure"]
+assert d["threshold"] == pub["disclosure"]["threshold"] == 4, d
+for path in d.pop("published_hidden"):
+    keys = [a or (int(b) if b else c) for a, b, c in
+            re.findall(r'\.([^.\[]+)|\[(\d+)\]|\["([^"]*)"\]', path[1:])]
+    node = off
+    for k in keys[:-1]:
+        node = node[k]
+    assert isinstance(node[keys[-1]], (int, float)), path
+    node[keys[-1]] = "[c]"
+for r in (off, pub):
+    r.pop("files"), r.pop("audience")
+sys.exit(0 if off == pub else 1)
+PYTHON
+		pass
+	else
+		fail "$1 does not record the pattern of $2"
+	fi
+}
+
 # ---- the figures, both audiences, two quarters ------------------------------
 for q in 2024Q1 2024Q2; do
 	mkdir -p "$tmp/$q" "$tmp/$q-pub"
@@ -58,6 +86,7 @@ for q in 2024Q1 2024Q2; do
 		same_return "$tmp/$q-pub/return.json" "$data/expected-$q-published.json"
 	assert_no_file "$tmp/$q-pub/cases.csv"
 	expect_exit 0 "$NRMHUB" return validate "$tmp/$q/return.json" "$tmp/$q-pub/return.json"
+	records_its_published_pattern "$tmp/$q/return.json" "$tmp/$q-pub/return.json"
 done
 
 # ---- a folder replaced whole -------------------------------------------------

@@ -24,6 +24,7 @@
 #include "json_path.h"
 #include "return_audit.h"
 #include "return_build.h"
+#include "return_pattern.h"
 #include "return_suppress.h"
 #include "util.h"
 
@@ -405,6 +406,65 @@ static void test_consecutive_quarters_pass_together(void **state)
 	}
 }
 
+/* An official return records the pattern of the published return of the
+ * same cases (trend and comparison following the earlier quarters
+ * included): applied, it gives that return, figure for figure. */
+static void test_official_records_published_pattern(void **state)
+{
+	for (uint64_t seed = 1; seed <= 6; seed++) {
+		struct nrm_error err;
+		json_t *off = random_return(seed, NRM_AUDIENCE_OFFICIAL, "2024Q2", &err);
+		json_t *pub = random_return(seed, NRM_AUDIENCE_PUBLISHED, "2024Q2", &err);
+		assert_non_null(off);
+		assert_non_null(pub);
+		json_t *made;
+		if (nrm_return_published_from(off, "test", &made, &err) != 0)
+			fail_msg("seed %llu: %s", (unsigned long long)seed, err.msg);
+		assert_non_null(made);
+		if (!json_equal(made, pub))
+			fail_msg("seed %llu: the recorded pattern is not the published return's",
+			         (unsigned long long)seed);
+		json_decref(made);
+		json_decref(pub);
+		json_decref(off);
+	}
+	/* A recorded path that names nothing is refused. */
+	json_t *r = json_pack("{s:s, s:{s:i, s:i, s:[s]}}", "audience", "official", "disclosure",
+	                      "threshold", 4, "protection", 5, "published_hidden", "$.nope");
+	json_t *made;
+	struct nrm_error err;
+	assert_int_equal(nrm_return_published_from(r, "test", &made, &err), -1);
+	assert_non_null(strstr(err.msg, "published_hidden[0] names no figure"));
+	json_decref(r);
+}
+
+/* Each return is audited by the rule it records: the worked example
+ * suppressed at threshold 4 passes, and fails once it says it was
+ * published at 10 (its 8 Criminal referrals are then a small count). */
+static void test_audit_reads_the_return_rule(void **state)
+{
+	json_t *r = worked_example();
+	struct nrm_error err;
+	assert_int_equal(nrm_return_suppress(r, NULL, NULL, &err), 0);
+	json_object_set_new(r, "disclosure", json_pack("{s:i, s:i}", "threshold", 4,
+	                                               "protection", 5));
+	struct nrm_return_audit a;
+	assert_int_equal(nrm_return_audit(r, NULL, &a, &err), 0);
+	assert_int_equal(a.audit.n_failed, 0);
+	nrm_return_audit_free(&a);
+	json_object_set_new(r, "disclosure", json_pack("{s:i, s:i}", "threshold", 10,
+	                                               "protection", 11));
+	assert_int_equal(nrm_return_audit(r, NULL, &a, &err), 0);
+	assert_true(a.audit.n_failed > 0);
+	nrm_return_audit_free(&a);
+	/* A rule given overrides the return's. */
+	assert_int_equal(nrm_return_audit(r, &(struct nrm_dc_params){.threshold = 4}, &a, &err),
+	                 0);
+	assert_int_equal(a.audit.n_failed, 0);
+	nrm_return_audit_free(&a);
+	json_decref(r);
+}
+
 /* The same data, the same pattern. */
 static void test_deterministic(void **state)
 {
@@ -439,6 +499,8 @@ int main(void)
 		cmocka_unit_test(test_threshold_is_a_parameter),
 		cmocka_unit_test(test_generated_returns_pass_both_audits),
 		cmocka_unit_test(test_consecutive_quarters_pass_together),
+		cmocka_unit_test(test_official_records_published_pattern),
+		cmocka_unit_test(test_audit_reads_the_return_rule),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_json_path),
 	};
