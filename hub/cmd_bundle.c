@@ -13,6 +13,7 @@
 #include "bundle_sweep.h"
 #include "bundle_verify.h"
 #include "date.h"
+#include "log.h"
 #include "minisign.h"
 #include "return_command.h"
 #include "return_payload.h"
@@ -173,6 +174,68 @@ static int bundle_next_seq(const struct create_opts *o, struct nrm_bundle_id *id
 	store_close(store);
 	id->seq = (unsigned long)seq;
 	return rc ? -1 : 0;
+}
+
+/* The earlier creates of the same site and quarter whose end was never
+ * recorded: killed, or killed just after finishing. */
+struct unsettled {
+	const struct nrm_bundle_id *id;
+	int64_t *seq;
+	size_t n;
+};
+
+static int collect_unsettled(const struct store_bundle_gap *g, void *ctx)
+{
+	struct unsettled *u = ctx;
+	if (!g->failure && (uint64_t)g->seq < u->id->seq && strcmp(g->site, u->id->site) == 0 &&
+	    strcmp(g->quarter, u->id->quarter) == 0) {
+		u->seq = nrm_xrealloc(u->seq, (u->n + 1) * sizeof(*u->seq));
+		u->seq[u->n++] = g->seq;
+	}
+	return 0;
+}
+
+/* Each of them by what it left in this folder: its bundle, or nothing (the
+ * sweep removed the rest). */
+static int settle_earlier(struct store *store, const char *outdir,
+                          const struct nrm_bundle_id *id)
+{
+	struct unsettled u = {id, NULL, 0};
+	int rc = store_bundle_each_unfinished(store, collect_unsettled, &u) < 0 ? -1 : 0;
+	for (size_t i = 0; rc == 0 && i < u.n; i++) {
+		char *path = nrm_xasprintf("%s/%s_%s_%03lld.tar.gz", outdir, id->site, id->quarter,
+		                           (long long)u.seq[i]);
+		struct stat st;
+		bool made = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+		free(path);
+		rc = store_bundle_ended(store, id->site, id->quarter, u.seq[i],
+		                        made ? NULL
+		                             : "interrupted: no bundle was finished (what the "
+		                               "create left in the outbox was removed)");
+	}
+	free(u.seq);
+	return rc;
+}
+
+/* Records in the store how the create of a numbered bundle ended, so that
+ * a number spent on no bundle is a gap with its reason (`status`), and
+ * settles the earlier creates of the quarter into this folder that were
+ * killed before they could record theirs.  A number given with --seq is
+ * the caller's to keep. */
+static void record_end(const struct create_opts *o, const struct nrm_bundle_id *id,
+                       const struct nrm_error *failed)
+{
+	if (o->seq)
+		return;
+	struct nrm_context at = store_context(o);
+	struct store *store;
+	if (nrm_context_open_store(&at, false, &store) != 0)
+		return; /* the create's own result stands; the number stays reserved */
+	if (store_bundle_ended(store, id->site, id->quarter, (int64_t)id->seq,
+	                       failed ? failed->msg : NULL) != 0 ||
+	    settle_earlier(store, o->outdir, id) != 0)
+		nrm_warn("%s", store_error(store)->msg);
+	store_close(store);
 }
 
 static int parse_now(const char *text, int64_t *t, struct nrm_error *err)
@@ -451,6 +514,7 @@ static int bundle_create(const struct create_opts *o, struct nrm_error *err)
 			rc = write_bundle(o, &id, &payload, mtime, &sec, err);
 			sodium_memzero(&sec, sizeof(sec));
 		}
+		record_end(o, &id, rc ? err : NULL);
 	}
 	nrm_bag_payload_free(&payload);
 	return rc;

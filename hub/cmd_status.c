@@ -1,6 +1,7 @@
 /*
  * `nrmhub status`: for each job of the site configuration its last run,
- * result and next due time, and what is waiting to be delivered.
+ * result and next due time, what is waiting to be delivered, and the
+ * bundle sequence numbers spent on no bundle, with the reason.
  */
 #include "commands.h"
 
@@ -23,7 +24,8 @@ static void status_usage(void)
 {
 	printf("Usage: nrmhub status [--now TIME] [--json]\n"
 	       "Show each job's last run and result, when it is next due, and the items\n"
-	       "waiting to be delivered (pending) or refused by their receiver.\n"
+	       "waiting to be delivered (pending) or refused by their receiver, and the\n"
+	       "bundle sequence numbers handed out whose bundle was never finished.\n"
 	       "\n"
 	       "      --now TIME  the time to reckon \"next due\" from (default: now)\n"
 	       "      --json      print it as JSON\n"
@@ -56,6 +58,44 @@ static json_t *job_status(struct store *s, const struct nrm_config_job *j, int64
 	json_object_set_new(o, "next_due", d.due ? time_or_null(now) : time_or_null(d.when));
 	json_object_set_new(o, "due_now", json_boolean(d.due));
 	return o;
+}
+
+static int on_gap(const struct store_bundle_gap *g, void *ctx)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I, s:s?}", "site", g->site, "quarter", g->quarter,
+	                      "seq", (json_int_t)g->seq, "failure", g->failure);
+	json_object_set_new(o, "reserved_at", time_or_null(g->reserved_at));
+	json_array_append_new(ctx, o);
+	return 0;
+}
+
+/* The numbers spent on no bundle: a create that failed (its reason), or
+ * was killed or is running still.  NULL on a store error. */
+static json_t *unfinished_bundles(struct store *s)
+{
+	json_t *gaps = json_array();
+	if (store_bundle_each_unfinished(s, on_gap, gaps) < 0) {
+		json_decref(gaps);
+		return NULL;
+	}
+	return gaps;
+}
+
+static void print_gaps(const json_t *gaps)
+{
+	if (json_array_size(gaps) == 0)
+		return;
+	printf("bundle numbers spent on no bundle: %zu\n", json_array_size(gaps));
+	size_t i;
+	const json_t *o;
+	json_array_foreach(gaps, i, o) {
+		const char *why = json_string_value(json_object_get(o, "failure"));
+		printf("  %s_%s_%03lld  reserved %s: %s\n", json_string_value(json_object_get(o, "site")),
+		       json_string_value(json_object_get(o, "quarter")),
+		       (long long)json_integer_value(json_object_get(o, "seq")),
+		       json_string_value(json_object_get(o, "reserved_at")),
+		       why ? why : "the create was interrupted, or is running now");
+	}
 }
 
 /* The run lock beside the store: free, held by a run, or held by
@@ -126,15 +166,17 @@ static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, boo
 		json_array_append_new(jobs, job_status(s, &site->cfg.jobs[i], now));
 	json_t *pending = ledger_deliveries(s, NULL, "pending");
 	json_t *refused = ledger_deliveries(s, NULL, "refused");
+	json_t *gaps = unfinished_bundles(s);
 	int rc = 0;
-	if (!pending || !refused) {
+	if (!pending || !refused || !gaps) {
 		nrm_log_error("%s", store_error(s)->msg);
 		rc = store_error(s)->code;
 	} else {
 		json_array_extend(pending, refused);
 		if (json) {
-			json_t *all = json_pack("{s:s, s:O, s:O, s:O}", "site", site->cfg.site_code,
-			                        "jobs", jobs, "waiting", pending, "lock", lock);
+			json_t *all = json_pack("{s:s, s:O, s:O, s:O, s:O}", "site", site->cfg.site_code,
+			                        "jobs", jobs, "waiting", pending, "lock", lock,
+			                        "unfinished_bundles", gaps);
 			char *text = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			puts(text ? text : "{}");
 			free(text);
@@ -142,12 +184,14 @@ static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, boo
 		} else {
 			print_lock(lock);
 			print_text(jobs, pending);
+			print_gaps(gaps);
 		}
 	}
 	json_decref(lock);
 	json_decref(jobs);
 	json_decref(pending);
 	json_decref(refused);
+	json_decref(gaps);
 	store_close(s);
 	return rc;
 }

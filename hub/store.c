@@ -457,40 +457,6 @@ int store_source_add(struct store *s, const struct store_source *src, int64_t *i
 
 /* ---- bundle sequence numbers ----------------------------------------- */
 
-static int bump_sequence(struct store *s, const char *site, const char *quarter, int64_t *seq)
-{
-	sqlite3_stmt *st;
-	const char *sql = "INSERT INTO bundle_sequence (site, quarter, last_seq) VALUES (?, ?, 1) "
-	                  "ON CONFLICT (site, quarter) DO UPDATE SET last_seq = last_seq + 1 "
-	                  "RETURNING last_seq";
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail_sqlite(s, "cannot prepare the bundle sequence");
-	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*seq = sqlite3_column_int64(st, 0);
-	rc = rc == SQLITE_ROW ? sqlite3_step(st) : rc;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail_sqlite(s, "cannot take a bundle sequence number");
-	return 0;
-}
-
-int store_bundle_seq_next(struct store *s, const char *site, const char *quarter,
-                          int64_t *seq)
-{
-	if (s->in_tx)
-		return bump_sequence(s, site, quarter, seq);
-	if (store_begin(s) != 0)
-		return -1;
-	if (bump_sequence(s, site, quarter, seq) != 0) {
-		store_rollback(s);
-		return -1;
-	}
-	return store_commit(s);
-}
-
 int store_case_count(struct store *s, const char *site, int64_t *n)
 {
 	sqlite3_stmt *st;

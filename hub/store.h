@@ -189,10 +189,25 @@ int store_case_count(struct store *s, const char *site, int64_t *n);
 
 /* The next bundle sequence number for (site, quarter): 1 for the first
  * bundle, then one more than the last handed out, kept in the
- * bundle_sequence(site, quarter, last_seq) table.  Runs in its own
- * transaction unless one is open, so a number is never handed out twice.
- * 0 with *seq set, or -1. */
+ * bundle_sequence(site, quarter, last_seq) table, and recorded as reserved
+ * (bundle_made).  Runs in its own transaction unless one is open, so a
+ * number is never handed out twice.  0 with *seq set, or -1. */
 int store_bundle_seq_next(struct store *s, const char *site, const char *quarter,
                           int64_t *seq);
+/* How the create of bundle `seq` ended: finished (failure NULL), or not,
+ * with the reason.  0, or -1. */
+int store_bundle_ended(struct store *s, const char *site, const char *quarter, int64_t seq,
+                       const char *failure);
+
+/* A sequence number handed out whose bundle was never finished. */
+struct store_bundle_gap {
+	const char *site, *quarter;
+	int64_t seq, reserved_at;
+	const char *failure; /* why, when the create said; NULL: it was killed (or runs still) */
+};
+typedef int (*store_bundle_gap_fn)(const struct store_bundle_gap *g, void *ctx);
+/* Calls `fn` for each, oldest site and quarter first; stops when it returns
+ * non-zero.  That value, 0, or -1 on error. */
+int store_bundle_each_unfinished(struct store *s, store_bundle_gap_fn fn, void *ctx);
 
 #endif

@@ -208,6 +208,20 @@ static const char *const migrations[] = {
 	"  pseudonyms BLOB NOT NULL"
 	");"
 	"CREATE INDEX access_log_by_time ON access_log (time);",
+
+	/* 7 -> 8: every bundle sequence number handed out (store_bundle.c),
+	 * when, and whether its bundle was finished or why not: a number
+	 * reserved and never finished is a gap with its reason, shown by
+	 * `status` (a create killed part way leaves one). */
+	"CREATE TABLE bundle_made ("
+	"  site TEXT NOT NULL,"
+	"  quarter TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  reserved_at INTEGER NOT NULL,"
+	"  finished_at INTEGER,"
+	"  failure TEXT,"
+	"  PRIMARY KEY (site, quarter, seq)"
+	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -28,6 +28,28 @@ assert_eq "$(ls "$ex/state/drop" | tr '\n' ' ')" \
 	"birmingham_2025Q2_001.tar.gz birmingham_2025Q2_001.tar.gz.minisig birmingham_2025Q2_002.tar.gz birmingham_2025Q2_002.tar.gz.minisig " \
 	"bundles delivered over two runs"
 
+# --- bundle numbers spent on no bundle ---------------------------------------
+# A create that fails after taking its number records why; one killed
+# before recording its end (simulated: its record unset and its bundle
+# gone) is settled by the next create into the same folder, and one killed
+# just after finishing is settled as finished.  `status` lists the gaps.
+db="$ex/state/nrmhub.db" outbox="$ex/state/outbox"
+expect_exit 66 "$NRMHUB" bundle create --store "$db" --quarter 2025Q2 --key "$tmp/none.key" \
+	-o "$outbox"
+expect_exit 0 "$NRMHUB" --config "$ex/nrmhub.json" status
+assert_grep '^bundle numbers spent on no bundle: 1$' "$tmp/stdout"
+assert_grep "^  birmingham_2025Q2_003  reserved .*: .*none\.key" "$tmp/stdout"
+sqlite3 "$db" "UPDATE bundle_made SET finished_at = NULL WHERE seq IN (1, 2)" &&
+	rm "$outbox/birmingham_2025Q2_001.tar.gz" || fail "cannot unset the bundles' records"
+expect_exit 0 "$NRMHUB" --config "$ex/nrmhub.json" status --json
+assert_grep '"seq": 2,' "$tmp/stdout"
+expect_exit 0 "$NRMHUB" bundle create --store "$db" --quarter 2025Q2 --key "$ex/state/keys/birmingham.key" \
+	-o "$outbox"
+expect_exit 0 "$NRMHUB" --config "$ex/nrmhub.json" status
+assert_grep '^bundle numbers spent on no bundle: 2$' "$tmp/stdout"
+assert_grep '^  birmingham_2025Q2_001  reserved .*: interrupted: no bundle was finished' "$tmp/stdout"
+assert_no_grep 'birmingham_2025Q2_002' "$tmp/stdout"
+
 # --- logs: JSON lines, and no personal data in any line -------------------
 logs="$tmp/logs"
 mkdir -p "$logs"
