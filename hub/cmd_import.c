@@ -11,6 +11,7 @@
 #include "log.h"
 #include "options.h"
 #include "pipeline.h"
+#include "stdout_divert.h"
 #include "store.h"
 #include "stream.h"
 #include "util.h"
@@ -328,8 +329,11 @@ static int import_in_transaction(struct import_run *run, struct nrm_pipeline *pl
 	}
 	rc = add_sources(run, pl->from->plugin->name, options, inputs, n);
 	free(options);
-	if (rc == 0 && run->n > 0)
+	if (rc == 0 && run->n > 0) {
+		int saved = nrm_stdout_divert();
 		rc = nrm_pipeline_run(pl, run->names, run->n, &counts);
+		nrm_stdout_restore(saved);
+	}
 	bool keep = rc == 0 || (rc == EX_DATAERR && a->keep_going);
 	if (keep && store_commit(run->store) != 0) {
 		nrm_log_error("%s", store_error(run->store)->msg);

@@ -13,6 +13,8 @@
 #include "log.h"
 #include "london_time.h"
 #include "quarter.h"
+#include "store.h"
+#include "store_backup.h"
 #include "util.h"
 
 #include <curl/curl.h>
@@ -455,6 +457,32 @@ static int job_deliver(const struct nrm_run_job *r, json_t *result, struct nrm_e
 	return rc;
 }
 
+/* ---- backup ----------------------------------------------------------- */
+
+/* A copy of the store made with SQLite's online backup API, so the jobs
+ * that read it meanwhile go on; the rotation keeps the newest few. */
+static int job_backup(const struct nrm_run_job *r, json_t *result, struct nrm_error *err)
+{
+	struct nrm_context ctx = job_context(r);
+	struct store *s;
+	int rc = nrm_context_open_store_read(&ctx, &s);
+	if (rc == 0) {
+		if (store_backup_now(s) != 0)
+			rc = nrm_fail(err, store_error(s)->code, "%s", store_error(s)->msg);
+		store_close(s);
+	}
+	if (rc == 0) {
+		char *summary = nrm_xasprintf("the store copied to %s.backup-1 (the newest %d kept)",
+		                              ctx.store_path, STORE_BACKUPS);
+		json_object_set_new(result, "summary", json_string(summary));
+		free(summary);
+	} else if (!err->msg[0]) {
+		nrm_fail(err, rc, "the store could not be opened for its backup (see above)");
+	}
+	context_free(&ctx);
+	return rc;
+}
+
 /* ---- the child -------------------------------------------------------- */
 
 int nrm_run_job_child(void *arg, struct nrm_error *err)
@@ -468,6 +496,7 @@ int nrm_run_job_child(void *arg, struct nrm_error *err)
 	case NRM_JOB_EXPORT: rc = job_export(r, result, err); break;
 	case NRM_JOB_RETURN: rc = job_return(r, result, err); break;
 	case NRM_JOB_DELIVER: rc = job_deliver(r, result, err); break;
+	case NRM_JOB_BACKUP: rc = job_backup(r, result, err); break;
 	}
 	char *text = json_dumps(result, JSON_COMPACT);
 	if (text)

@@ -412,6 +412,7 @@ static void read_job_kind(struct walk *w, json_t *o, const char *path, struct nr
 		[NRM_JOB_EXPORT] = {"format", "output", "options", "site"},
 		[NRM_JOB_RETURN] = {"audiences", "quarter", "outbox"},
 		[NRM_JOB_DELIVER] = {"target", "from"},
+		[NRM_JOB_BACKUP] = {NULL},
 	};
 	const char *allowed[16];
 	size_t n = 0;
@@ -441,13 +442,14 @@ static void read_job_kind(struct walk *w, json_t *o, const char *path, struct nr
 		j->target = get_str(w, o, "target", path, true);
 		j->from = get_path(w, o, "from", path, true);
 		break;
+	case NRM_JOB_BACKUP:
+		break;
 	}
 	free(p);
 }
 
 static void read_job(struct walk *w, json_t *o, const char *path, struct nrm_config_job *j)
 {
-	static const char *const kinds[] = {"import", "export", "return", "deliver"};
 	j->timeout_ms = NRM_JOB_DEFAULT_TIMEOUT_MS_CONFIG;
 	if (!json_is_object(o)) {
 		bad(w, path, "a job is an object");
@@ -461,12 +463,17 @@ static void read_job(struct walk *w, json_t *o, const char *path, struct nrm_con
 	}
 	char *kind = get_str(w, o, "kind", path, true);
 	int k = -1;
-	for (int i = 0; kind && i < 4; i++)
-		if (strcmp(kind, kinds[i]) == 0)
+	for (int i = 0; kind && i < NRM_JOB_KINDS; i++)
+		if (strcmp(kind, nrm_job_kind_name((enum nrm_job_kind)i)) == 0)
 			k = i;
 	char *p = sub(path, "kind");
-	if (kind && k < 0)
-		bad(w, p, "'%s' is not a kind of job; allowed: import, export, return, deliver", kind);
+	if (kind && k < 0) {
+		char allowed[80] = "";
+		for (int i = 0; i < NRM_JOB_KINDS; i++)
+			snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed), "%s%s",
+			         i ? ", " : "", nrm_job_kind_name((enum nrm_job_kind)i));
+		bad(w, p, "'%s' is not a kind of job; allowed: %s", kind, allowed);
+	}
 	free(p);
 	free(kind);
 	j->schedule = get_str(w, o, "schedule", path, false);
@@ -688,7 +695,8 @@ const struct nrm_config_job *nrm_config_find_job(const struct nrm_config *cfg, c
 
 const char *nrm_job_kind_name(enum nrm_job_kind kind)
 {
-	static const char *const names[] = {"import", "export", "return", "deliver"};
+	static const char *const names[NRM_JOB_KINDS] = {"import", "export", "return", "deliver",
+	                                                 "backup"};
 	return names[kind];
 }
 

@@ -26,6 +26,7 @@
  *   export:  "format", "output" (with {quarter} and {date}), "options", "site"
  *   return:  "audiences", "quarter" (default: the last quarter ended), "outbox"
  *   deliver: "target", "from" (a folder whose files are sent once each)
+ *   backup:  none (a copy of the store beside it, store_backup.h)
  */
 #ifndef NRM_SITE_CONFIG_H
 #define NRM_SITE_CONFIG_H
@@ -47,7 +48,9 @@ struct nrm_error;
 /* Jobs without "timeout" get 30 minutes. */
 #define NRM_JOB_DEFAULT_TIMEOUT_MS_CONFIG NRM_JOB_DEFAULT_TIMEOUT_MS
 
-enum nrm_job_kind { NRM_JOB_IMPORT, NRM_JOB_EXPORT, NRM_JOB_RETURN, NRM_JOB_DELIVER };
+enum nrm_job_kind { NRM_JOB_IMPORT, NRM_JOB_EXPORT, NRM_JOB_RETURN, NRM_JOB_DELIVER,
+                   NRM_JOB_BACKUP };
+#define NRM_JOB_KINDS 5
 
 struct nrm_config_target {
 	char *name;

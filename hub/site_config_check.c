@@ -167,6 +167,9 @@ static int check_job_folders(const struct nrm_config *cfg, size_t i)
 		snprintf(where, sizeof(where), "$.jobs[%zu].from", i);
 		problems += check_folder(cfg, where, j->from, false);
 		break;
+	case NRM_JOB_BACKUP:
+		/* Beside the store, whose folder is checked with it. */
+		break;
 	}
 	free(dir);
 	return problems;

@@ -457,6 +457,11 @@ int store_source_add(struct store *s, const struct store_source *src, int64_t *i
 
 /* ---- bundle sequence numbers ----------------------------------------- */
 
+int store_backup_now(struct store *s)
+{
+	return store_backup_make(s->db, s->path, &s->err);
+}
+
 int store_case_count(struct store *s, const char *site, int64_t *n)
 {
 	sqlite3_stmt *st;

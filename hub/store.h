@@ -185,6 +185,10 @@ int store_case_get(struct store *s, const char *site, const char *case_id,
 /* Counts cases (of `site`, or all when NULL) into *n; 0 or -1. */
 int store_case_count(struct store *s, const char *site, int64_t *n);
 
+/* A copy of the store beside it, STORE.backup-1, the older ones rotated
+ * (store_backup.h): what a damaged store is restored from.  0, or -1. */
+int store_backup_now(struct store *s);
+
 /* ---- bundles --------------------------------------------------------- */
 
 /* The next bundle sequence number for (site, quarter): 1 for the first

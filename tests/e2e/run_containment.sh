@@ -76,11 +76,16 @@ assert_eq "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["lock"]["he
 
 # ---- a plugin that prints ----------------------------------------------------------
 # What it prints goes to the job's log (the run's stderr), not into the
-# job's result: the import's counts are still read and recorded.
+# job's result: the import's counts are still read and recorded.  Run
+# directly, `import --json` prints its answer alone on standard output.
 expect_exit 0 "${hub[@]}" run --job printing --now 2026-03-02T03:30:00Z
-assert_grep 'job printing: .*a plugin wrote [0-9]+ bytes to standard output' "$tmp/stderr"
 assert_grep '^read line 1$' "$tmp/stderr"
 assert_no_grep 'read line' "$tmp/stdout"
+expect_exit 0 "$NRMHUB" import --store "$tmp/direct.db" --plugin-path "$site/plugins" \
+	--from check-lines --json "$site/in/lines.txt"
+assert_grep '^read line 1$' "$tmp/stderr"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/stdout" && pass ||
+	fail "import --json printed more than its answer: $(head -c 200 "$tmp/stdout")"
 expect_exit 0 "${hub[@]}" status --json --now 2026-03-02T03:31:00Z
 python3 -c 'import json,sys
 s = json.load(open(sys.argv[1]))
