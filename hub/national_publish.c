@@ -33,6 +33,8 @@
  */
 #include "national.h"
 
+#include "national_model.h"
+
 #include "json_path.h"
 #include "quarter.h"
 #include "return_build.h"
@@ -83,207 +85,6 @@ static void sites_free(struct sites *s)
 	free(s->v);
 }
 
-/* ---- the joint model ---------------------------------------------------------- */
-
-struct joint {
-	struct nrm_dc_model m;
-	struct nrm_return_tables totals;
-	struct nrm_return_tables *site_tables;
-	size_t n_sites;
-	size_t *site_first;     /* n_sites + 1: the figures of site i */
-	size_t nation_first;    /* the nations' figures, to the end */
-	char **paths;           /* owned paths of the nations' figures */
-	size_t n_paths;
-};
-
-static int figure_in(const struct nrm_dc_model *m, size_t from, size_t to, const char *path)
-{
-	for (size_t i = from; i < to; i++)
-		if (m->figures[i].path && strcmp(m->figures[i].path, path) == 0)
-			return (int)i;
-	return -1;
-}
-
-/* A figure of the national.json itself (a nation's), from its value there:
- * a number, "[c]" (hidden) or null ("[z]"). */
-static int add_json_figure(struct joint *j, const json_t *national, const char *path,
-                           const char *name, bool count)
-{
-	const json_t *v = nrm_json_path_get(national, path);
-	j->paths = nrm_xrealloc(j->paths, (j->n_paths + 1) * sizeof(*j->paths));
-	char *owned = j->paths[j->n_paths++] = nrm_xstrdup(path);
-	struct nrm_dc_model *m = &j->m;
-	m->figures = nrm_xrealloc(m->figures, (m->n_figures + 1) * sizeof(*m->figures));
-	double x = json_is_number(v) ? json_number_value(v) : -1;
-	m->figures[m->n_figures] = (struct nrm_dc_figure){
-		.path = owned,
-		.name = nrm_xstrdup(name),
-		.value = x >= 0 ? (long long)(x < 1e15 ? x : 1e15) : -1,
-		.count = count,
-		.na = json_is_null(v),
-		.hidden = json_is_string(v),
-	};
-	return (int)m->n_figures++;
-}
-
-/* Each nation's figures, the site-return path each is the sum of (two for
- * decisions: positive and negative), and whether it is a count. */
-static const struct {
-	const char *key, *site_path, *site_path2;
-} nation_counts[] = {
-	{"referrals", "$.referrals.total", NULL},
-	{"rg_decisions", "$.decisions.rg.positive", "$.decisions.rg.negative"},
-	{"cg_decisions", "$.decisions.cg.positive", "$.decisions.cg.negative"},
-	{"rg_positive", "$.decisions.rg.positive", NULL},
-	{"cg_positive", "$.decisions.cg.positive", NULL},
-	{"days_to_decision.rg.count", "$.days_to_decision.rg.count", NULL},
-	{"days_to_decision.cg.count", "$.days_to_decision.cg.count", NULL},
-	{"days_to_decision.rg.within_45_days", "$.days_to_decision.rg.within_45_days", NULL},
-	{"days_to_decision.cg.within_45_days", "$.days_to_decision.cg.within_45_days", NULL},
-	{"awaiting.rg", "$.awaiting.rg.count", NULL},
-	{"awaiting.cg", "$.awaiting.cg.count", NULL},
-};
-#define N_NATION_COUNTS (sizeof(nation_counts) / sizeof(nation_counts[0]))
-
-static void add_nations(struct joint *j, const json_t *national)
-{
-	j->nation_first = j->m.n_figures;
-	const json_t *by_site = json_object_get(national, "by_site");
-	size_t i;
-	const json_t *g;
-	json_array_foreach(json_object_get(national, "by_nation"), i, g) {
-		const char *nation = json_string_value(json_object_get(g, "nation"));
-		int f[N_NATION_COUNTS];
-		for (size_t k = 0; k < N_NATION_COUNTS; k++) {
-			char *path = nrm_xasprintf("$.by_nation[%zu].%s", i, nation_counts[k].key);
-			char *name = nrm_xasprintf("by_nation %s %s", nation, nation_counts[k].key);
-			f[k] = add_json_figure(j, national, path, name, true);
-			free(path);
-			free(name);
-			/* The sum of the nation's sites. */
-			int *parts = nrm_xmalloc((2 * j->n_sites + 1) * sizeof(int));
-			size_t n = 0;
-			for (size_t s = 0; s < j->n_sites; s++) {
-				const json_t *row = json_array_get(by_site, s);
-				if (strcmp(json_string_value(json_object_get(row, "nation")), nation) != 0)
-					continue;
-				parts[n++] = figure_in(&j->m, j->site_first[s], j->site_first[s + 1],
-				                       nation_counts[k].site_path);
-				if (nation_counts[k].site_path2)
-					parts[n++] = figure_in(&j->m, j->site_first[s], j->site_first[s + 1],
-					                       nation_counts[k].site_path2);
-			}
-			nrm_dc_model_relate_sum(&j->m, f[k], parts, n);
-			free(parts);
-		}
-		/* Statistics, hidden with the counts they are drawn from. */
-		static const char *const stats[][3] = {
-			{"rg_percent_positive", "rg_positive", "rg_decisions"},
-			{"cg_percent_positive", "cg_positive", "cg_decisions"},
-			{"days_to_decision.rg.mean", "days_to_decision.rg.count",
-			 "days_to_decision.rg.within_45_days"},
-			{"days_to_decision.rg.median", "days_to_decision.rg.count",
-			 "days_to_decision.rg.within_45_days"},
-			{"days_to_decision.rg.p90", "days_to_decision.rg.count",
-			 "days_to_decision.rg.within_45_days"},
-			{"days_to_decision.cg.mean", "days_to_decision.cg.count",
-			 "days_to_decision.cg.within_45_days"},
-			{"days_to_decision.cg.median", "days_to_decision.cg.count",
-			 "days_to_decision.cg.within_45_days"},
-			{"days_to_decision.cg.p90", "days_to_decision.cg.count",
-			 "days_to_decision.cg.within_45_days"},
-		};
-		for (size_t k = 0; k < sizeof(stats) / sizeof(stats[0]); k++) {
-			char *path = nrm_xasprintf("$.by_nation[%zu].%s", i, stats[k][0]);
-			char *name = nrm_xasprintf("by_nation %s %s", nation, stats[k][0]);
-			int s = add_json_figure(j, national, path, name, false);
-			free(path);
-			free(name);
-			int from[2] = {-1, -1};
-			for (size_t c = 0; c < N_NATION_COUNTS; c++)
-				for (int t = 0; t < 2; t++)
-					if (strcmp(nation_counts[c].key, stats[k][1 + t]) == 0)
-						from[t] = f[c];
-			nrm_dc_model_derive(&j->m, s, from, 2);
-		}
-	}
-}
-
-/* Each count of the totals is the sum of the sites' counts at its path
- * (the national build sums them key by key; a key a site lacks is 0). */
-static void relate_totals(struct joint *j)
-{
-	size_t end = j->site_first[0];
-	int *parts = nrm_xmalloc((j->n_sites + 1) * sizeof(int));
-	for (size_t f = 0; f < end; f++) {
-		const struct nrm_dc_figure *fig = &j->m.figures[f];
-		if (!fig->count || !fig->path)
-			continue;
-		size_t n = 0;
-		for (size_t s = 0; s < j->n_sites; s++) {
-			int g = figure_in(&j->m, j->site_first[s], j->site_first[s + 1], fig->path);
-			if (g >= 0)
-				parts[n++] = g;
-		}
-		if (n)
-			nrm_dc_model_relate_sum(&j->m, (int)f, parts, n);
-	}
-	free(parts);
-}
-
-static void joint_free(struct joint *j)
-{
-	nrm_dc_model_free(&j->m);
-	nrm_return_tables_free(&j->totals);
-	for (size_t i = 0; i < j->n_sites; i++)
-		nrm_return_tables_free(&j->site_tables[i]);
-	free(j->site_tables);
-	free(j->site_first);
-	for (size_t i = 0; i < j->n_paths; i++)
-		free(j->paths[i]);
-	free(j->paths);
-	memset(j, 0, sizeof(*j));
-}
-
-/* The model of `national` beside the site returns `rets` (in the order of
- * national.json's by_site). */
-static int joint_build(const json_t *national, json_t *const *rets, size_t n,
-                       struct joint *j, struct nrm_error *err)
-{
-	memset(j, 0, sizeof(*j));
-	j->site_tables = nrm_xcalloc(n + 1, sizeof(*j->site_tables));
-	j->site_first = nrm_xcalloc(n + 1, sizeof(*j->site_first));
-	if (nrm_return_tables_build(json_object_get(national, "totals"), &j->totals, err) != 0)
-		goto fail;
-	struct nrm_dc_model m;
-	nrm_dc_model_build(&j->totals, &m);
-	nrm_dc_model_append(&j->m, &m, "national");
-	nrm_dc_model_free(&m);
-	for (size_t i = 0; i < n; i++) {
-		if (nrm_return_tables_build(rets[i], &j->site_tables[i], err) != 0)
-			goto fail;
-		j->n_sites++;
-		j->site_first[i] = j->m.n_figures;
-		nrm_dc_model_build(&j->site_tables[i], &m);
-		nrm_dc_model_append(&j->m, &m, j->site_tables[i].site);
-		nrm_dc_model_free(&m);
-		int threshold, protection;
-		nrm_return_disclosure_rule(rets[i], &threshold, &protection);
-		for (size_t f = j->site_first[i]; f < j->m.n_figures; f++) {
-			j->m.figures[f].fixed = true;
-			j->m.figures[f].threshold = threshold;
-			j->m.figures[f].protection = protection;
-		}
-	}
-	j->site_first[n] = j->m.n_figures;
-	relate_totals(j);
-	add_nations(j, national);
-	return 0;
-fail:
-	joint_free(j);
-	return -1;
-}
-
 /* ---- publishing ------------------------------------------------------------------ */
 
 /* by_site[i] from the site's published return: the same figures, hidden
@@ -322,7 +123,7 @@ static void restate_site(json_t *row, const json_t *pub)
 }
 
 /* Figure f of the joint model, hidden, written as "[c]" where it is. */
-static int hide(json_t *national, const struct joint *j, size_t f, struct nrm_error *err)
+static int hide(json_t *national, const struct nrm_national_model *j, size_t f, struct nrm_error *err)
 {
 	const struct nrm_dc_figure *fig = &j->m.figures[f];
 	json_t *root = f < j->site_first[0] ? json_object_get(national, "totals") : national;
@@ -331,10 +132,6 @@ static int hide(json_t *national, const struct joint *j, size_t f, struct nrm_er
 	return 0;
 }
 
-static bool is_national(const struct joint *j, size_t f)
-{
-	return (f < j->site_first[0] || f >= j->nation_first) && j->m.figures[f].path;
-}
 
 /* A national figure that the sites' published figures already determine
  * (a total all of whose sites show their count, or any combination of
@@ -453,8 +250,8 @@ static int choose(json_t *national, struct sites *s, const struct earlier *e,
 	json_t **official = nrm_xcalloc(s->n + 1, sizeof(*official));
 	for (size_t i = 0; i < s->n; i++)
 		official[i] = s->v[i].official;
-	struct joint j;
-	int rc = joint_build(national, official, s->n, &j, err);
+	struct nrm_national_model j;
+	int rc = nrm_national_model_build(national, official, s->n, &j, err);
 	free(official);
 	if (rc != 0)
 		return -1;
@@ -462,9 +259,7 @@ static int choose(json_t *national, struct sites *s, const struct earlier *e,
 	for (size_t f = 0; rc == 0 && f < j.m.n_figures; f++) {
 		struct nrm_dc_figure *fig = &j.m.figures[f];
 		if (fig->fixed) {
-			size_t site = 0;
-			while (site + 1 < j.n_sites && j.site_first[site + 1] <= f)
-				site++;
+			size_t site = nrm_national_model_site_of(&j, f);
 			fig->forced = fig->path && json_is_string(nrm_json_path_get(
 				s->v[site].published, fig->path));
 			fig->hidden = fig->forced;
@@ -484,13 +279,13 @@ static int choose(json_t *national, struct sites *s, const struct earlier *e,
 	if (rc == 0)
 		rc = nrm_dc_suppress_model(&j.m, p, err);
 	for (size_t f = 0; rc == 0 && f < j.m.n_figures; f++)
-		if (is_national(&j, f) && j.m.figures[f].hidden)
+		if (nrm_national_model_is_national(&j, f) && j.m.figures[f].hidden)
 			rc = hide(national, &j, f, err);
 	if (rc == 0 && res) {
 		memset(res, 0, sizeof(*res));
 		for (size_t f = 0; f < j.m.n_figures; f++) {
 			const struct nrm_dc_figure *fig = &j.m.figures[f];
-			if (!is_national(&j, f) || !fig->hidden)
+			if (!nrm_national_model_is_national(&j, f) || !fig->hidden)
 				continue;
 			if (!fig->count)
 				res->statistics++;
@@ -500,7 +295,7 @@ static int choose(json_t *national, struct sites *s, const struct earlier *e,
 				res->secondary++;
 		}
 	}
-	joint_free(&j);
+	nrm_national_model_free(&j);
 	return rc;
 }
 
@@ -512,8 +307,8 @@ static int audit(const json_t *national, struct sites *s, const struct nrm_dc_pa
 	json_t **pub = nrm_xcalloc(s->n + 1, sizeof(*pub));
 	for (size_t i = 0; i < s->n; i++)
 		pub[i] = s->v[i].published;
-	struct joint j;
-	int rc = joint_build(national, pub, s->n, &j, err);
+	struct nrm_national_model j;
+	int rc = nrm_national_model_build(national, pub, s->n, &j, err);
 	free(pub);
 	if (rc != 0)
 		return -1;
@@ -526,7 +321,7 @@ static int audit(const json_t *national, struct sites *s, const struct nrm_dc_pa
 			              j.m.figures[a.cells[i].figure].name,
 			              nrm_dc_verdict_text(a.cells[i].verdict));
 	nrm_dc_audit_free(&a);
-	joint_free(&j);
+	nrm_national_model_free(&j);
 	return rc;
 }
 

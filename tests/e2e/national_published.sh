@@ -151,6 +151,30 @@ print("\n".join(bad))
 sys.exit(1 if bad else 0)
 PY
 
+# ---- return audit of the national tables beside the sites' returns ----------
+expect_exit 0 "$NRMHUB" return audit pub pub-alpha pub-bravo pub-cymru
+assert_grep '^pub: [0-9]+ national cells audited, 0 fail' "$tmp/stdout"
+expect_exit 0 "$NRMHUB" return audit --json pub pub-alpha pub-bravo pub-cymru
+python3 -c 'import json,sys
+out = json.load(open(sys.argv[1]))
+n = [o for o in out if o.get("national") == "pub"][0]
+sys.exit(0 if n["failed"] == 0 and n["cells"] else 1)' "$tmp/stdout" && pass ||
+	fail "return audit --json has no national cells"
+expect_exit 66 "$NRMHUB" return audit pub pub-alpha
+assert_grep 'pub: the national tables list bravo: give its published return for 2025Q1' "$tmp/stderr"
+# Wales's hidden row shown again (cymru's 3 referrals): named, exit 65.
+mkdir leak
+python3 - pub/national.json leak/national.json <<'PY'
+import json, sys
+n = json.load(open(sys.argv[1]))
+for row in n["by_nation"]:
+    if row["nation"] == "wales":
+        row["referrals"] = 3
+json.dump(n, open(sys.argv[2], "w"))
+PY
+expect_exit 65 "$NRMHUB" return audit leak pub-alpha pub-bravo pub-cymru
+assert_grep 'leak: by_nation wales referrals .*a small count is shown' "$tmp/stderr"
+
 # ---- the next quarter: its trend repeats this one's published figures -------
 # 2025Q2's national trend row for 2025Q1 hides what 2025Q1's published
 # national tables hide, and shows what they show, the same figures.
