@@ -57,6 +57,8 @@ static void print_usage(void)
 	       "      --site SITE           with --quarter: the site (default: the store's)\n"
 	       "      --joined DATE         with --quarter: the day the site joined the pilot\n"
 	       "                            (YYYY-MM-DD), where its comparison starts\n"
+	       "      --area GSS            with --quarter: the site's area (its local\n"
+	       "                            authority's GSS code), REF_AREA in SDMX-CSV\n"
 	       "      --threshold N         with --quarter: counts 1 to N are suppressed in the\n"
 	       "                            published return, whose pattern an official one\n"
 	       "                            records (default 4)\n"
@@ -93,6 +95,7 @@ static void print_usage(void)
 struct create_opts {
 	struct nrm_context *ctx;
 	const char *quarter, *audience, *site, *store, *joined; /* --quarter: build first */
+	const char *area;
 	const char *threshold;
 	const char *payload;
 	unsigned long seq; /* 0: not given */
@@ -434,7 +437,7 @@ static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 	struct nrm_return_request req = {
 		.quarter = o->quarter, .site = o->site, .audience = o->audience,
 		.now = o->now, .dir = dir, .store = o->store, .key = o->pseudonym_key,
-		.joined = o->joined,
+		.joined = o->joined, .area = o->area,
 		.threshold = o->threshold,
 	};
 	int code = nrm_return_build_into(&at, &req);
@@ -536,6 +539,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		{"audience", required_argument, NULL, 'a'},
 		{"site", required_argument, NULL, 'S'},
 		{"joined", required_argument, NULL, 'J'},
+		{"area", required_argument, NULL, 'A'},
 		{"store", required_argument, NULL, 'D'},
 		{"payload", required_argument, NULL, 'P'},
 		{"seq", required_argument, NULL, 's'},
@@ -557,6 +561,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		case 'a': o.audience = optarg; break;
 		case 'S': o.site = optarg; break;
 		case 'J': o.joined = optarg; break;
+		case 'A': o.area = optarg; break;
 		case 'D': o.store = optarg; break;
 		case 'P': o.payload = optarg; break;
 		case 's':
@@ -580,8 +585,8 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 	if (!o.payload == !o.quarter)
 		return nrm_usage_error("bundle create", "give one of --quarter YYYYQn and "
 		                       "--payload DIR");
-	if (o.payload && (o.audience || o.site || o.joined || o.threshold))
-		return nrm_usage_error("bundle create", "--audience, --site, --joined and "
+	if (o.payload && (o.audience || o.site || o.joined || o.area || o.threshold))
+		return nrm_usage_error("bundle create", "--audience, --site, --joined, --area and "
 		                       "--threshold go with --quarter");
 	struct nrm_error err = {0};
 	if (o.quarter ? bundle_create_quarter(&o, &err) : bundle_create(&o, &err)) {

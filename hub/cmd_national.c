@@ -23,6 +23,7 @@ static void print_usage(void)
 {
 	printf("Usage: nrmhub national build --quarter YYYYQn [--audience official|published]\n"
 	       "                             [--threshold N] [-o DIR] [--store FILE] [--now TIME]\n"
+	       "                             [--sdmx 1.0|2.0]\n"
 	       "Consolidate the latest accepted return of every site for the quarter (see\n"
 	       "'nrmhub intake') into national tables: totals, by nation and by site, exact\n"
 	       "national medians and percentiles from the sites' case extracts, the pilot's\n"
@@ -46,12 +47,13 @@ static void print_usage(void)
 	       "  -o, --output DIR      where to write (default: national-YYYYQn)\n"
 	       "      --store FILE      the intake store (default ./nrmhub.db)\n"
 	       "      --now TIME        the generated_at time, RFC 3339 (default: now)\n"
+	       "      --sdmx VERSION    national.sdmx.csv in SDMX-CSV 1.0 (the default) or 2.0\n"
 	       "  -h, --help            show this help\n");
 }
 
 static int national_build(struct nrm_context *ctx, int argc, char **argv)
 {
-	enum { OPT_STORE = 256, OPT_QUARTER, OPT_NOW, OPT_AUDIENCE, OPT_THRESHOLD };
+	enum { OPT_STORE = 256, OPT_QUARTER, OPT_NOW, OPT_AUDIENCE, OPT_THRESHOLD, OPT_SDMX };
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, OPT_QUARTER},
 		{"output", required_argument, NULL, 'o'},
@@ -59,6 +61,7 @@ static int national_build(struct nrm_context *ctx, int argc, char **argv)
 		{"now", required_argument, NULL, OPT_NOW},
 		{"audience", required_argument, NULL, OPT_AUDIENCE},
 		{"threshold", required_argument, NULL, OPT_THRESHOLD},
+		{"sdmx", required_argument, NULL, OPT_SDMX},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -66,6 +69,7 @@ static int national_build(struct nrm_context *ctx, int argc, char **argv)
 	int64_t now = (int64_t)time(NULL);
 	bool published = false;
 	int threshold = 0;
+	enum nrm_sdmx_version sdmx = NRM_SDMX_1_0;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "ho:", options, NULL)) != -1) {
 		switch (opt) {
@@ -92,6 +96,11 @@ static int national_build(struct nrm_context *ctx, int argc, char **argv)
 			threshold = (int)v;
 			break;
 		}
+		case OPT_SDMX:
+			if (nrm_sdmx_version_parse(optarg, &sdmx) != 0)
+				return nrm_usage_error("national build", "--sdmx must be 1.0 or 2.0, not "
+				                       "'%s'", optarg);
+			break;
 		case 'h': print_usage(); return 0;
 		default: return nrm_usage_error("national build", "unknown option");
 		}
@@ -119,7 +128,7 @@ static int national_build(struct nrm_context *ctx, int argc, char **argv)
 	}
 	store_close(s);
 	char *default_dir = nrm_xasprintf("national-%s", quarter);
-	if (!national || nrm_national_render_all(national, dir ? dir : default_dir, &err)) {
+	if (!national || nrm_national_render_all(national, dir ? dir : default_dir, sdmx, &err)) {
 		fprintf(stderr, "nrmhub national build: %s\n", err.msg);
 		rc = err.code ? err.code : EX_SOFTWARE;
 	}

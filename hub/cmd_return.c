@@ -24,6 +24,7 @@
 #include "return_folder.h"
 #include "return_payload.h"
 #include "return_command.h"
+#include "gss.h"
 #include "return_render.h"
 #include "return_schema.h"
 #include "return_source.h"
@@ -50,6 +51,8 @@
 struct build_args {
 	const char *quarter, *site, *audience, *now, *dir, *from, *store, *key, *joined;
 	const char *threshold;
+	const char *area;              /* the site's GSS area code, recorded in $.area */
+	enum nrm_sdmx_version sdmx;    /* return.sdmx.csv's version */
 	char **options;
 	size_t n_options;
 	char **inputs;
@@ -111,6 +114,12 @@ static void return_usage(void)
 	       "                             keys/SITE.pseudonym.key beside the store, in a\n"
 	       "                             folder of mode 0700, or in the current directory);\n"
 	       "                             made, mode 0600, on first use\n"
+	       "      --area GSS             the site's area: its local authority's GSS code\n"
+	       "                             (or its nation's), recorded in return.json and\n"
+	       "                             written as REF_AREA in return.sdmx.csv (a site\n"
+	       "                             configuration's site.local_authority)\n"
+	       "      --sdmx VERSION         return.sdmx.csv in SDMX-CSV 1.0 (the default) or\n"
+	       "                             2.0\n"
 	       "      --threshold N          counts 1 to N are suppressed in the published\n"
 	       "                             return (default 4; a site configuration's\n"
 	       "                             site.suppression_threshold); an official return\n"
@@ -134,7 +143,7 @@ static void add_option(struct build_args *a, char *kv)
 static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, struct build_args *a)
 {
 	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH, OPT_JOINED,
-	       OPT_THRESHOLD };
+	       OPT_THRESHOLD, OPT_AREA, OPT_SDMX };
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, 'q'},
 		{"site", required_argument, NULL, 's'},
@@ -149,6 +158,8 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		{"json", no_argument, NULL, OPT_JSON},
 		{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
 		{"threshold", required_argument, NULL, OPT_THRESHOLD},
+		{"area", required_argument, NULL, OPT_AREA},
+		{"sdmx", required_argument, NULL, OPT_SDMX},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -168,6 +179,12 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		case OPT_JSON: a->json = true; break;
 		case OPT_PLUGIN_PATH: nrm_context_add_plugin_path(ctx, optarg); break;
 		case OPT_THRESHOLD: a->threshold = optarg; break;
+		case OPT_AREA: a->area = optarg; break;
+		case OPT_SDMX:
+			if (nrm_sdmx_version_parse(optarg, &a->sdmx) != 0)
+				return nrm_usage_error("return build", "--sdmx must be 1.0 or 2.0, not "
+				                       "'%s'", optarg);
+			break;
 		case 'h': return_usage(); return 0;
 		default: return nrm_usage_error("return build", "unknown option");
 		}
@@ -216,7 +233,11 @@ static int make_params(const struct build_args *a, struct nrm_return_params *p)
 	if (a->joined && nrm_date_parse_iso(a->joined, strlen(a->joined), &p->joined) != 0)
 		return nrm_usage_error("return build", "--joined '%s' is not a date YYYY-MM-DD",
 		                       a->joined);
+	if (a->area && !nrm_gss_is_local_authority(a->area) && !nrm_gss_is_nation(a->area))
+		return nrm_usage_error("return build", "--area '%s' is not the GSS code of a local "
+		                       "authority or a nation (e.g. E06000010)", a->area);
 	p->site = a->site;
+	p->area = a->area;
 	p->version = PACKAGE_VERSION;
 	long long threshold = 0;
 	if (a->threshold && (!nrm_parse_int64(a->threshold, &threshold) || threshold < 1 ||
@@ -482,7 +503,7 @@ static int write_outputs(struct nrm_context *ctx, struct build_run *run, json_t 
 	int rc = check_return(ret);
 	/* The tables, SDMX-CSV, ODS and report first: return.json, put in
 	 * place last, says the directory is complete. */
-	if (rc == 0 && return_render_all(ret, dir, &err) != 0) {
+	if (rc == 0 && return_render_all(ret, dir, run->a->sdmx, &err) != 0) {
 		nrm_log_error("%s", err.msg);
 		rc = err.code;
 	}
@@ -616,7 +637,7 @@ int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_reque
 	struct build_args a = {
 		.quarter = req->quarter, .site = req->site, .audience = req->audience,
 		.now = req->now, .dir = req->dir, .key = req->key, .joined = req->joined,
-		.threshold = req->threshold,
+		.threshold = req->threshold, .area = req->area, .sdmx = req->sdmx,
 		.store = req->store ? req->store
 		       : ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH,
 	};

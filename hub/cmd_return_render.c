@@ -27,11 +27,14 @@ static void print_usage(void)
 {
 	printf("Usage: nrmhub return render [OPTION]... RETURN.json\n"
 	       "Render a quarterly return's outputs from its return.json: one CSV per table\n"
-	       "with csv-metadata.json (CSV on the Web), return.sdmx.csv (SDMX-CSV 1.0),\n"
+	       "with csv-metadata.json (CSV on the Web), return.sdmx.csv (SDMX-CSV, its\n"
+	       "structure in schemas/nrmhub-sdmx.xml),\n"
 	       "return.ods (OpenDocument) and report.html. Each file is replaced whole.\n"
 	       "\n"
 	       "  -o, --output DIR   write into DIR, created if missing (default: the\n"
 	       "                     directory that holds RETURN.json)\n"
+	       "      --sdmx VERSION write return.sdmx.csv in SDMX-CSV 1.0 (the default)\n"
+	       "                     or 2.0\n"
 	       "      --json         print the files written as JSON\n"
 	       "  -h, --help         show this help\n"
 	       "\n"
@@ -84,21 +87,28 @@ static void print_files(const json_t *ret, const char *dir)
 
 int cmd_return_render(struct nrm_context *ctx, int argc, char **argv)
 {
-	enum { OPT_JSON = 1000 };
+	enum { OPT_JSON = 1000, OPT_SDMX };
 	static const struct option options[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"sdmx", required_argument, NULL, OPT_SDMX},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	(void)ctx;
 	const char *dir = NULL;
 	bool as_json = false;
+	enum nrm_sdmx_version sdmx = NRM_SDMX_1_0;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'o': dir = optarg; break;
 		case OPT_JSON: as_json = true; break;
+		case OPT_SDMX:
+			if (nrm_sdmx_version_parse(optarg, &sdmx) != 0)
+				return nrm_usage_error("return render", "--sdmx must be 1.0 or 2.0, not "
+				                       "'%s'", optarg);
+			break;
 		case 'h': print_usage(); return 0;
 		default: return nrm_usage_error("return render", "unknown option");
 		}
@@ -117,7 +127,7 @@ int cmd_return_render(struct nrm_context *ctx, int argc, char **argv)
 	struct nrm_error err = {0};
 	json_t *ret = NULL;
 	int rc = nrm_return_load_file(path, &ret, &err);
-	if (rc == 0 && return_render_all(ret, dir, &err) != 0) {
+	if (rc == 0 && return_render_all(ret, dir, sdmx, &err) != 0) {
 		/* Data errors name the JSON path: prefix the file they are in. */
 		if (err.code == EX_DATAERR)
 			fprintf(stderr, "nrmhub: %s: %s\n", path, err.msg);

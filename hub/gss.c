@@ -32,6 +32,16 @@ bool nrm_gss_is_local_authority(const char *code)
 	return false;
 }
 
+bool nrm_gss_is_nation(const char *code)
+{
+	static const char *const nations[] = {"E92000001", "W92000004", "S92000003",
+	                                      "N92000002"};
+	for (size_t i = 0; i < sizeof(nations) / sizeof(nations[0]); i++)
+		if (strcmp(code, nations[i]) == 0)
+			return true;
+	return false;
+}
+
 bool nrm_gss_is_police_force(const char *code)
 {
 	long n = gss_instance(code, "E23");

@@ -12,5 +12,8 @@ bool nrm_gss_is_local_authority(const char *code);
  * nation code that stands for Police Scotland (S92000003) or PSNI
  * (N92000002), which have no force area code. */
 bool nrm_gss_is_police_force(const char *code);
+/* England E92000001, Wales W92000004, Scotland S92000003, Northern Ireland
+ * N92000002. */
+bool nrm_gss_is_nation(const char *code);
 
 #endif

@@ -13,6 +13,8 @@
 #ifndef NRM_NATIONAL_H
 #define NRM_NATIONAL_H
 
+#include "return_render.h"
+
 #include <jansson.h>
 #include <stdint.h>
 
@@ -66,8 +68,10 @@ int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *
 
 /* Writes every output of a national.json into `dir` (national.json, the
  * CSVs with csv-metadata.json, national.sdmx.csv, national.ods,
- * report.html).  0 or -1 with err. */
-int nrm_national_render_all(const json_t *national, const char *dir, struct nrm_error *err);
+ * report.html), national.sdmx.csv in SDMX-CSV `sdmx`, dataflow
+ * NRMHUB:DF_DDM_NATIONAL_RETURN(1.0).  0 or -1 with err. */
+int nrm_national_render_all(const json_t *national, const char *dir,
+                            enum nrm_sdmx_version sdmx, struct nrm_error *err);
 
 /* report.html for a national.json and its tables. */
 int nrm_national_write_html(const json_t *national, const struct nrm_return_tables *t,

@@ -31,7 +31,8 @@ static int rename_output(const char *dir, const char *from, const char *to,
 	return rc;
 }
 
-int nrm_national_render_all(const json_t *national, const char *dir, struct nrm_error *err)
+int nrm_national_render_all(const json_t *national, const char *dir,
+                            enum nrm_sdmx_version sdmx, struct nrm_error *err)
 {
 	if (nrm_mkdir_shared(dir) != 0 && errno != EEXIST)
 		return nrm_fail(err, EX_CANTCREAT, "cannot create %s: %s", dir, strerror(errno));
@@ -44,7 +45,7 @@ int nrm_national_render_all(const json_t *national, const char *dir, struct nrm_
 		nrm_fail(err, EX_OSERR, "out of memory");
 	else if (nrm_return_write_file(dir, "national.json", text, strlen(text), err) == 0 &&
 	         nrm_return_write_csv(&t, dir, err) == 0 &&
-	         nrm_return_write_sdmx(&t, dir, err) == 0 &&
+	         nrm_return_write_sdmx(&t, sdmx, dir, err) == 0 &&
 	         rename_output(dir, "return.sdmx.csv", "national.sdmx.csv", err) == 0 &&
 	         nrm_return_write_ods(&t, dir, err) == 0 &&
 	         rename_output(dir, "return.ods", "national.ods", err) == 0 &&

@@ -540,7 +540,18 @@ static json_t *trend_json(const struct nrm_return_builder *rb)
 	return a;
 }
 
+static json_t *header_fields(const struct nrm_return_builder *rb);
+
 static json_t *header_json(const struct nrm_return_builder *rb)
+{
+	json_t *h = header_fields(rb);
+	/* Recorded only when known, so a return built without it is as before. */
+	if (h && rb->p.area)
+		json_object_set_new(h, "area", json_string(rb->p.area));
+	return h;
+}
+
+static json_t *header_fields(const struct nrm_return_builder *rb)
 {
 	char q[7], start[11], end[11], at[21];
 	nrm_quarter_format(&rb->p.quarter, q);

@@ -42,6 +42,7 @@ struct nrm_return_params {
 	 * figures start there.  0 or a day before June 2021: from the pilot's
 	 * start. */
 	int32_t joined;
+	const char *area;           /* the site's GSS area code ($.area), or NULL */
 	int threshold;              /* published: counts 1..threshold are "[c]"; 0: 4 */
 	bool no_earlier;            /* published: do not follow the earlier quarters'
 	                               own suppression in the trend (internal) */

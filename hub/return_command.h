@@ -5,6 +5,8 @@
 #ifndef NRM_RETURN_COMMAND_H
 #define NRM_RETURN_COMMAND_H
 
+#include "return_render.h"
+
 struct nrm_context;
 
 /* What `return build` takes on its command line, from the case store. */
@@ -18,6 +20,8 @@ struct nrm_return_request {
 	const char *key;       /* the pseudonym key; NULL: beside the store */
 	const char *joined;    /* YYYY-MM-DD the site joined; NULL: the pilot's start */
 	const char *threshold; /* published: hide counts 1..N; NULL: 4 */
+	const char *area;      /* the site's GSS area code; NULL: not recorded */
+	enum nrm_sdmx_version sdmx; /* return.sdmx.csv's version (0: 1.0) */
 };
 
 /* Builds the return exactly as `return build` does (messages logged).

@@ -359,8 +359,14 @@ int nrm_return_payload_agrees(const json_t *ret, const struct nrm_payload_file *
 		rc = same_file(where, files, n, "notes.csv", text, len, true, err);
 	}
 	if (rc == 0) {
-		text = nrm_return_sdmx_csv(&t, &len);
-		rc = same_file(where, files, n, "return.sdmx.csv", text, len, true, err);
+		/* Whichever SDMX-CSV version the site chose, the same figures. */
+		const struct nrm_payload_file *sdmx = present_file(files, n, "return.sdmx.csv");
+		enum nrm_sdmx_version v = sdmx ? nrm_sdmx_version_of(sdmx->content, sdmx->size)
+		                               : NRM_SDMX_1_0;
+		text = nrm_return_sdmx_csv(&t, v, &len, &e);
+		rc = !text && e.code == EX_DATAERR
+		             ? nrm_fail(err, EX_DATAERR, "%s: return.json: %s", where, e.msg)
+		             : same_file(where, files, n, "return.sdmx.csv", text, len, true, err);
 	}
 	if (rc == 0) {
 		text = nrm_return_csvw_metadata(&t);

@@ -52,14 +52,15 @@ static int make_dir(const char *dir, struct nrm_error *err)
 	                errno == EEXIST ? "a file of that name exists" : strerror(errno));
 }
 
-int return_render_all(const json_t *ret, const char *dir, struct nrm_error *err)
+int return_render_all(const json_t *ret, const char *dir, enum nrm_sdmx_version sdmx,
+                      struct nrm_error *err)
 {
 	struct nrm_return_tables t;
 	if (nrm_return_tables_build(ret, &t, err))
 		return -1;
 	int rc = make_dir(dir, err);
 	if (rc == 0)
-		rc = nrm_return_write_csv(&t, dir, err) || nrm_return_write_sdmx(&t, dir, err) ||
+		rc = nrm_return_write_csv(&t, dir, err) || nrm_return_write_sdmx(&t, sdmx, dir, err) ||
 		             nrm_return_write_ods(&t, dir, err) ||
 		             nrm_return_write_html(ret, &t, dir, err)
 		         ? -1

@@ -6,7 +6,9 @@
  *
  *   table_N.csv, notes.csv   one CSV per published table (RFC 4180, UTF-8)
  *   csv-metadata.json        W3C CSV on the Web metadata for those CSVs
- *   return.sdmx.csv          SDMX-CSV 1.0, dataflow NRMHUB:DDM_RETURN(1.0)
+ *   return.sdmx.csv          SDMX-CSV 1.0 or 2.0, dataflow
+ *                            NRMHUB:DF_DDM_SITE_RETURN(1.0), whose structure
+ *                            is schemas/nrmhub-sdmx.xml
  *   return.ods               OpenDocument workbook (Analysis Function layout)
  *   report.html              one self-contained page with SVG charts
  *
@@ -16,23 +18,33 @@
 #define NRM_RETURN_RENDER_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 struct nrm_error;
 struct nrm_return_tables;
 struct nrm_table;
+
+/* The SDMX-CSV version written: 1.0 (a DATAFLOW column, the default) or
+ * 2.0 (STRUCTURE, STRUCTURE_ID, ACTION). */
+enum nrm_sdmx_version { NRM_SDMX_1_0, NRM_SDMX_2_0 };
+/* "1.0" or "2.0": 0; else -1. */
+int nrm_sdmx_version_parse(const char *s, enum nrm_sdmx_version *out);
+/* The version a file of SDMX-CSV declares by its header. */
+enum nrm_sdmx_version nrm_sdmx_version_of(const char *data, size_t len);
 
 /* Renders every output of `ret` into `dir` (created, mode 0755, when
  * missing).  Returns 0, or -1 with `err` filled: EX_DATAERR for a return
  * that does not follow RETURN.md (naming the JSON path), EX_CANTCREAT or
  * EX_IOERR for files that cannot be written.  Files written before a failure
  * are whole; none is left half-written. */
-int return_render_all(const json_t *ret, const char *dir, struct nrm_error *err);
+int return_render_all(const json_t *ret, const char *dir, enum nrm_sdmx_version sdmx,
+                      struct nrm_error *err);
 
 /* The writers, one per output, over the same flattened tables. */
 int nrm_return_write_csv(const struct nrm_return_tables *t, const char *dir,
                          struct nrm_error *err);
-int nrm_return_write_sdmx(const struct nrm_return_tables *t, const char *dir,
-                          struct nrm_error *err);
+int nrm_return_write_sdmx(const struct nrm_return_tables *t, enum nrm_sdmx_version version,
+                          const char *dir, struct nrm_error *err);
 int nrm_return_write_ods(const struct nrm_return_tables *t, const char *dir,
                          struct nrm_error *err);
 int nrm_return_write_html(const json_t *ret, const struct nrm_return_tables *t,
@@ -41,11 +53,13 @@ int nrm_return_write_html(const json_t *ret, const struct nrm_return_tables *t,
 /* The bytes those writers put in a file, for a check that a file holds
  * exactly them (return_payload.c): one table's CSV, notes.csv,
  * csv-metadata.json and return.sdmx.csv.  Callers free; NULL when out of
- * memory. */
+ * memory (and, for SDMX-CSV, with `err` filled: EX_DATAERR for a row
+ * code the SDMX structure has no code for). */
 char *nrm_return_table_csv(const struct nrm_table *t, size_t *len);
 char *nrm_return_notes_csv(const struct nrm_return_tables *t, size_t *len);
 char *nrm_return_csvw_metadata(const struct nrm_return_tables *t);
-char *nrm_return_sdmx_csv(const struct nrm_return_tables *t, size_t *len);
+char *nrm_return_sdmx_csv(const struct nrm_return_tables *t, enum nrm_sdmx_version version,
+                          size_t *len, struct nrm_error *err);
 
 /* The report page's pieces, shared with the national report: text escaped
  * for HTML, one table as an HTML table, and the page's style sheet. */

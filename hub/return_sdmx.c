@@ -1,84 +1,104 @@
 /*
- * return.sdmx.csv: SDMX-CSV 1.0, one row per observation of the dataflow
- * NRMHUB:DDM_RETURN(1.0).  Every count or statistic cell of the tables is
- * one observation, keyed by REF_AREA (the site), TIME_PERIOD (YYYY-Qn),
- * MEASURE, BREAKDOWN (what the rows are split by) and CATEGORY (the row's
- * code, _T for a total, _U for unknown).
+ * return.sdmx.csv and national.sdmx.csv: SDMX-CSV 1.0 (a DATAFLOW column)
+ * or 2.0 (STRUCTURE, STRUCTURE_ID, ACTION), one row per observation of the
+ * dataflow NRMHUB:DF_DDM_SITE_RETURN(1.0) or, for the national tables,
+ * NRMHUB:DF_DDM_NATIONAL_RETURN(1.0), both described by the structure
+ * message schemas/nrmhub-sdmx.xml.  Every count or statistic cell of the
+ * tables is one observation, keyed by one dimension per breakdown
+ * (sdmx_codes.h), _T where a breakdown does not split it.
  *
- * A total appears in several tables (referrals in Table_1 and as the Total
- * row of each breakdown): it is one observation, written once, the first
- * time its key is met.
+ * A figure appears in several tables (referrals in Table_1 and as the
+ * Total row of each breakdown): it has one key there, and is written once,
+ * the first time.  Two different figures meeting under one key would be a
+ * fault of the structure: both are written, and the suite's key check
+ * (tests/e2e/check_sdmx.py) fails.
  */
 #include "return_render.h"
 #include "return_tables.h"
+#include "sdmx_codes.h"
 
 #include "util.h"
 
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
-#define DATAFLOW "NRMHUB:DDM_RETURN(1.0)"
+#define SITE_FLOW "NRMHUB:DF_DDM_SITE_RETURN(1.0)"
+#define NATIONAL_FLOW "NRMHUB:DF_DDM_NATIONAL_RETURN(1.0)"
+#define UK_AREA "K02000001"
+/* The area of a return that does not record one (return.json without
+ * "area"): the structure's code for unknown. */
+#define UNKNOWN_AREA "_U"
 
-/* SDMX identifiers allow [A-Za-z0-9_@$-]: codes are upper-cased, '+'
- * joining the types of a combination becomes "__", and a trailing '+'
- * ("366+") becomes "_PLUS". */
-static char *sdmx_code(const char *code)
-{
-	if (strcmp(code, "total") == 0)
-		return nrm_xstrdup("_T");
-	if (strcmp(code, "unknown") == 0 || strcmp(code, "not_specified") == 0)
-		return nrm_xstrdup("_U");
-	size_t len = strlen(code);
-	char *out = nrm_xmalloc(2 * len + 6), *o = out;
-	for (size_t i = 0; i < len; i++) {
-		if (code[i] == '+' && i + 1 == len) {
-			memcpy(o, "_PLUS", 5);
-			o += 5;
-		} else if (code[i] == '+') {
-			*o++ = '_';
-			*o++ = '_';
-		} else if (isalnum((unsigned char)code[i]) || code[i] == '_' || code[i] == '-') {
-			*o++ = (char)toupper((unsigned char)code[i]);
-		} else {
-			*o++ = '_';
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
+/* SDMX's CL_OBS_STATUS: Q missing, suppressed; M missing, cannot exist
+ * (a statistic of no decisions); O missing (a figure not sent). */
 static const char *obs_status(const struct nrm_cell *c)
 {
 	switch (c->kind) {
 	case NRM_CELL_SUPPRESSED: return "Q";
 	case NRM_CELL_NA: return "M";
-	/* A figure that exists but was not sent is missing, not inapplicable. */
 	case NRM_CELL_MISSING: return "O";
 	default: return "A";
 	}
 }
 
-struct seen {
-	char **keys;
-	size_t n;
+struct writer {
+	FILE *out;
+	const struct nrm_return_tables *t;
+	enum nrm_sdmx_version version;
+	const char *area;
+	char **seen; /* "key|value|status" of each observation written */
+	size_t n_seen;
 };
 
-/* True the first time `key` is offered; takes ownership of it. */
-static bool first_time(struct seen *s, char *key)
+/* True the first time this observation (key and value) is offered. */
+static bool first_time(struct writer *w, char *obs)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		if (strcmp(s->keys[i], key) == 0) {
-			free(key);
+	for (size_t i = 0; i < w->n_seen; i++) {
+		if (strcmp(w->seen[i], obs) == 0) {
+			free(obs);
 			return false;
 		}
 	}
-	s->keys = nrm_xrealloc(s->keys, (s->n + 1) * sizeof(*s->keys));
-	s->keys[s->n++] = key;
+	w->seen = nrm_xrealloc(w->seen, (w->n_seen + 1) * sizeof(*w->seen));
+	w->seen[w->n_seen++] = obs;
 	return true;
+}
+
+static bool in_layout(const struct writer *w, enum nrm_sdmx_dim d)
+{
+	return w->t->national || nrm_sdmx_dim_in_site(d);
+}
+
+static void write_header(struct writer *w)
+{
+	fputs(w->version == NRM_SDMX_2_0 ? "STRUCTURE,STRUCTURE_ID,ACTION" : "DATAFLOW", w->out);
+	for (int d = 0; d < NRM_SDMX_N_DIMS; d++)
+		if (in_layout(w, d))
+			fprintf(w->out, ",%s", nrm_sdmx_dim_id(d));
+	fputs(",OBS_VALUE,OBS_STATUS,UNIT_MEASURE\r\n", w->out);
+}
+
+static void write_observation(struct writer *w, const struct nrm_sdmx_key *k,
+                              const struct nrm_cell *cell, const char *unit)
+{
+	const char *flow = w->t->national ? NATIONAL_FLOW : SITE_FLOW;
+	/* "dataflow": the structure the row's STRUCTURE_ID names; "I": the
+	 * figures are information, to merge with what the receiver holds. */
+	if (w->version == NRM_SDMX_2_0)
+		fprintf(w->out, "dataflow,%s,I", flow);
+	else
+		fputs(flow, w->out);
+	for (int d = 0; d < NRM_SDMX_N_DIMS; d++) {
+		if (!in_layout(w, d))
+			continue;
+		fputc(',', w->out);
+		nrm_csv_put_field(w->out, k->code[d]);
+	}
+	fprintf(w->out, ",%s,%s,%s\r\n", cell->kind == NRM_CELL_NUMBER ? cell->text : "",
+	        obs_status(cell), nrm_sdmx_unit(unit));
 }
 
 static int code_column(const struct nrm_table *t)
@@ -89,72 +109,107 @@ static int code_column(const struct nrm_table *t)
 	return -1;
 }
 
-static void write_observation(FILE *out, const char *site, const char *period,
-                              const char *measure, const char *breakdown,
-                              const char *category, const struct nrm_cell *cell,
-                              const char *unit)
+/* The observation of column `c` of a row whose key is `row_key`. */
+static void write_cell(struct writer *w, const struct nrm_table *tab, size_t r, size_t c,
+                       const struct nrm_sdmx_key *row_key, const char *row_code)
 {
-	fputs(DATAFLOW ",", out);
-	nrm_csv_put_field(out, site);
-	fprintf(out, ",%s,%s,%s,%s,%s,%s,%s\r\n", period, measure, breakdown, category,
-	        cell->kind == NRM_CELL_NUMBER ? cell->text : "", obs_status(cell), unit);
+	const struct nrm_column *col = &tab->columns[c];
+	struct nrm_sdmx_key k;
+	nrm_sdmx_key_copy(&k, row_key);
+	/* A row of the summary is a measure of its own. */
+	nrm_sdmx_key_measure(&k, tab->measure_from_code ? row_code : col->measure);
+	const struct nrm_cell *cell = nrm_table_cell(tab, r, c);
+	size_t len = 0;
+	for (int d = 0; d < NRM_SDMX_N_DIMS; d++)
+		len += strlen(k.code[d]) + 1;
+	char *obs = nrm_xmalloc(len + strlen(cell->text) + 8), *o = obs;
+	for (int d = 0; d < NRM_SDMX_N_DIMS; d++)
+		o += sprintf(o, "%s|", k.code[d]);
+	sprintf(o, "%s|%s", cell->kind == NRM_CELL_NUMBER ? cell->text : "", obs_status(cell));
+	if (first_time(w, obs))
+		write_observation(w, &k, cell, col->unit);
+	nrm_sdmx_key_free(&k);
 }
 
-static void write_table_observations(FILE *out, const struct nrm_return_tables *t,
-                                     const struct nrm_table *tab, struct seen *seen)
+static int write_table(struct writer *w, const struct nrm_table *tab, struct nrm_error *err)
 {
 	int code_col = code_column(tab);
 	for (size_t r = 0; r < tab->n_rows; r++) {
 		char *period = nrm_table_row_period(tab, r);
-		char *code = code_col >= 0 ? sdmx_code(nrm_table_cell(tab, r, (size_t)code_col)->text)
-		                           : nrm_xstrdup("_T");
-		bool is_total = strcmp(code, "_T") == 0;
-		for (size_t c = 0; c < tab->n_columns; c++) {
-			const struct nrm_column *col = &tab->columns[c];
-			if (col->role != NRM_COL_COUNT && col->role != NRM_COL_DECIMAL)
-				continue;
-			/* A row of the summary is a measure of its own, not a category. */
-			const char *measure = tab->measure_from_code ? code : col->measure;
-			const char *breakdown = tab->measure_from_code || is_total ? "_T" : tab->breakdown;
-			const char *category = tab->measure_from_code ? "_T" : code;
-			char *key = nrm_xasprintf("%s|%s|%s|%s", period, measure, breakdown, category);
-			if (first_time(seen, key))
-				write_observation(out, t->site, period, measure, breakdown, category,
-				                  nrm_table_cell(tab, r, c), col->unit);
-		}
-		free(code);
+		const char *code = code_col >= 0 ? nrm_table_cell(tab, r, (size_t)code_col)->text
+		                                 : "total";
+		struct nrm_sdmx_key k;
+		nrm_sdmx_key_init(&k, w->area, period);
 		free(period);
+		if (!tab->measure_from_code && !nrm_sdmx_key_breakdown(&k, tab->breakdown, code)) {
+			nrm_sdmx_key_free(&k);
+			return nrm_fail(err, EX_DATAERR, "%s: row code '%.40s' has no SDMX code in "
+			                "the structure (schemas/nrmhub-sdmx.xml)", tab->id, code);
+		}
+		for (size_t c = 0; c < tab->n_columns; c++)
+			if (tab->columns[c].role == NRM_COL_COUNT ||
+			    tab->columns[c].role == NRM_COL_DECIMAL)
+				write_cell(w, tab, r, c, &k, code);
+		nrm_sdmx_key_free(&k);
 	}
+	return 0;
 }
 
-char *nrm_return_sdmx_csv(const struct nrm_return_tables *t, size_t *len_out)
+char *nrm_return_sdmx_csv(const struct nrm_return_tables *t, enum nrm_sdmx_version version,
+                          size_t *len_out, struct nrm_error *err)
 {
 	char *data = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&data, &len);
-	if (!out)
+	if (!out) {
+		nrm_fail(err, EX_OSERR, "out of memory");
 		return NULL;
-	fputs("DATAFLOW,REF_AREA,TIME_PERIOD,MEASURE,BREAKDOWN,CATEGORY,OBS_VALUE,OBS_STATUS,"
-	      "UNIT_MEASURE\r\n",
-	      out);
-	struct seen seen = {0};
-	for (size_t i = 0; i < t->n_tables; i++)
-		write_table_observations(out, t, &t->tables[i], &seen);
+	}
+	struct writer w = {
+		.out = out, .t = t, .version = version,
+		.area = t->national ? UK_AREA : t->area ? t->area : UNKNOWN_AREA,
+	};
+	write_header(&w);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < t->n_tables; i++)
+		rc = write_table(&w, &t->tables[i], err);
 	fclose(out);
-	for (size_t i = 0; i < seen.n; i++)
-		free(seen.keys[i]);
-	free(seen.keys);
+	for (size_t i = 0; i < w.n_seen; i++)
+		free(w.seen[i]);
+	free(w.seen);
+	if (rc) {
+		free(data);
+		return NULL;
+	}
 	*len_out = len;
 	return data;
 }
 
-int nrm_return_write_sdmx(const struct nrm_return_tables *t, const char *dir,
-                          struct nrm_error *err)
+enum nrm_sdmx_version nrm_sdmx_version_of(const char *data, size_t len)
+{
+	static const char v2[] = "STRUCTURE,";
+	return len >= sizeof(v2) - 1 && memcmp(data, v2, sizeof(v2) - 1) == 0 ? NRM_SDMX_2_0
+	                                                                      : NRM_SDMX_1_0;
+}
+
+int nrm_sdmx_version_parse(const char *s, enum nrm_sdmx_version *out)
+{
+	if (strcmp(s, "1.0") == 0)
+		*out = NRM_SDMX_1_0;
+	else if (strcmp(s, "2.0") == 0)
+		*out = NRM_SDMX_2_0;
+	else
+		return -1;
+	return 0;
+}
+
+int nrm_return_write_sdmx(const struct nrm_return_tables *t, enum nrm_sdmx_version version,
+                          const char *dir, struct nrm_error *err)
 {
 	size_t len;
-	char *data = nrm_return_sdmx_csv(t, &len);
+	char *data = nrm_return_sdmx_csv(t, version, &len, err);
 	if (!data)
-		return nrm_fail(err, EX_OSERR, "out of memory");
+		return -1;
 	int rc = nrm_return_write_file(dir, "return.sdmx.csv", data, len, err);
 	free(data);
 	return rc;

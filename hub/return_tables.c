@@ -8,6 +8,7 @@
 
 #include "country.h"
 #include "date.h"
+#include "gss.h"
 #include "nationality.h"
 #include "return_comparison.h"
 #include "return_stats.h"
@@ -543,6 +544,13 @@ static int read_header(struct builder *b, const json_t *ret)
 	if (!site_ok)
 		return fail_at(b, "$.site", "must be 2 to 64 lower-case letters, digits or "
 		                            "hyphens, starting with a letter");
+	/* The site's area (its local authority, or its nation), for SDMX's
+	 * REF_AREA; optional, as returns built before it was recorded lack it. */
+	if (json_object_get(ret, "area") &&
+	    (header_string(b, ret, "area", "$.area", &o->area) ||
+	     !(nrm_gss_is_local_authority(o->area) || nrm_gss_is_nation(o->area))))
+		return o->area ? fail_at(b, "$.area", "must be the GSS code of a local authority "
+		                                      "or a nation") : -1;
 	if (!parse_quarter(o->quarter, &o->year, &o->q))
 		return fail_at(b, "$.quarter", "must be YYYYQn with n from 1 to 4");
 	if (strcmp(o->audience, "official") != 0 && strcmp(o->audience, "published") != 0)
@@ -1362,6 +1370,7 @@ void nrm_return_tables_free(struct nrm_return_tables *t)
 	}
 	free(t->tables);
 	free(t->site);
+	free(t->area);
 	free(t->quarter);
 	free(t->audience);
 	free(t->period_start);

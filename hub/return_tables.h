@@ -109,6 +109,8 @@ struct nrm_return_note {
 
 struct nrm_return_tables {
 	char *site;
+	char *area;         /* the site's GSS area code ($.area), or NULL */
+	int national;       /* the national tables (national_tables.c) */
 	char *quarter;      /* "2025Q1" */
 	int year, q;        /* 2025, 1 */
 	char *audience;     /* "official" or "published" */

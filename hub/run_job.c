@@ -366,6 +366,13 @@ static int bundle_one(const struct nrm_run_job *r, const char *quarter, const ch
 		push(&a, "--joined");
 		push(&a, cfg->joined);
 	}
+	/* The site's area, REF_AREA of its SDMX-CSV: its local authority, or
+	 * failing that its nation. */
+	const char *area = cfg->local_authority ? cfg->local_authority : cfg->nation;
+	if (area) {
+		push(&a, "--area");
+		push(&a, area);
+	}
 	if (cfg->secret_key) {
 		push(&a, "--key");
 		push(&a, cfg->secret_key);

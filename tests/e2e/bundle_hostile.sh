@@ -103,7 +103,7 @@ hostile payload-header 65 5 "data: table_1\.csv: line 1 \(the header\), column 5
 hostile payload-script 65 5 "data: report\.html: line [0-9]+: a <script> element; the report is a page without script"
 hostile payload-onload 65 5 "data: report\.html: line [0-9]+: an event handler attribute onload"
 hostile payload-jsurl 65 5 "data: report\.html: line [0-9]+: a javascript: URL in href"
-hostile payload-sdmx 65 5 "data: return\.sdmx\.csv: line 2, column 7 \(OBS_VALUE\): '13', return\.json gives '12'"
+hostile payload-sdmx 65 5 "data: return\.sdmx\.csv: line 2, column 20 \(OBS_VALUE\): '13', return\.json gives '12'"
 
 # Nothing was ever extracted.
 assert_no_file "$tmp/evil.txt"

@@ -401,42 +401,70 @@ def check_notes(path, numeric):
             problem("%s:%d: %r is not note %d" % (path, i + 1, row, i))
 
 
-def sdmx_code(code):
+# The SDMX structure spelled out on its own (schemas/nrmhub-sdmx.xml): each
+# table breakdown's dimension and how a row code becomes its code.
+SDMX_DIMS = ["REF_AREA", "MEASURE", "AGE", "SEX", "EXPLOITATION_TYPE",
+             "EXPLOITATION_COMBINATION", "NATIONALITY", "SECOND_NATIONALITY",
+             "EXPLOITATION_LOCATION", "FIRST_RESPONDER", "DECISION_MAKER", "DECISION_STAGE",
+             "DAYS_TO_DECISION", "CASE_AGE", "DATA_FIELD", "COMPARISON_GROUP", "PERIOD_BASIS",
+             "TIME_PERIOD"]
+SDMX_SPECIAL = {"unknown": "_U", "not_specified": "_U", "other": "_O", "female": "F",
+                "male": "M", "child": "Y0T17", "0-11": "Y0T11", "12-15": "Y12T15",
+                "16-17": "Y16T17", "0-45": "D0T45", "46-90": "D46T90", "91-180": "D91T180",
+                "181-365": "D181T365", "366+": "D_GE366"}
+SDMX_BREAKDOWN = {"AGE_BAND": "AGE", "GENDER": "SEX", "EXPLOITATION_TYPE": "EXPLOITATION_TYPE",
+                  "EXPLOITATION_COMBINATION": "EXPLOITATION_COMBINATION",
+                  "LOCATION": "EXPLOITATION_LOCATION",
+                  "FIRST_RESPONDER_TYPE": "FIRST_RESPONDER", "DECISION_MAKER": "DECISION_MAKER",
+                  "DECISION_STAGE": "DECISION_STAGE", "DAYS_TO_DECISION": "DAYS_TO_DECISION",
+                  "AGE_OF_CASE": "CASE_AGE", "FIELD": "DATA_FIELD"}
+SDMX_UNIT = {"NUMBER": "NR", "DAYS": "DAY", "PERCENT": "PC"}
+
+
+def sdmx_key(ret, period, measure, breakdown, code):
+    key = dict((d, "_T") for d in SDMX_DIMS)
+    key.update(REF_AREA=ret.get("area", "_U"), PERIOD_BASIS="Q", TIME_PERIOD=period,
+               MEASURE={"WITHIN_45": "WITHIN_45_DAYS"}.get(measure, measure))
     if code is None or code == "total":
-        return "_T"
-    if code in ("unknown", "not_specified"):
-        return "_U"
-    if code.endswith("+"):
-        code = code[:-1] + "_PLUS"
-    return code.replace("+", "__").upper()
+        return tuple(key[d] for d in SDMX_DIMS)
+    if breakdown == "NATIONALITY":
+        first, _, second = code.partition("+")
+        key["NATIONALITY"] = "_U" if code == "unknown" else first
+        key["SECOND_NATIONALITY"] = second or "_Z"
+    elif breakdown == "COMPARISON":
+        group, stage, basis = re.match(r"(.+)_(rg|cg)_(quarter|cumulative)$", code).groups()
+        key.update(COMPARISON_GROUP=group.upper(), DECISION_STAGE=stage.upper(),
+                   PERIOD_BASIS="Q" if basis == "quarter" else "CUM")
+    else:
+        key[SDMX_BREAKDOWN[breakdown]] = SDMX_SPECIAL.get(code, code.replace("+", "__").upper())
+    return tuple(key[d] for d in SDMX_DIMS)
 
 
 def check_sdmx(ret, tables, d):
     path = os.path.join(d, "return.sdmx.csv")
     rows = read_csv(path, True)
-    head = ["DATAFLOW", "REF_AREA", "TIME_PERIOD", "MEASURE", "BREAKDOWN", "CATEGORY",
-            "OBS_VALUE", "OBS_STATUS", "UNIT_MEASURE"]
+    head = ["DATAFLOW"] + SDMX_DIMS + ["OBS_VALUE", "OBS_STATUS", "UNIT_MEASURE"]
     if rows[0] != head:
         problem("%s: header %r" % (path, rows[0]))
         return
     got = {}
     for i, row in enumerate(rows[1:], start=2):
-        if row[0] != "NRMHUB:DDM_RETURN(1.0)" or row[1] != ret["site"]:
-            problem("%s:%d: dataflow or area %r %r" % (path, i, row[0], row[1]))
-        key = tuple(row[2:6])
+        if row[0] != "NRMHUB:DF_DDM_SITE_RETURN(1.0)":
+            problem("%s:%d: dataflow %r" % (path, i, row[0]))
+        key = tuple(row[1:1 + len(SDMX_DIMS)])
         if key in got:
             problem("%s:%d: observation %r repeated" % (path, i, key))
-        got[key] = tuple(row[6:9])
+        got[key] = tuple(row[1 + len(SDMX_DIMS):])
     want = {}
     for t in tables:
         for year, q, code, label, values in t.rows:
             for value, (measure, decimal, unit) in zip(values, t.value_cols):
-                cat = sdmx_code(code)
+                period = "%d-%s" % (year, q)
                 if t.measure_from_code:
-                    key = ("%d-%s" % (year, q), code.upper(), "_T", "_T")
+                    key = sdmx_key(ret, period, code.upper(), "_T", None)
                 else:
-                    key = ("%d-%s" % (year, q), measure, "_T" if cat == "_T" else t.breakdown,
-                           cat)
+                    key = sdmx_key(ret, period, measure, t.breakdown, code)
+                unit = SDMX_UNIT[unit]
                 if value == "[c]":
                     obs = ("", "Q", unit)
                 elif value is None:

@@ -155,8 +155,8 @@ def payload_fault(bag, files, ret, case):
             b"</body>", b"\n" + inject + b"\n</body>", 1)
     elif case == "payload-sdmx":
         files[data + "return.sdmx.csv"] = re.sub(
-            rb"REFERRALS,_T,_T,(\d+),",
-            lambda m: b"REFERRALS,_T,_T,%d," % (int(m.group(1)) + 1),
+            rb"(REFERRALS,(?:_T,)+Q,\d{4}-Q\d,)(\d+),",
+            lambda m: m.group(1) + b"%d," % (int(m.group(2)) + 1),
             files[data + "return.sdmx.csv"], count=1)
 
 

@@ -215,7 +215,7 @@ if command -v minisign >/dev/null; then
 	# bravo referred 3 children (tests/data/intake/WORKING.md).
 	assert_grep "data: table_1\.csv: line 2, column 5 \(Number\): '999', return\.json gives '3'" \
 		inbox/rejected/bravo_2025Q1_012.tar.gz.reason
-	assert_grep "data: return\.sdmx\.csv: line 2, column 7 \(OBS_VALUE\): '4', return\.json gives '3'" \
+	assert_grep "data: return\.sdmx\.csv: line 2, column 20 \(OBS_VALUE\): '4', return\.json gives '3'" \
 		inbox/rejected/bravo_2025Q1_014.tar.gz.reason
 fi
 
@@ -265,7 +265,15 @@ assert_grep '^2025,Q1,charlie,no return,0' all-tables.csv
 assert_grep '^2025,Q1,england,England,6,5,4,80\.0,2,2,100\.0,30\.0,50,73\.5,77,1,2[[:cntrl:]]?$' all-tables.csv
 assert_grep '^2025,Q1,wales,Wales,3,4,2,50\.0,1,0,0\.0,75\.0,90,86\.0,86,0,1[[:cntrl:]]?$' all-tables.csv
 assert_grep '^2025,Q1,alpha,revised,2' all-tables.csv
-assert_grep 'NRMHUB:DDM_RETURN\(1\.0\),national,2025-Q1,PILOT_DAYS_MEDIAN,DECISION,RG,,M,DAYS' nat/national.sdmx.csv
+assert_grep '^NRMHUB:DF_DDM_NATIONAL_RETURN\(1\.0\),K02000001,_T,DAYS_MEDIAN,(_T,){9}RG,(_T,){3}PILOT,Q,2025-Q1,,M,DAY' nat/national.sdmx.csv
+assert_sdmx nat/national.sdmx.csv
+# The national file in SDMX-CSV 2.0: its own dataflow, the same observations.
+expect_exit 0 "$NRMHUB" national build --quarter 2025Q1 --store "$store" --now "$now" \
+	--sdmx 2.0 -o nat2
+assert_grep '^dataflow,NRMHUB:DF_DDM_NATIONAL_RETURN\(1\.0\),I,K02000001,_T,REFERRALS,' \
+	nat2/national.sdmx.csv
+assert_sdmx nat2/national.sdmx.csv
+assert_same nat/table_1.csv nat2/table_1.csv
 assert_grep '<svg' nat/report.html
 assert_grep 'pilot sites against non-pilot areas' nat/report.html
 # The tables by site name each site (a site code has no label to stand for it).

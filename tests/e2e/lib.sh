@@ -112,3 +112,15 @@ finish() {
 	echo "$(basename "$0"): all $checks checks passed"
 	exit 0
 }
+
+# assert_sdmx FILE...: each SDMX-CSV file's codes are in the shipped
+# structure message's codelists and its keys unique (check_sdmx.py).
+assert_sdmx() {
+	if python3 "$SRCDIR/tests/e2e/check_sdmx.py" "$SRCDIR/schemas/nrmhub-sdmx.xml" "$@" \
+		>"$tmp/sdmx.out" 2>&1; then
+		pass
+	else
+		fail "check_sdmx.py $*:"
+		head -n 10 "$tmp/sdmx.out" >&2
+	fi
+}

@@ -152,8 +152,9 @@ sys.exit(1 if bad else 0)
 PY
 assert_grep '^2025,Q1,pilot_rg_quarter,"Pilot: .*",\[c\],\[c\],\[c\],\[c\],\[c\],\[c\],\[c\],\[c\]' pub/table_17.csv
 assert_grep '^2025,Q1,pilot_site_home_office_cg_quarter,"Pilot sites, .*",0,0,\[z\],\[z\],\[z\],\[z\],0,\[z\]' pub/table_17.csv
-assert_grep ',hull,2025-Q1,DECISIONS,COMPARISON,PILOT_RG_QUARTER,,Q,NUMBER' pub/return.sdmx.csv
-assert_grep ',hull,2025-Q1,WITHIN_45,COMPARISON,PILOT_CG_QUARTER,0,A,NUMBER' pub/return.sdmx.csv
+assert_grep ',DECISIONS,(_T,){9}RG,(_T,){3}PILOT,Q,2025-Q1,,Q,NR' pub/return.sdmx.csv
+assert_grep ',WITHIN_45_DAYS,(_T,){9}CG,(_T,){3}PILOT,Q,2025-Q1,0,A,NR' pub/return.sdmx.csv
+assert_sdmx pub/return.sdmx.csv
 assert_grep 'reasonable grounds, decisions dated in the quarter</th><td class="num">\[c\]</td><td class="num">\[c\]</td>' pub/report.html
 expect_exit 0 "$NRMHUB" return validate pub/return.json
 expect_exit 0 "$NRMHUB" return audit pub
@@ -267,9 +268,10 @@ sys.exit(1 if bad else 0)
 PY
 assert_grep 'Incomplete: not every pilot site sent a return' nat/report.html
 # In SDMX-CSV a figure not available is missing (O), one not applicable M.
-assert_grep ',NATION,WALES,,O,' nat/national.sdmx.csv
-assert_no_grep ',NATION,WALES,,[AMQ],' nat/national.sdmx.csv
-assert_grep ',COMPARISON,PILOT_SITE_HOME_OFFICE_CG_QUARTER,,M,' nat/national.sdmx.csv
+assert_grep '^NRMHUB:DF_DDM_NATIONAL_RETURN\(1\.0\),W92000004,_T,[A-Z0-9_]+,(_T,){14}Q,2025-Q1,,O,' nat/national.sdmx.csv
+assert_no_grep '^NRMHUB:DF_DDM_NATIONAL_RETURN\(1\.0\),W92000004,_T,.*,2025-Q1,[^,]*,[AMQ],' nat/national.sdmx.csv
+assert_grep ',CG,(_T,){3}PILOT_SITE_HOME_OFFICE,Q,2025-Q1,,M,' nat/national.sdmx.csv
+assert_sdmx nat/national.sdmx.csv
 # The report leads with the headline.
 assert_grep 'An average \(mean\) of 49 days' nat/report.html
 

@@ -55,6 +55,7 @@ expect_exit 0 "$NRMHUB" national build --quarter 2025Q1 --store ho.db --now "$no
 	--audience published -o pub
 assert_grep '\[c\]' pub/table_1.csv
 assert_grep ',Q,' pub/national.sdmx.csv
+assert_sdmx pub/national.sdmx.csv
 assert_grep '\[c\]' pub/report.html
 
 python3 - off/national.json pub/national.json pub-alpha/return.json pub-bravo/return.json \

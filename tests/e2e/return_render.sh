@@ -38,10 +38,22 @@ done
 # statistics of no cases are [z] and M.
 assert_grep '^2025,Q2,rg,Reasonable grounds,\[c\],\[c\],\[c\]' "$tmp/published/table_13.csv"
 assert_grep '^2025,Q2,cg,Conclusive grounds,0,\[z\],\[z\]' "$tmp/published/table_13.csv"
-assert_grep '^NRMHUB:DDM_RETURN\(1\.0\),southwark,2025-Q2,AWAITING,DECISION_STAGE,RG,,Q,NUMBER' \
+assert_grep '^NRMHUB:DF_DDM_SITE_RETURN\(1\.0\),E09000028,AWAITING,(_T,){9}RG,(_T,){4}Q,2025-Q2,,Q,NR' \
 	"$tmp/published/return.sdmx.csv"
-assert_grep '^NRMHUB:DDM_RETURN\(1\.0\),southwark,2025-Q2,AGE_MEAN,DECISION_STAGE,CG,,M,DAYS' \
+assert_grep '^NRMHUB:DF_DDM_SITE_RETURN\(1\.0\),E09000028,AGE_MEAN,(_T,){9}CG,(_T,){4}Q,2025-Q2,,M,DAY' \
 	"$tmp/published/return.sdmx.csv"
+# Every code in the shipped structure's codelists, every key once.
+assert_sdmx "$tmp/official/return.sdmx.csv" "$tmp/published/return.sdmx.csv"
+# SDMX-CSV 2.0 on request: the same observations behind STRUCTURE,
+# STRUCTURE_ID and ACTION; the other files as before.
+expect_exit 0 "$NRMHUB" return render --sdmx 2.0 -o "$tmp/v2" "$data/render-published.json"
+assert_grep '^STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,MEASURE,' "$tmp/v2/return.sdmx.csv"
+assert_eq "$(tail -n +2 "$tmp/v2/return.sdmx.csv" | sed 's/^dataflow,\([^,]*\),I,/\1,/' | md5sum)" \
+	"$(tail -n +2 "$tmp/published/return.sdmx.csv" | md5sum)" "2.0 holds 1.0's observations"
+assert_same "$tmp/v2/table_1.csv" "$tmp/published/table_1.csv"
+assert_sdmx "$tmp/v2/return.sdmx.csv"
+expect_exit 64 "$NRMHUB" return render --sdmx 3.0 -o "$tmp/v3" "$data/render-published.json"
+assert_grep 'sdmx must be 1\.0 or 2\.0' "$tmp/stderr"
 assert_no_grep '\[c\]' "$tmp/official/table_1.csv"
 # Home Office labels, spelt exactly.
 assert_grep '^2025,Q1,sexual\+labour\+criminal,"Sexual, Labour & Criminal",1' \

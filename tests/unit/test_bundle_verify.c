@@ -79,7 +79,7 @@ static void make_payload(const char *payload)
 	json_t *ret = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 	assert_non_null(ret);
 	struct nrm_error err;
-	assert_int_equal(return_render_all(ret, payload, &err), 0);
+	assert_int_equal(return_render_all(ret, payload, NRM_SDMX_1_0, &err), 0);
 	json_decref(ret);
 	char *path = nrm_xasprintf("%s/return.ods", payload);
 	char *big = nrm_xmalloc(BIG_BYTES);
