@@ -1,8 +1,9 @@
 /*
  * `nrmhub config check`: the site configuration, checked as a run would
  * check it, and then on this machine: plugins load and take their options,
- * folders exist and can be written, keys are readable and private, targets
- * can work.  Nothing is run or written.
+ * folders exist and can be written, keys are readable and private, each
+ * target's files are in place.  Nothing is run or written, and no target is
+ * tried: `run --dry-run --check-targets` connects.
  */
 #include "commands.h"
 
@@ -23,7 +24,8 @@ static void config_usage(void)
 	       "Check the site configuration (--config FILE, else $NRMHUB_CONFIG, else\n"
 	       "./nrmhub.json) without running anything: its syntax (FILE:LINE:COLUMN), every\n"
 	       "rule (with the JSON path), unknown keys (with the allowed ones), each job's\n"
-	       "plugin and options, folders, keys (0600 for secret keys) and targets.\n"
+	       "plugin and options, folders, keys (0600 for secret keys) and the targets'\n"
+	       "files. No target is connected to: 'run --due --dry-run --check-targets' does.\n"
 	       "\n"
 	       "      --json      print {\"config\", \"valid\", \"problems\", \"jobs\"} as JSON\n"
 	       "  -h, --help      show this help\n"
@@ -36,7 +38,8 @@ static void print_result(const struct nrm_config *cfg, const char *path, int pro
 {
 	if (!json) {
 		if (problems == 0)
-			printf("%s: %zu jobs, %zu targets: ready\n", path, cfg->n_jobs, cfg->n_targets);
+			printf("%s: %zu jobs, %zu targets: ready (targets not tried: run --due "
+			       "--dry-run --check-targets)\n", path, cfg->n_jobs, cfg->n_targets);
 		return;
 	}
 	json_t *jobs = json_array();

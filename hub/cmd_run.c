@@ -34,7 +34,7 @@
 #include <time.h>
 
 struct run_args {
-	bool due, all, dry_run;
+	bool due, all, dry_run, check_targets;
 	const char *job, *quarter, *now;
 };
 
@@ -52,7 +52,11 @@ static void run_usage(void)
 	       "                      default: the last quarter that has ended)\n"
 	       "      --now TIME      the run's time (RFC 3339 or YYYY-MM-DD; default: now),\n"
 	       "                      for tests and backfills\n"
-	       "      --dry-run       say what would run and why, and run nothing\n"
+	       "      --dry-run       say what would run and why, and run nothing; check the\n"
+	       "                      folders, keys and targets as config check does\n"
+	       "      --check-targets with --dry-run: try each delivery target too (HTTPS: a\n"
+	       "                      HEAD request with the client certificate; SFTP: a\n"
+	       "                      login; a folder: a file made and removed)\n"
 	       "  -h, --help          show this help\n"
 	       "\n"
 	       "A second run while one holds the lock beside the store exits 75 at once.\n"
@@ -63,7 +67,7 @@ static void run_usage(void)
 
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
-	enum { OPT_DUE = 1000, OPT_ALL, OPT_JOB, OPT_QUARTER, OPT_NOW, OPT_DRY };
+	enum { OPT_DUE = 1000, OPT_ALL, OPT_JOB, OPT_QUARTER, OPT_NOW, OPT_DRY, OPT_TARGETS };
 	static const struct option options[] = {
 		{"due", no_argument, NULL, OPT_DUE},
 		{"all", no_argument, NULL, OPT_ALL},
@@ -71,6 +75,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{"quarter", required_argument, NULL, OPT_QUARTER},
 		{"now", required_argument, NULL, OPT_NOW},
 		{"dry-run", no_argument, NULL, OPT_DRY},
+		{"check-targets", no_argument, NULL, OPT_TARGETS},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -83,6 +88,7 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case OPT_QUARTER: a->quarter = optarg; break;
 		case OPT_NOW: a->now = optarg; break;
 		case OPT_DRY: a->dry_run = true; break;
+		case OPT_TARGETS: a->check_targets = true; break;
 		case 'h': run_usage(); return 0;
 		default: return nrm_usage_error("run", "unknown option");
 		}
@@ -93,6 +99,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		return nrm_usage_error("run", "give one of --due, --job NAME and --all");
 	if (a->quarter && !a->job)
 		return nrm_usage_error("run", "--quarter goes with --job");
+	if (a->check_targets && !a->dry_run)
+		return nrm_usage_error("run", "--check-targets goes with --dry-run");
 	return -1;
 }
 
@@ -414,13 +422,58 @@ static int check_due(struct run_state *rs, const struct nrm_config_job *j, bool 
 	int64_t first = rs->now;
 	struct ledger_run last;
 	int got = ledger_job_last(s, j->name, &last);
-	if ((!dry && ledger_job_seen(s, j->name, rs->now, &first) != 0) || got < 0) {
+	/* A dry run reckons from the same first sighting a run would, and
+	 * records none: a job a run would run now, it says would run. */
+	int seen = dry ? ledger_job_first_seen(s, j->name, &first)
+	               : ledger_job_seen(s, j->name, rs->now, &first);
+	if (seen < 0 || got < 0) {
 		nrm_log_error("%s", store_error(s)->msg);
 		return EX_IOERR;
 	}
 	*d = nrm_job_due(j, first, got == 0 ? last.started_at : 0,
 	                 got == 0 && strcmp(last.status, "retry") == 0, rs->now);
 	return 0;
+}
+
+/* A target one of the run's deliver jobs sends to (with --job, that job). */
+static bool target_in_play(const struct nrm_config *cfg, const struct run_args *a,
+                           const struct nrm_config_target *t)
+{
+	for (size_t i = 0; i < cfg->n_jobs; i++) {
+		const struct nrm_config_job *j = &cfg->jobs[i];
+		if (j->kind == NRM_JOB_DELIVER && j->target_ref == t &&
+		    (!a->job || strcmp(a->job, j->name) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* What a run would meet on this machine: config check's look at folders,
+ * keys and files, and with --check-targets a try of each target.  0, or
+ * the status the run would likely end with. */
+static int dry_checks(struct run_state *rs, const struct run_args *a)
+{
+	const struct nrm_config *cfg = &rs->site->cfg;
+	int problems = nrm_config_check_deep(cfg, &rs->site->reg), rc = 0;
+	if (problems) {
+		printf("%d problem%s on this machine (above): the jobs they touch would fail\n",
+		       problems, problems == 1 ? "" : "s");
+		rc = EX_CONFIG;
+	}
+	for (size_t i = 0; a->check_targets && i < cfg->n_targets; i++) {
+		const struct nrm_config_target *t = &cfg->targets[i];
+		if (!target_in_play(cfg, a, t))
+			continue;
+		struct nrm_error err = {0};
+		if (nrm_deliver_probe(t->url, &t->opts, &err) == 0) {
+			printf("target %s: reachable (%s)\n", t->name, t->url);
+		} else {
+			printf("target %s: %s\n", t->name, err.msg);
+			if (!rc)
+				rc = err.code == EX_UNAVAILABLE ? EX_TEMPFAIL : EX_CONFIG;
+		}
+	}
+	return rc;
 }
 
 static int run_jobs(struct run_state *rs, const struct run_args *a)
@@ -432,13 +485,14 @@ static int run_jobs(struct run_state *rs, const struct run_args *a)
 			return nrm_usage_error("run", "no job named '%s' in %s", a->job, cfg->path);
 		if (a->dry_run) {
 			printf("%s: would run: asked for with --job\n", j->name);
-			return 0;
+			return dry_checks(rs, a);
 		}
 		return run_one(rs, j);
 	}
 	int rc;
 	if (a->due && (rc = apply_retention(rs, a->dry_run)) != 0)
 		return rc;
+	int checked = a->dry_run ? dry_checks(rs, a) : 0;
 	for (size_t i = 0; i < cfg->n_jobs; i++) {
 		const struct nrm_config_job *j = &cfg->jobs[i];
 		struct nrm_due d = {.due = true, .why = "all"};
@@ -455,7 +509,7 @@ static int run_jobs(struct run_state *rs, const struct run_args *a)
 		else if (!d.due)
 			nrm_debug("job %s: not due", j->name);
 	}
-	return 0;
+	return checked;
 }
 
 int cmd_run(struct nrm_context *ctx, int argc, char **argv)

@@ -304,6 +304,40 @@ out:
 	return rc;
 }
 
+int nrm_deliver_probe(const char *url, const struct nrm_deliver_opts *opts,
+                      struct nrm_error *err)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, init_curl_once);
+	struct nrm_receipt receipt = {0};
+	struct nrm_delivery d = {.name = "nrmhub-probe", .fd = -1, .opts = opts,
+	                         .receipt = &receipt, .probe = true};
+	char *scheme = NULL;
+	int rc = parse_target(&d, url, &scheme, err);
+	if (rc == 0)
+		rc = check_options(scheme, opts, err);
+	if (rc == 0 && strcmp(scheme, "https") == 0) {
+		/* HEAD the URL as configured (a folder, not a file in it). */
+		free(d.target_url);
+		d.target_url = nrm_xstrdup(url);
+	}
+	if (rc == 0) {
+		enum nrm_attempt a = strcmp(scheme, "https") == 0  ? nrm_deliver_https(&d)
+		                     : strcmp(scheme, "sftp") == 0 ? nrm_deliver_sftp(&d)
+		                                                   : nrm_deliver_drop(&d);
+		if (a != NRM_ATTEMPT_OK)
+			rc = nrm_fail(err, a == NRM_ATTEMPT_TEMPORARY ? EX_UNAVAILABLE
+			                   : d.refusal_code             ? d.refusal_code
+			                                                : EX_NOPERM,
+			              "%s: %s", url, receipt.message);
+	}
+	free(scheme);
+	free(d.target_url);
+	free(d.remote_path);
+	nrm_receipt_free(&receipt);
+	return rc;
+}
+
 void nrm_receipt_free(struct nrm_receipt *receipt)
 {
 	free(receipt->url);

@@ -36,6 +36,15 @@ struct nrm_deliver_opts {
 	long stall_timeout_s;     /* abort when nothing moves this long; <= 0: 120 */
 };
 
+/* Tries `url` with `opts` and sends nothing: for https:// a HEAD request
+ * over the TLS a delivery uses (CA, client certificate), for sftp:// a
+ * login (host key checked) and a look at the folder, for file:// a file
+ * made and removed in the folder.  0, or -1 with `err`: EX_UNAVAILABLE
+ * when it cannot be reached now, EX_NOPERM (or EX_CANTCREAT) when it
+ * refuses, EX_USAGE for a URL or option delivery does not take. */
+int nrm_deliver_probe(const char *url, const struct nrm_deliver_opts *opts,
+                      struct nrm_error *err);
+
 /* Fills opts with no files and the default retry policy. */
 void nrm_deliver_opts_init(struct nrm_deliver_opts *opts);
 

@@ -30,6 +30,7 @@ struct nrm_delivery {
 	char *target_url;      /* the URL with the file name added for folders */
 	char *remote_path;     /* sftp and file: the decoded path on the receiver */
 	int refusal_code;      /* sysexits code for a refusal; 0: EX_PROTOCOL */
+	bool probe;            /* send nothing: only try the target (nrm_deliver_probe) */
 	/* the current attempt's reading */
 	crypto_hash_sha256_state hash;
 	uint64_t sent;

@@ -174,6 +174,25 @@ static enum nrm_attempt failed(struct transfer *t, CURLcode rc, const char *errb
 
 /* ---- https ------------------------------------------------------------- */
 
+/* A probe's HEAD: an answer means the connection and TLS (with the client
+ * certificate) work, unless it asks for credentials or rejects the
+ * certificate (nginx answers 400, 495 or 496 then) or cannot serve now.
+ * An upload folder may well not serve HEAD (403, 404, 405): fine, for
+ * uploads are PUTs. */
+static enum nrm_attempt probe_answer(struct nrm_delivery *d, long code)
+{
+	if (code == 400 || code == 401 || code == 407 || code == 495 || code == 496) {
+		nrm_delivery_say(d, "the receiver refused our request or credentials (HTTP %ld)",
+		                 code);
+		return NRM_ATTEMPT_REFUSED;
+	}
+	if (http_temporary(code)) {
+		nrm_delivery_say(d, "the receiver answered HTTP %ld: not ready now", code);
+		return NRM_ATTEMPT_TEMPORARY;
+	}
+	return NRM_ATTEMPT_OK;
+}
+
 enum nrm_attempt nrm_deliver_https(struct nrm_delivery *d)
 {
 	const struct nrm_deliver_opts *o = d->opts;
@@ -196,6 +215,11 @@ enum nrm_attempt nrm_deliver_https(struct nrm_delivery *d)
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
 	struct curl_slist *hdrs = curl_slist_append(NULL, "Content-Type: application/octet-stream");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	if (d->probe) {
+		/* The same connection and credentials, and nothing sent. */
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	}
 
 	CURLcode rc = curl_easy_perform(c);
 	long code = 0;
@@ -207,6 +231,8 @@ enum nrm_attempt nrm_deliver_https(struct nrm_delivery *d)
 	d->receipt->response_headers = t.headers;
 	if (rc != CURLE_OK)
 		return failed(&t, rc, errbuf);
+	if (d->probe)
+		return probe_answer(d, code);
 	nrm_delivery_seal(d);
 	if (code >= 200 && code < 300)
 		return NRM_ATTEMPT_OK;
@@ -252,13 +278,49 @@ static char *temporary_url(struct nrm_delivery *d, char **tmp_path)
 	return url;
 }
 
+/* The SFTP commands after the upload: renamed into place only once
+ * complete; an older copy under the final name is removed first ('*': no
+ * error when there is none), because SFTP's rename does not replace. */
+static struct curl_slist *rename_into_place(const char *tmp_path, const char *final)
+{
+	char *qtmp = quoted(tmp_path), *qfinal = quoted(final);
+	char *rm = nrm_xasprintf("*rm %s", qfinal);
+	char *mv = nrm_xasprintf("rename %s %s", qtmp, qfinal);
+	struct curl_slist *post = curl_slist_append(NULL, rm);
+	post = curl_slist_append(post, mv);
+	free(rm);
+	free(mv);
+	free(qtmp);
+	free(qfinal);
+	return post;
+}
+
+/* The URL of the folder the file goes into, with its trailing slash. */
+static char *folder_url(struct nrm_delivery *d)
+{
+	char *dcopy = nrm_xstrdup(d->remote_path);
+	char *folder = nrm_xasprintf("%s/", dirname(dcopy));
+	free(dcopy);
+	CURLU *u = curl_url();
+	char *url = NULL, *s = NULL;
+	if (u && curl_url_set(u, CURLUPART_URL, d->target_url, 0) == CURLUE_OK &&
+	    curl_url_set(u, CURLUPART_PATH, folder, CURLU_URLENCODE) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_URL, &s, 0) == CURLUE_OK)
+		url = nrm_xstrdup(s);
+	curl_free(s);
+	curl_url_cleanup(u);
+	free(folder);
+	return url;
+}
+
 enum nrm_attempt nrm_deliver_sftp(struct nrm_delivery *d)
 {
 	const struct nrm_deliver_opts *o = d->opts;
 	struct transfer t = {.d = d};
 	char errbuf[CURL_ERROR_SIZE];
 	char *tmp_path = NULL;
-	char *url = temporary_url(d, &tmp_path);
+	/* A probe logs in and looks at the folder, and writes nothing. */
+	char *url = d->probe ? folder_url(d) : temporary_url(d, &tmp_path);
 	CURL *c = url ? start(&t, url, "sftp", errbuf) : NULL;
 	if (!c) {
 		nrm_delivery_say(d, "cannot prepare the upload to %s", d->target_url);
@@ -274,28 +336,23 @@ enum nrm_attempt nrm_deliver_sftp(struct nrm_delivery *d)
 	curl_easy_setopt(c, CURLOPT_SSH_KNOWNHOSTS, o->known_hosts);
 	curl_easy_setopt(c, CURLOPT_SSH_KEYFUNCTION, cb_deliver_hostkey);
 	curl_easy_setopt(c, CURLOPT_SSH_KEYDATA, &t);
-	/* Renamed into place only once complete; an older copy under the final
-	 * name is removed first ('*': no error when there is none), because
-	 * SFTP's rename does not replace. */
-	char *qtmp = quoted(tmp_path), *qfinal = quoted(d->remote_path);
-	char *rm = nrm_xasprintf("*rm %s", qfinal);
-	char *mv = nrm_xasprintf("rename %s %s", qtmp, qfinal);
-	struct curl_slist *post = curl_slist_append(NULL, rm);
-	post = curl_slist_append(post, mv);
-	curl_easy_setopt(c, CURLOPT_POSTQUOTE, post);
+	if (d->probe) {
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	}
+	struct curl_slist *post = d->probe ? NULL : rename_into_place(tmp_path, d->remote_path);
+	if (post)
+		curl_easy_setopt(c, CURLOPT_POSTQUOTE, post);
 
 	CURLcode rc = curl_easy_perform(c);
 	curl_easy_cleanup(c);
 	curl_slist_free_all(post);
-	free(rm);
-	free(mv);
-	free(qtmp);
-	free(qfinal);
 	free(pub);
 	free(url);
 	free(tmp_path);
 	if (rc != CURLE_OK)
 		return failed(&t, rc, errbuf);
-	nrm_delivery_seal(d);
+	if (!d->probe)
+		nrm_delivery_seal(d);
 	return NRM_ATTEMPT_OK;
 }

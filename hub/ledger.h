@@ -17,6 +17,9 @@ struct store;
 
 /* When `job` was first seen; records `now` when it never was. */
 int ledger_job_seen(struct store *s, const char *job, int64_t now, int64_t *first_seen);
+/* The same, read only (a dry run records nothing): 0 with *first_seen set,
+ * 1 when the job was never seen (*first_seen left as it is), or -1. */
+int ledger_job_first_seen(struct store *s, const char *job, int64_t *first_seen);
 
 struct ledger_run {
 	int64_t started_at, ended_at;

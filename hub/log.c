@@ -6,10 +6,12 @@
 #include "log.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,8 +30,24 @@ enum nrm_log_level nrm_log_get_level(void)
 	return threshold;
 }
 
+/* Whether a syslog daemon listens: syslog(3) sends to _PATH_LOG and drops
+ * every message, silently, when nothing is there (a container, a minimal
+ * machine). */
+static bool syslog_listens(void)
+{
+	struct stat st;
+	return stat(_PATH_LOG, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 void nrm_log_set_format(enum nrm_log_format f)
 {
+	if (f == NRM_LOG_SYSLOG && !syslog_listens()) {
+		/* Messages must reach someone: standard error, which a service
+		 * manager keeps, and one line saying why. */
+		nrm_log(NRM_LOG_WARNING, "no syslog daemon listens at %s: messages go to standard "
+		        "error", _PATH_LOG);
+		return;
+	}
 	if (f == NRM_LOG_SYSLOG && format != NRM_LOG_SYSLOG)
 		openlog("nrmhub", LOG_PID, LOG_USER);
 	format = f;

@@ -638,15 +638,26 @@ static void read_group(struct walk *w, json_t *root, struct nrm_config *cfg)
 		cfg->group_id = g->gr_gid;
 }
 
+/* "state_dir": the folder every other relative path is resolved against.
+ * A deployed site keeps its configuration in /etc/nrmhub, which the
+ * service cannot write, and its store, keys and outbox in /var/lib/nrmhub. */
+static void read_state_dir(struct walk *w, json_t *root, struct nrm_config *cfg)
+{
+	cfg->state_dir = get_path(w, root, "state_dir", "$", false);
+	if (cfg->state_dir)
+		w->dir = cfg->state_dir;
+}
+
 static void read_root(struct walk *w, json_t *root, struct nrm_config *cfg)
 {
-	static const char *const keys[] = {"site", "store", "keys", "plugin_path", "targets",
-	                                   "jobs", "retention", "group", NULL};
+	static const char *const keys[] = {"state_dir", "site", "store", "keys", "plugin_path",
+	                                   "targets", "jobs", "retention", "group", NULL};
 	if (!json_is_object(root)) {
 		bad(w, "$", "the configuration is a JSON object");
 		return;
 	}
 	only_keys(w, root, "$", keys);
+	read_state_dir(w, root, cfg);
 	read_site(w, json_object_get(root, "site"), cfg);
 	cfg->store = get_path(w, root, "store", "$", true);
 	read_keys(w, json_object_get(root, "keys"), cfg);
@@ -745,6 +756,7 @@ void nrm_config_free(struct nrm_config *cfg)
 	free_list(cfg->plugin_paths, cfg->n_plugin_paths);
 	free(cfg->path);
 	free(cfg->dir);
+	free(cfg->state_dir);
 	free(cfg->site_code);
 	free(cfg->site_name);
 	free(cfg->local_authority);

@@ -10,6 +10,8 @@
  * holds the configuration file, so a site's files travel together.
  *
  * {
+ *   "state_dir": DIR (relative paths are resolved against it; default: the
+ *                configuration's own folder),
  *   "site": {"code", "name", "local_authority", "nation", "joined",
  *            "suppression_threshold"},
  *   "store": FILE,
@@ -82,6 +84,8 @@ struct nrm_config_job {
 struct nrm_config {
 	char *path;              /* as found */
 	char *dir;               /* its folder, absolute */
+	char *state_dir;         /* "state_dir", absolute: where relative paths lead
+	                            (NULL: dir) */
 	char *site_code, *site_name, *local_authority, *nation, *joined;
 	char *store;
 	char *secret_key, *password_file, *pseudonym_key;

@@ -208,6 +208,10 @@ static int check_target(const struct nrm_config *cfg, const struct nrm_config_ta
 int nrm_config_check_deep(const struct nrm_config *cfg, struct nrm_registry *reg)
 {
 	int problems = nrm_config_check_plugins(cfg, reg);
+	if (cfg->state_dir) {
+		problems += check_folder(cfg, "$.state_dir", cfg->state_dir, true);
+		warn_if_readable(cfg, "$.state_dir", cfg->state_dir);
+	}
 	char *dir = parent_of(cfg->store);
 	problems += check_folder(cfg, "$.store", dir, true);
 	warn_if_readable(cfg, "$.store", dir);

@@ -50,6 +50,21 @@ int ledger_job_seen(struct store *s, const char *job, int64_t now, int64_t *firs
 	return rc == SQLITE_ROW ? 0 : store_fail_sqlite(s, "cannot read a job");
 }
 
+int ledger_job_first_seen(struct store *s, const char *job, int64_t *first_seen)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT first_seen FROM job_seen WHERE job = ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, job, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*first_seen = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? 1 : store_fail_sqlite(s, "cannot read a job");
+}
+
 int ledger_job_last(struct store *s, const char *job, struct ledger_run *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -85,6 +85,9 @@ expect_exit 0 "${hub[@]}" config check
 puts() { grep -c '"PUT /in/testsite_2026Q1_001.tar.gz' "$ngx/access.log" 2>/dev/null || true; }
 
 # --- nginx down: retried within the run, then pending (75) --------------
+# The dry run's --check-targets finds it down (75, as the run would end).
+expect_exit 75 "${hub[@]}" run --job send --dry-run --check-targets
+assert_grep "^target receiver: https://127\.0\.0\.1:$port/in/: " "$tmp/stdout"
 expect_exit 0 "${hub[@]}" run --due --now 2026-04-01T05:00:00Z   # first sight
 expect_exit 75 "${hub[@]}" run --due --now 2026-04-01T12:00:00Z
 assert_grep 'job send: will be retried: .*0 delivered, 1 pending' "$tmp/stderr"
@@ -97,6 +100,17 @@ assert_grep '"result": "retry"' "$tmp/stdout"
 "$nginx_bin" -p "$ngx" -c "$ngx/nginx.conf" -e "$ngx/error.log" &
 servers_pids+=($!)
 wait_for_port "$port"
+# Up: the TLS handshake with the client certificate and a HEAD request
+# succeed, and nothing is sent (no PUT).  Without the certificate nginx
+# refuses the request (400): named, and not "reachable".
+expect_exit 0 "${hub[@]}" run --job send --dry-run --check-targets
+assert_grep "^target receiver: reachable \(https://127\.0\.0\.1:$port/in/\)" "$tmp/stdout"
+assert_eq "$(puts)" 0 "PUTs made by --check-targets"
+assert_grep '"HEAD /in/ HTTP/1.1"' "$ngx/access.log"
+sed -e '/"cert": "[^"]*client.crt", "key": "[^"]*client.key",$/{s/"cert": "[^"]*", "key": "[^"]*",//}' \
+	"$site/nrmhub.json" >"$site/nocert.json"
+expect_exit 78 "$NRMHUB" --config "$site/nocert.json" run --job send --dry-run --check-targets
+assert_grep "^target receiver: .*refused our request or credentials \(HTTP 400\)" "$tmp/stdout"
 expect_exit 0 "${hub[@]}" -v --log json run --due --now 2026-04-01T12:10:00Z
 assert_grep '"job":"send".*1 delivered, 0 pending' "$tmp/stderr"
 assert_same "$bundle" "$ngx/www/in/testsite_2026Q1_001.tar.gz"

@@ -57,6 +57,11 @@ cat >"$site/nrmhub.json" <<JSON
 JSON
 hub=("$NRMHUB" --config "$site/nrmhub.json")
 expect_exit 0 "${hub[@]}" config check
+# The dry run's --check-targets logs in (key and host key checked) and
+# writes nothing.
+expect_exit 0 "${hub[@]}" run --job send --dry-run --check-targets
+assert_grep '^target hub: reachable \(sftp://' "$tmp/stdout"
+assert_eq "$(ls -A "$tmp/drop/in" | wc -l)" 0 "files written by --check-targets"
 
 expect_exit 0 "${hub[@]}" run --job send --now 2026-04-02T01:00:00Z
 assert_same "$site/outbox/testsite_2026Q1_001.tar.gz" "$tmp/drop/in/testsite_2026Q1_001.tar.gz"
@@ -67,6 +72,8 @@ assert_no_file "$tmp/drop/in/testsite_2026Q1_001.tar.gz"
 
 # The server's key is not the one known: refused, not retried, nothing sent.
 printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$tmp/other_host_key.pub")" >"$ssh/known_hosts"
+expect_exit 78 "${hub[@]}" run --job send --dry-run --check-targets
+assert_grep '^target hub: sftp://.*(CHANGED|not in)' "$tmp/stdout"
 head -c 1000 /dev/urandom >"$site/outbox/testsite_2026Q1_002.tar.gz"
 expect_exit 70 "${hub[@]}" run --job send --now 2026-04-02T03:00:00Z
 assert_grep 'job send: failed \(exit status 76\): 0 delivered, 0 pending, 1 refused' "$tmp/stderr"
