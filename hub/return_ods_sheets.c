@@ -60,7 +60,7 @@ static char *long_time(const char *rfc3339)
 
 static bool national(const struct nrm_return_tables *t)
 {
-	return strcmp(t->site, "national") == 0;
+	return t->national;
 }
 
 /* The shorthand a table uses, as the guidance asks it be explained

@@ -112,6 +112,7 @@ struct nrm_return_tables {
 	char *quarter;      /* "2025Q1" */
 	int year, q;        /* 2025, 1 */
 	char *audience;     /* "official" or "published" */
+	bool national;      /* the national tables (national_tables.c), not a site's */
 	char *period_start, *period_end, *generated_at, *generator_version;
 	size_t n_tables;
 	struct nrm_table *tables;

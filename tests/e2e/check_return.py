@@ -363,17 +363,23 @@ def check_table(t, path, numeric, check_bytes):
                     where, t.header[first_value + k], got[first_value + k], want_text))
 
 
-def check_csvw(tables, d):
+def check_csvw(tables, d, audience):
     with open(os.path.join(d, "csv-metadata.json"), encoding="utf-8") as f:
         meta = json.load(f)
     if meta.get("@context") != "http://www.w3.org/ns/csvw":
         problem("csv-metadata.json: @context is not CSVW")
     described = {t["url"]: t for t in meta.get("tables", [])}
     want_urls = [t.file for t in tables] + ["notes.csv"]
+    # The official return's record-level extract is a CSV of the folder too.
+    if audience == "official":
+        want_urls.append("cases.csv")
     if [t["url"] for t in meta.get("tables", [])] != want_urls:
         problem("csv-metadata.json: tables %r, expected %r" % (list(described), want_urls))
+    for name in sorted(os.listdir(d)):
+        if name.endswith(".csv") and name != "return.sdmx.csv" and name not in described:
+            problem("csv-metadata.json: %s is in the folder but not described" % name)
     for url in want_urls:
-        if url not in described:
+        if url not in described or not os.path.exists(os.path.join(d, url)):
             continue
         cols = described[url]["tableSchema"]["columns"]
         rows = read_csv(os.path.join(d, url), False)
@@ -385,12 +391,30 @@ def check_csvw(tables, d):
             for key in ("name", "titles", "datatype"):
                 if not c.get(key):
                     problem("csv-metadata.json: %s: a column has no %s" % (url, key))
-            if c.get("datatype") in ("nonNegativeInteger", "decimal") and \
+            if url != "cases.csv" and c.get("datatype") in ("nonNegativeInteger", "decimal") and \
                     "[c]" not in c.get("null", []):
                 problem("csv-metadata.json: %s: %s does not declare [c] as null" % (
                     url, c.get("name")))
         if len({c["name"] for c in cols}) != len(cols):
             problem("csv-metadata.json: %s: column names repeat" % url)
+        if url == "cases.csv":
+            check_by_datatype(url, cols, rows[1:])
+
+
+DATATYPE = {"date": r"\d{4}-\d{2}-\d{2}", "boolean": r"true|false",
+            "nonNegativeInteger": r"\d+", "string": r".*"}
+
+
+def check_by_datatype(url, cols, rows):
+    """Each field of the extract is what its column's datatype says, and
+    present where the column is required (empty is CSVW's null)."""
+    for i, row in enumerate(rows, start=2):
+        for c, value in zip(cols, row):
+            if value == "":
+                if c.get("required"):
+                    problem("%s:%d: %s is required but empty" % (url, i, c["name"]))
+            elif not re.fullmatch(DATATYPE.get(c["datatype"], "(?!)"), value):
+                problem("%s:%d: %s %r is not a %s" % (url, i, c["name"], value, c["datatype"]))
 
 
 def check_notes(path, numeric):
@@ -767,7 +791,7 @@ def main():
         for t in tables:
             check_table(t, os.path.join(d, t.file), False, True)
         check_notes(os.path.join(d, "notes.csv"), False)
-        check_csvw(tables, d)
+        check_csvw(tables, d, ret["audience"])
     elif mode == "sdmx":
         check_sdmx(ret, tables, d)
     elif mode == "html":
