@@ -331,7 +331,7 @@ int nrm_national_tables_build(const json_t *national, struct nrm_return_tables *
 {
 	if (nrm_return_tables_build(json_object_get(national, "totals"), out, err))
 		return -1;
-	out->national = 1;
+	out->national = true;
 	struct tb b = {.out = out};
 	add_nations(&b, national);
 	add_sites(&b, national);

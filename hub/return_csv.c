@@ -8,6 +8,7 @@
  * columns' null values.
  */
 #include "return_render.h"
+#include "return_extract.h"
 #include "return_tables.h"
 
 #include "util.h"
@@ -141,6 +142,38 @@ static json_t *csvw_primary_key(const struct nrm_table *t)
 	return key;
 }
 
+/* cases.csv's columns, named by its header (return_extract.h); an empty
+ * field is an unknown value, CSVW's default null. */
+static json_t *extract_column(const char *name, size_t len)
+{
+	char *n = nrm_xasprintf("%.*s", (int)len, name);
+	bool date = len > 5 && strcmp(n + len - 5, "_date") == 0;
+	const char *type = date                                    ? "date"
+	                   : strcmp(n, "age_at_referral") == 0     ? "nonNegativeInteger"
+	                   : strcmp(n, "county_lines") == 0        ? "boolean"
+	                                                           : "string";
+	bool required = strcmp(n, "pseudonym") == 0 || strcmp(n, "site") == 0 ||
+	                strcmp(n, "referral_date") == 0 || strcmp(n, "pilot_scope") == 0;
+	json_t *j = json_pack("{s:s, s:s, s:s, s:b}", "name", n, "titles", n, "datatype", type,
+	                      "required", required);
+	free(n);
+	return j;
+}
+
+static json_t *extract_table(void)
+{
+	json_t *cols = json_array();
+	for (const char *p = nrm_extract_header; *p && *p != '\r';) {
+		size_t len = strcspn(p, ",\r");
+		json_array_append_new(cols, extract_column(p, len));
+		p += len + (p[len] == ',');
+	}
+	return json_pack("{s:s, s:s, s:{s:o, s:s}}", "url", "cases.csv", "dc:title",
+	                 "Record-level extract: one row per case in the quarter's tables, "
+	                 "under a keyed pseudonym (official audience only)",
+	                 "tableSchema", "columns", cols, "primaryKey", "pseudonym");
+}
+
 static json_t *csvw_metadata(const struct nrm_return_tables *t)
 {
 	json_t *tables = json_array();
@@ -158,6 +191,9 @@ static json_t *csvw_metadata(const struct nrm_return_tables *t)
 	                  "name", "note_number", "titles", "Note number", "datatype", "string",
 	                  "required", 1, "name", "note_text", "titles", "Note text", "datatype",
 	                  "string", "required", 1, "primaryKey", "note_number"));
+	/* A site's official return holds cases.csv beside the tables. */
+	if (!t->national && strcmp(t->audience, "official") == 0)
+		json_array_append_new(tables, extract_table());
 	char *title = nrm_xasprintf("NRM devolved decision-making quarterly return: %s, %s (%s)",
 	                            t->site, t->quarter, t->audience);
 	json_t *meta = json_pack(

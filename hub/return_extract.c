@@ -21,7 +21,7 @@
 
 #define FLUSH_AT (64 * 1024)
 
-static const char header[] =
+const char nrm_extract_header[] =
 	"pseudonym,site,referral_date,age_band,gender,nationality_1,nationality_2,"
 	"exploitation_types,county_lines,exploitation_location,first_responder_type,"
 	"local_authority,police_force,rg_decision_date,rg_outcome,cg_decision_date,"
@@ -85,7 +85,7 @@ int nrm_extract_open(struct nrm_extract *x, const char *path, struct nrm_error *
 	if (nrm_atomic_open(&x->file, path, 0640, err) != 0)
 		return -1;
 	x->path = nrm_xstrdup(path);
-	put(x, header, sizeof(header) - 1);
+	put(x, nrm_extract_header, sizeof(nrm_extract_header) - 1);
 	return 0;
 }
 

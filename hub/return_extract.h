@@ -23,6 +23,10 @@ struct nrm_extract {
 	char *path;
 };
 
+/* cases.csv's header row, CRLF included: its columns' one description,
+ * which csv-metadata.json describes too (return_csv.c). */
+extern const char nrm_extract_header[];
+
 /* Creates `path` atomically (mode 0600) and writes the header row. */
 int nrm_extract_open(struct nrm_extract *x, const char *path, struct nrm_error *err);
 /* The site secret the pseudonyms are made with; set before the first row

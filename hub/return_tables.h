@@ -110,10 +110,10 @@ struct nrm_return_note {
 struct nrm_return_tables {
 	char *site;
 	char *area;         /* the site's GSS area code ($.area), or NULL */
-	int national;       /* the national tables (national_tables.c) */
 	char *quarter;      /* "2025Q1" */
 	int year, q;        /* 2025, 1 */
 	char *audience;     /* "official" or "published" */
+	bool national;      /* the national tables (national_tables.c), not a site's */
 	char *period_start, *period_end, *generated_at, *generator_version;
 	size_t n_tables;
 	struct nrm_table *tables;

@@ -335,6 +335,8 @@ def read_csv(path, check_bytes):
 
 def check_table(t, path, numeric, check_bytes):
     rows = read_csv(path, check_bytes)
+    if numeric:
+        rows = skip_to_header(rows, t.header, path)
     if rows is None:
         return
     if rows[0] != t.header:
@@ -361,17 +363,23 @@ def check_table(t, path, numeric, check_bytes):
                     where, t.header[first_value + k], got[first_value + k], want_text))
 
 
-def check_csvw(tables, d):
+def check_csvw(tables, d, audience):
     with open(os.path.join(d, "csv-metadata.json"), encoding="utf-8") as f:
         meta = json.load(f)
     if meta.get("@context") != "http://www.w3.org/ns/csvw":
         problem("csv-metadata.json: @context is not CSVW")
     described = {t["url"]: t for t in meta.get("tables", [])}
     want_urls = [t.file for t in tables] + ["notes.csv"]
+    # The official return's record-level extract is a CSV of the folder too.
+    if audience == "official":
+        want_urls.append("cases.csv")
     if [t["url"] for t in meta.get("tables", [])] != want_urls:
         problem("csv-metadata.json: tables %r, expected %r" % (list(described), want_urls))
+    for name in sorted(os.listdir(d)):
+        if name.endswith(".csv") and name != "return.sdmx.csv" and name not in described:
+            problem("csv-metadata.json: %s is in the folder but not described" % name)
     for url in want_urls:
-        if url not in described:
+        if url not in described or not os.path.exists(os.path.join(d, url)):
             continue
         cols = described[url]["tableSchema"]["columns"]
         rows = read_csv(os.path.join(d, url), False)
@@ -383,16 +391,36 @@ def check_csvw(tables, d):
             for key in ("name", "titles", "datatype"):
                 if not c.get(key):
                     problem("csv-metadata.json: %s: a column has no %s" % (url, key))
-            if c.get("datatype") in ("nonNegativeInteger", "decimal") and \
+            if url != "cases.csv" and c.get("datatype") in ("nonNegativeInteger", "decimal") and \
                     "[c]" not in c.get("null", []):
                 problem("csv-metadata.json: %s: %s does not declare [c] as null" % (
                     url, c.get("name")))
         if len({c["name"] for c in cols}) != len(cols):
             problem("csv-metadata.json: %s: column names repeat" % url)
+        if url == "cases.csv":
+            check_by_datatype(url, cols, rows[1:])
+
+
+DATATYPE = {"date": r"\d{4}-\d{2}-\d{2}", "boolean": r"true|false",
+            "nonNegativeInteger": r"\d+", "string": r".*"}
+
+
+def check_by_datatype(url, cols, rows):
+    """Each field of the extract is what its column's datatype says, and
+    present where the column is required (empty is CSVW's null)."""
+    for i, row in enumerate(rows, start=2):
+        for c, value in zip(cols, row):
+            if value == "":
+                if c.get("required"):
+                    problem("%s:%d: %s is required but empty" % (url, i, c["name"]))
+            elif not re.fullmatch(DATATYPE.get(c["datatype"], "(?!)"), value):
+                problem("%s:%d: %s %r is not a %s" % (url, i, c["name"], value, c["datatype"]))
 
 
 def check_notes(path, numeric):
     rows = read_csv(path, not numeric)
+    if numeric:
+        rows = skip_to_header(rows, ["Note number", "Note text"], path)
     if not rows or rows[0] != ["Note number", "Note text"] or len(rows) < 2:
         problem("%s: not a notes table" % path)
         return
@@ -486,12 +514,71 @@ def check_sdmx(ret, tables, d):
 
 
 NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+      "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+      "number": "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0",
       "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
-      "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0"}
+      "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+      "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"}
 
 
 def q(prefix, name):
     return "{%s}%s" % (NS[prefix], name)
+
+
+ODF_PARTS = ("content.xml", "styles.xml", "meta.xml", "settings.xml")
+
+
+def table_rows(sheet):
+    """A sheet's rows as ElementTree elements, its header rows included in
+    their place."""
+    rows = []
+    for child in sheet:
+        if child.tag == q("table", "table-row"):
+            rows.append(child)
+        elif child.tag == q("table", "table-header-rows"):
+            rows.extend(child.findall("table:table-row", NS))
+    return rows
+
+
+def cell_texts(row):
+    return ["".join(c.itertext()) for c in row.findall("table:table-cell", NS)]
+
+
+def check_sheet_layout(name, sheet, header):
+    """The Analysis Function's layout: a title alone in A1, then lines of
+    text alone in column A, then the one header row (in
+    table:table-header-rows, so it prints on every page), then the rows."""
+    rows = table_rows(sheet)
+    texts = [cell_texts(r) for r in rows]
+    if not texts or len(texts[0]) != 1 or not texts[0][0]:
+        problem("%s: A1 does not hold the title alone" % name)
+        return None
+    if header is None:
+        return texts
+    heads = sheet.findall("table:table-header-rows", NS)
+    if len(heads) != 1 or cell_texts(heads[0].find("table:table-row", NS)) != header:
+        problem("%s: the header row %r is not the one table:table-header-rows" % (name, header))
+    at = texts.index(header) if header in texts else -1
+    if at < 1:
+        problem("%s: no header row %r" % (name, header))
+        return None
+    for i, line in enumerate(texts[1:at], start=2):
+        if len(line) != 1 or not line[0]:
+            problem("%s: row %d above the table is not one line of text: %r" % (name, i, line))
+    return texts[at + 1:], rows[at + 1:]
+
+
+def check_ods_styles(root, styles):
+    """Counts and statistics with thousands separators; every column with a
+    width; each sheet's print scale in its page layout."""
+    number = {}
+    for ns in root.iter(q("number", "number-style")):
+        n = ns.find("number:number", NS)
+        number[ns.get(q("style", "name"))] = n.get(q("number", "grouping")) == "true"
+    cells = {}
+    for st in root.iter(q("style", "style")):
+        cells[st.get(q("style", "name"))] = st
+    return number, cells
 
 
 def check_ods(tables, d):
@@ -503,10 +590,19 @@ def check_ods(tables, d):
         if z.read("mimetype") != b"application/vnd.oasis.opendocument.spreadsheet":
             problem("%s: wrong mimetype" % path)
         names = set(z.namelist())
-        for part in ("content.xml", "styles.xml", "meta.xml", "META-INF/manifest.xml"):
+        for part in ODF_PARTS + ("META-INF/manifest.xml",):
             if part not in names:
                 problem("%s: no %s" % (path, part))
-        root = ET.fromstring(z.read("content.xml"))
+        parts = {p: ET.fromstring(z.read(p)) for p in ODF_PARTS + ("META-INF/manifest.xml",)
+                 if p in names}
+        dates = {i.date_time for i in z.infolist()}
+    root = parts["content.xml"]
+    for p, r in parts.items():
+        version = r.get(q("office", "version")) or r.get(q("manifest", "version"))
+        if version != "1.2":
+            problem("%s: version %r, not ODF 1.2" % (p, version))
+    if len(dates) != 1:
+        problem("%s: entries dated %r, not all alike" % (path, sorted(dates)))
     sheets = root.findall(".//table:table", NS)
     want = ["Cover_sheet", "Table_of_contents", "Notes"] + [t.sheet for t in tables]
     got = [s.get(q("table", "name")) for s in sheets]
@@ -515,24 +611,61 @@ def check_ods(tables, d):
     for attr in ("number-columns-spanned", "number-rows-spanned"):
         if any(c.get(q("table", attr)) for c in root.iter(q("table", "table-cell"))):
             problem("content.xml: a merged cell (%s)" % attr)
+    number, styles = check_ods_styles(root, None)
     by_name = dict(zip(got, sheets))
+    for name, sheet in by_name.items():
+        cols = sheet.findall("table:table-column", NS)
+        if not cols or any(styles.get(c.get(q("table", "style-name"))) is None for c in cols):
+            problem("%s: a column without a width style" % name)
+        table_style = styles.get(sheet.get(q("table", "style-name")))
+        if table_style is None or not table_style.get(q("style", "master-page-name")):
+            problem("%s: no master page to print with" % name)
+    check_sheet_layout("Cover_sheet", by_name.get("Cover_sheet", []), None)
+    toc = check_sheet_layout("Table_of_contents", by_name["Table_of_contents"],
+                             ["Sheet name", "Sheet title"])
+    if toc:
+        links = [r.find(".//text:a", NS) for r in toc[1]]
+        targets = [a.get("{http://www.w3.org/1999/xlink}href") if a is not None else None
+                   for a in links]
+        if targets != ["#%s.A1" % s for s in want if s != "Table_of_contents"]:
+            problem("Table_of_contents: links %r" % targets)
+    check_sheet_layout("Notes", by_name["Notes"], ["Note number", "Note text"])
     for t in tables:
         sheet = by_name.get(t.sheet)
         if sheet is None:
             continue
-        rows = sheet.findall("table:table-row", NS)
-        if len(rows) != 1 + len(t.rows):
-            problem("%s: %d rows, expected a header and %d" % (t.sheet, len(rows), len(t.rows)))
-        for r, row in enumerate(rows[1:], start=2):
+        got_rows = check_sheet_layout(t.sheet, sheet, t.header)
+        if not got_rows:
+            continue
+        rows = got_rows[1]
+        if len(rows) != len(t.rows):
+            problem("%s: %d rows below the header, expected %d" % (t.sheet, len(rows),
+                                                                   len(t.rows)))
+        for r, row in enumerate(rows, start=2):
             for c, cell in enumerate(row.findall("table:table-cell", NS)):
                 text = "".join(cell.itertext())
                 kind = cell.get(q("office", "value-type"))
-                if text in ("[c]", "[z]") or c in (1, 2, 3) and t.has_code or \
+                style = styles.get(cell.get(q("table", "style-name")))
+                data_style = style.get(q("style", "data-style-name")) if style is not None else None
+                if text in ("[c]", "[z]", "[x]") or c in (1, 2, 3) and t.has_code or \
                         c == 1 and not t.has_code:
                     if kind != "string":
                         problem("%s row %d cell %d: %r is %s, not text" % (t.sheet, r, c, text, kind))
                 elif kind != "float" or float(cell.get(q("office", "value"))) != float(text):
                     problem("%s row %d cell %d: %r is not a numeric cell" % (t.sheet, r, c, text))
+                elif c > 0 and not number.get(data_style):
+                    problem("%s row %d cell %d: %r has no thousands separator" % (
+                        t.sheet, r, c, text))
+
+
+def skip_to_header(rows, header, what):
+    """LibreOffice's CSV of a sheet: the title and the lines above the table,
+    then the table; the rows from its header on."""
+    for i, row in enumerate(rows or []):
+        if [f for f in row if f] == header:
+            return [row[:len(header)] for row in rows[i:]]
+    problem("%s: no header row %r" % (what, header))
+    return None
 
 
 class Page(html.parser.HTMLParser):
@@ -686,7 +819,7 @@ def main():
         for t in tables:
             check_table(t, os.path.join(d, t.file), False, True)
         check_notes(os.path.join(d, "notes.csv"), False)
-        check_csvw(tables, d)
+        check_csvw(tables, d, ret["audience"])
     elif mode == "sdmx":
         check_sdmx(ret, tables, d)
     elif mode == "html":
@@ -698,12 +831,28 @@ def main():
         for t in tables:
             check_table(t, os.path.join(d, "%s-%s.csv" % (base, t.sheet)), True, False)
         check_notes(os.path.join(d, base + "-Notes.csv"), True)
-        toc = read_csv(os.path.join(d, base + "-Table_of_contents.csv"), False)
-        if [r[0] for r in toc] != ["Sheet name", "Notes"] + [t.sheet for t in tables]:
+        toc_path = os.path.join(d, base + "-Table_of_contents.csv")
+        toc = read_csv(toc_path, False)
+        if not toc or toc[0][0] != "Table of contents":
+            problem("Table_of_contents: A1 is not its title")
+        toc = skip_to_header(toc, ["Sheet name", "Sheet title"], toc_path) or []
+        if [r[0] for r in toc] != ["Sheet name", "Cover_sheet", "Notes"] + [t.sheet for t in tables]:
             problem("Table_of_contents lists %r" % [r[0] for r in toc])
         cover = read_csv(os.path.join(d, base + "-Cover_sheet.csv"), False)
         if not cover or ret["quarter"] not in cover[0][0] or ret["site"] not in cover[0][0]:
             problem("Cover_sheet: A1 does not name the site and quarter")
+        # What the guidance asks a cover sheet to say, each under its heading.
+        headings = [r[0] for r in cover or []]
+        for h in ("What this workbook contains", "Period covered", "Data as at", "Producer",
+                  "Contact", "Contents and notes"):
+            if h not in headings or headings.index(h) + 1 >= len(headings) or \
+                    not headings[headings.index(h) + 1]:
+                problem("Cover_sheet: no %r with its text" % h)
+        for t in tables:
+            sheet = read_csv(os.path.join(d, "%s-%s.csv" % (base, t.sheet)), False)
+            if not sheet or not sheet[0][0] or sheet[0][:len(t.header)] == t.header or \
+                    any(sheet[0][1:]):
+                problem("%s: A1 is not a title alone: %r" % (t.sheet, sheet and sheet[0]))
     else:
         sys.exit("unknown mode " + mode)
     checked = sum(len(t.rows) for t in tables)

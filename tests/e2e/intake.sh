@@ -287,6 +287,8 @@ python3 -c 'import sys, zipfile; open("content.xml", "wb").write(zipfile.ZipFile
 if command -v xmllint >/dev/null; then expect_exit 0 xmllint --noout --nonet content.xml; fi
 assert_eq "$(grep -o 'table:name="[A-Za-z_0-9]*"' content.xml | tr '\n' ' ')" \
 	"$(printf 'table:name="%s" ' Cover_sheet Table_of_contents Notes $(seq -f 'Table_%g' 1 21))" "national.ods sheets"
+# Valid ODF 1.2, as return.ods is (ods_schema.sh), where jing is installed.
+if odf_schema; then assert_odf_valid nat/national.ods; fi
 assert_eq "$(stat -c %a nat/national.json)" 600 "national.json mode"
 
 finish

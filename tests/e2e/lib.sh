@@ -88,6 +88,50 @@ assert_eq() {
 	fi
 }
 
+# odf_schema: the OASIS ODF 1.2 schema (RELAX NG) that Debian ships inside
+# libjopendocument-java, copied out to $tmp/odf-1.2.rng; false, with a
+# message, when it or jing (Debian's jing) is not installed.
+odf_schema() {
+	[ -s "$tmp/odf-1.2.rng" ] && return 0
+	local jar
+	jar=$(ls /usr/share/java/jOpenDocument-*.jar 2>/dev/null | head -n 1)
+	if ! command -v jing >/dev/null || [ -z "$jar" ]; then
+		echo "$(basename "$0"): jing or libjopendocument-java is not installed (scripts/install-deps)" >&2
+		return 1
+	fi
+	python3 -c 'import sys, zipfile
+open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read(
+    "org/jopendocument/dom/oofficeDTDs/OpenDocument-v1.2-schema.rng"))' "$jar" "$tmp/odf-1.2.rng"
+}
+
+# odf_valid FILE.ods: whether its content.xml, styles.xml, meta.xml and
+# settings.xml are valid against the ODF 1.2 schema (odf_schema first);
+# jing's report in $tmp/jing.out.  jing's -i: the OASIS schema itself
+# breaks the DTD-compatibility rules for ID attributes that jing checks by
+# default.
+odf_valid() {
+	local part parts=()
+	rm -rf "$tmp/odf-parts" && mkdir "$tmp/odf-parts"
+	for part in content.xml styles.xml meta.xml settings.xml; do
+		python3 -c 'import sys, zipfile
+open(sys.argv[3], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+			"$1" "$part" "$tmp/odf-parts/$part" 2>"$tmp/jing.out" || return 1
+		parts+=("$tmp/odf-parts/$part")
+	done
+	jing -i "$tmp/odf-1.2.rng" "${parts[@]}" >"$tmp/jing.out" 2>&1
+}
+
+# assert_odf_valid FILE.ods: odf_valid, as a check.
+assert_odf_valid() {
+	if odf_valid "$1"; then
+		pass
+	else
+		fail "$1 is not valid ODF 1.2:"
+		grep -v '^\[warning\]' "$tmp/jing.out" | head -n 10 >&2
+		return 1
+	fi
+}
+
 # return_payload DIR: the example return folder (tests/data/bundle/return:
 # return.json and cases.csv, written by hand) with the outputs `return
 # build` renders from it, so DIR holds exactly the set return.json lists.

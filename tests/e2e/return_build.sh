@@ -85,6 +85,17 @@ for q in 2024Q1 2024Q2; do
 		--key "$tmp/hull.key" "$cases" &&
 		same_return "$tmp/$q-pub/return.json" "$data/expected-$q-published.json"
 	assert_no_file "$tmp/$q-pub/cases.csv"
+	# csv-metadata.json describes every table's CSV, and cases.csv in the
+	# official folder, with the header it has.
+	for dir in "$tmp/$q" "$tmp/$q-pub"; do
+		if python3 "$SRCDIR/tests/e2e/check_return.py" csv "$dir/return.json" "$dir" \
+			>"$tmp/check.out" 2>&1; then
+			pass
+		else
+			fail "check_return.py csv $dir:"
+			head -n 10 "$tmp/check.out" >&2
+		fi
+	done
 	expect_exit 0 "$NRMHUB" return validate "$tmp/$q/return.json" "$tmp/$q-pub/return.json"
 	records_its_published_pattern "$tmp/$q/return.json" "$tmp/$q-pub/return.json"
 done
