@@ -17,6 +17,7 @@
 #include "minisign.h"
 #include "return_command.h"
 #include "return_payload.h"
+#include "share_group.h"
 #include "store.h"
 #include "util.h"
 #include "write_file.h"
@@ -342,6 +343,7 @@ static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
 	nrm_date_format_iso((int32_t)(mtime / 86400), date);
 	char *tar_path = nrm_xasprintf("%s/%s.tar.gz", o->outdir, id->bag);
 	char *sig_path = nrm_xasprintf("%s.minisig", tar_path);
+	nrm_mkdir_parents(tar_path); /* -o a folder not made yet */
 	int rc = 0;
 	if (path_exists(tar_path))
 		rc = nrm_fail(err, EX_CANTCREAT, "%s already exists: a bundle is never replaced "
@@ -404,6 +406,7 @@ static char *make_return_folder(const char *outdir, int *hold, struct nrm_error 
 {
 	for (int tries = 0; tries < 5; tries++) {
 		char *dir = nrm_xasprintf("%s/.nrmhub-return.XXXXXX", outdir);
+		nrm_mkdir_parents(dir); /* the outbox itself, when it is not made yet */
 		if (!mkdtemp(dir)) {
 			nrm_fail(err, EX_CANTCREAT, "cannot make a folder in %s: %s", outdir,
 			         strerror(errno));

@@ -19,6 +19,7 @@
 static void print_usage(void)
 {
 	printf("Usage: nrmhub deliver FILE --to URL [OPTION]...\n"
+	       "       nrmhub deliver requeue|cancel ID [--reason TEXT]\n"
 	       "Send FILE to a receiver and print the receipt: its status, time, SHA-256,\n"
 	       "size, attempts and (HTTPS) the response.  URL is https://HOST/PATH (PUT),\n"
 	       "sftp://USER@HOST[:PORT]/PATH or file:///FOLDER/; a URL ending in '/' is a\n"
@@ -35,6 +36,10 @@ static void print_usage(void)
 	       "      --backoff-cap MS   longest wait between tries (default %ld)\n"
 	       "      --json             print the receipt as JSON\n"
 	       "  -h, --help             show this help\n"
+	       "\n"
+	       "requeue ID: send the site's delivery ID (as 'nrmhub status' shows it) again\n"
+	       "with the next deliver job; cancel ID: never send it.  Both record who, when\n"
+	       "and --reason in the store's ledger.\n"
 	       "\n"
 	       "Exit status: 0 delivered; 75 pending (the receiver was down or busy: try\n"
 	       "again later); 76 refused (untrusted certificate or host key, HTTP 4xx,\n"
@@ -80,6 +85,8 @@ static bool parse_long_arg(const char *opt, const char *text, long min, long max
 
 int cmd_deliver(struct nrm_context *ctx, int argc, char **argv)
 {
+	if (argc > 1 && (strcmp(argv[1], "requeue") == 0 || strcmp(argv[1], "cancel") == 0))
+		return nrm_deliver_queue_command(ctx, argc - 1, argv + 1);
 	enum { O_TO = 256, O_CA, O_CERT, O_KEY, O_SSH_KEY, O_KNOWN_HOSTS, O_ATTEMPTS, O_BASE, O_CAP,
 	       O_JSON };
 	static const struct option options[] = {

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "options.h"
 #include "run_site.h"
+#include "share_group.h"
 #include "store.h"
 #include "stream.h"
 #include "util.h"
@@ -188,6 +189,8 @@ static int export_to(struct store *store, const char *store_path, const struct e
 	struct nrm_atomic_file file;
 	struct nrm_error err;
 	const char *path = a->output ? a->output : "-";
+	if (a->output)
+		nrm_mkdir_parents(a->output);
 	if (nrm_atomic_open(&file, path, 0600, &err) != 0) {
 		nrm_log_error("%s", err.msg);
 		return err.code;

@@ -11,6 +11,7 @@
 #include "date.h"
 #include "log.h"
 #include "minisign.h"
+#include "nation.h"
 #include "store.h"
 #include "store_intake.h"
 #include "util.h"
@@ -36,22 +37,23 @@ static void print_usage(void)
 	       "unrevoked key: revoke it before adding its successor.  Bundles accepted before a\n"
 	       "revocation stay accepted and are marked.\n"
 	       "\n"
-	       "      --nation NATION  england, wales, scotland, northern_ireland (default\n"
-	       "                       unknown): the nation the site's figures count under\n"
+	       "      --nation NATION  england, wales, scotland, northern_ireland, or its GSS\n"
+	       "                       code (W92000004) or name (default unknown): the\n"
+	       "                       nation the site's figures count under\n"
 	       "      --json           list as a JSON array\n"
 	       "      --store FILE     the intake store (default ./nrmhub.db, created 0600)\n"
 	       "  -h, --help           show this help\n");
 }
 
-static const char *const nations[] = {"england", "wales", "scotland", "northern_ireland",
-                                      "unknown"};
-
-static bool nation_valid(const char *n)
+/* The key the store keeps a nation by, from its key, GSS code or name (a
+ * site configuration says W92000004, a person may say Wales); "unknown" as
+ * it is; NULL for anything else. */
+static const char *nation_key(const char *text)
 {
-	for (size_t i = 0; i < sizeof(nations) / sizeof(nations[0]); i++)
-		if (strcmp(n, nations[i]) == 0)
-			return true;
-	return false;
+	if (strcmp(text, "unknown") == 0)
+		return text;
+	const struct nrm_nation *n = nrm_nation_find(text);
+	return n ? n->key : NULL;
 }
 
 static int fail_store(struct store *s, const char *cmd)
@@ -215,12 +217,15 @@ int cmd_keys(struct nrm_context *ctx, int argc, char **argv)
 	}
 	int nargs = argc - optind;
 	if (strcmp(sub, "add") == 0) {
-		if (!nation_valid(nation))
-			return nrm_usage_error("keys add", "--nation: '%s' is not england, wales, "
-			                       "scotland, northern_ireland or unknown", nation);
+		const char *key = nation_key(nation);
+		if (!key)
+			return nrm_usage_error("keys add", "--nation: '%s' is not a nation: england, "
+			                       "wales, scotland, northern_ireland (or their GSS codes, "
+			                       "E92000001, W92000004, S92000003, N92000002), or "
+			                       "unknown", nation);
 		if (nargs != 2)
 			return nrm_usage_error("keys add", "give SITE and FILE.pub");
-		return keys_add(ctx, argv[optind], argv[optind + 1], nation);
+		return keys_add(ctx, argv[optind], argv[optind + 1], key);
 	}
 	if (strcmp(sub, "revoke") == 0) {
 		if (nargs != 1)

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 struct run_args {
 	bool due, all, dry_run, check_targets;
@@ -274,6 +275,18 @@ static enum job_result judge(const struct run_state *rs, const struct nrm_config
 	return o->end == NRM_JOB_EXITED && o->exit_status == EX_TEMPFAIL ? JOB_RETRY : JOB_FAILED;
 }
 
+/* One line a job on a terminal, so that a person who runs it sees what
+ * happened; nothing under cron, whose mail is for what went wrong (the
+ * log's error lines say that already). */
+static void say_on_terminal(const struct nrm_config_job *j, const char *status,
+                            const char *msg, int64_t elapsed_ms)
+{
+	if (!isatty(STDOUT_FILENO))
+		return;
+	printf("%s: %s: %s (%.1f s)\n", j->name, status, msg, (double)elapsed_ms / 1000.0);
+	fflush(stdout);
+}
+
 static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 {
 	struct store *s = NULL;
@@ -325,6 +338,7 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 		nrm_log_error("%s%s", res == JOB_RETRY ? "will be retried: " :
 		              strncmp(msg, "failed", 6) ? "failed: " : "", msg);
 	nrm_log_set_job(NULL);
+	say_on_terminal(j, status[res], msg, o.elapsed_ms);
 	rs->any_retry |= res == JOB_RETRY;
 	rs->any_failed |= res == JOB_FAILED;
 	json_decref(result);

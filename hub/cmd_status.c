@@ -145,7 +145,8 @@ static void print_text(json_t *jobs, json_t *waiting)
 	}
 	printf("waiting to be delivered: %zu\n", json_array_size(waiting));
 	json_array_foreach(waiting, i, o)
-		printf("  %s  %s -> %s%s%s\n", json_string_value(json_object_get(o, "state")),
+		printf("  %s  #%lld  %s -> %s%s%s\n", json_string_value(json_object_get(o, "state")),
+		       (long long)json_integer_value(json_object_get(o, "id")),
 		       json_string_value(json_object_get(o, "item")),
 		       json_string_value(json_object_get(o, "target")),
 		       *json_string_value(json_object_get(o, "message")) ? ": " : "",

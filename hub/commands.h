@@ -35,6 +35,8 @@ int cmd_plugin(struct nrm_context *ctx, int argc, char **argv);
 int cmd_convert(struct nrm_context *ctx, int argc, char **argv);
 int cmd_validate(struct nrm_context *ctx, int argc, char **argv);
 int cmd_deliver(struct nrm_context *ctx, int argc, char **argv);
+/* `deliver requeue|cancel ID` (cmd_deliver_queue.c); argv[0] is the verb. */
+int nrm_deliver_queue_command(struct nrm_context *ctx, int argc, char **argv);
 int cmd_return_render(struct nrm_context *ctx, int argc, char **argv);
 int cmd_return_audit(struct nrm_context *ctx, int argc, char **argv);
 /* A return.json read whole, refused when it is not a regular file, larger

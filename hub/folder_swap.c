@@ -10,6 +10,7 @@
 
 #include "atomic_file.h"
 #include "log.h"
+#include "share_group.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -98,6 +99,8 @@ int nrm_folder_swap_begin(struct nrm_folder_swap *s, const char *dir, struct nrm
 	s->tmp = NULL;
 	s->hold = -1;
 	char *parent, *prefix;
+	/* A DIR in folders not made yet: made, as for every output. */
+	nrm_mkdir_parents(dir);
 	split(dir, &parent, &prefix);
 	sweep(parent, prefix);
 	s->tmp = nrm_xasprintf("%s/%sXXXXXX", parent, prefix);

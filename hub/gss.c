@@ -4,6 +4,7 @@
  */
 #include "gss.h"
 
+#include "nation.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,12 +35,8 @@ bool nrm_gss_is_local_authority(const char *code)
 
 bool nrm_gss_is_nation(const char *code)
 {
-	static const char *const nations[] = {"E92000001", "W92000004", "S92000003",
-	                                      "N92000002"};
-	for (size_t i = 0; i < sizeof(nations) / sizeof(nations[0]); i++)
-		if (strcmp(code, nations[i]) == 0)
-			return true;
-	return false;
+	const struct nrm_nation *n = nrm_nation_find(code);
+	return n && strcmp(code, n->gss) == 0;
 }
 
 bool nrm_gss_is_police_force(const char *code)

@@ -40,7 +40,7 @@ int ledger_run_add(struct store *s, const char *job, int64_t started_at, int64_t
 int ledger_delivery_queue(struct store *s, const char *target, const char *item, int64_t now);
 
 /* The items of `target` (NULL: every target) in `state` (NULL: any), in
- * the order queued, as a JSON list of {target, item, state, queued_at,
+ * the order queued, as a JSON list of {id, target, item, state, queued_at,
  * message}; caller decrefs.  NULL on failure. */
 json_t *ledger_deliveries(struct store *s, const char *target, const char *state);
 
@@ -48,6 +48,16 @@ json_t *ledger_deliveries(struct store *s, const char *target, const char *state
  * case (erase_held.h) becomes "withdrawn", with `message`, and is never
  * sent.  An item in another state is left as it is. */
 int ledger_delivery_withdraw(struct store *s, const char *item, const char *message);
+
+/* A person's change to delivery `id` (ledger_queue.c): requeue puts a
+ * delivered, refused or cancelled item back as pending, to be sent by the
+ * next deliver job; cancel makes a pending or refused one "cancelled",
+ * never sent.  `note` (who and why) is kept as the item's message and in a
+ * receipt row.  0; 1 when there is no such delivery; 2 when its state
+ * (copied into `was`) does not allow the move; -1 on a store error. */
+enum ledger_move { LEDGER_REQUEUE, LEDGER_CANCEL };
+int ledger_delivery_move(struct store *s, int64_t id, enum ledger_move move, const char *note,
+                         int64_t now, char *was, size_t was_size);
 
 /* Stores a receipt (nrm_receipt_to_json's object) for the item and moves
  * it to the receipt's state (delivered, pending, refused). */

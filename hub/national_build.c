@@ -12,6 +12,7 @@
 #include "date.h"
 #include "intake.h"
 #include "json_schema.h"
+#include "nation.h"
 #include "pilot_scope.h"
 #include "pilot_sites.h"
 #include "quarter.h"
@@ -481,13 +482,8 @@ static json_t *site_lists(struct build *b, json_t **missing)
 
 static const char *nation_name(const char *gss)
 {
-	static const char *const map[][2] = {{"E92000001", "england"}, {"W92000004", "wales"},
-	                                     {"S92000003", "scotland"},
-	                                     {"N92000002", "northern_ireland"}};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(gss, map[i][0]) == 0)
-			return map[i][1];
-	return NULL;
+	const struct nrm_nation *n = nrm_nation_find(gss);
+	return n ? n->key : NULL;
 }
 
 /* Every nation with a pilot site (by the sites' keys and the register)

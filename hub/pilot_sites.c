@@ -8,6 +8,7 @@
 
 #include "date.h"
 #include "gss.h"
+#include "nation.h"
 #include "store.h"
 #include "store_internal.h"
 #include "read_file.h"
@@ -34,12 +35,8 @@ static int site_code_ok(const char *s)
 
 static const char *nation_of(const char *gss)
 {
-	switch (gss[0]) {
-	case 'E': return "E92000001";
-	case 'W': return "W92000004";
-	case 'S': return "S92000003";
-	default: return "N92000002";
-	}
+	const struct nrm_nation *n = nrm_nation_of_area(gss);
+	return n ? n->gss : nrm_nations[NRM_NATIONS - 1].gss;
 }
 
 /* The basis is free text written by the Home Office, not case data; it

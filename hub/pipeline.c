@@ -12,6 +12,7 @@
 #include "handoff.h"
 #include "log.h"
 #include "progress.h"
+#include "share_group.h"
 #include "stream.h"
 #include "util.h"
 
@@ -123,6 +124,7 @@ static int open_outputs(struct run *r)
 	const struct nrm_pipeline *pl = r->pl;
 	struct nrm_error err;
 	if (pl->rejects) {
+		nrm_mkdir_parents(pl->rejects);
 		if (nrm_atomic_open(&r->rejects_file, pl->rejects, OUTPUT_MODE, &err) != 0) {
 			nrm_log_error("%s", err.msg);
 			return err.code;
@@ -133,6 +135,8 @@ static int open_outputs(struct run *r)
 	}
 	if (!pl->to)
 		return 0;
+	if (strcmp(pl->output, "-") != 0)
+		nrm_mkdir_parents(pl->output);
 	if (nrm_atomic_open(&r->out_file, pl->output, OUTPUT_MODE, &err) != 0) {
 		nrm_log_error("%s", err.msg);
 		return err.code;

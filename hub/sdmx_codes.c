@@ -7,6 +7,7 @@
  */
 #include "sdmx_codes.h"
 
+#include "nation.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -97,10 +98,9 @@ static const struct code_map group_codes[] = {
 	{"pilot_site_home_office", "PILOT_SITE_HOME_OFFICE"},
 };
 static const struct code_map basis_codes[] = {{"quarter", "Q"}, {"cumulative", "CUM"}};
-static const struct code_map nation_codes[] = {
-	{"england", "E92000001"}, {"wales", "W92000004"}, {"scotland", "S92000003"},
-	{"northern_ireland", "N92000002"},
-};
+#define AS_CODE(key, gss, name, letter) {key, gss},
+static const struct code_map nation_codes[] = {NRM_NATION_LIST(AS_CODE)};
+#undef AS_CODE
 static const struct code_map unit_codes[] = {
 	/* Eurostat's CL_UNIT codes, the ones SDMX producers most often share:
 	 * NR a number (of children, cases, decisions), DAY, PC a percentage. */

@@ -4,8 +4,10 @@
 #include "share_group.h"
 
 #include "log.h"
+#include "util.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,4 +45,19 @@ int nrm_mkdir_shared(const char *path)
 	if (group_named && chown(path, (uid_t)-1, group_id) != 0)
 		nrm_debug("a shared folder stays private: %s", strerror(errno));
 	return 0;
+}
+
+int nrm_mkdir_parents(const char *path)
+{
+	char *copy = nrm_xstrdup(path);
+	int rc = 0;
+	/* Each folder in turn from the top; one that exists is passed over. */
+	for (char *p = copy + 1; rc == 0 && (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (nrm_mkdir_shared(copy) != 0 && errno != EEXIST)
+			rc = -1;
+		*p = '/';
+	}
+	free(copy);
+	return rc;
 }

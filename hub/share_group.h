@@ -25,5 +25,10 @@ void nrm_share_group_fd(int fd, mode_t mode);
 /* mkdir(path, 0750) under the umask, given the group when one is named.
  * 0, or -1 with errno (EEXIST included: the caller decides). */
 int nrm_mkdir_shared(const char *path);
+/* Every missing folder above `path` (not `path` itself), as
+ * nrm_mkdir_shared makes them: an output named in a folder not made yet
+ * (`-o reports/2025Q1/return`) gets its folders, as `mkdir -p` would.
+ * 0, or -1 with errno. */
+int nrm_mkdir_parents(const char *path);
 
 #endif

@@ -128,8 +128,6 @@ static void read_site(struct walk *w, json_t *site, struct nrm_config *cfg)
 {
 	static const char *const keys[] = {"code", "name", "local_authority", "nation",
 	                                   "joined", "suppression_threshold", NULL};
-	static const char *const nations[] = {"E92000001", "W92000004", "S92000003",
-	                                      "N92000002", NULL};
 	if (!json_is_object(site)) {
 		bad(w, "$.site", "required, and must be an object");
 		return;
@@ -149,14 +147,9 @@ static void read_site(struct walk *w, json_t *site, struct nrm_config *cfg)
 	if (cfg->local_authority && !nrm_gss_is_local_authority(cfg->local_authority))
 		bad(w, "$.site.local_authority", "'%s' is not a local authority's GSS code "
 		    "(E06, E07, E08, E09, E10, W06, S12 or N09 and six digits)", cfg->local_authority);
-	if (cfg->nation) {
-		bool ok = false;
-		for (size_t i = 0; nations[i] && !ok; i++)
-			ok = strcmp(cfg->nation, nations[i]) == 0;
-		if (!ok)
-			bad(w, "$.site.nation", "'%s' is not a nation's GSS code (E92000001, "
-			    "W92000004, S92000003, N92000002)", cfg->nation);
-	}
+	if (cfg->nation && !nrm_gss_is_nation(cfg->nation))
+		bad(w, "$.site.nation", "'%s' is not a nation's GSS code (E92000001, "
+		    "W92000004, S92000003, N92000002)", cfg->nation);
 	int32_t day;
 	if (cfg->joined && nrm_date_parse_iso(cfg->joined, strlen(cfg->joined), &day))
 		bad(w, "$.site.joined", "'%s' is not a date (YYYY-MM-DD)", cfg->joined);
@@ -650,8 +643,8 @@ static void read_state_dir(struct walk *w, json_t *root, struct nrm_config *cfg)
 
 static void read_root(struct walk *w, json_t *root, struct nrm_config *cfg)
 {
-	static const char *const keys[] = {"state_dir", "site", "store", "keys", "plugin_path",
-	                                   "targets", "jobs", "retention", "group", NULL};
+	static const char *const keys[] = {"site", "store", "keys", "plugin_path", "targets",
+	                                   "jobs", "retention", "group", "state_dir", NULL};
 	if (!json_is_object(root)) {
 		bad(w, "$", "the configuration is a JSON object");
 		return;

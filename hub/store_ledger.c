@@ -134,7 +134,8 @@ int ledger_delivery_withdraw(struct store *s, const char *item, const char *mess
 
 json_t *ledger_deliveries(struct store *s, const char *target, const char *state)
 {
-	sqlite3_stmt *st = prepare(s, "SELECT target, item, state, queued_at, message FROM delivery "
+	sqlite3_stmt *st = prepare(s, "SELECT target, item, state, queued_at, message, id "
+	                              "FROM delivery "
 	                              "WHERE (?1 IS NULL OR target = ?1) AND (?2 IS NULL OR state = ?2) "
 	                              "ORDER BY id");
 	if (!st)
@@ -146,7 +147,8 @@ json_t *ledger_deliveries(struct store *s, const char *target, const char *state
 	json_t *list = json_array();
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:I, s:s}",
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}",
+		        "id", (json_int_t)sqlite3_column_int64(st, 5),
 		        "target", (const char *)sqlite3_column_text(st, 0),
 		        "item", (const char *)sqlite3_column_text(st, 1),
 		        "state", (const char *)sqlite3_column_text(st, 2),

@@ -125,6 +125,10 @@ done
 mkdir again
 expect_exit 0 "$NRMHUB" bundle create --payload "$payload" --seq 1 --key site.key --now "$now" -o again
 assert_same "again/$bag.tar.gz" "out/$bag.tar.gz"
+# -o a folder not made yet: made, as mkdir -p would.
+expect_exit 0 "$NRMHUB" bundle create --payload "$payload" --seq 1 --key site.key --now "$now" \
+	-o new/out
+assert_same "new/out/$bag.tar.gz" "out/$bag.tar.gz"
 assert_same "again/$bag.tar.gz.minisig" "out/$bag.tar.gz.minisig"
 mkdir later
 expect_exit 0 "$NRMHUB" bundle create --payload "$payload" --seq 1 --key site.key \
@@ -259,7 +263,8 @@ assert_grep 'p4/return\.json: \$\.site: missing or not a valid site code' "$tmp/
 mkdir p5 && echo '{"site":' >p5/return.json
 expect_exit 65 "$NRMHUB" bundle create --payload p5 --seq 1 --key site.key --now "$now" -o loose
 assert_grep 'p5/return\.json:2:[0-9]+: ' "$tmp/stderr"
-expect_exit 73 "$NRMHUB" bundle create --payload "$payload" --seq 1 --key site.key --now "$now" -o "$tmp/no/such"
+touch "$tmp/a-file"
+expect_exit 73 "$NRMHUB" bundle create --payload "$payload" --seq 1 --key site.key --now "$now" -o "$tmp/a-file/out"
 assert_eq "$(ls -A loose | wc -l)" 0 "files written by refused creates"
 
 # ---- encrypted keys (scrypt: a few seconds each) -------------------------------------

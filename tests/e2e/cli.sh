@@ -55,7 +55,9 @@ expect_exit 66 "$NRMHUB" validate --from case-jsonl "$tmp"
 assert_grep 'is a directory' "$tmp/stderr"
 
 # Outputs that cannot be created: 73.
-expect_exit 73 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/no/such/dir/out" "$good"
+touch "$tmp/a-file"
+expect_exit 73 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/a-file/out" "$good"
+expect_exit 0 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/new/folder/out" "$good"
 
 # Output is atomic and private.
 expect_exit 0 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/out" "$good"

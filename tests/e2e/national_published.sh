@@ -40,7 +40,11 @@ expect_exit 0 "$NRMHUB" return audit pub-bravo
 assert_grep ' 0 fail$' "$tmp/stdout"
 expect_exit 0 "$NRMHUB" keys add --store ho.db --nation england alpha alpha.pub
 expect_exit 0 "$NRMHUB" keys add --store ho.db --nation england bravo bravo.pub
-expect_exit 0 "$NRMHUB" keys add --store ho.db --nation wales cymru cymru.pub
+# A nation by its GSS code, as the site's configuration names it, or by its
+# name; anything else is a usage error.
+expect_exit 0 "$NRMHUB" keys add --store ho.db --nation W92000004 cymru cymru.pub
+expect_exit 64 "$NRMHUB" keys add --store ho.db --nation atlantis other alpha.pub
+assert_grep "'atlantis' is not a nation" "$tmp/stderr"
 expect_exit 0 "$NRMHUB" intake --inbox inbox --store ho.db --settle 0
 
 expect_exit 64 "$NRMHUB" national build --quarter 2025Q1 --store ho.db --audience public -o x
@@ -208,7 +212,7 @@ mkdir inbox2
 expect_exit 0 "$NRMHUB" bundle create --store cymru.db --quarter 2025Q1 --key cymru.key \
 	--now "$now" -o inbox2 --threshold 2
 expect_exit 0 "$NRMHUB" keys add --store ho2.db --nation england alpha alpha.pub
-expect_exit 0 "$NRMHUB" keys add --store ho2.db --nation wales cymru cymru.pub
+expect_exit 0 "$NRMHUB" keys add --store ho2.db --nation Wales cymru cymru.pub
 expect_exit 0 "$NRMHUB" bundle create --store alpha.db --quarter 2025Q1 --key alpha.key \
 	--now "$now" -o inbox2
 expect_exit 0 "$NRMHUB" intake --inbox inbox2 --store ho2.db --settle 0

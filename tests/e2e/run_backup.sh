@@ -3,7 +3,8 @@
 # scheduled): the store copied beside itself with SQLite's online backup
 # API, mode 0600, whole (integrity_check), holding the same cases; the
 # older copies rotated, the newest three kept; recorded in the ledger.  An
-# unknown kind of job names every kind allowed, backup among them.
+# unknown kind of job names every kind allowed, backup among them.  A run
+# prints one line a job on a terminal, nothing under cron.
 . "$SRCDIR/tests/e2e/lib.sh"
 
 site="$tmp/site"
@@ -23,6 +24,7 @@ hub=("$NRMHUB" --config "$site/nrmhub.json")
 expect_exit 0 "${hub[@]}" config check
 expect_exit 0 "${hub[@]}" run --job import --now 2026-03-02T01:00:00Z
 expect_exit 0 "${hub[@]}" run --job backup --now 2026-03-02T02:00:00Z
+assert_eq "$(wc -c <"$tmp/stdout")" 0 "bytes on standard output off a terminal (cron)"
 copy="$site/nrmhub.db.backup-1"
 [ -f "$copy" ] && pass || fail "$copy is not there"
 assert_eq "$(stat -c %a "$copy")" 600 "the backup's mode"
@@ -40,6 +42,13 @@ s = json.load(open(sys.argv[1]))
 r = [j for j in s["jobs"] if j["job"] == "backup"][0]
 sys.exit(0 if r["result"] == "ok" and "backup-1" in r["message"] and r["runs"] == 4 else 1)' \
 	"$tmp/stdout" && pass || fail "the backup job's runs are not in the ledger: $(cat "$tmp/stdout")"
+
+# On a terminal, one line a job says what happened (script(1) gives the run
+# a terminal).
+script -qec "$(printf '%q ' "${hub[@]}") run --job backup --now 2026-03-05T04:00:00Z" \
+	/dev/null >"$tmp/tty.out" 2>&1
+assert_grep '^backup: ok: the store copied to .*nrmhub\.db\.backup-1 \(the newest 3 kept\) \([0-9.]+ s\)' \
+	"$tmp/tty.out"
 
 sed -i 's/"kind": "backup"/"kind": "backups"/' "$site/nrmhub.json"
 expect_exit 78 "${hub[@]}" config check

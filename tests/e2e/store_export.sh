@@ -24,6 +24,8 @@ expect_exit 0 "$NRMHUB" import --store "$store" --from case-jsonl "$canonical"
 expect_exit 0 "$NRMHUB" export --store "$store" --to case-jsonl -o "$tmp/out.jsonl" &&
 	assert_same "$tmp/expected.jsonl" "$tmp/out.jsonl"
 assert_eq "$(stat -c %a "$tmp/out.jsonl")" 600 "mode of the export"
+expect_exit 0 "$NRMHUB" export --store "$store" --to case-jsonl -o "$tmp/new/folders/out.jsonl" &&
+	assert_same "$tmp/expected.jsonl" "$tmp/new/folders/out.jsonl"
 # To standard output, the same bytes.
 expect_exit 0 "$NRMHUB" export --store "$store" --to case-jsonl &&
 	assert_same "$tmp/expected.jsonl" "$tmp/stdout"
@@ -49,8 +51,9 @@ expect_exit 64 "$NRMHUB" export --store "$store" --to case-jsonl extra-argument
 # A format no plugin writes: exit 69.
 expect_exit 69 "$NRMHUB" export --store "$store" --to no-such-format
 expect_exit 0 "$NRMHUB" export --help && assert_grep '^Usage: nrmhub export' "$tmp/stdout"
-# An output that cannot be created: nothing written, exit 73.
-expect_exit 73 "$NRMHUB" export --store "$store" --to case-jsonl -o "$tmp/no-such-dir/out.jsonl"
+# An output that cannot be created (under a file): nothing written, exit 73.
+touch "$tmp/a-file"
+expect_exit 73 "$NRMHUB" export --store "$store" --to case-jsonl -o "$tmp/a-file/out.jsonl"
 
 # ---- cases show ---------------------------------------------------------------
 
