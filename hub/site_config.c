@@ -6,6 +6,7 @@
  */
 #include "site_config.h"
 
+#include "alerts.h"
 #include "date.h"
 #include "gss.h"
 #include "log.h"
@@ -638,10 +639,23 @@ static void read_group(struct walk *w, json_t *root, struct nrm_config *cfg)
 		cfg->group_id = g->gr_gid;
 }
 
+/* "alerts": its own table of keys (alerts_config.c); its problems count
+ * with the rest. */
+static void read_alerts(struct walk *w, json_t *a, struct nrm_config *cfg)
+{
+	if (!a)
+		return;
+	struct nrm_error first = {0};
+	int n = nrm_alerts_config_read(a, w->file, w->dir, &cfg->alerts, &first);
+	if (n && w->problems == 0 && w->err)
+		*w->err = first;
+	w->problems += n;
+}
+
 static void read_root(struct walk *w, json_t *root, struct nrm_config *cfg)
 {
 	static const char *const keys[] = {"site", "store", "keys", "plugin_path", "targets",
-	                                   "jobs", "retention", "group", NULL};
+	                                   "jobs", "retention", "group", "alerts", NULL};
 	if (!json_is_object(root)) {
 		bad(w, "$", "the configuration is a JSON object");
 		return;
@@ -655,6 +669,7 @@ static void read_root(struct walk *w, json_t *root, struct nrm_config *cfg)
 	read_jobs(w, json_object_get(root, "jobs"), cfg);
 	read_retention(w, json_object_get(root, "retention"), cfg);
 	read_group(w, root, cfg);
+	read_alerts(w, json_object_get(root, "alerts"), cfg);
 }
 
 int nrm_config_load(const char *path, struct nrm_config *cfg, struct nrm_error *err)
@@ -755,5 +770,6 @@ void nrm_config_free(struct nrm_config *cfg)
 	free(cfg->password_file);
 	free(cfg->pseudonym_key);
 	free(cfg->group);
+	nrm_alerts_config_free(cfg->alerts);
 	memset(cfg, 0, sizeof(*cfg));
 }
