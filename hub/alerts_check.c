@@ -71,6 +71,7 @@ static int find_failed_job(const struct nrm_config *cfg, const struct nrm_config
 		return 0;
 	char when[40];
 	nrm_london_format((time_t)last.ended_at, when, sizeof(when));
+	char *message = clean(last.message, false);
 	char *key = nrm_xasprintf("job:%s", j->name);
 	char *subject = nrm_xasprintf("[nrmhub %s] job %s needs a person", site_of(cfg), j->name);
 	char *body = nrm_xasprintf("The %s job %s of site %s ended at %s and needs a person:\n"
@@ -78,8 +79,9 @@ static int find_failed_job(const struct nrm_config *cfg, const struct nrm_config
 	                           "Its last runs: nrmhub --config %s status\n"
 	                           "Run it again when it is mended: nrmhub --config %s run --job %s\n",
 	                           nrm_job_kind_name(j->kind), j->name, site_of(cfg), when,
-	                           last.message, cfg->path, cfg->path, j->name);
+	                           message, cfg->path, cfg->path, j->name);
 	nrm_alert_add(l, key, subject, body);
+	free(message);
 	free(key);
 	free(subject);
 	free(body);
@@ -92,8 +94,10 @@ static void add_pending(const struct nrm_config *cfg, json_t *d, int64_t now,
                         struct nrm_alert_list *l)
 {
 	const char *target = json_string_value(json_object_get(d, "target"));
-	const char *item = json_string_value(json_object_get(d, "item"));
-	const char *message = json_string_value(json_object_get(d, "message"));
+	/* A file's name and a server's words are one line each in the body. */
+	char *item = clean(json_string_value(json_object_get(d, "item")), false);
+	const char *said = json_string_value(json_object_get(d, "message"));
+	char *message = clean(said && *said ? said : "none yet", false);
 	int64_t queued = json_integer_value(json_object_get(d, "queued_at"));
 	char when[40];
 	nrm_london_format((time_t)queued, when, sizeof(when));
@@ -105,9 +109,10 @@ static void add_pending(const struct nrm_config *cfg, json_t *d, int64_t now,
 	                           "(%ld hours) to be delivered:\n\n  %s\n\n"
 	                           "The last attempt: %s\n\n"
 	                           "What awaits delivery: nrmhub --config %s status\n",
-	                           target, site_of(cfg), when, hours, item,
-	                           message && *message ? message : "none yet", cfg->path);
+	                           target, site_of(cfg), when, hours, item, message, cfg->path);
 	nrm_alert_add(l, key, subject, body);
+	free(item);
+	free(message);
 	free(key);
 	free(subject);
 	free(body);
@@ -138,6 +143,7 @@ void nrm_alerts_add_held(struct nrm_alert_list *l, const struct nrm_held_return 
 		const struct nrm_held_return *h = &held[i];
 		char when[40];
 		nrm_london_format((time_t)h->held_at, when, sizeof(when));
+		char *folder = clean(h->folder, false);
 		char *key = nrm_xasprintf("review:%s:%s", h->site, h->quarter);
 		char *subject = nrm_xasprintf("[nrmhub %s] the %s return waits for review", h->site,
 		                              h->quarter);
@@ -146,9 +152,10 @@ void nrm_alerts_add_held(struct nrm_alert_list *l, const struct nrm_held_return 
 		                           "approved.\n\n  %s\n\n"
 		                           "To look: nrmhub return review %s %s\n"
 		                           "To send: nrmhub return approve %s %s\n",
-		                           h->quarter, h->site, when, h->folder, h->site, h->quarter,
+		                           h->quarter, h->site, when, folder, h->site, h->quarter,
 		                           h->site, h->quarter);
 		nrm_alert_add(l, key, subject, body);
+		free(folder);
 		free(key);
 		free(subject);
 		free(body);
