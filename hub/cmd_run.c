@@ -11,6 +11,7 @@
  */
 #include "commands.h"
 
+#include "alerts.h"
 #include "erasure.h"
 #include "job_child.h"
 #include "ledger.h"
@@ -60,6 +61,8 @@ static void run_usage(void)
 	       "                      login; a folder: a file made and removed)\n"
 	       "  -h, --help          show this help\n"
 	       "\n"
+	       "With an alerts section in the configuration, --due and --job end by mailing\n"
+	       "each problem not mailed before (see 'nrmhub alerts --help').\n"
 	       "A second run while one holds the lock beside the store exits 75 at once.\n"
 	       "Exit status: 0 every job done; 75 something failed that a later run retries\n"
 	       "(e.g. a delivery pending); 70 something failed that needs a person (a plugin\n"
@@ -558,6 +561,10 @@ int cmd_run(struct nrm_context *ctx, int argc, char **argv)
 	} else {
 		rs.lock_fd = lock.fd;
 		rc = run_jobs(&rs, &a);
+		/* Under the lock, after the ledger has every job's end; what
+		 * the alerts find or fail to send leaves the exit status be. */
+		if (rc == 0 && !a.dry_run && !a.all)
+			nrm_alerts_after_run(&site.cfg, rs.store_path, rs.now);
 		if (rc == 0)
 			rc = rs.any_failed ? EX_SOFTWARE : rs.any_retry ? EX_TEMPFAIL : 0;
 	}

@@ -6,6 +6,7 @@
  */
 #include "site_config.h"
 
+#include "alerts.h"
 #include "date.h"
 #include "gss.h"
 #include "log.h"
@@ -641,10 +642,24 @@ static void read_state_dir(struct walk *w, json_t *root, struct nrm_config *cfg)
 		w->dir = cfg->state_dir;
 }
 
+/* "alerts": its own table of keys (alerts_config.c); its problems count
+ * with the rest. */
+static void read_alerts(struct walk *w, json_t *a, struct nrm_config *cfg)
+{
+	if (!a)
+		return;
+	struct nrm_error first = {0};
+	int n = nrm_alerts_config_read(a, w->file, w->dir, &cfg->alerts, &first);
+	if (n && w->problems == 0 && w->err)
+		*w->err = first;
+	w->problems += n;
+}
+
 static void read_root(struct walk *w, json_t *root, struct nrm_config *cfg)
 {
 	static const char *const keys[] = {"site", "store", "keys", "plugin_path", "targets",
-	                                   "jobs", "retention", "group", "state_dir", NULL};
+	                                   "jobs", "retention", "group", "alerts", "state_dir",
+	                                   NULL};
 	if (!json_is_object(root)) {
 		bad(w, "$", "the configuration is a JSON object");
 		return;
@@ -659,6 +674,7 @@ static void read_root(struct walk *w, json_t *root, struct nrm_config *cfg)
 	read_jobs(w, json_object_get(root, "jobs"), cfg);
 	read_retention(w, json_object_get(root, "retention"), cfg);
 	read_group(w, root, cfg);
+	read_alerts(w, json_object_get(root, "alerts"), cfg);
 }
 
 int nrm_config_load(const char *path, struct nrm_config *cfg, struct nrm_error *err)
@@ -760,5 +776,6 @@ void nrm_config_free(struct nrm_config *cfg)
 	free(cfg->password_file);
 	free(cfg->pseudonym_key);
 	free(cfg->group);
+	nrm_alerts_config_free(cfg->alerts);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -21,7 +21,8 @@
  *                      "known_hosts", "retry": {"attempts", "base_ms", "cap_ms"}}},
  *   "jobs": [{"name", "kind", "schedule", "timeout", ...kind's keys}],
  *   "retention": {"years_after_closed", "years_after_last_update"},
- *   "group": a group of this machine that may read the shared outputs
+ *   "group": a group of this machine that may read the shared outputs,
+ *   "alerts": {"url", "from", "to", ...} (e-mail when a person is needed, alerts.h)
  * }
  * Kinds and their keys (see nrmhub(1), SITE CONFIGURATION):
  *   import:  "format", "input" (a glob) or "url", "options", "processed", "ca_file"
@@ -100,6 +101,7 @@ struct nrm_config {
 	struct nrm_retention retention;  /* no limit set: every case is kept */
 	char *group;             /* who may read the shared outputs (share_group.h); NULL: nobody */
 	gid_t group_id;
+	struct nrm_alerts_config *alerts; /* NULL: no "alerts" section (alerts.h) */
 };
 
 /* The file to read: `given` (--config), else $NRMHUB_CONFIG, else

@@ -6,6 +6,7 @@
  */
 #include "site_config.h"
 
+#include "alerts.h"
 #include "log.h"
 #include "options.h"
 #include "registry.h"
@@ -228,6 +229,7 @@ int nrm_config_check_deep(const struct nrm_config *cfg, struct nrm_registry *reg
 		problems += check_job_folders(cfg, i);
 	for (size_t i = 0; i < cfg->n_targets; i++)
 		problems += check_target(cfg, &cfg->targets[i]);
+	problems += nrm_alerts_config_check(cfg);
 	for (size_t i = 0; i < cfg->n_jobs; i++)
 		if (cfg->jobs[i].kind == NRM_JOB_RETURN && !cfg->secret_key) {
 			nrm_log_error("%s: $.keys.secret_key: job '%s' signs bundles and needs it",

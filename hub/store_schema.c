@@ -222,6 +222,15 @@ static const char *const migrations[] = {
 	"  failure TEXT,"
 	"  PRIMARY KEY (site, quarter, seq)"
 	") WITHOUT ROWID;",
+
+	/* 8 -> 9: the alerts mailed (store_alerts.c), one row per problem
+	 * while it lasts, so that a problem is mailed once and not on every
+	 * run; the row goes when the problem clears. */
+	"CREATE TABLE alert_sent ("
+	"  problem TEXT PRIMARY KEY,"
+	"  first_sent INTEGER NOT NULL,"
+	"  last_sent INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
