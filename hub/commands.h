@@ -59,6 +59,7 @@ int cmd_keygen(struct nrm_context *ctx, int argc, char **argv);
 int cmd_bundle(struct nrm_context *ctx, int argc, char **argv);
 int cmd_run(struct nrm_context *ctx, int argc, char **argv);
 int cmd_status(struct nrm_context *ctx, int argc, char **argv);
+int cmd_runs(struct nrm_context *ctx, int argc, char **argv);
 int cmd_config(struct nrm_context *ctx, int argc, char **argv);
 int cmd_keys(struct nrm_context *ctx, int argc, char **argv);
 int cmd_intake(struct nrm_context *ctx, int argc, char **argv);

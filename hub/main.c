@@ -41,6 +41,7 @@ static const struct command commands[] = {
 	{"deliver", cmd_deliver, "send a file over HTTPS, SFTP or to a drop folder"},
 	{"run", cmd_run, "run the site's due jobs (or one job) from its configuration"},
 	{"status", cmd_status, "show each job's last run, next run and what awaits delivery"},
+	{"runs", cmd_runs, "list the jobs' runs recorded in the ledger, the last first"},
 	{"config", cmd_config, "check the site configuration (config check)"},
 	{"keys", cmd_keys, "register, list or revoke the sites' public keys (intake)"},
 	{"intake", cmd_intake, "take the sites' signed bundles from an inbox folder"},
