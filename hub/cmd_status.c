@@ -50,9 +50,15 @@ static int add_last_details(struct store *s, const char *job, json_t *o)
 	if (!last)
 		return -1;
 	json_t *run = json_array_get(last, 0);
-	json_object_set(o, "counts", run ? json_object_get(run, "counts") : json_null());
-	json_object_set(o, "problems", run ? json_object_get(run, "problems") : json_array());
-	json_object_set(o, "rejects", run ? json_object_get(run, "rejects") : json_null());
+	if (run) {
+		json_object_set(o, "counts", json_object_get(run, "counts"));
+		json_object_set(o, "problems", json_object_get(run, "problems"));
+		json_object_set(o, "rejects", json_object_get(run, "rejects"));
+	} else {
+		json_object_set_new(o, "counts", json_null());
+		json_object_set_new(o, "problems", json_array());
+		json_object_set_new(o, "rejects", json_null());
+	}
 	json_decref(last);
 	return 0;
 }

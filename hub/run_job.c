@@ -12,10 +12,10 @@
 #include "job_child.h"
 #include "log.h"
 #include "london_time.h"
+#include "pipeline.h"
 #include "quarter.h"
 #include "store.h"
 #include "store_backup.h"
-#include "pipeline.h"
 #include "util.h"
 
 #include <curl/curl.h>
@@ -270,9 +270,11 @@ static char *rejects_path(const struct nrm_run_job *r)
 }
 
 /* What the import answered, into the result record: its counts, its first
- * problems (each {file, line, column, path, field, reason}, never a value
- * from a record: pipeline.h) and the rejects report when it holds any.
- * An empty report says nothing, and is removed. */
+ * problems (each {file, line, column, path, field, reason}: a position and
+ * a rule, never a case's identifier) and the rejects report when this run
+ * wrote problems into it.  An empty report says nothing, and is removed;
+ * one this run did not write (its file was skipped, imported before) is
+ * an earlier run's, and is left alone. */
 static void take_answer(json_t *result, const char *out, const char *rejects)
 {
 	json_t *counts = json_loads(out, 0, NULL);
@@ -285,12 +287,12 @@ static void take_answer(json_t *result, const char *out, const char *rejects)
 	}
 	json_decref(counts);
 	struct stat st;
-	if (rejects && stat(rejects, &st) == 0 && S_ISREG(st.st_mode)) {
-		if (st.st_size > 0)
-			json_object_set_new(result, "rejects", json_string(rejects));
-		else
-			unlink(rejects);
-	}
+	if (!rejects || stat(rejects, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	if (st.st_size == 0)
+		unlink(rejects);
+	else if (json_array_size(json_object_get(result, "problems")) > 0)
+		json_object_set_new(result, "rejects", json_string(rejects));
 }
 
 /* Why an import that read bad records failed, in one line for the

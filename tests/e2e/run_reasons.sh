@@ -93,20 +93,32 @@ assert job["counts"]["rejected"] == 1 and job["counts"]["committed"] is True, jo
 assert job["problems"][0]["line"] == 5, job
 PY
 
+# The same file again: skipped as imported before, so the report is the
+# earlier run's, not this one's.
+expect_exit 0 "${hub[@]}" run --job council --now 2026-03-03T03:00:00Z
+expect_exit 0 "${hub[@]}" status --json --now 2026-03-03T04:00:00Z
+python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))["jobs"][0]
+sys.exit(0 if j["rejects"] is None and j["counts"]["files_skipped"] == 1 else 1)' \
+	"$tmp/stdout" && pass || fail "a skipped file's run names a rejects report: $(cat "$tmp/stdout")"
+assert_eq "$(wc -l <"$rejects")" 1 "lines in the earlier run's rejects report"
+
 # ---- runs: the history, the last first ---------------------------------------
 expect_exit 0 "${hub[@]}" runs
 cp "$tmp/stdout" "$tmp/runs.txt"
-assert_eq "$(wc -l <"$tmp/runs.txt")" 2 "runs listed"
-assert_grep '^2026-03-03T01:00:00\+00:00  council  ok with 1 rejected: ' <(sed -n 1p "$tmp/runs.txt")
+assert_eq "$(wc -l <"$tmp/runs.txt")" 3 "runs listed"
+assert_grep '^2026-03-03T03:00:00\+00:00  council  ok: 0 records: .*1 files skipped' <(sed -n 1p "$tmp/runs.txt")
+assert_grep '^2026-03-03T01:00:00\+00:00  council  ok with 1 rejected: ' <(sed -n 2p "$tmp/runs.txt")
 assert_grep "^2026-03-02T01:00:00\+00:00  council  failed: failed \(exit status 65\): .*first: $csv:5: referral_date: " \
-	<(sed -n 2p "$tmp/runs.txt")
+	<(sed -n 3p "$tmp/runs.txt")
 expect_exit 0 "${hub[@]}" runs --json
 cp "$tmp/stdout" "$tmp/runs.json"
 python3 - "$tmp/runs.json" <<'PY' && pass || fail "runs --json: $(cat "$tmp/runs.json")"
 import json, sys
 runs = json.load(open(sys.argv[1]))["runs"]
-assert [r["status"] for r in runs] == ["ok", "failed"], runs
-for r in runs:
+assert [r["status"] for r in runs] == ["ok", "ok", "failed"], runs
+assert runs[0]["problems"] == [] and runs[0]["rejects"] is None, runs[0]
+for r in runs[1:]:
     assert r["job"] == "council", r
     p = r["problems"][0]
     assert (p["line"], p["field"]) == (5, "referral_date"), r
@@ -114,7 +126,7 @@ PY
 expect_exit 0 "${hub[@]}" runs --job council --limit 1
 assert_eq "$(wc -l <"$tmp/stdout")" 1 "runs --limit 1"
 expect_exit 0 "${hub[@]}" runs --since 2026-03-03
-assert_eq "$(wc -l <"$tmp/stdout")" 1 "runs --since the second day"
+assert_eq "$(wc -l <"$tmp/stdout")" 2 "runs --since the second day"
 expect_exit 0 "${hub[@]}" runs --job nothing
 assert_grep '^no runs recorded$' "$tmp/stdout"
 expect_exit 64 "${hub[@]}" runs --limit -1
