@@ -294,17 +294,25 @@ static int cb_import_sink(void *ctx, const char *input, const struct nrm_case *c
 }
 
 /* `committed` is false when the import was rolled back: then the counts
- * say what was read, and none of it is in the store. */
-static void print_counts(const struct import_run *run, const struct nrm_pipeline_counts *c,
-                         bool json, bool committed)
+ * say what was read, and none of it is in the store.  The JSON answer
+ * also carries the first problems found (a scheduled job keeps them in its
+ * ledger entry, pipeline.h). */
+static void print_counts(const struct import_run *run, const struct nrm_pipeline *pl,
+                         const struct nrm_pipeline_counts *c, bool json, bool committed)
 {
 	if (json) {
-		printf("{\"records\":%llu,\"new\":%llu,\"changed\":%llu,\"unchanged\":%llu,"
-		       "\"rejected\":%llu,\"files_skipped\":%llu,\"committed\":%s}\n",
-		       (unsigned long long)c->records, (unsigned long long)run->new_cases,
-		       (unsigned long long)run->changed, (unsigned long long)run->unchanged,
-		       (unsigned long long)c->bad, (unsigned long long)run->skipped_files,
-		       committed ? "true" : "false");
+		json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:O}",
+		                      "records", (json_int_t)c->records,
+		                      "new", (json_int_t)run->new_cases,
+		                      "changed", (json_int_t)run->changed,
+		                      "unchanged", (json_int_t)run->unchanged,
+		                      "rejected", (json_int_t)c->bad,
+		                      "files_skipped", (json_int_t)run->skipped_files,
+		                      "committed", committed, "problems", pl->first_problems);
+		char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		printf("%s\n", text ? text : "{}");
+		free(text);
+		json_decref(o);
 		return;
 	}
 	nrm_info("%llu records: %llu new cases, %llu changed, %llu unchanged, %llu rejected; "
@@ -346,7 +354,7 @@ static int import_in_transaction(struct import_run *run, struct nrm_pipeline *pl
 			nrm_warn("nothing was imported: the store is as it was");
 	}
 	if (keep || a->json)
-		print_counts(run, &counts, a->json, keep);
+		print_counts(run, pl, &counts, a->json, keep);
 	return rc;
 }
 
@@ -364,7 +372,8 @@ int cmd_import(struct nrm_context *ctx, int argc, char **argv)
 	nrm_context_load_plugins(ctx, &reg);
 	struct nrm_pipeline pl = {.rejects = a.rejects, .keep_going = a.keep_going,
 	                          .max_reported = ctx->max_problems,
-	                          .sink = cb_import_sink, .sink_ctx = &run};
+	                          .sink = cb_import_sink, .sink_ctx = &run,
+	                          .first_problems = a.json ? json_array() : NULL};
 	pl.from = nrm_registry_find_format(&reg, a.from, NRM_CAP_IMPORT);
 	if (!pl.from) {
 		char *list = nrm_registry_format_list(&reg, NRM_CAP_IMPORT);
@@ -387,6 +396,7 @@ done:
 	free(run.source_ids);
 	nrm_optset_free(in);
 	nrm_registry_free(&reg);
+	json_decref(pl.first_problems);
 	free(a.options);
 	return rc;
 }

@@ -242,9 +242,28 @@ static void take_result(struct store *s, const struct nrm_config_job *j, json_t 
 	}
 }
 
+/* An import's counts, and where the records it set aside (keep_going) are. */
+static void say_imported(const json_t *counts, const char *rejects, char *msg, size_t size)
+{
+	long long bad = (long long)json_integer_value(json_object_get(counts, "rejected"));
+	char aside[640] = "";
+	if (bad && rejects)
+		snprintf(aside, sizeof(aside), ", %lld rejected (set aside in %s)", bad, rejects);
+	else if (bad)
+		snprintf(aside, sizeof(aside), ", %lld rejected (no rejects report: the first %d "
+		         "problems are in the ledger)", bad, LEDGER_PROBLEMS);
+	snprintf(msg, size, "%lld records: %lld new, %lld changed, %lld unchanged%s; "
+	         "%lld files skipped as imported before",
+	         (long long)json_integer_value(json_object_get(counts, "records")),
+	         (long long)json_integer_value(json_object_get(counts, "new")),
+	         (long long)json_integer_value(json_object_get(counts, "changed")),
+	         (long long)json_integer_value(json_object_get(counts, "unchanged")), aside,
+	         (long long)json_integer_value(json_object_get(counts, "files_skipped")));
+}
+
 static enum job_result judge(const struct run_state *rs, const struct nrm_config_job *j,
-                             const struct nrm_job_outcome *o, json_t *result, char *msg,
-                             size_t size)
+                             const struct nrm_job_outcome *o, json_t *result,
+                             const char *rejects, char *msg, size_t size)
 {
 	const char *plugin = job_plugin(rs, j);
 	const char *summary = json_string_value(json_object_get(result, "summary"));
@@ -258,13 +277,7 @@ static enum job_result judge(const struct run_state *rs, const struct nrm_config
 	}
 	if (nrm_job_succeeded(o)) {
 		if (counts)
-			snprintf(msg, size, "%lld records: %lld new, %lld changed, %lld unchanged; "
-			         "%lld files skipped as imported before",
-			         (long long)json_integer_value(json_object_get(counts, "records")),
-			         (long long)json_integer_value(json_object_get(counts, "new")),
-			         (long long)json_integer_value(json_object_get(counts, "changed")),
-			         (long long)json_integer_value(json_object_get(counts, "unchanged")),
-			         (long long)json_integer_value(json_object_get(counts, "files_skipped")));
+			say_imported(counts, rejects, msg, size);
 		else
 			snprintf(msg, size, "%s", summary ? summary : "done");
 		return JOB_OK;
@@ -288,6 +301,20 @@ static void say_on_terminal(const struct nrm_config_job *j, const char *status,
 		return;
 	printf("%s: %s: %s (%.1f s)\n", j->name, status, msg, (double)elapsed_ms / 1000.0);
 	fflush(stdout);
+}
+
+/* The rejects report an import job wrote: the one its configuration names
+ * for the run's time, when the child says it holds any. */
+static char *import_rejects(const struct nrm_config_job *j, json_t *result, int64_t now)
+{
+	const char *said = json_string_value(json_object_get(result, "rejects"));
+	if (j->kind != NRM_JOB_IMPORT || !j->rejects || !said)
+		return NULL;
+	char *path = nrm_run_expand_output(j->rejects, now);
+	if (strcmp(path, said) == 0)
+		return path;
+	free(path);
+	return NULL;
 }
 
 static int run_one(struct run_state *rs, const struct nrm_config_job *j)
@@ -317,12 +344,14 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 	char msg[1400];
 	enum job_result res;
 	json_t *result = NULL;
+	char *rejects = NULL;
 	if (nrm_job_run(nrm_run_job_child, &rj, &limits, &o, &err) != 0) {
 		snprintf(msg, sizeof(msg), "%s", err.msg);
 		res = JOB_FAILED;
 	} else {
 		result = o.result ? json_loads(o.result, 0, NULL) : NULL;
-		res = judge(rs, j, &o, result, msg, sizeof(msg));
+		rejects = import_rejects(j, result, rs->now);
+		res = judge(rs, j, &o, result, rejects, msg, sizeof(msg));
 		if (o.orphans_killed)
 			nrm_warn("left %zu process%s running outside its process group; ended",
 			         o.orphans_killed, o.orphans_killed == 1 ? "" : "es");
@@ -330,13 +359,20 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 	static const char *const status[] = {"ok", "retry", "failed"};
 	if ((rc = open_store(rs, &s)) == 0) {
 		take_result(s, j, result, rs->now);
-		int64_t ended = rs->now + o.elapsed_ms / 1000;
-		if (ledger_run_add(s, j->name, rs->now, ended, status[res], msg,
-		                   json_object_get(result, "outputs")) != 0)
+		struct ledger_run_record rec = {
+			.job = j->name, .started_at = rs->now, .ended_at = rs->now + o.elapsed_ms / 1000,
+			.status = status[res], .message = msg,
+			.outputs = json_object_get(result, "outputs"),
+			.counts = json_object_get(result, "counts"),
+			.problems = json_object_get(result, "problems"), .rejects = rejects,
+		};
+		if (ledger_run_add(s, &rec) != 0)
 			nrm_log_error("%s", store_error(s)->msg);
 	}
+	char result_text[64];
+	ledger_result_text(status[res], json_object_get(result, "counts"), result_text);
 	if (res == JOB_OK)
-		nrm_info("done: %s", msg);
+		nrm_info("%s: %s", strcmp(result_text, "ok") ? result_text : "done", msg);
 	else
 		nrm_log_error("%s%s", res == JOB_RETRY ? "will be retried: " :
 		              strncmp(msg, "failed", 6) ? "failed: " : "", msg);
@@ -344,6 +380,7 @@ static int run_one(struct run_state *rs, const struct nrm_config_job *j)
 	say_on_terminal(j, status[res], msg, o.elapsed_ms);
 	rs->any_retry |= res == JOB_RETRY;
 	rs->any_failed |= res == JOB_FAILED;
+	free(rejects);
 	json_decref(result);
 	json_decref(rj.items);
 	nrm_job_outcome_free(&o);

@@ -8,6 +8,7 @@
 #include "ledger.h"
 #include "log.h"
 #include "london_time.h"
+#include "pipeline.h"
 #include "run_lock.h"
 #include "run_site.h"
 #include "store.h"
@@ -41,6 +42,27 @@ static json_t *time_or_null(int64_t t)
 	return json_string(buf);
 }
 
+/* Why the last run ended as it did: what an import counted, its first
+ * problems (file, position, field, rule) and its rejects report. */
+static int add_last_details(struct store *s, const char *job, json_t *o)
+{
+	json_t *last = ledger_runs(s, job, 0, 1);
+	if (!last)
+		return -1;
+	json_t *run = json_array_get(last, 0);
+	if (run) {
+		json_object_set(o, "counts", json_object_get(run, "counts"));
+		json_object_set(o, "problems", json_object_get(run, "problems"));
+		json_object_set(o, "rejects", json_object_get(run, "rejects"));
+	} else {
+		json_object_set_new(o, "counts", json_null());
+		json_object_set_new(o, "problems", json_array());
+		json_object_set_new(o, "rejects", json_null());
+	}
+	json_decref(last);
+	return 0;
+}
+
 static json_t *job_status(struct store *s, const struct nrm_config_job *j, int64_t now)
 {
 	struct ledger_run last;
@@ -55,6 +77,10 @@ static json_t *job_status(struct store *s, const struct nrm_config_job *j, int64
 	json_object_set_new(o, "last_run", got == 0 ? time_or_null(last.started_at) : json_null());
 	json_object_set_new(o, "result", got == 0 ? json_string(last.status) : json_null());
 	json_object_set_new(o, "message", got == 0 ? json_string(last.message) : json_null());
+	if (got < 0 || add_last_details(s, j->name, o) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	json_object_set_new(o, "next_due", d.due ? time_or_null(now) : time_or_null(d.when));
 	json_object_set_new(o, "due_now", json_boolean(d.due));
 	return o;
@@ -127,18 +153,32 @@ static void print_lock(const json_t *lock)
 		       "ends\n", pid, json_string_value(json_object_get(lock, "command")));
 }
 
+static void print_problem(const json_t *p)
+{
+	char *text = nrm_pipeline_problem_text(p);
+	printf("  problem    %s\n", text);
+	free(text);
+}
+
 static void print_text(json_t *jobs, json_t *waiting)
 {
-	size_t i;
-	json_t *o;
+	size_t i, k;
+	json_t *o, *p;
 	json_array_foreach(jobs, i, o) {
-		const char *result = json_string_value(json_object_get(o, "result"));
+		const char *status = json_string_value(json_object_get(o, "result"));
+		char result[64] = "";
+		if (status)
+			ledger_result_text(status, json_object_get(o, "counts"), result);
 		printf("%s (%s)\n  last run   %s%s%s\n", json_string_value(json_object_get(o, "job")),
 		       json_string_value(json_object_get(o, "kind")),
-		       result ? json_string_value(json_object_get(o, "last_run")) : "never",
-		       result ? ": " : "", result ? result : "");
-		if (result && *json_string_value(json_object_get(o, "message")))
+		       status ? json_string_value(json_object_get(o, "last_run")) : "never",
+		       status ? ": " : "", result);
+		if (status && *json_string_value(json_object_get(o, "message")))
 			printf("  message    %s\n", json_string_value(json_object_get(o, "message")));
+		json_array_foreach(json_object_get(o, "problems"), k, p)
+			print_problem(p);
+		if (json_is_string(json_object_get(o, "rejects")))
+			printf("  rejects    %s\n", json_string_value(json_object_get(o, "rejects")));
 		const char *next = json_string_value(json_object_get(o, "next_due"));
 		printf("  next due   %s%s\n", next ? next : "not scheduled",
 		       json_is_true(json_object_get(o, "due_now")) ? " (due now)" : "");
@@ -163,13 +203,17 @@ static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, boo
 	}
 	json_t *lock = lock_status(nrm_site_store(ctx, site));
 	json_t *jobs = json_array();
-	for (size_t i = 0; i < site->cfg.n_jobs; i++)
-		json_array_append_new(jobs, job_status(s, &site->cfg.jobs[i], now));
+	bool jobs_read = true;
+	for (size_t i = 0; i < site->cfg.n_jobs && jobs_read; i++) {
+		json_t *o = job_status(s, &site->cfg.jobs[i], now);
+		jobs_read = o != NULL;
+		json_array_append_new(jobs, o);
+	}
 	json_t *pending = ledger_deliveries(s, NULL, "pending");
 	json_t *refused = ledger_deliveries(s, NULL, "refused");
 	json_t *gaps = unfinished_bundles(s);
 	int rc = 0;
-	if (!pending || !refused || !gaps) {
+	if (!jobs_read || !pending || !refused || !gaps) {
 		nrm_log_error("%s", store_error(s)->msg);
 		rc = store_error(s)->code;
 	} else {

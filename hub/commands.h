@@ -62,6 +62,7 @@ int cmd_bundle(struct nrm_context *ctx, int argc, char **argv);
 int cmd_run(struct nrm_context *ctx, int argc, char **argv);
 int cmd_status(struct nrm_context *ctx, int argc, char **argv);
 int cmd_alerts(struct nrm_context *ctx, int argc, char **argv);
+int cmd_runs(struct nrm_context *ctx, int argc, char **argv);
 int cmd_config(struct nrm_context *ctx, int argc, char **argv);
 int cmd_keys(struct nrm_context *ctx, int argc, char **argv);
 int cmd_intake(struct nrm_context *ctx, int argc, char **argv);

@@ -31,9 +31,39 @@ struct ledger_run {
 /* The job's last run; 1 when it never ran. */
 int ledger_job_last(struct store *s, const char *job, struct ledger_run *out);
 
-/* Records one run; `outputs` a JSON list (NULL: []). */
-int ledger_run_add(struct store *s, const char *job, int64_t started_at, int64_t ended_at,
-                   const char *status, const char *message, json_t *outputs);
+/* What a run keeps of the problems its job sent: the first few, each text
+ * cut at LEDGER_TEXT_MAX bytes. */
+#define LEDGER_PROBLEMS 5
+#define LEDGER_TEXT_MAX 512
+
+/* One run of a job, as recorded. */
+struct ledger_run_record {
+	const char *job;
+	int64_t started_at, ended_at;
+	const char *status;   /* "ok", "retry", "failed" */
+	const char *message;
+	json_t *outputs;      /* a JSON list of paths; NULL: [] */
+	json_t *counts;       /* what an import counted ({records, new, changed, unchanged,
+	                       * rejected, files_skipped, committed}); NULL: none */
+	json_t *problems;     /* its first problems in the input; NULL: none */
+	const char *rejects;  /* the rejects report it wrote, or NULL */
+};
+
+/* Records one run.  What came from the job's child is as untrusted as its
+ * plugin, and is kept only in these shapes: the counts' whole numbers and
+ * true/false values; at most LEDGER_PROBLEMS problems, each {file, line,
+ * column, path, field, reason} (strings, whole numbers or null). */
+int ledger_run_add(struct store *s, const struct ledger_run_record *r);
+
+/* The runs of `job` (NULL: every job) started at or after `since` (0: any
+ * time), the last recorded first, at most `limit` (0: all), as a JSON list
+ * of {job, started_at, ended_at, status, message, outputs, counts,
+ * problems, rejects}; caller decrefs.  NULL on failure. */
+json_t *ledger_runs(struct store *s, const char *job, int64_t since, int64_t limit);
+
+/* A run's result as a person reads it: its status, and for an import that
+ * kept going past bad records (its counts) "ok with N rejected".  buf[64]. */
+void ledger_result_text(const char *status, const json_t *counts, char buf[64]);
 
 /* Adds `item` (a file's absolute path) for `target` unless it is there
  * already, in whatever state. */

@@ -42,6 +42,7 @@ static const struct command commands[] = {
 	{"run", cmd_run, "run the site's due jobs (or one job) from its configuration"},
 	{"status", cmd_status, "show each job's last run, next run and what awaits delivery"},
 	{"alerts", cmd_alerts, "mail what needs a person, once per problem (or list it)"},
+	{"runs", cmd_runs, "list the jobs' runs recorded in the ledger, the last first"},
 	{"config", cmd_config, "check the site configuration (config check)"},
 	{"keys", cmd_keys, "register, list or revoke the sites' public keys (intake)"},
 	{"intake", cmd_intake, "take the sites' signed bundles from an inbox folder"},

@@ -61,15 +61,66 @@ static void set_exit(struct run *r, int code)
 		r->exit_code = code;
 }
 
+/* A problem's text as a JSON string: bytes that are not UTF-8 (a plugin
+ * quoting a bad input) become '?', and with `max` a longer text is cut at
+ * the start of a character. */
+static json_t *text_json(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (max && n > max) {
+		n = max;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (nrm_utf8_valid(s, n))
+		return json_stringn(s, n);
+	char *copy = nrm_xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		copy[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+	json_t *v = json_stringn(copy, n);
+	free(copy);
+	return v;
+}
+
+static json_t *maybe_text(const char *s)
+{
+	return s ? text_json(s, 0) : json_null();
+}
+
+/* {file, line, column, path, field, reason}: a line of the rejects report,
+ * and an entry of first_problems (whose reason is cut at `max`). */
+static json_t *problem_json(const struct nrm_problem *p, size_t max)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "file", text_json(p->file ? p->file : "-", 0));
+	json_object_set_new(o, "line", p->line ? json_integer((json_int_t)p->line) : json_null());
+	json_object_set_new(o, "column",
+	                    p->column ? json_integer((json_int_t)p->column) : json_null());
+	json_object_set_new(o, "path", maybe_text(p->path));
+	json_object_set_new(o, "field", maybe_text(p->field));
+	json_object_set_new(o, "reason", text_json(p->reason, max));
+	return o;
+}
+
+char *nrm_pipeline_problem_text(const json_t *problem)
+{
+	const char *file = json_string_value(json_object_get(problem, "file"));
+	const char *reason = json_string_value(json_object_get(problem, "reason"));
+	struct nrm_problem p = {
+		.file = file ? file : "-",
+		.line = (uint64_t)json_integer_value(json_object_get(problem, "line")),
+		.column = (uint64_t)json_integer_value(json_object_get(problem, "column")),
+		.path = json_string_value(json_object_get(problem, "path")),
+		.field = json_string_value(json_object_get(problem, "field")),
+		.reason = reason ? reason : "",
+	};
+	return nrm_problem_format(&p);
+}
+
 static void write_reject(struct run *r, const struct nrm_problem *p)
 {
-	json_t *o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:s}", "file", p->file,
-	                      "line", p->line ? json_integer((json_int_t)p->line) : json_null(),
-	                      "column", p->column ? json_integer((json_int_t)p->column) : json_null(),
-	                      "path", p->path ? json_string(p->path) : json_null(),
-	                      "field", p->field ? json_string(p->field) : json_null(),
-	                      "reason", p->reason);
-	char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_t *o = problem_json(p, 0);
+	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (line) {
 		nrm_host_table.write(&r->rejects, line, strlen(line));
 		nrm_host_table.write(&r->rejects, "\n", 1);
@@ -93,6 +144,9 @@ static void on_problem(void *ctx, const struct nrm_problem *p)
 	}
 	if (r->have_rejects)
 		write_reject(r, p);
+	json_t *first = r->pl->first_problems;
+	if (first && json_array_size(first) < NRM_PIPELINE_FIRST_PROBLEMS)
+		json_array_append_new(first, problem_json(p, NRM_PIPELINE_KEPT_REASON));
 	pthread_mutex_unlock(&r->report_lock);
 	free(msg);
 }

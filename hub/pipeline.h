@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct nrm_case_problem;
 struct nrm_optset;
 
@@ -37,7 +39,21 @@ struct nrm_pipeline {
 	                                     * 0: NRM_PIPELINE_MAX_REPORTED */
 	nrm_sink_fn sink;                   /* with to == NULL: where records go */
 	void *sink_ctx;
+	json_t *first_problems;             /* when set, a JSON list the first
+	                                     * NRM_PIPELINE_FIRST_PROBLEMS problems are
+	                                     * appended to, as in the rejects report, for
+	                                     * a caller that keeps them (a job's ledger) */
 };
+
+/* The problems kept in first_problems, each reason at most this many bytes:
+ * enough to say what went wrong under cron, where no terminal shows the rest. */
+#define NRM_PIPELINE_FIRST_PROBLEMS 5
+#define NRM_PIPELINE_KEPT_REASON 400
+
+/* A problem kept as JSON ({file, line, column, path, field, reason}, as in
+ * the rejects report and first_problems) in the FILE:LINE: FIELD: reason
+ * form it was printed in; caller frees. */
+char *nrm_pipeline_problem_text(const json_t *problem);
 
 /* A million bad rows under --keep-going wrote a million lines into syslog:
  * past this many, problems are counted, and listed only in --rejects. */

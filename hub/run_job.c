@@ -12,6 +12,7 @@
 #include "job_child.h"
 #include "log.h"
 #include "london_time.h"
+#include "pipeline.h"
 #include "quarter.h"
 #include "store.h"
 #include "store_backup.h"
@@ -255,6 +256,70 @@ static int move_processed(const char *file, const char *dir, int64_t now, json_t
 	return rc;
 }
 
+/* The rejects report, made when the job names one: its folder is made
+ * (0700) as an export's is; the path is the caller's to free. */
+static char *rejects_path(const struct nrm_run_job *r)
+{
+	if (!r->job->rejects)
+		return NULL;
+	char *path = nrm_run_expand_output(r->job->rejects, r->now);
+	char *dir = nrm_xstrdup(path);
+	mkdir(dirname(dir), 0700);
+	free(dir);
+	return path;
+}
+
+/* What the import answered, into the result record: its counts, its first
+ * problems (each {file, line, column, path, field, reason}: a position and
+ * a rule, never a case's identifier) and the rejects report when this run
+ * wrote problems into it.  An empty report says nothing, and is removed;
+ * one this run did not write (its file was skipped, imported before) is
+ * an earlier run's, and is left alone. */
+static void take_answer(json_t *result, const char *out, const char *rejects)
+{
+	json_t *counts = json_loads(out, 0, NULL);
+	if (json_is_object(counts)) {
+		json_t *problems = json_object_get(counts, "problems");
+		if (json_is_array(problems))
+			json_object_set(result, "problems", problems);
+		json_object_del(counts, "problems");
+		json_object_set(result, "counts", counts);
+	}
+	json_decref(counts);
+	struct stat st;
+	if (!rejects || stat(rejects, &st) != 0 || !S_ISREG(st.st_mode))
+		return;
+	if (st.st_size == 0)
+		unlink(rejects);
+	else if (json_array_size(json_object_get(result, "problems")) > 0)
+		json_object_set_new(result, "rejects", json_string(rejects));
+}
+
+/* Why an import that read bad records failed, in one line for the
+ * ledger: how many were rejected and the first problem, in full. */
+static void say_rejected(const json_t *result, struct nrm_error *err, int rc)
+{
+	json_t *counts = json_object_get(result, "counts");
+	json_t *first = json_array_get(json_object_get(result, "problems"), 0);
+	const char *rejects = json_string_value(json_object_get(result, "rejects"));
+	if (!first) {
+		nrm_fail(err, rc, "the import failed (see the job's log)");
+		return;
+	}
+	char *where = nrm_pipeline_problem_text(first);
+	long long bad = (long long)json_integer_value(json_object_get(counts, "rejected"));
+	long long records = (long long)json_integer_value(json_object_get(counts, "records"));
+	/* Without keep_going the first bad record stops the import: what was
+	 * read is not what the file holds. */
+	char what[96] = "the input was refused";
+	if (bad)
+		snprintf(what, sizeof(what), "%lld record%s rejected of %lld read", bad,
+		         bad == 1 ? "" : "s", records);
+	nrm_fail(err, rc, "%s, nothing was imported%s%s; first: %s", what,
+	         rejects ? "; all in " : "", rejects ? rejects : "", where);
+	free(where);
+}
+
 static int job_import(const struct nrm_run_job *r, json_t *result, struct nrm_error *err)
 {
 	const struct nrm_config_job *j = r->job;
@@ -279,11 +344,18 @@ static int job_import(const struct nrm_run_job *r, json_t *result, struct nrm_er
 		json_object_set_new(result, "summary", json_string("no input file matched"));
 		return 0;
 	}
+	char *rejects = rejects_path(r);
 	struct args a = {0};
 	push(&a, "import");
 	push(&a, "--from");
 	push(&a, j->format);
 	push(&a, "--json");
+	if (j->keep_going)
+		push(&a, "--keep-going");
+	if (rejects) {
+		push(&a, "--rejects");
+		push(&a, rejects);
+	}
 	for (size_t i = 0; i < j->n_options; i++) {
 		push(&a, "--option");
 		push(&a, j->options[i]);
@@ -294,16 +366,19 @@ static int job_import(const struct nrm_run_job *r, json_t *result, struct nrm_er
 		push(&a, g.gl_pathv[i]);
 	char *out = NULL;
 	int rc = run_caught(cmd_import, r, &a, &out);
-	json_t *counts = json_loads(out, 0, NULL);
-	if (counts)
-		json_object_set_new(result, "counts", counts);
+	take_answer(result, out, rejects);
 	free(out);
+	/* Kept going: the good records are in the store and the bad ones set
+	 * aside, which is what the site asked for (status: ok with N rejected). */
+	if (rc == EX_DATAERR && j->keep_going &&
+	    json_is_true(json_object_get(json_object_get(result, "counts"), "committed")))
+		rc = 0;
 	json_t *outputs = json_object_get(result, "outputs");
 	for (size_t i = 0; rc == 0 && j->processed && i < g.gl_pathc; i++)
 		if (move_processed(g.gl_pathv[i], j->processed, r->now, outputs, err) != 0)
 			rc = err->code;
 	if (rc && !err->msg[0])
-		nrm_fail(err, rc, "the import failed (see above)");
+		say_rejected(result, err, rc);
 	args_free(&a);
 	globfree(&g);
 	if (fetched) {
@@ -312,6 +387,7 @@ static int job_import(const struct nrm_run_job *r, json_t *result, struct nrm_er
 	}
 	free(fetched);
 	free(tmpdir);
+	free(rejects);
 	return rc;
 }
 

@@ -110,6 +110,18 @@ static char *get_path(struct walk *w, json_t *obj, const char *key, const char *
 	return resolve(w, get_str(w, obj, key, path, required));
 }
 
+/* A true/false member; false when absent. */
+static bool get_bool(struct walk *w, json_t *obj, const char *key, const char *path)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v || json_is_boolean(v))
+		return json_is_true(v);
+	char *p = sub(path, key);
+	bad(w, p, "must be true or false");
+	free(p);
+	return false;
+}
+
 static bool name_ok(const char *s)
 {
 	if (!s || !*s || strlen(s) > 64)
@@ -353,6 +365,8 @@ static void read_import(struct walk *w, json_t *o, const char *path, struct nrm_
 	j->url = get_str(w, o, "url", path, false);
 	j->processed = get_path(w, o, "processed", path, false);
 	j->ca_file = get_path(w, o, "ca_file", path, false);
+	j->keep_going = get_bool(w, o, "keep_going", path);
+	j->rejects = get_path(w, o, "rejects", path, false);
 	if (!j->input == !j->url)
 		bad(w, path, "an import job takes one of \"input\" (a file pattern) and \"url\"");
 	if (j->url && strncmp(j->url, "https://", 8) && strncmp(j->url, "http://", 7)) {
@@ -401,18 +415,19 @@ static void read_job_kind(struct walk *w, json_t *o, const char *path, struct nr
 	/* "log_limit", not "output": an export's "output" is its file. */
 	static const char *const common[] = {"name", "kind", "schedule", "timeout", "memory",
 	                                     "log_limit"};
-	static const char *const extra[][8] = {
-		[NRM_JOB_IMPORT] = {"format", "input", "url", "options", "processed", "ca_file"},
+	static const char *const extra[][10] = {
+		[NRM_JOB_IMPORT] = {"format", "input", "url", "options", "processed", "ca_file",
+		                    "keep_going", "rejects"},
 		[NRM_JOB_EXPORT] = {"format", "output", "options", "site"},
 		[NRM_JOB_RETURN] = {"audiences", "quarter", "outbox"},
 		[NRM_JOB_DELIVER] = {"target", "from"},
 		[NRM_JOB_BACKUP] = {NULL},
 	};
-	const char *allowed[16];
+	const char *allowed[sizeof(common) / sizeof(common[0]) + 10 + 1];
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
 		allowed[n++] = common[i];
-	for (size_t i = 0; i < 8 && extra[j->kind][i]; i++)
+	for (size_t i = 0; i < 10 && extra[j->kind][i]; i++)
 		allowed[n++] = extra[j->kind][i];
 	allowed[n] = NULL;
 	only_keys(w, o, path, allowed);
@@ -737,6 +752,7 @@ static void free_job(struct nrm_config_job *j)
 	free(j->url);
 	free(j->processed);
 	free(j->ca_file);
+	free(j->rejects);
 	free(j->output);
 	free(j->site);
 	free_list(j->audiences, j->n_audiences);

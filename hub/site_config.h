@@ -25,7 +25,9 @@
  *   "alerts": {"url", "from", "to", ...} (e-mail when a person is needed, alerts.h)
  * }
  * Kinds and their keys (see nrmhub(1), SITE CONFIGURATION):
- *   import:  "format", "input" (a glob) or "url", "options", "processed", "ca_file"
+ *   import:  "format", "input" (a glob) or "url", "options", "processed", "ca_file",
+ *            "keep_going" (store the good records, set the bad aside), "rejects"
+ *            (the rejects report, with {quarter} and {date})
  *   export:  "format", "output" (with {quarter} and {date}), "options", "site"
  *   return:  "audiences", "quarter" (default: the last quarter ended), "outbox"
  *   deliver: "target", "from" (a folder whose files are sent once each)
@@ -74,6 +76,8 @@ struct nrm_config_job {
 	char **options;          /* import, export: KEY=VALUE */
 	size_t n_options;
 	char *input, *url, *processed, *ca_file;  /* import */
+	bool keep_going;         /* import: a bad record is set aside, the rest kept */
+	char *rejects;           /* import: the rejects report's path template, or NULL */
 	char *output, *site;     /* export */
 	char **audiences;        /* return */
 	size_t n_audiences;

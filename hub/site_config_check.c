@@ -135,6 +135,27 @@ static int check_file(const struct nrm_config *cfg, const char *where, const cha
 	return 0;
 }
 
+/* The folder of a job's file named with {date} or {quarter} (the job
+ * makes it), unless the folder's own name has one; `state`: it holds the
+ * site's state, and should not be readable by others. */
+static int check_template_folder(const struct nrm_config *cfg, size_t i, const char *key,
+                                 const char *file, bool state)
+{
+	if (!file)
+		return 0;
+	char where[96];
+	snprintf(where, sizeof(where), "$.jobs[%zu].%s", i, key);
+	char *dir = parent_of(file);
+	int problems = 0;
+	if (!strchr(dir, '{')) {
+		problems = check_folder(cfg, where, dir, true);
+		if (state)
+			warn_if_readable(cfg, where, dir);
+	}
+	free(dir);
+	return problems;
+}
+
 static int check_job_folders(const struct nrm_config *cfg, size_t i)
 {
 	const struct nrm_config_job *j = &cfg->jobs[i];
@@ -152,12 +173,11 @@ static int check_job_folders(const struct nrm_config *cfg, size_t i)
 			snprintf(where, sizeof(where), "$.jobs[%zu].processed", i);
 			problems += check_folder(cfg, where, j->processed, true);
 		}
+		/* Where the bad records are and why: the site's state. */
+		problems += check_template_folder(cfg, i, "rejects", j->rejects, true);
 		break;
 	case NRM_JOB_EXPORT:
-		snprintf(where, sizeof(where), "$.jobs[%zu].output", i);
-		dir = parent_of(j->output);
-		if (!strchr(dir, '{'))
-			problems += check_folder(cfg, where, dir, true);
+		problems += check_template_folder(cfg, i, "output", j->output, false);
 		break;
 	case NRM_JOB_RETURN:
 		snprintf(where, sizeof(where), "$.jobs[%zu].outbox", i);

@@ -88,25 +88,166 @@ int ledger_job_last(struct store *s, const char *job, struct ledger_run *out)
 	return rc == SQLITE_DONE ? 1 : store_fail_sqlite(s, "cannot read the job's runs");
 }
 
-int ledger_run_add(struct store *s, const char *job, int64_t started_at, int64_t ended_at,
-                   const char *status, const char *message, json_t *outputs)
+/* A string from the child, cut at LEDGER_TEXT_MAX bytes (at the start of a
+ * UTF-8 character: jansson's strings are UTF-8); NULL when not a string. */
+static json_t *kept_text(const json_t *v)
 {
-	char *list = outputs ? json_dumps(outputs, JSON_COMPACT) : NULL;
-	sqlite3_stmt *st = prepare(s, "INSERT INTO job_run (job, started_at, ended_at, status, "
-	                              "message, outputs) VALUES (?, ?, ?, ?, ?, ?)");
-	if (!st) {
-		free(list);
-		return -1;
+	const char *s = json_string_value(v);
+	if (!s)
+		return NULL;
+	size_t n = json_string_length(v);
+	if (n > LEDGER_TEXT_MAX) {
+		n = LEDGER_TEXT_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
 	}
-	sqlite3_bind_text(st, 1, job, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, started_at);
-	sqlite3_bind_int64(st, 3, ended_at);
-	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, message ? message : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, list ? list : "[]", -1, SQLITE_STATIC);
-	int rc = run_once(s, st, "cannot record a job run");
-	free(list);
+	return json_stringn(s, n);
+}
+
+static json_t *kept_text_or_null(const json_t *v)
+{
+	json_t *t = kept_text(v);
+	return t ? t : json_null();
+}
+
+static json_t *kept_position(const json_t *v)
+{
+	return json_is_integer(v) && json_integer_value(v) > 0 ? json_integer(json_integer_value(v))
+	                                                       : json_null();
+}
+
+/* The first problems, each rebuilt from its known members only. */
+static json_t *kept_problems(const json_t *problems)
+{
+	json_t *kept = json_array();
+	size_t i;
+	const json_t *p;
+	json_array_foreach(problems, i, p) {
+		if (json_array_size(kept) == LEDGER_PROBLEMS)
+			break;
+		json_t *reason = kept_text(json_object_get(p, "reason"));
+		json_t *file = kept_text(json_object_get(p, "file"));
+		if (!reason || !file) {
+			json_decref(reason);
+			json_decref(file);
+			continue;
+		}
+		json_t *o = json_object();
+		json_object_set_new(o, "file", file);
+		json_object_set_new(o, "line", kept_position(json_object_get(p, "line")));
+		json_object_set_new(o, "column", kept_position(json_object_get(p, "column")));
+		json_object_set_new(o, "path", kept_text_or_null(json_object_get(p, "path")));
+		json_object_set_new(o, "field", kept_text_or_null(json_object_get(p, "field")));
+		json_object_set_new(o, "reason", reason);
+		json_array_append_new(kept, o);
+	}
+	return kept;
+}
+
+/* The counts: whole numbers and true/false, under short names. */
+static json_t *kept_counts(json_t *counts)
+{
+	if (!json_is_object(counts))
+		return json_null();
+	json_t *kept = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(counts, key, v) {
+		if (json_object_size(kept) == 16)
+			break;
+		if (strlen(key) <= 32 && (json_is_integer(v) || json_is_boolean(v)))
+			json_object_set(kept, key, v);
+	}
+	return kept;
+}
+
+static char *dump(json_t *v)
+{
+	return json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+}
+
+int ledger_run_add(struct store *s, const struct ledger_run_record *r)
+{
+	json_t *counts = kept_counts(r->counts), *problems = kept_problems(r->problems);
+	char *outputs_text = r->outputs ? dump(r->outputs) : NULL;
+	char *counts_text = dump(counts), *problems_text = dump(problems);
+	json_decref(counts);
+	json_decref(problems);
+	sqlite3_stmt *st = prepare(s, "INSERT INTO job_run (job, started_at, ended_at, status, "
+	                              "message, outputs, counts, problems, rejects) "
+	                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	int rc = -1;
+	if (st) {
+		sqlite3_bind_text(st, 1, r->job, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, r->started_at);
+		sqlite3_bind_int64(st, 3, r->ended_at);
+		sqlite3_bind_text(st, 4, r->status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, r->message ? r->message : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, outputs_text ? outputs_text : "[]", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, counts_text ? counts_text : "null", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, problems_text ? problems_text : "[]", -1, SQLITE_STATIC);
+		if (r->rejects)
+			sqlite3_bind_text(st, 9, r->rejects, -1, SQLITE_STATIC);
+		rc = run_once(s, st, "cannot record a job run");
+	}
+	free(outputs_text);
+	free(counts_text);
+	free(problems_text);
 	return rc;
+}
+
+/* A JSON column as it was written; null should it not read. */
+static json_t *column_json(sqlite3_stmt *st, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+	return v ? v : json_null();
+}
+
+json_t *ledger_runs(struct store *s, const char *job, int64_t since, int64_t limit)
+{
+	sqlite3_stmt *st = prepare(s, "SELECT job, started_at, ended_at, status, message, outputs, "
+	                              "counts, problems, rejects FROM job_run "
+	                              "WHERE (?1 IS NULL OR job = ?1) AND started_at >= ?2 "
+	                              "ORDER BY id DESC LIMIT ?3");
+	if (!st)
+		return NULL;
+	if (job)
+		sqlite3_bind_text(st, 1, job, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
+	json_t *list = json_array();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *rejects = (const char *)sqlite3_column_text(st, 8);
+		json_t *o = json_pack("{s:s, s:I, s:I, s:s, s:s}",
+		        "job", (const char *)sqlite3_column_text(st, 0),
+		        "started_at", (json_int_t)sqlite3_column_int64(st, 1),
+		        "ended_at", (json_int_t)sqlite3_column_int64(st, 2),
+		        "status", (const char *)sqlite3_column_text(st, 3),
+		        "message", (const char *)sqlite3_column_text(st, 4));
+		json_object_set_new(o, "outputs", column_json(st, 5));
+		json_object_set_new(o, "counts", column_json(st, 6));
+		json_object_set_new(o, "problems", column_json(st, 7));
+		json_object_set_new(o, "rejects", rejects ? json_string(rejects) : json_null());
+		json_array_append_new(list, o);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(list);
+		store_fail_sqlite(s, "cannot read the job's runs");
+		return NULL;
+	}
+	return list;
+}
+
+void ledger_result_text(const char *status, const json_t *counts, char buf[64])
+{
+	json_int_t bad = json_integer_value(json_object_get(counts, "rejected"));
+	if (strcmp(status, "ok") == 0 && bad > 0)
+		snprintf(buf, 64, "ok with %lld rejected", (long long)bad);
+	else
+		snprintf(buf, 64, "%s", status);
 }
 
 int ledger_delivery_queue(struct store *s, const char *target, const char *item, int64_t now)

@@ -231,6 +231,15 @@ static const char *const migrations[] = {
 	"  first_sent INTEGER NOT NULL,"
 	"  last_sent INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+
+	/* 9 -> 10: why a job run ended as it did, for a site run by cron where
+	 * nobody reads the log (store_ledger.c): what an import counted (a
+	 * JSON object, 'null' for none), its first problems (a JSON list of
+	 * {file, line, column, path, field, reason}, positions and rules,
+	 * never a record's identifiers) and the rejects report it wrote. */
+	"ALTER TABLE job_run ADD COLUMN counts TEXT NOT NULL DEFAULT 'null';"
+	"ALTER TABLE job_run ADD COLUMN problems TEXT NOT NULL DEFAULT '[]';"
+	"ALTER TABLE job_run ADD COLUMN rejects TEXT;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -12,7 +12,7 @@ bad="$tmp/bad.jsonl"
 # --version and --help
 expect_exit 0 "$NRMHUB" --version && assert_grep '^nrmhub [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.1, canonical case schema 2' "$tmp/stdout"
 expect_exit 0 "$NRMHUB" --help && assert_grep '^Usage: nrmhub' "$tmp/stdout"
-for cmd in plugins plugin convert validate import export cases return run status config; do
+for cmd in plugins plugin convert validate import export cases return run status runs config; do
 	expect_exit 0 "$NRMHUB" "$cmd" --help && assert_grep "^Usage: nrmhub $cmd" "$tmp/stdout"
 	expect_exit 0 "$NRMHUB" help "$cmd" && assert_grep "^Usage: nrmhub $cmd" "$tmp/stdout"
 	# Every long option of every command is in the man page (as --x or \-\-x).

@@ -11,7 +11,8 @@
 # for syslog(3)): validate, convert and import with --keep-going and
 # --rejects, export to every format, return build (official and published),
 # bundle create and verify, keys add, intake, national build, config check,
-# run --due of a site whose jobs read these files, and status.  Everything
+# run --due of a site whose jobs read these files, status and runs (which
+# show each run's first problems, kept in the ledger).  Everything
 # written is searched for the canaries: standard error, standard output of
 # every command whose output is not data, syslog, rejects, the return's and
 # national outputs (the ODS unzipped, the bundles unpacked), intake's reasons.
@@ -197,6 +198,8 @@ scenario() {
 	hub run-all --config site/nrmhub.json run --all --now "$now"
 	hub status --config site/nrmhub.json status --now "$now"
 	hub status-json --config site/nrmhub.json status --now "$now" --json
+	hub runs --config site/nrmhub.json runs --limit 0
+	hub runs-json --config site/nrmhub.json runs --limit 0 --json
 	mkdir -p site-unpacked
 	for f in site/state/drop/*.tar.gz; do
 		tar -xzf "$f" -C site-unpacked
@@ -226,6 +229,8 @@ python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["referrals"]["t
 	fail "the scheduled return does not count the one good case"
 assert_grep 'council\.csv:3: referral_date' written/syslog.log
 assert_grep 'job import-council' written/syslog.log
+# The ledger kept the failed imports' first problems, and runs shows them.
+assert_grep '"field": "referral_date"' written/json-runs-json.out
 assert_eq "$(cat written/syslog-run-due.err written/syslog-run-all.err | wc -c)" 0 \
 	"bytes on stderr from run with --syslog"
 

@@ -93,8 +93,19 @@ for path in sys.argv[1:]:
         assert o["level"] in ("error", "warning", "info", "debug"), line
 PY
 assert_grep '"level":"info","job":"import-police","message":"done: 7 records' "$logs/all.log"
-assert_grep '"job":"import-council","message":"failed \(exit status 65\): the import failed' "$logs/bad.log"
+assert_grep '"job":"import-council","message":"failed \(exit status 65\): 1 record rejected of 1 read, nothing was imported; first: [^"]*council-cases\.csv:2: referral_date: ' "$logs/bad.log"
 assert_grep '"level":"error","job":"import-council","message":".*council-cases\.csv:2: referral_date: ' "$logs/bad.log"
+# The history says the same, for cron's site, where nobody reads the log.
+"$NRMHUB" --config "$ex2/nrmhub.json" runs --job import-council >"$logs/runs.out" 2>"$logs/runs.err"
+assert_eq "$?" 0 "runs"
+assert_grep '^2025-07-03T08:00:00\+01:00  import-council  failed: failed \(exit status 65\): .*council-cases\.csv:2: referral_date: ' \
+	"$logs/runs.out"
+"$NRMHUB" --config "$ex2/nrmhub.json" runs --json --limit 0 >"$logs/runs-json.out" 2>"$logs/runs.err"
+python3 -c 'import json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+bad = [r for r in runs if r["status"] == "failed"][0]
+assert (bad["problems"][0]["line"], bad["problems"][0]["field"]) == (2, "referral_date"), bad' \
+	"$logs/runs-json.out" && pass || fail "runs --json: $(head -c 600 "$logs/runs-json.out")"
 
 # Every case id and reference in the site's data.
 python3 - "$SRCDIR/examples/site/data" >"$tmp/ids" <<'PY'
@@ -117,6 +128,6 @@ for i in sorted(ids):
     print(i)
 PY
 assert_eq "$(($(wc -l <"$tmp/ids") > 20))" 1 "case ids and references to look for"
-leaks=$(grep -F -f "$tmp/ids" "$logs"/*.log "$logs"/*.err "$tmp/stderr" | head -n 3)
+leaks=$(grep -F -f "$tmp/ids" "$logs"/*.log "$logs"/*.err "$logs"/runs*.out "$tmp/stderr" | head -n 3)
 assert_eq "$leaks" "" "log lines with a case id or reference"
 finish

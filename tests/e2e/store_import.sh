@@ -37,7 +37,7 @@ assert_eq "$(head -c 15 "$store")" "SQLite format 3" "the store is an SQLite fil
 snapshot before
 expect_exit 0 import --from case-jsonl --json "$canonical" &&
 	assert_eq "$(cat "$tmp/stdout")" \
-		'{"records":0,"new":0,"changed":0,"unchanged":0,"rejected":0,"files_skipped":1,"committed":true}' \
+		'{"records":0,"new":0,"changed":0,"unchanged":0,"rejected":0,"files_skipped":1,"committed":true,"problems":[]}' \
 		"counts of a second import"
 snapshot again
 assert_same "$tmp/before.jsonl" "$tmp/again.jsonl"

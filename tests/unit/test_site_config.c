@@ -44,7 +44,8 @@ static const char good[] =
 	" \"jobs\": [\n"
 	"  {\"name\": \"in\", \"kind\": \"import\", \"schedule\": \"30 1 * * *\", \"timeout\": \"10m\",\n"
 	"   \"format\": \"council-csv\", \"input\": \"in/*.csv\",\n"
-	"   \"options\": {\"site\": \"testsite\", \"max-columns\": 12, \"strict\": true}},\n"
+	"   \"options\": {\"site\": \"testsite\", \"max-columns\": 12, \"strict\": true},\n"
+	"   \"keep_going\": true, \"rejects\": \"rejects/in-{date}.jsonl\"},\n"
 	"  {\"name\": \"ret\", \"kind\": \"return\", \"outbox\": \"out\", \"timeout\": 90},\n"
 	"  {\"name\": \"send\", \"kind\": \"deliver\", \"target\": \"drop\", \"from\": \"out\"}\n"
 	" ]}\n";
@@ -71,10 +72,16 @@ static void test_good(void **state)
 	assert_string_equal(in->options[0], "site=testsite");
 	assert_string_equal(in->options[1], "max-columns=12");
 	assert_string_equal(in->options[2], "strict=true");
+	assert_true(in->keep_going);
+	want = nrm_xasprintf("%s/rejects/in-{date}.jsonl", dir);
+	assert_string_equal(in->rejects, want);
+	free(want);
 	const struct nrm_config_job *ret = nrm_config_find_job(&cfg, "ret");
 	assert_int_equal(ret->timeout_ms, 90000);
 	assert_null(ret->schedule);
 	assert_int_equal(ret->n_audiences, 1);
+	assert_false(ret->keep_going);
+	assert_null(ret->rejects);
 	assert_string_equal(ret->audiences[0], "official");
 	const struct nrm_config_job *send = nrm_config_find_job(&cfg, "send");
 	assert_ptr_equal(send->target_ref, &cfg.targets[0]);
@@ -129,6 +136,14 @@ static void test_refusals(void **state)
 	expect_refusal("{\"site\": {\"code\": \"x\", \"suppression_threshold\": 0}, "
 	               "\"store\": \"s\", \"jobs\": []}",
 	               EX_CONFIG, "$.site.suppression_threshold: must be a whole number from 1 to 100");
+	expect_refusal("{\"site\": {\"code\": \"x\"}, \"store\": \"s\", \"jobs\": "
+	               "[{\"name\": \"a\", \"kind\": \"import\", \"format\": \"f\", \"input\": \"i\","
+	               " \"keep_going\": \"yes\"}]}",
+	               EX_CONFIG, "$.jobs[0].keep_going: must be true or false");
+	expect_refusal("{\"site\": {\"code\": \"x\"}, \"store\": \"s\", \"jobs\": "
+	               "[{\"name\": \"a\", \"kind\": \"export\", \"format\": \"f\", \"output\": \"o\","
+	               " \"rejects\": \"r\"}]}",
+	               EX_CONFIG, "$.jobs[0]: unknown key 'rejects'");
 	char *missing = nrm_xasprintf("%s/none.json", dir);
 	struct nrm_config cfg;
 	struct nrm_error err = {0};

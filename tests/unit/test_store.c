@@ -3,7 +3,9 @@
  * schema version; migrations from every earlier version, with data written
  * by raw SQL as that version's schema held it; the merge rule unit by unit
  * with the expected winner worked out by hand for each step; rollback;
- * bundle sequence numbers; and the order store_each_case streams in.
+ * bundle sequence numbers; the order store_each_case streams in; and what
+ * the ledger keeps of a job run's result, which comes from an untrusted
+ * child.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +25,7 @@
 #include "case.h"
 #include "country.h"
 #include "date.h"
+#include "ledger.h"
 #include "store.h"
 #include "store_backup.h"
 #include "store_erase.h"
@@ -145,8 +148,8 @@ static void test_wal_and_version(void **state)
 	struct store *s = open_fresh("wal.db");
 	assert_string_equal(pragma_text(s, "PRAGMA journal_mode"), "wal");
 	assert_string_equal(pragma_text(s, "PRAGMA synchronous"), "1"); /* NORMAL */
-	assert_int_equal(store_schema_version(), 9);
-	assert_string_equal(pragma_text(s, "PRAGMA user_version"), "9");
+	assert_int_equal(store_schema_version(), 10);
+	assert_string_equal(pragma_text(s, "PRAGMA user_version"), "10");
 	store_close(s);
 }
 
@@ -192,6 +195,11 @@ static char *make_old_store(int version)
 	if (version >= 2)
 		assert_int_equal(sqlite3_exec(db, "INSERT INTO bundle_sequence VALUES "
 		                              "('hull', '2025Q1', 4)", NULL, NULL, NULL), SQLITE_OK);
+	if (version >= 3 && version < 9)
+		assert_int_equal(sqlite3_exec(db, "INSERT INTO job_run (job, started_at, ended_at, "
+		                              "status, message, outputs) VALUES ('import', 1600000000, "
+		                              "1600000001, 'ok', 'done', '[\"a\"]')", NULL, NULL, NULL),
+		                 SQLITE_OK);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -228,6 +236,18 @@ static void test_migrate_from_every_version(void **state)
 		int64_t seq;
 		assert_int_equal(store_bundle_seq_next(s, "hull", "2025Q1", &seq), 0);
 		assert_int_equal(seq, v >= 2 ? 5 : 1);
+		/* A run recorded before runs kept their reasons: none, not an error. */
+		json_t *runs = ledger_runs(s, NULL, 0, 0);
+		assert_non_null(runs);
+		assert_int_equal(json_array_size(runs), v >= 3 ? 1 : 0);
+		if (v >= 3) {
+			json_t *r = json_array_get(runs, 0);
+			assert_string_equal(json_string_value(json_object_get(r, "message")), "done");
+			assert_true(json_is_null(json_object_get(r, "counts")));
+			assert_int_equal(json_array_size(json_object_get(r, "problems")), 0);
+			assert_true(json_is_null(json_object_get(r, "rejects")));
+		}
+		json_decref(runs);
 		store_close(s);
 		/* Opening it again changes nothing more. */
 		assert_int_equal(store_open(path, &s, &err), 0);
@@ -708,6 +728,85 @@ static void test_erasure_removes_backups(void **state)
 	free(path);
 }
 
+/* ---- the ledger's job runs -------------------------------------------------------- */
+
+static void add_run(struct store *s, const char *job, int64_t at, json_t *counts,
+                    json_t *problems)
+{
+	struct ledger_run_record r = {.job = job, .started_at = at, .ended_at = at + 1,
+	                              .status = "failed", .message = "m", .counts = counts,
+	                              .problems = problems};
+	assert_int_equal(ledger_run_add(s, &r), 0);
+}
+
+/* A child that sends more, or other, than a result record holds: only the
+ * first LEDGER_PROBLEMS well-formed problems, only their known members of
+ * the right type, texts cut at a character's start; counts' numbers only. */
+static void test_ledger_keeps_known_shapes(void **state)
+{
+	struct store *s = open_fresh("ledger.db");
+	/* "x" and then é, two bytes each: byte LEDGER_TEXT_MAX is inside one. */
+	char long_reason[2 * LEDGER_TEXT_MAX + 2] = "x";
+	for (size_t i = 1; i < 2 * LEDGER_TEXT_MAX; i += 2)
+		memcpy(long_reason + i, "\xc3\xa9", 2);
+	long_reason[2 * LEDGER_TEXT_MAX + 1] = '\0';
+	json_t *problems = json_pack("[s, {s:s}, {s:s, s:s, s:s, s:i, s:s}]", "not an object",
+	                             "file", "no reason", "file", "a.csv", "reason", long_reason,
+	                             "line", "5", "column", 7, "value", "BCT-2025-0001");
+	for (int i = 0; i < 2 * LEDGER_PROBLEMS; i++)
+		json_array_append_new(problems, json_pack("{s:s, s:i, s:s, s:s}", "file", "b.csv",
+		                                          "line", i + 2, "field", "gender",
+		                                          "reason", "not a gender"));
+	json_t *counts = json_pack("{s:i, s:b, s:s, s:{}}", "rejected", 3, "committed", 0,
+	                           "who", "BCT-2025-0001", "nested");
+	add_run(s, "import", 1000, counts, problems);
+	add_run(s, "export", 2000, NULL, NULL);
+	add_run(s, "import", 3000, NULL, NULL);
+	json_decref(counts);
+	json_decref(problems);
+
+	json_t *runs = ledger_runs(s, "import", 0, 0);
+	assert_int_equal(json_array_size(runs), 2);
+	json_t *r = json_array_get(runs, 1); /* the last recorded first */
+	assert_int_equal(json_integer_value(json_object_get(r, "started_at")), 1000);
+	json_t *kept = json_object_get(r, "problems");
+	assert_int_equal(json_array_size(kept), LEDGER_PROBLEMS);
+	json_t *p = json_array_get(kept, 0);
+	assert_string_equal(json_string_value(json_object_get(p, "file")), "a.csv");
+	assert_true(json_is_null(json_object_get(p, "line")));
+	assert_int_equal(json_integer_value(json_object_get(p, "column")), 7);
+	assert_null(json_object_get(p, "value"));
+	const char *reason = json_string_value(json_object_get(p, "reason"));
+	assert_int_equal(strlen(reason), LEDGER_TEXT_MAX - 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(kept, 1), "line")), 2);
+	json_t *c = json_object_get(r, "counts");
+	assert_int_equal(json_object_size(c), 2);
+	assert_int_equal(json_integer_value(json_object_get(c, "rejected")), 3);
+	assert_true(json_is_false(json_object_get(c, "committed")));
+	json_t *last = json_array_get(runs, 0);
+	assert_int_equal(json_integer_value(json_object_get(last, "started_at")), 3000);
+	assert_true(json_is_null(json_object_get(last, "counts")));
+	assert_int_equal(json_array_size(json_object_get(last, "problems")), 0);
+	json_decref(runs);
+
+	runs = ledger_runs(s, NULL, 2000, 0);
+	assert_int_equal(json_array_size(runs), 2);
+	json_decref(runs);
+	runs = ledger_runs(s, NULL, 0, 1);
+	assert_int_equal(json_array_size(runs), 1);
+	json_decref(runs);
+	char text[64];
+	json_t *aside = json_pack("{s:i}", "rejected", 2);
+	ledger_result_text("ok", aside, text);
+	assert_string_equal(text, "ok with 2 rejected");
+	ledger_result_text("failed", aside, text);
+	assert_string_equal(text, "failed");
+	ledger_result_text("ok", NULL, text);
+	assert_string_equal(text, "ok");
+	json_decref(aside);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -732,6 +831,7 @@ int main(void)
 		cmocka_unit_test(test_damaged_store_refused),
 		cmocka_unit_test(test_wal_truncated_after_rollback),
 		cmocka_unit_test(test_erasure_removes_backups),
+		cmocka_unit_test(test_ledger_keeps_known_shapes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
