@@ -165,15 +165,34 @@ void nrm_bag_payload_free(struct nrm_bag_payload *p)
 
 /* ---- tag files, written ---------------------------------------------------- */
 
-char *nrm_bag_info_format(const char *site, const char *bag, const char *date,
-                          uint64_t octets, uint64_t streams)
+static void add_line(char **text, const char *label, const char *value)
 {
-	return nrm_xasprintf("Source-Organization: %s\n"
-	                     "External-Identifier: %s\n"
-	                     "Bagging-Date: %s\n"
-	                     "Payload-Oxum: %llu.%llu\n",
-	                     site, bag, date, (unsigned long long)octets,
-	                     (unsigned long long)streams);
+	if (!value)
+		return;
+	char *old = *text;
+	*text = nrm_xasprintf("%s%s: %s\n", old, label, value);
+	free(old);
+}
+
+char *nrm_bag_info_format(const char *site, const char *bag, const char *date,
+                          uint64_t octets, uint64_t streams,
+                          const struct nrm_bag_extra *extra)
+{
+	char *text = nrm_xasprintf("Source-Organization: %s\n"
+	                           "External-Identifier: %s\n"
+	                           "Bagging-Date: %s\n"
+	                           "Payload-Oxum: %llu.%llu\n",
+	                           site, bag, date, (unsigned long long)octets,
+	                           (unsigned long long)streams);
+	if (!extra)
+		return text;
+	add_line(&text, "Audience", extra->audience);
+	add_line(&text, "Approved-By", extra->approved_by);
+	add_line(&text, "Approved-At", extra->approved_at);
+	add_line(&text, "Approval-Note", extra->approval_note);
+	for (size_t i = 0; i < extra->n_forced; i++)
+		add_line(&text, "Forced", extra->forced[i]);
+	return text;
 }
 
 char *nrm_bag_manifest_format(const struct nrm_bag_payload *p)
@@ -295,6 +314,10 @@ static char **info_slot(struct nrm_bag_info *info, const char *label, size_t n)
 		{"External-Identifier", offsetof(struct nrm_bag_info, external_identifier)},
 		{"Bagging-Date", offsetof(struct nrm_bag_info, bagging_date)},
 		{"Payload-Oxum", offsetof(struct nrm_bag_info, payload_oxum)},
+		{"Audience", offsetof(struct nrm_bag_info, audience)},
+		{"Approved-By", offsetof(struct nrm_bag_info, approved_by)},
+		{"Approved-At", offsetof(struct nrm_bag_info, approved_at)},
+		{"Approval-Note", offsetof(struct nrm_bag_info, approval_note)},
 	};
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (strlen(known[i].label) == n && memcmp(known[i].label, label, n) == 0)
@@ -320,6 +343,17 @@ static int info_line(const char *line, size_t n, size_t lineno, void *vctx)
 	if (!colon || colon == line || colon + 1 >= line + n || colon[1] != ' ')
 		return nrm_fail(c->err, EX_DATAERR, "bag-info.txt:%zu: expected 'Label: value'",
 		                lineno);
+	size_t vlen = n - (size_t)(colon + 2 - line);
+	if ((size_t)(colon - line) == 6 && memcmp(line, "Forced", 6) == 0) {
+		/* The one label that may come again: a line per rule forced. */
+		struct nrm_bag_info *info = c->info;
+		info->forced = nrm_xrealloc(info->forced, (info->n_forced + 1) * sizeof(char *));
+		info->forced[info->n_forced] = nrm_xmalloc(vlen + 1);
+		memcpy(info->forced[info->n_forced], colon + 2, vlen);
+		info->forced[info->n_forced][vlen] = '\0';
+		c->last = &info->forced[info->n_forced++];
+		return 0;
+	}
 	char **slot = info_slot(c->info, line, (size_t)(colon - line));
 	c->last = slot;
 	if (!slot)
@@ -327,7 +361,6 @@ static int info_line(const char *line, size_t n, size_t lineno, void *vctx)
 	if (*slot)
 		return nrm_fail(c->err, EX_DATAERR, "bag-info.txt:%zu: %.*s given twice", lineno,
 		                (int)(colon - line), line);
-	size_t vlen = n - (size_t)(colon + 2 - line);
 	*slot = nrm_xmalloc(vlen + 1);
 	memcpy(*slot, colon + 2, vlen);
 	(*slot)[vlen] = '\0';
@@ -352,5 +385,12 @@ void nrm_bag_info_free(struct nrm_bag_info *info)
 	free(info->external_identifier);
 	free(info->bagging_date);
 	free(info->payload_oxum);
+	free(info->audience);
+	free(info->approved_by);
+	free(info->approved_at);
+	free(info->approval_note);
+	for (size_t i = 0; i < info->n_forced; i++)
+		free(info->forced[i]);
+	free(info->forced);
 	memset(info, 0, sizeof(*info));
 }

@@ -2,7 +2,9 @@
  * BagIt 1.0 (RFC 8493), as nrmhub writes and reads it: the payload under
  * data/, manifest-sha512.txt, tagmanifest-sha512.txt, bagit.txt and
  * bag-info.txt (Source-Organization, External-Identifier, Bagging-Date,
- * Payload-Oxum).  Paths inside a bag are kept to a safe alphabet, so that
+ * Payload-Oxum, then nrmhub's own: Audience, and for a return approved
+ * after review Approved-By, Approved-At, Approval-Note; a Forced line for
+ * each sanity rule overridden, return_rules.h).  Paths inside a bag are kept to a safe alphabet, so that
  * manifests never need percent-encoding and no name can mean two things.
  */
 #ifndef NRM_BAGIT_H
@@ -59,9 +61,23 @@ int nrm_bag_payload_collect(const char *dir, struct nrm_bag_payload *payload,
                             struct nrm_error *err);
 void nrm_bag_payload_free(struct nrm_bag_payload *payload);
 
-/* The texts of the tag files.  Callers free.  `date` is YYYY-MM-DD. */
+/* What bag-info.txt says beyond BagIt's four fields; any may be NULL (or
+ * n_forced 0) and is then left out.  Values are one line each (the caller
+ * checks text from a person: no control characters). */
+struct nrm_bag_extra {
+	const char *audience;      /* Audience: official | published */
+	const char *approved_by;   /* Approved-By: the OS user who approved it */
+	const char *approved_at;   /* Approved-At: RFC 3339, UTC */
+	const char *approval_note; /* Approval-Note */
+	const char *const *forced; /* Forced: one line per rule overridden */
+	size_t n_forced;
+};
+
+/* The texts of the tag files.  Callers free.  `date` is YYYY-MM-DD;
+ * `extra` may be NULL. */
 char *nrm_bag_info_format(const char *site, const char *bag, const char *date,
-                          uint64_t octets, uint64_t streams);
+                          uint64_t octets, uint64_t streams,
+                          const struct nrm_bag_extra *extra);
 char *nrm_bag_manifest_format(const struct nrm_bag_payload *payload);
 
 /* A manifest: `digest  path` lines. */
@@ -87,9 +103,16 @@ struct nrm_bag_info {
 	char *external_identifier;
 	char *bagging_date;
 	char *payload_oxum;
+	char *audience;
+	char *approved_by;
+	char *approved_at;
+	char *approval_note;
+	char **forced;   /* every Forced line, in order */
+	size_t n_forced;
 };
 /* Parses bag-info.txt: `Label: value` lines (continuations indented);
- * each of the four labels at most once.  EX_DATAERR with the line. */
+ * each label above at most once, except Forced.  EX_DATAERR with the
+ * line. */
 int nrm_bag_info_parse(const char *text, size_t len, struct nrm_bag_info *info,
                        struct nrm_error *err);
 void nrm_bag_info_free(struct nrm_bag_info *info);

@@ -21,6 +21,7 @@ struct nrm_pack_request {
 	struct nrm_bag_payload *payload; /* each file's sha512 is filled in */
 	int64_t mtime;                   /* seconds since the epoch */
 	const char *bagging_date;        /* YYYY-MM-DD */
+	const struct nrm_bag_extra *extra; /* bag-info.txt beyond BagIt's fields; NULL: none */
 };
 
 struct nrm_pack_result {

@@ -615,6 +615,11 @@ static int check_bag_info(struct verify *v)
 	else if (!info.payload_oxum || strcmp(info.payload_oxum, oxum) != 0)
 		rc = bag_fail(v, "bag-info.txt: Payload-Oxum is missing or does not agree with the "
 		              "payload (%s bytes.files)", oxum);
+	else if (info.audience && strcmp(info.audience, "official") != 0 &&
+	         strcmp(info.audience, "published") != 0)
+		rc = bag_fail(v, "bag-info.txt: Audience is neither official nor published");
+	else if (info.audience)
+		snprintf(v->res->audience, sizeof(v->res->audience), "%s", info.audience);
 	nrm_bag_info_free(&info);
 	v->res->payload_files = streams;
 	v->res->payload_bytes = octets;
@@ -665,6 +670,10 @@ static int bundle_check_return(struct verify *v, json_t *ret)
 	if (!quarter || strcmp(quarter, v->res->id.quarter) != 0)
 		return nrm_fail(v->err, EX_DATAERR, "%s: %s: $.quarter: not the quarter %s that the "
 		                "signature names", v->archive, name, v->res->id.quarter);
+	const char *audience = json_string_value(json_object_get(ret, "audience"));
+	if (v->res->audience[0] && (!audience || strcmp(audience, v->res->audience) != 0))
+		return nrm_fail(v->err, EX_DATAERR, "%s: %s: $.audience: not the audience %s that "
+		                "bag-info.txt names", v->archive, name, v->res->audience);
 	return 0;
 }
 

@@ -9,7 +9,8 @@
  *      once, within the limits below;
  *   4. the bag is complete and valid, and its tag manifest is the one the
  *      trusted comment names;
- *   5. data/return.json is a return for the same site and quarter.
+ *   5. data/return.json is a return for the same site and quarter (and
+ *      the audience bag-info.txt names, when it names one).
  * Nothing is ever written to disk.
  */
 #ifndef NRM_BUNDLE_VERIFY_H
@@ -60,6 +61,8 @@ struct nrm_verify_result {
 	char *cases_csv;     /* data/cases.csv's bytes (NUL-terminated), when the
 	                        bag holds one and step 5 passed; else NULL */
 	size_t cases_csv_len;
+	char audience[16];   /* bag-info.txt's Audience ("official" or "published"),
+	                        "" in a bag made before it was written */
 };
 
 /* Verifies `archive` against `signature` with the keys in `keys_dir` (one

@@ -9,6 +9,7 @@
 #include "atomic_file.h"
 #include "bagit.h"
 #include "bundle.h"
+#include "bundle_command.h"
 #include "bundle_pack.h"
 #include "bundle_sweep.h"
 #include "bundle_verify.h"
@@ -17,6 +18,7 @@
 #include "minisign.h"
 #include "return_command.h"
 #include "return_payload.h"
+#include "return_rules.h"
 #include "share_group.h"
 #include "store.h"
 #include "util.h"
@@ -43,7 +45,7 @@
 
 static void print_usage(void)
 {
-	printf("Usage: nrmhub bundle create (--quarter YYYYQn | --payload DIR) [--seq N]\n"
+	printf("Usage: nrmhub bundle create (--quarter YYYYQn [--force] | --payload DIR) [--seq N]\n"
 	       "                            [--key FILE] [--password-file FILE] [--now TIME]\n"
 	       "                            [-o OUTDIR] [--json]\n"
 	       "       nrmhub bundle verify --keys DIR [--signature FILE] [--json] BAG.tar.gz\n"
@@ -65,13 +67,19 @@ static void print_usage(void)
 	       "                            records (default 4)\n"
 	       "      --pseudonym-key FILE  with --quarter: the site's pseudonym key (default:\n"
 	       "                            keys/SITE.pseudonym.key beside the store)\n"
+	       "      --force               with --quarter: bundle it even when a sanity rule\n"
+	       "                            refuses it (a quarter not ended at --now, one before\n"
+	       "                            the site joined, no referrals and no decisions; see\n"
+	       "                            'nrmhub return build --help'); bag-info.txt then\n"
+	       "                            says 'Forced: RULE' for each\n"
 	       "      --store FILE          the case store (default: the global --store, else\n"
 	       "                            ./nrmhub.db), which also counts the bundles made\n"
 	       "      --payload DIR         the return folder to bundle, instead of --quarter:\n"
 	       "                            exactly the files its return.json lists\n"
 	       "      --seq N               the bundle's sequence number for this site and quarter\n"
 	       "                            (1 to 999999; default: one above the last bundle the\n"
-	       "                            store handed out)\n"
+	       "                            store handed out); a store there is moves its count\n"
+	       "                            up to N when N is higher, and records N like its own\n"
 	       "      --key FILE            the site's secret key (default: nrmhub.key); refused\n"
 	       "                            when group or others can read it\n"
 	       "      --password-file FILE  the secret key's password, when it is encrypted\n"
@@ -87,8 +95,13 @@ static void print_usage(void)
 	       "      --json                print the summary (or the failure) as JSON\n"
 	       "  -h, --help                show this help\n"
 	       "\n"
-	       "Exit status: 0 valid, 65 a bad bag or archive, 66 an input is missing,\n"
-	       "77 a signature or key failure (also a secret key others can read).\n");
+	       "bag-info.txt says the return's audience (Audience: official or published),\n"
+	       "which a delivery target's \"audience\" checks before it sends a bundle.\n"
+	       "\n"
+	       "Exit status: 0 valid, 64 usage (create: also a quarter not ended or before\n"
+	       "the site joined), 65 a bad bag or archive (create: also a return with no\n"
+	       "referrals and no decisions), 66 an input is missing, 77 a signature or key\n"
+	       "failure (also a secret key others can read).\n");
 }
 
 /* ---- create ------------------------------------------------------------------ */
@@ -98,18 +111,27 @@ struct create_opts {
 	const char *quarter, *audience, *site, *store, *joined; /* --quarter: build first */
 	const char *area;
 	const char *threshold;
+	bool force;                /* --quarter: past the sanity rules */
+	unsigned forced;           /* the rules forced past (nrm_rules_forced) */
+	const char *const *forced_names; /* --payload (an approval): rules forced at build */
+	size_t n_forced_names;
+	const char *approved_by, *approved_at, *approval_note; /* an approval, or NULL */
 	const char *payload;
 	unsigned long seq; /* 0: not given */
+	bool seq_in_store; /* --seq N recorded in the store (bundle_next_seq) */
 	const char *key;
 	const char *pseudonym_key; /* --quarter: the return's pseudonym key */
 	const char *password_file;
 	const char *now;
 	const char *outdir;
 	bool json;
+	bool quiet;        /* print nothing: the caller takes *made */
+	bool build_failed; /* --quarter: the build said why (a rule refused it, say) */
+	struct nrm_bundle_made *made; /* NULL, or filled with what was made */
 };
 
 /* The site and quarter the return folder is for, from its return.json. */
-static int read_return_identity(const char *dir, struct nrm_bundle_id *id,
+static int read_return_identity(const char *dir, struct nrm_bundle_id *id, char audience[16],
                                 struct nrm_error *err)
 {
 	char *path = nrm_xasprintf("%s/return.json", dir);
@@ -125,6 +147,7 @@ static int read_return_identity(const char *dir, struct nrm_bundle_id *id,
 	free(text);
 	const char *site = json_string_value(json_object_get(ret, "site"));
 	const char *quarter = json_string_value(json_object_get(ret, "quarter"));
+	const char *aud = json_string_value(json_object_get(ret, "audience"));
 	char why[200];
 	if (!ret) {
 		json_syntax_reason(je.text, why, sizeof(why));
@@ -134,9 +157,13 @@ static int read_return_identity(const char *dir, struct nrm_bundle_id *id,
 		rc = nrm_fail(err, EX_DATAERR, "%s: $.site: missing or not a valid site code", path);
 	else if (!quarter || !nrm_bundle_quarter_valid(quarter))
 		rc = nrm_fail(err, EX_DATAERR, "%s: $.quarter: missing or not YYYYQn", path);
+	else if (!aud || (strcmp(aud, "official") != 0 && strcmp(aud, "published") != 0))
+		rc = nrm_fail(err, EX_DATAERR, "%s: $.audience: missing, or neither official nor "
+		              "published", path);
 	else {
 		snprintf(id->site, sizeof(id->site), "%s", site);
 		snprintf(id->quarter, sizeof(id->quarter), "%s", quarter);
+		snprintf(audience, 16, "%s", aud);
 	}
 	json_decref(ret);
 	free(path);
@@ -152,17 +179,40 @@ static struct nrm_context store_context(const struct create_opts *o)
 	return at;
 }
 
+/* --seq N: the store, when there is one, moves its count up to N (so that
+ * its next number is above it) and records N as reserved, like its own;
+ * without a store the number is the caller's alone, as before. */
+static int bundle_given_seq(struct create_opts *o, struct nrm_bundle_id *id,
+                            struct nrm_error *err)
+{
+	id->seq = o->seq;
+	struct nrm_context at = store_context(o);
+	const char *path = at.store_path ? at.store_path : STORE_DEFAULT_PATH;
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return 0;
+	struct store *store;
+	int rc = nrm_context_open_store(&at, false, &store);
+	if (rc)
+		return nrm_fail(err, rc, "the store %s cannot count bundle %lu (see above)", path,
+		                o->seq);
+	if (store_bundle_seq_reserve(store, id->site, id->quarter, (int64_t)o->seq) != 0)
+		rc = nrm_fail(err, store_error(store)->code, "%s", store_error(store)->msg);
+	else
+		o->seq_in_store = true;
+	store_close(store);
+	return rc ? -1 : 0;
+}
+
 /* The bundle's sequence number: --seq, or the store's next for the site
  * and quarter, reserved there so that no two bundles share one (a bundle
  * that then fails leaves a gap, which the receiver does not mind: it asks
  * only that numbers go up). */
-static int bundle_next_seq(const struct create_opts *o, struct nrm_bundle_id *id,
+static int bundle_next_seq(struct create_opts *o, struct nrm_bundle_id *id,
                            struct nrm_error *err)
 {
-	if (o->seq) {
-		id->seq = o->seq;
-		return 0;
-	}
+	if (o->seq)
+		return bundle_given_seq(o, id, err);
 	struct nrm_context at = store_context(o);
 	struct store *store;
 	int rc = nrm_context_open_store(&at, false, &store);
@@ -225,11 +275,11 @@ static int settle_earlier(struct store *store, const char *outdir,
  * a number spent on no bundle is a gap with its reason (`status`), and
  * settles the earlier creates of the quarter into this folder that were
  * killed before they could record theirs.  A number given with --seq is
- * the caller's to keep. */
+ * recorded the same way when the store recorded it (bundle_given_seq). */
 static void record_end(const struct create_opts *o, const struct nrm_bundle_id *id,
                        const struct nrm_error *failed)
 {
-	if (o->seq)
+	if (o->seq && !o->seq_in_store)
 		return;
 	struct nrm_context at = store_context(o);
 	struct store *store;
@@ -280,6 +330,14 @@ static void print_created(const struct create_opts *o, const struct nrm_bundle_i
                           const char *tar_path, const char *sig_path,
                           const struct nrm_ms_seckey *sec, uint64_t archive_bytes)
 {
+	if (o->made) {
+		o->made->archive = nrm_xstrdup(tar_path);
+		o->made->signature = nrm_xstrdup(sig_path);
+		snprintf(o->made->bag, sizeof(o->made->bag), "%s", id->bag);
+		o->made->seq = id->seq;
+	}
+	if (o->quiet)
+		return;
 	if (!o->json) {
 		printf("%s\n%s\n", tar_path, sig_path);
 		return;
@@ -292,6 +350,14 @@ static void print_created(const struct create_opts *o, const struct nrm_bundle_i
 	                      id->quarter, "seq", (json_int_t)id->seq, "key_id", key_id,
 	                      "archive_bytes", (json_int_t)archive_bytes, "tagmanifest_sha512",
 	                      hex);
+	json_t *forced = json_array();
+	const char *names[NRM_RULES];
+	size_t n = nrm_rules_forced_names(o->forced, names);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(forced, json_string(names[i]));
+	for (size_t i = 0; i < o->n_forced_names; i++)
+		json_array_append_new(forced, json_string(o->forced_names[i]));
+	json_object_set_new(j, "forced", forced);
 	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	puts(text ? text : "{}");
 	free(text);
@@ -337,7 +403,8 @@ static int write_held_signature(const char *path, const char *sig, int *hold,
  * by bundle_sweep.c's sweep when the next run takes the next number. */
 static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
                         struct nrm_bag_payload *payload, int64_t mtime,
-                        const struct nrm_ms_seckey *sec, struct nrm_error *err)
+                        const struct nrm_bag_extra *extra, const struct nrm_ms_seckey *sec,
+                        struct nrm_error *err)
 {
 	char date[11];
 	nrm_date_format_iso((int32_t)(mtime / 86400), date);
@@ -356,7 +423,7 @@ static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
 		rc = nrm_atomic_open(&f, tar_path, 0640, err);
 	struct nrm_pack_result res;
 	if (rc == 0) {
-		struct nrm_pack_request req = {id, payload, mtime, date};
+		struct nrm_pack_request req = {id, payload, mtime, date, extra};
 		rc = nrm_bundle_pack(&req, f.fd, tar_path, &res, err);
 		if (rc)
 			nrm_atomic_abort(&f);
@@ -397,7 +464,7 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 /* With --quarter: the return, built from the store into a private folder
  * beside the bundle (so the bundle holds exactly what was built), which
  * is removed again whatever happens. */
-static int bundle_create(const struct create_opts *o, struct nrm_error *err);
+static int bundle_create(struct create_opts *o, struct nrm_error *err);
 
 /* The private folder, held against the sweep (bundle_sweep.h) for as long
  * as *hold is open.  Another create's sweep that came between mkdtemp and
@@ -441,12 +508,14 @@ static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 		.quarter = o->quarter, .site = o->site, .audience = o->audience,
 		.now = o->now, .dir = dir, .store = o->store, .key = o->pseudonym_key,
 		.joined = o->joined, .area = o->area,
-		.threshold = o->threshold,
+		.threshold = o->threshold, .force = o->force, .forced = &o->forced,
 	};
 	int code = nrm_return_build_into(&at, &req);
 	int rc = 0;
-	if (code)
+	if (code) {
 		rc = nrm_fail(err, code, "the %s return could not be built (see above)", o->quarter);
+		o->build_failed = true;
+	}
 	else {
 		o->payload = dir;
 		rc = bundle_create(o, err);
@@ -497,15 +566,34 @@ static int check_payload_dir(const char *dir, const struct nrm_bag_payload *p,
 	return rc;
 }
 
-static int bundle_create(const struct create_opts *o, struct nrm_error *err)
+/* What bag-info.txt says beyond BagIt's fields: the audience, an
+ * approval, the rules forced (at this build, or at the held build that
+ * was approved).  names[] holds the forced rules' names. */
+static void bag_extra(const struct create_opts *o, const char *audience,
+                      const char *names[], struct nrm_bag_extra *extra)
+{
+	size_t n = nrm_rules_forced_names(o->forced, names);
+	for (size_t i = 0; i < o->n_forced_names; i++)
+		names[n++] = o->forced_names[i];
+	*extra = (struct nrm_bag_extra){.audience = audience, .approved_by = o->approved_by,
+	                                .approved_at = o->approved_at,
+	                                .approval_note = o->approval_note, .forced = names,
+	                                .n_forced = n};
+}
+
+static int bundle_create(struct create_opts *o, struct nrm_error *err)
 {
 	struct nrm_bundle_id id = {0};
 	int64_t mtime;
-	if (parse_now(o->now, &mtime, err) || read_return_identity(o->payload, &id, err))
+	char audience[16];
+	if (parse_now(o->now, &mtime, err) || read_return_identity(o->payload, &id, audience, err))
 		return -1;
 	struct nrm_bag_payload payload;
 	if (nrm_bag_payload_collect(o->payload, &payload, err))
 		return -1;
+	const char **names = nrm_xcalloc(NRM_RULES + o->n_forced_names + 1, sizeof(char *));
+	struct nrm_bag_extra extra;
+	bag_extra(o, audience, names, &extra);
 	int rc = check_payload_dir(o->payload, &payload, err);
 	if (rc == 0)
 		rc = bundle_next_seq(o, &id, err);
@@ -517,12 +605,13 @@ static int bundle_create(const struct create_opts *o, struct nrm_error *err)
 		nrm_bundle_sweep(o->outdir, id.site, id.quarter);
 		rc = load_key(o, &sec, err);
 		if (rc == 0) {
-			rc = write_bundle(o, &id, &payload, mtime, &sec, err);
+			rc = write_bundle(o, &id, &payload, mtime, &extra, &sec, err);
 			sodium_memzero(&sec, sizeof(sec));
 		}
 		record_end(o, &id, rc ? err : NULL);
 	}
 	nrm_bag_payload_free(&payload);
+	free(names);
 	return rc;
 }
 
@@ -550,6 +639,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		{"password-file", required_argument, NULL, 'p'},
 		{"pseudonym-key", required_argument, NULL, 'K'},
 		{"threshold", required_argument, NULL, 't'},
+		{"force", no_argument, NULL, 'F'},
 		{"now", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},
 		{"json", no_argument, NULL, 'j'},
@@ -576,6 +666,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		case 'p': o.password_file = optarg; break;
 		case 'K': o.pseudonym_key = optarg; break;
 		case 't': o.threshold = optarg; break;
+		case 'F': o.force = true; break;
 		case 'n': o.now = optarg; break;
 		case 'o': o.outdir = optarg; break;
 		case 'j': o.json = true; break;
@@ -588,17 +679,38 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 	if (!o.payload == !o.quarter)
 		return nrm_usage_error("bundle create", "give one of --quarter YYYYQn and "
 		                       "--payload DIR");
-	if (o.payload && (o.audience || o.site || o.joined || o.area || o.threshold))
-		return nrm_usage_error("bundle create", "--audience, --site, --joined, --area and "
-		                       "--threshold go with --quarter");
+	if (o.payload && (o.audience || o.site || o.joined || o.area || o.threshold || o.force))
+		return nrm_usage_error("bundle create", "--audience, --site, --joined, --area, "
+		                       "--threshold and --force go with --quarter");
 	struct nrm_error err = {0};
 	if (o.quarter ? bundle_create_quarter(&o, &err) : bundle_create(&o, &err)) {
-		if (err.code == EX_USAGE)
+		if (err.code == EX_USAGE && !o.build_failed)
 			return nrm_usage_error("bundle create", "%s", err.msg);
 		fprintf(stderr, "nrmhub bundle create: %s\n", err.msg);
 		return err.code;
 	}
 	return 0;
+}
+
+int nrm_bundle_create_payload(struct nrm_context *ctx, const struct nrm_bundle_request *req,
+                              struct nrm_bundle_made *made, struct nrm_error *err)
+{
+	memset(made, 0, sizeof(*made));
+	struct create_opts o = {
+		.ctx = ctx, .payload = req->payload, .outdir = req->outdir, .store = req->store,
+		.key = req->key ? req->key : "nrmhub.key", .password_file = req->password_file,
+		.now = req->now, .approved_by = req->approved_by, .approved_at = req->approved_at,
+		.approval_note = req->approval_note, .forced_names = req->forced,
+		.n_forced_names = req->n_forced, .quiet = true, .made = made,
+	};
+	return bundle_create(&o, err);
+}
+
+void nrm_bundle_made_free(struct nrm_bundle_made *made)
+{
+	free(made->archive);
+	free(made->signature);
+	memset(made, 0, sizeof(*made));
 }
 
 /* ---- verify ------------------------------------------------------------------ */

@@ -6,6 +6,7 @@
 
 #include "intake.h"
 #include "log.h"
+#include "london_time.h"
 #include "store.h"
 #include "util.h"
 
@@ -32,8 +33,9 @@ static void print_usage(void)
 	       ".reason file.  A higher sequence number for a quarter already received is a\n"
 	       "revision: it replaces the earlier return in the national figures.  A bundle\n"
 	       "with no signature yet, modified within the last SECONDS, or changing while\n"
-	       "read is left for the next run.  Safe to run again, and two at once (the\n"
-	       "second waits for the first).\n"
+	       "read is left for the next run.  A bundle for a quarter that has not ended\n"
+	       "yet is refused, whatever its sender forced.  Safe to run again, and two at\n"
+	       "once (the second waits for the first).\n"
 	       "\n"
 	       "      --inbox DIR        the folder the bundles arrive in (required)\n"
 	       "      --store FILE       the intake store (default ./nrmhub.db)\n"
@@ -129,6 +131,10 @@ int cmd_intake(struct nrm_context *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	o.now = time(NULL);
+	struct nrm_error london;
+	/* A quarter has ended by London's date; without the zone data, by
+	 * this machine's. */
+	(void)nrm_london_init(&london);
 	struct nrm_intake_outcome *oc;
 	size_t n;
 	struct nrm_error err = {0};

@@ -15,6 +15,7 @@
 #include "folder_swap.h"
 #include "json_schema.h"
 #include "log.h"
+#include "london_time.h"
 #include "options.h"
 #include "pipeline.h"
 #include "pseudonym.h"
@@ -26,8 +27,10 @@
 #include "return_command.h"
 #include "gss.h"
 #include "return_render.h"
+#include "return_rules.h"
 #include "return_schema.h"
 #include "return_source.h"
+#include "run_site.h"
 #include "store.h"
 #include "util.h"
 
@@ -59,6 +62,8 @@ struct build_args {
 	size_t n_inputs;
 	bool json;
 	bool whole; /* replace -o DIR whole when it is a return's own (return_folder.h) */
+	bool force; /* build past the sanity rules (return_rules.h) */
+	nrm_rules_forced forced; /* filled: the rules it was forced past */
 };
 
 /* What the case callback needs. */
@@ -78,9 +83,13 @@ static void return_usage(void)
 	       "       nrmhub return render [-o DIR] [--json] RETURN.json\n"
 	       "       nrmhub return audit [--json] DIR...\n"
 	       "       nrmhub return validate FILE...\n"
+	       "       nrmhub return review [SITE QUARTER] [--json]\n"
+	       "       nrmhub return approve SITE QUARTER [--note TEXT]\n"
+	       "       nrmhub return reject SITE QUARTER --reason TEXT\n"
 	       "Build one site's quarterly return, render a return's outputs again, audit\n"
-	       "published returns' disclosure control, or check return.json files against\n"
-	       "schemas/return.schema.json.\n"
+	       "published returns' disclosure control, check return.json files against\n"
+	       "schemas/return.schema.json, or review, approve or reject a return a job\n"
+	       "held for review (see 'nrmhub return review --help').\n"
 	       "\n"
 	       "build reads the cases from the case store (--store, or the global --store, or\n"
 	       "./nrmhub.db) unless --from is given, and writes into DIR: the tables as CSV\n"
@@ -104,6 +113,11 @@ static void return_usage(void)
 	       "      --joined DATE          the day the site joined the pilot, YYYY-MM-DD: the\n"
 	       "                             comparison counts its cases from then (default:\n"
 	       "                             the pilot's start, 2021-06-01)\n"
+	       "      --force                build it even when a sanity rule refuses it: a\n"
+	       "                             quarter that has not ended (at --now), a quarter\n"
+	       "                             before the site joined (--joined, else the site\n"
+	       "                             configuration's site.joined), a return with no\n"
+	       "                             referrals and no decisions\n"
 	       "  -o, --output DIR           write into DIR (default: .); a DIR that is missing, empty\n"
 	       "                             or only a return is replaced whole, never half\n"
 	       "  -f, --from FORMAT          read the cases from INPUT files in FORMAT\n"
@@ -128,9 +142,11 @@ static void return_usage(void)
 	       "      --plugin-path DIR      also look for plugins in DIR\n"
 	       "  -h, --help                 show this help\n"
 	       "\n"
-	       "Exit status: 0 written; 64 usage; 65 a bad case (FILE:LINE: FIELD: reason) or\n"
+	       "Exit status: 0 written; 64 usage, or a quarter that has not ended or ended\n"
+	       "before the site joined; 65 a bad case (FILE:LINE: FIELD: reason) or\n"
 	       "cases of several sites without --site, or a published return that fails\n"
-	       "its disclosure audit; 66 missing input; 69 unknown format or\n"
+	       "its disclosure audit, or one with no referrals and no decisions; 66\n"
+	       "missing input; 69 unknown format or\n"
 	       "no case store; 73 cannot create output; 77 the key is not private.\n");
 }
 
@@ -143,7 +159,7 @@ static void add_option(struct build_args *a, char *kv)
 static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, struct build_args *a)
 {
 	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH, OPT_JOINED,
-	       OPT_THRESHOLD, OPT_AREA, OPT_SDMX };
+	       OPT_THRESHOLD, OPT_AREA, OPT_SDMX, OPT_FORCE };
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, 'q'},
 		{"site", required_argument, NULL, 's'},
@@ -160,6 +176,7 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		{"threshold", required_argument, NULL, OPT_THRESHOLD},
 		{"area", required_argument, NULL, OPT_AREA},
 		{"sdmx", required_argument, NULL, OPT_SDMX},
+		{"force", no_argument, NULL, OPT_FORCE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -185,6 +202,7 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 				return nrm_usage_error("return build", "--sdmx must be 1.0 or 2.0, not "
 				                       "'%s'", optarg);
 			break;
+		case OPT_FORCE: a->force = true; break;
 		case 'h': return_usage(); return 0;
 		default: return nrm_usage_error("return build", "unknown option");
 		}
@@ -533,10 +551,16 @@ static void print_result(const struct build_run *run, const char *dir, bool offi
 	char *ret = nrm_xasprintf("%s/return.json", dir);
 	char *cases = official ? nrm_xasprintf("%s/cases.csv", dir) : NULL;
 	if (json) {
-		json_t *o = json_pack("{s:s, s:o, s:I, s:o}", "return", ret, "cases",
+		const char *names[NRM_RULES];
+		size_t n = nrm_rules_forced_names(run->a->forced, names);
+		json_t *forced = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(forced, json_string(names[i]));
+		json_t *o = json_pack("{s:s, s:o, s:I, s:o, s:o}", "return", ret, "cases",
 		                      cases ? json_string(cases) : json_null(), "rows",
 		                      (json_int_t)run->rows, "key",
-		                      run->key_path ? json_string(run->key_path) : json_null());
+		                      run->key_path ? json_string(run->key_path) : json_null(),
+		                      "forced", forced);
 		char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		printf("%s\n", text);
 		free(text);
@@ -587,14 +611,69 @@ static int close_target(struct nrm_folder_swap *swap, int rc)
 	return 0;
 }
 
-static int build(struct nrm_context *ctx, const struct build_args *a)
+/* ---- the sanity rules (return_rules.h) ------------------------------------ */
+
+/* The day the site joined, for the rule: --joined, else the site
+ * configuration's site.joined when it is this site's; 0 when neither
+ * says.  The configuration is only read for this, so that a return built
+ * by hand beside it is held to the same rule as the site's return job. */
+static int joined_day(struct nrm_context *ctx, const struct build_args *a,
+                      const struct nrm_return_params *p, const char *site, int32_t *day)
+{
+	*day = 0;
+	if (a->joined) {
+		*day = p->joined;
+		return 0;
+	}
+	struct nrm_config cfg;
+	bool have;
+	int rc = nrm_site_config_optional(ctx, &cfg, &have);
+	if (rc || !have)
+		return rc;
+	if (cfg.joined && cfg.site_code && site && strcmp(cfg.site_code, site) == 0)
+		nrm_date_parse_iso(cfg.joined, strlen(cfg.joined), day); /* checked by the loader */
+	nrm_config_free(&cfg);
+	return 0;
+}
+
+/* Before anything is read: the quarter must have ended at --now. */
+static int rules_before(struct build_args *a, const struct nrm_return_params *p)
+{
+	struct nrm_error err;
+	struct nrm_error london;
+	/* London's date decides whether a quarter has ended; a machine
+	 * without the zone data reckons in its own zone. */
+	(void)nrm_london_init(&london);
+	int failed = nrm_rule_quarter_ended(&p->quarter, nrm_rule_today(p->generated_at), &err);
+	return nrm_rule_apply(NRM_RULE_NOT_ENDED, failed, a->force, &a->forced, &err);
+}
+
+/* Once the return is made, before anything is written: the quarter is not
+ * before the site joined, and the return is not empty. */
+static int rules_after(struct nrm_context *ctx, struct build_args *a,
+                       const struct nrm_return_params *p, const char *site, const json_t *ret)
+{
+	struct nrm_error err;
+	int32_t joined;
+	int rc = joined_day(ctx, a, p, site, &joined);
+	if (rc == 0 && joined)
+		rc = nrm_rule_apply(NRM_RULE_BEFORE_JOINED,
+		                    nrm_rule_after_joined(&p->quarter, joined, &err), a->force,
+		                    &a->forced, &err);
+	if (rc == 0)
+		rc = nrm_rule_apply(NRM_RULE_EMPTY, nrm_rule_not_empty(ret, &err), a->force,
+		                    &a->forced, &err);
+	return rc;
+}
+
+static int build(struct nrm_context *ctx, struct build_args *a)
 {
 	struct nrm_return_params p;
 	struct nrm_error err;
 	struct nrm_folder_swap swap;
 	const char *dir = a->dir ? a->dir : ".", *into;
 	int rc = make_params(a, &p);
-	if (rc || (rc = open_target(a, dir, &swap, &into)))
+	if (rc || (rc = rules_before(a, &p)) || (rc = open_target(a, dir, &swap, &into)))
 		return rc;
 	struct build_run run = {.a = a, .rb = nrm_return_builder_new(&p)};
 	nrm_access_init(&run.access, a->store);
@@ -619,6 +698,8 @@ static int build(struct nrm_context *ctx, const struct build_args *a)
 		rc = err.code;
 	}
 	if (rc == 0)
+		rc = rules_after(ctx, a, &p, nrm_return_builder_site(run.rb), ret);
+	if (rc == 0)
 		rc = write_outputs(ctx, &run, ret, into);
 	if (run.extracting)
 		nrm_extract_abort(&run.extract);
@@ -638,10 +719,14 @@ int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_reque
 		.quarter = req->quarter, .site = req->site, .audience = req->audience,
 		.now = req->now, .dir = req->dir, .key = req->key, .joined = req->joined,
 		.threshold = req->threshold, .area = req->area, .sdmx = req->sdmx,
+		.force = req->force,
 		.store = req->store ? req->store
 		       : ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH,
 	};
-	return build(ctx, &a);
+	int rc = build(ctx, &a);
+	if (req->forced)
+		*req->forced = a.forced;
+	return rc;
 }
 
 static int cmd_return_build(struct nrm_context *ctx, int argc, char **argv)
@@ -712,9 +797,16 @@ int cmd_return(struct nrm_context *ctx, int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2)
-		return nrm_usage_error("return", "say what to do: build, render, audit or validate");
+		return nrm_usage_error("return", "say what to do: build, render, audit, validate, "
+		                       "review, approve or reject");
 	if (strcmp(argv[1], "build") == 0)
 		return cmd_return_build(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "review") == 0)
+		return cmd_return_review(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "approve") == 0)
+		return cmd_return_approve(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "reject") == 0)
+		return cmd_return_reject(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "render") == 0)
 		return cmd_return_render(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
@@ -726,6 +818,6 @@ int cmd_return(struct nrm_context *ctx, int argc, char **argv)
 		}
 		return cmd_return_validate(argc - 1, argv + 1);
 	}
-	return nrm_usage_error("return", "no such action '%s': build, render, audit or validate",
-	                       argv[1]);
+	return nrm_usage_error("return", "no such action '%s': build, render, audit, validate, "
+	                       "review, approve or reject", argv[1]);
 }

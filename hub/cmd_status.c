@@ -1,7 +1,8 @@
 /*
  * `nrmhub status`: for each job of the site configuration its last run,
- * result and next due time, what is waiting to be delivered, and the
- * bundle sequence numbers spent on no bundle, with the reason.
+ * result and next due time, what is waiting to be delivered, the
+ * bundle sequence numbers spent on no bundle, with the reason, and the
+ * returns held for review.
  */
 #include "commands.h"
 
@@ -9,6 +10,7 @@
 #include "log.h"
 #include "london_time.h"
 #include "pipeline.h"
+#include "review_held.h"
 #include "run_lock.h"
 #include "run_site.h"
 #include "store.h"
@@ -26,7 +28,8 @@ static void status_usage(void)
 	printf("Usage: nrmhub status [--now TIME] [--json]\n"
 	       "Show each job's last run and result, when it is next due, and the items\n"
 	       "waiting to be delivered (pending) or refused by their receiver, and the\n"
-	       "bundle sequence numbers handed out whose bundle was never finished.\n"
+	       "bundle sequence numbers handed out whose bundle was never finished, and the\n"
+	       "returns held for review (nrmhub return review).\n"
 	       "\n"
 	       "      --now TIME  the time to reckon \"next due\" from (default: now)\n"
 	       "      --json      print it as JSON\n"
@@ -124,6 +127,29 @@ static void print_gaps(const json_t *gaps)
 	}
 }
 
+/* ---- returns held for review (review_held.h) ------------------------------ */
+
+static void print_held(const json_t *held)
+{
+	if (json_array_size(held) == 0)
+		return;
+	printf("held for review: %zu\n", json_array_size(held));
+	size_t i;
+	const json_t *o;
+	json_array_foreach(held, i, o) {
+		const char *site = json_string_value(json_object_get(o, "site"));
+		const char *quarter = json_string_value(json_object_get(o, "quarter"));
+		if (!site) {
+			printf("  %s: %s\n", json_string_value(json_object_get(o, "folder")),
+			       json_string_value(json_object_get(o, "error")));
+			continue;
+		}
+		printf("  %s %s  held %s by job %s: nrmhub return review %s %s\n", site, quarter,
+		       json_string_value(json_object_get(o, "held_at")),
+		       json_string_value(json_object_get(o, "job")), site, quarter);
+	}
+}
+
 /* The run lock beside the store: free, held by a run, or held by
  * something that is not one (a process a job left behind). */
 static json_t *lock_status(const char *store_path)
@@ -212,6 +238,7 @@ static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, boo
 	json_t *pending = ledger_deliveries(s, NULL, "pending");
 	json_t *refused = ledger_deliveries(s, NULL, "refused");
 	json_t *gaps = unfinished_bundles(s);
+	json_t *held = nrm_held_list(nrm_site_store(ctx, site));
 	int rc = 0;
 	if (!jobs_read || !pending || !refused || !gaps) {
 		nrm_log_error("%s", store_error(s)->msg);
@@ -222,6 +249,7 @@ static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, boo
 			json_t *all = json_pack("{s:s, s:O, s:O, s:O, s:O}", "site", site->cfg.site_code,
 			                        "jobs", jobs, "waiting", pending, "lock", lock,
 			                        "unfinished_bundles", gaps);
+			json_object_set(all, "held_for_review", held);
 			char *text = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			puts(text ? text : "{}");
 			free(text);
@@ -230,6 +258,7 @@ static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, boo
 			print_lock(lock);
 			print_text(jobs, pending);
 			print_gaps(gaps);
+			print_held(held);
 		}
 	}
 	json_decref(lock);
@@ -237,6 +266,7 @@ static int show(struct nrm_context *ctx, struct nrm_site *site, int64_t now, boo
 	json_decref(pending);
 	json_decref(refused);
 	json_decref(gaps);
+	json_decref(held);
 	store_close(s);
 	return rc;
 }

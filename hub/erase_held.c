@@ -5,10 +5,9 @@
 #include "erase_held.h"
 
 #include "atomic_file.h"
+#include "bundle_peek.h"
 #include "util.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -76,35 +75,9 @@ static void count_hits(struct held *h, const bool *hit)
  * NULL when it has none or is not a readable bundle. */
 static int bundle_extract(const char *path, char **out, size_t *len)
 {
-	*out = NULL;
-	struct archive *a = archive_read_new();
-	archive_read_support_filter_gzip(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
-		archive_read_free(a);
-		return 0;
-	}
-	struct archive_entry *e;
-	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
-		if (!name || !ends_with(name, "/data/cases.csv") ||
-		    archive_entry_size(e) > (la_int64_t)EXTRACT_MAX)
-			continue;
-		size_t size = (size_t)archive_entry_size(e);
-		char *buf = nrm_xmalloc(size + 1);
-		size_t got = 0;
-		la_ssize_t r;
-		while (got < size && (r = archive_read_data(a, buf + got, size - got)) > 0)
-			got += (size_t)r;
-		if (got == size) {
-			buf[size] = '\0';
-			*out = buf;
-			*len = size;
-		} else
-			free(buf);
-		break;
-	}
-	archive_read_free(a);
+	struct nrm_error err;
+	if (nrm_bundle_peek(path, "data/cases.csv", EXTRACT_MAX, out, len, &err) != 0)
+		*out = NULL;
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "erase_held.h"
 #include "ledger.h"
+#include "review_held.h"
 #include "access_log.h"
 #include "site_config.h"
 #include "store.h"
@@ -163,4 +164,7 @@ void nrm_erasure_config_places(const struct nrm_config *cfg, json_t *places)
 		if (dir)
 			json_array_append_new(places, json_string(dir));
 	}
+	/* The returns held for review carry their extract too. */
+	if (cfg->store)
+		nrm_held_places(cfg->store, places);
 }

@@ -14,6 +14,8 @@
 #include "intake_move.h"
 #include "log.h"
 #include "minisign.h"
+#include "quarter.h"
+#include "return_rules.h"
 #include "store.h"
 #include "store_intake.h"
 #include "util.h"
@@ -141,6 +143,21 @@ static int check_official(const struct nrm_verify_result *r, struct nrm_error *e
 		return nrm_fail(err, EX_DATAERR, "data/cases.csv is missing; an official return "
 		                "carries its extract");
 	return 0;
+}
+
+/* A return is taken only once its quarter has ended (London's date at the
+ * intake's time), whatever its sender forced (return_rules.h): figures of
+ * a quarter still running are not the quarter's. */
+static int check_ended(const struct nrm_verify_result *r, time_t now, struct nrm_error *err)
+{
+	struct nrm_quarter q;
+	if (nrm_quarter_parse(r->id.quarter, &q) != 0)
+		return nrm_fail(err, EX_DATAERR, "quarter %s: not a quarter", r->id.quarter);
+	struct nrm_error why;
+	if (nrm_rule_quarter_ended(&q, nrm_rule_today((int64_t)now), &why) == 0)
+		return 0;
+	return nrm_fail(err, EX_DATAERR, "refused (%s): %s: a return is taken only once its "
+	                "quarter has ended", nrm_rule_name(NRM_RULE_NOT_ENDED), why.msg);
 }
 
 /* The extract must be the one behind the return: as many rows decided, and
@@ -273,7 +290,9 @@ static void take_verified(const struct inbox *in, struct nrm_verify_result *r,
 	bool revision = false;
 	char *dest = nrm_xasprintf("accepted/%s/%s/%s", oc->site, oc->quarter, oc->file);
 	struct store_intake_move m = {.file = oc->file, .dest = dest};
-	int rc = check_official(r, &e) ? -1 : record(in, r, &m, &revision, &e);
+	int rc = check_official(r, &e) || check_ended(r, in->o->now, &e)
+	         ? -1
+	         : record(in, r, &m, &revision, &e);
 	if (rc == -2) {
 		set_reason(oc, NRM_INTAKE_LEFT, e.code, "the store: %s; left for the next run", e.msg);
 	} else if (rc == -1 || (rc == 1 && accepted_exists(in, oc))) {

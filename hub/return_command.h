@@ -7,6 +7,8 @@
 
 #include "return_render.h"
 
+#include <stdbool.h>
+
 struct nrm_context;
 
 /* What `return build` takes on its command line, from the case store. */
@@ -22,10 +24,19 @@ struct nrm_return_request {
 	const char *threshold; /* published: hide counts 1..N; NULL: 4 */
 	const char *area;      /* the site's GSS area code; NULL: not recorded */
 	enum nrm_sdmx_version sdmx; /* return.sdmx.csv's version (0: 1.0) */
+	bool force;            /* build past the sanity rules (return_rules.h) */
+	unsigned *forced;      /* NULL, or filled with the rules forced past
+	                          (an nrm_rules_forced) */
 };
 
-/* Builds the return exactly as `return build` does (messages logged).
- * 0, or a sysexits.h code. */
+/* Builds the return exactly as `return build` does, sanity rules and all
+ * (messages logged).  0, or a sysexits.h code. */
 int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_request *req);
+
+/* `return review`, `return approve` and `return reject`: a return a job
+ * held for review (cmd_return_review.c). */
+int cmd_return_review(struct nrm_context *ctx, int argc, char **argv);
+int cmd_return_approve(struct nrm_context *ctx, int argc, char **argv);
+int cmd_return_reject(struct nrm_context *ctx, int argc, char **argv);
 
 #endif

@@ -6,14 +6,18 @@
  */
 #include "run_job.h"
 
+#include "bundle_peek.h"
 #include "commands.h"
 #include "date.h"
 #include "deliver.h"
+#include "folder_swap.h"
 #include "job_child.h"
 #include "log.h"
 #include "london_time.h"
 #include "pipeline.h"
 #include "quarter.h"
+#include "return_command.h"
+#include "review_held.h"
 #include "store.h"
 #include "store_backup.h"
 #include "util.h"
@@ -57,6 +61,7 @@ static struct nrm_context job_context(const struct nrm_run_job *r)
 	for (size_t i = 0; i < r->cfg->n_plugin_paths; i++)
 		nrm_context_add_plugin_path(&ctx, r->cfg->plugin_paths[i]);
 	ctx.store_path = r->cfg->store;
+	ctx.config_path = r->cfg->path; /* what a command reads of it (site.joined) */
 	ctx.now = r->now;
 	return ctx;
 }
@@ -426,6 +431,29 @@ static int job_export(const struct nrm_run_job *r, json_t *result, struct nrm_er
 	return rc;
 }
 
+/* What the site's configuration says of how its returns are built: the
+ * day it joined (where its comparison starts, and before which no quarter
+ * is built) and its published returns' threshold. */
+static void push_site_settings(struct args *a, const struct nrm_config *cfg)
+{
+	if (cfg->joined) {
+		push(a, "--joined");
+		push(a, cfg->joined);
+	}
+	if (cfg->suppression_threshold) {
+		char threshold[16];
+		snprintf(threshold, sizeof(threshold), "%d", cfg->suppression_threshold);
+		push(a, "--threshold");
+		push(a, threshold);
+	}	/* The site's area, REF_AREA of its SDMX-CSV: its local authority, or
+	 * failing that its nation. */
+	const char *area = cfg->local_authority ? cfg->local_authority : cfg->nation;
+	if (area) {
+		push(a, "--area");
+		push(a, area);
+	}
+}
+
 static int bundle_one(const struct nrm_run_job *r, const char *quarter, const char *audience,
                       json_t *outputs)
 {
@@ -438,17 +466,7 @@ static int bundle_one(const struct nrm_run_job *r, const char *quarter, const ch
 	                       "--json", "--site", cfg->site_code};
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		push(&a, fixed[i]);
-	if (cfg->joined) {
-		push(&a, "--joined");
-		push(&a, cfg->joined);
-	}
-	/* The site's area, REF_AREA of its SDMX-CSV: its local authority, or
-	 * failing that its nation. */
-	const char *area = cfg->local_authority ? cfg->local_authority : cfg->nation;
-	if (area) {
-		push(&a, "--area");
-		push(&a, area);
-	}
+	push_site_settings(&a, cfg);
 	if (cfg->secret_key) {
 		push(&a, "--key");
 		push(&a, cfg->secret_key);
@@ -460,12 +478,6 @@ static int bundle_one(const struct nrm_run_job *r, const char *quarter, const ch
 	if (cfg->pseudonym_key) {
 		push(&a, "--pseudonym-key");
 		push(&a, cfg->pseudonym_key);
-	}
-	char threshold[16];
-	if (cfg->suppression_threshold) {
-		snprintf(threshold, sizeof(threshold), "%d", cfg->suppression_threshold);
-		push(&a, "--threshold");
-		push(&a, threshold);
 	}
 	char *out = NULL;
 	int rc = run_caught(cmd_bundle, r, &a, &out);
@@ -480,6 +492,104 @@ static int bundle_one(const struct nrm_run_job *r, const char *quarter, const ch
 	return rc;
 }
 
+/* ---- a return held for review (review_held.h) ---------------------------- */
+
+/* One audience's return built into `dir`, as `return build` builds it
+ * (the sanity rules included), with the settings bundle_one gives. */
+static int build_held(const struct nrm_run_job *r, const char *quarter, const char *audience,
+                      const char *dir)
+{
+	const struct nrm_config *cfg = r->cfg;
+	char when[32];
+	iso_time(r->now, when);
+	struct args a = {0};
+	const char *fixed[] = {"return", "build", "--quarter", quarter, "--audience", audience,
+	                       "--store", cfg->store, "--now", when, "-o", dir, "--json",
+	                       "--site", cfg->site_code};
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		push(&a, fixed[i]);
+	push_site_settings(&a, cfg);
+	if (cfg->pseudonym_key) {
+		push(&a, "--key");
+		push(&a, cfg->pseudonym_key);
+	}
+	char *out = NULL;
+	int rc = run_caught(cmd_return, r, &a, &out);
+	free(out);
+	args_free(&a);
+	return rc;
+}
+
+/* The folder a return of this quarter is held in, unless another job
+ * holds one there (a person must decide on that first). */
+static int held_folder(const struct nrm_run_job *r, const char *quarter, char **dir,
+                       struct nrm_error *err)
+{
+	char *root = nrm_held_root(r->cfg->store);
+	int rc = nrm_held_root_make(root, err);
+	free(root);
+	if (rc)
+		return -1;
+	*dir = nrm_held_dir(r->cfg->store, r->cfg->site_code, quarter);
+	struct nrm_held h;
+	int got = nrm_held_read(*dir, &h, err);
+	if (got < 0)
+		return -1;
+	if (got == 0 && strcmp(h.job, r->job->name) != 0)
+		rc = nrm_fail(err, EX_CANTCREAT, "the %s return is already held for review by job "
+		              "%s: approve or reject it first (nrmhub return review %s %s)", quarter,
+		              h.job, r->cfg->site_code, quarter);
+	if (got == 0)
+		nrm_held_free(&h);
+	return rc;
+}
+
+/* Builds each audience's return into a fresh folder that replaces the one
+ * held before (a new run holds the latest figures), with held.json last;
+ * nothing is signed or put in the outbox. */
+static int hold_return(const struct nrm_run_job *r, char *quarter, json_t *result,
+                       struct nrm_error *err)
+{
+	char *dir = NULL;
+	struct nrm_folder_swap swap;
+	if (held_folder(r, quarter, &dir, err) != 0 || nrm_folder_swap_begin(&swap, dir, err) != 0) {
+		free(dir);
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < r->job->n_audiences; i++) {
+		char *into = nrm_xasprintf("%s/%s", swap.tmp, r->job->audiences[i]);
+		int code = build_held(r, quarter, r->job->audiences[i], into);
+		if (code)
+			rc = nrm_fail(err, code, "the %s return for %s could not be built (see above)",
+			              quarter, r->job->audiences[i]);
+		free(into);
+	}
+	struct nrm_held h = {.site = r->cfg->site_code, .quarter = quarter,
+	                     .job = r->job->name, .held_at = r->now,
+	                     .audiences = r->job->audiences, .n_audiences = r->job->n_audiences};
+	if (rc == 0 && nrm_held_write(swap.tmp, &h, err) != 0)
+		rc = -1;
+	if (rc != 0) {
+		nrm_folder_swap_abort(&swap);
+		free(dir);
+		return rc;
+	}
+	if (nrm_folder_swap_commit(&swap, err) != 0) {
+		free(dir);
+		return -1;
+	}
+	json_t *outputs = json_object_get(result, "outputs");
+	for (size_t i = 0; i < r->job->n_audiences; i++)
+		json_array_append_new(outputs, json_sprintf("%s/%s", dir, r->job->audiences[i]));
+	char *summary = nrm_xasprintf("held for review: nrmhub return review %s %s",
+	                              r->cfg->site_code, quarter);
+	json_object_set_new(result, "summary", json_string(summary));
+	free(summary);
+	free(dir);
+	return 0;
+}
+
 static int job_return(const struct nrm_run_job *r, json_t *result, struct nrm_error *err)
 {
 	char quarter[7];
@@ -489,6 +599,8 @@ static int job_return(const struct nrm_run_job *r, json_t *result, struct nrm_er
 		snprintf(quarter, sizeof(quarter), "%s", r->job->quarter);
 	else
 		nrm_run_default_quarter(r->now, quarter);
+	if (r->job->review)
+		return hold_return(r, quarter, result, err);
 	json_t *outputs = json_object_get(result, "outputs");
 	for (size_t i = 0; i < r->job->n_audiences; i++) {
 		int rc = bundle_one(r, quarter, r->job->audiences[i], outputs);
@@ -504,6 +616,35 @@ static int job_return(const struct nrm_run_job *r, json_t *result, struct nrm_er
 
 /* ---- deliver ---------------------------------------------------------- */
 
+/* Whether the target takes the file: a target with "audience" takes only
+ * bundles (and their signatures) whose bag-info.txt names an audience it
+ * takes, so a published return never goes to the Home Office's official
+ * receiver by mistake.  false with err (a refusal, never retried). */
+static bool audience_taken(const struct nrm_config_target *t, const char *path,
+                           struct nrm_error *err)
+{
+	if (!t->audiences)
+		return true;
+	const char *takes = t->audiences == NRM_TARGET_OFFICIAL    ? "official"
+	                  : t->audiences == NRM_TARGET_PUBLISHED ? "published"
+	                                                         : "official and published";
+	char audience[16];
+	struct nrm_error why;
+	if (nrm_bundle_audience(path, audience, &why) != 0) {
+		nrm_fail(err, EX_DATAERR, "not sent: %s; target %s takes %s bundles only", why.msg,
+		         t->name, takes);
+		return false;
+	}
+	unsigned bit = strcmp(audience, "official") == 0 ? NRM_TARGET_OFFICIAL : NRM_TARGET_PUBLISHED;
+	if (t->audiences & bit)
+		return true;
+	size_t n = strlen(path);
+	bool signature = n > 8 && strcmp(path + n - 8, ".minisig") == 0;
+	nrm_fail(err, EX_DATAERR, "not sent: %sa bundle for the %s audience; target %s takes %s "
+	         "bundles only", signature ? "the signature of " : "", audience, t->name, takes);
+	return false;
+}
+
 static int job_deliver(const struct nrm_run_job *r, json_t *result, struct nrm_error *err)
 {
 	const struct nrm_config_target *t = r->job->target_ref;
@@ -515,7 +656,8 @@ static int job_deliver(const struct nrm_run_job *r, json_t *result, struct nrm_e
 		const char *path = json_string_value(item);
 		struct nrm_receipt rec = {0};
 		struct nrm_error e = {0};
-		int rc = nrm_deliver_file(path, t->url, &t->opts, &rec, &e);
+		int rc = audience_taken(t, path, &e) ? nrm_deliver_file(path, t->url, &t->opts, &rec, &e)
+		                                     : e.code;
 		json_t *rj = rec.url || rec.time ? nrm_receipt_to_json(&rec) :
 		             json_pack("{s:s, s:s}", "status", e.code == EX_TEMPFAIL ? "pending" : "refused",
 		                       "message", e.msg);

@@ -202,11 +202,37 @@ static void read_retry(struct walk *w, json_t *r, const char *path, struct nrm_r
 		bad(w, path, "%s", e.msg);
 }
 
+/* "audience": one audience, or a list: what the target may be sent. */
+static unsigned read_audiences(struct walk *w, json_t *v, const char *path)
+{
+	if (!v)
+		return 0;
+	char *p = sub(path, "audience");
+	unsigned bits = 0;
+	size_t n = json_is_array(v) ? json_array_size(v) : 1;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_is_array(v) ? json_array_get(v, i) : v);
+		if (s && strcmp(s, "official") == 0)
+			bits |= NRM_TARGET_OFFICIAL;
+		else if (s && strcmp(s, "published") == 0)
+			bits |= NRM_TARGET_PUBLISHED;
+		else {
+			bad(w, p, "\"official\" or \"published\", or a list of them");
+			break;
+		}
+	}
+	if (n == 0)
+		bad(w, p, "an empty list would take nothing: name \"official\", \"published\" or "
+		    "both");
+	free(p);
+	return bits;
+}
+
 static void read_target(struct walk *w, const char *name, json_t *t, const char *path,
                         struct nrm_config_target *out)
 {
 	static const char *const keys[] = {"url", "folder", "ca_file", "cert", "key", "ssh_key",
-	                                   "known_hosts", "retry", NULL};
+	                                   "known_hosts", "retry", "audience", NULL};
 	out->name = nrm_xstrdup(name);
 	nrm_deliver_opts_init(&out->opts);
 	if (!name_ok(name))
@@ -235,6 +261,7 @@ static void read_target(struct walk *w, const char *name, json_t *t, const char 
 	out->key = get_path(w, t, "key", path, false);
 	out->ssh_key = get_path(w, t, "ssh_key", path, false);
 	out->known_hosts = get_path(w, t, "known_hosts", path, false);
+	out->audiences = read_audiences(w, json_object_get(t, "audience"), path);
 	if (!out->cert != !out->key)
 		bad(w, path, "\"cert\" and \"key\" go together");
 	if (out->url && !strncmp(out->url, "sftp://", 7) && (!out->ssh_key || !out->known_hosts))
@@ -381,6 +408,16 @@ static void read_import(struct walk *w, json_t *o, const char *path, struct nrm_
 static void read_return(struct walk *w, json_t *o, const char *path, struct nrm_config_job *j)
 {
 	j->outbox = get_path(w, o, "outbox", path, true);
+	char *review = get_str(w, o, "review", path, false);
+	if (review && strcmp(review, "required") == 0)
+		j->review = true;
+	else if (review && strcmp(review, "none") != 0) {
+		char *p = sub(path, "review");
+		bad(w, p, "'%s': \"required\" (held until a person approves it: nrmhub return "
+		    "approve) or \"none\"", review);
+		free(p);
+	}
+	free(review);
 	j->quarter = get_str(w, o, "quarter", path, false);
 	struct nrm_quarter q;
 	if (j->quarter && nrm_quarter_parse(j->quarter, &q)) {
@@ -419,7 +456,7 @@ static void read_job_kind(struct walk *w, json_t *o, const char *path, struct nr
 		[NRM_JOB_IMPORT] = {"format", "input", "url", "options", "processed", "ca_file",
 		                    "keep_going", "rejects"},
 		[NRM_JOB_EXPORT] = {"format", "output", "options", "site"},
-		[NRM_JOB_RETURN] = {"audiences", "quarter", "outbox"},
+		[NRM_JOB_RETURN] = {"audiences", "quarter", "outbox", "review"},
 		[NRM_JOB_DELIVER] = {"target", "from"},
 		[NRM_JOB_BACKUP] = {NULL},
 	};

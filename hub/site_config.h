@@ -18,7 +18,8 @@
  *   "keys": {"secret_key": FILE, "password_file": FILE, "pseudonym_key": FILE},
  *   "plugin_path": DIR or [DIR...],
  *   "targets": {NAME: {"url" | "folder", "ca_file", "cert", "key", "ssh_key",
- *                      "known_hosts", "retry": {"attempts", "base_ms", "cap_ms"}}},
+ *                      "known_hosts", "retry": {"attempts", "base_ms", "cap_ms"},
+ *                      "audience": "official" | "published" | a list of them}},
  *   "jobs": [{"name", "kind", "schedule", "timeout", ...kind's keys}],
  *   "retention": {"years_after_closed", "years_after_last_update"},
  *   "group": a group of this machine that may read the shared outputs,
@@ -29,7 +30,9 @@
  *            "keep_going" (store the good records, set the bad aside), "rejects"
  *            (the rejects report, with {quarter} and {date})
  *   export:  "format", "output" (with {quarter} and {date}), "options", "site"
- *   return:  "audiences", "quarter" (default: the last quarter ended), "outbox"
+ *   return:  "audiences", "quarter" (default: the last quarter ended), "outbox",
+ *            "review" ("required": held for a person to approve, review_held.h;
+ *            "none", the default: signed and put in the outbox)
  *   deliver: "target", "from" (a folder whose files are sent once each)
  *   backup:  none (a copy of the store beside it, store_backup.h)
  */
@@ -57,9 +60,14 @@ enum nrm_job_kind { NRM_JOB_IMPORT, NRM_JOB_EXPORT, NRM_JOB_RETURN, NRM_JOB_DELI
                    NRM_JOB_BACKUP };
 #define NRM_JOB_KINDS 5
 
+/* The audiences a target takes (its "audience"): bits of these. */
+#define NRM_TARGET_OFFICIAL 1u
+#define NRM_TARGET_PUBLISHED 2u
+
 struct nrm_config_target {
 	char *name;
 	char *url;               /* a "folder" becomes file://ABSOLUTE/ */
+	unsigned audiences;      /* NRM_TARGET_* it takes; 0: any file (no "audience") */
 	struct nrm_deliver_opts opts; /* its file names point into the strings below */
 	char *ca_file, *cert, *key, *ssh_key, *known_hosts;
 };
@@ -82,6 +90,7 @@ struct nrm_config_job {
 	char **audiences;        /* return */
 	size_t n_audiences;
 	char *quarter, *outbox;  /* return */
+	bool review;             /* return: "review": "required" */
 	char *target, *from;     /* deliver */
 	const struct nrm_config_target *target_ref;
 };

@@ -198,6 +198,12 @@ int store_backup_now(struct store *s);
  * number is never handed out twice.  0 with *seq set, or -1. */
 int store_bundle_seq_next(struct store *s, const char *site, const char *quarter,
                           int64_t *seq);
+/* A number given by hand for (site, quarter): the counter moves up to
+ * `seq` when it is higher (never down), and `seq` is recorded as reserved
+ * (bundle_made), so that it is settled like the store's own numbers.  Its
+ * own transaction unless one is open.  0, or -1. */
+int store_bundle_seq_reserve(struct store *s, const char *site, const char *quarter,
+                             int64_t seq);
 /* How the create of bundle `seq` ended: finished (failure NULL), or not,
  * with the reason.  0, or -1. */
 int store_bundle_ended(struct store *s, const char *site, const char *quarter, int64_t seq,

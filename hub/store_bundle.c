@@ -62,12 +62,63 @@ int store_bundle_seq_next(struct store *s, const char *site, const char *quarter
 	return store_commit(s);
 }
 
+/* A number chosen by hand (`bundle create --seq N`): the counter moves up
+ * to it when it is higher, never down, so the next number the store hands
+ * out is above every bundle made, however numbered. */
+static int raise_sequence(struct store *s, const char *site, const char *quarter, int64_t seq)
+{
+	sqlite3_stmt *st;
+	const char *sql = "INSERT INTO bundle_sequence (site, quarter, last_seq) VALUES (?1, ?2, ?3) "
+	                  "ON CONFLICT (site, quarter) DO UPDATE SET "
+	                  "last_seq = max(last_seq, excluded.last_seq)";
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_fail_sqlite(s, "cannot prepare the bundle sequence");
+	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, seq);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail_sqlite(s, "cannot move the bundle sequence forward");
+	/* A number whose bundle was finished before (the same bundle made
+	 * again, into another folder) keeps its record. */
+	sql = "INSERT INTO bundle_made (site, quarter, seq, reserved_at) VALUES (?1, ?2, ?3, ?4) "
+	      "ON CONFLICT (site, quarter, seq) DO UPDATE SET reserved_at = excluded.reserved_at, "
+	      "failure = NULL WHERE finished_at IS NULL";
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return store_fail_sqlite(s, "cannot record a bundle sequence number");
+	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, seq);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : store_fail_sqlite(s, "cannot record a bundle sequence number");
+}
+
+int store_bundle_seq_reserve(struct store *s, const char *site, const char *quarter,
+                             int64_t seq)
+{
+	if (s->in_tx)
+		return raise_sequence(s, site, quarter, seq);
+	if (store_begin(s) != 0)
+		return -1;
+	if (raise_sequence(s, site, quarter, seq) != 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s);
+}
+
 int store_bundle_ended(struct store *s, const char *site, const char *quarter, int64_t seq,
                        const char *failure)
 {
 	sqlite3_stmt *st;
+	/* A failure never undoes a bundle finished under the same number (a
+	 * --seq create refused because that bundle is there). */
 	const char *sql = failure ? "UPDATE bundle_made SET failure = ?4 "
-	                            "WHERE site = ?1 AND quarter = ?2 AND seq = ?3"
+	                            "WHERE site = ?1 AND quarter = ?2 AND seq = ?3 "
+	                            "AND finished_at IS NULL"
 	                          : "UPDATE bundle_made SET finished_at = ?4, failure = NULL "
 	                            "WHERE site = ?1 AND quarter = ?2 AND seq = ?3";
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)

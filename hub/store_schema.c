@@ -240,6 +240,26 @@ static const char *const migrations[] = {
 	"ALTER TABLE job_run ADD COLUMN counts TEXT NOT NULL DEFAULT 'null';"
 	"ALTER TABLE job_run ADD COLUMN problems TEXT NOT NULL DEFAULT '[]';"
 	"ALTER TABLE job_run ADD COLUMN rejects TEXT;",
+
+	/* 10 -> 11: the decisions on returns a job held for review
+	 * (store_review.c): who (OS user) approved or rejected a site's
+	 * quarter and when, the held return's time and job, the approval's
+	 * note or the rejection's reason, the sanity rules it was forced past
+	 * (comma-separated) and an approval's bundles (a JSON list). */
+	"CREATE TABLE return_review ("
+	"  id INTEGER PRIMARY KEY,"
+	"  site TEXT NOT NULL,"
+	"  quarter TEXT NOT NULL,"
+	"  job TEXT NOT NULL,"
+	"  decision TEXT NOT NULL,"
+	"  os_user TEXT NOT NULL,"
+	"  decided_at INTEGER NOT NULL,"
+	"  held_at INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  forced TEXT NOT NULL,"
+	"  bundles TEXT NOT NULL"
+	");"
+	"CREATE INDEX return_review_by_quarter ON return_review (site, quarter, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

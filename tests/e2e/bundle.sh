@@ -88,7 +88,7 @@ EOF
 payload_files=$(cd "$payload" && LC_ALL=C ls)
 n_files=$(printf '%s\n' "$payload_files" | wc -l)
 octets=$(cat "$payload"/* | wc -c)
-info_bytes=$(printf 'Source-Organization: birmingham\nExternal-Identifier: %s\nBagging-Date: 2025-04-02\nPayload-Oxum: %s.%s\n' \
+info_bytes=$(printf 'Source-Organization: birmingham\nExternal-Identifier: %s\nBagging-Date: 2025-04-02\nPayload-Oxum: %s.%s\nAudience: official\n' \
 	"$bag" "$octets" "$n_files" | wc -c)
 manifest_bytes=$(for f in $payload_files; do printf '%0128d  data/%s\n' 0 "$f"; done | wc -c)
 {
@@ -111,7 +111,7 @@ assert_same "$tmp/layout" "$tmp/layout.want"
 mkdir x && tar xzf "out/$bag.tar.gz" -C x
 printf 'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n' >"$tmp/bagit.want"
 assert_same "x/$bag/bagit.txt" "$tmp/bagit.want"
-printf 'Source-Organization: birmingham\nExternal-Identifier: %s\nBagging-Date: 2025-04-02\nPayload-Oxum: %s.%s\n' \
+printf 'Source-Organization: birmingham\nExternal-Identifier: %s\nBagging-Date: 2025-04-02\nPayload-Oxum: %s.%s\nAudience: official\n' \
 	"$bag" "$octets" "$n_files" >"$tmp/info.want"
 assert_same "x/$bag/bag-info.txt" "$tmp/info.want"
 (cd "x/$bag" && sha512sum --quiet --strict -c manifest-sha512.txt && sha512sum --quiet --strict -c tagmanifest-sha512.txt) &&

@@ -34,7 +34,8 @@ PY
 expect_exit 78 "$NRMHUB" --config "$ex/nrmhub.json" config check
 assert_grep '\$\.group: no group .no-such-group-here. on this machine' "$tmp/stderr"
 
-# With a group: the next quarter's bundle, delivered, is the group's to read.
+# With a group: another quarter's bundle, delivered, is the group's to read
+# (2025Q1: the example's cases are of the first half of 2025).
 group=daemon
 getent group "$group" >/dev/null || { fail "no group $group on this machine"; finish; }
 python3 - "$ex/nrmhub.json" "$group" <<'PY'
@@ -43,10 +44,10 @@ cfg = json.load(open(sys.argv[1])); cfg["group"] = sys.argv[2]
 json.dump(cfg, open(sys.argv[1], "w"), indent=2)
 PY
 hub=("$NRMHUB" --config "$ex/nrmhub.json")
-expect_exit 0 "${hub[@]}" run --job quarterly-return --quarter 2025Q3 --now 2025-10-02T06:00:00Z
+expect_exit 0 "${hub[@]}" run --job quarterly-return --quarter 2025Q1 --now 2025-10-02T06:00:00Z
 expect_exit 0 "${hub[@]}" run --job deliver-returns --now 2025-10-02T06:30:00Z
-for f in outbox/birmingham_2025Q3_001.tar.gz drop/birmingham_2025Q3_001.tar.gz \
-	drop/birmingham_2025Q3_001.tar.gz.minisig; do
+for f in outbox/birmingham_2025Q1_001.tar.gz drop/birmingham_2025Q1_001.tar.gz \
+	drop/birmingham_2025Q1_001.tar.gz.minisig; do
 	assert_eq "$(stat -c '%a %G' "$ex/state/$f")" "640 $group" "state/$f's mode and group"
 done
 for f in nrmhub.db keys/birmingham.key keys/birmingham.pseudonym.key; do

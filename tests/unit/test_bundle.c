@@ -355,7 +355,7 @@ static void test_manifest_parse(void **state)
 static void test_bag_info(void **state)
 {
 	char *text = nrm_bag_info_format("birmingham", "birmingham_2025Q1_001", "2025-04-02",
-	                                 4195, 4);
+	                                 4195, 4, NULL);
 	assert_string_equal(text, "Source-Organization: birmingham\n"
 	                          "External-Identifier: birmingham_2025Q1_001\n"
 	                          "Bagging-Date: 2025-04-02\n"
@@ -366,6 +366,35 @@ static void test_bag_info(void **state)
 	assert_string_equal(info.payload_oxum, "4195.4");
 	nrm_bag_info_free(&info);
 	free(text);
+
+	/* nrmhub's own fields: the audience, an approval, the rules forced. */
+	const char *forced[] = {"quarter-not-ended", "no-referrals-or-decisions"};
+	struct nrm_bag_extra extra = {.audience = "official", .approved_by = "officer",
+	                              .approved_at = "2025-04-03T10:00:00Z",
+	                              .approval_note = "checked against the panel minutes",
+	                              .forced = forced, .n_forced = 2};
+	text = nrm_bag_info_format("birmingham", "birmingham_2025Q1_001", "2025-04-02", 4195, 4,
+	                           &extra);
+	assert_string_equal(text, "Source-Organization: birmingham\n"
+	                          "External-Identifier: birmingham_2025Q1_001\n"
+	                          "Bagging-Date: 2025-04-02\n"
+	                          "Payload-Oxum: 4195.4\n"
+	                          "Audience: official\n"
+	                          "Approved-By: officer\n"
+	                          "Approved-At: 2025-04-03T10:00:00Z\n"
+	                          "Approval-Note: checked against the panel minutes\n"
+	                          "Forced: quarter-not-ended\n"
+	                          "Forced: no-referrals-or-decisions\n");
+	assert_int_equal(nrm_bag_info_parse(text, strlen(text), &info, NULL), 0);
+	assert_string_equal(info.audience, "official");
+	assert_string_equal(info.approved_by, "officer");
+	assert_string_equal(info.approval_note, "checked against the panel minutes");
+	assert_int_equal(info.n_forced, 2);
+	assert_string_equal(info.forced[1], "no-referrals-or-decisions");
+	nrm_bag_info_free(&info);
+	free(text);
+	const char *two_audiences = "Audience: official\nAudience: published\n";
+	assert_int_equal(nrm_bag_info_parse(two_audiences, strlen(two_audiences), &info, NULL), -1);
 
 	const char *folded = "Source-Organization: a\n  b\nContact-Name: x\n";
 	assert_int_equal(nrm_bag_info_parse(folded, strlen(folded), &info, NULL), 0);

@@ -40,13 +40,16 @@ static const char good[] =
 	" \"store\": \"state/nrmhub.db\",\n"
 	" \"keys\": {\"secret_key\": \"/etc/nrmhub/site.key\"},\n"
 	" \"targets\": {\"drop\": {\"folder\": \"drop\",\n"
-	"                        \"retry\": {\"attempts\": 3, \"base_ms\": 10, \"cap_ms\": 40}}},\n"
+	"                        \"retry\": {\"attempts\": 3, \"base_ms\": 10, \"cap_ms\": 40}},\n"
+	"             \"ho\": {\"folder\": \"ho\", \"audience\": \"official\"},\n"
+	"             \"both\": {\"folder\": \"both\", \"audience\": [\"official\", \"published\"]}},\n"
 	" \"jobs\": [\n"
 	"  {\"name\": \"in\", \"kind\": \"import\", \"schedule\": \"30 1 * * *\", \"timeout\": \"10m\",\n"
 	"   \"format\": \"council-csv\", \"input\": \"in/*.csv\",\n"
 	"   \"options\": {\"site\": \"testsite\", \"max-columns\": 12, \"strict\": true},\n"
 	"   \"keep_going\": true, \"rejects\": \"rejects/in-{date}.jsonl\"},\n"
 	"  {\"name\": \"ret\", \"kind\": \"return\", \"outbox\": \"out\", \"timeout\": 90},\n"
+	"  {\"name\": \"held\", \"kind\": \"return\", \"outbox\": \"out\", \"review\": \"required\"},\n"
 	"  {\"name\": \"send\", \"kind\": \"deliver\", \"target\": \"drop\", \"from\": \"out\"}\n"
 	" ]}\n";
 
@@ -63,7 +66,7 @@ static void test_good(void **state)
 	assert_string_equal(cfg.secret_key, "/etc/nrmhub/site.key");
 	assert_string_equal(cfg.site_code, "testsite");
 	assert_int_equal(cfg.suppression_threshold, 6);
-	assert_int_equal(cfg.n_jobs, 3);
+	assert_int_equal(cfg.n_jobs, 4);
 	const struct nrm_config_job *in = nrm_config_find_job(&cfg, "in");
 	assert_non_null(in);
 	assert_int_equal(in->kind, NRM_JOB_IMPORT);
@@ -83,6 +86,12 @@ static void test_good(void **state)
 	assert_false(ret->keep_going);
 	assert_null(ret->rejects);
 	assert_string_equal(ret->audiences[0], "official");
+	assert_false(ret->review);
+	assert_true(nrm_config_find_job(&cfg, "held")->review);
+	/* A target takes any file unless it names the audiences it takes. */
+	assert_int_equal(cfg.targets[0].audiences, 0);
+	assert_int_equal(cfg.targets[1].audiences, NRM_TARGET_OFFICIAL);
+	assert_int_equal(cfg.targets[2].audiences, NRM_TARGET_OFFICIAL | NRM_TARGET_PUBLISHED);
 	const struct nrm_config_job *send = nrm_config_find_job(&cfg, "send");
 	assert_ptr_equal(send->target_ref, &cfg.targets[0]);
 	want = nrm_xasprintf("file://%s/drop/", dir);
@@ -144,6 +153,19 @@ static void test_refusals(void **state)
 	               "[{\"name\": \"a\", \"kind\": \"export\", \"format\": \"f\", \"output\": \"o\","
 	               " \"rejects\": \"r\"}]}",
 	               EX_CONFIG, "$.jobs[0]: unknown key 'rejects'");
+	expect_refusal("{\"site\": {\"code\": \"x\"}, \"store\": \"s\", \"jobs\": "
+	               "[{\"name\": \"a\", \"kind\": \"return\", \"outbox\": \"o\", \"review\": \"yes\"}]}",
+	               EX_CONFIG, "$.jobs[0].review: 'yes': \"required\"");
+	expect_refusal("{\"site\": {\"code\": \"x\"}, \"store\": \"s\", \"targets\": "
+	               "{\"t\": {\"folder\": \"d\", \"audience\": \"public\"}}, \"jobs\": []}",
+	               EX_CONFIG, "$.targets.t.audience: \"official\" or \"published\"");
+	expect_refusal("{\"site\": {\"code\": \"x\"}, \"store\": \"s\", \"targets\": "
+	               "{\"t\": {\"folder\": \"d\", \"audience\": []}}, \"jobs\": []}",
+	               EX_CONFIG, "$.targets.t.audience: an empty list would take nothing");
+	expect_refusal("{\"site\": {\"code\": \"x\"}, \"store\": \"s\", \"jobs\": "
+	               "[{\"name\": \"a\", \"kind\": \"deliver\", \"target\": \"t\", \"from\": \"f\", "
+	               "\"review\": \"required\"}], \"targets\": {\"t\": {\"folder\": \"d\"}}}",
+	               EX_CONFIG, "$.jobs[0]: unknown key 'review'");
 	char *missing = nrm_xasprintf("%s/none.json", dir);
 	struct nrm_config cfg;
 	struct nrm_error err = {0};

@@ -148,8 +148,8 @@ static void test_wal_and_version(void **state)
 	struct store *s = open_fresh("wal.db");
 	assert_string_equal(pragma_text(s, "PRAGMA journal_mode"), "wal");
 	assert_string_equal(pragma_text(s, "PRAGMA synchronous"), "1"); /* NORMAL */
-	assert_int_equal(store_schema_version(), 10);
-	assert_string_equal(pragma_text(s, "PRAGMA user_version"), "10");
+	assert_int_equal(store_schema_version(), 11);
+	assert_string_equal(pragma_text(s, "PRAGMA user_version"), "11");
 	store_close(s);
 }
 
