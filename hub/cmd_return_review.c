@@ -221,7 +221,10 @@ static void print_json(json_t *j)
 /* Members of a return that are about the return, not its figures. */
 static bool not_a_figure(const char *path)
 {
-	static const char *const skip[] = {"generated_at", "generator", "files", NULL};
+	/* Not figures: when and by what it was made, its files, where it is
+	 * (the area), and the published pattern its figures give. */
+	static const char *const skip[] = {"generated_at", "generator", "files", "area",
+	                                   "disclosure", NULL};
 	for (size_t i = 0; skip[i]; i++)
 		if (strcmp(path, skip[i]) == 0)
 			return true;

@@ -207,9 +207,9 @@ assert_grep 'job deliver-returns: failed .*0 delivered, 0 pending, 3 refused, to
 assert_eq "$(ls "$site/state/drop" | tr '\n' ' ')" \
 	"birmingham_2025Q1_001.tar.gz birmingham_2025Q1_001.tar.gz.minisig " "the official drop folder"
 expect_exit 0 "${hub[@]}" status --now 2025-04-06T10:01:00Z
-assert_grep "refused  $site/state/outbox/birmingham_2025Q1_002.tar.gz -> drop: not sent: a bundle for the published audience; target drop takes official bundles only\$" "$tmp/stdout"
-assert_grep "refused  $site/state/outbox/birmingham_2025Q1_002.tar.gz.minisig -> drop: not sent: the signature of a bundle for the published audience; " "$tmp/stdout"
-assert_grep "refused  $site/state/outbox/notes.txt -> drop: not sent: not a bundle \(.tar.gz\) or its signature, so its audience cannot be told; target drop takes official bundles only\$" "$tmp/stdout"
+assert_grep "refused  #[0-9]+  $site/state/outbox/birmingham_2025Q1_002.tar.gz -> drop: not sent: a bundle for the published audience; target drop takes official bundles only\$" "$tmp/stdout"
+assert_grep "refused  #[0-9]+  $site/state/outbox/birmingham_2025Q1_002.tar.gz.minisig -> drop: not sent: the signature of a bundle for the published audience; " "$tmp/stdout"
+assert_grep "refused  #[0-9]+  $site/state/outbox/notes.txt -> drop: not sent: not a bundle \(.tar.gz\) or its signature, so its audience cannot be told; target drop takes official bundles only\$" "$tmp/stdout"
 # Refused is final: the next run sends none of them.
 expect_exit 0 "${hub[@]}" run --job deliver-returns --now 2025-04-06T11:00:00Z
 assert_eq "$(ls "$site/state/drop" | wc -l)" 2 "files in the official drop folder"
