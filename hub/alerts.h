@@ -87,13 +87,13 @@ void nrm_alert_add(struct nrm_alert_list *l, const char *key, const char *subjec
                    const char *body);
 
 /* Every problem of the configured site at `now` found in the store:
- * failed jobs, deliveries pending longer than c->pending_hours, quarters
- * overdue.  0, or -1 with store_error() set. */
+ * failed jobs, deliveries pending longer than c->pending_hours, returns
+ * held for review, quarters overdue.  0, or -1 with store_error() set. */
 int nrm_alerts_find(const struct nrm_config *cfg, const struct nrm_alerts_config *c,
                     struct store *s, int64_t now, struct nrm_alert_list *l);
 
-/* A return held for review (`return build` with review required): the
- * hook for that flow, which calls nrm_alerts_add_held with its list. */
+/* A return held for review (a return job with "review": "required";
+ * review_held.h): nrm_alerts_find adds each one beside the store. */
 struct nrm_held_return {
 	const char *site, *quarter;
 	const char *folder;    /* where the return waits */

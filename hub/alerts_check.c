@@ -10,6 +10,7 @@
 #include "ledger.h"
 #include "london_time.h"
 #include "quarter.h"
+#include "review_held.h"
 #include "site_config.h"
 #include "store_alerts.h"
 #include "util.h"
@@ -221,6 +222,31 @@ static int find_overdue(const struct nrm_config *cfg, const struct nrm_alerts_co
 	return 0;
 }
 
+/* The returns held for review beside the store (review_held.h); one that
+ * cannot be read is left to `status` and `return review` to explain. */
+static void find_held(const struct nrm_config *cfg, struct nrm_alert_list *l)
+{
+	json_t *list = nrm_held_list(cfg->store);
+	size_t i;
+	const json_t *o;
+	json_array_foreach(list, i, o) {
+		const char *at = json_string_value(json_object_get(o, "held_at"));
+		int64_t held_at = 0;
+		if (json_object_get(o, "error") || !at ||
+		    nrm_time_parse_rfc3339(at, strlen(at), &held_at) != 0)
+			continue;
+		struct nrm_held_return h = {
+			.site = json_string_value(json_object_get(o, "site")),
+			.quarter = json_string_value(json_object_get(o, "quarter")),
+			.folder = json_string_value(json_object_get(o, "folder")),
+			.held_at = held_at,
+		};
+		if (h.site && h.quarter && h.folder)
+			nrm_alerts_add_held(l, &h, 1);
+	}
+	json_decref(list);
+}
+
 int nrm_alerts_find(const struct nrm_config *cfg, const struct nrm_alerts_config *c,
                     struct store *s, int64_t now, struct nrm_alert_list *l)
 {
@@ -229,5 +255,6 @@ int nrm_alerts_find(const struct nrm_config *cfg, const struct nrm_alerts_config
 			return -1;
 	if (find_pending(cfg, c, s, now, l) != 0)
 		return -1;
+	find_held(cfg, l);
 	return find_overdue(cfg, c, s, now, l);
 }

@@ -78,6 +78,9 @@ assert_eq "$(stat -c %a "$held")" 700 "the held return's mode"
 	pass || fail "the held return's files"
 assert_grep '"job": "quarterly-return"' "$held/held.json"
 
+# The alerts name it, once per held return (review waiting).
+expect_exit 0 "${hub[@]}" alerts --dry-run --now 2025-04-02T07:00:00Z
+assert_grep 'review:birmingham:2025Q1 \(new\).*the 2025Q1 return waits for review' "$tmp/stdout"
 expect_exit 0 "${hub[@]}" status --now 2025-04-02T06:10:00Z
 assert_grep '^held for review: 1$' "$tmp/stdout"
 assert_grep '^  birmingham 2025Q1  held 2025-04-02T06:05:00Z by job quarterly-return: nrmhub return review birmingham 2025Q1$' "$tmp/stdout"
