@@ -12,11 +12,16 @@
 #include <stdio.h>
 #include <time.h>
 
+/* Seq as reserved now.  A number whose bundle was finished before (the
+ * same bundle made again with --seq, into another folder) keeps its
+ * record; a fresh number has none to keep. */
 static int record_reserved(struct store *s, const char *site, const char *quarter, int64_t seq)
 {
 	sqlite3_stmt *st;
-	const char *sql = "INSERT OR REPLACE INTO bundle_made (site, quarter, seq, reserved_at) "
-	                  "VALUES (?, ?, ?, ?)";
+	const char *sql =
+		"INSERT INTO bundle_made (site, quarter, seq, reserved_at) VALUES (?1, ?2, ?3, ?4) "
+		"ON CONFLICT (site, quarter, seq) DO UPDATE SET reserved_at = excluded.reserved_at, "
+		"failure = NULL WHERE finished_at IS NULL";
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return store_fail_sqlite(s, "cannot record a bundle sequence number");
 	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
@@ -26,6 +31,22 @@ static int record_reserved(struct store *s, const char *site, const char *quarte
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : store_fail_sqlite(s, "cannot record a bundle sequence number");
+}
+
+/* Runs `step` in its own transaction unless one is open already. */
+static int in_transaction(struct store *s, int (*step)(struct store *, const char *,
+                                                        const char *, int64_t *),
+                          const char *site, const char *quarter, int64_t *seq)
+{
+	if (s->in_tx)
+		return step(s, site, quarter, seq);
+	if (store_begin(s) != 0)
+		return -1;
+	if (step(s, site, quarter, seq) != 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return store_commit(s);
 }
 
 static int bump_sequence(struct store *s, const char *site, const char *quarter, int64_t *seq)
@@ -51,21 +72,13 @@ static int bump_sequence(struct store *s, const char *site, const char *quarter,
 int store_bundle_seq_next(struct store *s, const char *site, const char *quarter,
                           int64_t *seq)
 {
-	if (s->in_tx)
-		return bump_sequence(s, site, quarter, seq);
-	if (store_begin(s) != 0)
-		return -1;
-	if (bump_sequence(s, site, quarter, seq) != 0) {
-		store_rollback(s);
-		return -1;
-	}
-	return store_commit(s);
+	return in_transaction(s, bump_sequence, site, quarter, seq);
 }
 
 /* A number chosen by hand (`bundle create --seq N`): the counter moves up
  * to it when it is higher, never down, so the next number the store hands
  * out is above every bundle made, however numbered. */
-static int raise_sequence(struct store *s, const char *site, const char *quarter, int64_t seq)
+static int raise_sequence(struct store *s, const char *site, const char *quarter, int64_t *seq)
 {
 	sqlite3_stmt *st;
 	const char *sql = "INSERT INTO bundle_sequence (site, quarter, last_seq) VALUES (?1, ?2, ?3) "
@@ -75,39 +88,18 @@ static int raise_sequence(struct store *s, const char *site, const char *quarter
 		return store_fail_sqlite(s, "cannot prepare the bundle sequence");
 	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, seq);
+	sqlite3_bind_int64(st, 3, *seq);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_fail_sqlite(s, "cannot move the bundle sequence forward");
-	/* A number whose bundle was finished before (the same bundle made
-	 * again, into another folder) keeps its record. */
-	sql = "INSERT INTO bundle_made (site, quarter, seq, reserved_at) VALUES (?1, ?2, ?3, ?4) "
-	      "ON CONFLICT (site, quarter, seq) DO UPDATE SET reserved_at = excluded.reserved_at, "
-	      "failure = NULL WHERE finished_at IS NULL";
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail_sqlite(s, "cannot record a bundle sequence number");
-	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, seq);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : store_fail_sqlite(s, "cannot record a bundle sequence number");
+	return record_reserved(s, site, quarter, *seq);
 }
 
 int store_bundle_seq_reserve(struct store *s, const char *site, const char *quarter,
                              int64_t seq)
 {
-	if (s->in_tx)
-		return raise_sequence(s, site, quarter, seq);
-	if (store_begin(s) != 0)
-		return -1;
-	if (raise_sequence(s, site, quarter, seq) != 0) {
-		store_rollback(s);
-		return -1;
-	}
-	return store_commit(s);
+	return in_transaction(s, raise_sequence, site, quarter, &seq);
 }
 
 int store_bundle_ended(struct store *s, const char *site, const char *quarter, int64_t seq,
