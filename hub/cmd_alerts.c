@@ -178,8 +178,8 @@ int cmd_alerts(struct nrm_context *ctx, int argc, char **argv)
 		return err.code;
 	}
 	int64_t now;
-	if (a.now ? nrm_parse_run_time(a.now, &now) : (now = (int64_t)time(NULL), 0))
-		return nrm_usage_error("alerts", "--now '%s': not an RFC 3339 time or a date", a.now);
+	if ((rc = nrm_run_time_arg("alerts", a.now, &now)) != 0)
+		return rc;
 	struct nrm_site site;
 	if ((rc = nrm_site_load(ctx, &site)) == 0)
 		rc = check_locked(&site, nrm_site_store(ctx, &site), now, &a);

@@ -203,10 +203,7 @@ static bool is_dir(const char *path)
 /* The decision's time: --now, or the clock. */
 static int decision_time(const char *cmd, const char *now, int64_t *t)
 {
-	*t = (int64_t)time(NULL);
-	if (now && nrm_parse_run_time(now, t) != 0)
-		return nrm_usage_error(cmd, "--now '%s': not an RFC 3339 time or a date", now);
-	return 0;
+	return nrm_run_time_arg(cmd, now, t);
 }
 
 static void print_json(json_t *j)

@@ -578,8 +578,8 @@ int cmd_run(struct nrm_context *ctx, int argc, char **argv)
 		return err.code;
 	}
 	struct run_state rs = {.ctx = ctx, .quarter = a.quarter, .lock_fd = -1};
-	if (a.now ? nrm_parse_run_time(a.now, &rs.now) : (rs.now = (int64_t)time(NULL), 0))
-		return nrm_usage_error("run", "--now '%s': not an RFC 3339 time or a date", a.now);
+	if ((rc = nrm_run_time_arg("run", a.now, &rs.now)) != 0)
+		return rc;
 	struct nrm_site site;
 	if ((rc = nrm_site_load(ctx, &site)) != 0) {
 		nrm_site_free(&site);

@@ -292,16 +292,17 @@ int cmd_status(struct nrm_context *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return nrm_usage_error("status", "unexpected argument '%s'", argv[optind]);
-	int64_t now = (int64_t)time(NULL);
-	if (when && nrm_parse_run_time(when, &now) != 0)
-		return nrm_usage_error("status", "--now '%s': not an RFC 3339 time or a date", when);
+	int64_t now;
+	int rc = nrm_run_time_arg("status", when, &now);
+	if (rc != 0)
+		return rc;
 	struct nrm_error err;
 	if (nrm_london_init(&err) != 0) {
 		nrm_log_error("%s", err.msg);
 		return err.code;
 	}
 	struct nrm_site site;
-	int rc = nrm_site_load(ctx, &site);
+	rc = nrm_site_load(ctx, &site);
 	if (rc == 0)
 		rc = show(ctx, &site, now, json);
 	nrm_site_free(&site);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sysexits.h>
+#include <time.h>
 
 int nrm_site_load(struct nrm_context *ctx, struct nrm_site *site)
 {
@@ -109,6 +110,14 @@ struct nrm_due nrm_job_due(const struct nrm_config_job *job, int64_t first_seen,
 		d.why = "not yet";
 	}
 	return d;
+}
+
+int nrm_run_time_arg(const char *command, const char *text, int64_t *out)
+{
+	*out = (int64_t)time(NULL);
+	if (text && nrm_parse_run_time(text, out) != 0)
+		return nrm_usage_error(command, "--now '%s': not an RFC 3339 time or a date", text);
+	return 0;
 }
 
 int nrm_parse_run_time(const char *text, int64_t *out)

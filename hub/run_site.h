@@ -51,5 +51,8 @@ struct nrm_due nrm_job_due(const struct nrm_config_job *job, int64_t first_seen,
 
 /* Parses --now (RFC 3339 or YYYY-MM-DD); 0 or -1. */
 int nrm_parse_run_time(const char *text, int64_t *out);
+/* A command's --now: `text` parsed, or the clock when it is NULL.  0, or
+ * EX_USAGE after saying so as `command`'s usage error. */
+int nrm_run_time_arg(const char *command, const char *text, int64_t *out);
 
 #endif
