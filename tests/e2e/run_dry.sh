@@ -57,4 +57,9 @@ assert_grep '\$\.targets\.drop' "$tmp/stderr"
 assert_grep '^1 problem on this machine \(above\): the jobs they touch would fail' "$tmp/stdout"
 expect_exit 78 "${hub[@]}" run --due --dry-run --check-targets --now 2026-03-02T08:20:00Z
 assert_grep '^target drop: file://' "$tmp/stdout"
+# A --now that is no time: a usage error naming it, for run and status alike.
+expect_exit 64 "${hub[@]}" run --due --dry-run --now yesterday
+assert_grep "run: --now 'yesterday': not an RFC 3339 time or a date" "$tmp/stderr"
+expect_exit 64 "${hub[@]}" status --now yesterday
+assert_grep "status: --now 'yesterday': not an RFC 3339 time or a date" "$tmp/stderr"
 finish
