@@ -248,13 +248,24 @@ assert_grep '^2025,Q1,hull,England,sequence 1,[0-9]+,4,2,50\.0,1,1,100\.0,' all-
 assert_grep '^2025,Q1,telford,England,sequence 1,[0-9]+,2,2,100\.0,1,1,100\.0,' all-tables.csv
 assert_grep '^2025,Q1,england,England,[0-9]+,6,4,66\.7,2,2,100\.0,' all-tables.csv
 assert_grep 'by nation, incomplete: a pilot site sent no return' nat/csv-metadata.json
+# csv-metadata.json describes every CSV of the folder, national.sdmx.csv too.
+if python3 "$SRCDIR/tests/e2e/check_return.py" csvw nat >"$tmp/check" 2>&1; then
+	pass
+else
+	fail "csv-metadata.json of the national folder:"
+	head -n 10 "$tmp/check" >&2
+fi
+assert_grep '"url": "national.sdmx.csv"' nat/csv-metadata.json
 # So is every other table of totals: the trend, the comparison (its
 # cumulative figures too), the pilot against non-pilot areas; and the report
 # says so under the headline.
 python3 - nat/csv-metadata.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "incomplete titles"; cat "$tmp/check" >&2; }
 import json, sys
 m = json.load(open(sys.argv[1]))
-titles = {t["url"]: t["dc:title"] for t in m["tables"] if t["url"] != "notes.csv"}
+# notes.csv, and national.sdmx.csv: every table's figures, whose own
+# titles say so.
+titles = {t["url"]: t["dc:title"] for t in m["tables"]
+          if t["url"] not in ("notes.csv", "national.sdmx.csv")}
 bad = [u for u, t in titles.items()
        if "incomplete: a pilot site sent no return" not in t
        and not t.startswith(("Referrals, decisions and days to decision by site",
