@@ -90,20 +90,15 @@ static void set_path(struct nrm_cell *c, const char *path)
 	c->path = path[0] == '$' ? nrm_xstrdup(path) : NULL;
 }
 
-/* One figure into its cell: 0, or -1 with err.  `count` is the row's
- * decisions, -1 when hidden ("[c]", published returns only: a hidden
- * count is at least 1, so its statistics are never null). */
-static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t count,
-                  bool published, const char *path, struct nrm_error *err)
+/* Whether figure k of a stage may be `v`: 0, or -1 with err naming the
+ * rule.  `count` as for figure(). */
+static int figure_ok(const json_t *v, size_t k, json_int_t count, bool published,
+                     const char *path, struct nrm_error *err)
 {
-	set_path(c, path);
 	if (json_is_string(v)) {
 		if (strcmp(json_string_value(v), "[c]") != 0)
 			return bad(err, path, "a string here must be \"[c]\"");
-		if (!published)
-			return bad(err, path, "\"[c]\" is only allowed in a published return");
-		set_cell(c, NRM_CELL_SUPPRESSED, 0, nrm_xstrdup("[c]"));
-		return 0;
+		return published ? 0 : bad(err, path, "\"[c]\" is only allowed in a published return");
 	}
 	if (figures[k].kind == F_COUNT || figures[k].kind == F_PART) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -113,14 +108,10 @@ static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t coun
 			return bad(err, path, "must be at most 1000000000000");
 		if (figures[k].kind == F_PART && count >= 0 && json_integer_value(v) > count)
 			return bad(err, path, "is more than the decisions counted");
-		set_cell(c, NRM_CELL_NUMBER, (double)json_integer_value(v),
-		         nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v)));
 		return 0;
 	}
-	if (json_is_null(v) && count == 0) {
-		set_cell(c, NRM_CELL_NA, 0, nrm_xstrdup("[z]"));
+	if (json_is_null(v) && count == 0)
 		return 0;
-	}
 	double d = json_number_value(v);
 	double max = figures[k].kind == F_PERCENT ? 100 : 1e9;
 	if (!json_is_number(v) || count == 0 || !isfinite(d) || d < 0 || d > max ||
@@ -130,11 +121,22 @@ static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t coun
 		                      : figures[k].kind == F_PERCENT
 		                      ? "must be a number from 0 to 100, or null exactly when count is 0"
 		                      : "must be a number >= 0, or null exactly when count is 0");
-	char *text = figures[k].kind == F_WHOLE_STAT
-	             ? nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v))
-	             : nrm_xasprintf("%.1f", d);
-	set_cell(c, NRM_CELL_NUMBER, strtod(text, NULL), text);
 	return 0;
+}
+
+/* One figure into its cell: 0, or -1 with err.  `count` is the row's
+ * decisions, -1 when hidden ("[c]", published returns only: a hidden
+ * count is at least 1, so its statistics are never null). */
+static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t count,
+                  bool published, const char *path, struct nrm_error *err)
+{
+	set_path(c, path);
+	int rc = figure_ok(v, k, count, published, path, err);
+	if (rc == 0) {
+		free(c->text);
+		nrm_cell_set_figure(c, v, nrm_comparison_columns[FIRST_FIGURE + k].role);
+	}
+	return rc;
 }
 
 static int stage_row(struct nrm_cell *row, const json_t *st, bool published, const char *path,

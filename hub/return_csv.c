@@ -4,7 +4,9 @@
  * every column, so that a machine reading them needs no guesswork.
  *
  * The header row holds the same titles as the ODS sheets; CSVW gives the
- * machine names.  "[c]" and "[z]" stay as they are and are declared as the
+ * machine names.  The metadata describes every CSV of the folder: the
+ * tables, notes.csv, the SDMX-CSV file and, in a site's official return,
+ * cases.csv.  "[c]" and "[z]" stay as they are and are declared as the
  * columns' null values.
  */
 #include "return_render.h"
@@ -174,7 +176,36 @@ static json_t *extract_table(void)
 	                 "tableSchema", "columns", cols, "primaryKey", "pseudonym");
 }
 
-static json_t *csvw_metadata(const struct nrm_return_tables *t)
+/* The SDMX-CSV file beside the tables (return_sdmx.c gives its columns):
+ * an observation is named by its dataflow and dimensions; OBS_VALUE is
+ * empty, CSVW's default null, when OBS_STATUS says the figure is not
+ * shown. */
+static json_t *sdmx_table(const struct nrm_return_tables *t, enum nrm_sdmx_version version)
+{
+	struct nrm_sdmx_column sc[NRM_SDMX_MAX_COLUMNS];
+	size_t n = nrm_sdmx_columns(t, version, sc);
+	json_t *cols = json_array(), *key = json_array();
+	for (size_t i = 0; i < n; i++) {
+		bool value = sc[i].role == NRM_SDMX_COL_VALUE;
+		json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:b}", "name", sc[i].name,
+		                                      "titles", sc[i].name, "datatype",
+		                                      value ? "decimal" : "string", "required",
+		                                      !value));
+		if (sc[i].role == NRM_SDMX_COL_KEY)
+			json_array_append_new(key, json_string(sc[i].name));
+	}
+	char *title = nrm_xasprintf("Every figure of the tables as SDMX-CSV %s, one row per "
+	                            "observation of the dataflow %s (structure: "
+	                            "schemas/nrmhub-sdmx.xml)",
+	                            version == NRM_SDMX_2_0 ? "2.0" : "1.0", nrm_sdmx_flow(t));
+	json_t *j = json_pack("{s:s, s:s, s:{s:o, s:o}}", "url", nrm_sdmx_file_name(t),
+	                      "dc:title", title, "tableSchema", "columns", cols, "primaryKey",
+	                      key);
+	free(title);
+	return j;
+}
+
+static json_t *csvw_metadata(const struct nrm_return_tables *t, enum nrm_sdmx_version sdmx)
 {
 	json_t *tables = json_array();
 	for (size_t i = 0; i < t->n_tables; i++) {
@@ -191,6 +222,7 @@ static json_t *csvw_metadata(const struct nrm_return_tables *t)
 	                  "name", "note_number", "titles", "Note number", "datatype", "string",
 	                  "required", 1, "name", "note_text", "titles", "Note text", "datatype",
 	                  "string", "required", 1, "primaryKey", "note_number"));
+	json_array_append_new(tables, sdmx_table(t, sdmx));
 	/* A site's official return holds cases.csv beside the tables. */
 	if (!t->national && strcmp(t->audience, "official") == 0)
 		json_array_append_new(tables, extract_table());
@@ -204,9 +236,9 @@ static json_t *csvw_metadata(const struct nrm_return_tables *t)
 	return meta;
 }
 
-char *nrm_return_csvw_metadata(const struct nrm_return_tables *t)
+char *nrm_return_csvw_metadata(const struct nrm_return_tables *t, enum nrm_sdmx_version sdmx)
 {
-	json_t *meta = csvw_metadata(t);
+	json_t *meta = csvw_metadata(t, sdmx);
 	char *text = json_dumps(meta, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(meta);
 	if (!text)
@@ -216,15 +248,15 @@ char *nrm_return_csvw_metadata(const struct nrm_return_tables *t)
 	return with_newline;
 }
 
-int nrm_return_write_csv(const struct nrm_return_tables *t, const char *dir,
-                         struct nrm_error *err)
+int nrm_return_write_csv(const struct nrm_return_tables *t, enum nrm_sdmx_version sdmx,
+                         const char *dir, struct nrm_error *err)
 {
 	for (size_t i = 0; i < t->n_tables; i++)
 		if (write_table_csv(&t->tables[i], dir, err))
 			return -1;
 	if (write_notes_csv(t, dir, err))
 		return -1;
-	char *with_newline = nrm_return_csvw_metadata(t);
+	char *with_newline = nrm_return_csvw_metadata(t, sdmx);
 	if (!with_newline)
 		return nrm_fail(err, EX_SOFTWARE, "cannot serialise csv-metadata.json");
 	int rc = nrm_return_write_file(dir, "csv-metadata.json", with_newline,

@@ -64,9 +64,31 @@ static bool shown_column(const struct nrm_table *t, size_t c, bool with_period)
 	return !labelled_code(t, c) && (with_period || role > NRM_COL_QUARTER);
 }
 
+/* A table with no rows (no site missing and none revised, say) is said in
+ * a sentence: an empty table tells a reader nothing and a screen reader
+ * announces it as a table all the same. */
+static void no_rows(FILE *out, const struct nrm_table *t)
+{
+	fprintf(out, "<p id=\"%s\" class=\"no-rows\"><strong>", t->id);
+	esc(out, t->id);
+	fputs(": ", out);
+	esc(out, t->title);
+	fputs("</strong>: none this quarter.</p>\n", out);
+}
+
 static void html_table(FILE *out, const struct nrm_table *t, bool with_period)
 {
-	fprintf(out, "<table id=\"%s\">\n<caption>", t->id);
+	if (t->n_rows == 0) {
+		no_rows(out, t);
+		return;
+	}
+	/* The table scrolls in its own box, so that a wide one never makes
+	 * the page scroll sideways on a narrow screen (WCAG 1.4.10); the box
+	 * is a named region in the tab order, so it can be scrolled by
+	 * keyboard. */
+	fprintf(out, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"%s-caption\" "
+	        "tabindex=\"0\">\n<table id=\"%s\">\n<caption id=\"%s-caption\">", t->id, t->id,
+	        t->id);
 	esc(out, t->id);
 	fputs(": ", out);
 	esc(out, t->title);
@@ -97,7 +119,7 @@ static void html_table(FILE *out, const struct nrm_table *t, bool with_period)
 		}
 		fputs("</tr>\n", out);
 	}
-	fputs("</tbody>\n</table>\n", out);
+	fputs("</tbody>\n</table>\n</div>\n", out);
 }
 
 /* ---- charts ------------------------------------------------------------- */
@@ -470,12 +492,19 @@ static void trend_section(FILE *out, const struct nrm_return_tables *t)
 		free(labels[r]);
 }
 
+/* Reflows from 320 CSS pixels up (WCAG 1.4.10): text wraps, a chart
+ * shrinks to the width it has, and a wide table scrolls inside its own
+ * box (.table-scroll) while its caption stays in view and wraps to the
+ * box's width (a container, so that 100cqi is the box's width). */
 static const char css[] =
 	"body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;margin:0 auto;"
-	"max-width:60rem;padding:1rem;line-height:1.4}"
+	"max-width:60rem;padding:1rem;line-height:1.4;overflow-wrap:break-word}"
 	"h1{font-size:1.8rem}h2{font-size:1.4rem;border-top:2px solid #b1b4b6;padding-top:.6rem}"
-	"table{border-collapse:collapse;margin:1rem 0;width:100%}"
-	"caption{text-align:left;font-weight:bold;padding:.3rem 0}"
+	".table-scroll{overflow-x:auto;margin:1rem 0;container-type:inline-size}"
+	".table-scroll:focus{outline:3px solid #0b0c0c;outline-offset:2px}"
+	"table{border-collapse:collapse;width:100%}"
+	"caption{text-align:left;font-weight:bold;padding:.3rem 0;position:sticky;left:0;"
+	"max-width:100cqi}"
 	"th,td{border-bottom:1px solid #b1b4b6;padding:.25rem .5rem;text-align:left}"
 	".num{text-align:right;font-variant-numeric:tabular-nums}"
 	"figure{margin:1rem 0}figcaption{font-size:.9rem;color:#505a5f}"
@@ -483,9 +512,10 @@ static const char css[] =
 	"svg .ctitle{font:bold 16px Arial,sans-serif}svg .tick{font:12px Arial,sans-serif}"
 	"svg .alabel{font:13px Arial,sans-serif}svg .axis{stroke:#0b0c0c;stroke-width:1}"
 	"svg .grid{stroke:#dcdcdc;stroke-width:1}"
-	"dl.meta{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}"
-	"dl.meta dt{font-weight:bold}"
+	"dl.meta{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem}"
+	"dl.meta dt{font-weight:bold}dl.meta dd{margin:0}"
 	"@media print{body{max-width:none;font-size:10pt;padding:0}"
+	".table-scroll{overflow:visible}"
 	"section,figure,table{break-inside:avoid}h2{break-after:avoid}nav{display:none}}";
 
 static void page_head(FILE *out, const struct nrm_return_tables *t)

@@ -348,7 +348,9 @@ static int fail_at(struct builder *b, const char *path, const char *rule)
 	return nrm_fail(b->err, EX_DATAERR, "%s: %s", path, rule);
 }
 
-/* A count: an integer >= 0, or "[c]" (published returns only). */
+/* A figure: checked (a count an integer >= 0, a statistic a number >= 0,
+ * "[c]" in published returns only, null where `nullable`), then shown as
+ * every table shows one (nrm_cell_set_figure). */
 static int set_value(struct builder *b, struct nrm_cell *c, const json_t *v, const char *path,
                      enum nrm_column_role role, bool nullable)
 {
@@ -359,18 +361,11 @@ static int set_value(struct builder *b, struct nrm_cell *c, const json_t *v, con
 			return fail_at(b, path, "a string here must be \"[c]\"");
 		if (strcmp(b->out->audience, "published") != 0)
 			return fail_at(b, path, "\"[c]\" is only allowed in a published return");
-		c->kind = NRM_CELL_SUPPRESSED;
-		c->text = nrm_xstrdup("[c]");
-		return 0;
-	}
-	if (json_is_null(v) && nullable) {
-		c->kind = NRM_CELL_NA;
-		c->text = nrm_xstrdup("[z]");
-		return 0;
-	}
-	if (!v)
+	} else if (json_is_null(v) && nullable) {
+		/* [z]: a statistic of no cases */
+	} else if (!v) {
 		return fail_at(b, path, "is missing");
-	if (role == NRM_COL_COUNT) {
+	} else if (role == NRM_COL_COUNT) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return fail_at(b, path, nullable ? "must be an integer >= 0, null or \"[c]\""
 			                                 : "must be an integer >= 0 or \"[c]\"");
@@ -379,18 +374,12 @@ static int set_value(struct builder *b, struct nrm_cell *c, const json_t *v, con
 		 * must not overflow. */
 		if (json_integer_value(v) > 1000000000000)
 			return fail_at(b, path, "must be at most 1000000000000");
-		c->kind = NRM_CELL_NUMBER;
-		c->number = (double)json_integer_value(v);
-		c->text = nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return 0;
+	} else {
+		double d = json_number_value(v);
+		if (!json_is_number(v) || !isfinite(d) || d < 0 || d > 1e9)
+			return fail_at(b, path, "must be a number >= 0, null or \"[c]\"");
 	}
-	double d = json_number_value(v);
-	if (!json_is_number(v) || !isfinite(d) || d < 0 || d > 1e9)
-		return fail_at(b, path, "must be a number >= 0, null or \"[c]\"");
-	/* One decimal place, as RETURN.md gives means and half-integer medians. */
-	c->kind = NRM_CELL_NUMBER;
-	c->text = nrm_xasprintf("%.1f", d);
-	c->number = strtod(c->text, NULL);
+	nrm_cell_set_figure(c, v, role);
 	return 0;
 }
 

@@ -177,6 +177,12 @@ int nrm_table_find_ref(const struct nrm_return_tables *o, const char *key, const
                        unsigned col, struct nrm_cell_ref *out);
 void nrm_table_relations_free(struct nrm_return_tables *o);
 
+/* Sets `c` (kind, text, number; not its path) to the figure `v` as a column
+ * of `role` shows it in every output: an NRM_COL_COUNT as the integer it
+ * is ("79"), an NRM_COL_DECIMAL to one decimal ("31.4"), a string "[c]"
+ * (suppressed) and null "[z]".  `v` has been checked by the caller. */
+void nrm_cell_set_figure(struct nrm_cell *c, const json_t *v, enum nrm_column_role role);
+
 /* The table whose key is `key`, or NULL. */
 const struct nrm_table *nrm_return_tables_find(const struct nrm_return_tables *t,
                                                const char *key);

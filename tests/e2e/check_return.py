@@ -2,6 +2,8 @@
 """Checks a rendered return's outputs against its return.json.
 
     check_return.py csv RETURN.json DIR     table_N.csv, notes.csv, csv-metadata.json
+    check_return.py csvw DIR                csv-metadata.json describes every *.csv of
+                                            DIR (a national folder too) by its header
     check_return.py sdmx RETURN.json DIR    return.sdmx.csv
     check_return.py sheets RETURN.json DIR [BASE]
                                             the CSVs LibreOffice made from BASE.ods
@@ -364,24 +366,46 @@ def check_table(t, path, numeric, check_bytes):
 
 
 def check_csvw(tables, d, audience):
+    meta = check_csvw_files(d)
+    want_urls = [t.file for t in tables] + ["notes.csv", "return.sdmx.csv"]
+    # The official return's record-level extract is a CSV of the folder too.
+    if audience == "official":
+        want_urls.append("cases.csv")
+    got = [t["url"] for t in meta.get("tables", [])]
+    if got != want_urls:
+        problem("csv-metadata.json: tables %r, expected %r" % (got, want_urls))
+    described = {t["url"]: t for t in meta.get("tables", [])}
+    for url in want_urls:
+        if url.startswith("table_") and url in described:
+            for c in described[url]["tableSchema"]["columns"]:
+                if c.get("datatype") in ("nonNegativeInteger", "decimal") and \
+                        "[c]" not in c.get("null", []):
+                    problem("csv-metadata.json: %s: %s does not declare [c] as null" % (
+                        url, c.get("name")))
+    # The files that are not tables of figures, field by field.
+    for url in ("return.sdmx.csv", "cases.csv"):
+        if url in described and os.path.exists(os.path.join(d, url)):
+            check_by_datatype(url, described[url]["tableSchema"]["columns"],
+                              read_csv(os.path.join(d, url), False)[1:])
+
+
+def check_csvw_files(d):
+    """Every *.csv of folder d is described in its csv-metadata.json, whose
+    columns name each file's header in order, each with a name, titles and
+    a datatype, names unique, a primary key of its columns.  Returns the
+    metadata."""
     with open(os.path.join(d, "csv-metadata.json"), encoding="utf-8") as f:
         meta = json.load(f)
     if meta.get("@context") != "http://www.w3.org/ns/csvw":
         problem("csv-metadata.json: @context is not CSVW")
     described = {t["url"]: t for t in meta.get("tables", [])}
-    want_urls = [t.file for t in tables] + ["notes.csv"]
-    # The official return's record-level extract is a CSV of the folder too.
-    if audience == "official":
-        want_urls.append("cases.csv")
-    if [t["url"] for t in meta.get("tables", [])] != want_urls:
-        problem("csv-metadata.json: tables %r, expected %r" % (list(described), want_urls))
     for name in sorted(os.listdir(d)):
-        if name.endswith(".csv") and name != "return.sdmx.csv" and name not in described:
+        if name.endswith(".csv") and name not in described:
             problem("csv-metadata.json: %s is in the folder but not described" % name)
-    for url in want_urls:
-        if url not in described or not os.path.exists(os.path.join(d, url)):
+    for url, table in described.items():
+        if not os.path.exists(os.path.join(d, url)):
             continue
-        cols = described[url]["tableSchema"]["columns"]
+        cols = table["tableSchema"]["columns"]
         rows = read_csv(os.path.join(d, url), False)
         header = rows[0] if rows else []
         if [c.get("titles") for c in cols] != header:
@@ -391,23 +415,23 @@ def check_csvw(tables, d, audience):
             for key in ("name", "titles", "datatype"):
                 if not c.get(key):
                     problem("csv-metadata.json: %s: a column has no %s" % (url, key))
-            if url != "cases.csv" and c.get("datatype") in ("nonNegativeInteger", "decimal") and \
-                    "[c]" not in c.get("null", []):
-                problem("csv-metadata.json: %s: %s does not declare [c] as null" % (
-                    url, c.get("name")))
-        if len({c["name"] for c in cols}) != len(cols):
+        names = [c["name"] for c in cols if "name" in c]
+        if len(set(names)) != len(cols):
             problem("csv-metadata.json: %s: column names repeat" % url)
-        if url == "cases.csv":
-            check_by_datatype(url, cols, rows[1:])
+        key = table["tableSchema"].get("primaryKey")
+        if not all(k in names for k in ([key] if isinstance(key, str) else key or [None])):
+            problem("csv-metadata.json: %s: primary key %r is not its columns" % (url, key))
+    return meta
 
 
 DATATYPE = {"date": r"\d{4}-\d{2}-\d{2}", "boolean": r"true|false",
-            "nonNegativeInteger": r"\d+", "string": r".*"}
+            "nonNegativeInteger": r"\d+", "decimal": r"\d+(\.\d+)?", "string": r".*"}
 
 
 def check_by_datatype(url, cols, rows):
-    """Each field of the extract is what its column's datatype says, and
-    present where the column is required (empty is CSVW's null)."""
+    """Each field of the extract or the SDMX-CSV file is what its column's
+    datatype says, and present where the column is required (empty is
+    CSVW's null)."""
     for i, row in enumerate(rows, start=2):
         for c, value in zip(cols, row):
             if value == "":
@@ -811,6 +835,11 @@ def expect_desc(path, page, chart, obj, key, series):
 
 
 def main():
+    if sys.argv[1] == "csvw":
+        check_csvw_files(sys.argv[2])
+        for p in problems:
+            print(p)
+        sys.exit(1 if problems else 0)
     mode, ret_path, d = sys.argv[1:4]
     with open(ret_path, encoding="utf-8") as f:
         ret = json.load(f)

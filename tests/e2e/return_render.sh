@@ -52,6 +52,13 @@ assert_eq "$(tail -n +2 "$tmp/v2/return.sdmx.csv" | sed 's/^dataflow,\([^,]*\),I
 	"$(tail -n +2 "$tmp/published/return.sdmx.csv" | md5sum)" "2.0 holds 1.0's observations"
 assert_same "$tmp/v2/table_1.csv" "$tmp/published/table_1.csv"
 assert_sdmx "$tmp/v2/return.sdmx.csv"
+# csv-metadata.json describes the 2.0 file's columns (and every other CSV).
+if python3 "$check" csvw "$tmp/v2" >"$tmp/check.out" 2>&1; then
+	pass
+else
+	fail "check_return.py csvw (SDMX-CSV 2.0):"
+	head -n 20 "$tmp/check.out" >&2
+fi
 expect_exit 64 "$NRMHUB" return render --sdmx 3.0 -o "$tmp/v3" "$data/render-published.json"
 assert_grep 'sdmx must be 1\.0 or 2\.0' "$tmp/stderr"
 assert_no_grep '\[c\]' "$tmp/official/table_1.csv"

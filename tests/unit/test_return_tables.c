@@ -213,6 +213,40 @@ static void test_csv_field(void **state)
 	}
 }
 
+/* One text for a figure, by its column: a whole number of days is never
+ * "79.0" in one table and "79" in another. */
+static void test_figure_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json;
+		enum nrm_column_role role;
+		const char *text;
+		enum nrm_cell_kind kind;
+	} cases[] = {
+		{"79", NRM_COL_COUNT, "79", NRM_CELL_NUMBER},
+		{"79", NRM_COL_DECIMAL, "79.0", NRM_CELL_NUMBER},
+		{"31.4", NRM_COL_DECIMAL, "31.4", NRM_CELL_NUMBER},
+		{"151.5", NRM_COL_DECIMAL, "151.5", NRM_CELL_NUMBER},
+		/* A real where a count belongs keeps its fraction, never "0". */
+		{"79.5", NRM_COL_COUNT, "79.5", NRM_CELL_NUMBER},
+		{"\"[c]\"", NRM_COL_COUNT, "[c]", NRM_CELL_SUPPRESSED},
+		{"null", NRM_COL_DECIMAL, "[z]", NRM_CELL_NA},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *v = json_loads(cases[i].json, JSON_DECODE_ANY, NULL);
+		assert_non_null(v);
+		struct nrm_cell c = {0};
+		nrm_cell_set_figure(&c, v, cases[i].role);
+		assert_string_equal(c.text, cases[i].text);
+		assert_int_equal(c.kind, cases[i].kind);
+		if (c.kind == NRM_CELL_NUMBER)
+			assert_true(c.number == strtod(cases[i].text, NULL));
+		free(c.text);
+		json_decref(v);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_q4_period),
 		cmocka_unit_test(test_csv_field),
+		cmocka_unit_test(test_figure_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
