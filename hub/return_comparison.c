@@ -8,6 +8,7 @@
 
 #include "date.h"
 #include "util.h"
+#include "welsh.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -388,6 +389,28 @@ static void relate_comparison(struct nrm_return_tables *o, const json_t *groups,
 	}
 }
 
+/* The Welsh of the labels of the comparison just added, whose rows come in
+ * group_rows' order; a group whose label has no Welsh (a label that is not
+ * nrmhub's) keeps its English alone. */
+static void comparison_welsh(struct nrm_return_tables *o, const json_t *groups,
+                             const char *since)
+{
+	struct nrm_table *t = &o->tables[o->n_tables - 1];
+	char *periods[2] = {nrm_xstrdup(label_welsh("decisions dated in the quarter")),
+	                    NRM_WELSH_PRINTF(true, "since %s", since)};
+	const char *stages[2] = {label_welsh("reasonable grounds"),
+	                         label_welsh("conclusive grounds")};
+	for (size_t r = 0; r < t->n_rows && r / 4 < json_array_size(groups); r++) {
+		const json_t *g = json_array_get(groups, r / 4);
+		const char *group = label_welsh(json_string_value(json_object_get(g, "label")));
+		if (group)
+			t->cells[r * t->n_columns + 3].text_cy =
+				nrm_xasprintf("%s; %s, %s", group, stages[r % 2], periods[r % 4 / 2]);
+	}
+	free(periods[0]);
+	free(periods[1]);
+}
+
 static const struct nrm_return_note site_note = {
 	11, "The comparison at this site. Pilot: children in the pilot's scope (17 or under "
 	    "and more than 100 days from their 18th birthday at referral, age not disputed), "
@@ -422,12 +445,15 @@ int nrm_return_comparison_table(const json_t *ret, struct nrm_return_tables *out
 	int32_t day;
 	if (!since || nrm_date_parse_iso(since, strlen(since), &day) != 0)
 		return bad(err, "$.comparison.since", "must be a date YYYY-MM-DD");
-	char *title = nrm_xasprintf("The comparison at this site: its children in the pilot's "
-	                            "scope decided by the panel, and those decided by the Home "
-	                            "Office, for the quarter and cumulative since %s [note 11]",
-	                            since);
-	nrm_return_tables_add(out, "comparison", title, "COMPARISON", nrm_comparison_columns,
-	                      nrm_comparison_n_columns);
+#define COMPARISON_TITLE                                                                 \
+	"The comparison at this site: its children in the pilot's scope decided by the panel, " \
+	"and those decided by the Home Office, for the quarter and cumulative since %s "        \
+	"[note 11]"
+	char *title = nrm_xasprintf(COMPARISON_TITLE, since);
+	struct nrm_table *t = nrm_return_tables_add(out, "comparison", title, "COMPARISON",
+	                                            nrm_comparison_columns,
+	                                            nrm_comparison_n_columns);
+	t->title_cy = NRM_WELSH_PRINTF(out->welsh, COMPARISON_TITLE, since);
 	free(title);
 	char *label = nrm_xasprintf("since %s", since);
 	int rc = nrm_comparison_rows(out, json_object_get(cmp, "groups"), "$.comparison.groups",
@@ -436,6 +462,8 @@ int nrm_return_comparison_table(const json_t *ret, struct nrm_return_tables *out
 	if (rc)
 		return -1;
 	relate_comparison(out, json_object_get(cmp, "groups"), since);
+	if (out->welsh)
+		comparison_welsh(out, json_object_get(cmp, "groups"), since);
 	add_note(out);
 	return 0;
 }

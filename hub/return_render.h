@@ -93,6 +93,19 @@ void nrm_html_escape(FILE *out, const char *s);
 void nrm_html_table(FILE *out, const struct nrm_table *t, bool with_period);
 const char *nrm_html_css(void);
 
+/* html_welsh.c: a text of a Welsh site's page (`welsh`) in Welsh and in
+ * English, Welsh first, each part marked with its language; else `en`
+ * alone, escaped.  `cy` may be NULL (no Welsh: the English alone, marked).
+ * Words run inline ("<span lang="cy">Rhywedd</span> / <span
+ * lang="en-GB">Gender</span>"); paragraphs are a <p> each, their text in
+ * <`tag`> when `tag` is not NULL.  On an English page, paragraphs are the
+ * bare text (in <`tag`>: inside a <figcaption> or <dd>), a paragraph one
+ * <p>. */
+void nrm_html_words(FILE *out, bool welsh, const char *en, const char *cy);
+void nrm_html_paragraphs(FILE *out, bool welsh, const char *en, const char *cy,
+                         const char *tag);
+void nrm_html_paragraph(FILE *out, bool welsh, const char *en, const char *cy, const char *tag);
+
 /* Writes `len` bytes as DIR/NAME, atomically, mode 0600 like every output
  * of the hub (the official return is not for publication). */
 int nrm_return_write_file(const char *dir, const char *name, const char *data, size_t len,

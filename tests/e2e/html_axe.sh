@@ -4,8 +4,9 @@
 # one of its best practices), and the page reflows (it never scrolls
 # sideways, no element reaches past the window, each table scrolls in a
 # named, focusable box of its own, and no table is empty).  The reports:
-# the site return's of the fixtures (official and published; every page
-# that return render writes), and the national report, official (no site
+# the site return's of the fixtures (official and published, and a Welsh
+# site's, in Welsh and English; every page that return render writes),
+# and the national report, official (no site
 # missing: its table of missing sites is a sentence) and published.
 # html_axe.js drives the browser.
 #
@@ -44,7 +45,7 @@ cd "$tmp" || exit 1
 pages=()
 
 # The site return's report: the fixtures, and every page render writes.
-for audience in official published; do
+for audience in official published welsh; do
 	expect_exit 0 "$NRMHUB" return render -o "site-$audience" \
 		"$SRCDIR/tests/data/returns/render-$audience.json"
 	pages+=("site-$audience"/*.html)
