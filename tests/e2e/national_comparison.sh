@@ -326,4 +326,14 @@ PY
 # The report leads with the headline.
 assert_grep 'An average \(mean\) of 49 days' nat/report.html
 
+# Listing and revoking keys (intake.sh tests them fully; here they run
+# under valgrind too, which runs this test and not intake.sh).
+key_status() {
+	"$NRMHUB" keys list --store "$store" --json |
+		python3 -c 'import json,sys; print(" ".join("%s:%s" % (k["site"], k["status"]) for k in json.load(sys.stdin)))'
+}
+assert_eq "$(key_status)" "hull:active telford:active" "keys before a revocation"
+expect_exit 0 "$NRMHUB" keys revoke --store "$store" hull
+assert_eq "$(key_status)" "hull:revoked telford:active" "keys after hull's is revoked"
+
 finish
