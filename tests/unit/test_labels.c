@@ -18,21 +18,10 @@
 #include <string.h>
 
 #include "return_ods.h"
+#include "return_fixture.h"
 #include "return_tables.h"
 #include "util.h"
 #include "welsh.h"
-
-static json_t *fixture(const char *name)
-{
-	const char *src = getenv("SRCDIR");
-	char *path = nrm_xasprintf("%s/tests/data/returns/%s", src ? src : ".", name);
-	json_error_t jerr;
-	json_t *j = json_load_file(path, 0, &jerr);
-	if (!j)
-		fail_msg("%s: %s", path, jerr.text);
-	free(path);
-	return j;
-}
 
 /* The printf conversions of `fmt` in order ("%s%zu"), "%%" left out. */
 static void conversions(const char *fmt, char *out, size_t size)
@@ -77,7 +66,7 @@ static void test_pairs(void **state)
 
 static void build(const char *name, const char *area, struct nrm_return_tables *t)
 {
-	json_t *ret = fixture(name);
+	json_t *ret = return_fixture(name);
 	if (area)
 		json_object_set_new(ret, "area", json_string(area));
 	struct nrm_error err = {0};
@@ -162,7 +151,7 @@ static void test_english_tables(void **state)
 		build("render-published.json", areas[a], &t);
 		if (!areas[a]) {  /* no area recorded at all */
 			nrm_return_tables_free(&t);
-			json_t *ret = fixture("render-published.json");
+			json_t *ret = return_fixture("render-published.json");
 			json_object_del(ret, "area");
 			struct nrm_error err = {0};
 			assert_int_equal(nrm_return_tables_build(ret, &t, &err), 0);

@@ -17,20 +17,9 @@
 #include <sysexits.h>
 
 #include "return_render.h"
+#include "return_fixture.h"
 #include "return_tables.h"
 #include "util.h"
-
-static json_t *fixture(const char *name)
-{
-	const char *src = getenv("SRCDIR");
-	char *path = nrm_xasprintf("%s/tests/data/returns/%s", src ? src : ".", name);
-	json_error_t jerr;
-	json_t *j = json_load_file(path, 0, &jerr);
-	if (!j)
-		fail_msg("%s: %s", path, jerr.text);
-	free(path);
-	return j;
-}
 
 /* The text of the cell in the row whose code column (2) is `code`. */
 static const char *cell(const struct nrm_return_tables *t, const char *key, const char *code,
@@ -48,7 +37,7 @@ static const char *cell(const struct nrm_return_tables *t, const char *key, cons
 static void test_official_tables(void **state)
 {
 	(void)state;
-	json_t *ret = fixture("render-official.json");
+	json_t *ret = return_fixture("render-official.json");
 	struct nrm_return_tables t;
 	struct nrm_error err = {0};
 	assert_int_equal(nrm_return_tables_build(ret, &t, &err), 0);
@@ -102,7 +91,7 @@ static void test_official_tables(void **state)
 static void test_published_suppression(void **state)
 {
 	(void)state;
-	json_t *ret = fixture("render-published.json");
+	json_t *ret = return_fixture("render-published.json");
 	struct nrm_return_tables t;
 	struct nrm_error err = {0};
 	assert_int_equal(nrm_return_tables_build(ret, &t, &err), 0);
@@ -118,7 +107,7 @@ static void test_published_suppression(void **state)
  * expects a refusal naming `path_and_rule`. */
 static void refused(const char *change, const char *path_and_rule)
 {
-	json_t *ret = fixture("render-official.json");
+	json_t *ret = return_fixture("render-official.json");
 	json_error_t jerr;
 	json_t *patch = json_loads(change, 0, &jerr);
 	assert_non_null(patch);
@@ -164,7 +153,7 @@ static void test_q4_period(void **state)
 {
 	(void)state;
 	/* Q4 ends on 31 December: the period check crosses the year. */
-	json_t *ret = fixture("render-official.json");
+	json_t *ret = return_fixture("render-official.json");
 	json_t *patch = json_loads("{\"quarter\": \"2024Q4\", \"period\": {\"start\": "
 	                           "\"2024-10-01\", \"end\": \"2024-12-31\"}}",
 	                           0, NULL);
