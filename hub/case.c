@@ -140,8 +140,8 @@ static int check_areas(const struct nrm_case *c, struct nrm_case_problem *p)
 {
 	if (c->local_authority && !nrm_gss_is_local_authority(c->local_authority))
 		return broken(p, "local_authority",
-		              "'%s' is not a GSS local authority code (E06, E08, E09, E10, "
-		              "W06, S12 or N09 followed by six digits)", quotable_gss(c->local_authority));
+		              "'%s' is not a GSS local authority code (%s)",
+		              quotable_gss(c->local_authority), nrm_gss_local_authority_types);
 	if (c->police_force && !nrm_gss_is_police_force(c->police_force))
 		return broken(p, "police_force",
 		              "'%s' is not a police force area code (E23000001-E23000039, "

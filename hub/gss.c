@@ -23,10 +23,20 @@ static long gss_instance(const char *code, const char *prefix)
 	return n;
 }
 
+/* The entity types of local authorities with children's services: unitary
+ * authorities, metropolitan districts, London boroughs, counties, Welsh
+ * principal areas, Scottish council areas, Northern Irish districts.  The
+ * list and the message naming it come from this one line. */
+#define LOCAL_AUTHORITY_TYPES(X) X(E06) X(E08) X(E09) X(E10) X(W06) X(S12) X(N09)
+
+#define AS_STRING(type) #type,
+#define AS_TEXT(type) " " #type
+const char nrm_gss_local_authority_types[] =
+	"one of" LOCAL_AUTHORITY_TYPES(AS_TEXT) ", then six digits";
+
 bool nrm_gss_is_local_authority(const char *code)
 {
-	static const char *const prefixes[] = {"E06", "E08", "E09", "E10",
-	                                       "W06", "S12", "N09"};
+	static const char *const prefixes[] = {LOCAL_AUTHORITY_TYPES(AS_STRING)};
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (gss_instance(code, prefixes[i]) >= 0)
 			return true;

@@ -8,6 +8,8 @@
 
 /* A local authority: E06, E08, E09, E10, W06, S12 or N09 and six digits. */
 bool nrm_gss_is_local_authority(const char *code);
+/* Those types, for messages: "one of E06 E08 ... N09, then six digits". */
+extern const char nrm_gss_local_authority_types[];
 /* A police force area (E23000001-E23000039, W15000001-W15000004), or the
  * nation code that stands for Police Scotland (S92000003) or PSNI
  * (N92000002), which have no force area code. */

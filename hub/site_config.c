@@ -158,8 +158,8 @@ static void read_site(struct walk *w, json_t *site, struct nrm_config *cfg)
 	if (cfg->site_code && !name_ok(cfg->site_code))
 		bad(w, "$.site.code", "'%s': letters, digits, '-', '_' and '.' only", cfg->site_code);
 	if (cfg->local_authority && !nrm_gss_is_local_authority(cfg->local_authority))
-		bad(w, "$.site.local_authority", "'%s' is not a local authority's GSS code "
-		    "(E06, E07, E08, E09, E10, W06, S12 or N09 and six digits)", cfg->local_authority);
+		bad(w, "$.site.local_authority", "'%s' is not a local authority's GSS code (%s)",
+		    cfg->local_authority, nrm_gss_local_authority_types);
 	if (cfg->nation && !nrm_gss_is_nation(cfg->nation))
 		bad(w, "$.site.nation", "'%s' is not a nation's GSS code (E92000001, "
 		    "W92000004, S92000003, N92000002)", cfg->nation);

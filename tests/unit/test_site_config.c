@@ -166,6 +166,11 @@ static void test_refusals(void **state)
 	               "[{\"name\": \"a\", \"kind\": \"deliver\", \"target\": \"t\", \"from\": \"f\", "
 	               "\"review\": \"required\"}], \"targets\": {\"t\": {\"folder\": \"d\"}}}",
 	               EX_CONFIG, "$.jobs[0]: unknown key 'review'");
+	/* A shire district (E07) has no children's services: not a site's area. */
+	expect_refusal("{\"site\": {\"code\": \"x\", \"local_authority\": \"E07000032\"}, "
+	               "\"store\": \"s\", \"jobs\": []}",
+	               EX_CONFIG, "'E07000032' is not a local authority's GSS code (one of E06 E08 "
+	               "E09 E10 W06 S12 N09, then six digits)");
 	char *missing = nrm_xasprintf("%s/none.json", dir);
 	struct nrm_config cfg;
 	struct nrm_error err = {0};
