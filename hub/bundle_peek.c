@@ -9,6 +9,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,8 +43,28 @@ static int read_entry(struct archive *a, size_t size, char **out, size_t *len)
 	return 0;
 }
 
-int nrm_bundle_peek(const char *path, const char *member, size_t max, char **out, size_t *len,
-                    struct nrm_error *err)
+/* The end of the archive after BAG/member was read: reached without
+ * damage and without a second BAG/member, which would leave it unsaid
+ * which one the bundle holds. */
+static int read_to_end(struct archive *a, const char *path, const char *member,
+                       struct nrm_error *err)
+{
+	struct archive_entry *e;
+	int next;
+	while ((next = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		if (name && is_member(name, member))
+			return nrm_fail(err, EX_DATAERR, "%s: not a bundle (two entries named "
+			                "BAG/%s)", path, member);
+	}
+	if (next != ARCHIVE_EOF)
+		return nrm_fail(err, EX_DATAERR, "%s: a damaged bundle (%s)", path,
+		                archive_error_string(a));
+	return 0;
+}
+
+static int peek(const char *path, const char *member, size_t max, bool whole, char **out,
+                size_t *len, struct nrm_error *err)
 {
 	*out = NULL;
 	*len = 0;
@@ -75,13 +96,30 @@ int nrm_bundle_peek(const char *path, const char *member, size_t max, char **out
 			rc = nrm_fail(err, EX_DATAERR, "%s: %s cannot be read: %s", path, member,
 			              archive_error_string(a));
 		else
-			rc = 0;
+			rc = whole ? read_to_end(a, path, member, err) : 0;
 		break;
 	}
 	if (rc == 1 && next != ARCHIVE_EOF)
 		rc = nrm_fail(err, EX_DATAERR, "%s: not a bundle (%s)", path, archive_error_string(a));
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+	}
 	archive_read_free(a);
 	return rc;
+}
+
+int nrm_bundle_peek(const char *path, const char *member, size_t max, char **out, size_t *len,
+                    struct nrm_error *err)
+{
+	return peek(path, member, max, false, out, len, err);
+}
+
+int nrm_bundle_read_member(const char *path, const char *member, size_t max, char **out,
+                           size_t *len, struct nrm_error *err)
+{
+	return peek(path, member, max, true, out, len, err);
 }
 
 static int audience_of_bundle(const char *path, char audience[16], struct nrm_error *err)
