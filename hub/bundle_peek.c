@@ -4,6 +4,7 @@
 #include "bundle_peek.h"
 
 #include "bagit.h"
+#include "gzip_member.h"
 #include "util.h"
 
 #include <archive.h>
@@ -12,12 +13,18 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sysexits.h>
 
 #define SIG_SUFFIX ".minisig"
 #define BAG_INFO_MAX (64 * 1024)
 #define RETURN_MAX (64 * 1024 * 1024)
+/* What a whole bundle may inflate to: far above any return's payload, as
+ * the verifier's own bound is, yet short of filling a disk or memory. */
+#define BUNDLE_INFLATED_MAX (4ULL << 30)
 
 /* Whether an entry's name is BAG/member, BAG being one component. */
 static bool is_member(const char *name, const char *member)
@@ -61,6 +68,47 @@ static int read_to_end(struct archive *a, const char *path, const char *member,
 		return nrm_fail(err, EX_DATAERR, "%s: a damaged bundle (%s)", path,
 		                archive_error_string(a));
 	return 0;
+}
+
+/* The one gzip member, whole: libarchive stops at the tar's end, before
+ * the member's CRC, and reads past it into a second member or trailing
+ * bytes unseen (gzip_member.h). */
+static int check_gzip(const char *path, struct nrm_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return nrm_fail(err, EX_NOINPUT, "%s: not a file that can be read", path);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return nrm_fail(err, EX_DATAERR, "%s: not a bundle (an empty file)", path);
+	}
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return nrm_fail(err, EX_NOINPUT, "%s: cannot be read", path);
+	size_t end = 0;
+	enum nrm_gzip_member m = nrm_gzip_first_member(map, (size_t)st.st_size,
+	                                               BUNDLE_INFLATED_MAX, &end);
+	munmap(map, (size_t)st.st_size);
+	switch (m) {
+	case NRM_GZIP_ONE_MEMBER: return 0;
+	case NRM_GZIP_TRAILING:
+		return nrm_fail(err, EX_DATAERR, "%s: a damaged bundle (bytes after the end of "
+		                "its gzip member, at offset %zu)", path, end);
+	case NRM_GZIP_SECOND:
+		return nrm_fail(err, EX_DATAERR, "%s: a damaged bundle (a second gzip member at "
+		                "offset %zu)", path, end);
+	case NRM_GZIP_TOO_BIG:
+		return nrm_fail(err, EX_DATAERR, "%s: inflates to more than %llu bytes: not a "
+		                "bundle", path, BUNDLE_INFLATED_MAX);
+	default:
+		return nrm_fail(err, EX_DATAERR, "%s: a damaged bundle (not gzip, cut short, or "
+		                "failing its CRC)", path);
+	}
 }
 
 static int peek(const char *path, const char *member, size_t max, bool whole, char **out,
@@ -119,7 +167,14 @@ int nrm_bundle_peek(const char *path, const char *member, size_t max, char **out
 int nrm_bundle_read_member(const char *path, const char *member, size_t max, char **out,
                            size_t *len, struct nrm_error *err)
 {
-	return peek(path, member, max, true, out, len, err);
+	int rc = peek(path, member, max, true, out, len, err);
+	if (rc == 0 && check_gzip(path, err) != 0) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+		rc = -1;
+	}
+	return rc;
 }
 
 static int audience_of_bundle(const char *path, char audience[16], struct nrm_error *err)

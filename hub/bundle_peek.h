@@ -21,9 +21,11 @@ struct nrm_error;
 int nrm_bundle_peek(const char *path, const char *member, size_t max, char **out, size_t *len,
                     struct nrm_error *err);
 
-/* nrm_bundle_peek, reading the archive to its end: a bundle damaged
- * anywhere (truncated, corrupt), or with a second BAG/`member`, is refused
- * (EX_DATAERR) though the member itself could be read.  For a reader that
+/* nrm_bundle_peek, reading the archive to its end and its gzip member
+ * whole (CRC and length checked, nothing after it): a bundle damaged
+ * anywhere (truncated, corrupt, with bytes appended), or with a second
+ * BAG/`member`, is refused (EX_DATAERR) though the member itself could be
+ * read.  For a reader that
  * takes the member as the bundle's content (`return diff`). */
 int nrm_bundle_read_member(const char *path, const char *member, size_t max, char **out,
                            size_t *len, struct nrm_error *err);
