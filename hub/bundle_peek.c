@@ -4,19 +4,27 @@
 #include "bundle_peek.h"
 
 #include "bagit.h"
+#include "gzip_member.h"
 #include "util.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sysexits.h>
 
 #define SIG_SUFFIX ".minisig"
 #define BAG_INFO_MAX (64 * 1024)
 #define RETURN_MAX (64 * 1024 * 1024)
+/* What a whole bundle may inflate to: far above any return's payload, as
+ * the verifier's own bound is, yet short of filling a disk or memory. */
+#define BUNDLE_INFLATED_MAX (4ULL << 30)
 
 /* Whether an entry's name is BAG/member, BAG being one component. */
 static bool is_member(const char *name, const char *member)
@@ -42,8 +50,69 @@ static int read_entry(struct archive *a, size_t size, char **out, size_t *len)
 	return 0;
 }
 
-int nrm_bundle_peek(const char *path, const char *member, size_t max, char **out, size_t *len,
-                    struct nrm_error *err)
+/* The end of the archive after BAG/member was read: reached without
+ * damage and without a second BAG/member, which would leave it unsaid
+ * which one the bundle holds. */
+static int read_to_end(struct archive *a, const char *path, const char *member,
+                       struct nrm_error *err)
+{
+	struct archive_entry *e;
+	int next;
+	while ((next = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		if (name && is_member(name, member))
+			return nrm_fail(err, EX_DATAERR, "%s: not a bundle (two entries named "
+			                "BAG/%s)", path, member);
+	}
+	if (next != ARCHIVE_EOF)
+		return nrm_fail(err, EX_DATAERR, "%s: a damaged bundle (%s)", path,
+		                archive_error_string(a));
+	return 0;
+}
+
+/* The one gzip member, whole: libarchive stops at the tar's end, before
+ * the member's CRC, and reads past it into a second member or trailing
+ * bytes unseen (gzip_member.h). */
+static int check_gzip(const char *path, struct nrm_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return nrm_fail(err, EX_NOINPUT, "%s: not a file that can be read", path);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return nrm_fail(err, EX_DATAERR, "%s: not a bundle (an empty file)", path);
+	}
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED)
+		return nrm_fail(err, EX_NOINPUT, "%s: cannot be read", path);
+	size_t end = 0;
+	enum nrm_gzip_member m = nrm_gzip_first_member(map, (size_t)st.st_size,
+	                                               BUNDLE_INFLATED_MAX, &end);
+	munmap(map, (size_t)st.st_size);
+	switch (m) {
+	case NRM_GZIP_ONE_MEMBER: return 0;
+	case NRM_GZIP_TRAILING:
+		return nrm_fail(err, EX_DATAERR, "%s: a damaged bundle (bytes after the end of "
+		                "its gzip member, at offset %zu)", path, end);
+	case NRM_GZIP_SECOND:
+		return nrm_fail(err, EX_DATAERR, "%s: a damaged bundle (a second gzip member at "
+		                "offset %zu)", path, end);
+	case NRM_GZIP_TOO_BIG:
+		return nrm_fail(err, EX_DATAERR, "%s: inflates to more than %llu bytes: not a "
+		                "bundle", path, BUNDLE_INFLATED_MAX);
+	default:
+		return nrm_fail(err, EX_DATAERR, "%s: a damaged bundle (not gzip, cut short, or "
+		                "failing its CRC)", path);
+	}
+}
+
+static int peek(const char *path, const char *member, size_t max, bool whole, char **out,
+                size_t *len, struct nrm_error *err)
 {
 	*out = NULL;
 	*len = 0;
@@ -75,12 +144,36 @@ int nrm_bundle_peek(const char *path, const char *member, size_t max, char **out
 			rc = nrm_fail(err, EX_DATAERR, "%s: %s cannot be read: %s", path, member,
 			              archive_error_string(a));
 		else
-			rc = 0;
+			rc = whole ? read_to_end(a, path, member, err) : 0;
 		break;
 	}
 	if (rc == 1 && next != ARCHIVE_EOF)
 		rc = nrm_fail(err, EX_DATAERR, "%s: not a bundle (%s)", path, archive_error_string(a));
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+	}
 	archive_read_free(a);
+	return rc;
+}
+
+int nrm_bundle_peek(const char *path, const char *member, size_t max, char **out, size_t *len,
+                    struct nrm_error *err)
+{
+	return peek(path, member, max, false, out, len, err);
+}
+
+int nrm_bundle_read_member(const char *path, const char *member, size_t max, char **out,
+                           size_t *len, struct nrm_error *err)
+{
+	int rc = peek(path, member, max, true, out, len, err);
+	if (rc == 0 && check_gzip(path, err) != 0) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+		rc = -1;
+	}
 	return rc;
 }
 

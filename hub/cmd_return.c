@@ -1,8 +1,9 @@
 /*
- * `nrmhub return build` and `nrmhub return validate`.  build streams the
- * cases of a source (files through the import pipeline, or the case store)
- * into the return builder and, for the official audience, into the
- * record-level extract; only when every case was read and the return passed
+ * `nrmhub return build` and `nrmhub return validate`, and the dispatch of
+ * the other `return` actions.  build streams the cases of a source (files
+ * through the import pipeline, or the case store) into the return builder
+ * and, for the official audience, into the record-level extract; only when
+ * every case was read and the return passed
  * its schema are return.json and cases.csv put in place.  An extract from
  * the store is recorded in its access log first (access_log.h).
  */
@@ -83,13 +84,15 @@ static void return_usage(void)
 	       "       nrmhub return render [-o DIR] [--json] RETURN.json\n"
 	       "       nrmhub return audit [--json] DIR...\n"
 	       "       nrmhub return validate FILE...\n"
+	       "       nrmhub return diff [--json] [--force] OLD NEW\n"
 	       "       nrmhub return review [SITE QUARTER] [--json]\n"
 	       "       nrmhub return approve SITE QUARTER [--note TEXT]\n"
 	       "       nrmhub return reject SITE QUARTER --reason TEXT\n"
 	       "Build one site's quarterly return, render a return's outputs again, audit\n"
 	       "published returns' disclosure control, check return.json files against\n"
-	       "schemas/return.schema.json, or review, approve or reject a return a job\n"
-	       "held for review (see 'nrmhub return review --help').\n"
+	       "schemas/return.schema.json, list the figures that differ between two\n"
+	       "returns (see 'nrmhub return diff --help'), or review, approve or reject\n"
+	       "a return a job held for review (see 'nrmhub return review --help').\n"
 	       "\n"
 	       "build reads the cases from the case store (--store, or the global --store, or\n"
 	       "./nrmhub.db) unless --from is given, and writes into DIR: the tables as CSV\n"
@@ -798,7 +801,7 @@ int cmd_return(struct nrm_context *ctx, int argc, char **argv)
 	}
 	if (argc < 2)
 		return nrm_usage_error("return", "say what to do: build, render, audit, validate, "
-		                       "review, approve or reject");
+		                       "diff, review, approve or reject");
 	if (strcmp(argv[1], "build") == 0)
 		return cmd_return_build(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "review") == 0)
@@ -811,6 +814,8 @@ int cmd_return(struct nrm_context *ctx, int argc, char **argv)
 		return cmd_return_render(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return cmd_return_audit(ctx, argc - 1, argv + 1);
+	if (strcmp(argv[1], "diff") == 0)
+		return cmd_return_diff(ctx, argc - 1, argv + 1);
 	if (strcmp(argv[1], "validate") == 0) {
 		if (argc >= 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
 			return_usage();
@@ -819,5 +824,5 @@ int cmd_return(struct nrm_context *ctx, int argc, char **argv)
 		return cmd_return_validate(argc - 1, argv + 1);
 	}
 	return nrm_usage_error("return", "no such action '%s': build, render, audit, validate, "
-	                       "review, approve or reject", argv[1]);
+	                       "diff, review, approve or reject", argv[1]);
 }

@@ -39,6 +39,8 @@ int cmd_deliver(struct nrm_context *ctx, int argc, char **argv);
 int nrm_deliver_queue_command(struct nrm_context *ctx, int argc, char **argv);
 int cmd_return_render(struct nrm_context *ctx, int argc, char **argv);
 int cmd_return_audit(struct nrm_context *ctx, int argc, char **argv);
+/* `return diff OLD NEW` (cmd_return_diff.c): 0 the same, 1 different. */
+int cmd_return_diff(struct nrm_context *ctx, int argc, char **argv);
 /* A return.json read whole, refused when it is not a regular file, larger
  * than a return can be, or not JSON (EX_NOINPUT, EX_DATAERR, naming the
  * file and the position). */

@@ -35,7 +35,7 @@ static const struct command commands[] = {
 	{"export", cmd_export, "write the store's cases in a format"},
 	{"cases", cmd_cases, "show, erase or expire stored cases (erasure and retention)"},
 	{"audit", cmd_audit, "who read which cases out of the store; the erasures made"},
-	{"return", cmd_return, "build a quarterly return, render it again, or check one"},
+	{"return", cmd_return, "build a quarterly return; render, check or compare returns"},
 	{"keygen", cmd_keygen, "make a signing key pair (minisign formats)"},
 	{"bundle", cmd_bundle, "make a signed bundle of a return, or verify one"},
 	{"deliver", cmd_deliver, "send a file over HTTPS, SFTP or to a drop folder"},
