@@ -112,6 +112,9 @@ static json_t *failed(const struct nrm_sandbox_result *res, unsigned timeout_ms)
 		                     res->status);
 	json_t *j = json_pack("{s:s}", "bad", what);
 	free(what);
+	/* Not the module's fault: to be tried again next run, not recorded. */
+	if (res->end == NRM_SANDBOX_NOT_RUN)
+		json_object_set_new(j, "transient", json_true());
 	return j;
 }
 

@@ -17,7 +17,8 @@
 
 /* The scanner's result for `path`: {"ok": DESCRIPTOR} (plugin_desc.h) or
  * {"bad": REASON}, REASON saying why it must not be loaded, without the
- * path.  Never NULL. */
+ * path, and "transient": true when the scanner could not even be started
+ * (the verdict is then not to be kept).  Never NULL. */
 json_t *nrm_plugin_scan(const char *path);
 
 /* The scanner itself, run from main() for NRM_SCAN_FLAG: examines `path`

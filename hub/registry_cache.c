@@ -7,6 +7,7 @@
 #include "registry_cache.h"
 
 #include "log.h"
+#include "plugin_desc.h"
 #include "plugin_scan.h"
 #include "util.h"
 #include "write_file.h"
@@ -71,7 +72,12 @@ static json_t *recorded(const json_t *entry, const struct stat *st)
 	json_t *v = json_object();
 	json_t *ok = json_object_get(entry, "ok");
 	json_t *bad = json_object_get(entry, "bad");
-	if (json_is_object(ok))
+	/* A description this hub cannot read back (a damaged cache) is a
+	 * reason to look at the module again, not to refuse it. */
+	struct nrm_plugin_desc *d = json_is_object(ok) ? nrm_plugin_desc_from_json(ok) : NULL;
+	bool readable = d != NULL;
+	nrm_plugin_desc_free(d);
+	if (readable)
 		json_object_set(v, "ok", ok);
 	else if (json_is_string(bad))
 		json_object_set(v, "bad", bad);
@@ -93,6 +99,8 @@ json_t *nrm_registry_cache_verdict(struct nrm_registry_cache *c, const char *pat
 		return v;
 	}
 	v = nrm_plugin_scan(path);
+	if (json_is_true(json_object_get(v, "transient")))
+		return v;
 	json_t *entry = json_deep_copy(v);
 	json_object_set_new(entry, "size", json_integer((json_int_t)st.st_size));
 	json_object_set_new(entry, "mtime_ns", json_integer((json_int_t)mtime_ns(&st)));

@@ -67,11 +67,17 @@ assert_no_grep "ctor-abort" "$reg"
 assert_no_grep "Bad modules" "$tmp/stdout"
 mv "$tmp/ctor-abort.so" "$mods/ctor-abort.so"
 
+# A damaged registry is taken as empty and written again whole.
+echo 'not JSON' >"$reg"
+expect_exit 0 "$NRMHUB" plugins
+assert_eq "$(scans)" 3 "a damaged registry: examined again"
+$py -c 'import json,sys; json.load(open(sys.argv[1]))' "$reg" && pass || fail "the registry rewritten"
+
 # Where the registry cannot be written (a read-only home), every run
 # examines the modules and works all the same.
 NRMHUB_REGISTRY=/proc/nrmhub/registry.json expect_exit 0 "$NRMHUB" plugins
 assert_grep "^  $mods/ctor-abort\.so: $abort_reason$" "$tmp/stdout"
-assert_eq "$(scans)" 3 "no registry: examined"
+assert_eq "$(scans)" 4 "no registry: examined"
 
 # A module that hangs in the scanner is killed at the time limit and
 # recorded as bad; the next run does not wait for it again.
@@ -79,6 +85,12 @@ cp "$NRM_CTOR_MODULES/ctor-hang.so" "$mods/"
 NRMHUB_PLUGIN_SCAN_TIMEOUT=1 expect_exit 0 timeout 60 "$NRMHUB" plugins
 assert_grep "^  $mods/ctor-hang\.so: it did not finish being examined within 1 s \(a hang\?\) and was killed$" "$tmp/stdout"
 assert_grep '^case-jsonl ' "$tmp/stdout"
+# (Its own command line must not match: hence the [g].)
+if grep -lasE "$mods/ctor-han[g]\.so" /proc/[0-9]*/cmdline >/dev/null; then
+	fail "the hung scanner is still running"
+else
+	pass
+fi
 start=$(date +%s)
 expect_exit 0 timeout 60 "$NRMHUB" plugins
 assert_grep "^  $mods/ctor-hang\.so: it did not finish" "$tmp/stdout"
