@@ -116,7 +116,7 @@ static int parse_args(struct nrm_context *ctx, const char *command, int argc, ch
 	return -1;
 }
 
-static const struct nrm_module *find_plugin(const struct nrm_registry *reg, const char *format,
+static const struct nrm_module *find_plugin(struct nrm_registry *reg, const char *format,
                                             unsigned cap)
 {
 	const struct nrm_module *m = nrm_registry_find_format(reg, format, cap);

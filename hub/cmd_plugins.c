@@ -1,5 +1,7 @@
 /*
  * `nrmhub plugins`: what plugins this hub can use, and each one's options.
+ * It works from the registry's descriptions: listing runs no module's code,
+ * and a module found bad is listed with the reason instead.
  */
 #include "commands.h"
 
@@ -18,7 +20,8 @@ static void print_usage(void)
 	printf("Usage: nrmhub plugins [--json]\n"
 	       "       nrmhub plugins describe NAME [--json | --markdown]\n"
 	       "List the plugins on the search path (name, version, ABI, formats, direction,\n"
-	       "file), or describe one plugin and its options.\n"
+	       "file), then the modules found bad (never loaded) with the reason; or describe\n"
+	       "one plugin and its options.\n"
 	       "\n"
 	       "      --json             print JSON instead of a table\n"
 	       "      --markdown         describe: print the options as a Markdown table (the\n"
@@ -73,6 +76,7 @@ static json_t *plugin_json(const struct nrm_module *m, bool with_options)
 	                      "license", p->license, "formats", formats_json(p), "import",
 	                      (p->caps & NRM_CAP_IMPORT) != 0, "export",
 	                      (p->caps & NRM_CAP_EXPORT) != 0, "file", m->path);
+	json_object_set_new(j, "status", json_string("ok"));
 	if (with_options)
 		json_object_set_new(j, "options", options_json(p));
 	return j;
@@ -112,6 +116,21 @@ static void list_table(const struct nrm_registry *reg)
 		       p->abi_minor, formats ? formats : "", direction(p), reg->modules[i].path);
 		free(formats);
 	}
+}
+
+/* Bad modules after the good ones, so the table above keeps its columns. */
+static void list_bad_table(const struct nrm_registry *reg)
+{
+	if (!reg->refused_count)
+		return;
+	printf("\nBad modules, never loaded:\n");
+	for (size_t i = 0; i < reg->refused_count; i++)
+		printf("  %s: %s\n", reg->refused[i].path, reg->refused[i].reason);
+}
+
+static json_t *bad_json(const struct nrm_refusal *r)
+{
+	return json_pack("{s:s, s:s, s:s}", "file", r->path, "status", "bad", "reason", r->reason);
 }
 
 static void describe_text(const struct nrm_module *m)
@@ -265,9 +284,12 @@ int cmd_plugins(struct nrm_context *ctx, int argc, char **argv)
 		json_t *a = json_array();
 		for (size_t i = 0; i < reg.count; i++)
 			json_array_append_new(a, plugin_json(&reg.modules[i], false));
+		for (size_t i = 0; i < reg.refused_count; i++)
+			json_array_append_new(a, bad_json(&reg.refused[i]));
 		print_json(a);
 	} else {
 		list_table(&reg);
+		list_bad_table(&reg);
 	}
 	nrm_registry_free(&reg);
 	return rc;

@@ -224,7 +224,7 @@ static const char *job_plugin(const struct run_state *rs, const struct nrm_confi
 	if (j->kind != NRM_JOB_IMPORT && j->kind != NRM_JOB_EXPORT)
 		return NULL;
 	unsigned cap = j->kind == NRM_JOB_IMPORT ? NRM_CAP_IMPORT : NRM_CAP_EXPORT;
-	const struct nrm_module *m = nrm_registry_find_format(&rs->site->reg, j->format, cap);
+	const struct nrm_module *m = nrm_registry_describe_format(&rs->site->reg, j->format, cap);
 	return m ? m->plugin->name : j->format;
 }
 

@@ -6,6 +6,7 @@
 
 #include "country.h"
 #include "log.h"
+#include "plugin_scan.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -175,6 +176,9 @@ int main(int argc, char **argv)
 	/* Nothing nrmhub writes is anyone else's to read unless the site
 	 * names a group (share_group.h): these are children's records. */
 	umask(077);
+	/* The plugin scanner (plugin_scan.h): this binary, run by itself. */
+	if (argc == 4 && strcmp(argv[1], NRM_SCAN_FLAG) == 0)
+		return nrm_plugin_scan_main(argv[2], argv[3]);
 	struct nrm_context ctx = {0};
 	int opt;
 	/* '+': stop at the subcommand, whose options are its own. */

@@ -30,7 +30,7 @@ int nrm_config_check_plugins(const struct nrm_config *cfg, const struct nrm_regi
 		if (j->kind != NRM_JOB_IMPORT && j->kind != NRM_JOB_EXPORT)
 			continue;
 		unsigned cap = j->kind == NRM_JOB_IMPORT ? NRM_CAP_IMPORT : NRM_CAP_EXPORT;
-		const struct nrm_module *m = nrm_registry_find_format(reg, j->format, cap);
+		const struct nrm_module *m = nrm_registry_describe_format(reg, j->format, cap);
 		if (!m) {
 			char *list = nrm_registry_format_list(reg, cap);
 			nrm_log_error("%s: $.jobs[%zu].format: no plugin can %s '%s'; formats: %s",

@@ -10,6 +10,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/nrmhub-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # Plugins found on the developer's own path must not leak into tests.
 unset NRMHUB_PLUGIN_PATH
+# Each test starts with an empty plugin registry of its own, never the one
+# in the developer's cache folder.
+NRMHUB_REGISTRY="$tmp/registry.json"
+export NRMHUB_REGISTRY
 
 checks=0
 failures=0
