@@ -195,7 +195,7 @@ static json_t *csvw_metadata(const struct nrm_return_tables *t)
 	if (!t->national && strcmp(t->audience, "official") == 0)
 		json_array_append_new(tables, extract_table());
 	char *title = nrm_xasprintf("NRM devolved decision-making quarterly return: %s, %s (%s)",
-	                            t->site, t->quarter, t->audience);
+	                            nrm_return_tables_site_label(t), t->quarter, t->audience);
 	json_t *meta = json_pack(
 		"{s:s, s:s, s:s, s:s, s:{s:s, s:b}, s:o}", "@context", "http://www.w3.org/ns/csvw",
 		"dc:title", title, "dc:created", t->generated_at, "dc:coverage", t->quarter,

@@ -496,14 +496,20 @@ static void page_head(FILE *out, const struct nrm_return_tables *t)
 	      "style-src 'unsafe-inline'; img-src data:\">\n<title>",
 	      out);
 	fputs("NRM devolved decision-making: quarterly return, ", out);
-	esc(out, t->site);
+	esc(out, nrm_return_tables_site_label(t));
 	fputs(", ", out);
 	esc(out, t->quarter);
 	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n", css);
-	fputs("<h1>National Referral Mechanism: devolved decision-making for child victims</h1>\n"
-	      "<p>Quarterly return of a pilot site.</p>\n<dl class=\"meta\">", out);
+	fputs("<h1>", out);
+	esc(out, nrm_return_tables_site_label(t));
+	fputs(": quarterly return, ", out);
+	esc(out, t->quarter);
+	fputs("</h1>\n<p>National Referral Mechanism: devolved decision-making for child "
+	      "victims. Quarterly return of a pilot site.</p>\n<dl class=\"meta\">", out);
+	char *site = t->site_name ? nrm_xasprintf("%s (site code %s)", t->site_name, t->site)
+	                          : nrm_xstrdup(t->site);
 	const char *items[][2] = {
-		{"Site", t->site}, {"Quarter", t->quarter}, {"From", t->period_start},
+		{"Site", site}, {"Quarter", t->quarter}, {"From", t->period_start},
 		{"To", t->period_end}, {"Audience", t->audience}, {"Produced", t->generated_at},
 		{"By", "nrmhub"},
 	};
@@ -518,6 +524,7 @@ static void page_head(FILE *out, const struct nrm_return_tables *t)
 		}
 		fputs("</dd>", out);
 	}
+	free(site);
 	fputs("</dl>\n", out);
 	if (strcmp(t->audience, "official") == 0)
 		fputs("<p><strong>Official: exact counts for the Home Office, not for "

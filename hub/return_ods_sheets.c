@@ -105,7 +105,15 @@ static char *source_line(const struct nrm_return_tables *t)
 		                     t->quarter, t->generator_version);
 	return nrm_xasprintf("Source: the case records of the pilot site %s (from the council, "
 	                     "the police and the Home Office), in its quarterly return for %s.",
-	                     t->site, t->quarter);
+	                     nrm_return_tables_site_label(t), t->quarter);
+}
+
+/* The site by name, with the code its files and signatures carry. */
+static char *site_item(const struct nrm_return_tables *t)
+{
+	if (!t->site_name)
+		return nrm_xstrdup(t->site);
+	return nrm_xasprintf("%s (site code %s)", t->site_name, t->site);
 }
 
 static void cover_item(struct ods_sheet *s, const char *heading, char *text)
@@ -128,7 +136,7 @@ static void cover_sheet(struct ods_sheet *s, const struct nrm_return_tables *t)
 	                                   t->quarter)
 	                   : nrm_xasprintf("National Referral Mechanism: devolved decision-making "
 	                                   "for child victims, quarterly return for %s, %s",
-	                                   t->site, t->quarter);
+	                                   nrm_return_tables_site_label(t), t->quarter);
 	s->n_cols = 1;
 	char *start = long_date(t->period_start), *end = long_date(t->period_end);
 	char *as_at = long_time(t->generated_at);
@@ -146,9 +154,9 @@ static void cover_sheet(struct ods_sheet *s, const struct nrm_return_tables *t)
 	cover_item(s, "Period covered",
 	           nrm_xasprintf("%s to %s (Q%d %d, %s)", start, end, t->q, t->year, t->quarter));
 	cover_item(s, national(t) ? "Sites" : "Site",
-	           nrm_xstrdup(national(t) ? "Every pilot site that sent a return; the sites "
-	                                     "are listed in the tables by site."
-	                                   : t->site));
+	           national(t) ? nrm_xstrdup("Every pilot site that sent a return; the sites "
+	                                     "are listed in the tables by site.")
+	                       : site_item(t));
 	cover_item(s, "Audience",
 	           nrm_xstrdup(published ? "Published: small counts, and any figure that would "
 	                                   "reveal one, are suppressed as [c]."
@@ -163,14 +171,15 @@ static void cover_sheet(struct ods_sheet *s, const struct nrm_return_tables *t)
 	           national(t) ? nrm_xasprintf("The Home Office, from the pilot sites' returns, "
 	                                       "with nrmhub %s.", t->generator_version)
 	                       : nrm_xasprintf("The pilot site %s, from its case records, with "
-	                                       "nrmhub %s.", t->site, t->generator_version));
+	                                       "nrmhub %s.", nrm_return_tables_site_label(t),
+	                                       t->generator_version));
 	cover_item(s, "Contact",
 	           national(t) ? nrm_xstrdup("The Home Office's modern slavery statistics team, "
 	                                     "which received the pilot sites' returns.")
 	                       : nrm_xasprintf("The data officer of the pilot site %s, who sent "
 	                                       "this return; for the national tables, the Home "
 	                                       "Office's modern slavery statistics team.",
-	                                       t->site));
+	                                       nrm_return_tables_site_label(t)));
 	cover_item(s, "Contents and notes",
 	           nrm_xstrdup("The Table_of_contents worksheet lists every worksheet, each with a "
 	                       "link to it. Notes are on the Notes worksheet; a table's title "

@@ -216,7 +216,7 @@ void nrm_ods_meta_xml(struct nrm_xml_doc *d, const struct nrm_return_tables *t)
 	nrm_xml_start(d, "office:meta");
 	char *generator = nrm_xasprintf("nrmhub/%s", t->generator_version);
 	char *title = nrm_xasprintf("NRM devolved decision-making quarterly return: %s, %s",
-	                            t->site, t->quarter);
+	                            nrm_return_tables_site_label(t), t->quarter);
 	nrm_xml_element(d, "meta:generator", generator);
 	nrm_xml_element(d, "dc:title", title);
 	nrm_xml_element(d, "dc:language", "en-GB");

@@ -791,6 +791,10 @@ def check_html(ret, path):
     body = "".join(page.texts)
     if ret["site"] not in body or ret["quarter"] not in body:
         problem("%s: does not name the site and quarter" % path)
+    # A return that records the site's name is titled with it.
+    title = ret.get("site_name", ret["site"])
+    if title not in body:
+        problem("%s: does not name the site %r" % (path, title))
 
 
 def spoken(value, decimal=False):
@@ -839,7 +843,8 @@ def main():
         if [r[0] for r in toc] != ["Sheet name", "Cover_sheet", "Notes"] + [t.sheet for t in tables]:
             problem("Table_of_contents lists %r" % [r[0] for r in toc])
         cover = read_csv(os.path.join(d, base + "-Cover_sheet.csv"), False)
-        if not cover or ret["quarter"] not in cover[0][0] or ret["site"] not in cover[0][0]:
+        title = ret.get("site_name", ret["site"])
+        if not cover or ret["quarter"] not in cover[0][0] or title not in cover[0][0]:
             problem("Cover_sheet: A1 does not name the site and quarter")
         # What the guidance asks a cover sheet to say, each under its heading.
         headings = [r[0] for r in cover or []]

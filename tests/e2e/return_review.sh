@@ -19,8 +19,8 @@ chmod -R u+w "$site/data"
 "$NRMHUB" keygen -o "$site/state/keys/birmingham" >/dev/null || fail "keygen"
 cat >"$site/nrmhub.json" <<'JSON'
 {
-  "site": {"code": "birmingham", "local_authority": "E08000025", "nation": "E92000001",
-           "joined": "2021-06-01"},
+  "site": {"code": "birmingham", "name": "Birmingham Children's Trust",
+           "local_authority": "E08000025", "nation": "E92000001", "joined": "2021-06-01"},
   "store": "state/nrmhub.db",
   "keys": {"secret_key": "state/keys/birmingham.key",
            "pseudonym_key": "state/keys/birmingham.pseudonym.key"},
@@ -77,6 +77,9 @@ assert_eq "$(stat -c %a "$held")" 700 "the held return's mode"
 [ -f "$held/official/return.json" ] && [ -f "$held/official/cases.csv" ] && [ -f "$held/held.json" ] &&
 	pass || fail "the held return's files"
 assert_grep '"job": "quarterly-return"' "$held/held.json"
+# The job names the site as its configuration does (site.name).
+assert_grep '^  "site_name": "Birmingham Children'"'"'s Trust",$' "$held/official/return.json"
+assert_grep '<h1>Birmingham Children&#39;s Trust: quarterly return, 2025Q1</h1>' "$held/official/report.html"
 
 # The alerts name it, once per held return (review waiting).
 expect_exit 0 "${hub[@]}" alerts --dry-run --now 2025-04-02T07:00:00Z
@@ -132,6 +135,7 @@ mkdir -p "$tmp/x1"
 tar xzf "$site/state/outbox/birmingham_2025Q1_001.tar.gz" -C "$tmp/x1"
 info="$tmp/x1/birmingham_2025Q1_001/bag-info.txt"
 assert_grep '^Audience: official$' "$info"
+assert_grep "^Source-Organization: Birmingham Children's Trust\$" "$info"
 assert_grep "^Approved-By: $me\$" "$info"
 assert_grep '^Approved-At: 2025-04-03T10:00:00Z$' "$info"
 assert_grep '^Approval-Note: checked against the panel minutes$' "$info"
