@@ -45,8 +45,10 @@ assert_same site.key site.key.before
 expect_exit 0 "$NRMHUB" keygen -o site --force
 if cmp -s site.key site.key.before; then fail "--force did not replace the key"; else pass; fi
 expect_exit 64 "$NRMHUB" keygen extra && assert_grep "unexpected argument 'extra'" "$tmp/stderr"
-expect_exit 73 "$NRMHUB" keygen -o "$tmp/no/such/dir/k"
-assert_no_file "$tmp/no/such/dir/k.key"
+# Folders not made yet are made, private (cli.sh checks every -o).
+expect_exit 0 "$NRMHUB" keygen -o "$tmp/no/such/dir/k"
+assert_eq "$(stat -c %a "$tmp/no" "$tmp/no/such" "$tmp/no/such/dir" | sort -u)" 700 "keygen's new folders"
+assert_eq "$(stat -c %a "$tmp/no/such/dir/k.key")" 600 "a key in new folders"
 : >empty-password
 expect_exit 65 "$NRMHUB" keygen -o nopw --password-file empty-password
 assert_grep 'first line is empty' "$tmp/stderr"

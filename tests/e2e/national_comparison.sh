@@ -186,6 +186,10 @@ expect_exit 0 "$NRMHUB" intake sites load --store example.db "$SRCDIR/examples/p
 expect_exit 0 "$NRMHUB" import --store "$store" --from case-jsonl "$data/home-office.jsonl"
 expect_exit 0 "$NRMHUB" import --store "$store" --from homeoffice-json shared.json
 expect_exit 0 "$NRMHUB" national build --quarter 2025Q1 --store "$store" --now "$now" -o nat
+# -o in folders not made yet: made, as mkdir -p would.
+expect_exit 0 "$NRMHUB" national build --quarter 2025Q1 --store "$store" --now "$now" \
+	-o national/2025/Q1
+assert_same national/2025/Q1/national.json nat/national.json
 
 python3 - nat/national.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "comparison figures"; cat "$tmp/check" >&2; }
 import json, sys
