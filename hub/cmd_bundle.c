@@ -46,9 +46,11 @@
 
 static void print_usage(void)
 {
-	printf("Usage: nrmhub bundle create (--quarter YYYYQn [--force] | --payload DIR) [--seq N]\n"
-	       "                            [--key FILE] [--password-file FILE] [--now TIME]\n"
-	       "                            [-o OUTDIR] [--json]\n"
+	printf("Usage: nrmhub bundle create (--quarter YYYYQn [--audience AUDIENCE]\n"
+	       "           [--site SITE] [--joined DATE] [--area GSS] [--site-name TEXT]\n"
+	       "           [--threshold N] [--pseudonym-key FILE] [--force] | --payload DIR)\n"
+	       "           [--store FILE] [--seq N] [--key FILE] [--password-file FILE]\n"
+	       "           [--now TIME] [-o OUTDIR] [--json]\n"
 	       "       nrmhub bundle verify --keys DIR [--signature FILE] [--json] BAG.tar.gz\n"
 	       "Make a quarterly return into a signed bundle, or verify one.\n"
 	       "\n"

@@ -15,8 +15,8 @@
 
 static void print_usage(void)
 {
-	printf("Usage: nrmhub plugins [--json]\n"
-	       "       nrmhub plugins describe NAME [--json | --markdown]\n"
+	printf("Usage: nrmhub plugins [--json] [--plugin-path DIR]\n"
+	       "       nrmhub plugins describe NAME [--json | --markdown] [--plugin-path DIR]\n"
 	       "List the plugins on the search path (name, version, ABI, formats, direction,\n"
 	       "file), or describe one plugin and its options.\n"
 	       "\n"
