@@ -288,8 +288,9 @@ static json_t *return_file_names(const char *dir, char **key)
 	size_t len;
 	json_t *names = json_array();
 	json_t *ret = NULL;
-	if (read_small(path, &text, &len) == 0 && len <= RETURN_JSON_MAX) {
-		ret = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	if (read_small(path, &text, &len) == 0) {
+		if (len <= RETURN_JSON_MAX)
+			ret = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
 		free(text);
 	}
 	const char *site = json_string_value(json_object_get(ret, "site"));
@@ -360,6 +361,11 @@ static int remove_return(struct held *h, const char *dir)
  * goes (as a person's rejection is recorded) before it removes it. */
 static int examine_held_return(struct held *h, const char *dir)
 {
+	size_t i;
+	json_t *v;
+	json_array_foreach(h->discard, i, v)
+		if (strcmp(json_string_value(v), dir) == 0)
+			return 0; /* found through another place */
 	DIR *d = opendir(dir);
 	if (!d)
 		return 0;
@@ -372,12 +378,7 @@ static int examine_held_return(struct held *h, const char *dir)
 			free(extract);
 		}
 	closedir(d);
-	size_t i;
-	json_t *v;
-	bool listed = false;
-	json_array_foreach(h->discard, i, v)
-		listed = listed || strcmp(json_string_value(v), dir) == 0;
-	if (rows && !listed) {
+	if (rows) {
 		json_array_append_new(h->discard, json_string(dir));
 		const char *base = strrchr(dir, '/');
 		touch_quarter(h, nrm_xstrdup(base ? base + 1 : dir)); /* SITE_QUARTER */
@@ -438,8 +439,9 @@ static int published_bundle(struct held *h, const char *path)
 	char *text;
 	size_t len;
 	bundle_extract(path, &text, &len);
+	bool has_extract = text != NULL;
 	free(text);
-	if (text)
+	if (has_extract)
 		return 0; /* an extract without the case: another run's, kept */
 	char *sig = nrm_xasprintf("%s%s", path, SIG_SUFFIX);
 	struct stat st;
