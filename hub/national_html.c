@@ -42,7 +42,7 @@ static void bar_chart(FILE *out, const char *id, const char *title, const char *
 {
 	int height = (int)n * (BAR_H + 8) + 40;
 	double max = max_of(bars, n);
-	fprintf(out, "<figure>\n<svg role=\"img\" aria-labelledby=\"%s-t\" width=\"%d\" "
+	fprintf(out, "<figure>\n<svg class=\"chart\" role=\"img\" aria-labelledby=\"%s-t\" width=\"%d\" "
 	        "height=\"%d\" viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">\n"
 	        "<title id=\"%s-t\">", id, CHART_W, height, CHART_W, height, id);
 	nrm_html_escape(out, title);

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
-/* The shared writers name their files return.*; here they are national.*. */
+/* The shared ODS writer names its file return.ods; here it is national.ods. */
 static int rename_output(const char *dir, const char *from, const char *to,
                          struct nrm_error *err)
 {
@@ -45,9 +45,8 @@ int nrm_national_render_all(const json_t *national, const char *dir,
 	if (!text)
 		nrm_fail(err, EX_OSERR, "out of memory");
 	else if (nrm_return_write_file(dir, "national.json", text, strlen(text), err) == 0 &&
-	         nrm_return_write_csv(&t, dir, err) == 0 &&
+	         nrm_return_write_csv(&t, sdmx, dir, err) == 0 &&
 	         nrm_return_write_sdmx(&t, sdmx, dir, err) == 0 &&
-	         rename_output(dir, "return.sdmx.csv", "national.sdmx.csv", err) == 0 &&
 	         nrm_return_write_ods(&t, dir, err) == 0 &&
 	         rename_output(dir, "return.ods", "national.ods", err) == 0 &&
 	         nrm_national_write_html(national, &t, dir, err) == 0)

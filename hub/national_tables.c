@@ -143,25 +143,6 @@ static void text_cell(struct nrm_cell *c, const char *s)
 	c->text = nrm_xstrdup(s);
 }
 
-/* A count, a statistic shown to one decimal, or "[z]" for null. */
-static void number_cell(struct nrm_cell *c, const json_t *v, bool decimal)
-{
-	if (json_is_string(v)) {  /* "[c]": the published audience */
-		c->kind = NRM_CELL_SUPPRESSED;
-		c->text = nrm_xstrdup("[c]");
-		return;
-	}
-	if (!json_is_number(v)) {
-		c->kind = NRM_CELL_NA;
-		c->text = nrm_xstrdup("[z]");
-		return;
-	}
-	c->kind = NRM_CELL_NUMBER;
-	c->text = decimal ? nrm_xasprintf("%.1f", json_number_value(v))
-	                  : nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	c->number = strtod(c->text, NULL);
-}
-
 static const char *nation_label(const char *code)
 {
 	static const char *const map[][2] = {{"england", "England"}, {"wales", "Wales"},
@@ -173,26 +154,23 @@ static const char *nation_label(const char *code)
 	return "Unknown";
 }
 
-static void group_figures(struct nrm_cell *c, const json_t *g)
+/* The figures of a nation or a site, each shown as its column (from
+ * GROUP_FIGURES, `cols`) declares. */
+static void group_figures(struct nrm_cell *c, const struct nrm_column *cols, const json_t *g)
 {
 	const json_t *d = json_object_get(g, "days_to_decision");
 	const json_t *rg = json_object_get(d, "rg"), *cg = json_object_get(d, "cg");
 	const json_t *aw = json_object_get(g, "awaiting");
-	number_cell(&c[0], json_object_get(g, "referrals"), false);
-	number_cell(&c[1], json_object_get(g, "rg_decisions"), false);
-	number_cell(&c[2], json_object_get(g, "rg_positive"), false);
-	number_cell(&c[3], json_object_get(g, "rg_percent_positive"), true);
-	number_cell(&c[4], json_object_get(g, "cg_decisions"), false);
-	number_cell(&c[5], json_object_get(g, "cg_positive"), false);
-	number_cell(&c[6], json_object_get(g, "cg_percent_positive"), true);
-	number_cell(&c[7], json_object_get(rg, "median"), true);
-	/* A percentile by nearest rank is a whole number of days, printed as
-	 * the site tables print it. */
-	number_cell(&c[8], json_object_get(rg, "p90"), false);
-	number_cell(&c[9], json_object_get(cg, "median"), true);
-	number_cell(&c[10], json_object_get(cg, "p90"), false);
-	number_cell(&c[11], json_object_get(aw, "rg"), false);
-	number_cell(&c[12], json_object_get(aw, "cg"), false);
+	const json_t *v[N_GROUP_FIGURES] = {
+		json_object_get(g, "referrals"), json_object_get(g, "rg_decisions"),
+		json_object_get(g, "rg_positive"), json_object_get(g, "rg_percent_positive"),
+		json_object_get(g, "cg_decisions"), json_object_get(g, "cg_positive"),
+		json_object_get(g, "cg_percent_positive"), json_object_get(rg, "median"),
+		json_object_get(rg, "p90"), json_object_get(cg, "median"), json_object_get(cg, "p90"),
+		json_object_get(aw, "rg"), json_object_get(aw, "cg"),
+	};
+	for (size_t k = 0; k < N_GROUP_FIGURES; k++)
+		nrm_cell_set_figure(&c[k], v[k], cols[k].role);
 }
 
 static void add_nations(struct tb *b, const json_t *nat)
@@ -211,7 +189,7 @@ static void add_nations(struct tb *b, const json_t *nat)
 		const char *code = json_string_value(json_object_get(g, "nation"));
 		text_cell(&row[2], code);
 		text_cell(&row[3], nation_label(code));
-		group_figures(&row[4], g);
+		group_figures(&row[4], &nation_cols[4], g);
 	}
 	/* A nation with pilot sites, none of which reported: listed, its
 	 * figures not available. */
@@ -257,17 +235,16 @@ static void add_sites(struct tb *b, const json_t *nat)
 		                                     ? ", signed with a key since revoked" : "");
 		text_cell(&row[5], latest);
 		free(latest);
-		group_figures(&row[6], g);
+		group_figures(&row[6], &site_cols[6], g);
 	}
 }
 
-static void stage_figures(struct nrm_cell *c, const json_t *s)
+/* A side's figures for one stage, from its column `cols` on. */
+static void stage_figures(struct nrm_cell *c, const struct nrm_column *cols, const json_t *s)
 {
-	number_cell(&c[0], json_object_get(s, "count"), false);
-	number_cell(&c[1], json_object_get(s, "mean"), true);
-	number_cell(&c[2], json_object_get(s, "median"), true);
-	number_cell(&c[3], json_object_get(s, "p90"), false);
-	number_cell(&c[4], json_object_get(s, "within_45_days"), false);
+	static const char *const keys[] = {"count", "mean", "median", "p90", "within_45_days"};
+	for (size_t k = 0; k < N_OF(keys); k++)
+		nrm_cell_set_figure(&c[k], json_object_get(s, keys[k]), cols[k].role);
 }
 
 static void add_pilot(struct tb *b, const json_t *nat)
@@ -280,8 +257,9 @@ static void add_pilot(struct tb *b, const json_t *nat)
 		struct nrm_cell *row = add_row(b);
 		text_cell(&row[2], stages[i][0]);
 		text_cell(&row[3], stages[i][1]);
-		stage_figures(&row[4], json_object_get(json_object_get(cmp, "pilot"), stages[i][0]));
-		stage_figures(&row[9],
+		stage_figures(&row[4], &pilot_cols[4],
+		              json_object_get(json_object_get(cmp, "pilot"), stages[i][0]));
+		stage_figures(&row[9], &pilot_cols[9],
 		              json_object_get(json_object_get(cmp, "non_pilot"), stages[i][0]));
 	}
 }

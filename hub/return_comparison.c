@@ -8,6 +8,7 @@
 
 #include "date.h"
 #include "util.h"
+#include "welsh.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -90,20 +91,15 @@ static void set_path(struct nrm_cell *c, const char *path)
 	c->path = path[0] == '$' ? nrm_xstrdup(path) : NULL;
 }
 
-/* One figure into its cell: 0, or -1 with err.  `count` is the row's
- * decisions, -1 when hidden ("[c]", published returns only: a hidden
- * count is at least 1, so its statistics are never null). */
-static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t count,
-                  bool published, const char *path, struct nrm_error *err)
+/* Whether figure k of a stage may be `v`: 0, or -1 with err naming the
+ * rule.  `count` as for figure(). */
+static int figure_ok(const json_t *v, size_t k, json_int_t count, bool published,
+                     const char *path, struct nrm_error *err)
 {
-	set_path(c, path);
 	if (json_is_string(v)) {
 		if (strcmp(json_string_value(v), "[c]") != 0)
 			return bad(err, path, "a string here must be \"[c]\"");
-		if (!published)
-			return bad(err, path, "\"[c]\" is only allowed in a published return");
-		set_cell(c, NRM_CELL_SUPPRESSED, 0, nrm_xstrdup("[c]"));
-		return 0;
+		return published ? 0 : bad(err, path, "\"[c]\" is only allowed in a published return");
 	}
 	if (figures[k].kind == F_COUNT || figures[k].kind == F_PART) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -113,14 +109,10 @@ static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t coun
 			return bad(err, path, "must be at most 1000000000000");
 		if (figures[k].kind == F_PART && count >= 0 && json_integer_value(v) > count)
 			return bad(err, path, "is more than the decisions counted");
-		set_cell(c, NRM_CELL_NUMBER, (double)json_integer_value(v),
-		         nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v)));
 		return 0;
 	}
-	if (json_is_null(v) && count == 0) {
-		set_cell(c, NRM_CELL_NA, 0, nrm_xstrdup("[z]"));
+	if (json_is_null(v) && count == 0)
 		return 0;
-	}
 	double d = json_number_value(v);
 	double max = figures[k].kind == F_PERCENT ? 100 : 1e9;
 	if (!json_is_number(v) || count == 0 || !isfinite(d) || d < 0 || d > max ||
@@ -130,11 +122,22 @@ static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t coun
 		                      : figures[k].kind == F_PERCENT
 		                      ? "must be a number from 0 to 100, or null exactly when count is 0"
 		                      : "must be a number >= 0, or null exactly when count is 0");
-	char *text = figures[k].kind == F_WHOLE_STAT
-	             ? nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v))
-	             : nrm_xasprintf("%.1f", d);
-	set_cell(c, NRM_CELL_NUMBER, strtod(text, NULL), text);
 	return 0;
+}
+
+/* One figure into its cell: 0, or -1 with err.  `count` is the row's
+ * decisions, -1 when hidden ("[c]", published returns only: a hidden
+ * count is at least 1, so its statistics are never null). */
+static int figure(struct nrm_cell *c, const json_t *v, size_t k, json_int_t count,
+                  bool published, const char *path, struct nrm_error *err)
+{
+	set_path(c, path);
+	int rc = figure_ok(v, k, count, published, path, err);
+	if (rc == 0) {
+		free(c->text);
+		nrm_cell_set_figure(c, v, nrm_comparison_columns[FIRST_FIGURE + k].role);
+	}
+	return rc;
 }
 
 static int stage_row(struct nrm_cell *row, const json_t *st, bool published, const char *path,
@@ -386,6 +389,28 @@ static void relate_comparison(struct nrm_return_tables *o, const json_t *groups,
 	}
 }
 
+/* The Welsh of the labels of the comparison just added, whose rows come in
+ * group_rows' order; a group whose label has no Welsh (a label that is not
+ * nrmhub's) keeps its English alone. */
+static void comparison_welsh(struct nrm_return_tables *o, const json_t *groups,
+                             const char *since)
+{
+	struct nrm_table *t = &o->tables[o->n_tables - 1];
+	char *periods[2] = {nrm_xstrdup(label_welsh("decisions dated in the quarter")),
+	                    NRM_WELSH_PRINTF(true, "since %s", since)};
+	const char *stages[2] = {label_welsh("reasonable grounds"),
+	                         label_welsh("conclusive grounds")};
+	for (size_t r = 0; r < t->n_rows && r / 4 < json_array_size(groups); r++) {
+		const json_t *g = json_array_get(groups, r / 4);
+		const char *group = label_welsh(json_string_value(json_object_get(g, "label")));
+		if (group)
+			t->cells[r * t->n_columns + 3].text_cy =
+				nrm_xasprintf("%s; %s, %s", group, stages[r % 2], periods[r % 4 / 2]);
+	}
+	free(periods[0]);
+	free(periods[1]);
+}
+
 static const struct nrm_return_note site_note = {
 	11, "The comparison at this site. Pilot: children in the pilot's scope (17 or under "
 	    "and more than 100 days from their 18th birthday at referral, age not disputed), "
@@ -420,12 +445,15 @@ int nrm_return_comparison_table(const json_t *ret, struct nrm_return_tables *out
 	int32_t day;
 	if (!since || nrm_date_parse_iso(since, strlen(since), &day) != 0)
 		return bad(err, "$.comparison.since", "must be a date YYYY-MM-DD");
-	char *title = nrm_xasprintf("The comparison at this site: its children in the pilot's "
-	                            "scope decided by the panel, and those decided by the Home "
-	                            "Office, for the quarter and cumulative since %s [note 11]",
-	                            since);
-	nrm_return_tables_add(out, "comparison", title, "COMPARISON", nrm_comparison_columns,
-	                      nrm_comparison_n_columns);
+#define COMPARISON_TITLE                                                                 \
+	"The comparison at this site: its children in the pilot's scope decided by the panel, " \
+	"and those decided by the Home Office, for the quarter and cumulative since %s "        \
+	"[note 11]"
+	char *title = nrm_xasprintf(COMPARISON_TITLE, since);
+	struct nrm_table *t = nrm_return_tables_add(out, "comparison", title, "COMPARISON",
+	                                            nrm_comparison_columns,
+	                                            nrm_comparison_n_columns);
+	t->title_cy = NRM_WELSH_PRINTF(out->welsh, COMPARISON_TITLE, since);
 	free(title);
 	char *label = nrm_xasprintf("since %s", since);
 	int rc = nrm_comparison_rows(out, json_object_get(cmp, "groups"), "$.comparison.groups",
@@ -434,6 +462,8 @@ int nrm_return_comparison_table(const json_t *ret, struct nrm_return_tables *out
 	if (rc)
 		return -1;
 	relate_comparison(out, json_object_get(cmp, "groups"), since);
+	if (out->welsh)
+		comparison_welsh(out, json_object_get(cmp, "groups"), since);
 	add_note(out);
 	return 0;
 }

@@ -4,12 +4,16 @@
  * here from the same tables as the other outputs.  Each chart has a title,
  * axis labels, a text alternative (<title> and <desc>, named by
  * aria-labelledby) and explicit width, height and viewBox, and is followed
- * by its table for screen readers.  Every string is HTML-escaped.
+ * by its table for screen readers.  Every string is HTML-escaped.  A Welsh
+ * site's page says everything in Welsh and English, Welsh first, each part
+ * marked with its language (html_welsh.c), its charts' texts too (two
+ * lines where one was, the Welsh above).
  */
 #include "return_render.h"
 #include "return_tables.h"
 
 #include "util.h"
+#include "welsh.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -64,12 +68,53 @@ static bool shown_column(const struct nrm_table *t, size_t c, bool with_period)
 	return !labelled_code(t, c) && (with_period || role > NRM_COL_QUARTER);
 }
 
-static void html_table(FILE *out, const struct nrm_table *t, bool with_period)
+/* A column's title, in Welsh too on a Welsh site's page. */
+static void column_title(FILE *out, const struct nrm_column *col, bool welsh)
 {
-	fprintf(out, "<table id=\"%s\">\n<caption>", t->id);
+	nrm_html_words(out, welsh, col->title, welsh ? label_welsh(col->title) : NULL);
+}
+
+/* A cell: a label in Welsh too on a Welsh site's page; a figure or code as it is. */
+static void cell_text(FILE *out, const struct nrm_table *t, size_t r, size_t c, bool welsh)
+{
+	const struct nrm_cell *cell = nrm_table_cell(t, r, c);
+	if (t->columns[c].role == NRM_COL_LABEL)
+		nrm_html_words(out, welsh, cell->text, cell->text_cy);
+	else
+		esc(out, cell->text);
+}
+
+/* A table with no rows (no site missing and none revised, say) is said in
+ * a sentence: an empty table tells a reader nothing and a screen reader
+ * announces it as a table all the same. */
+static void no_rows(FILE *out, const struct nrm_table *t, bool welsh)
+{
+	fprintf(out, "<p id=\"%s\" class=\"no-rows\"><strong>", t->id);
 	esc(out, t->id);
 	fputs(": ", out);
-	esc(out, t->title);
+	nrm_html_words(out, welsh, t->title, t->title_cy);
+	fputs("</strong>: ", out);
+	nrm_html_words(out, welsh, "none this quarter.",
+	               welsh ? label_welsh("none this quarter.") : NULL);
+	fputs("</p>\n", out);
+}
+
+static void html_table(FILE *out, const struct nrm_table *t, bool with_period, bool welsh)
+{
+	if (t->n_rows == 0) {
+		no_rows(out, t, welsh);
+		return;
+	}
+	/* The table scrolls in its own box, so that a wide one never makes
+	 * the page scroll sideways on a narrow screen (WCAG 1.4.10); the box
+	 * is a named region in the tab order, so it can be scrolled by
+	 * keyboard. */
+	fprintf(out, "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"%s-caption\" "
+	        "tabindex=\"0\">\n<table id=\"%s\">\n<caption id=\"%s-caption\">", t->id, t->id,
+	        t->id);
+	esc(out, t->id);
+	fputs(": ", out);
+	nrm_html_words(out, welsh, t->title, t->title_cy);
 	fputs("</caption>\n<thead><tr>", out);
 	for (size_t c = 0; c < t->n_columns; c++) {
 		enum nrm_column_role role = t->columns[c].role;
@@ -77,7 +122,7 @@ static void html_table(FILE *out, const struct nrm_table *t, bool with_period)
 			continue;
 		fputs(role >= NRM_COL_COUNT ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">",
 		      out);
-		esc(out, t->columns[c].title);
+		column_title(out, &t->columns[c], welsh);
 		fputs("</th>", out);
 	}
 	fputs("</tr></thead>\n<tbody>\n", out);
@@ -91,13 +136,13 @@ static void html_table(FILE *out, const struct nrm_table *t, bool with_period)
 			fputs(first ? "<th scope=\"row\">" : role >= NRM_COL_COUNT ? "<td class=\"num\">"
 			                                                          : "<td>",
 			      out);
-			esc(out, nrm_table_cell(t, r, c)->text);
+			cell_text(out, t, r, c, welsh);
 			fputs(first ? "</th>" : "</td>", out);
 			first = false;
 		}
 		fputs("</tr>\n", out);
 	}
-	fputs("</tbody>\n</table>\n", out);
+	fputs("</tbody>\n</table>\n</div>\n", out);
 }
 
 /* ---- charts ------------------------------------------------------------- */
@@ -107,9 +152,49 @@ struct chart {
 	const char *id, *title, *x_label, *y_label;
 	size_t n_cats, n_series;
 	const char *cat_labels[16];
+	const char *cat_labels_cy[16]; /* their Welsh (NULL: none, or no Welsh wanted) */
 	const char *series_names[5];
 	const struct nrm_cell *values[5][16]; /* [series][category] */
+	bool welsh;                           /* a Welsh site's page: its texts in Welsh too */
 };
+
+/* A Welsh page's chart has a second line for each text: room above the
+ * plot for the title and the legend, and below it for the labels. */
+#define WELSH_LIFT 36
+#define WELSH_DROP 30
+
+/* The chart's text `en` in Welsh, when the chart wants it and has it. */
+static const char *chart_cy(const struct chart *c, const char *en)
+{
+	return c->welsh ? label_welsh(en) : NULL;
+}
+
+/* `en`, or in Welsh when `in_welsh` and there is Welsh for it. */
+static const char *in_language(const char *en, bool in_welsh)
+{
+	const char *cy = in_welsh ? label_welsh(en) : NULL;
+	return cy ? cy : en;
+}
+
+/* The content of a <text>: `en`, or its Welsh on one line and its English
+ * on the next, each in a tspan of its language (`x`: where lines start). */
+static void svg_words(FILE *out, const struct chart *c, double x, const char *en)
+{
+	if (!c->welsh) {
+		esc(out, en);
+		return;
+	}
+	const char *cy = chart_cy(c, en);
+	if (cy) {
+		fputs("<tspan lang=\"cy\">", out);
+		esc(out, cy);
+		fprintf(out, "</tspan><tspan x=\"%g\" dy=\"1.2em\" lang=\"en-GB\">", x);
+	} else {
+		fputs("<tspan lang=\"en-GB\">", out);
+	}
+	esc(out, en);
+	fputs("</tspan>", out);
+}
 
 static double nice_step(double max)
 {
@@ -131,46 +216,76 @@ static double chart_max(const struct chart *c)
 	return step * ceil((max > 0 ? max : 1) / step);
 }
 
-/* The text alternative: every value, in words. */
-static void describe(FILE *out, const struct chart *c)
+/* A category's label in one language: its Welsh, when it has one. */
+static const char *category(const struct chart *c, size_t i, bool in_welsh)
+{
+	return in_welsh && c->cat_labels_cy[i] ? c->cat_labels_cy[i] : c->cat_labels[i];
+}
+
+/* The text alternative, in one language: every value, in words. */
+static void describe(FILE *out, const struct chart *c, bool in_welsh)
 {
 	for (size_t s = 0; s < c->n_series; s++) {
-		esc(out, c->series_names[s]);
+		esc(out, in_language(c->series_names[s], in_welsh));
 		fputs(": ", out);
 		for (size_t i = 0; i < c->n_cats; i++) {
 			fputs(i ? "; " : "", out);
-			esc(out, c->cat_labels[i]);
+			esc(out, category(c, i, in_welsh));
 			fputc(' ', out);
 			const struct nrm_cell *v = c->values[s][i];
-			esc(out, v->kind == NRM_CELL_SUPPRESSED ? "suppressed [c]"
-			         : v->kind == NRM_CELL_NA       ? "not applicable [z]"
-			         : v->kind == NRM_CELL_MISSING  ? "not available [x]"
+			esc(out, v->kind == NRM_CELL_SUPPRESSED ? in_language("suppressed [c]", in_welsh)
+			         : v->kind == NRM_CELL_NA       ? in_language("not applicable [z]", in_welsh)
+			         : v->kind == NRM_CELL_MISSING  ? in_language("not available [x]", in_welsh)
 			                                        : v->text);
 		}
 		fputs(s + 1 < c->n_series ? ". " : ".", out);
 	}
 }
 
+/* The chart's <title> and <desc>: a Welsh page's come in Welsh first (ids
+ * ending -cy), then in English, each marked with its language. */
+static void text_alternatives(FILE *out, const struct chart *c)
+{
+	const char *cy = chart_cy(c, c->title), *en_lang = c->welsh ? " lang=\"en-GB\"" : "";
+	if (c->welsh) {
+		fprintf(out, "<title id=\"%s-title-cy\" lang=\"cy\">", c->id);
+		esc(out, cy ? cy : c->title);
+		fputs("</title>\n", out);
+	}
+	fprintf(out, "<title id=\"%s-title\"%s>", c->id, en_lang);
+	esc(out, c->title);
+	fputs("</title>\n", out);
+	if (c->welsh) {
+		fprintf(out, "<desc id=\"%s-desc-cy\" lang=\"cy\">", c->id);
+		describe(out, c, true);
+		fputs("</desc>\n", out);
+	}
+	fprintf(out, "<desc id=\"%s-desc\"%s>", c->id, en_lang);
+	describe(out, c, false);
+	fputs("</desc>\n", out);
+}
+
 static void svg_open(FILE *out, const struct chart *c, int height)
 {
 	fprintf(out,
 	        "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"%s\" class=\"chart\" "
-	        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
-	        "aria-labelledby=\"%s-title %s-desc\">\n<title id=\"%s-title\">",
-	        c->id, CHART_W, height, CHART_W, height, c->id, c->id, c->id);
-	esc(out, c->title);
-	fprintf(out, "</title>\n<desc id=\"%s-desc\">", c->id);
-	describe(out, c);
-	fputs("</desc>\n", out);
+	        "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" aria-labelledby=\"",
+	        c->id, CHART_W, height, CHART_W, height);
+	if (c->welsh)
+		fprintf(out, "%s-title-cy %s-title %s-desc-cy %s-desc\">\n", c->id, c->id, c->id,
+		        c->id);
+	else
+		fprintf(out, "%s-title %s-desc\">\n", c->id, c->id);
+	text_alternatives(out, c);
 	fprintf(out, "<text x=\"%d\" y=\"22\" class=\"ctitle\" text-anchor=\"middle\">",
 	        CHART_W / 2);
-	esc(out, c->title);
+	svg_words(out, c, CHART_W / 2, c->title);
 	fputs("</text>\n", out);
 }
 
 /* Axis frame, y gridlines and labels for a plot area. */
-static void axes(FILE *out, const char *x_label, const char *y_label, int left, int top,
-                 int width, int height, double max, int label_y)
+static void axes(FILE *out, const struct chart *c, const char *x_label, const char *y_label,
+                 int left, int top, int width, int height, double max, int label_y)
 {
 	double step = nice_step(max);
 	for (double v = 0; v <= max + 1e-9; v += step) {
@@ -185,31 +300,32 @@ static void axes(FILE *out, const char *x_label, const char *y_label, int left, 
 	        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"axis\"/>\n",
 	        left, top, left, top + height, left, top + height, left + width, top + height);
 	if (x_label) {
+		/* A Welsh page's label is two lines, ending where the English one did. */
 		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"alabel\" text-anchor=\"middle\">",
-		        left + width / 2, label_y);
-		esc(out, x_label);
+		        left + width / 2, label_y - (c->welsh ? 16 : 0));
+		svg_words(out, c, left + width / 2, x_label);
 		fputs("</text>\n", out);
 	}
 	fprintf(out,
-	        "<text transform=\"translate(16 %d) rotate(-90)\" class=\"alabel\" "
+	        "<text transform=\"translate(%d %d) rotate(-90)\" class=\"alabel\" "
 	        "text-anchor=\"middle\">",
-	        top + height / 2);
-	esc(out, y_label);
+	        c->welsh ? 12 : 16, top + height / 2);
+	svg_words(out, c, 0, y_label);
 	fputs("</text>\n", out);
 }
 
-/* A category label, broken at spaces into lines of about 14 characters. */
-static void category_label(FILE *out, const char *label, double x, int y)
+/* One language's label, broken at spaces into lines of about 14
+ * characters, as tspans; `first`: no line of the label yet. */
+static void label_lines(FILE *out, const char *label, double x, bool *first)
 {
-	fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">", x, y);
 	char *copy = nrm_xstrdup(label), *save = NULL;
 	size_t line_len = 0;
-	bool first = true;
+	bool started = false;
 	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
 		size_t len = strlen(w);
-		if (first || line_len + 1 + len > 14) {
-			fprintf(out, "%s<tspan x=\"%.1f\" dy=\"%s\">", first ? "" : "</tspan>", x,
-			        first ? "0" : "1.1em");
+		if (!started || line_len + 1 + len > 14) {
+			fprintf(out, "%s<tspan x=\"%.1f\" dy=\"%s\">", started ? "</tspan>" : "", x,
+			        *first ? "0" : "1.1em");
 			line_len = 0;
 		} else {
 			fputc(' ', out);
@@ -217,23 +333,46 @@ static void category_label(FILE *out, const char *label, double x, int y)
 		}
 		esc(out, w);
 		line_len += len;
-		first = false;
+		started = true;
+		*first = false;
 	}
-	fputs(first ? "</text>\n" : "</tspan></text>\n", out);
+	if (started)
+		fputs("</tspan>", out);
 	free(copy);
 }
 
+/* Category i's label under the axis: on a Welsh page, its Welsh lines
+ * then its English lines, each language in a tspan of its own. */
+static void category_label(FILE *out, const struct chart *c, size_t i, double x, int y)
+{
+	fprintf(out, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">", x, y);
+	bool first = true;
+	const char *cy = c->welsh ? c->cat_labels_cy[i] : NULL;
+	if (cy) {
+		fputs("<tspan lang=\"cy\">", out);
+		label_lines(out, cy, x, &first);
+		fputs("</tspan><tspan lang=\"en-GB\">", out);
+	}
+	label_lines(out, c->cat_labels[i], x, &first);
+	fputs(cy ? "</tspan></text>\n" : "</text>\n", out);
+}
+
 /* Series first .. first+n-1 named in a row at height y (with a swatch, or a
- * dashed line for line charts); wraps before the right edge. */
+ * dashed line for line charts); wraps before the right edge.  A Welsh
+ * page's names are two lines each. */
 static void legend(FILE *out, const struct chart *c, size_t first, size_t n, int y,
                    bool lines)
 {
 	int x = 80;
 	for (size_t s = first; s < first + n; s++) {
-		int w = 36 + 7 * (int)strlen(c->series_names[s]);
+		const char *cy = chart_cy(c, c->series_names[s]);
+		size_t chars = strlen(c->series_names[s]);
+		if (cy && strlen(cy) > chars)
+			chars = strlen(cy);
+		int w = 36 + 7 * (int)chars;
 		if (x + w > CHART_W && x > 80) {
 			x = 80;
-			y += 18;
+			y += c->welsh ? 32 : 18;
 		}
 		if (lines)
 			fprintf(out,
@@ -244,20 +383,36 @@ static void legend(FILE *out, const struct chart *c, size_t first, size_t n, int
 			fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>",
 			        x, y - 10, palette[s]);
 		fprintf(out, "<text x=\"%d\" y=\"%d\" class=\"tick\">", x + (lines ? 28 : 18), y);
-		esc(out, c->series_names[s]);
+		svg_words(out, c, x + (lines ? 28 : 18), c->series_names[s]);
 		fputs("</text>\n", out);
 		x += w;
 	}
 }
 
+/* A bar's or a point's tooltip, "series, category: value", in each of
+ * the page's languages. */
+static void point_title(FILE *out, const struct chart *c, size_t s, size_t i, const char *value)
+{
+	for (int welsh = c->welsh; welsh >= 0; welsh--) {
+		fputs(!c->welsh ? "<title>" : welsh ? "<title lang=\"cy\">" : "<title lang=\"en-GB\">",
+		      out);
+		esc(out, in_language(c->series_names[s], welsh));
+		fputs(", ", out);
+		esc(out, category(c, i, welsh));
+		fprintf(out, ": %s</title>", value);
+	}
+}
+
 static void bar_chart(FILE *out, const struct chart *c)
 {
-	const int left = 70, top = 60, width = CHART_W - left - 20, height = CHART_H - top - 90;
+	const int lift = c->welsh ? WELSH_LIFT : 0, drop = c->welsh ? WELSH_DROP : 0;
+	const int left = 70, top = 60 + lift, width = CHART_W - left - 20, height = CHART_H - 60 - 90;
 	double max = chart_max(c);
-	svg_open(out, c, CHART_H);
+	svg_open(out, c, CHART_H + lift + drop);
 	if (c->n_series > 1)
-		legend(out, c, 0, c->n_series, 46, false);
-	axes(out, c->x_label, c->y_label, left, top, width, height, max, CHART_H - 10);
+		legend(out, c, 0, c->n_series, 46 + (c->welsh ? 20 : 0), false);
+	axes(out, c, c->x_label, c->y_label, left, top, width, height, max,
+	     CHART_H + lift + drop - 10);
 	double slot = (double)width / (double)c->n_cats;
 	double bar = slot * 0.8 / (double)c->n_series;
 	for (size_t i = 0; i < c->n_cats; i++) {
@@ -275,16 +430,12 @@ static void bar_chart(FILE *out, const struct chart *c)
 			}
 			double h = v->number / max * height;
 			fprintf(out,
-			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-			        "<title>",
+			        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">",
 			        x, top + height - h, bar - 2, h, palette[s]);
-			esc(out, c->series_names[s]);
-			fputs(", ", out);
-			esc(out, c->cat_labels[i]);
-			fprintf(out, ": %s</title></rect>\n", v->text);
+			point_title(out, c, s, i, v->text);
+			fputs("</rect>\n", out);
 		}
-		category_label(out, c->cat_labels[i], left + slot * ((double)i + 0.5),
-		               top + height + 18);
+		category_label(out, c, i, left + slot * ((double)i + 0.5), top + height + 18);
 	}
 	fputs("</svg>\n", out);
 }
@@ -302,7 +453,8 @@ static void line_panel(FILE *out, const struct chart *c, size_t first_series,
 		for (size_t i = 0; i < c->n_cats; i++)
 			sub.values[s][i] = c->values[first_series + s][i];
 	double max = chart_max(&sub);
-	axes(out, x_label, y_label, left, top, width, height, max, top + height + 40);
+	axes(out, c, x_label, y_label, left, top, width, height, max,
+	     top + height + 40 + (c->welsh ? 16 : 0));
 	double slot = (double)width / (double)c->n_cats;
 	for (size_t s = 0; s < n_series; s++) {
 		size_t colour = first_series + s;
@@ -325,39 +477,37 @@ static void line_panel(FILE *out, const struct chart *c, size_t first_series,
 			const struct nrm_cell *v = sub.values[s][i];
 			if (v->kind != NRM_CELL_NUMBER)
 				continue;
-			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>",
+			fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\">",
 			        left + slot * ((double)i + 0.5), top + height - v->number / max * height,
 			        palette[colour]);
-			esc(out, c->series_names[colour]);
-			fputs(", ", out);
-			esc(out, c->cat_labels[i]);
-			fprintf(out, ": %s</title></circle>\n", v->text);
+			point_title(out, c, colour, i, v->text);
+			fputs("</circle>\n", out);
 		}
 	}
 	for (size_t i = 0; i < c->n_cats; i++)
-		category_label(out, c->cat_labels[i], left + slot * ((double)i + 0.5),
-		               top + height + 18);
+		category_label(out, c, i, left + slot * ((double)i + 0.5), top + height + 18);
 }
 
 /* The trend: counts in the upper panel, mean days in the lower, sharing
- * the quarters along x (one axis each, never two scales on one panel). */
+ * the quarters along x (one axis each, never two scales on one panel).  A
+ * Welsh page's legends are two lines, and the panels lower for them. */
 static void trend_chart(FILE *out, const struct chart *c)
 {
-	const int height = 600;
-	svg_open(out, c, height);
-	legend(out, c, 0, 3, 46, true);
-	line_panel(out, c, 0, 3, 80, 190, "Number of cases", NULL);
-	legend(out, c, 3, 2, 302, true);
-	line_panel(out, c, 3, 2, 330, 190, "Mean days", c->x_label);
+	const bool w = c->welsh;
+	svg_open(out, c, w ? 616 : 600);
+	legend(out, c, 0, 3, w ? 66 : 46, true);
+	line_panel(out, c, 0, 3, w ? 100 : 80, 190, "Number of cases", NULL);
+	legend(out, c, 3, 2, w ? 326 : 302, true);
+	line_panel(out, c, 3, 2, w ? 356 : 330, 190, "Mean days", c->x_label);
 	fputs("</svg>\n", out);
 }
 
 /* ---- assembling the page ------------------------------------------------ */
 
-static void caption(FILE *out, const char *text)
+static void caption(FILE *out, const struct nrm_return_tables *t, const char *text)
 {
 	fputs("<figcaption>", out);
-	esc(out, text);
+	nrm_html_paragraphs(out, t->welsh, text, t->welsh ? label_welsh(text) : NULL, NULL);
 	fputs("</figcaption>\n</figure>\n", out);
 }
 
@@ -371,16 +521,18 @@ static void fill_from_table(struct chart *c, const struct nrm_table *t, size_t l
 		if (strcmp(nrm_table_cell(t, r, 2)->text, "total") == 0)
 			continue;
 		c->cat_labels[c->n_cats] = nrm_table_cell(t, r, label_col)->text;
+		c->cat_labels_cy[c->n_cats] = nrm_table_cell(t, r, label_col)->text_cy;
 		for (size_t s = 0; s < n_series; s++)
 			c->values[s][c->n_cats] = nrm_table_cell(t, r, value_cols[s]);
 		c->n_cats++;
 	}
 }
 
-static void section_open(FILE *out, const char *id, const char *heading)
+static void section_open(FILE *out, const struct nrm_return_tables *t, const char *id,
+                         const char *heading)
 {
 	fprintf(out, "<section aria-labelledby=\"%s\">\n<h2 id=\"%s\">", id, id);
-	esc(out, heading);
+	nrm_html_words(out, t->welsh, heading, t->welsh ? label_welsh(heading) : NULL);
 	fputs("</h2>\n", out);
 }
 
@@ -392,12 +544,13 @@ static void days_section(FILE *out, const struct nrm_return_tables *t)
 	                  .y_label = "Number of decisions",
 	                  .series_names = {"Reasonable grounds", "Conclusive grounds"}};
 	static const size_t cols[] = {4, 5};
+	c.welsh = t->welsh;
 	fill_from_table(&c, dist, 3, cols, 2);
-	section_open(out, "h-days", "Days from referral to decision");
+	section_open(out, t, "h-days", "Days from referral to decision");
 	bar_chart(out, &c);
-	caption(out, "Decisions made in the quarter, by calendar days from referral.");
-	html_table(out, nrm_return_tables_find(t, "days_to_decision"), false);
-	html_table(out, dist, false);
+	caption(out, t, "Decisions made in the quarter, by calendar days from referral.");
+	html_table(out, nrm_return_tables_find(t, "days_to_decision"), false, t->welsh);
+	html_table(out, dist, false, t->welsh);
 	fputs("</section>\n", out);
 }
 
@@ -411,12 +564,13 @@ static void awaiting_section(FILE *out, const struct nrm_return_tables *t)
 	                  .series_names = {"Awaiting reasonable grounds",
 	                                   "Awaiting conclusive grounds"}};
 	static const size_t cols[] = {4, 5};
+	c.welsh = t->welsh;
 	fill_from_table(&c, ages, 3, cols, 2);
-	section_open(out, "h-awaiting", "Cases awaiting a decision");
+	section_open(out, t, "h-awaiting", "Cases awaiting a decision");
 	bar_chart(out, &c);
-	caption(out, "Cases open on the last day of the quarter, by age of case.");
-	html_table(out, nrm_return_tables_find(t, "awaiting"), false);
-	html_table(out, ages, false);
+	caption(out, t, "Cases open on the last day of the quarter, by age of case.");
+	html_table(out, nrm_return_tables_find(t, "awaiting"), false, t->welsh);
+	html_table(out, ages, false, t->welsh);
 	fputs("</section>\n", out);
 }
 
@@ -427,12 +581,13 @@ static void exploitation_section(FILE *out, const struct nrm_return_tables *t)
 	                  .x_label = "Exploitation type", .y_label = "Number of referrals",
 	                  .series_names = {"Referrals"}};
 	static const size_t cols[] = {4};
+	c.welsh = t->welsh;
 	fill_from_table(&c, types, 3, cols, 1);
-	section_open(out, "h-exploitation", "Referrals by exploitation type");
+	section_open(out, t, "h-exploitation", "Referrals by exploitation type");
 	bar_chart(out, &c);
-	caption(out, "A referral counts once under each type it has, so the bars can add up "
-	             "to more than the number of referrals.");
-	html_table(out, types, false);
+	caption(out, t, "A referral counts once under each type it has, so the bars can add up "
+	                "to more than the number of referrals.");
+	html_table(out, types, false, t->welsh);
 	fputs("</section>\n", out);
 }
 
@@ -450,6 +605,7 @@ static void trend_section(FILE *out, const struct nrm_return_tables *t)
 	char *labels[8];
 	c.n_cats = trend->n_rows < 8 ? trend->n_rows : 8;
 	c.n_series = 5;
+	c.welsh = t->welsh;
 	for (size_t r = 0; r < c.n_cats; r++) {
 		labels[r] = nrm_xasprintf("%s %s", nrm_table_cell(trend, r, 1)->text,
 		                          nrm_table_cell(trend, r, 0)->text);
@@ -460,22 +616,29 @@ static void trend_section(FILE *out, const struct nrm_return_tables *t)
 		c.values[3][r] = nrm_table_cell(trend, r, 5);
 		c.values[4][r] = nrm_table_cell(trend, r, 6);
 	}
-	section_open(out, "h-trend", "The last eight quarters");
+	section_open(out, t, "h-trend", "The last eight quarters");
 	trend_chart(out, &c);
-	caption(out, "Upper panel: referrals and decisions in each quarter. "
-	             "Lower panel: mean calendar days from referral to each decision.");
-	html_table(out, trend, true);
+	caption(out, t, "Upper panel: referrals and decisions in each quarter. "
+	                "Lower panel: mean calendar days from referral to each decision.");
+	html_table(out, trend, true, t->welsh);
 	fputs("</section>\n", out);
 	for (size_t r = 0; r < c.n_cats; r++)
 		free(labels[r]);
 }
 
+/* Reflows from 320 CSS pixels up (WCAG 1.4.10): text wraps, a chart
+ * shrinks to the width it has, and a wide table scrolls inside its own
+ * box (.table-scroll) while its caption stays in view and wraps to the
+ * box's width (a container, so that 100cqi is the box's width). */
 static const char css[] =
 	"body{font-family:Arial,Helvetica,sans-serif;color:#0b0c0c;margin:0 auto;"
-	"max-width:60rem;padding:1rem;line-height:1.4}"
+	"max-width:60rem;padding:1rem;line-height:1.4;overflow-wrap:break-word}"
 	"h1{font-size:1.8rem}h2{font-size:1.4rem;border-top:2px solid #b1b4b6;padding-top:.6rem}"
-	"table{border-collapse:collapse;margin:1rem 0;width:100%}"
-	"caption{text-align:left;font-weight:bold;padding:.3rem 0}"
+	".table-scroll{overflow-x:auto;margin:1rem 0;container-type:inline-size}"
+	".table-scroll:focus{outline:3px solid #0b0c0c;outline-offset:2px}"
+	"table{border-collapse:collapse;width:100%}"
+	"caption{text-align:left;font-weight:bold;padding:.3rem 0;position:sticky;left:0;"
+	"max-width:100cqi}"
 	"th,td{border-bottom:1px solid #b1b4b6;padding:.25rem .5rem;text-align:left}"
 	".num{text-align:right;font-variant-numeric:tabular-nums}"
 	"figure{margin:1rem 0}figcaption{font-size:.9rem;color:#505a5f}"
@@ -483,29 +646,45 @@ static const char css[] =
 	"svg .ctitle{font:bold 16px Arial,sans-serif}svg .tick{font:12px Arial,sans-serif}"
 	"svg .alabel{font:13px Arial,sans-serif}svg .axis{stroke:#0b0c0c;stroke-width:1}"
 	"svg .grid{stroke:#dcdcdc;stroke-width:1}"
-	"dl.meta{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}"
-	"dl.meta dt{font-weight:bold}"
+	"dl.meta{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.2rem 1rem}"
+	"dl.meta dt{font-weight:bold}dl.meta dd{margin:0}"
 	"@media print{body{max-width:none;font-size:10pt;padding:0}"
+	".table-scroll{overflow:visible}"
 	"section,figure,table{break-inside:avoid}h2{break-after:avoid}nav{display:none}}";
 
-static void page_head(FILE *out, const struct nrm_return_tables *t)
+/* The Welsh of a fixed text of the page, on a Welsh site's page. */
+static const char *page_cy(const struct nrm_return_tables *t, const char *en)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	      "style-src 'unsafe-inline'; img-src data:\">\n<title>",
-	      out);
-	fputs("NRM devolved decision-making: quarterly return, ", out);
-	esc(out, nrm_return_tables_site_label(t));
-	fputs(", ", out);
-	esc(out, t->quarter);
+	return t->welsh ? label_welsh(en) : NULL;
+}
+
+#define PAGE_TITLE "NRM devolved decision-making: quarterly return, %s, %s"
+
+/* The page's language is Welsh on a Welsh site's page, which says
+ * everything in Welsh first (and marks its English parts). */
+static void page_title(FILE *out, const struct nrm_return_tables *t)
+{
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	        "style-src 'unsafe-inline'; img-src data:\">\n<title>",
+	        t->welsh ? "cy" : "en-GB");
+	const char *site = nrm_return_tables_site_label(t);
+	char *cy = NRM_WELSH_PRINTF(t->welsh, PAGE_TITLE, site, t->quarter);
+	if (cy) {
+		esc(out, cy);
+		fputs(" / ", out);
+	}
+	char *en = nrm_xasprintf(PAGE_TITLE, site, t->quarter);
+	esc(out, en);
+	free(cy);
+	free(en);
 	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header>\n", css);
-	fputs("<h1>", out);
-	esc(out, nrm_return_tables_site_label(t));
-	fputs(": quarterly return, ", out);
-	esc(out, t->quarter);
-	fputs("</h1>\n<p>National Referral Mechanism: devolved decision-making for child "
-	      "victims. Quarterly return of a pilot site.</p>\n<dl class=\"meta\">", out);
+}
+
+/* What the return is: a list of its site, period, audience and making. */
+static void page_facts(FILE *out, const struct nrm_return_tables *t)
+{
 	char *site = t->site_name ? nrm_xasprintf("%s (site code %s)", t->site_name, t->site)
 	                          : nrm_xstrdup(t->site);
 	const char *items[][2] = {
@@ -513,11 +692,15 @@ static void page_head(FILE *out, const struct nrm_return_tables *t)
 		{"To", t->period_end}, {"Audience", t->audience}, {"Produced", t->generated_at},
 		{"By", "nrmhub"},
 	};
+	fputs("<dl class=\"meta\">", out);
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
 		fputs("<dt>", out);
-		esc(out, items[i][0]);
+		nrm_html_words(out, t->welsh, items[i][0], page_cy(t, items[i][0]));
 		fputs("</dt><dd>", out);
-		esc(out, items[i][1]);
+		if (items[i][1] == t->audience)  /* a word, not a code or a date */
+			nrm_html_words(out, t->welsh, t->audience, page_cy(t, t->audience));
+		else
+			esc(out, items[i][1]);
 		if (i + 1 == sizeof(items) / sizeof(items[0])) {
 			fputc(' ', out);
 			esc(out, t->generator_version);
@@ -526,13 +709,54 @@ static void page_head(FILE *out, const struct nrm_return_tables *t)
 	}
 	free(site);
 	fputs("</dl>\n", out);
-	if (strcmp(t->audience, "official") == 0)
-		fputs("<p><strong>Official: exact counts for the Home Office, not for "
-		      "publication.</strong></p>\n", out);
-	else
-		fputs("<p>Counts from 1 to 4 are shown as [c] (suppressed), with further cells "
-		      "suppressed so that none can be worked out from totals.</p>\n", out);
-	fputs("</header>\n<main>\n", out);
+}
+
+static void page_head(FILE *out, const struct nrm_return_tables *t)
+{
+	page_title(out, t);
+	const char *h1 = "National Referral Mechanism: devolved decision-making for child victims";
+	const char *what = "Quarterly return of a pilot site.";
+	fputs("<h1>", out);
+	nrm_html_words(out, t->welsh, h1, page_cy(t, h1));
+	/* The site by the name people know it by: a name, in no language. */
+	fputs(": ", out);
+	esc(out, nrm_return_tables_site_label(t));
+	fputs("</h1>\n", out);
+	nrm_html_paragraph(out, t->welsh, what, page_cy(t, what), NULL);
+	fputs("\n", out);
+	page_facts(out, t);
+	bool official = strcmp(t->audience, "official") == 0;
+	const char *audience = official ? "Official: exact counts for the Home Office, not for "
+	                                  "publication."
+	                                : "Counts from 1 to 4 are shown as [c] (suppressed), with "
+	                                  "further cells suppressed so that none can be worked "
+	                                  "out from totals.";
+	nrm_html_paragraph(out, t->welsh, audience, page_cy(t, audience),
+	                   official ? "strong" : NULL);
+	fputs("\n</header>\n<main>\n", out);
+}
+
+static void notes_section(FILE *out, const struct nrm_return_tables *t)
+{
+	section_open(out, t, "h-notes", "Notes");
+	fputs("<dl>\n", out);
+	for (size_t i = 0; i < t->n_notes; i++) {
+		int number = t->notes[i].number;
+		char *en = nrm_xasprintf("[note %d]", number);
+		char *cy = NRM_WELSH_PRINTF(t->welsh, "[note %d]", number);
+		fprintf(out, "<dt id=\"note-%d\">", number);
+		nrm_html_words(out, t->welsh, en, cy);
+		fputs("</dt><dd>", out);
+		nrm_html_paragraphs(out, t->welsh, t->notes[i].text, page_cy(t, t->notes[i].text),
+		                    NULL);
+		fputs("</dd>\n", out);
+		free(en);
+		free(cy);
+	}
+	const char *shorthand = "Shorthand: [c] confidential (suppressed), [z] not applicable.";
+	fputs("</dl>\n", out);
+	nrm_html_paragraph(out, t->welsh, shorthand, page_cy(t, shorthand), NULL);
+	fputs("\n</section>\n", out);
 }
 
 static void rest_and_notes(FILE *out, const struct nrm_return_tables *t)
@@ -540,26 +764,16 @@ static void rest_and_notes(FILE *out, const struct nrm_return_tables *t)
 	static const char *const shown[] = {"summary", "days_to_decision", "days_distribution",
 	                                    "awaiting", "awaiting_age", "exploitation_type",
 	                                    "trend"};
-	section_open(out, "h-tables", "All other tables");
+	section_open(out, t, "h-tables", "All other tables");
 	for (size_t i = 0; i < t->n_tables; i++) {
 		bool done = false;
 		for (size_t k = 0; k < sizeof(shown) / sizeof(shown[0]); k++)
 			done = done || strcmp(t->tables[i].key, shown[k]) == 0;
 		if (!done)
-			html_table(out, &t->tables[i], false);
+			html_table(out, &t->tables[i], false, t->welsh);
 	}
 	fputs("</section>\n", out);
-	section_open(out, "h-notes", "Notes");
-	fputs("<dl>\n", out);
-	for (size_t i = 0; i < t->n_notes; i++) {
-		fprintf(out, "<dt id=\"note-%d\">[note %d]</dt><dd>", t->notes[i].number,
-		        t->notes[i].number);
-		esc(out, t->notes[i].text);
-		fputs("</dd>\n", out);
-	}
-	fputs("</dl>\n<p>Shorthand: [c] confidential (suppressed), [z] not applicable.</p>\n"
-	      "</section>\n",
-	      out);
+	notes_section(out, t);
 }
 
 /* For the national report (national_html.c), which shows its tables and
@@ -571,7 +785,7 @@ void nrm_html_escape(FILE *out, const char *s)
 
 void nrm_html_table(FILE *out, const struct nrm_table *t, bool with_period)
 {
-	html_table(out, t, with_period);
+	html_table(out, t, with_period, false);
 }
 
 const char *nrm_html_css(void)
@@ -589,8 +803,8 @@ int nrm_return_write_html(const json_t *ret, const struct nrm_return_tables *t,
 	if (!out)
 		return nrm_fail(err, EX_OSERR, "out of memory");
 	page_head(out, t);
-	section_open(out, "h-summary", "Summary");
-	html_table(out, nrm_return_tables_find(t, "summary"), false);
+	section_open(out, t, "h-summary", "Summary");
+	html_table(out, nrm_return_tables_find(t, "summary"), false, t->welsh);
 	fputs("</section>\n", out);
 	days_section(out, t);
 	awaiting_section(out, t);

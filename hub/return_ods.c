@@ -17,13 +17,31 @@
 #include <string.h>
 #include <sysexits.h>
 
-static void text_cell(struct nrm_xml_doc *d, const char *text, const char *style)
+/* One paragraph in a span of its language's text style. */
+static void language_paragraph(struct nrm_xml_doc *d, const char *text, const char *style)
+{
+	nrm_xml_start(d, "text:p");
+	nrm_xml_start(d, "text:span");
+	nrm_xml_attr(d, "text:style-name", style);
+	nrm_xml_text(d, text);
+	nrm_xml_close(d);
+	nrm_xml_close(d);
+}
+
+/* A cell's text, or its Welsh above its English (return_ods.h). */
+static void text_cell(struct nrm_xml_doc *d, const char *text, const char *cy,
+                      const char *style)
 {
 	nrm_xml_start(d, "table:table-cell");
 	if (style)
 		nrm_xml_attr(d, "table:style-name", style);
 	nrm_xml_attr(d, "office:value-type", "string");
-	nrm_xml_element(d, "text:p", text);
+	if (cy) {
+		language_paragraph(d, cy, ODS_WELSH_STYLE);
+		language_paragraph(d, text, ODS_ENGLISH_STYLE);
+	} else {
+		nrm_xml_element(d, "text:p", text);
+	}
 	nrm_xml_close(d);
 }
 
@@ -62,18 +80,19 @@ static void cell(struct nrm_xml_doc *d, const struct ods_cell *c)
 	case ODS_YEAR: number_cell(d, c->text, NULL); break;
 	case ODS_COUNT: number_cell(d, c->text, "ceCount"); break;
 	case ODS_DECIMAL: number_cell(d, c->text, "ceDecimal"); break;
-	case ODS_SHORT: text_cell(d, c->text, "ceRight"); break;
+	case ODS_SHORT: text_cell(d, c->text, NULL, "ceRight"); break;
 	case ODS_LINK: link_cell(d, c->text); break;
-	case ODS_HEADING: text_cell(d, c->text, "ceHeading"); break;
-	case ODS_WRAP: text_cell(d, c->text, "ceWrap"); break;
-	case ODS_TEXT: text_cell(d, c->text, NULL); break;
+	case ODS_HEADING: text_cell(d, c->text, c->cy, "ceHeading"); break;
+	case ODS_WRAP: text_cell(d, c->text, c->cy, "ceWrap"); break;
+	case ODS_TEXT: text_cell(d, c->text, c->cy, NULL); break;
 	}
 }
 
-static void one_cell_row(struct nrm_xml_doc *d, const char *text, const char *style)
+static void one_cell_row(struct nrm_xml_doc *d, const char *text, const char *cy,
+                         const char *style)
 {
 	nrm_xml_start(d, "table:table-row");
-	text_cell(d, text, style);
+	text_cell(d, text, cy, style);
 	nrm_xml_close(d);
 }
 
@@ -95,7 +114,7 @@ static void header_row(struct nrm_xml_doc *d, const struct ods_sheet *s)
 	nrm_xml_start(d, "table:table-header-rows");
 	nrm_xml_start(d, "table:table-row");
 	for (size_t c = 0; c < s->n_cols; c++)
-		text_cell(d, s->header[c], "ceHeader");
+		text_cell(d, s->header[c], s->header_cy ? s->header_cy[c] : NULL, "ceHeader");
 	nrm_xml_close(d);
 	nrm_xml_close(d);
 }
@@ -108,9 +127,9 @@ static void sheet(struct nrm_xml_doc *d, const struct ods_sheet *s)
 	nrm_xml_attr(d, "table:name", s->name);
 	nrm_xml_attr(d, "table:style-name", style);
 	columns(d, s);
-	one_cell_row(d, s->title, "ceTitle");
+	one_cell_row(d, s->title, s->title_cy, "ceTitle");
 	for (size_t i = 0; i < s->n_lines; i++)
-		one_cell_row(d, s->lines[i], NULL);
+		one_cell_row(d, s->lines[i], s->lines_cy[i], NULL);
 	if (s->header)
 		header_row(d, s);
 	for (size_t r = 0; r < s->n_rows; r++) {

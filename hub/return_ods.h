@@ -10,6 +10,12 @@
  * guidance allows above a table (what the sheet holds, where the notes are,
  * the source, the shorthand used), then one header row and the rows; no
  * merged cells, no blank rows, nothing below.
+ *
+ * A Welsh site's workbook (nrm_return_tables.welsh) holds every text in
+ * Welsh and English: a cell's Welsh is a paragraph above its English, each
+ * in a text style of its language (ODS_WELSH_STYLE, ODS_ENGLISH_STYLE:
+ * fo:language and fo:country), so that LibreOffice checks the spelling of
+ * each in its own language.
  */
 #ifndef NRM_RETURN_ODS_H
 #define NRM_RETURN_ODS_H
@@ -39,16 +45,20 @@ enum ods_cell_kind {
 struct ods_cell {
 	enum ods_cell_kind kind;
 	const char *text; /* for ODS_COUNT and ODS_DECIMAL, the number as written */
+	const char *cy;   /* the text's Welsh, above it; NULL: none (English only) */
 };
 
 struct ods_sheet {
 	char *name;    /* "Table_1": the sheet's name, and its links' target */
 	char *title;   /* A1 */
+	char *title_cy; /* the title's Welsh, or NULL */
 	size_t n_lines;
 	char **lines;  /* A2.. above the table */
+	char **lines_cy; /* each line's Welsh (NULL: none) */
 	size_t n_cols;
 	const char *const *header; /* NULL: no table (the cover sheet) */
 	const char **header_owned; /* `header`, when the sheet made it */
+	const char **header_cy;    /* each header's Welsh (NULL: none), or NULL */
 	size_t n_rows;
 	struct ods_cell *cells;    /* n_rows * n_cols */
 	unsigned *col_mm;          /* filled by nrm_ods_layout */
@@ -82,5 +92,7 @@ void nrm_ods_content_root(struct nrm_xml_doc *d);
 #define ODS_COLUMN_STYLE "co%u"  /* width in millimetres */
 #define ODS_TABLE_STYLE "ta%u"   /* print scale in percent */
 #define ODS_MASTER_PAGE "Scale%u"
+#define ODS_WELSH_STYLE "Tcy"    /* text in Welsh */
+#define ODS_ENGLISH_STYLE "Ten"  /* text in English, beside Welsh */
 
 #endif

@@ -4,7 +4,8 @@
  * it, so widths are estimated from the number of characters at the
  * workbook's 11 pt (about 2 mm a character, a little more in bold); a
  * header wraps, so its column needs only its longest word and a third of
- * its length.  A sheet wider than the printed page is scaled down to fit
+ * its length.  A cell with Welsh above its English is as wide as the
+ * wider of the two.  A sheet wider than the printed page is scaled down to fit
  * its width: the guidance asks that every sheet print legibly, and a table
  * cut across two pages does not.
  */
@@ -31,12 +32,19 @@ static size_t chars(const char *s, size_t len)
 	return n;
 }
 
+/* The longer of a text and its Welsh (NULL: none), in characters. */
+static size_t longer_chars(const char *text, const char *cy)
+{
+	size_t n = chars(text, strlen(text)), m = cy ? chars(cy, strlen(cy)) : 0;
+	return n > m ? n : m;
+}
+
 /* A number as the thousands separators show it: "12345" as "12,345". */
 static size_t shown_chars(const struct ods_cell *c)
 {
 	size_t n = strlen(c->text);
 	if (c->kind != ODS_COUNT && c->kind != ODS_DECIMAL)
-		return chars(c->text, n);
+		return longer_chars(c->text, c->cy);
 	const char *dot = strchr(c->text, '.');
 	size_t digits = (dot ? (size_t)(dot - c->text) : n) - (c->text[0] == '-');
 	return n + (digits > 0 ? (digits - 1) / 3 : 0);
@@ -75,8 +83,10 @@ static unsigned column_mm(const struct ods_sheet *s, size_t c)
 	if (wraps)
 		return NOTE_COLUMN_MM;
 	if (s->header) {
-		size_t len = chars(s->header[c], strlen(s->header[c]));
-		unsigned word = mm(longest_word(s->header[c]), BOLD_UM);
+		const char *cy = s->header_cy ? s->header_cy[c] : NULL;
+		size_t len = longer_chars(s->header[c], cy);
+		size_t longest = longest_word(s->header[c]), longest_cy = cy ? longest_word(cy) : 0;
+		unsigned word = mm(longest > longest_cy ? longest : longest_cy, BOLD_UM);
 		unsigned third = mm((len + 2) / 3, BOLD_UM);
 		width = width > word ? width : word;
 		width = width > third ? width : third;
@@ -94,10 +104,10 @@ static unsigned sheet_mm(const struct ods_sheet *s)
 		width += s->col_mm[c];
 	if (!s->header)
 		return width;  /* the cover sheet: its text wraps in its column */
-	unsigned title = mm(chars(s->title, strlen(s->title)), TITLE_UM);
+	unsigned title = mm(longer_chars(s->title, s->title_cy), TITLE_UM);
 	width = width > title ? width : title;
 	for (size_t i = 0; i < s->n_lines; i++) {
-		unsigned line = mm(chars(s->lines[i], strlen(s->lines[i])), CHAR_UM);
+		unsigned line = mm(longer_chars(s->lines[i], s->lines_cy[i]), CHAR_UM);
 		width = width > line ? width : line;
 	}
 	return width;

@@ -8,6 +8,7 @@
 #include "return_tables.h"
 
 #include "util.h"
+#include "welsh.h"
 
 #include "ods_package.h"
 
@@ -116,6 +117,18 @@ static void table_styles(struct nrm_xml_doc *d, const struct ods_workbook *wb)
 	}
 }
 
+/* Text in one language (return_ods.h), which LibreOffice checks and
+ * hyphenates as that language. */
+static void language_style(struct nrm_xml_doc *d, const char *name, const char *language)
+{
+	style(d, name, "text");
+	nrm_xml_start(d, "style:text-properties");
+	nrm_xml_attr(d, "fo:language", language);
+	nrm_xml_attr(d, "fo:country", "GB");
+	nrm_xml_close(d);
+	nrm_xml_close(d);
+}
+
 void nrm_ods_automatic_styles(struct nrm_xml_doc *d, const struct ods_workbook *wb)
 {
 	nrm_xml_start(d, "office:automatic-styles");
@@ -130,6 +143,10 @@ void nrm_ods_automatic_styles(struct nrm_xml_doc *d, const struct ods_workbook *
 	cell_style(d, "ceCount", "N0", false, NULL, NULL, false);
 	cell_style(d, "ceDecimal", "N1", false, NULL, NULL, false);
 	cell_style(d, "ceRight", NULL, false, "end", NULL, false);
+	if (wb->t->welsh) {
+		language_style(d, ODS_WELSH_STYLE, "cy");
+		language_style(d, ODS_ENGLISH_STYLE, "en");
+	}
 	nrm_xml_close(d);
 }
 
@@ -198,6 +215,13 @@ void nrm_ods_styles_xml(struct nrm_xml_doc *d, const struct ods_workbook *wb)
 	style(d, "Default", "table-cell");
 	nrm_xml_start(d, "style:text-properties");
 	nrm_xml_attr(d, "fo:font-size", "11pt");
+	/* A Welsh site's workbook marks each text's language (return_ods.h);
+	 * what it leaves unmarked (a nationality's label, a site's code) is
+	 * English. */
+	if (wb->t->welsh) {
+		nrm_xml_attr(d, "fo:language", "en");
+		nrm_xml_attr(d, "fo:country", "GB");
+	}
 	nrm_xml_close(d);
 	nrm_xml_close(d);
 	nrm_xml_close(d);
@@ -215,14 +239,22 @@ void nrm_ods_meta_xml(struct nrm_xml_doc *d, const struct nrm_return_tables *t)
 	nrm_xml_attr(d, "office:version", ODF_VERSION);
 	nrm_xml_start(d, "office:meta");
 	char *generator = nrm_xasprintf("nrmhub/%s", t->generator_version);
-	char *title = nrm_xasprintf("NRM devolved decision-making quarterly return: %s, %s",
-	                            nrm_return_tables_site_label(t), t->quarter);
+#define META_TITLE "NRM devolved decision-making quarterly return: %s, %s"
+	const char *site = nrm_return_tables_site_label(t);
+	char *title = nrm_xasprintf(META_TITLE, site, t->quarter);
+	char *title_cy = NRM_WELSH_PRINTF(t->welsh, META_TITLE, site, t->quarter);
+	/* One title: Welsh, then English. */
+	char *both = title_cy ? nrm_xasprintf("%s / %s", title_cy, title) : NULL;
 	nrm_xml_element(d, "meta:generator", generator);
-	nrm_xml_element(d, "dc:title", title);
+	nrm_xml_element(d, "dc:title", both ? both : title);
+	if (t->welsh)
+		nrm_xml_element(d, "dc:language", "cy-GB");
 	nrm_xml_element(d, "dc:language", "en-GB");
 	nrm_xml_element(d, "meta:creation-date", t->generated_at);
 	free(generator);
 	free(title);
+	free(title_cy);
+	free(both);
 	nrm_xml_close(d);
 	nrm_xml_close(d);
 }

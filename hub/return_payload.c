@@ -358,18 +358,19 @@ int nrm_return_payload_agrees(const json_t *ret, const struct nrm_payload_file *
 		text = nrm_return_notes_csv(&t, &len);
 		rc = same_file(where, files, n, "notes.csv", text, len, true, err);
 	}
+	/* Whichever SDMX-CSV version the site chose, the same figures, and
+	 * csv-metadata.json describes that version's columns. */
+	const struct nrm_payload_file *sdmx = present_file(files, n, "return.sdmx.csv");
+	enum nrm_sdmx_version v = sdmx ? nrm_sdmx_version_of(sdmx->content, sdmx->size)
+	                               : NRM_SDMX_1_0;
 	if (rc == 0) {
-		/* Whichever SDMX-CSV version the site chose, the same figures. */
-		const struct nrm_payload_file *sdmx = present_file(files, n, "return.sdmx.csv");
-		enum nrm_sdmx_version v = sdmx ? nrm_sdmx_version_of(sdmx->content, sdmx->size)
-		                               : NRM_SDMX_1_0;
 		text = nrm_return_sdmx_csv(&t, v, &len, &e);
 		rc = !text && e.code == EX_DATAERR
 		             ? nrm_fail(err, EX_DATAERR, "%s: return.json: %s", where, e.msg)
 		             : same_file(where, files, n, "return.sdmx.csv", text, len, true, err);
 	}
 	if (rc == 0) {
-		text = nrm_return_csvw_metadata(&t);
+		text = nrm_return_csvw_metadata(&t, v);
 		rc = same_file(where, files, n, "csv-metadata.json", text, text ? strlen(text) : 0,
 		               false, err);
 	}

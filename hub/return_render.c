@@ -61,7 +61,8 @@ int return_render_all(const json_t *ret, const char *dir, enum nrm_sdmx_version 
 		return -1;
 	int rc = make_dir(dir, err);
 	if (rc == 0)
-		rc = nrm_return_write_csv(&t, dir, err) || nrm_return_write_sdmx(&t, sdmx, dir, err) ||
+		rc = nrm_return_write_csv(&t, sdmx, dir, err) ||
+		             nrm_return_write_sdmx(&t, sdmx, dir, err) ||
 		             nrm_return_write_ods(&t, dir, err) ||
 		             nrm_return_write_html(ret, &t, dir, err)
 		         ? -1

@@ -67,24 +67,56 @@ static bool first_time(struct writer *w, char *obs)
 	return true;
 }
 
-static bool in_layout(const struct writer *w, enum nrm_sdmx_dim d)
+static bool in_layout(const struct nrm_return_tables *t, enum nrm_sdmx_dim d)
 {
-	return w->t->national || nrm_sdmx_dim_in_site(d);
+	return t->national || nrm_sdmx_dim_in_site(d);
+}
+
+_Static_assert(NRM_SDMX_N_DIMS + 6 <= NRM_SDMX_MAX_COLUMNS, "room for every column");
+
+size_t nrm_sdmx_columns(const struct nrm_return_tables *t, enum nrm_sdmx_version version,
+                        struct nrm_sdmx_column *cols)
+{
+	size_t n = 0;
+	if (version == NRM_SDMX_2_0) {
+		cols[n++] = (struct nrm_sdmx_column){"STRUCTURE", NRM_SDMX_COL_STRUCTURE};
+		cols[n++] = (struct nrm_sdmx_column){"STRUCTURE_ID", NRM_SDMX_COL_KEY};
+		cols[n++] = (struct nrm_sdmx_column){"ACTION", NRM_SDMX_COL_STRUCTURE};
+	} else {
+		cols[n++] = (struct nrm_sdmx_column){"DATAFLOW", NRM_SDMX_COL_KEY};
+	}
+	for (int d = 0; d < NRM_SDMX_N_DIMS; d++)
+		if (in_layout(t, d))
+			cols[n++] = (struct nrm_sdmx_column){nrm_sdmx_dim_id(d), NRM_SDMX_COL_KEY};
+	cols[n++] = (struct nrm_sdmx_column){"OBS_VALUE", NRM_SDMX_COL_VALUE};
+	cols[n++] = (struct nrm_sdmx_column){"OBS_STATUS", NRM_SDMX_COL_ATTRIBUTE};
+	cols[n++] = (struct nrm_sdmx_column){"UNIT_MEASURE", NRM_SDMX_COL_ATTRIBUTE};
+	return n;
+}
+
+const char *nrm_sdmx_flow(const struct nrm_return_tables *t)
+{
+	return t->national ? NATIONAL_FLOW : SITE_FLOW;
+}
+
+const char *nrm_sdmx_file_name(const struct nrm_return_tables *t)
+{
+	return t->national ? "national.sdmx.csv" : "return.sdmx.csv";
 }
 
 static void write_header(struct writer *w)
 {
-	fputs(w->version == NRM_SDMX_2_0 ? "STRUCTURE,STRUCTURE_ID,ACTION" : "DATAFLOW", w->out);
-	for (int d = 0; d < NRM_SDMX_N_DIMS; d++)
-		if (in_layout(w, d))
-			fprintf(w->out, ",%s", nrm_sdmx_dim_id(d));
-	fputs(",OBS_VALUE,OBS_STATUS,UNIT_MEASURE\r\n", w->out);
+	struct nrm_sdmx_column cols[NRM_SDMX_MAX_COLUMNS];
+	size_t n = nrm_sdmx_columns(w->t, w->version, cols);
+	for (size_t i = 0; i < n; i++)
+		fprintf(w->out, "%s%s", i ? "," : "", cols[i].name);
+	fputs("\r\n", w->out);
 }
 
 static void write_observation(struct writer *w, const struct nrm_sdmx_key *k,
                               const struct nrm_cell *cell, const char *unit)
 {
-	const char *flow = w->t->national ? NATIONAL_FLOW : SITE_FLOW;
+	const char *flow = nrm_sdmx_flow(w->t);
 	/* "dataflow": the structure the row's STRUCTURE_ID names; "I": the
 	 * figures are information, to merge with what the receiver holds. */
 	if (w->version == NRM_SDMX_2_0)
@@ -92,7 +124,7 @@ static void write_observation(struct writer *w, const struct nrm_sdmx_key *k,
 	else
 		fputs(flow, w->out);
 	for (int d = 0; d < NRM_SDMX_N_DIMS; d++) {
-		if (!in_layout(w, d))
+		if (!in_layout(w->t, d))
 			continue;
 		fputc(',', w->out);
 		nrm_csv_put_field(w->out, k->code[d]);
@@ -210,7 +242,7 @@ int nrm_return_write_sdmx(const struct nrm_return_tables *t, enum nrm_sdmx_versi
 	char *data = nrm_return_sdmx_csv(t, version, &len, err);
 	if (!data)
 		return -1;
-	int rc = nrm_return_write_file(dir, "return.sdmx.csv", data, len, err);
+	int rc = nrm_return_write_file(dir, nrm_sdmx_file_name(t), data, len, err);
 	free(data);
 	return rc;
 }

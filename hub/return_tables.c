@@ -9,12 +9,14 @@
 #include "country.h"
 #include "date.h"
 #include "gss.h"
+#include "nation.h"
 #include "nationality.h"
 #include "return_comparison.h"
 #include "return_stats.h"
 #include "site_name.h"
 #include "nrmhub/plugin.h"
 #include "util.h"
+#include "welsh.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -261,6 +263,7 @@ struct nrm_table *nrm_return_tables_add(struct nrm_return_tables *o, const char 
 	t->file = nrm_xasprintf("table_%zu.csv", o->n_tables);
 	t->key = key;
 	t->title = nrm_xstrdup(title);
+	t->title_cy = nrm_table_welsh(o, title);
 	t->breakdown = breakdown;
 	t->columns = cols;
 	t->n_columns = n_cols;
@@ -299,12 +302,28 @@ static struct nrm_cell *add_row(struct builder *b, int year, int q)
 	return row;
 }
 
-/* A new row of this quarter in the last table, with its code and label. */
-static struct nrm_cell *add_labelled_row(struct builder *b, const char *code, const char *label)
+char *nrm_table_welsh(const struct nrm_return_tables *o, const char *english)
+{
+	const char *cy = o->welsh ? label_welsh(english) : NULL;
+	return cy ? nrm_xstrdup(cy) : NULL;
+}
+
+/* A new row of this quarter in the last table, with its code and label
+ * (in English only: a nationality, which has the Home Office's label). */
+static struct nrm_cell *add_english_row(struct builder *b, const char *code, const char *label)
 {
 	struct nrm_cell *row = add_row(b, b->out->year, b->out->q);
 	set_text(&row[2], code);
 	set_text(&row[3], label);
+	return row;
+}
+
+/* A new row of this quarter in the last table, with its code and label,
+ * and the label's Welsh in a Welsh site's return. */
+static struct nrm_cell *add_labelled_row(struct builder *b, const char *code, const char *label)
+{
+	struct nrm_cell *row = add_english_row(b, code, label);
+	row[3].text_cy = nrm_table_welsh(b->out, label);
 	return row;
 }
 
@@ -349,7 +368,9 @@ static int fail_at(struct builder *b, const char *path, const char *rule)
 	return nrm_fail(b->err, EX_DATAERR, "%s: %s", path, rule);
 }
 
-/* A count: an integer >= 0, or "[c]" (published returns only). */
+/* A figure: checked (a count an integer >= 0, a statistic a number >= 0,
+ * "[c]" in published returns only, null where `nullable`), then shown as
+ * every table shows one (nrm_cell_set_figure). */
 static int set_value(struct builder *b, struct nrm_cell *c, const json_t *v, const char *path,
                      enum nrm_column_role role, bool nullable)
 {
@@ -360,18 +381,11 @@ static int set_value(struct builder *b, struct nrm_cell *c, const json_t *v, con
 			return fail_at(b, path, "a string here must be \"[c]\"");
 		if (strcmp(b->out->audience, "published") != 0)
 			return fail_at(b, path, "\"[c]\" is only allowed in a published return");
-		c->kind = NRM_CELL_SUPPRESSED;
-		c->text = nrm_xstrdup("[c]");
-		return 0;
-	}
-	if (json_is_null(v) && nullable) {
-		c->kind = NRM_CELL_NA;
-		c->text = nrm_xstrdup("[z]");
-		return 0;
-	}
-	if (!v)
+	} else if (json_is_null(v) && nullable) {
+		/* [z]: a statistic of no cases */
+	} else if (!v) {
 		return fail_at(b, path, "is missing");
-	if (role == NRM_COL_COUNT) {
+	} else if (role == NRM_COL_COUNT) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return fail_at(b, path, nullable ? "must be an integer >= 0, null or \"[c]\""
 			                                 : "must be an integer >= 0 or \"[c]\"");
@@ -380,18 +394,12 @@ static int set_value(struct builder *b, struct nrm_cell *c, const json_t *v, con
 		 * must not overflow. */
 		if (json_integer_value(v) > 1000000000000)
 			return fail_at(b, path, "must be at most 1000000000000");
-		c->kind = NRM_CELL_NUMBER;
-		c->number = (double)json_integer_value(v);
-		c->text = nrm_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return 0;
+	} else {
+		double d = json_number_value(v);
+		if (!json_is_number(v) || !isfinite(d) || d < 0 || d > 1e9)
+			return fail_at(b, path, "must be a number >= 0, null or \"[c]\"");
 	}
-	double d = json_number_value(v);
-	if (!json_is_number(v) || !isfinite(d) || d < 0 || d > 1e9)
-		return fail_at(b, path, "must be a number >= 0, null or \"[c]\"");
-	/* One decimal place, as RETURN.md gives means and half-integer medians. */
-	c->kind = NRM_CELL_NUMBER;
-	c->text = nrm_xasprintf("%.1f", d);
-	c->number = strtod(c->text, NULL);
+	nrm_cell_set_figure(c, v, role);
 	return 0;
 }
 
@@ -569,6 +577,8 @@ static int read_header(struct builder *b, const json_t *ret)
 	     !(nrm_gss_is_local_authority(o->area) || nrm_gss_is_nation(o->area))))
 		return o->area ? fail_at(b, "$.area", "must be the GSS code of a local authority "
 		                                      "or a nation") : -1;
+	const struct nrm_nation *nation = nrm_nation_of_area(o->area);
+	o->welsh = nation && strcmp(nation->key, "wales") == 0;
 	if (!parse_quarter(o->quarter, &o->year, &o->q))
 		return fail_at(b, "$.quarter", "must be YYYYQn with n from 1 to 4");
 	if (strcmp(o->audience, "official") != 0 && strcmp(o->audience, "published") != 0)
@@ -697,6 +707,32 @@ static bool combination_holds(const char *combo, const char *type)
 	return false;
 }
 
+/* The Welsh of combination code `code` ("sexual+labour+criminal"), joined
+ * as the English is ("Rhywiol, Llafur & Troseddol"), or NULL outside a
+ * Welsh site's return. */
+static char *combination_welsh(const struct nrm_return_tables *o, const char *code)
+{
+	if (strcmp(code, "not_specified") == 0)
+		return nrm_table_welsh(o, "Not specified or unknown");
+	if (!o->welsh)
+		return NULL;
+	size_t n = 1, k = 0;
+	for (const char *c = code; *c; c++)
+		n += *c == '+';
+	char *joined = nrm_xstrdup("");
+	for (size_t i = 0; i < N_OF(combination_order); i++) {
+		if (!combination_holds(code, combination_order[i].code))
+			continue;
+		const char *cy = label_welsh(combination_order[i].label);
+		k++;
+		char *longer = nrm_xasprintf("%s%s%s", joined, k == 1 ? "" : k == n ? " & " : ", ",
+		                             cy ? cy : combination_order[i].label);
+		free(joined);
+		joined = longer;
+	}
+	return joined;
+}
+
 /* Each type's count (Table_4) is the sum of the `n` combinations of the
  * last table that hold it: with "Labour" and "Labour & Criminal" shown,
  * Labour alone would give the third figure away. */
@@ -751,6 +787,7 @@ static int add_combinations(struct builder *b, const json_t *referrals)
 		row[2].kind = NRM_CELL_TEXT;
 		row[2].text = code;
 		set_text(&row[3], k);
+		row[3].text_cy = combination_welsh(b->out, code);
 		char *p = nrm_xasprintf("%s[\"%s\"]", path, k);
 		int rc = set_value(b, &row[4], v, p, NRM_COL_COUNT, false);
 		free(p);
@@ -850,7 +887,8 @@ static int add_nationality_rows(struct builder *b, const json_t *obj, const char
 			free(rule);
 			return rc;
 		}
-		struct nrm_cell *row = add_labelled_row(b, k, label);
+		struct nrm_cell *row = strcmp(k, "unknown") == 0 ? add_labelled_row(b, k, label)
+		                                                 : add_english_row(b, k, label);
 		free(label);
 		char *p = nrm_xasprintf("%s.%s", path, k);
 		int rc = set_value(b, &row[4], json_object_get(obj, k), p, NRM_COL_COUNT, false);
@@ -1380,11 +1418,13 @@ void nrm_return_tables_free(struct nrm_return_tables *t)
 		for (size_t c = 0; c < tab->n_rows * tab->n_columns; c++) {
 			free(tab->cells[c].text);
 			free(tab->cells[c].path);
+			free(tab->cells[c].text_cy);
 		}
 		free(tab->cells);
 		free(tab->id);
 		free(tab->file);
 		free(tab->title);
+		free(tab->title_cy);
 	}
 	free(t->tables);
 	free(t->site);

@@ -32,6 +32,9 @@ struct nrm_cell {
 	char *path;    /* the figure's JSON path in return.json ("$.referrals.total"),
 	                  so that cells showing one figure are known as one; NULL
 	                  for labels and for cells computed by the tables (Child) */
+	char *text_cy; /* a label's Welsh, in a Welsh site's return (welsh below);
+	                  NULL for figures and codes, in other returns, and for a
+	                  label with no Welsh (a nationality: the Home Office's) */
 };
 
 /* A cell by position, stable while the tables grow. */
@@ -94,6 +97,7 @@ struct nrm_table {
 	const char *key;   /* what the table is, for code that looks one up: "trend" */
 	char *file;        /* "table_1.csv" */
 	char *title;       /* may end with "[note N]" references */
+	char *title_cy;    /* its Welsh ("[nodyn N]"), in a Welsh site's return; else NULL */
 	const char *breakdown; /* SDMX BREAKDOWN of the rows: "AGE_BAND", "_T" */
 	int measure_from_code; /* each row is a different MEASURE, named by its code */
 	size_t n_columns;
@@ -115,6 +119,12 @@ struct nrm_return_tables {
 	int year, q;        /* 2025, 1 */
 	char *audience;     /* "official" or "published" */
 	bool national;      /* the national tables (national_tables.c), not a site's */
+	/* A site in Wales ($.area a Welsh local authority or Wales itself): its
+	 * outputs for people are in Welsh and English, Welsh first, as the Welsh
+	 * Language Standards ask.  Cells and titles carry their Welsh
+	 * (text_cy, title_cy); column titles and notes are looked up with
+	 * label_welsh() (plugins/common/labels.h), being fixed texts. */
+	bool welsh;
 	char *period_start, *period_end, *generated_at, *generator_version;
 	size_t n_tables;
 	struct nrm_table *tables;
@@ -184,6 +194,16 @@ void nrm_table_derive(struct nrm_return_tables *o, struct nrm_cell_ref cell, int
 int nrm_table_find_ref(const struct nrm_return_tables *o, const char *key, const char *code,
                        unsigned col, struct nrm_cell_ref *out);
 void nrm_table_relations_free(struct nrm_return_tables *o);
+
+/* Sets `c` (kind, text, number; not its path) to the figure `v` as a column
+ * of `role` shows it in every output: an NRM_COL_COUNT as the integer it
+ * is ("79"), an NRM_COL_DECIMAL to one decimal ("31.4"), a string "[c]"
+ * (suppressed) and null "[z]".  `v` has been checked by the caller. */
+void nrm_cell_set_figure(struct nrm_cell *c, const json_t *v, enum nrm_column_role role);
+/* A copy of the Welsh of `english` (label_welsh) when `o` is a Welsh
+ * site's, else NULL: what a builder of the tables puts in text_cy and
+ * title_cy. */
+char *nrm_table_welsh(const struct nrm_return_tables *o, const char *english);
 
 /* The table whose key is `key`, or NULL. */
 const struct nrm_table *nrm_return_tables_find(const struct nrm_return_tables *t,

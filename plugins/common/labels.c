@@ -113,6 +113,17 @@ bool label_parse(int kind, const char *text, int32_t *out)
 	return false;
 }
 
+const char *label_category_welsh(const char *english)
+{
+	for (size_t i = 0; i < N_LABELS; i++)
+		if (strcmp(labels[i].en, english) == 0)
+			return labels[i].cy;
+	for (size_t i = 0; i < N_EXPLOITATION; i++)
+		if (strcmp(exploitation[i].en, english) == 0)
+			return exploitation[i].cy;
+	return NULL;
+}
+
 bool label_parse_exploitation(const char *text, uint32_t *bit)
 {
 	for (size_t i = 0; i < N_EXPLOITATION; i++) {

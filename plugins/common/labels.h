@@ -3,6 +3,12 @@
  * the Home Office publishes"), exactly, and their Welsh translations for the
  * Welsh Government's bilingual layout.  One table, so every export writes
  * the same words.
+ *
+ * The hub builds this file in too (Makefile.am, hub/libnrmhub.la), with
+ * labels_return.c: the Welsh of the quarterly return's own headings, table
+ * titles, notes and cover lines, for a site in Wales.  label_welsh() reads
+ * both, so a category label has its Welsh once, here, whether wales-csv or
+ * the return writes it.
  */
 #ifndef NRM_PLUGINS_LABELS_H
 #define NRM_PLUGINS_LABELS_H
@@ -49,5 +55,21 @@ extern const uint32_t label_exploitation_order[6];
  * True and *out set, or false. */
 bool label_parse(int kind, const char *text, int32_t *out);
 bool label_parse_exploitation(const char *text, uint32_t *bit);
+
+/* The Welsh of a category label above, given its English exactly ("Female",
+ * "Criminal"); NULL when it is none of them. */
+const char *label_category_welsh(const char *english);
+
+/* labels_return.c (the hub only): the Welsh of `english`, a category label
+ * or one of the return's texts, matched exactly; NULL when the table has
+ * none.  A text with printf conversions ("quarterly return for %s, %s")
+ * gives a Welsh one with the same conversions in the same order
+ * (tests/unit/test_labels.c holds every pair to that), so that the Welsh
+ * can be filled with the English's arguments. */
+const char *label_welsh(const char *english) __attribute__((format_arg(1)));
+
+/* Every pair of labels_return.c's table, for the test of it: the
+ * English of pair i, or NULL past the last; *cy its Welsh. */
+const char *label_welsh_pair(size_t i, const char **cy);
 
 #endif

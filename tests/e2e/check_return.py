@@ -2,6 +2,8 @@
 """Checks a rendered return's outputs against its return.json.
 
     check_return.py csv RETURN.json DIR     table_N.csv, notes.csv, csv-metadata.json
+    check_return.py csvw DIR                csv-metadata.json describes every *.csv of
+                                            DIR (a national folder too) by its header
     check_return.py sdmx RETURN.json DIR    return.sdmx.csv
     check_return.py sheets RETURN.json DIR [BASE]
                                             the CSVs LibreOffice made from BASE.ods
@@ -16,11 +18,14 @@
 
 The expected tables are written out here from RETURN.md and
 formats/return-outputs.md, independently of the C code: which JSON value
-belongs in which row and column, with which Home Office label.  Prints one
-line per problem and exits 1 if there is any.
+belongs in which row and column, with which Home Office label.  A Welsh
+site's outputs are checked by their English (a cell's last paragraph, a
+title's "en-GB"), their Welsh by check_welsh.py.  Prints one line per
+problem and exits 1 if there is any.
 """
 import csv
 import html.parser
+import io
 import json
 import re
 import os
@@ -330,13 +335,21 @@ def read_csv(path, check_bytes):
         if raw.replace(b"\r\n", b"").count(b"\n") or not raw.endswith(b"\r\n"):
             problem("%s: lines do not all end with CRLF (RFC 4180)" % path)
     text = raw.decode("utf-8")
-    return list(csv.reader(text.splitlines(), strict=True))
+    # As a file opened with newline="": a quoted field may hold a line
+    # break (LibreOffice's CSV of a cell with Welsh above its English).
+    return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+
+
+def english_fields(rows):
+    """LibreOffice's CSV of a Welsh site's sheet holds a cell's Welsh and
+    English as two lines: the English is the last."""
+    return [[f.split("\n")[-1] for f in row] for row in rows] if rows is not None else None
 
 
 def check_table(t, path, numeric, check_bytes):
     rows = read_csv(path, check_bytes)
     if numeric:
-        rows = skip_to_header(rows, t.header, path)
+        rows = skip_to_header(english_fields(rows), t.header, path)
     if rows is None:
         return
     if rows[0] != t.header:
@@ -364,50 +377,76 @@ def check_table(t, path, numeric, check_bytes):
 
 
 def check_csvw(tables, d, audience):
+    meta = check_csvw_files(d)
+    want_urls = [t.file for t in tables] + ["notes.csv", "return.sdmx.csv"]
+    # The official return's record-level extract is a CSV of the folder too.
+    if audience == "official":
+        want_urls.append("cases.csv")
+    got = [t["url"] for t in meta.get("tables", [])]
+    if got != want_urls:
+        problem("csv-metadata.json: tables %r, expected %r" % (got, want_urls))
+    described = {t["url"]: t for t in meta.get("tables", [])}
+    for url in want_urls:
+        if url.startswith("table_") and url in described:
+            for c in described[url]["tableSchema"]["columns"]:
+                if c.get("datatype") in ("nonNegativeInteger", "decimal") and \
+                        "[c]" not in c.get("null", []):
+                    problem("csv-metadata.json: %s: %s does not declare [c] as null" % (
+                        url, c.get("name")))
+    # The files that are not tables of figures, field by field.
+    for url in ("return.sdmx.csv", "cases.csv"):
+        if url in described and os.path.exists(os.path.join(d, url)):
+            check_by_datatype(url, described[url]["tableSchema"]["columns"],
+                              read_csv(os.path.join(d, url), False)[1:])
+
+
+def check_csvw_files(d):
+    """Every *.csv of folder d is described in its csv-metadata.json, whose
+    columns name each file's header in order, each with a name, titles and
+    a datatype, names unique, a primary key of its columns.  Returns the
+    metadata."""
     with open(os.path.join(d, "csv-metadata.json"), encoding="utf-8") as f:
         meta = json.load(f)
     if meta.get("@context") != "http://www.w3.org/ns/csvw":
         problem("csv-metadata.json: @context is not CSVW")
     described = {t["url"]: t for t in meta.get("tables", [])}
-    want_urls = [t.file for t in tables] + ["notes.csv"]
-    # The official return's record-level extract is a CSV of the folder too.
-    if audience == "official":
-        want_urls.append("cases.csv")
-    if [t["url"] for t in meta.get("tables", [])] != want_urls:
-        problem("csv-metadata.json: tables %r, expected %r" % (list(described), want_urls))
     for name in sorted(os.listdir(d)):
-        if name.endswith(".csv") and name != "return.sdmx.csv" and name not in described:
+        if name.endswith(".csv") and name not in described:
             problem("csv-metadata.json: %s is in the folder but not described" % name)
-    for url in want_urls:
-        if url not in described or not os.path.exists(os.path.join(d, url)):
+    for url, table in described.items():
+        if not os.path.exists(os.path.join(d, url)):
             continue
-        cols = described[url]["tableSchema"]["columns"]
+        cols = table["tableSchema"]["columns"]
         rows = read_csv(os.path.join(d, url), False)
         header = rows[0] if rows else []
-        if [c.get("titles") for c in cols] != header:
+        # A Welsh site's titles are {"cy": ..., "en-GB": ...}: the English
+        # names the header.
+        english = [c["titles"].get("en-GB") if isinstance(c.get("titles"), dict)
+                   else c.get("titles") for c in cols]
+        if english != header:
             problem("csv-metadata.json: %s: titles %r do not name the header %r" % (
-                url, [c.get("titles") for c in cols], header))
+                url, english, header))
         for c in cols:
             for key in ("name", "titles", "datatype"):
                 if not c.get(key):
                     problem("csv-metadata.json: %s: a column has no %s" % (url, key))
-            if url != "cases.csv" and c.get("datatype") in ("nonNegativeInteger", "decimal") and \
-                    "[c]" not in c.get("null", []):
-                problem("csv-metadata.json: %s: %s does not declare [c] as null" % (
-                    url, c.get("name")))
-        if len({c["name"] for c in cols}) != len(cols):
+        names = [c["name"] for c in cols if "name" in c]
+        if len(set(names)) != len(cols):
             problem("csv-metadata.json: %s: column names repeat" % url)
-        if url == "cases.csv":
-            check_by_datatype(url, cols, rows[1:])
+        key = table["tableSchema"].get("primaryKey")
+        if not all(k in names for k in ([key] if isinstance(key, str) else key or [None])):
+            problem("csv-metadata.json: %s: primary key %r is not its columns" % (url, key))
+    return meta
 
 
 DATATYPE = {"date": r"\d{4}-\d{2}-\d{2}", "boolean": r"true|false",
-            "nonNegativeInteger": r"\d+", "string": r".*"}
+            "nonNegativeInteger": r"\d+", "decimal": r"\d+(\.\d+)?", "string": r".*"}
 
 
 def check_by_datatype(url, cols, rows):
-    """Each field of the extract is what its column's datatype says, and
-    present where the column is required (empty is CSVW's null)."""
+    """Each field of the extract or the SDMX-CSV file is what its column's
+    datatype says, and present where the column is required (empty is
+    CSVW's null)."""
     for i, row in enumerate(rows, start=2):
         for c, value in zip(cols, row):
             if value == "":
@@ -420,7 +459,7 @@ def check_by_datatype(url, cols, rows):
 def check_notes(path, numeric):
     rows = read_csv(path, not numeric)
     if numeric:
-        rows = skip_to_header(rows, ["Note number", "Note text"], path)
+        rows = skip_to_header(english_fields(rows), ["Note number", "Note text"], path)
     if not rows or rows[0] != ["Note number", "Note text"] or len(rows) < 2:
         problem("%s: not a notes table" % path)
         return
@@ -540,8 +579,15 @@ def table_rows(sheet):
     return rows
 
 
+def english_text(cell):
+    """What a cell says in English: in a Welsh site's workbook, its last
+    paragraph (the Welsh is above it); else all its text."""
+    paragraphs = cell.findall("text:p", NS)
+    return "".join(paragraphs[-1].itertext()) if len(paragraphs) > 1 else "".join(cell.itertext())
+
+
 def cell_texts(row):
-    return ["".join(c.itertext()) for c in row.findall("table:table-cell", NS)]
+    return [english_text(c) for c in row.findall("table:table-cell", NS)]
 
 
 def check_sheet_layout(name, sheet, header):
@@ -643,7 +689,7 @@ def check_ods(tables, d):
                                                                    len(t.rows)))
         for r, row in enumerate(rows, start=2):
             for c, cell in enumerate(row.findall("table:table-cell", NS)):
-                text = "".join(cell.itertext())
+                text = english_text(cell)
                 kind = cell.get(q("office", "value-type"))
                 style = styles.get(cell.get(q("table", "style-name")))
                 data_style = style.get(q("style", "data-style-name")) if style is not None else None
@@ -815,6 +861,11 @@ def expect_desc(path, page, chart, obj, key, series):
 
 
 def main():
+    if sys.argv[1] == "csvw":
+        check_csvw_files(sys.argv[2])
+        for p in problems:
+            print(p)
+        sys.exit(1 if problems else 0)
     mode, ret_path, d = sys.argv[1:4]
     with open(ret_path, encoding="utf-8") as f:
         ret = json.load(f)
@@ -836,13 +887,13 @@ def main():
             check_table(t, os.path.join(d, "%s-%s.csv" % (base, t.sheet)), True, False)
         check_notes(os.path.join(d, base + "-Notes.csv"), True)
         toc_path = os.path.join(d, base + "-Table_of_contents.csv")
-        toc = read_csv(toc_path, False)
+        toc = english_fields(read_csv(toc_path, False))
         if not toc or toc[0][0] != "Table of contents":
             problem("Table_of_contents: A1 is not its title")
         toc = skip_to_header(toc, ["Sheet name", "Sheet title"], toc_path) or []
         if [r[0] for r in toc] != ["Sheet name", "Cover_sheet", "Notes"] + [t.sheet for t in tables]:
             problem("Table_of_contents lists %r" % [r[0] for r in toc])
-        cover = read_csv(os.path.join(d, base + "-Cover_sheet.csv"), False)
+        cover = english_fields(read_csv(os.path.join(d, base + "-Cover_sheet.csv"), False))
         title = ret.get("site_name", ret["site"])
         if not cover or ret["quarter"] not in cover[0][0] or title not in cover[0][0]:
             problem("Cover_sheet: A1 does not name the site and quarter")
@@ -854,7 +905,7 @@ def main():
                     not headings[headings.index(h) + 1]:
                 problem("Cover_sheet: no %r with its text" % h)
         for t in tables:
-            sheet = read_csv(os.path.join(d, "%s-%s.csv" % (base, t.sheet)), False)
+            sheet = english_fields(read_csv(os.path.join(d, "%s-%s.csv" % (base, t.sheet)), False))
             if not sheet or not sheet[0][0] or sheet[0][:len(t.header)] == t.header or \
                     any(sheet[0][1:]):
                 problem("%s: A1 is not a title alone: %r" % (t.sheet, sheet and sheet[0]))

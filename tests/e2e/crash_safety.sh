@@ -1,7 +1,8 @@
 #!/bin/bash
 # Crash safety: `nrmhub import`, `return build`, `bundle create` and
-# `intake` killed with SIGKILL at 50 moments each, spread over every disk
-# write they make, and `run --due` at every one of its moments
+# `intake` killed with SIGKILL at 50 moments each (25 under the
+# sanitizers), spread over every disk write they make, and `run --due` at
+# every moment at which the state on its disk changes (see changes below)
 # (tests/modules/kill_at.c, preloaded, kills the process, and with it the
 # job it forked, just before its Nth write, pwrite, fsync, rename, unlink
 # or truncate, in the hub or in SQLite or libarchive).  After every kill: PRAGMA integrity_check is ok;
@@ -43,10 +44,14 @@ moments() {
 	cat "$file"
 }
 
-# spread N: up to 50 moments from 1 to N, evenly spaced, the first and the
-# last among them.
+# spread N: up to $spread_count moments from 1 to N, evenly spaced, the
+# first and the last among them: 50, or 25 under the sanitizers, which
+# look for memory errors on the paths that recover from a kill and make
+# each run several times slower.
+spread_count=50
+[ -n "${NRM_SANITIZED:-}" ] && spread_count=25
 spread() {
-	awk -v n="$1" 'BEGIN { m = n < 50 ? n : 50; for (i = 0; i < m; i++) {
+	awk -v n="$1" -v most="$spread_count" 'BEGIN { m = n < most ? n : most; for (i = 0; i < m; i++) {
 		k = m == 1 ? 1 : 1 + int(i * (n - 1) / (m - 1)); if (k != last) print k; last = k } }'
 }
 
@@ -380,19 +385,38 @@ assert_eq "$(cd "$ref/state/drop" && ls)" "$(printf '%s\n' $bag.tar.gz $bag.tar.
 assert_eq "$(whole_bundles "$ref/state/drop" "$ref")" "" "the reference delivery verifies"
 count="$tmp/site-count"
 fresh_site "$count"
-n=$(moments "$tmp/n-run" "$NRMHUB" -q --config "$count/nrmhub.json" run --due --now "$t1")
+n=$(NRM_KILL_LOG="$tmp/run-kinds" moments "$tmp/n-run" "$NRMHUB" -q --config "$count/nrmhub.json" run --due --now "$t1")
 assert_eq "$(case_digest "$count")" "$d3" "the case table after the counted run"
-# Every moment, not 50 of them: a run has only a few hundred, and the two
-# moments at which a kill once left an empty pseudonym key (which failed
-# every later return) fell between two of the 50.  Under the sanitizers,
-# which look for memory errors and make each run several times slower,
-# 50 of them (every moment there took five minutes of CI's twenty).
-if [ -n "${NRM_SANITIZED:-}" ]; then
-	run_moments=$(spread "$n")
-	echo "run --due: $n disk writes; killing at 50 of them (sanitizers)"
-else
+# changes KINDS: the moments at which what is on the disk changes, from
+# the letters kill_at.c logs a moment each: every one of the hub's own
+# file operations ("f") and the moment after it, and each SQLite commit
+# (its frame header "c", its page, and the moment after), beside 50
+# spread moments (inside SQLite's transactions, and the later
+# blocks of a file being written, "s" and "w").  A kill at any other
+# moment leaves the state of a kill at one of these: SQLite rolls an
+# uncommitted transaction back, and a file cut short is one cut shorter.
+# Killing at these, not at 50 evenly spaced, found the two moments at
+# which a kill once left an empty pseudonym key (which failed every later
+# return).
+changes() {
+	{
+		spread "$n"
+		awk -v n="$n" '{ for (i = 1; i <= length($0); i++) { c = substr($0, i, 1)
+			if (c == "f") { print i; if (i < n) print i + 1 }
+			if (c == "c") for (j = i + 1; j <= i + 2 && j <= n; j++) print j } }' "$1"
+	} | sort -n -u
+}
+# Every moment, by hand: NRM_CRASH_ALL=yes make check TESTS=tests/e2e/crash_safety.sh.
+# Under the sanitizers, the spread moments alone.
+if [ -n "${NRM_CRASH_ALL:-}" ]; then
 	run_moments=$(seq 1 "$n")
 	echo "run --due: $n disk writes; killing at every one of them"
+elif [ -n "${NRM_SANITIZED:-}" ]; then
+	run_moments=$(spread "$n")
+	echo "run --due: $n disk writes; killing at $spread_count of them (sanitizers)"
+else
+	run_moments=$(changes "$tmp/run-kinds")
+	echo "run --due: $n disk writes; killing at the $(echo $run_moments | wc -w) at which the disk's state changes"
 fi
 kills=0 bad=0 again=0
 for k in $run_moments; do

@@ -263,13 +263,24 @@ python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("conten
 assert_grep '<text:p>Telford &amp; Wrekin Council</text:p>' nat-ods.txt
 assert_grep '^2025,Q1,england,England,[0-9]+,6,4,66\.7,2,2,100\.0,' all-tables.csv
 assert_grep 'by nation, incomplete: a pilot site sent no return' nat/csv-metadata.json
+# csv-metadata.json describes every CSV of the folder, national.sdmx.csv too.
+if python3 "$SRCDIR/tests/e2e/check_return.py" csvw nat >"$tmp/check" 2>&1; then
+	pass
+else
+	fail "csv-metadata.json of the national folder:"
+	head -n 10 "$tmp/check" >&2
+fi
+assert_grep '"url": "national.sdmx.csv"' nat/csv-metadata.json
 # So is every other table of totals: the trend, the comparison (its
 # cumulative figures too), the pilot against non-pilot areas; and the report
 # says so under the headline.
 python3 - nat/csv-metadata.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "incomplete titles"; cat "$tmp/check" >&2; }
 import json, sys
 m = json.load(open(sys.argv[1]))
-titles = {t["url"]: t["dc:title"] for t in m["tables"] if t["url"] != "notes.csv"}
+# notes.csv, and national.sdmx.csv: every table's figures, whose own
+# titles say so.
+titles = {t["url"]: t["dc:title"] for t in m["tables"]
+          if t["url"] not in ("notes.csv", "national.sdmx.csv")}
 bad = [u for u, t in titles.items()
        if "incomplete: a pilot site sent no return" not in t
        and not t.startswith(("Referrals, decisions and days to decision by site",
@@ -287,7 +298,57 @@ assert_grep '^NRMHUB:DF_DDM_NATIONAL_RETURN\(1\.0\),W92000004,_T,[A-Z0-9_]+,(_T,
 assert_no_grep '^NRMHUB:DF_DDM_NATIONAL_RETURN\(1\.0\),W92000004,_T,.*,2025-Q1,[^,]*,[AMQ],' nat/national.sdmx.csv
 assert_grep ',CG,(_T,){3}PILOT_SITE_HOME_OFFICE,Q,2025-Q1,,M,' nat/national.sdmx.csv
 assert_sdmx nat/national.sdmx.csv
+# The report prints every figure as its CSV does (a 90th percentile of 243
+# days is 243 in both): each row of each table on the page is its CSV
+# row less the columns the page leaves out (period, codes with a label).
+python3 - nat >"$tmp/check" 2>&1 <<'PY' && pass || { fail "report.html against the CSVs"; cat "$tmp/check" >&2; }
+import csv, html.parser, os, sys
+d = sys.argv[1]
+class Rows(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tables, self.cell = {}, None
+    def handle_starttag(self, tag, a):
+        a = dict(a)
+        if tag == "table":
+            self.rows = self.tables.setdefault(a["id"], [])
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th") and a.get("scope") != "col":
+            self.cell = ""
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append(self.cell)
+            self.cell = None
+page = Rows()
+page.feed(open(os.path.join(d, "report.html"), encoding="utf-8").read())
+bad = []
+for tid, rows in page.tables.items():
+    body = [r for r in rows if r]
+    want = list(csv.reader(open(os.path.join(d, tid.lower() + ".csv"), encoding="utf-8")))[1:]
+    if len(body) != len(want):
+        bad.append("%s: %d rows on the page, %d in the CSV" % (tid, len(body), len(want)))
+    for got, row in zip(body, want):
+        it = iter(row)
+        if not all(any(cell == field for field in it) for cell in got):
+            bad.append("%s: %r is not the CSV's %r" % (tid, got, row))
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
 # The report leads with the headline.
 assert_grep 'An average \(mean\) of 49 days' nat/report.html
+
+# Listing and revoking keys (intake.sh tests them fully; here they run
+# under valgrind too, which runs this test and not intake.sh).
+key_status() {
+	"$NRMHUB" keys list --store "$store" --json |
+		python3 -c 'import json,sys; print(" ".join("%s:%s" % (k["site"], k["status"]) for k in json.load(sys.stdin)))'
+}
+assert_eq "$(key_status)" "hull:active telford:active" "keys before a revocation"
+expect_exit 0 "$NRMHUB" keys revoke --store "$store" hull
+assert_eq "$(key_status)" "hull:revoked telford:active" "keys after hull's is revoked"
 
 finish

@@ -1,8 +1,9 @@
 #!/bin/bash
 # return.ods against the OASIS ODF 1.2 schema with jing: the content,
-# styles, meta and settings parts of both audiences' workbooks, and of a
-# workbook built from a store by `return build`.  (intake.sh checks
-# national.ods the same way.)  Skipped (77) only when jing or the schema is
+# styles, meta and settings parts of both audiences' workbooks, of a Welsh
+# site's (its texts in Welsh and English, each in a text style of its
+# language), and of a workbook built from a store by `return build`.
+# (intake.sh checks national.ods the same way.)  Skipped (77) only when jing or the schema is
 # not installed; scripts/install-deps installs both (jing,
 # libjopendocument-java).
 . "$SRCDIR/tests/e2e/lib.sh"
@@ -10,7 +11,7 @@
 odf_schema || exit 77
 data=$SRCDIR/tests/data/returns
 
-for audience in official published; do
+for audience in official published welsh; do
 	expect_exit 0 "$NRMHUB" return render -o "$tmp/$audience" "$data/render-$audience.json" &&
 		assert_odf_valid "$tmp/$audience/return.ods"
 done

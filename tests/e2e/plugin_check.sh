@@ -14,9 +14,15 @@ slow=--timeout=120
 # one; a plugin that also exports makes its own sample from the fixtures.
 # A format that carries only some cases (scotland-xml: Scottish ones) is
 # given canonical fixtures it can carry, tests/data/plugin-check/NAME.fixtures.jsonl.
+# Under valgrind, one plugin of each family of readers (CSV, XML, JSON:
+# plugins/common and plugins/xml-common), each check about twelve seconds
+# there; the others' own code runs under the sanitizers and the fuzzers.
 found=0
 for so in "$BUILDDIR"/plugins/.libs/*.so; do
 	name=$(basename "$so" .so)
+	if [ -n "${NRM_VALGRIND:-}" ]; then
+		case $name in council-csv | police-xml | homeoffice-json) ;; *) continue ;; esac
+	fi
 	found=$((found + 1))
 	sample=$(ls "$SRCDIR/plugins/$name"/sample.* 2>/dev/null | head -n 1)
 	fixtures=$SRCDIR/tests/data/plugin-check/$name.fixtures.jsonl
@@ -32,7 +38,7 @@ for so in "$BUILDDIR"/plugins/.libs/*.so; do
 		sed 's/^/  | /' "$tmp/stdout" >&2
 	fi
 done
-assert_eq "$([ "$found" -ge 2 ] && echo yes)" yes "bundled plugins found"
+assert_eq "$([ "$found" -ge 3 ] && echo yes)" yes "bundled plugins found"
 
 # The control passes every check it can run.
 expect_exit 0 "$NRMHUB" plugin check "$m/misbehave-none.so" --sample "$lines" $slow

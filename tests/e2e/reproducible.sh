@@ -3,8 +3,9 @@
 # `bundle create` from copies of one store, with --now, under TZ=UTC,
 # Europe/London and Pacific/Auckland (13 hours from UTC on the day) and
 # LC_ALL=C, C.UTF-8 and cy_GB.UTF-8 (each pair), the .tar.gz and its
-# signature compared with the first's.  Every time inside (the zip entries
-# of return.ods, the tar headers, bag-info.txt) comes from --now, in UTC.
+# signature compared with the first's, and a Welsh site's bundle under two
+# of them.  Every time inside (the zip entries of return.ods, the tar
+# headers, bag-info.txt) comes from --now, in UTC.
 # Skipped (77) only when the Welsh locale or the zone data is missing;
 # scripts/install-deps installs tzdata and generates the locale.
 . "$SRCDIR/tests/e2e/lib.sh"
@@ -52,6 +53,24 @@ for zone in "${zones[@]}"; do
 		done
 	done
 done
+
+# A Welsh site's bundle too (its workbook and page in Welsh and English,
+# the cover's dates with Welsh month names, which come from nrmhub's own
+# table and never from the locale): the same bytes under UTC and C as under
+# Pacific/Auckland and cy_GB.UTF-8.
+for run in welsh-C welsh-cy; do
+	cp -a base "$run"
+done
+TZ=UTC LC_ALL=C LANG=C expect_exit 0 "$NRMHUB" --store welsh-C/cases.db bundle create \
+	--quarter 2025Q1 --area W06000015 --key site.key --now "$now" -o welsh-C/out
+TZ=Pacific/Auckland LC_ALL=cy_GB.UTF-8 LANG=cy_GB.UTF-8 expect_exit 0 "$NRMHUB" \
+	--store welsh-cy/cases.db bundle create --quarter 2025Q1 --area W06000015 --key site.key \
+	--now "$now" -o welsh-cy/out
+for f in "$bag.tar.gz" "$bag.tar.gz.minisig"; do
+	assert_same "welsh-C/out/$f" "welsh-cy/out/$f"
+done
+tar -xzf "welsh-C/out/$bag.tar.gz" -C welsh-C "$bag/data/report.html"
+assert_grep '^<html lang="cy">' "welsh-C/$bag/data/report.html"
 
 # The times inside are the return's, in UTC: the zip entries of return.ods
 # at 09:00, as the tar entries are.

@@ -147,7 +147,7 @@ r = json.load(open(sys.argv[1]))
 print(list(r)[list(r).index("site") + 1], r.get("site_name"))' "$dir/return.json")" "site_name $name" \
 		"return.json's site_name in $dir"
 	assert_grep "<title>NRM devolved decision-making: quarterly return, $html, 2024Q1</title>" "$dir/report.html"
-	assert_grep "<h1>$html: quarterly return, 2024Q1</h1>" "$dir/report.html"
+	assert_grep "<h1>National Referral Mechanism: devolved decision-making for child victims: $html</h1>" "$dir/report.html"
 	assert_grep "<dd>$html \(site code hull\)</dd>" "$dir/report.html"
 	ods_text "$dir/return.ods" >"$tmp/ods.txt"
 	assert_grep "quarterly return for $name, 2024Q1" "$tmp/ods.txt"
@@ -171,7 +171,7 @@ printf '{"site": {"code": "york", "name": "City of York Council"}, "store": "x.d
 expect_exit 0 "$NRMHUB" --config "$tmp/york.json" return build --now "$now" --from case-jsonl \
 	--quarter 2024Q1 --site hull -o "$tmp/unnamed" --key "$tmp/hull.key" "$cases"
 assert_no_grep 'site_name|York' "$tmp/unnamed/return.json"
-assert_grep '<h1>hull: quarterly return, 2024Q1</h1>' "$tmp/unnamed/report.html"
+assert_grep '<h1>National Referral Mechanism: devolved decision-making for child victims: hull</h1>' "$tmp/unnamed/report.html"
 # A name that could not stand as one line of text, here or in the
 # configuration, is refused.
 for bad in '' ' Hull' "$(printf 'Hull\nAudience: published')" "$(head -c 201 /dev/zero | tr '\0' x)"; do

@@ -1,7 +1,8 @@
 #!/bin/bash
 # report.html rendered by headless Chromium: the DOM it builds has the four
-# charts, sized, labelled and drawn to scale; a screenshot and a printout
-# are made.  Skipped (77) only when Chromium is not installed;
+# charts, sized, labelled and drawn to scale, a Welsh site's page too (in
+# Welsh and English, each part keeping its lang); a screenshot and a
+# printout are made.  Skipped (77) only when Chromium is not installed;
 # scripts/install-deps installs it (chromium).
 
 set -u
@@ -23,7 +24,7 @@ browse() {
 		--user-data-dir="$tmp/profile" --disable-extensions "$@" 2>>"$tmp/chromium.log"
 }
 
-for audience in official published; do
+for audience in official published welsh; do
 	ret=$data/render-$audience.json
 	page=$tmp/$audience/report.html
 	expect_exit 0 "$NRMHUB" return render -o "$tmp/$audience" "$ret"
@@ -35,6 +36,11 @@ for audience in official published; do
 		head -n 20 "$tmp/check.out" "$tmp/chromium.log" >&2
 	fi
 done
+
+# The Welsh page as Chromium built it: Welsh, marked, before English.
+assert_grep '^<html lang="cy"' "$tmp/welsh-dom.html"
+assert_grep '<h2 id="h-summary"><span lang="cy">Crynodeb</span> / <span lang="en-GB">Summary</span></h2>' \
+	"$tmp/welsh-dom.html"
 
 # A screenshot of the page: a PNG of the window's size, with something on it.
 browse --window-size=1000,2400 --screenshot="$tmp/report.png" "file://$tmp/official/report.html" >/dev/null

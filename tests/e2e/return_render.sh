@@ -52,6 +52,13 @@ assert_eq "$(tail -n +2 "$tmp/v2/return.sdmx.csv" | sed 's/^dataflow,\([^,]*\),I
 	"$(tail -n +2 "$tmp/published/return.sdmx.csv" | md5sum)" "2.0 holds 1.0's observations"
 assert_same "$tmp/v2/table_1.csv" "$tmp/published/table_1.csv"
 assert_sdmx "$tmp/v2/return.sdmx.csv"
+# csv-metadata.json describes the 2.0 file's columns (and every other CSV).
+if python3 "$check" csvw "$tmp/v2" >"$tmp/check.out" 2>&1; then
+	pass
+else
+	fail "check_return.py csvw (SDMX-CSV 2.0):"
+	head -n 20 "$tmp/check.out" >&2
+fi
 expect_exit 64 "$NRMHUB" return render --sdmx 3.0 -o "$tmp/v3" "$data/render-published.json"
 assert_grep 'sdmx must be 1\.0 or 2\.0' "$tmp/stderr"
 assert_no_grep '\[c\]' "$tmp/official/table_1.csv"
@@ -92,7 +99,7 @@ checks html "$tmp/named.json" "$tmp/named/report.html"
 site=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["site"])' "$tmp/named.json")
 assert_grep '<title>NRM devolved decision-making: quarterly return, Southwark Council &lt;Children &amp; Families&gt;, 2025Q1</title>' \
 	"$tmp/named/report.html"
-assert_grep '<h1>Southwark Council &lt;Children &amp; Families&gt;: quarterly return, 2025Q1</h1>' \
+assert_grep '<h1>National Referral Mechanism: devolved decision-making for child victims: Southwark Council &lt;Children &amp; Families&gt;</h1>' \
 	"$tmp/named/report.html"
 assert_grep "<dd>Southwark Council &lt;Children &amp; Families&gt; \\(site code $site\\)</dd>" \
 	"$tmp/named/report.html"
@@ -104,7 +111,7 @@ assert_grep "Southwark Council &lt;Children &amp; Families&gt; \\(site code $sit
 assert_grep '<dc:title>NRM devolved decision-making quarterly return: Southwark Council &lt;Children &amp; Families&gt;, 2025Q1' \
 	"$tmp/named-ods.txt"
 assert_no_grep 'quarterly return for '"$site"', ' "$tmp/named-ods.txt"
-assert_grep '<h1>'"$site"': quarterly return, 2025Q1</h1>' "$tmp/official/report.html"
+assert_grep '<h1>National Referral Mechanism: devolved decision-making for child victims: '"$site"'</h1>' "$tmp/official/report.html"
 
 # Strings from the return are escaped: a hostile generator version is text
 # in the HTML and in the ODS XML, never markup.

@@ -79,7 +79,7 @@ assert_eq "$(stat -c %a "$held")" 700 "the held return's mode"
 assert_grep '"job": "quarterly-return"' "$held/held.json"
 # The job names the site as its configuration does (site.name).
 assert_grep '^  "site_name": "Birmingham Children'"'"'s Trust",$' "$held/official/return.json"
-assert_grep '<h1>Birmingham Children&#39;s Trust: quarterly return, 2025Q1</h1>' "$held/official/report.html"
+assert_grep '<h1>National Referral Mechanism: devolved decision-making for child victims: Birmingham Children&#39;s Trust</h1>' "$held/official/report.html"
 
 # The alerts name it, once per held return (review waiting).
 expect_exit 0 "${hub[@]}" alerts --dry-run --now 2025-04-02T07:00:00Z

@@ -17,20 +17,9 @@
 #include <sysexits.h>
 
 #include "return_render.h"
+#include "return_fixture.h"
 #include "return_tables.h"
 #include "util.h"
-
-static json_t *fixture(const char *name)
-{
-	const char *src = getenv("SRCDIR");
-	char *path = nrm_xasprintf("%s/tests/data/returns/%s", src ? src : ".", name);
-	json_error_t jerr;
-	json_t *j = json_load_file(path, 0, &jerr);
-	if (!j)
-		fail_msg("%s: %s", path, jerr.text);
-	free(path);
-	return j;
-}
 
 /* The text of the cell in the row whose code column (2) is `code`. */
 static const char *cell(const struct nrm_return_tables *t, const char *key, const char *code,
@@ -48,7 +37,7 @@ static const char *cell(const struct nrm_return_tables *t, const char *key, cons
 static void test_official_tables(void **state)
 {
 	(void)state;
-	json_t *ret = fixture("render-official.json");
+	json_t *ret = return_fixture("render-official.json");
 	struct nrm_return_tables t;
 	struct nrm_error err = {0};
 	assert_int_equal(nrm_return_tables_build(ret, &t, &err), 0);
@@ -102,7 +91,7 @@ static void test_official_tables(void **state)
 static void test_published_suppression(void **state)
 {
 	(void)state;
-	json_t *ret = fixture("render-published.json");
+	json_t *ret = return_fixture("render-published.json");
 	struct nrm_return_tables t;
 	struct nrm_error err = {0};
 	assert_int_equal(nrm_return_tables_build(ret, &t, &err), 0);
@@ -118,7 +107,7 @@ static void test_published_suppression(void **state)
  * expects a refusal naming `path_and_rule`. */
 static void refused(const char *change, const char *path_and_rule)
 {
-	json_t *ret = fixture("render-official.json");
+	json_t *ret = return_fixture("render-official.json");
 	json_error_t jerr;
 	json_t *patch = json_loads(change, 0, &jerr);
 	assert_non_null(patch);
@@ -164,7 +153,7 @@ static void test_q4_period(void **state)
 {
 	(void)state;
 	/* Q4 ends on 31 December: the period check crosses the year. */
-	json_t *ret = fixture("render-official.json");
+	json_t *ret = return_fixture("render-official.json");
 	json_t *patch = json_loads("{\"quarter\": \"2024Q4\", \"period\": {\"start\": "
 	                           "\"2024-10-01\", \"end\": \"2024-12-31\"}}",
 	                           0, NULL);
@@ -213,6 +202,40 @@ static void test_csv_field(void **state)
 	}
 }
 
+/* One text for a figure, by its column: a whole number of days is never
+ * "79.0" in one table and "79" in another. */
+static void test_figure_text(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *json;
+		enum nrm_column_role role;
+		const char *text;
+		enum nrm_cell_kind kind;
+	} cases[] = {
+		{"79", NRM_COL_COUNT, "79", NRM_CELL_NUMBER},
+		{"79", NRM_COL_DECIMAL, "79.0", NRM_CELL_NUMBER},
+		{"31.4", NRM_COL_DECIMAL, "31.4", NRM_CELL_NUMBER},
+		{"151.5", NRM_COL_DECIMAL, "151.5", NRM_CELL_NUMBER},
+		/* A real where a count belongs keeps its fraction, never "0". */
+		{"79.5", NRM_COL_COUNT, "79.5", NRM_CELL_NUMBER},
+		{"\"[c]\"", NRM_COL_COUNT, "[c]", NRM_CELL_SUPPRESSED},
+		{"null", NRM_COL_DECIMAL, "[z]", NRM_CELL_NA},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *v = json_loads(cases[i].json, JSON_DECODE_ANY, NULL);
+		assert_non_null(v);
+		struct nrm_cell c = {0};
+		nrm_cell_set_figure(&c, v, cases[i].role);
+		assert_string_equal(c.text, cases[i].text);
+		assert_int_equal(c.kind, cases[i].kind);
+		if (c.kind == NRM_CELL_NUMBER)
+			assert_true(c.number == strtod(cases[i].text, NULL));
+		free(c.text);
+		json_decref(v);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_q4_period),
 		cmocka_unit_test(test_csv_field),
+		cmocka_unit_test(test_figure_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
