@@ -685,10 +685,8 @@ static void page_title(FILE *out, const struct nrm_return_tables *t)
 /* What the return is: a list of its site, period, audience and making. */
 static void page_facts(FILE *out, const struct nrm_return_tables *t)
 {
-	char *site = t->site_name ? nrm_xasprintf("%s (site code %s)", t->site_name, t->site)
-	                          : nrm_xstrdup(t->site);
 	const char *items[][2] = {
-		{"Site", site}, {"Quarter", t->quarter}, {"From", t->period_start},
+		{"Site", nrm_return_tables_site_label(t)}, {"Quarter", t->quarter}, {"From", t->period_start},
 		{"To", t->period_end}, {"Audience", t->audience}, {"Produced", t->generated_at},
 		{"By", "nrmhub"},
 	};
@@ -707,7 +705,6 @@ static void page_facts(FILE *out, const struct nrm_return_tables *t)
 		}
 		fputs("</dd>", out);
 	}
-	free(site);
 	fputs("</dl>\n", out);
 }
 

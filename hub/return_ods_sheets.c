@@ -157,12 +157,10 @@ static char *source_line_cy(const struct nrm_return_tables *t)
 	return NRM_WELSH_PRINTF(t->welsh, SOURCE_SITE, nrm_return_tables_site_label(t), t->quarter);
 }
 
-/* The site by name, with the code its files and signatures carry. */
+/* The site by its name, else its code: a name, in no language. */
 static char *site_item(const struct nrm_return_tables *t)
 {
-	if (!t->site_name)
-		return nrm_xstrdup(t->site);
-	return nrm_xasprintf("%s (site code %s)", t->site_name, t->site);
+	return nrm_xstrdup(nrm_return_tables_site_label(t));
 }
 
 /* A heading over its text, each with its Welsh (`cy`: NULL for none, or

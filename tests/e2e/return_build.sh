@@ -148,10 +148,10 @@ print(list(r)[list(r).index("site") + 1], r.get("site_name"))' "$dir/return.json
 		"return.json's site_name in $dir"
 	assert_grep "<title>NRM devolved decision-making: quarterly return, $html, 2024Q1</title>" "$dir/report.html"
 	assert_grep "<h1>National Referral Mechanism: devolved decision-making for child victims: $html</h1>" "$dir/report.html"
-	assert_grep "<dd>$html \(site code hull\)</dd>" "$dir/report.html"
+	assert_grep "<dt>Site</dt><dd>$html</dd>" "$dir/report.html"
 	ods_text "$dir/return.ods" >"$tmp/ods.txt"
 	assert_grep "quarterly return for $name, 2024Q1" "$tmp/ods.txt"
-	assert_grep "$name \(site code hull\)" "$tmp/ods.txt"
+	assert_grep "<text:p>$name</text:p>" "$tmp/ods.txt"
 	assert_grep "<dc:title>NRM devolved decision-making quarterly return: $name, 2024Q1" "$tmp/ods.txt"
 	assert_grep "\"dc:title\": \"NRM devolved decision-making quarterly return: $name, 2024Q1" \
 		"$dir/csv-metadata.json"

@@ -101,13 +101,13 @@ assert_grep '<title>NRM devolved decision-making: quarterly return, Southwark Co
 	"$tmp/named/report.html"
 assert_grep '<h1>National Referral Mechanism: devolved decision-making for child victims: Southwark Council &lt;Children &amp; Families&gt;</h1>' \
 	"$tmp/named/report.html"
-assert_grep "<dd>Southwark Council &lt;Children &amp; Families&gt; \\(site code $site\\)</dd>" \
+assert_grep "<dt>Site</dt><dd>Southwark Council &lt;Children &amp; Families&gt;</dd>" \
 	"$tmp/named/report.html"
 python3 -c 'import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 print(z.read("content.xml").decode() + z.read("meta.xml").decode())' "$tmp/named/return.ods" >"$tmp/named-ods.txt"
 assert_grep 'quarterly return for Southwark Council &lt;Children &amp; Families&gt;, 2025Q1' "$tmp/named-ods.txt"
-assert_grep "Southwark Council &lt;Children &amp; Families&gt; \\(site code $site\\)" "$tmp/named-ods.txt"
+assert_grep "<text:p>Southwark Council &lt;Children &amp; Families&gt;</text:p>" "$tmp/named-ods.txt"
 assert_grep '<dc:title>NRM devolved decision-making quarterly return: Southwark Council &lt;Children &amp; Families&gt;, 2025Q1' \
 	"$tmp/named-ods.txt"
 assert_no_grep 'quarterly return for '"$site"', ' "$tmp/named-ods.txt"
