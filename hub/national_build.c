@@ -241,7 +241,9 @@ static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 	 * it can make.  Nor is its rule of disclosure. */
 	json_object_del(ret, "comparison");
 	json_object_del(ret, "disclosure");
-	json_object_del(ret, "site_name"); /* the totals are no one site's */
+	/* The totals are no one site's: not its name, nor its area. */
+	json_object_del(ret, "site_name");
+	json_object_del(ret, "area");
 	if (!b->totals)
 		b->totals = json_deep_copy(ret);
 	else

@@ -54,7 +54,7 @@ expect_exit 0 "$NRMHUB" import --store hull.db --from homeoffice-json shared.jso
 expect_exit 0 "$NRMHUB" export --store hull.db --to case-jsonl
 assert_eq "$(grep -c '"case_id":"H1"' "$tmp/stdout")" 1 "H1 is one case at hull"
 expect_exit 0 "$NRMHUB" bundle create --store hull.db --quarter 2025Q1 --key hull.key \
-	--now "$now" -o inbox
+	--area E06000010 --now "$now" -o inbox
 expect_exit 0 "$NRMHUB" bundle create --store telford.db --quarter 2025Q1 --key telford.key \
 	--joined 2025-02-15 --site-name "Telford & Wrekin Council" --now "$now" -o inbox
 expect_exit 64 "$NRMHUB" return build --store telford.db --quarter 2025Q1 --joined 2025-02-30 \
@@ -254,8 +254,8 @@ assert_grep '^2025,Q1,hull,hull,England,sequence 1,[0-9]+,4,2,50\.0,1,1,100\.0,'
 assert_grep '^2025,Q1,telford,Telford & Wrekin Council,England,sequence 1,[0-9]+,2,2,100\.0,1,1,100\.0,' all-tables.csv
 assert_eq "$(python3 -c 'import json, sys
 n = json.load(open(sys.argv[1]))
-print([(s["site"], s.get("site_name")) for s in n["by_site"]], "site_name" in n["totals"])' nat/national.json)" \
-	"[('hull', None), ('telford', 'Telford & Wrekin Council')] False" "national.json's sites by name"
+print([(s["site"], s.get("site_name")) for s in n["by_site"]], "site_name" in n["totals"], "area" in n["totals"])' nat/national.json)" \
+	"[('hull', None), ('telford', 'Telford & Wrekin Council')] False False" "national.json's sites by name; the totals no site's"
 assert_grep '<th scope="row">Telford &amp; Wrekin Council</th>' nat/report.html
 assert_grep '>Telford &amp; Wrekin Council</text>' nat/report.html
 python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("content.xml").decode())' \
