@@ -174,7 +174,7 @@ static void add_line(char **text, const char *label, const char *value)
 	free(old);
 }
 
-char *nrm_bag_info_format(const char *site, const char *bag, const char *date,
+char *nrm_bag_info_format(const char *organization, const char *bag, const char *date,
                           uint64_t octets, uint64_t streams,
                           const struct nrm_bag_extra *extra)
 {
@@ -182,7 +182,7 @@ char *nrm_bag_info_format(const char *site, const char *bag, const char *date,
 	                           "External-Identifier: %s\n"
 	                           "Bagging-Date: %s\n"
 	                           "Payload-Oxum: %llu.%llu\n",
-	                           site, bag, date, (unsigned long long)octets,
+	                           organization, bag, date, (unsigned long long)octets,
 	                           (unsigned long long)streams);
 	if (!extra)
 		return text;

@@ -73,9 +73,10 @@ struct nrm_bag_extra {
 	size_t n_forced;
 };
 
-/* The texts of the tag files.  Callers free.  `date` is YYYY-MM-DD;
- * `extra` may be NULL. */
-char *nrm_bag_info_format(const char *site, const char *bag, const char *date,
+/* The texts of the tag files.  Callers free.  `organization` is
+ * Source-Organization (the site's name, or its code: one line, checked by
+ * the caller); `date` is YYYY-MM-DD; `extra` may be NULL. */
+char *nrm_bag_info_format(const char *organization, const char *bag, const char *date,
                           uint64_t octets, uint64_t streams,
                           const struct nrm_bag_extra *extra);
 char *nrm_bag_manifest_format(const struct nrm_bag_payload *payload);

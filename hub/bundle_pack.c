@@ -130,7 +130,8 @@ static int write_bag(struct pack *p, const struct nrm_pack_request *req,
                      struct nrm_pack_result *res)
 {
 	const struct nrm_bag_payload *pl = req->payload;
-	char *info = nrm_bag_info_format(req->id->site, req->id->bag, req->bagging_date,
+	const char *org = req->organization ? req->organization : req->id->site;
+	char *info = nrm_bag_info_format(org, req->id->bag, req->bagging_date,
 	                                 pl->octets, pl->streams, req->extra);
 	int rc = write_header(p, "", true, 0) || write_text(p, "bag-info.txt", info) ||
 	         write_text(p, "bagit.txt", NRM_BAGIT_TXT) || write_header(p, "data/", true, 0);

@@ -22,6 +22,7 @@ struct nrm_pack_request {
 	int64_t mtime;                   /* seconds since the epoch */
 	const char *bagging_date;        /* YYYY-MM-DD */
 	const struct nrm_bag_extra *extra; /* bag-info.txt beyond BagIt's fields; NULL: none */
+	const char *organization; /* Source-Organization: the site's name; NULL: its code */
 };
 
 struct nrm_pack_result {

@@ -66,6 +66,7 @@ struct verify {
 	size_t map_len;
 	struct entry *entries;
 	size_t count;
+	char *organization; /* bag-info.txt's Source-Organization, checked in step 5 */
 };
 
 /* An untrusted name made safe to print: non-printing bytes as \xNN, cut
@@ -604,8 +605,8 @@ static int check_bag_info(struct verify *v)
 	         (unsigned long long)streams);
 	int32_t day;
 	int rc = 0;
-	if (!info.source_organization || strcmp(info.source_organization, v->res->id.site) != 0)
-		rc = bag_fail(v, "bag-info.txt: Source-Organization is not the site %s", v->res->id.site);
+	if (!info.source_organization)
+		rc = bag_fail(v, "bag-info.txt: Source-Organization is missing");
 	else if (!info.external_identifier || strcmp(info.external_identifier, v->res->id.bag))
 		rc = bag_fail(v, "bag-info.txt: External-Identifier is not the bag's name %s", v->res->id.bag);
 	else if (!info.bagging_date ||
@@ -620,6 +621,8 @@ static int check_bag_info(struct verify *v)
 		rc = bag_fail(v, "bag-info.txt: Audience is neither official nor published");
 	else if (info.audience)
 		snprintf(v->res->audience, sizeof(v->res->audience), "%s", info.audience);
+	if (rc == 0)
+		v->organization = nrm_xstrdup(info.source_organization);
 	nrm_bag_info_free(&info);
 	v->res->payload_files = streams;
 	v->res->payload_bytes = octets;
@@ -641,6 +644,22 @@ static int check_bag(struct verify *v)
 }
 
 /* ---- step 5: the return ---------------------------------------------------- */
+
+/* bag-info.txt's Source-Organization names the site the return is for:
+ * by the name its return records (site_name), or by its code (a return
+ * without a name, or a bundle made before names were recorded). */
+static int check_organization(struct verify *v, const json_t *ret)
+{
+	const char *name = json_string_value(json_object_get(ret, "site_name"));
+	const char *org = v->organization;
+	if (org && (strcmp(org, v->res->id.site) == 0 || (name && strcmp(org, name) == 0)))
+		return 0;
+	if (name)
+		return bag_fail(v, "bag-info.txt: Source-Organization is neither the site %s nor "
+		                "its name in data/return.json", v->res->id.site);
+	return bag_fail(v, "bag-info.txt: Source-Organization is not the site %s",
+	                v->res->id.site);
+}
 
 /* The return's contents.  INTEGRATION: the JSON Schema check of
  * schemas/return.schema.json goes here, before the checks below, once the
@@ -674,7 +693,7 @@ static int bundle_check_return(struct verify *v, json_t *ret)
 	if (v->res->audience[0] && (!audience || strcmp(audience, v->res->audience) != 0))
 		return nrm_fail(v->err, EX_DATAERR, "%s: %s: $.audience: not the audience %s that "
 		                "bag-info.txt names", v->archive, name, v->res->audience);
-	return 0;
+	return check_organization(v, ret);
 }
 
 /* The payload is exactly the return's file set, every file of its kind. */
@@ -736,6 +755,7 @@ static void free_entries(struct verify *v)
 		free(v->entries[i].content);
 	}
 	free(v->entries);
+	free(v->organization);
 }
 
 /* Steps 4 and 5, once the archive is read: the bag, then the return.

@@ -20,6 +20,7 @@
 #include "return_payload.h"
 #include "return_rules.h"
 #include "share_group.h"
+#include "site_name.h"
 #include "store.h"
 #include "util.h"
 #include "write_file.h"
@@ -45,9 +46,11 @@
 
 static void print_usage(void)
 {
-	printf("Usage: nrmhub bundle create (--quarter YYYYQn [--force] | --payload DIR) [--seq N]\n"
-	       "                            [--key FILE] [--password-file FILE] [--now TIME]\n"
-	       "                            [-o OUTDIR] [--json]\n"
+	printf("Usage: nrmhub bundle create (--quarter YYYYQn [--audience AUDIENCE]\n"
+	       "           [--site SITE] [--joined DATE] [--area GSS] [--site-name TEXT]\n"
+	       "           [--threshold N] [--pseudonym-key FILE] [--force] | --payload DIR)\n"
+	       "           [--store FILE] [--seq N] [--key FILE] [--password-file FILE]\n"
+	       "           [--now TIME] [-o OUTDIR] [--json]\n"
 	       "       nrmhub bundle verify --keys DIR [--signature FILE] [--json] BAG.tar.gz\n"
 	       "Make a quarterly return into a signed bundle, or verify one.\n"
 	       "\n"
@@ -62,6 +65,9 @@ static void print_usage(void)
 	       "                            (YYYY-MM-DD), where its comparison starts\n"
 	       "      --area GSS            with --quarter: the site's area (its local\n"
 	       "                            authority's GSS code), REF_AREA in SDMX-CSV\n"
+	       "      --site-name TEXT      with --quarter: the site's name, for people, in\n"
+	       "                            return.json, its outputs and bag-info.txt (default:\n"
+	       "                            the site configuration's site.name)\n"
 	       "      --threshold N         with --quarter: counts 1 to N are suppressed in the\n"
 	       "                            published return, whose pattern an official one\n"
 	       "                            records (default 4)\n"
@@ -110,6 +116,7 @@ struct create_opts {
 	struct nrm_context *ctx;
 	const char *quarter, *audience, *site, *store, *joined; /* --quarter: build first */
 	const char *area;
+	const char *site_name;     /* --quarter: the site's display name */
 	const char *threshold;
 	bool force;                /* --quarter: past the sanity rules */
 	unsigned forced;           /* the rules forced past (nrm_rules_forced) */
@@ -124,16 +131,19 @@ struct create_opts {
 	const char *password_file;
 	const char *now;
 	const char *outdir;
+	char *organization; /* Source-Organization: the return's site_name, or NULL */
 	bool json;
 	bool quiet;        /* print nothing: the caller takes *made */
 	bool build_failed; /* --quarter: the build said why (a rule refused it, say) */
 	struct nrm_bundle_made *made; /* NULL, or filled with what was made */
 };
 
-/* The site and quarter the return folder is for, from its return.json. */
+/* The site and quarter the return folder is for, from its return.json,
+ * and the site's display name (*name, NULL when it records none). */
 static int read_return_identity(const char *dir, struct nrm_bundle_id *id, char audience[16],
-                                struct nrm_error *err)
+                                char **name, struct nrm_error *err)
 {
+	*name = NULL;
 	char *path = nrm_xasprintf("%s/return.json", dir);
 	char *text;
 	size_t len;
@@ -148,6 +158,8 @@ static int read_return_identity(const char *dir, struct nrm_bundle_id *id, char 
 	const char *site = json_string_value(json_object_get(ret, "site"));
 	const char *quarter = json_string_value(json_object_get(ret, "quarter"));
 	const char *aud = json_string_value(json_object_get(ret, "audience"));
+	const char *site_name = nrm_return_site_name(ret);
+	const char *name_problem = site_name ? nrm_site_name_problem(site_name) : NULL;
 	char why[200];
 	if (!ret) {
 		json_syntax_reason(je.text, why, sizeof(why));
@@ -160,7 +172,11 @@ static int read_return_identity(const char *dir, struct nrm_bundle_id *id, char 
 	else if (!aud || (strcmp(aud, "official") != 0 && strcmp(aud, "published") != 0))
 		rc = nrm_fail(err, EX_DATAERR, "%s: $.audience: missing, or neither official nor "
 		              "published", path);
+	else if (name_problem || (json_object_get(ret, "site_name") && !site_name))
+		rc = nrm_fail(err, EX_DATAERR, "%s: $.site_name: %s", path,
+		              name_problem ? name_problem : "must be a string");
 	else {
+		*name = site_name ? nrm_xstrdup(site_name) : NULL;
 		snprintf(id->site, sizeof(id->site), "%s", site);
 		snprintf(id->quarter, sizeof(id->quarter), "%s", quarter);
 		snprintf(audience, 16, "%s", aud);
@@ -423,7 +439,7 @@ static int write_bundle(const struct create_opts *o, struct nrm_bundle_id *id,
 		rc = nrm_atomic_open(&f, tar_path, 0640, err);
 	struct nrm_pack_result res;
 	if (rc == 0) {
-		struct nrm_pack_request req = {id, payload, mtime, date, extra};
+		struct nrm_pack_request req = {id, payload, mtime, date, extra, o->organization};
 		rc = nrm_bundle_pack(&req, f.fd, tar_path, &res, err);
 		if (rc)
 			nrm_atomic_abort(&f);
@@ -507,7 +523,7 @@ static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 	struct nrm_return_request req = {
 		.quarter = o->quarter, .site = o->site, .audience = o->audience,
 		.now = o->now, .dir = dir, .store = o->store, .key = o->pseudonym_key,
-		.joined = o->joined, .area = o->area,
+		.joined = o->joined, .area = o->area, .site_name = o->site_name,
 		.threshold = o->threshold, .force = o->force, .forced = &o->forced,
 	};
 	int code = nrm_return_build_into(&at, &req);
@@ -586,11 +602,14 @@ static int bundle_create(struct create_opts *o, struct nrm_error *err)
 	struct nrm_bundle_id id = {0};
 	int64_t mtime;
 	char audience[16];
-	if (parse_now(o->now, &mtime, err) || read_return_identity(o->payload, &id, audience, err))
+	if (parse_now(o->now, &mtime, err) ||
+	    read_return_identity(o->payload, &id, audience, &o->organization, err))
 		return -1;
 	struct nrm_bag_payload payload;
-	if (nrm_bag_payload_collect(o->payload, &payload, err))
+	if (nrm_bag_payload_collect(o->payload, &payload, err)) {
+		free(o->organization);
 		return -1;
+	}
 	const char **names = nrm_xcalloc(NRM_RULES + o->n_forced_names + 1, sizeof(char *));
 	struct nrm_bag_extra extra;
 	bag_extra(o, audience, names, &extra);
@@ -612,6 +631,8 @@ static int bundle_create(struct create_opts *o, struct nrm_error *err)
 	}
 	nrm_bag_payload_free(&payload);
 	free(names);
+	free(o->organization);
+	o->organization = NULL;
 	return rc;
 }
 
@@ -632,6 +653,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		{"site", required_argument, NULL, 'S'},
 		{"joined", required_argument, NULL, 'J'},
 		{"area", required_argument, NULL, 'A'},
+		{"site-name", required_argument, NULL, 'N'},
 		{"store", required_argument, NULL, 'D'},
 		{"payload", required_argument, NULL, 'P'},
 		{"seq", required_argument, NULL, 's'},
@@ -655,6 +677,7 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		case 'S': o.site = optarg; break;
 		case 'J': o.joined = optarg; break;
 		case 'A': o.area = optarg; break;
+		case 'N': o.site_name = optarg; break;
 		case 'D': o.store = optarg; break;
 		case 'P': o.payload = optarg; break;
 		case 's':
@@ -679,9 +702,10 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 	if (!o.payload == !o.quarter)
 		return nrm_usage_error("bundle create", "give one of --quarter YYYYQn and "
 		                       "--payload DIR");
-	if (o.payload && (o.audience || o.site || o.joined || o.area || o.threshold || o.force))
+	if (o.payload && (o.audience || o.site || o.joined || o.area || o.site_name ||
+	                  o.threshold || o.force))
 		return nrm_usage_error("bundle create", "--audience, --site, --joined, --area, "
-		                       "--threshold and --force go with --quarter");
+		                       "--site-name, --threshold and --force go with --quarter");
 	struct nrm_error err = {0};
 	if (o.quarter ? bundle_create_quarter(&o, &err) : bundle_create(&o, &err)) {
 		if (err.code == EX_USAGE && !o.build_failed)
@@ -752,6 +776,7 @@ static void print_summary(const struct nrm_verify_result *r, bool as_json)
 		                      audience ? json_string(audience) : json_null(), "referrals",
 		                      figure_json(total), "rg_decisions", decisions_json(ret, "rg"),
 		                      "cg_decisions", decisions_json(ret, "cg"));
+		nrm_return_set_site_name(j, nrm_return_site_name(ret));
 		char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		puts(s ? s : "{}");
 		free(s);
@@ -760,7 +785,10 @@ static void print_summary(const struct nrm_verify_result *r, bool as_json)
 	}
 	char a[32], b[32];
 	printf("valid: %s, signed with key ID %s\n", r->id.bag, r->key_id);
-	printf("site: %s\nquarter: %s\nsequence: %lu\n", r->id.site, r->id.quarter, r->id.seq);
+	printf("site: %s\n", r->id.site);
+	if (nrm_return_site_name(ret))
+		printf("site name: %s\n", nrm_return_site_name(ret));
+	printf("quarter: %s\nsequence: %lu\n", r->id.quarter, r->id.seq);
 	printf("files: %llu (%llu bytes)\n", (unsigned long long)r->payload_files,
 	       (unsigned long long)r->payload_bytes);
 	printf("audience: %s\nreferrals: %s\n", audience ? audience : "?", figure(total, a));

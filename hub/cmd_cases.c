@@ -364,15 +364,31 @@ static const char **place_list(json_t *places)
 	return list;
 }
 
+/* The held returns that counted the case: each quarter must be built
+ * again, and a person approve it again. */
+static void say_discarded(json_t *discarded, bool dry_run)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(discarded, i, v)
+		printf("%s the %s %s return held for review (%s): it counted the case; build it "
+		       "again: %s\n", dry_run ? "would discard" : "discarded",
+		       json_string_value(json_object_get(v, "site")),
+		       json_string_value(json_object_get(v, "quarter")),
+		       json_string_value(json_object_get(v, "folder")),
+		       json_string_value(json_object_get(v, "rebuild")));
+}
+
 static int say_erased(const struct cases_args *a, const char *site,
                       const struct nrm_erasure_result *res)
 {
 	size_t n = json_array_size(res->pseudonyms), i;
 	json_t *v;
 	if (a->json) {
-		json_t *o = json_pack("{s:s, s:b, s:I, s:O, s:O}", "site", site, "dry_run",
+		json_t *o = json_pack("{s:s, s:b, s:I, s:O, s:O, s:O}", "site", site, "dry_run",
 		                      a->dry_run, "cases", (json_int_t)n, "pseudonyms",
-		                      res->pseudonyms, "files", res->changed);
+		                      res->pseudonyms, "files", res->changed, "discarded",
+		                      res->discarded);
 		int rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ? EX_IOERR : 0;
 		printf("\n");
 		json_decref(o);
@@ -384,13 +400,14 @@ static int say_erased(const struct cases_args *a, const char *site,
 		printf("  %s\n", json_string_value(v));
 	n = json_array_size(res->changed);
 	if (n)
-		printf("held files that %s the case%s's rows (bundles removed, extracts rewritten):\n",
-		       a->dry_run ? "would lose" : "lost", json_array_size(res->pseudonyms) == 1 ? ""
-		                                                                              : "s");
+		printf("held files that %s the case%s's rows (bundles and returns removed, "
+		       "extracts rewritten):\n", a->dry_run ? "would lose" : "lost",
+		       json_array_size(res->pseudonyms) == 1 ? "" : "s");
 	json_array_foreach(res->changed, i, v)
 		printf("  %s\n", json_string_value(v));
 	if (n && !a->dry_run)
 		printf("build and send those quarters' returns again (nrmhub run --job NAME)\n");
+	say_discarded(res->discarded, a->dry_run);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "commands.h"
 
 #include "minisign.h"
+#include "share_group.h"
 #include "util.h"
 #include "write_file.h"
 
@@ -25,7 +26,8 @@ static void print_usage(void)
 	       "public key to register with the receiver, and PREFIX.key, the secret key\n"
 	       "(mode 0600).  The stock 'minisign' tool can use both.\n"
 	       "\n"
-	       "  -o, --output PREFIX       file name prefix (default: nrmhub)\n"
+	       "  -o, --output PREFIX       file name prefix (default: nrmhub); folders in it\n"
+	       "                            that are missing are made, mode 0700\n"
 	       "      --password-file FILE  encrypt the secret key (scrypt, as minisign does)\n"
 	       "                            with the first line of FILE; default: unencrypted\n"
 	       "      --force               replace existing PREFIX.pub and PREFIX.key\n"
@@ -112,6 +114,13 @@ int cmd_keygen(struct nrm_context *ctx, int argc, char **argv)
 	if (!o.force && (exists(o.prefix, ".key") || exists(o.prefix, ".pub"))) {
 		fprintf(stderr, "nrmhub keygen: %s.key or %s.pub already exists; not replacing a "
 		        "key (use --force to replace it)\n", o.prefix, o.prefix);
+		return EX_CANTCREAT;
+	}
+	/* -o keys/site/name: its folders, made as mkdir -p would, but private:
+	 * a secret key's folder is nobody else's to enter. */
+	if (nrm_mkdir_private_parents(o.prefix) != 0) {
+		fprintf(stderr, "nrmhub keygen: cannot make the folders of %s: %s\n", o.prefix,
+		        strerror(errno));
 		return EX_CANTCREAT;
 	}
 	struct nrm_error err = {0};

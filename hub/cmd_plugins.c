@@ -17,8 +17,8 @@
 
 static void print_usage(void)
 {
-	printf("Usage: nrmhub plugins [--json]\n"
-	       "       nrmhub plugins describe NAME [--json | --markdown]\n"
+	printf("Usage: nrmhub plugins [--json] [--plugin-path DIR]\n"
+	       "       nrmhub plugins describe NAME [--json | --markdown] [--plugin-path DIR]\n"
 	       "List the plugins on the search path (name, version, ABI, formats, direction,\n"
 	       "file), then the modules found bad (never loaded) with the reason; or describe\n"
 	       "one plugin and its options.\n"

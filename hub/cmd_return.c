@@ -32,6 +32,7 @@
 #include "return_schema.h"
 #include "return_source.h"
 #include "run_site.h"
+#include "site_name.h"
 #include "store.h"
 #include "util.h"
 
@@ -56,6 +57,7 @@ struct build_args {
 	const char *quarter, *site, *audience, *now, *dir, *from, *store, *key, *joined;
 	const char *threshold;
 	const char *area;              /* the site's GSS area code, recorded in $.area */
+	const char *site_name;         /* the site's display name, recorded in $.site_name */
 	enum nrm_sdmx_version sdmx;    /* return.sdmx.csv's version */
 	char **options;
 	size_t n_options;
@@ -135,6 +137,10 @@ static void return_usage(void)
 	       "                             (or its nation's), recorded in return.json and\n"
 	       "                             written as REF_AREA in return.sdmx.csv (a site\n"
 	       "                             configuration's site.local_authority)\n"
+	       "      --site-name TEXT       the site's name, for people: recorded in return.json\n"
+	       "                             and shown in its outputs (default: the site\n"
+	       "                             configuration's site.name, when it is this site's;\n"
+	       "                             else the site is named by its code)\n"
 	       "      --sdmx VERSION         return.sdmx.csv in SDMX-CSV 1.0 (the default) or\n"
 	       "                             2.0\n"
 	       "      --threshold N          counts 1 to N are suppressed in the published\n"
@@ -162,7 +168,7 @@ static void add_option(struct build_args *a, char *kv)
 static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, struct build_args *a)
 {
 	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH, OPT_JOINED,
-	       OPT_THRESHOLD, OPT_AREA, OPT_SDMX, OPT_FORCE };
+	       OPT_THRESHOLD, OPT_AREA, OPT_SDMX, OPT_FORCE, OPT_SITE_NAME };
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, 'q'},
 		{"site", required_argument, NULL, 's'},
@@ -178,6 +184,7 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
 		{"threshold", required_argument, NULL, OPT_THRESHOLD},
 		{"area", required_argument, NULL, OPT_AREA},
+		{"site-name", required_argument, NULL, OPT_SITE_NAME},
 		{"sdmx", required_argument, NULL, OPT_SDMX},
 		{"force", no_argument, NULL, OPT_FORCE},
 		{"help", no_argument, NULL, 'h'},
@@ -200,6 +207,7 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		case OPT_PLUGIN_PATH: nrm_context_add_plugin_path(ctx, optarg); break;
 		case OPT_THRESHOLD: a->threshold = optarg; break;
 		case OPT_AREA: a->area = optarg; break;
+		case OPT_SITE_NAME: a->site_name = optarg; break;
 		case OPT_SDMX:
 			if (nrm_sdmx_version_parse(optarg, &a->sdmx) != 0)
 				return nrm_usage_error("return build", "--sdmx must be 1.0 or 2.0, not "
@@ -257,6 +265,9 @@ static int make_params(const struct build_args *a, struct nrm_return_params *p)
 	if (a->area && !nrm_gss_is_local_authority(a->area) && !nrm_gss_is_nation(a->area))
 		return nrm_usage_error("return build", "--area '%s' is not the GSS code of a local "
 		                       "authority or a nation (e.g. E06000010)", a->area);
+	const char *name_problem = a->site_name ? nrm_site_name_problem(a->site_name) : NULL;
+	if (name_problem)
+		return nrm_usage_error("return build", "--site-name %s", name_problem);
 	p->site = a->site;
 	p->area = a->area;
 	p->version = PACKAGE_VERSION;
@@ -639,6 +650,37 @@ static int joined_day(struct nrm_context *ctx, const struct build_args *a,
 	return 0;
 }
 
+/* The site's display name: --site-name, else the site configuration's
+ * site.name when the configuration is this site's (a return built by hand
+ * beside it names the site as its jobs do); NULL when neither says, and
+ * the return then names the site by its code.  *name is the caller's. */
+static int site_name_of(struct nrm_context *ctx, const struct build_args *a, const char *site,
+                        char **name)
+{
+	*name = a->site_name ? nrm_xstrdup(a->site_name) : NULL;
+	if (*name)
+		return 0;
+	struct nrm_config cfg;
+	bool have;
+	int rc = nrm_site_config_optional(ctx, &cfg, &have);
+	if (rc || !have)
+		return rc;
+	if (cfg.site_name && cfg.site_code && site && strcmp(cfg.site_code, site) == 0)
+		*name = nrm_xstrdup(cfg.site_name); /* checked by the loader */
+	nrm_config_free(&cfg);
+	return 0;
+}
+
+static int name_the_site(struct nrm_context *ctx, const struct build_args *a, const char *site,
+                         json_t *ret)
+{
+	char *name;
+	int rc = site_name_of(ctx, a, site, &name);
+	nrm_return_set_site_name(ret, name);
+	free(name);
+	return rc;
+}
+
 /* Before anything is read: the quarter must have ended at --now. */
 static int rules_before(struct build_args *a, const struct nrm_return_params *p)
 {
@@ -703,6 +745,8 @@ static int build(struct nrm_context *ctx, struct build_args *a)
 	if (rc == 0)
 		rc = rules_after(ctx, a, &p, nrm_return_builder_site(run.rb), ret);
 	if (rc == 0)
+		rc = name_the_site(ctx, a, nrm_return_builder_site(run.rb), ret);
+	if (rc == 0)
 		rc = write_outputs(ctx, &run, ret, into);
 	if (run.extracting)
 		nrm_extract_abort(&run.extract);
@@ -722,6 +766,7 @@ int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_reque
 		.quarter = req->quarter, .site = req->site, .audience = req->audience,
 		.now = req->now, .dir = req->dir, .key = req->key, .joined = req->joined,
 		.threshold = req->threshold, .area = req->area, .sdmx = req->sdmx,
+		.site_name = req->site_name,
 		.force = req->force,
 		.store = req->store ? req->store
 		       : ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH,

@@ -219,9 +219,10 @@ static void print_json(json_t *j)
 static bool not_a_figure(const char *path)
 {
 	/* Not figures: when and by what it was made, its files, where it is
-	 * (the area), and the published pattern its figures give. */
+	 * (the area), what the site is called, and the published pattern its
+	 * figures give. */
 	static const char *const skip[] = {"generated_at", "generator", "files", "area",
-	                                   "disclosure", NULL};
+	                                   "site_name", "disclosure", NULL};
 	for (size_t i = 0; skip[i]; i++)
 		if (strcmp(path, skip[i]) == 0)
 			return true;

@@ -398,6 +398,13 @@ static void say_retention(const struct nrm_erasure_result *res, bool dry)
 		nrm_info("retention: %zu case%s erased, %zu held file%s changed (see "
 		         "'nrmhub audit erasures')", n, n == 1 ? "" : "s",
 		         json_array_size(res->changed), json_array_size(res->changed) == 1 ? "" : "s");
+		/* A person must know a return waiting for them went, and why. */
+		json_array_foreach(res->discarded, i, v)
+			nrm_warn("retention: the %s %s return held for review counted an erased "
+			         "case and was discarded; build it again: %s",
+			         json_string_value(json_object_get(v, "site")),
+			         json_string_value(json_object_get(v, "quarter")),
+			         json_string_value(json_object_get(v, "rebuild")));
 		return;
 	}
 	printf("retention: would erase %zu case%s%s\n", n, n == 1 ? "" : "s", n ? ":" : "");
@@ -405,6 +412,9 @@ static void say_retention(const struct nrm_erasure_result *res, bool dry)
 		printf("  %s\n", json_string_value(v));
 	json_array_foreach(res->changed, i, v)
 		printf("  held file that would change: %s\n", json_string_value(v));
+	json_array_foreach(res->discarded, i, v)
+		printf("  return held for review that would be discarded: %s\n",
+		       json_string_value(json_object_get(v, "folder")));
 }
 
 /* Every case of the site past the policy's limit at the run's time goes. */

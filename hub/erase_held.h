@@ -9,10 +9,20 @@
  *     the pseudonyms is removed, with its signature NAME.tar.gz.minisig: a
  *     signed archive cannot lose a row, and the next return job makes the
  *     quarter's bundle again without the case;
- *   - a cases.csv (in the folder, or in a return folder inside it) loses
- *     the case's rows, rewritten atomically; its return.json still counts
- *     the case, so the return must be built again before it is sent
- *     (intake refuses an extract that disagrees with its counts).
+ *   - a return folder (return.json beside its extract cases.csv: the
+ *     folder itself, or one inside it) whose extract has a row of the case
+ *     is removed, return.json first, then every file it lists: all its
+ *     figures counted the case, and the return job builds the quarter
+ *     again from the store, which then has no trace of it;
+ *   - a return held for review (review_held.h) with such a row in any of
+ *     its audiences is not touched: it is named in `discard`, for the
+ *     caller to record why it goes and remove it whole (erasure.h);
+ *   - a cases.csv alone (no return.json beside it) loses the case's rows,
+ *     rewritten atomically;
+ *   - then, for each site and quarter whose bundle or return went above, a
+ *     bundle or return folder of that quarter without an extract (the
+ *     published audience's) goes too: it was built from the same cases,
+ *     so its figures counted the case, though it holds no row to show it.
  * Copies elsewhere (a return folder written with `return build -o` outside
  * these places, bundles already received by the Home Office) are not the
  * store's to find: nrmhub(1), PRIVACY.
@@ -29,11 +39,13 @@
 struct nrm_error;
 
 /* Looks through `places` (folders, or files a ledger names) for rows of
- * items[0..n)'s pseudonyms; adds to each item's files_changed, and appends
- * each file removed or rewritten to `changed` (its path).  With `dry_run`
- * nothing is touched.  0, or -1 with err (a file that holds a row and
- * could not be removed or rewritten). */
+ * items[0..n)'s pseudonyms; adds to each item's files_changed, appends
+ * each file (or return folder) removed or rewritten to `changed` (its
+ * path), and each held return that counted one of them to `discard` (its
+ * folder).  With `dry_run` nothing is touched.  0, or -1 with err (a file
+ * that holds a row and could not be removed or rewritten). */
 int nrm_erase_held(const char *const *places, size_t n_places, struct store_erase_item *items,
-                   size_t n, bool dry_run, json_t *changed, struct nrm_error *err);
+                   size_t n, bool dry_run, json_t *changed, json_t *discard,
+                   struct nrm_error *err);
 
 #endif

@@ -7,7 +7,10 @@
 #include "ledger.h"
 #include "review_held.h"
 #include "access_log.h"
+#include "date.h"
+#include "folder_swap.h"
 #include "site_config.h"
+#include "store_review.h"
 #include "store.h"
 #include "store_erase.h"
 #include "util.h"
@@ -86,12 +89,64 @@ static int withdraw_changed(struct store *s, json_t *changed, struct nrm_error *
 	return 0;
 }
 
+/* The decision recorded for a held return the erasure discards: as a
+ * person's rejection, so that `return review` tells what became of it. */
+static int record_discard(struct store *s, const struct nrm_erasure_request *req,
+                          const struct nrm_held *h, const char *rebuild,
+                          struct nrm_error *err)
+{
+	char *why = nrm_xasprintf("discarded by %s: it counted a case erased since; build it "
+	                          "again: %s", req->command ? req->command : "an erasure",
+	                          rebuild);
+	char *user = nrm_os_user();
+	struct store_review r = {.site = h->site, .quarter = h->quarter, .job = h->job,
+	                         .decision = "rejected", .os_user = user,
+	                         .decided_at = req->now, .held_at = h->held_at, .text = why,
+	                         .forced = "", .bundles = "[]"};
+	int rc = store_review_add(s, &r) != 0 ? fail_store(s, err) : 0;
+	free(user);
+	free(why);
+	return rc;
+}
+
+/* Each held return that counted an erased case: recorded, then removed
+ * whole (the record first, so that its going is never unexplained). */
+static int discard_held(struct store *s, const struct nrm_erasure_request *req,
+                        json_t *folders, struct nrm_erasure_result *res,
+                        struct nrm_error *err)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(folders, i, v) {
+		const char *dir = json_string_value(v);
+		struct nrm_held h;
+		if (nrm_held_read(dir, &h, err) != 0)
+			return err->code ? err->code : EX_DATAERR;
+		char *rebuild = nrm_xasprintf("nrmhub run --job %s --quarter %s", h.job, h.quarter);
+		int rc = req->dry_run ? 0 : record_discard(s, req, &h, rebuild, err);
+		if (rc == 0 && !req->dry_run && nrm_remove_tree(dir) != 0)
+			rc = nrm_fail(err, EX_CANTCREAT, "%s: counted an erased case and cannot be "
+			              "removed: remove it by hand", dir);
+		if (rc == 0)
+			json_array_append_new(res->discarded,
+			                      json_pack("{s:s, s:s, s:s, s:s, s:s}", "folder", dir,
+			                                "site", h.site, "quarter", h.quarter, "job",
+			                                h.job, "rebuild", rebuild));
+		free(rebuild);
+		nrm_held_free(&h);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 int nrm_erasure_run(struct store *s, const struct nrm_erasure_request *req,
                     const char *const *ids, size_t n, struct nrm_erasure_result *res,
                     struct nrm_error *err)
 {
 	res->pseudonyms = json_array();
 	res->changed = json_array();
+	res->discarded = json_array();
 	int rc = all_present(s, req->site, ids, n, err);
 	if (rc || n == 0)
 		return rc;
@@ -105,9 +160,13 @@ int nrm_erasure_run(struct store *s, const struct nrm_erasure_request *req,
 	}
 	size_t n_places;
 	const char **places = all_places(req, queued, &n_places);
-	if (nrm_erase_held(places, n_places, items, n, req->dry_run, res->changed, err) != 0)
+	json_t *held = json_array();
+	if (nrm_erase_held(places, n_places, items, n, req->dry_run, res->changed, held, err))
 		rc = err->code;
-	else if (!req->dry_run && (rc = withdraw_changed(s, res->changed, err)) == 0) {
+	else
+		rc = discard_held(s, req, held, res, err);
+	json_decref(held);
+	if (rc == 0 && !req->dry_run && (rc = withdraw_changed(s, res->changed, err)) == 0) {
 		char *user = nrm_os_user();
 		struct store_erasure e = {.site = req->site, .reason = req->reason,
 		                          .command = req->command, .os_user = user, .now = req->now};
@@ -134,6 +193,7 @@ int nrm_retention_run(struct store *s, const struct nrm_erasure_request *req,
 	if (store_retention_expired(s, req->site, policy, req->now, &ids, &n) != 0) {
 		res->pseudonyms = json_array();
 		res->changed = json_array();
+		res->discarded = json_array();
 		return fail_store(s, err);
 	}
 	struct nrm_erasure_request r = *req;
@@ -152,7 +212,8 @@ void nrm_erasure_result_free(struct nrm_erasure_result *res)
 {
 	json_decref(res->pseudonyms);
 	json_decref(res->changed);
-	res->pseudonyms = res->changed = NULL;
+	json_decref(res->discarded);
+	res->pseudonyms = res->changed = res->discarded = NULL;
 }
 
 void nrm_erasure_config_places(const struct nrm_config *cfg, json_t *places)

@@ -1,8 +1,13 @@
 /*
  * Erasing cases from everything a site holds (`cases erase`, `cases
  * expire`, the retention step of `run --due`): the store (store_erase.h)
- * and the held bundles and extracts (erase_held.h), each case recorded in
- * the ledger by its keyed pseudonym.  The held files go first: a run killed
+ * and the held bundles, returns and extracts (erase_held.h), each case
+ * recorded in the ledger by its keyed pseudonym.  A return that counted a
+ * case is never kept with the case's row taken out of its extract and its
+ * figures left as they were: it is removed, and built again by its job
+ * from the store without the case (a return held for review is
+ * discarded whole, every audience, with a note of why and how to build it
+ * again), so that nothing of the child leaves the site in a figure.  The held files go first: a run killed
  * after them leaves the case in the store, to be erased again; the other
  * order could leave a bundle of an erased case waiting to be sent.
  */
@@ -33,7 +38,12 @@ struct nrm_erasure_request {
 
 struct nrm_erasure_result {
 	json_t *pseudonyms;      /* the cases', in the order given */
-	json_t *changed;         /* files removed or rewritten */
+	json_t *changed;         /* files (and return folders) removed or rewritten */
+	/* Returns held for review that counted a case: discarded whole, each
+	 * {folder, site, quarter, job, rebuild} (rebuild: the command that
+	 * builds it again), and recorded as rejected, with why, where `return
+	 * review` and `return approve` record a person's decisions. */
+	json_t *discarded;
 };
 
 /* Erases the cases ids[0..n) of req->site.  0; EX_NOINPUT when one of them

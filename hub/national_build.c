@@ -18,6 +18,7 @@
 #include "quarter.h"
 #include "return_schema.h"
 #include "return_stats.h"
+#include "site_name.h"
 #include "store.h"
 #include "store_intake.h"
 #include "util.h"
@@ -36,6 +37,7 @@ struct days4 {
 
 struct group {
 	char *name, *nation;
+	char *display; /* sites only: the return's site_name, or NULL */
 	int64_t referrals, rg_decisions, cg_decisions, rg_positive, cg_positive;
 	struct days4 d;
 	/* sites only */
@@ -214,6 +216,8 @@ static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 	struct group *g = b->cur = &b->sites[b->n_sites++];
 	memset(g, 0, sizeof(*g));
 	g->name = nrm_xstrdup(sb->site);
+	const char *display = nrm_return_site_name(ret);
+	g->display = display && !nrm_site_name_problem(display) ? nrm_xstrdup(display) : NULL;
 	const char *nation = json_string_value(json_object_get(b->expected, sb->site));
 	g->nation = nrm_xstrdup(nation ? nation : "unknown");
 	g->seq = sb->seq;
@@ -237,6 +241,9 @@ static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 	 * it can make.  Nor is its rule of disclosure. */
 	json_object_del(ret, "comparison");
 	json_object_del(ret, "disclosure");
+	/* The totals are no one site's: not its name, nor its area. */
+	json_object_del(ret, "site_name");
+	json_object_del(ret, "area");
 	if (!b->totals)
 		b->totals = json_deep_copy(ret);
 	else
@@ -422,6 +429,8 @@ static json_t *percent_json(int64_t part, int64_t whole)
 static json_t *group_json(struct group *g, bool site)
 {
 	json_t *j = json_pack("{s:s}", site ? "site" : "nation", g->name);
+	if (site && g->display)
+		json_object_set_new(j, "site_name", json_string(g->display));
 	if (site)
 		json_object_set_new(j, "nation", json_string(g->nation));
 	json_object_set_new(j, "referrals", json_integer(g->referrals));
@@ -578,6 +587,7 @@ static void build_free(struct build *b, struct cmp_pass *cp)
 {
 	for (size_t i = 0; i < b->n_sites; i++) {
 		free(b->sites[i].name);
+		free(b->sites[i].display);
 		free(b->sites[i].nation);
 		free(b->sites[i].bag);
 		days4_free(&b->sites[i].d);

@@ -89,7 +89,8 @@ static void sites_chart(FILE *out, const struct nrm_return_tables *t, const json
 	struct bar *bars = nrm_xcalloc(n, sizeof(*bars));
 	size_t c = column(s, col);
 	for (size_t r = 0; r < s->n_rows; r++)
-		bars[r] = (struct bar){nrm_table_cell(s, r, 2)->text, nrm_table_cell(s, r, c), "#1d70b8"};
+		bars[r] = (struct bar){nrm_table_cell(s, r, column(s, "site_label"))->text,
+		                       nrm_table_cell(s, r, c), "#1d70b8"};
 	size_t prow = strcmp(stage, "rg") == 0 ? 0 : 1;
 	bars[n - 1] = (struct bar){"All pilot sites", nrm_table_cell(p, prow, column(p, "pilot_median_days")),
 	                           "#0b0c0c"};

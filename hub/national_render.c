@@ -34,6 +34,7 @@ static int rename_output(const char *dir, const char *from, const char *to,
 int nrm_national_render_all(const json_t *national, const char *dir,
                             enum nrm_sdmx_version sdmx, struct nrm_error *err)
 {
+	nrm_mkdir_parents(dir); /* -o national/2025Q1: its folders too */
 	if (nrm_mkdir_shared(dir) != 0 && errno != EEXIST)
 		return nrm_fail(err, EX_CANTCREAT, "cannot create %s: %s", dir, strerror(errno));
 	struct nrm_return_tables t;

@@ -43,9 +43,13 @@ static const struct nrm_column nation_cols[] = {
 	{"nation_label", "Nation", NRM_COL_LABEL, NULL, NULL},
 	GROUP_FIGURES,
 };
+/* A site by its code and, for people, by its name (site_label). */
+#define SITE_COLUMNS                                                                           \
+	{"site", "Site code", NRM_COL_CODE, NULL, NULL},                                           \
+	{"site_label", "Site", NRM_COL_LABEL, NULL, NULL}
 static const struct nrm_column site_cols[] = {
 	YQ,
-	{"site", "Site", NRM_COL_CODE, NULL, NULL},
+	SITE_COLUMNS,
 	{"nation_label", "Nation", NRM_COL_LABEL, NULL, NULL},
 	{"latest_return", "Latest return", NRM_COL_LABEL, NULL, NULL},
 	GROUP_FIGURES,
@@ -65,7 +69,7 @@ static const struct nrm_column pilot_cols[] = {
 };
 static const struct nrm_column status_cols[] = {
 	YQ,
-	{"site", "Site", NRM_COL_CODE, NULL, NULL},
+	SITE_COLUMNS,
 	{"status", "Status", NRM_COL_LABEL, NULL, NULL},
 	{"latest_seq", "Sequence number of the latest return (0: none)", NRM_COL_COUNT,
 	 "LATEST_SEQ", "NUMBER"},
@@ -200,6 +204,20 @@ static void add_nations(struct tb *b, const json_t *nat)
 	}
 }
 
+/* A site's code and its name, or its code again when its return named it
+ * by none (one sent before names were recorded). */
+static void site_text_cells(struct nrm_cell *c, const char *site, const char *name)
+{
+	text_cell(&c[0], site);
+	text_cell(&c[1], name ? name : site);
+}
+
+static void site_cells(struct nrm_cell *c, const json_t *g)
+{
+	site_text_cells(c, json_string_value(json_object_get(g, "site")),
+	                json_string_value(json_object_get(g, "site_name")));
+}
+
 static void add_sites(struct tb *b, const json_t *nat)
 {
 	add_table(b, "by_site", "Referrals, decisions and days to decision by site, from each "
@@ -208,16 +226,16 @@ static void add_sites(struct tb *b, const json_t *nat)
 	const json_t *g;
 	json_array_foreach(json_object_get(nat, "by_site"), i, g) {
 		struct nrm_cell *row = add_row(b);
-		text_cell(&row[2], json_string_value(json_object_get(g, "site")));
-		text_cell(&row[3], nation_label(json_string_value(json_object_get(g, "nation"))));
+		site_cells(&row[2], g);
+		text_cell(&row[4], nation_label(json_string_value(json_object_get(g, "nation"))));
 		char *latest = nrm_xasprintf("sequence %" JSON_INTEGER_FORMAT "%s%s",
 		                             json_integer_value(json_object_get(g, "seq")),
 		                             json_is_true(json_object_get(g, "revision")) ? ", a revision" : "",
 		                             json_is_true(json_object_get(g, "key_revoked"))
 		                                     ? ", signed with a key since revoked" : "");
-		text_cell(&row[4], latest);
+		text_cell(&row[5], latest);
 		free(latest);
-		group_figures(&row[5], &site_cols[5], g);
+		group_figures(&row[6], &site_cols[6], g);
 	}
 }
 
@@ -259,14 +277,15 @@ static int add_comparison(struct tb *b, const json_t *nat, struct nrm_error *err
 	                           "national.json: $.comparison.groups", "since 1 June 2021", err);
 }
 
-static void status_row(struct tb *b, const char *site, const char *status, json_int_t seq)
+static void status_row(struct tb *b, const char *site, const char *name, const char *status,
+                       json_int_t seq)
 {
 	struct nrm_cell *row = add_row(b);
-	text_cell(&row[2], site);
-	text_cell(&row[3], status);
-	row[4].kind = NRM_CELL_NUMBER;
-	row[4].number = (double)seq;
-	row[4].text = nrm_xasprintf("%" JSON_INTEGER_FORMAT, seq);
+	site_text_cells(&row[2], site, name);
+	text_cell(&row[4], status);
+	row[5].kind = NRM_CELL_NUMBER;
+	row[5].number = (double)seq;
+	row[5].text = nrm_xasprintf("%" JSON_INTEGER_FORMAT, seq);
 }
 
 static void add_status(struct tb *b, const json_t *nat)
@@ -277,11 +296,12 @@ static void add_status(struct tb *b, const json_t *nat)
 	size_t i;
 	const json_t *v;
 	json_array_foreach(json_object_get(nat, "sites_missing"), i, v)
-		status_row(b, json_string_value(v), "no return", 0);
+		status_row(b, json_string_value(v), NULL, "no return", 0);
 	const json_t *g;
 	json_array_foreach(json_object_get(nat, "by_site"), i, g)
 		if (json_is_true(json_object_get(g, "revision")))
-			status_row(b, json_string_value(json_object_get(g, "site")), "revised",
+			status_row(b, json_string_value(json_object_get(g, "site")),
+			           json_string_value(json_object_get(g, "site_name")), "revised",
 			           json_integer_value(json_object_get(g, "seq")));
 }
 

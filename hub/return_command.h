@@ -23,6 +23,8 @@ struct nrm_return_request {
 	const char *joined;    /* YYYY-MM-DD the site joined; NULL: the pilot's start */
 	const char *threshold; /* published: hide counts 1..N; NULL: 4 */
 	const char *area;      /* the site's GSS area code; NULL: not recorded */
+	const char *site_name; /* the site's display name; NULL: the configuration's
+	                          site.name when it is this site's, else none */
 	enum nrm_sdmx_version sdmx; /* return.sdmx.csv's version (0: 1.0) */
 	bool force;            /* build past the sanity rules (return_rules.h) */
 	unsigned *forced;      /* NULL, or filled with the rules forced past

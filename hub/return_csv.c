@@ -267,8 +267,9 @@ static json_t *csvw_metadata(const struct nrm_return_tables *t, enum nrm_sdmx_ve
 	if (!t->national && strcmp(t->audience, "official") == 0)
 		json_array_append_new(tables, extract_table(t));
 #define META_TITLE "NRM devolved decision-making quarterly return: %s, %s (%s)"
-	char *title = nrm_xasprintf(META_TITLE, t->site, t->quarter, t->audience);
-	char *title_cy = NRM_WELSH_PRINTF(t->welsh, META_TITLE, t->site, t->quarter,
+	const char *site = nrm_return_tables_site_label(t);
+	char *title = nrm_xasprintf(META_TITLE, site, t->quarter, t->audience);
+	char *title_cy = NRM_WELSH_PRINTF(t->welsh, META_TITLE, site, t->quarter,
 	                                  meta_cy(t, t->audience));
 	json_t *meta = json_pack(
 		"{s:s, s:o, s:s, s:s, s:{s:s, s:b}, s:o}", "@context", "http://www.w3.org/ns/csvw",

@@ -669,12 +669,13 @@ static void page_title(FILE *out, const struct nrm_return_tables *t)
 	        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	        "style-src 'unsafe-inline'; img-src data:\">\n<title>",
 	        t->welsh ? "cy" : "en-GB");
-	char *cy = NRM_WELSH_PRINTF(t->welsh, PAGE_TITLE, t->site, t->quarter);
+	const char *site = nrm_return_tables_site_label(t);
+	char *cy = NRM_WELSH_PRINTF(t->welsh, PAGE_TITLE, site, t->quarter);
 	if (cy) {
 		esc(out, cy);
 		fputs(" / ", out);
 	}
-	char *en = nrm_xasprintf(PAGE_TITLE, t->site, t->quarter);
+	char *en = nrm_xasprintf(PAGE_TITLE, site, t->quarter);
 	esc(out, en);
 	free(cy);
 	free(en);
@@ -685,7 +686,7 @@ static void page_title(FILE *out, const struct nrm_return_tables *t)
 static void page_facts(FILE *out, const struct nrm_return_tables *t)
 {
 	const char *items[][2] = {
-		{"Site", t->site}, {"Quarter", t->quarter}, {"From", t->period_start},
+		{"Site", nrm_return_tables_site_label(t)}, {"Quarter", t->quarter}, {"From", t->period_start},
 		{"To", t->period_end}, {"Audience", t->audience}, {"Produced", t->generated_at},
 		{"By", "nrmhub"},
 	};
@@ -714,6 +715,9 @@ static void page_head(FILE *out, const struct nrm_return_tables *t)
 	const char *what = "Quarterly return of a pilot site.";
 	fputs("<h1>", out);
 	nrm_html_words(out, t->welsh, h1, page_cy(t, h1));
+	/* The site by the name people know it by: a name, in no language. */
+	fputs(": ", out);
+	esc(out, nrm_return_tables_site_label(t));
 	fputs("</h1>\n", out);
 	nrm_html_paragraph(out, t->welsh, what, page_cy(t, what), NULL);
 	fputs("\n", out);

@@ -149,12 +149,18 @@ static char *source_line(const struct nrm_return_tables *t)
 		return nrm_xasprintf("Source: the quarterly returns the decision-making pilot sites "
 		                     "sent the Home Office for %s, consolidated by nrmhub %s.",
 		                     t->quarter, t->generator_version);
-	return nrm_xasprintf(SOURCE_SITE, t->site, t->quarter);
+	return nrm_xasprintf(SOURCE_SITE, nrm_return_tables_site_label(t), t->quarter);
 }
 
 static char *source_line_cy(const struct nrm_return_tables *t)
 {
-	return NRM_WELSH_PRINTF(t->welsh, SOURCE_SITE, t->site, t->quarter);
+	return NRM_WELSH_PRINTF(t->welsh, SOURCE_SITE, nrm_return_tables_site_label(t), t->quarter);
+}
+
+/* The site by its name, else its code: a name, in no language. */
+static char *site_item(const struct nrm_return_tables *t)
+{
+	return nrm_xstrdup(nrm_return_tables_site_label(t));
 }
 
 /* A heading over its text, each with its Welsh (`cy`: NULL for none, or
@@ -200,8 +206,10 @@ static void cover_title(struct ods_sheet *s, const struct nrm_return_tables *t)
 	                   ? nrm_xasprintf("National Referral Mechanism: devolved decision-making "
 	                                   "for child victims, national tables for %s",
 	                                   t->quarter)
-	                   : nrm_xasprintf(COVER_TITLE_SITE, t->site, t->quarter);
-	s->title_cy = NRM_WELSH_PRINTF(t->welsh, COVER_TITLE_SITE, t->site, t->quarter);
+	                   : nrm_xasprintf(COVER_TITLE_SITE, nrm_return_tables_site_label(t),
+	                                   t->quarter);
+	s->title_cy = NRM_WELSH_PRINTF(t->welsh, COVER_TITLE_SITE, nrm_return_tables_site_label(t),
+	                               t->quarter);
 	s->n_cols = 1;
 }
 
@@ -218,9 +226,9 @@ static void cover_what(struct ods_sheet *s, const struct nrm_return_tables *t)
 	           nrm_xasprintf(PERIOD, start, end, t->q, t->year, t->quarter),
 	           NRM_WELSH_PRINTF(t->welsh, PERIOD, start_cy, end_cy, t->q, t->year, t->quarter));
 	cover_item(s, t, national(t) ? "Sites" : "Site",
-	           nrm_xstrdup(national(t) ? "Every pilot site that sent a return; the sites "
-	                                     "are listed in the tables by site."
-	                                   : t->site),
+	           national(t) ? nrm_xstrdup("Every pilot site that sent a return; the sites "
+	                                     "are listed in the tables by site.")
+	                       : site_item(t),
 	           NULL);
 	const char *audience = strcmp(t->audience, "published") == 0
 	                       ? "Published: small counts, and any figure that would reveal one, "
@@ -243,16 +251,17 @@ static void cover_what(struct ods_sheet *s, const struct nrm_return_tables *t)
 /* Who produced it, and whom to ask. */
 static void cover_who(struct ods_sheet *s, const struct nrm_return_tables *t)
 {
+	const char *site = nrm_return_tables_site_label(t);
 	cover_item(s, t, "Producer",
 	           national(t) ? nrm_xasprintf("The Home Office, from the pilot sites' returns, "
 	                                       "with nrmhub %s.", t->generator_version)
-	                       : nrm_xasprintf(PRODUCER_SITE, t->site, t->generator_version),
-	           NRM_WELSH_PRINTF(t->welsh, PRODUCER_SITE, t->site, t->generator_version));
+	                       : nrm_xasprintf(PRODUCER_SITE, site, t->generator_version),
+	           NRM_WELSH_PRINTF(t->welsh, PRODUCER_SITE, site, t->generator_version));
 	cover_item(s, t, "Contact",
 	           national(t) ? nrm_xstrdup("The Home Office's modern slavery statistics team, "
 	                                     "which received the pilot sites' returns.")
-	                       : nrm_xasprintf(CONTACT_SITE, t->site),
-	           NRM_WELSH_PRINTF(t->welsh, CONTACT_SITE, t->site));
+	                       : nrm_xasprintf(CONTACT_SITE, site),
+	           NRM_WELSH_PRINTF(t->welsh, CONTACT_SITE, site));
 }
 
 /* Where the rest is: the contents, the notes, the shorthand, other files. */

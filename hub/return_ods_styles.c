@@ -240,8 +240,9 @@ void nrm_ods_meta_xml(struct nrm_xml_doc *d, const struct nrm_return_tables *t)
 	nrm_xml_start(d, "office:meta");
 	char *generator = nrm_xasprintf("nrmhub/%s", t->generator_version);
 #define META_TITLE "NRM devolved decision-making quarterly return: %s, %s"
-	char *title = nrm_xasprintf(META_TITLE, t->site, t->quarter);
-	char *title_cy = NRM_WELSH_PRINTF(t->welsh, META_TITLE, t->site, t->quarter);
+	const char *site = nrm_return_tables_site_label(t);
+	char *title = nrm_xasprintf(META_TITLE, site, t->quarter);
+	char *title_cy = NRM_WELSH_PRINTF(t->welsh, META_TITLE, site, t->quarter);
 	/* One title: Welsh, then English. */
 	char *both = title_cy ? nrm_xasprintf("%s / %s", title_cy, title) : NULL;
 	nrm_xml_element(d, "meta:generator", generator);

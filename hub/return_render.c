@@ -44,6 +44,7 @@ int nrm_return_write_file(const char *dir, const char *name, const char *data, s
 static int make_dir(const char *dir, struct nrm_error *err)
 {
 	struct stat st;
+	nrm_mkdir_parents(dir); /* -o reports/2025Q1/return: its folders too */
 	if (nrm_mkdir_shared(dir) == 0)
 		return 0;
 	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))

@@ -13,6 +13,7 @@
 #include "nationality.h"
 #include "return_comparison.h"
 #include "return_stats.h"
+#include "site_name.h"
 #include "nrmhub/plugin.h"
 #include "util.h"
 #include "welsh.h"
@@ -534,6 +535,21 @@ static int check_period(struct builder *b, const struct nrm_return_tables *o)
 	return 0;
 }
 
+/* $.site_name, optional: returns built before it was recorded lack it. */
+static int read_site_name(struct builder *b, const json_t *ret)
+{
+	const json_t *v = json_object_get(ret, "site_name");
+	if (!v)
+		return 0;
+	if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
+		return fail_at(b, "$.site_name", "must be a string without NUL");
+	const char *problem = nrm_site_name_problem(json_string_value(v));
+	if (problem)
+		return fail_at(b, "$.site_name", problem);
+	b->out->site_name = nrm_xstrdup(json_string_value(v));
+	return 0;
+}
+
 static int read_header(struct builder *b, const json_t *ret)
 {
 	struct nrm_return_tables *o = b->out;
@@ -552,6 +568,8 @@ static int read_header(struct builder *b, const json_t *ret)
 	if (!site_ok)
 		return fail_at(b, "$.site", "must be 2 to 64 lower-case letters, digits or "
 		                            "hyphens, starting with a letter");
+	if (read_site_name(b, ret) != 0)
+		return -1;
 	/* The site's area (its local authority, or its nation), for SDMX's
 	 * REF_AREA; optional, as returns built before it was recorded lack it. */
 	if (json_object_get(ret, "area") &&
@@ -1410,6 +1428,7 @@ void nrm_return_tables_free(struct nrm_return_tables *t)
 	}
 	free(t->tables);
 	free(t->site);
+	free(t->site_name);
 	free(t->area);
 	free(t->quarter);
 	free(t->audience);

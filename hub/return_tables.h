@@ -113,6 +113,7 @@ struct nrm_return_note {
 
 struct nrm_return_tables {
 	char *site;
+	char *site_name;    /* the site's display name ($.site_name), or NULL */
 	char *area;         /* the site's GSS area code ($.area), or NULL */
 	char *quarter;      /* "2025Q1" */
 	int year, q;        /* 2025, 1 */
@@ -159,6 +160,13 @@ void nrm_return_tables_free(struct nrm_return_tables *t);
 struct nrm_table *nrm_return_tables_add(struct nrm_return_tables *o, const char *key,
                                         const char *title, const char *breakdown,
                                         const struct nrm_column *cols, size_t n_cols);
+
+/* What people read where the outputs name the site: its display name, or
+ * its code when the return records none. */
+static inline const char *nrm_return_tables_site_label(const struct nrm_return_tables *t)
+{
+	return t->site_name ? t->site_name : t->site;
+}
 
 static inline const struct nrm_cell *nrm_table_cell(const struct nrm_table *t, size_t row,
                                                     size_t col)

@@ -433,7 +433,7 @@ static int job_export(const struct nrm_run_job *r, json_t *result, struct nrm_er
 
 /* What the site's configuration says of how its returns are built: the
  * day it joined (where its comparison starts, and before which no quarter
- * is built) and its published returns' threshold. */
+ * is built), its published returns' threshold, its area and its name. */
 static void push_site_settings(struct args *a, const struct nrm_config *cfg)
 {
 	if (cfg->joined) {
@@ -451,6 +451,11 @@ static void push_site_settings(struct args *a, const struct nrm_config *cfg)
 	if (area) {
 		push(a, "--area");
 		push(a, area);
+	}
+	/* The name people know the site by, in every output and bag-info.txt. */
+	if (cfg->site_name) {
+		push(a, "--site-name");
+		push(a, cfg->site_name);
 	}
 }
 

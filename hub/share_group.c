@@ -47,17 +47,32 @@ int nrm_mkdir_shared(const char *path)
 	return 0;
 }
 
-int nrm_mkdir_parents(const char *path)
+static int mkdir_private(const char *path)
+{
+	return mkdir(path, 0700);
+}
+
+static int mkdir_each_parent(const char *path, int (*make)(const char *))
 {
 	char *copy = nrm_xstrdup(path);
 	int rc = 0;
 	/* Each folder in turn from the top; one that exists is passed over. */
 	for (char *p = copy + 1; rc == 0 && (p = strchr(p, '/')); p++) {
 		*p = '\0';
-		if (nrm_mkdir_shared(copy) != 0 && errno != EEXIST)
+		if (make(copy) != 0 && errno != EEXIST)
 			rc = -1;
 		*p = '/';
 	}
 	free(copy);
 	return rc;
+}
+
+int nrm_mkdir_parents(const char *path)
+{
+	return mkdir_each_parent(path, nrm_mkdir_shared);
+}
+
+int nrm_mkdir_private_parents(const char *path)
+{
+	return mkdir_each_parent(path, mkdir_private);
 }

@@ -30,5 +30,8 @@ int nrm_mkdir_shared(const char *path);
  * (`-o reports/2025Q1/return`) gets its folders, as `mkdir -p` would.
  * 0, or -1 with errno. */
 int nrm_mkdir_parents(const char *path);
+/* The same for a secret (a key): each folder made 0700 and never given
+ * the group, whatever the umask, since a key's folder is nobody else's. */
+int nrm_mkdir_private_parents(const char *path);
 
 #endif

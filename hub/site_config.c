@@ -11,6 +11,7 @@
 #include "gss.h"
 #include "log.h"
 #include "quarter.h"
+#include "site_name.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -157,6 +158,10 @@ static void read_site(struct walk *w, json_t *site, struct nrm_config *cfg)
 	                                           1, 100);
 	if (cfg->site_code && !name_ok(cfg->site_code))
 		bad(w, "$.site.code", "'%s': letters, digits, '-', '_' and '.' only", cfg->site_code);
+	/* The name stands in every output and in bag-info.txt, one field. */
+	const char *name_problem = cfg->site_name ? nrm_site_name_problem(cfg->site_name) : NULL;
+	if (name_problem)
+		bad(w, "$.site.name", "%s", name_problem);
 	if (cfg->local_authority && !nrm_gss_is_local_authority(cfg->local_authority))
 		bad(w, "$.site.local_authority", "'%s' is not a local authority's GSS code (%s)",
 		    cfg->local_authority, nrm_gss_local_authority_types);

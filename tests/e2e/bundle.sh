@@ -45,8 +45,10 @@ assert_same site.key site.key.before
 expect_exit 0 "$NRMHUB" keygen -o site --force
 if cmp -s site.key site.key.before; then fail "--force did not replace the key"; else pass; fi
 expect_exit 64 "$NRMHUB" keygen extra && assert_grep "unexpected argument 'extra'" "$tmp/stderr"
-expect_exit 73 "$NRMHUB" keygen -o "$tmp/no/such/dir/k"
-assert_no_file "$tmp/no/such/dir/k.key"
+# Folders not made yet are made, private (cli.sh checks every -o).
+expect_exit 0 "$NRMHUB" keygen -o "$tmp/no/such/dir/k"
+assert_eq "$(stat -c %a "$tmp/no" "$tmp/no/such" "$tmp/no/such/dir" | sort -u)" 700 "keygen's new folders"
+assert_eq "$(stat -c %a "$tmp/no/such/dir/k.key")" 600 "a key in new folders"
 : >empty-password
 expect_exit 65 "$NRMHUB" keygen -o nopw --password-file empty-password
 assert_grep 'first line is empty' "$tmp/stderr"
@@ -233,6 +235,41 @@ tar -tzf stored/birmingham_2025Q1_003.tar.gz >"$tmp/listing"
 assert_no_grep '/data/cases\.csv$' "$tmp/listing"
 assert_grep '"audience": "published"' <(tar -xzOf stored/birmingham_2025Q1_003.tar.gz \
 	birmingham_2025Q1_003/data/return.json)
+# The site's name (--site-name, or the configuration's site.name) is in
+# return.json, and bag-info.txt's Source-Organization says it (RFC 8493's
+# field for the organisation that sends the bag); a return without one is
+# bagged, as before, under the site's code (above).
+info_of() { tar -xzOf "stored/$1.tar.gz" "$1/bag-info.txt"; }
+expect_exit 0 "$NRMHUB" bundle create --store site/cases.db --quarter 2025Q1 --key site.key \
+	--now "$now" -o stored --site-name "Birmingham Children's Trust"
+assert_eq "$(info_of birmingham_2025Q1_004 | head -n 1)" "Source-Organization: Birmingham Children's Trust" \
+	"Source-Organization of a named return"
+assert_grep '"site_name": "Birmingham Children'"'"'s Trust"' <(tar -xzOf stored/birmingham_2025Q1_004.tar.gz \
+	birmingham_2025Q1_004/data/return.json)
+expect_exit 0 "$NRMHUB" bundle verify --keys keys stored/birmingham_2025Q1_004.tar.gz
+assert_grep '^site: birmingham$' "$tmp/stdout"
+assert_grep "^site name: Birmingham Children's Trust\$" "$tmp/stdout"
+expect_exit 0 "$NRMHUB" bundle verify --keys keys --json stored/birmingham_2025Q1_004.tar.gz
+assert_eq "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["site"], "|", d["site_name"])' <"$tmp/stdout")" \
+	"birmingham | Birmingham Children's Trust" "verify --json site_name"
+printf '{"site": {"code": "birmingham", "name": "Birmingham Children'"'"'s Trust"}, "store": "cases.db", "jobs": []}\n' \
+	>site/nrmhub.json
+expect_exit 0 "$NRMHUB" --config site/nrmhub.json bundle create --store site/cases.db --quarter 2025Q1 \
+	--audience published --key site.key --now "$now" -o stored
+assert_eq "$(info_of birmingham_2025Q1_005 | head -n 1)" "Source-Organization: Birmingham Children's Trust" \
+	"Source-Organization from the configuration"
+expect_exit 0 "$NRMHUB" bundle verify --keys keys stored/birmingham_2025Q1_005.tar.gz
+# A folder's return that names the site is bagged under that name too.
+mkdir named && tar -xzf stored/birmingham_2025Q1_004.tar.gz -C named
+expect_exit 0 "$NRMHUB" bundle create --payload named/birmingham_2025Q1_004/data --seq 9 --key site.key \
+	--now "$now" -o stored
+assert_eq "$(info_of birmingham_2025Q1_009 | head -n 1)" "Source-Organization: Birmingham Children's Trust" \
+	"Source-Organization of a named return folder"
+expect_exit 64 "$NRMHUB" bundle create --payload "$payload" --site-name X --seq 1 --key site.key -o loose
+assert_grep 'site-name, --threshold and --force go with --quarter' "$tmp/stderr"
+expect_exit 64 "$NRMHUB" bundle create --store site/cases.db --quarter 2025Q1 --key site.key \
+	--site-name "$(printf 'B\nAudience: published')" -o stored
+assert_no_file stored/birmingham_2025Q1_010.tar.gz
 # A quarter that cannot be built: no bundle, and no number spent.
 expect_exit 64 "$NRMHUB" bundle create --store site/cases.db --quarter 2025Q7 --key site.key -o stored
 assert_no_file stored/birmingham_2025Q7_001.tar.gz

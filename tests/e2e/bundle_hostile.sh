@@ -80,6 +80,7 @@ hostile altered 65 4 "bag $bag: data/cases\.csv does not match the SHA-512 at ma
 
 # Step 5: the return (each bag rebuilt so that only return.json is wrong).
 hostile return-site 65 5 'data/return\.json: \$\.site: not the site birmingham that the signature names'
+hostile return-organization 65 5 "bag $bag: bag-info\.txt: Source-Organization is neither the site birmingham nor its name in data/return\.json"
 hostile return-schema 65 5 'data/return\.json: \$\.schema: not "nrmhub-return/1"'
 hostile return-broken 65 5 'data/return\.json:1:[0-9]+: '
 

@@ -835,7 +835,9 @@ def check_html(ret, path):
     if sorted(table_ids) != sorted(want_ids):
         problem("%s: tables %r, expected Table_1 to Table_16 once each" % (path, table_ids))
     body = "".join(page.texts)
-    if ret["site"] not in body or ret["quarter"] not in body:
+    # The site by the name the return records, else by its code.
+    site = ret.get("site_name", ret["site"])
+    if site not in body or ret["quarter"] not in body:
         problem("%s: does not name the site and quarter" % path)
 
 
@@ -890,7 +892,8 @@ def main():
         if [r[0] for r in toc] != ["Sheet name", "Cover_sheet", "Notes"] + [t.sheet for t in tables]:
             problem("Table_of_contents lists %r" % [r[0] for r in toc])
         cover = english_fields(read_csv(os.path.join(d, base + "-Cover_sheet.csv"), False))
-        if not cover or ret["quarter"] not in cover[0][0] or ret["site"] not in cover[0][0]:
+        title = ret.get("site_name", ret["site"])
+        if not cover or ret["quarter"] not in cover[0][0] or title not in cover[0][0]:
             problem("Cover_sheet: A1 does not name the site and quarter")
         # What the guidance asks a cover sheet to say, each under its heading.
         headings = [r[0] for r in cover or []]

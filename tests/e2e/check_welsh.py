@@ -116,7 +116,7 @@ def check_table_sheet(name, rows, langs):
 
 def check_cover(rows, langs, site):
     """A1, then each heading over its text, all bilingual but the site's
-    code (a name, in no language)."""
+    name or code (a name, in no language)."""
     check_bilingual_cell("Cover_sheet A1", rows[0][0], langs)
     if len(rows) < 17 or len(rows) % 2 == 0:
         problem("Cover_sheet: %d rows, not a title and headings over texts" % len(rows))
@@ -306,7 +306,8 @@ def check_csvw(d, welsh):
 def main():
     mode, d = sys.argv[1:3]
     with open(os.path.join(d, "return.json"), encoding="utf-8") as f:
-        site = json.load(f)["site"]
+        ret = json.load(f)
+    site = ret.get("site_name", ret["site"])  # the cover's Site: its name, else its code
     if mode == "welsh":
         check_ods_welsh(d, site)
         check_html_welsh(d)

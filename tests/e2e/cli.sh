@@ -59,6 +59,31 @@ touch "$tmp/a-file"
 expect_exit 73 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/a-file/out" "$good"
 expect_exit 0 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/new/folder/out" "$good"
 
+# -o into folders not made yet: every command that takes -o makes them, as
+# mkdir -p would (national build's: national_comparison.sh); keygen's, which
+# hold a secret key, are 0700 whatever the umask.
+returns=$SRCDIR/tests/data/returns
+expect_exit 0 "$NRMHUB" keygen -o "$tmp/k/site/keys/site"
+assert_eq "$(stat -c %a "$tmp/k" "$tmp/k/site" "$tmp/k/site/keys" | sort -u)" 700 "keygen's folders' modes"
+assert_eq "$(stat -c %a "$tmp/k/site/keys/site.key")" 600 "keygen's secret key in new folders"
+(umask 022 && "$NRMHUB" keygen -o "$tmp/k2/keys/site" >/dev/null) &&
+	assert_eq "$(stat -c %a "$tmp/k2" "$tmp/k2/keys" | sort -u)" 700 "keygen's folders under umask 022"
+expect_exit 0 "$NRMHUB" import --store "$tmp/o.db" --from case-jsonl "$returns/cases.jsonl"
+expect_exit 0 "$NRMHUB" export --store "$tmp/o.db" --to case-jsonl -o "$tmp/o/export/cases.jsonl"
+[ -s "$tmp/o/export/cases.jsonl" ] && pass || fail "export -o in new folders"
+expect_exit 0 "$NRMHUB" return build --store "$tmp/o.db" --quarter 2024Q1 --site hull \
+	--now 2024-07-02T09:00:00Z --key "$tmp/k/hull.pseudonym.key" -o "$tmp/o/build/2024/Q1"
+[ -s "$tmp/o/build/2024/Q1/return.json" ] && pass || fail "return build -o in new folders"
+expect_exit 0 "$NRMHUB" return render -o "$tmp/o/render/2024/Q1" "$tmp/o/build/2024/Q1/return.json"
+[ -s "$tmp/o/render/2024/Q1/report.html" ] && pass || fail "return render -o in new folders"
+expect_exit 0 "$NRMHUB" bundle create --payload "$tmp/o/build/2024/Q1" --seq 1 \
+	--key "$tmp/k/site/keys/site.key" -o "$tmp/o/bundles/2024"
+[ -s "$tmp/o/bundles/2024/hull_2024Q1_001.tar.gz" ] && pass || fail "bundle create -o in new folders"
+# ... and a file in the way is still refused, naming it.
+expect_exit 73 "$NRMHUB" keygen -o "$tmp/a-file/keys/site"
+assert_grep "cannot make the folders of $tmp/a-file/keys/site" "$tmp/stderr"
+expect_exit 73 "$NRMHUB" return render -o "$tmp/a-file/r" "$tmp/o/build/2024/Q1/return.json"
+
 # Output is atomic and private.
 expect_exit 0 "$NRMHUB" convert --from case-jsonl --to case-jsonl -o "$tmp/out" "$good"
 assert_eq "$(stat -c %a "$tmp/out")" 600 "output file mode"

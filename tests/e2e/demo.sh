@@ -50,6 +50,10 @@ bag=$out/state/drop/birmingham_2025Q1_001.tar.gz
 assert_grep "^   $bag\$" "$tmp/job.out"
 assert_grep '^   valid: birmingham_2025Q1_001, signed with key ID ' "$tmp/job.out"
 expect_exit 0 "$NRMHUB" bundle verify --keys "$out/home-office-keys" "$bag"
+# The site by the name its configuration gives it (site.name).
+assert_eq "$(figure site_name)" "Birmingham Children's Trust" "the return's site_name"
+assert_grep "^Source-Organization: Birmingham Children's Trust\$" \
+	<(tar -xzOf "$bag" birmingham_2025Q1_001/bag-info.txt)
 if command -v minisign >/dev/null; then
 	expect_exit 0 minisign -V -q -p "$out/state/keys/birmingham.pub" -m "$bag"
 fi

@@ -169,6 +169,9 @@ def rebag(bag, entries, case):
     ret = json.loads(files[bag + "/data/return.json"])
     if case == "return-site":
         ret["site"] = "coventry"
+    elif case == "return-organization":
+        # bag-info.txt names another organisation than the return's site.
+        ret["site_name"] = "Birmingham Children's Trust"
     elif case == "return-schema":
         ret["schema"] = "nrmhub-return/0"
     elif case == "return-broken":
@@ -184,6 +187,9 @@ def rebag(bag, entries, case):
         "%s  %s\n" % (hashlib.sha512(d).hexdigest(), n[top:]) for n, d in payload).encode()
     info = files[bag + "/bag-info.txt"].decode().splitlines()
     oxum = "Payload-Oxum: %d.%d" % (sum(len(d) for _, d in payload), len(payload))
+    if case == "return-organization":
+        info = ["Source-Organization: Coventry City Council" if line.startswith("Source-Organization:")
+                else line for line in info]
     files[bag + "/bag-info.txt"] = "".join(
         (oxum if line.startswith("Payload-Oxum:") else line) + "\n" for line in info).encode()
     tags = ["bag-info.txt", "bagit.txt", "manifest-sha512.txt"]
@@ -204,7 +210,7 @@ def write_huge(fileobj, bag):
 
 CASES = ["copy", "traversal", "absolute", "backslash", "outside", "symlink", "hardlink",
          "device", "fifo", "sparse", "duplicate", "huge", "bomb", "many", "unlisted", "missing",
-         "altered", "plain-tar", "truncated", "return-site", "return-schema", "return-broken",
+         "altered", "plain-tar", "truncated", "return-site", "return-organization", "return-schema", "return-broken",
          "payload-stray", "payload-store", "payload-seckey", "payload-pseudonym",
          "payload-missing", "payload-table", "payload-total", "payload-sum",
          "payload-pattern", "payload-header", "payload-sdmx",

@@ -41,7 +41,7 @@ site_bundle() {
 		expect_exit 0 "$NRMHUB" import --store "$site.db" --from case-jsonl "$data/$f" || return 1
 	done
 	expect_exit 0 "$NRMHUB" bundle create --store "$site.db" --quarter 2025Q1 --key "$key" \
-		--now "$now" -o out
+		${SITE_NAME:+--site-name "$SITE_NAME"} --now "$now" -o out
 }
 for s in alpha bravo charlie delta echo; do
 	expect_exit 0 "$NRMHUB" keygen -o "$s"
@@ -53,8 +53,9 @@ KEY=charlie-other.key site_bundle charlie charlie.jsonl
 site_bundle delta delta.jsonl
 site_bundle echo echo.jsonl
 assert_eq "$(ls out | tr '\n' ' ')" "alpha_2025Q1_001.tar.gz alpha_2025Q1_001.tar.gz.minisig bravo_2025Q1_001.tar.gz bravo_2025Q1_001.tar.gz.minisig charlie_2025Q1_001.tar.gz charlie_2025Q1_001.tar.gz.minisig delta_2025Q1_001.tar.gz delta_2025Q1_001.tar.gz.minisig echo_2025Q1_001.tar.gz echo_2025Q1_001.tar.gz.minisig " "bundles made"
-# The revisions: alpha adds a case; delta sends its return again.
-site_bundle alpha alpha-2.jsonl
+# The revisions: alpha adds a case, and names itself; delta sends its
+# return again.
+SITE_NAME="Alpha Borough Council" site_bundle alpha alpha-2.jsonl
 expect_exit 0 "$NRMHUB" bundle create --store delta.db --quarter 2025Q1 --key delta.key --now "$now" -o out
 assert_grep 'delta_2025Q1_002' "$tmp/stdout"
 
@@ -255,16 +256,17 @@ cat nat/table_*.csv >all-tables.csv
 # Each percentage positive beside the counts (WORKING.md): alpha RG A1, A3
 # of 3; delta D1 of 1; England RG 4 of 5, CG 2 of 2; Wales (echo) RG E1, E3
 # of 4, CG 0 of 1 (E3 negative).
-assert_grep '^2025,Q1,alpha,England,"sequence 2, a revision",3,3,2,66\.7,1,1,100\.0,20\.0,30,70\.0,70,0,1' all-tables.csv
-assert_grep '^2025,Q1,delta,Scotland,"sequence 1, signed with a key since revoked",1,1,1,100\.0,0,0,\[z\],5\.0,5,\[z\],\[z\],0,1' all-tables.csv
+# A site is listed by the name its latest return records, else its code.
+assert_grep '^2025,Q1,alpha,Alpha Borough Council,England,"sequence 2, a revision",3,3,2,66\.7,1,1,100\.0,20\.0,30,70\.0,70,0,1' all-tables.csv
+assert_grep '^2025,Q1,delta,delta,Scotland,"sequence 1, signed with a key since revoked",1,1,1,100\.0,0,0,\[z\],5\.0,5,\[z\],\[z\],0,1' all-tables.csv
 # No case here has a date of birth, so none is in the pilot's scope and the
 # comparison is empty (its figures: tests/e2e/national_comparison.sh).
 assert_grep '^2025,Q1,rg,Reasonable grounds,0,\[z\],\[z\],\[z\],0,0,\[z\],\[z\],\[z\],0' all-tables.csv
 assert_grep '^2025,Q1,cg,Conclusive grounds,0,\[z\],\[z\],\[z\],0,0,\[z\],\[z\],\[z\],0' all-tables.csv
-assert_grep '^2025,Q1,charlie,no return,0' all-tables.csv
+assert_grep '^2025,Q1,charlie,charlie,no return,0' all-tables.csv
 assert_grep '^2025,Q1,england,England,6,5,4,80\.0,2,2,100\.0,30\.0,50,73\.5,77,1,2[[:cntrl:]]?$' all-tables.csv
 assert_grep '^2025,Q1,wales,Wales,3,4,2,50\.0,1,0,0\.0,75\.0,90,86\.0,86,0,1[[:cntrl:]]?$' all-tables.csv
-assert_grep '^2025,Q1,alpha,revised,2' all-tables.csv
+assert_grep '^2025,Q1,alpha,Alpha Borough Council,revised,2' all-tables.csv
 assert_grep '^NRMHUB:DF_DDM_NATIONAL_RETURN\(1\.0\),K02000001,_T,DAYS_MEDIAN,(_T,){9}RG,(_T,){3}PILOT,Q,2025-Q1,,M,DAY' nat/national.sdmx.csv
 assert_sdmx nat/national.sdmx.csv
 # The national file in SDMX-CSV 2.0: its own dataflow, the same observations.
@@ -276,8 +278,9 @@ assert_sdmx nat2/national.sdmx.csv
 assert_same nat/table_1.csv nat2/table_1.csv
 assert_grep '<svg' nat/report.html
 assert_grep 'pilot sites against non-pilot areas' nat/report.html
-# The tables by site name each site (a site code has no label to stand for it).
-for site in alpha bravo delta echo; do
+# The tables by site name each site: by the name its return records, else
+# by its code.
+for site in "Alpha Borough Council" bravo delta echo; do
 	assert_grep "<th scope=\"row\">$site</th>" nat/report.html
 done
 assert_eq "$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("mimetype").decode())' nat/national.ods)" "application/vnd.oasis.opendocument.spreadsheet" "ODS mimetype"

@@ -54,9 +54,9 @@ expect_exit 0 "$NRMHUB" import --store hull.db --from homeoffice-json shared.jso
 expect_exit 0 "$NRMHUB" export --store hull.db --to case-jsonl
 assert_eq "$(grep -c '"case_id":"H1"' "$tmp/stdout")" 1 "H1 is one case at hull"
 expect_exit 0 "$NRMHUB" bundle create --store hull.db --quarter 2025Q1 --key hull.key \
-	--now "$now" -o inbox
+	--area E06000010 --now "$now" -o inbox
 expect_exit 0 "$NRMHUB" bundle create --store telford.db --quarter 2025Q1 --key telford.key \
-	--joined 2025-02-15 --now "$now" -o inbox
+	--joined 2025-02-15 --site-name "Telford & Wrekin Council" --now "$now" -o inbox
 expect_exit 64 "$NRMHUB" return build --store telford.db --quarter 2025Q1 --joined 2025-02-30 \
 	-o out
 assert_grep "joined '2025-02-30' is not a date" "$tmp/stderr"
@@ -186,6 +186,10 @@ expect_exit 0 "$NRMHUB" intake sites load --store example.db "$SRCDIR/examples/p
 expect_exit 0 "$NRMHUB" import --store "$store" --from case-jsonl "$data/home-office.jsonl"
 expect_exit 0 "$NRMHUB" import --store "$store" --from homeoffice-json shared.json
 expect_exit 0 "$NRMHUB" national build --quarter 2025Q1 --store "$store" --now "$now" -o nat
+# -o in folders not made yet: made, as mkdir -p would.
+expect_exit 0 "$NRMHUB" national build --quarter 2025Q1 --store "$store" --now "$now" \
+	-o national/2025/Q1
+assert_same national/2025/Q1/national.json nat/national.json
 
 python3 - nat/national.json >"$tmp/check" 2>&1 <<'PY' && pass || { fail "comparison figures"; cat "$tmp/check" >&2; }
 import json, sys
@@ -244,8 +248,19 @@ assert_grep '^2025,Q1,wales,Wales(,\[x\]){13}' all-tables.csv
 # sites' tables count every child not age-disputed): hull RG H1, H2
 # positive, H4, H5 negative (4, 2, 50.0%), CG H1 (1, 1, 100.0%); telford RG
 # T1, T2 positive (2, 2, 100.0%), CG T2; England RG 6, 4 (66.7%), CG 2, 2.
-assert_grep '^2025,Q1,hull,England,sequence 1,[0-9]+,4,2,50\.0,1,1,100\.0,' all-tables.csv
-assert_grep '^2025,Q1,telford,England,sequence 1,[0-9]+,2,2,100\.0,1,1,100\.0,' all-tables.csv
+# A site is listed by its name where its return records one (telford's),
+# else by its code (hull's).
+assert_grep '^2025,Q1,hull,hull,England,sequence 1,[0-9]+,4,2,50\.0,1,1,100\.0,' all-tables.csv
+assert_grep '^2025,Q1,telford,Telford & Wrekin Council,England,sequence 1,[0-9]+,2,2,100\.0,1,1,100\.0,' all-tables.csv
+assert_eq "$(python3 -c 'import json, sys
+n = json.load(open(sys.argv[1]))
+print([(s["site"], s.get("site_name")) for s in n["by_site"]], "site_name" in n["totals"], "area" in n["totals"])' nat/national.json)" \
+	"[('hull', None), ('telford', 'Telford & Wrekin Council')] False False" "national.json's sites by name; the totals no site's"
+assert_grep '<th scope="row">Telford &amp; Wrekin Council</th>' nat/report.html
+assert_grep '>Telford &amp; Wrekin Council</text>' nat/report.html
+python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("content.xml").decode())' \
+	nat/national.ods >nat-ods.txt
+assert_grep '<text:p>Telford &amp; Wrekin Council</text:p>' nat-ods.txt
 assert_grep '^2025,Q1,england,England,[0-9]+,6,4,66\.7,2,2,100\.0,' all-tables.csv
 assert_grep 'by nation, incomplete: a pilot site sent no return' nat/csv-metadata.json
 # csv-metadata.json describes every CSV of the folder, national.sdmx.csv too.

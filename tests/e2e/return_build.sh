@@ -132,6 +132,60 @@ expect_exit 0 build --quarter 2024Q1 --site hull -o "$tmp/shared" --key "$tmp/hu
 assert_eq "$(cat "$tmp/shared/notes.txt")" mine "a file of someone else's in the folder"
 cmp -s "$tmp/shared/return.json" "$tmp/2024Q1/return.json" && pass || fail "the return in a shared folder"
 
+# ---- the site's name -----------------------------------------------------------
+# --site-name, or the configuration's site.name when it is this site's, is
+# recorded in return.json (after site) and is what the outputs call the
+# site; without either, the return names none and the outputs the code.
+ods_text() { python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+print(z.read("content.xml").decode() + z.read("meta.xml").decode())' "$1"; }
+has_name() { # has_name DIR NAME: NAME in every output that names the site
+	local dir=$1 name=$2 html
+	html=$(printf '%s' "$2" | sed "s/'/\\&#39;/g")
+	assert_eq "$(python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+print(list(r)[list(r).index("site") + 1], r.get("site_name"))' "$dir/return.json")" "site_name $name" \
+		"return.json's site_name in $dir"
+	assert_grep "<title>NRM devolved decision-making: quarterly return, $html, 2024Q1</title>" "$dir/report.html"
+	assert_grep "<h1>National Referral Mechanism: devolved decision-making for child victims: $html</h1>" "$dir/report.html"
+	assert_grep "<dt>Site</dt><dd>$html</dd>" "$dir/report.html"
+	ods_text "$dir/return.ods" >"$tmp/ods.txt"
+	assert_grep "quarterly return for $name, 2024Q1" "$tmp/ods.txt"
+	assert_grep "<text:p>$name</text:p>" "$tmp/ods.txt"
+	assert_grep "<dc:title>NRM devolved decision-making quarterly return: $name, 2024Q1" "$tmp/ods.txt"
+	assert_grep "\"dc:title\": \"NRM devolved decision-making quarterly return: $name, 2024Q1" \
+		"$dir/csv-metadata.json"
+}
+expect_exit 0 build --quarter 2024Q1 --site hull --site-name "Hull Children's Services" \
+	-o "$tmp/named" --key "$tmp/hull.key" "$cases" &&
+	has_name "$tmp/named" "Hull Children's Services"
+expect_exit 0 "$NRMHUB" return validate "$tmp/named/return.json"
+printf '{"site": {"code": "hull", "name": "Hull City Council"}, "store": "x.db", "jobs": []}\n' \
+	>"$tmp/hull.json"
+expect_exit 0 "$NRMHUB" --config "$tmp/hull.json" return build --now "$now" --from case-jsonl \
+	--quarter 2024Q1 --site hull -o "$tmp/named-cfg" --key "$tmp/hull.key" "$cases" &&
+	has_name "$tmp/named-cfg" "Hull City Council"
+# Another site's configuration names no site of this return.
+printf '{"site": {"code": "york", "name": "City of York Council"}, "store": "x.db", "jobs": []}\n' \
+	>"$tmp/york.json"
+expect_exit 0 "$NRMHUB" --config "$tmp/york.json" return build --now "$now" --from case-jsonl \
+	--quarter 2024Q1 --site hull -o "$tmp/unnamed" --key "$tmp/hull.key" "$cases"
+assert_no_grep 'site_name|York' "$tmp/unnamed/return.json"
+assert_grep '<h1>National Referral Mechanism: devolved decision-making for child victims: hull</h1>' "$tmp/unnamed/report.html"
+# A name that could not stand as one line of text, here or in the
+# configuration, is refused.
+for bad in '' ' Hull' "$(printf 'Hull\nAudience: published')" "$(head -c 201 /dev/zero | tr '\0' x)"; do
+	expect_exit 64 build --quarter 2024Q1 --site hull --site-name "$bad" -o "$tmp/bad-name" \
+		--key "$tmp/hull.key" "$cases"
+	assert_grep '--site-name must' "$tmp/stderr"
+done
+assert_no_file "$tmp/bad-name"
+printf '{"site": {"code": "hull", "name": "Hull\\tCouncil"}, "store": "x.db", "jobs": []}\n' \
+	>"$tmp/tab.json"
+expect_exit 78 "$NRMHUB" --config "$tmp/tab.json" return build --now "$now" --from case-jsonl \
+	--quarter 2024Q1 --site hull -o "$tmp/bad-name" --key "$tmp/hull.key" "$cases"
+assert_grep '\$\.site\.name: must be one line, without control characters' "$tmp/stderr"
+
 # ---- cases.csv ---------------------------------------------------------------
 csv=$tmp/2024Q1/cases.csv
 assert_eq "$(head -n 1 "$csv" | tr -d '\r')" \

@@ -84,6 +84,35 @@ assert_grep '"return.ods"' "$tmp/stdout"
 assert_grep '"table_16.csv"' "$tmp/stdout"
 assert_eq "$(ls "$tmp/beside" | wc -l)" 22 "files beside return.json"
 
+# A return that records the site's name ($.site_name) is titled with it in
+# every output; one without (as above) with the site's code.
+python3 - "$data/render-official.json" "$tmp/named.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r = dict([(k, v) for k, v in r.items() if k == "site"] + [("site_name", "Southwark Council <Children & Families>")] +
+         [(k, v) for k, v in r.items() if k != "site"])
+json.dump(r, open(sys.argv[2], "w"), ensure_ascii=False)
+PY
+expect_exit 0 "$NRMHUB" return render -o "$tmp/named" "$tmp/named.json"
+checks ods "$tmp/named.json" "$tmp/named"
+checks html "$tmp/named.json" "$tmp/named/report.html"
+site=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["site"])' "$tmp/named.json")
+assert_grep '<title>NRM devolved decision-making: quarterly return, Southwark Council &lt;Children &amp; Families&gt;, 2025Q1</title>' \
+	"$tmp/named/report.html"
+assert_grep '<h1>National Referral Mechanism: devolved decision-making for child victims: Southwark Council &lt;Children &amp; Families&gt;</h1>' \
+	"$tmp/named/report.html"
+assert_grep "<dt>Site</dt><dd>Southwark Council &lt;Children &amp; Families&gt;</dd>" \
+	"$tmp/named/report.html"
+python3 -c 'import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+print(z.read("content.xml").decode() + z.read("meta.xml").decode())' "$tmp/named/return.ods" >"$tmp/named-ods.txt"
+assert_grep 'quarterly return for Southwark Council &lt;Children &amp; Families&gt;, 2025Q1' "$tmp/named-ods.txt"
+assert_grep "<text:p>Southwark Council &lt;Children &amp; Families&gt;</text:p>" "$tmp/named-ods.txt"
+assert_grep '<dc:title>NRM devolved decision-making quarterly return: Southwark Council &lt;Children &amp; Families&gt;, 2025Q1' \
+	"$tmp/named-ods.txt"
+assert_no_grep 'quarterly return for '"$site"', ' "$tmp/named-ods.txt"
+assert_grep '<h1>National Referral Mechanism: devolved decision-making for child victims: '"$site"'</h1>' "$tmp/official/report.html"
+
 # Strings from the return are escaped: a hostile generator version is text
 # in the HTML and in the ODS XML, never markup.
 python3 - "$data/render-official.json" "$tmp/hostile.json" <<'PY'
@@ -198,6 +227,10 @@ broken schema 'r["schema"] = "nrmhub-return/2"' '\$\.schema: must be "nrmhub-ret
 broken site 'r["site"] = "Birmingham"' '\$\.site: must be 2 to 64 lower-case letters'
 broken generated 'r["generated_at"] = "yesterday"' '\$\.generated_at: must be an RFC 3339 time'
 broken not-object 'r["awaiting"]["cg"] = []' '\$\.awaiting\.cg: must be an object'
+broken site-name-line 'r["site_name"] = "Southwark\nAudience: published"' \
+	'\$\.site_name: must be one line, without control characters'
+broken site-name-empty 'r["site_name"] = ""' '\$\.site_name: must be from 1 to 200 bytes'
+broken site-name-number 'r["site_name"] = 7' '\$\.site_name: must be a string'
 
 printf '{"schema": "nrmhub-return/1",\n  "site": }\n' >"$tmp/syntax.json"
 expect_exit 65 "$NRMHUB" return render -o "$tmp/out-syntax" "$tmp/syntax.json"

@@ -19,8 +19,8 @@ chmod -R u+w "$site/data"
 "$NRMHUB" keygen -o "$site/state/keys/birmingham" >/dev/null || fail "keygen"
 cat >"$site/nrmhub.json" <<'JSON'
 {
-  "site": {"code": "birmingham", "local_authority": "E08000025", "nation": "E92000001",
-           "joined": "2021-06-01"},
+  "site": {"code": "birmingham", "name": "Birmingham Children's Trust",
+           "local_authority": "E08000025", "nation": "E92000001", "joined": "2021-06-01"},
   "store": "state/nrmhub.db",
   "keys": {"secret_key": "state/keys/birmingham.key",
            "pseudonym_key": "state/keys/birmingham.pseudonym.key"},
@@ -77,6 +77,9 @@ assert_eq "$(stat -c %a "$held")" 700 "the held return's mode"
 [ -f "$held/official/return.json" ] && [ -f "$held/official/cases.csv" ] && [ -f "$held/held.json" ] &&
 	pass || fail "the held return's files"
 assert_grep '"job": "quarterly-return"' "$held/held.json"
+# The job names the site as its configuration does (site.name).
+assert_grep '^  "site_name": "Birmingham Children'"'"'s Trust",$' "$held/official/return.json"
+assert_grep '<h1>National Referral Mechanism: devolved decision-making for child victims: Birmingham Children&#39;s Trust</h1>' "$held/official/report.html"
 
 # The alerts name it, once per held return (review waiting).
 expect_exit 0 "${hub[@]}" alerts --dry-run --now 2025-04-02T07:00:00Z
@@ -132,6 +135,7 @@ mkdir -p "$tmp/x1"
 tar xzf "$site/state/outbox/birmingham_2025Q1_001.tar.gz" -C "$tmp/x1"
 info="$tmp/x1/birmingham_2025Q1_001/bag-info.txt"
 assert_grep '^Audience: official$' "$info"
+assert_grep "^Source-Organization: Birmingham Children's Trust\$" "$info"
 assert_grep "^Approved-By: $me\$" "$info"
 assert_grep '^Approved-At: 2025-04-03T10:00:00Z$' "$info"
 assert_grep '^Approval-Note: checked against the panel minutes$' "$info"
@@ -195,7 +199,10 @@ expect_exit 66 "${hub[@]}" return reject birmingham 2025Q1 --reason again
 # A held return carries the extract: the erasure of a case looks there too.
 expect_exit 0 "${hub[@]}" run --job quarterly-return --quarter 2025Q1 --now 2025-04-05T06:00:00Z
 expect_exit 0 "${hub[@]}" cases erase BCT-2025-0004 --site birmingham --reason "test" --dry-run
-assert_grep "$held/official/cases.csv" "$tmp/stdout"
+assert_grep "^would discard the birmingham 2025Q1 return held for review \($held\): it counted the case; build it again: nrmhub run --job quarterly-return --quarter 2025Q1\$" \
+	"$tmp/stdout"
+[ -f "$held/official/return.json" ] && [ -f "$held/held.json" ] && pass ||
+	fail "a dry run discarded the held return"
 expect_exit 0 "${hub[@]}" return reject birmingham 2025Q1 --reason "erasure test"
 
 # ---- audiences: the official target refuses a published bundle ------------------
@@ -240,4 +247,55 @@ db.commit()
 PY
 expect_exit 0 "${hub[@]}" return review birmingham 2025Q1
 assert_grep "the same figures as $site/state/outbox/birmingham_2025Q1_003.tar.gz \(in the outbox, never queued for delivery\)" "$tmp/stdout"
+
+# ---- an erased case: no return that counted it is kept ----------------------------
+# Its row could be taken out of an extract, but not its part in the figures
+# of return.json and of the tables, workbook and report drawn from them, in
+# every audience: a held return that counted the case is discarded whole,
+# with why recorded where a person's rejection is, and is built again from
+# the store without the case; a return folder in an outbox is removed (its
+# job builds it again), as a bundle that holds the case is.
+pseudo() { python3 -c 'import hmac, hashlib, sys
+print(hmac.new(open(sys.argv[1], "rb").read(), sys.argv[2].encode(), hashlib.sha256).hexdigest())' \
+	"$site/state/keys/birmingham.pseudonym.key" "$1"; }
+erased=$(pseudo BCT-2025-0004)
+assert_grep "^$erased," "$held/official/cases.csv"
+rows_before=$(wc -l <"$held/official/cases.csv")
+referrals_before=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["referrals"]["total"])' \
+	"$held/official/return.json")
+expect_exit 0 "$NRMHUB" return build --store "$site/state/nrmhub.db" --quarter 2025Q1 \
+	--key "$site/state/keys/birmingham.pseudonym.key" --now 2025-04-07T11:00:00Z \
+	-o "$site/state/outbox/by-hand"
+mine=$site/state/outbox/notes.txt
+[ -f "$mine" ] && pass || fail "notes.txt is not in the outbox"
+ls "$site/state/outbox" | grep '^birmingham_2025Q1_00[123]\.tar\.gz$' >"$tmp/bundles-before"
+assert_eq "$(wc -l <"$tmp/bundles-before")" 3 "the quarter's bundles before the erasure"
+expect_exit 0 "${hub[@]}" cases erase BCT-2025-0004 --site birmingham --reason "guardian's request"
+assert_grep "^discarded the birmingham 2025Q1 return held for review \($held\): it counted the case; build it again: nrmhub run --job quarterly-return --quarter 2025Q1\$" \
+	"$tmp/stdout"
+assert_grep "^  $site/state/outbox/by-hand\$" "$tmp/stdout"
+assert_no_grep 'BCT-2025' "$tmp/stdout"
+assert_no_file "$held"
+assert_no_file "$site/state/outbox/by-hand"
+[ -f "$mine" ] && pass || fail "the erasure removed a file that held no case"
+# The bundles that held it went (001, 003), and so did the published 002:
+# built from the same cases, its figures counted the child too.
+assert_grep "^  $site/state/outbox/birmingham_2025Q1_002\.tar\.gz\$" "$tmp/stdout"
+assert_eq "$(ls "$site/state/outbox" | grep -c '^birmingham_2025Q1_')" 0 "the quarter's bundles left"
+expect_exit 0 "${hub[@]}" status --now 2025-04-07T12:00:00Z
+assert_no_grep '^held for review: ' "$tmp/stdout"
+python3 - "$site/state/nrmhub.db" >"$tmp/decision" <<'PY' && pass || fail "the discarded return's record"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT decision, job, text FROM return_review ORDER BY rowid DESC LIMIT 1").fetchone())
+PY
+assert_grep "^\('rejected', 'quarterly-return', 'discarded by cases erase: it counted a case erased since; build it again: nrmhub run --job quarterly-return --quarter 2025Q1'\)\$" \
+	"$tmp/decision"
+# Built again, the quarter has no trace of the case: one row and one
+# referral fewer.
+expect_exit 0 "${hub[@]}" run --job quarterly-return --quarter 2025Q1 --now 2025-04-08T06:00:00Z
+assert_no_grep "^$erased," "$held/official/cases.csv"
+assert_eq "$(wc -l <"$held/official/cases.csv")" "$((rows_before - 1))" "the rebuilt extract's lines"
+assert_eq "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["referrals"]["total"])' \
+	"$held/official/return.json")" "$((referrals_before - 1))" "the rebuilt return's referrals"
 finish

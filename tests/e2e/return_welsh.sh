@@ -41,6 +41,16 @@ for mode in csv sdmx ods; do
 done
 # The comparison's rows, nrmhub's groups, are in Welsh too.
 assert_grep 'Peilot: plant o fewn y cwmpas' "$tmp/built/report.html"
+# A site's name is a name in either language: checked as bilingual as the
+# rest, and the same in both titles.
+expect_exit 0 "$NRMHUB" return build --quarter 2024Q2 --site cardiff --area W92000004 \
+	--joined 2023-06-01 --site-name "Cyngor Caerdydd" --from case-jsonl \
+	--now 2024-07-03T08:00:00Z -o "$tmp/named" "$tmp/cases.jsonl"
+checks check_welsh welsh "$tmp/named"
+checks check_return ods "$tmp/named/return.json" "$tmp/named"
+assert_grep '<title>[^<]*Cyngor Caerdydd, 2024Q2 / NRM devolved decision-making: quarterly return, Cyngor Caerdydd, 2024Q2</title>' \
+	"$tmp/named/report.html"
+assert_grep '</span>: Cyngor Caerdydd</h1>' "$tmp/named/report.html"
 
 expect_exit 0 "$NRMHUB" return render -o "$tmp/cardiff" "$data/render-welsh.json"
 cp "$data/render-welsh.json" "$tmp/cardiff/return.json"

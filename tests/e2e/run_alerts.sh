@@ -6,9 +6,14 @@
 # pending_hours sends one; a quarter with no bundle overdue_days after its
 # end sends one; `alerts --dry-run` lists without sending; STARTTLS
 # required and not offered sends nothing and leaves the run's exit status
-# be; config check refuses a password file others can read.  No message
-# holds a case id or reference of the site's data.
+# be; config check refuses a password file others can read.  Over TLS, with
+# a CA and server certificate made here with openssl and the configuration's
+# ca_file naming the CA: STARTTLS (required by the server too) and smtps://
+# (TLS from the first byte) each send, and a CA that did not sign the
+# server's certificate makes the send fail, saying so, with nothing
+# received.  No message holds a case id or reference of the site's data.
 . "$SRCDIR/tests/e2e/lib.sh"
+. "$SRCDIR/tests/e2e/servers.sh"
 
 py=
 for p in python3 /usr/bin/python3; do
@@ -22,19 +27,27 @@ if [ -z "$py" ]; then
 	exit 77
 fi
 
+# start_receiver NAME [MODE CERT KEY]: smtp_receiver.py taking mail into
+# $tmp/NAME (stopped at the end, servers.sh); its port in $receiver_port.
+start_receiver() {
+	local name=$1 pid
+	shift
+	mkdir -p "$tmp/$name"
+	"$py" "$SRCDIR/tests/e2e/smtp_receiver.py" "$tmp/$name" "$tmp/$name.port" hub \
+		's3cret pass' "$@" >/dev/null 2>"$tmp/$name.log" &
+	pid=$!
+	servers_pids+=("$pid")
+	# Readiness, not timing: the receiver writes its port once it listens.
+	for _ in $(seq 1 600); do
+		[ -s "$tmp/$name.port" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	receiver_port=$(cat "$tmp/$name.port" 2>/dev/null) || { cat "$tmp/$name.log" >&2; return 1; }
+}
 mail="$tmp/mail"
-mkdir -p "$mail"
-"$py" "$SRCDIR/tests/e2e/smtp_receiver.py" "$mail" "$tmp/port" hub 's3cret pass' \
-	2>"$tmp/smtp.log" &
-smtp_pid=$!
-trap 'kill $smtp_pid 2>/dev/null; wait $smtp_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-# Readiness, not timing: the receiver writes its port once it listens.
-for _ in $(seq 1 600); do
-	[ -s "$tmp/port" ] && break
-	kill -0 "$smtp_pid" 2>/dev/null || break
-	sleep 0.1
-done
-port=$(cat "$tmp/port" 2>/dev/null) || { cat "$tmp/smtp.log" >&2; fail "no SMTP server"; finish; }
+start_receiver mail || { fail "no SMTP server"; finish; }
+port=$receiver_port
 
 site="$tmp/site"
 mkdir -p "$site/state/keys" "$site/state/outbox" "$site/state/drop" "$site/stuck"
@@ -141,6 +154,67 @@ assert_eq "$(mails)" 4 "messages when STARTTLS is required and not offered"
 expect_exit 75 "${hub[@]}" alerts --now 2026-02-05T10:00:00Z
 assert_grep '^overdue:birmingham:2025Q4 \(new\): NOT SENT: ' "$tmp/stdout"
 
+# --- over TLS: STARTTLS and smtps://, the CA named by ca_file ---------------
+# A throwaway CA and the receivers' certificate for 127.0.0.1, and another
+# CA that signed nothing of theirs.
+pki="$tmp/pki"
+mkdir -p "$pki"
+make_ca "$pki" ca && make_ca "$pki" stranger && make_cert "$pki" ca smtp IP:127.0.0.1 ||
+	fail "openssl could not make the certificates"
+start_receiver starttls starttls "$pki/smtp.crt" "$pki/smtp.key" || fail "no STARTTLS server"
+starttls_port=$receiver_port
+start_receiver smtps smtps "$pki/smtp.crt" "$pki/smtp.key" || fail "no SMTPS server"
+smtps_port=$receiver_port
+# alerts_via URL STARTTLS CA: the alerts section sends there, trusting CA.
+alerts_via() {
+	"$py" - "$site/nrmhub.json" "$1" "$2" "$3" <<'PY'
+import json, sys
+path, url, starttls, ca = sys.argv[1:5]
+cfg = json.load(open(path))
+cfg["alerts"].update(url=url, starttls=starttls == "true", ca_file=ca)
+json.dump(cfg, open(path, "w"), indent=2)
+PY
+}
+tls_mails() { ls "$tmp/$1" | grep -c '\.eml$'; }
+# A CA that did not sign the server's certificate: refused before anything
+# is said, the reason given, the alert kept to be sent again.
+alerts_via "smtp://127.0.0.1:$starttls_port" true "$pki/stranger.crt"
+expect_exit 0 "${hub[@]}" config check
+expect_exit 75 "${hub[@]}" alerts --now 2026-02-05T11:00:00Z
+assert_grep '^overdue:birmingham:2025Q4 \(new\): NOT SENT: ' "$tmp/stdout"
+assert_grep "alert overdue:birmingham:2025Q4: smtp://127\\.0\\.0\\.1:$starttls_port: the mail was not sent: .*certificate" \
+	"$tmp/stderr"
+assert_eq "$(tls_mails starttls)" 0 "messages over STARTTLS with the wrong CA"
+# The right CA: sent over STARTTLS, logged in over TLS only.
+alerts_via "smtp://127.0.0.1:$starttls_port" true "$pki/ca.crt"
+expect_exit 0 "${hub[@]}" alerts --now 2026-02-05T12:00:00Z
+assert_grep '^overdue:birmingham:2025Q4 \(new\): sent: ' "$tmp/stdout"
+assert_eq "$(tls_mails starttls)" 1 "messages over STARTTLS"
+assert_grep '^X-TLS: TLSv1\.[23]$' "$tmp/starttls/mail-1.eml"
+assert_grep '^X-Login: hub$' "$tmp/starttls/mail-1.eml"
+assert_grep '^Subject: \[nrmhub birmingham\] the 2025Q4 return is overdue' "$tmp/starttls/mail-1.eml"
+# smtps://, TLS from the first byte: the wrong CA, then the right one, for
+# 2026Q1 overdue.
+alerts_via "smtps://127.0.0.1:$smtps_port" true "$pki/stranger.crt"
+expect_exit 75 "${hub[@]}" alerts --now 2026-05-06T09:00:00Z
+assert_grep '^overdue:birmingham:2026Q1 \(new\): NOT SENT: ' "$tmp/stdout"
+assert_grep "alert overdue:birmingham:2026Q1: smtps://127\\.0\\.0\\.1:$smtps_port: the mail was not sent: .*certificate" \
+	"$tmp/stderr"
+assert_eq "$(tls_mails smtps)" 0 "messages over smtps:// with the wrong CA"
+alerts_via "smtps://127.0.0.1:$smtps_port" true "$pki/ca.crt"
+expect_exit 0 "${hub[@]}" alerts --now 2026-05-06T10:00:00Z
+assert_grep '^overdue:birmingham:2026Q1 \(new\): sent: ' "$tmp/stdout"
+assert_eq "$(tls_mails smtps)" 1 "messages over smtps://"
+assert_grep '^X-TLS: TLSv1\.[23]$' "$tmp/smtps/mail-1.eml"
+assert_grep '^X-Login: hub$' "$tmp/smtps/mail-1.eml"
+# The plain server took none of these, and its own were all in clear.
+assert_eq "$(mails)" 4 "messages to the plain server after the TLS ones"
+assert_grep '^X-TLS: none$' "$mail/mail-1.eml"
+# A CA file that is not there is config check's to find.
+alerts_via "smtps://127.0.0.1:$smtps_port" true "$pki/missing.crt"
+expect_exit 78 "${hub[@]}" config check
+assert_grep 'alerts\.ca_file: .*missing\.crt' "$tmp/stderr"
+
 # --- no case value in any message --------------------------------------------
 "$py" - "$SRCDIR/examples/site/data" >"$tmp/ids" <<'PY'
 import csv, sys
@@ -151,7 +225,7 @@ with open(sys.argv[1] + "/council-cases.csv", encoding="utf-8-sig") as f:
                 print(v)
 PY
 [ -s "$tmp/ids" ] && pass || fail "no case ids read from the example data"
-if cat "$mail"/*.eml | grep -F -q -f "$tmp/ids"; then
+if cat "$mail"/*.eml "$tmp"/starttls/*.eml "$tmp"/smtps/*.eml | grep -F -q -f "$tmp/ids"; then
 	fail "a message holds a case id or reference"
 else
 	pass

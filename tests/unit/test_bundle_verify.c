@@ -105,7 +105,7 @@ static int setup(void **state)
 	fx->archive = nrm_xasprintf("%s/%s.tar.gz", fx->dir, id.bag);
 	int fd = open(fx->archive, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	assert_true(fd >= 0);
-	struct nrm_pack_request req = {&id, &pl, 1743584400, "2025-04-02", NULL};
+	struct nrm_pack_request req = {&id, &pl, 1743584400, "2025-04-02", NULL, NULL};
 	struct nrm_pack_result res;
 	assert_int_equal(nrm_bundle_pack(&req, fd, fx->archive, &res, &err), 0);
 	assert_int_equal(close(fd), 0);
