@@ -627,6 +627,23 @@ static int close_target(struct nrm_folder_swap *swap, int rc)
 
 /* ---- the sanity rules (return_rules.h) ------------------------------------ */
 
+/* The site configuration, when there is one and it is `site`'s: *have
+ * says, and cfg is then the caller's to free.  A return built by hand
+ * beside a site's configuration takes what the site's jobs would; one for
+ * another site takes nothing from it. */
+static int this_sites_config(struct nrm_context *ctx, const char *site, struct nrm_config *cfg,
+                             bool *have)
+{
+	int rc = nrm_site_config_optional(ctx, cfg, have);
+	if (rc || !*have)
+		return rc;
+	if (!cfg->site_code || !site || strcmp(cfg->site_code, site) != 0) {
+		nrm_config_free(cfg);
+		*have = false;
+	}
+	return 0;
+}
+
 /* The day the site joined, for the rule: --joined, else the site
  * configuration's site.joined when it is this site's; 0 when neither
  * says.  The configuration is only read for this, so that a return built
@@ -641,10 +658,10 @@ static int joined_day(struct nrm_context *ctx, const struct build_args *a,
 	}
 	struct nrm_config cfg;
 	bool have;
-	int rc = nrm_site_config_optional(ctx, &cfg, &have);
+	int rc = this_sites_config(ctx, site, &cfg, &have);
 	if (rc || !have)
 		return rc;
-	if (cfg.joined && cfg.site_code && site && strcmp(cfg.site_code, site) == 0)
+	if (cfg.joined)
 		nrm_date_parse_iso(cfg.joined, strlen(cfg.joined), day); /* checked by the loader */
 	nrm_config_free(&cfg);
 	return 0;
@@ -662,10 +679,10 @@ static int site_name_of(struct nrm_context *ctx, const struct build_args *a, con
 		return 0;
 	struct nrm_config cfg;
 	bool have;
-	int rc = nrm_site_config_optional(ctx, &cfg, &have);
+	int rc = this_sites_config(ctx, site, &cfg, &have);
 	if (rc || !have)
 		return rc;
-	if (cfg.site_name && cfg.site_code && site && strcmp(cfg.site_code, site) == 0)
+	if (cfg.site_name)
 		*name = nrm_xstrdup(cfg.site_name); /* checked by the loader */
 	nrm_config_free(&cfg);
 	return 0;

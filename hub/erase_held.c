@@ -386,6 +386,27 @@ static int examine_held_return(struct held *h, const char *dir)
 	return 0;
 }
 
+/* The paths of the entries of `dir` but "skip" (NULL: none), *n of them,
+ * read before any is acted on (the caller removes some); none when the
+ * folder cannot be read.  Each path and the array are the caller's. */
+static char **folder_entries(const char *dir, const char *skip, size_t *n)
+{
+	char **names = NULL;
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    !(skip && strcmp(e->d_name, skip) == 0)) {
+			names = nrm_xrealloc(names, (*n + 1) * sizeof(char *));
+			names[(*n)++] = nrm_xasprintf("%s/%s", dir, e->d_name);
+		}
+	closedir(d);
+	return names;
+}
+
 /* A folder's bundles and extracts, and those of the return folders in it;
  * a held return, or a return folder, is judged whole. */
 static int examine_folder(struct held *h, const char *dir, int depth)
@@ -396,19 +417,8 @@ static int examine_folder(struct held *h, const char *dir, int depth)
 	bool a_return = has_file(dir, "return.json") && has_file(dir, "cases.csv");
 	if (a_return && examine_return(h, dir) != 0)
 		return -1;
-	DIR *d = opendir(dir);
-	if (!d)
-		return 0;
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    !(a_return && strcmp(e->d_name, "cases.csv") == 0)) {
-			names = nrm_xrealloc(names, (n + 1) * sizeof(char *));
-			names[n++] = nrm_xasprintf("%s/%s", dir, e->d_name);
-		}
-	closedir(d);
+	size_t n;
+	char **names = folder_entries(dir, a_return ? "cases.csv" : NULL, &n);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
@@ -470,18 +480,8 @@ static int published_folder(struct held *h, const char *dir, int depth)
 	if (has_file(dir, "return.json") && !has_file(dir, "cases.csv") &&
 	    published_return(h, dir) != 0)
 		return -1;
-	DIR *d = opendir(dir);
-	if (!d)
-		return 0;
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-			names = nrm_xrealloc(names, (n + 1) * sizeof(char *));
-			names[n++] = nrm_xasprintf("%s/%s", dir, e->d_name);
-		}
-	closedir(d);
+	size_t n;
+	char **names = folder_entries(dir, NULL, &n);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
