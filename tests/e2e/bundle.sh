@@ -11,17 +11,9 @@ cd "$tmp" || exit 1
 payload="$tmp/payload"
 return_payload "$payload"
 
-# ---- help, and every option in the man page ---------------------------------
+# ---- help (the man page against --help: man_help.sh) ----------------------------
 for cmd in keygen bundle; do
 	expect_exit 0 "$NRMHUB" "$cmd" --help && assert_grep "^Usage: nrmhub $cmd" "$tmp/stdout"
-	for opt in $("$NRMHUB" "$cmd" --help | grep -Eo -- '--[a-z][a-z-]+' | sort -u); do
-		escaped=$(printf '%s' "$opt" | sed 's/-/\\-/g')
-		if grep -qF -- "$opt" "$man" || grep -qF -- "$escaped" "$man"; then
-			pass
-		else
-			fail "the man page does not mention $cmd $opt"
-		fi
-	done
 done
 expect_exit 0 "$NRMHUB" bundle create --help && assert_grep '^Usage: nrmhub bundle create' "$tmp/stdout"
 expect_exit 0 "$NRMHUB" help bundle && assert_grep '^Usage: nrmhub bundle' "$tmp/stdout"
@@ -313,20 +305,22 @@ assert_eq "$(sed -n 2p locked.key | base64 -d | head -c 6 | od -An -c | tr -d ' 
 mkdir enc
 expect_exit 77 "$NRMHUB" bundle create --payload "$payload" --seq 1 --key locked.key --now "$now" -o enc
 assert_grep 'the secret key is encrypted: give its password with --password-file FILE' "$tmp/stderr"
-# (Not under valgrind, where each key derivation, scrypt over 1 GiB, takes
-# half a minute: the right password below runs the same code.)
+# Opening the key: not under valgrind, where each key derivation (scrypt
+# over 1 GiB) takes half a minute; keygen above made one there, and the
+# sanitizer suite runs these (and bundle_minisign.sh, with minisign's own
+# encrypted keys).
 if [ -z "${NRM_VALGRIND:-}" ]; then
 	expect_exit 77 "$NRMHUB" bundle create --payload "$payload" --seq 1 --key locked.key \
 		--password-file wrong --now "$now" -o enc
 	assert_grep 'locked\.key: wrong password for the secret key' "$tmp/stderr"
 	assert_eq "$(ls -A enc | wc -l)" 0 "files written with a wrong password"
+	expect_exit 0 "$NRMHUB" bundle create --payload "$payload" --seq 1 --key locked.key \
+		--password-file pw --now "$now" -o enc
+	mkdir lockedkeys && cp locked.pub lockedkeys/birmingham.pub
+	expect_exit 0 "$NRMHUB" bundle verify --keys lockedkeys "enc/$bag.tar.gz"
+	# A bundle signed with one key is refused against another's.
+	expect_exit 77 "$NRMHUB" bundle verify --keys keys "enc/$bag.tar.gz"
+	assert_grep 'signed with an unknown key' "$tmp/stderr"
 fi
-expect_exit 0 "$NRMHUB" bundle create --payload "$payload" --seq 1 --key locked.key \
-	--password-file pw --now "$now" -o enc
-mkdir lockedkeys && cp locked.pub lockedkeys/birmingham.pub
-expect_exit 0 "$NRMHUB" bundle verify --keys lockedkeys "enc/$bag.tar.gz"
-# A bundle signed with one key is refused against another's.
-expect_exit 77 "$NRMHUB" bundle verify --keys keys "enc/$bag.tar.gz"
-assert_grep 'signed with an unknown key' "$tmp/stderr"
 
 finish
