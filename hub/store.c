@@ -146,6 +146,19 @@ sqlite3_stmt *store_stmt(struct store *s, enum store_stmt which)
 	return s->stmt[which];
 }
 
+sqlite3_stmt *store_prepare_for(struct store *s, const char *sql, const char *site,
+                                const char *quarter, const char *what)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		store_fail_sqlite(s, what);
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
+	return st;
+}
+
 int store_exec(struct store *s, const char *sql)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK)

@@ -17,15 +17,14 @@
  * record; a fresh number has none to keep. */
 static int record_reserved(struct store *s, const char *site, const char *quarter, int64_t seq)
 {
-	sqlite3_stmt *st;
 	const char *sql =
 		"INSERT INTO bundle_made (site, quarter, seq, reserved_at) VALUES (?1, ?2, ?3, ?4) "
 		"ON CONFLICT (site, quarter, seq) DO UPDATE SET reserved_at = excluded.reserved_at, "
 		"failure = NULL WHERE finished_at IS NULL";
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail_sqlite(s, "cannot record a bundle sequence number");
-	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
+	sqlite3_stmt *st =
+		store_prepare_for(s, sql, site, quarter, "cannot record a bundle sequence number");
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 3, seq);
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
 	int rc = sqlite3_step(st);
@@ -51,14 +50,13 @@ static int in_transaction(struct store *s, int (*step)(struct store *, const cha
 
 static int bump_sequence(struct store *s, const char *site, const char *quarter, int64_t *seq)
 {
-	sqlite3_stmt *st;
 	const char *sql = "INSERT INTO bundle_sequence (site, quarter, last_seq) VALUES (?, ?, 1) "
 	                  "ON CONFLICT (site, quarter) DO UPDATE SET last_seq = last_seq + 1 "
 	                  "RETURNING last_seq";
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail_sqlite(s, "cannot prepare the bundle sequence");
-	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
+	sqlite3_stmt *st =
+		store_prepare_for(s, sql, site, quarter, "cannot prepare the bundle sequence");
+	if (!st)
+		return -1;
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*seq = sqlite3_column_int64(st, 0);
@@ -80,14 +78,13 @@ int store_bundle_seq_next(struct store *s, const char *site, const char *quarter
  * out is above every bundle made, however numbered. */
 static int raise_sequence(struct store *s, const char *site, const char *quarter, int64_t *seq)
 {
-	sqlite3_stmt *st;
 	const char *sql = "INSERT INTO bundle_sequence (site, quarter, last_seq) VALUES (?1, ?2, ?3) "
 	                  "ON CONFLICT (site, quarter) DO UPDATE SET "
 	                  "last_seq = max(last_seq, excluded.last_seq)";
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail_sqlite(s, "cannot prepare the bundle sequence");
-	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
+	sqlite3_stmt *st =
+		store_prepare_for(s, sql, site, quarter, "cannot prepare the bundle sequence");
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 3, *seq);
 	int rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -105,7 +102,6 @@ int store_bundle_seq_reserve(struct store *s, const char *site, const char *quar
 int store_bundle_ended(struct store *s, const char *site, const char *quarter, int64_t seq,
                        const char *failure)
 {
-	sqlite3_stmt *st;
 	/* A failure never undoes a bundle finished under the same number (a
 	 * --seq create refused because that bundle is there). */
 	const char *sql = failure ? "UPDATE bundle_made SET failure = ?4 "
@@ -113,10 +109,10 @@ int store_bundle_ended(struct store *s, const char *site, const char *quarter, i
 	                            "AND finished_at IS NULL"
 	                          : "UPDATE bundle_made SET finished_at = ?4, failure = NULL "
 	                            "WHERE site = ?1 AND quarter = ?2 AND seq = ?3";
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail_sqlite(s, "cannot record how a bundle create ended");
-	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
+	sqlite3_stmt *st =
+		store_prepare_for(s, sql, site, quarter, "cannot record how a bundle create ended");
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 3, seq);
 	if (failure)
 		sqlite3_bind_text(st, 4, failure, -1, SQLITE_STATIC);

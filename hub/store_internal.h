@@ -78,6 +78,11 @@ void store_read_case(sqlite3_stmt *st, int first, struct nrm_case *c, char **buf
 int store_fail_sqlite(struct store *s, const char *what);
 /* The prepared statement, prepared on first use; NULL on failure. */
 sqlite3_stmt *store_stmt(struct store *s, enum store_stmt which);
+/* A one-off statement about one site's quarter: SQL prepared with ?1
+ * bound to site and ?2 to quarter (both kept by the caller until it is
+ * finalized); NULL, failed with `what`, when it cannot be prepared. */
+sqlite3_stmt *store_prepare_for(struct store *s, const char *sql, const char *site,
+                                const char *quarter, const char *what);
 /* Runs SQL with no result; 0 or -1. */
 int store_exec(struct store *s, const char *sql);
 

@@ -29,14 +29,13 @@ int store_review_add(struct store *s, const struct store_review *r)
 int store_review_each(struct store *s, const char *site, const char *quarter,
                       store_review_fn fn, void *ctx)
 {
-	sqlite3_stmt *st;
 	const char *sql = "SELECT site, quarter, job, decision, os_user, decided_at, held_at, "
 	                  "text, forced, bundles FROM return_review "
 	                  "WHERE site = ? AND quarter = ? ORDER BY id";
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return store_fail_sqlite(s, "cannot read the review's decisions");
-	sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
+	sqlite3_stmt *st =
+		store_prepare_for(s, sql, site, quarter, "cannot read the review's decisions");
+	if (!st)
+		return -1;
 	int rc, stop = 0;
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_review r = {
