@@ -644,58 +644,37 @@ static int this_sites_config(struct nrm_context *ctx, const char *site, struct n
 	return 0;
 }
 
-/* The day the site joined, for the rule: --joined, else the site
- * configuration's site.joined when it is this site's; 0 when neither
- * says.  The configuration is only read for this, so that a return built
- * by hand beside it is held to the same rule as the site's return job. */
-static int joined_day(struct nrm_context *ctx, const struct build_args *a,
-                      const struct nrm_return_params *p, const char *site, int32_t *day)
-{
-	*day = 0;
-	if (a->joined) {
-		*day = p->joined;
-		return 0;
-	}
-	struct nrm_config cfg;
-	bool have;
-	int rc = this_sites_config(ctx, site, &cfg, &have);
-	if (rc || !have)
-		return rc;
-	if (cfg.joined)
-		nrm_date_parse_iso(cfg.joined, strlen(cfg.joined), day); /* checked by the loader */
-	nrm_config_free(&cfg);
-	return 0;
-}
-
-/* The site's display name: --site-name, else the site configuration's
- * site.name when the configuration is this site's (a return built by hand
- * beside it names the site as its jobs do); NULL when neither says, and
- * the return then names the site by its code.  *name is the caller's. */
-static int site_name_of(struct nrm_context *ctx, const struct build_args *a, const char *site,
-                        char **name)
-{
-	*name = a->site_name ? nrm_xstrdup(a->site_name) : NULL;
-	if (*name)
-		return 0;
-	struct nrm_config cfg;
-	bool have;
-	int rc = this_sites_config(ctx, site, &cfg, &have);
-	if (rc || !have)
-		return rc;
-	if (cfg.site_name)
-		*name = nrm_xstrdup(cfg.site_name); /* checked by the loader */
-	nrm_config_free(&cfg);
-	return 0;
-}
-
-static int name_the_site(struct nrm_context *ctx, const struct build_args *a, const char *site,
-                         json_t *ret)
-{
+/* What the return takes from the site: the day it joined (for the rule;
+ * 0 when nothing says) and its display name (NULL: the return names the
+ * site by its code; the caller's to free). */
+struct site_facts {
+	int32_t joined;
 	char *name;
-	int rc = site_name_of(ctx, a, site, &name);
-	nrm_return_set_site_name(ret, name);
-	free(name);
-	return rc;
+};
+
+/* --joined and --site-name, else the site configuration's site.joined and
+ * site.name when the configuration is this site's, read once: a return
+ * built by hand beside it is held to the same rule, and names the site,
+ * as the site's return job does. */
+static int site_facts_of(struct nrm_context *ctx, const struct build_args *a,
+                         const struct nrm_return_params *p, const char *site,
+                         struct site_facts *f)
+{
+	f->joined = a->joined ? p->joined : 0;
+	f->name = a->site_name ? nrm_xstrdup(a->site_name) : NULL;
+	if (a->joined && a->site_name)
+		return 0;
+	struct nrm_config cfg;
+	bool have;
+	int rc = this_sites_config(ctx, site, &cfg, &have);
+	if (rc || !have)
+		return rc;
+	if (!a->joined && cfg.joined) /* checked by the loader */
+		nrm_date_parse_iso(cfg.joined, strlen(cfg.joined), &f->joined);
+	if (!a->site_name && cfg.site_name)
+		f->name = nrm_xstrdup(cfg.site_name);
+	nrm_config_free(&cfg);
+	return 0;
 }
 
 /* Before anything is read: the quarter must have ended at --now. */
@@ -712,13 +691,12 @@ static int rules_before(struct build_args *a, const struct nrm_return_params *p)
 
 /* Once the return is made, before anything is written: the quarter is not
  * before the site joined, and the return is not empty. */
-static int rules_after(struct nrm_context *ctx, struct build_args *a,
-                       const struct nrm_return_params *p, const char *site, const json_t *ret)
+static int rules_after(struct build_args *a, const struct nrm_return_params *p, int32_t joined,
+                       const json_t *ret)
 {
 	struct nrm_error err;
-	int32_t joined;
-	int rc = joined_day(ctx, a, p, site, &joined);
-	if (rc == 0 && joined)
+	int rc = 0;
+	if (joined)
 		rc = nrm_rule_apply(NRM_RULE_BEFORE_JOINED,
 		                    nrm_rule_after_joined(&p->quarter, joined, &err), a->force,
 		                    &a->forced, &err);
@@ -759,10 +737,14 @@ static int build(struct nrm_context *ctx, struct build_args *a)
 		nrm_log_error("%s", err.msg);
 		rc = err.code;
 	}
+	struct site_facts facts = {0};
 	if (rc == 0)
-		rc = rules_after(ctx, a, &p, nrm_return_builder_site(run.rb), ret);
+		rc = site_facts_of(ctx, a, &p, nrm_return_builder_site(run.rb), &facts);
 	if (rc == 0)
-		rc = name_the_site(ctx, a, nrm_return_builder_site(run.rb), ret);
+		rc = rules_after(a, &p, facts.joined, ret);
+	if (rc == 0)
+		nrm_return_set_site_name(ret, facts.name);
+	free(facts.name);
 	if (rc == 0)
 		rc = write_outputs(ctx, &run, ret, into);
 	if (run.extracting)
