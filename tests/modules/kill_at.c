@@ -23,6 +23,7 @@
  */
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -61,39 +62,38 @@ static char *kinds;
  *      kill at its first write
  *   f  anything else: the hub's own files, renames, removals
  */
+static bool ends_with(const char *s, const char *end)
+{
+	size_t n = strlen(s), e = strlen(end);
+	return n >= e && strcmp(s + n - e, end) == 0;
+}
+
 static bool sqlite_name(const char *path)
 {
 	static const char *const ends[] = {".db", ".db-wal", ".db-shm", ".db-journal"};
-	size_t n = strlen(path);
-	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
-		size_t e = strlen(ends[i]);
-		if (n >= e && strcmp(path + n - e, ends[i]) == 0)
+	for (size_t i = 0; i < sizeof(ends) / sizeof(ends[0]); i++)
+		if (ends_with(path, ends[i]))
 			return true;
-	}
 	return false;
 }
 
-static bool fd_is_sqlite(int fd)
+/* The path of fd, into path (PATH_MAX bytes); false when unknown. */
+static bool fd_path(int fd, char *path)
 {
-	char link[64], path[4096];
+	char link[64];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	long n = syscall(SYS_readlinkat, AT_FDCWD, link, path, sizeof(path) - 1);
+	long n = syscall(SYS_readlinkat, AT_FDCWD, link, path, PATH_MAX - 1);
 	if (n <= 0)
 		return false;
 	path[n] = '\0';
-	return sqlite_name(path);
+	return true;
 }
 
-static bool wal_commit_header(int fd, const void *buf, size_t len)
+/* A 24-byte write into a WAL is a frame header; a commit's has a
+ * database size after commit, bytes 4 to 7, that is not zero. */
+static bool wal_commit_header(const char *path, const void *buf, size_t len)
 {
-	char link[64], path[4096];
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	long n = syscall(SYS_readlinkat, AT_FDCWD, link, path, sizeof(path) - 1);
-	if (n <= 0 || len != 24)
-		return false;
-	path[n] = '\0';
-	static const char wal[] = ".db-wal";
-	if ((size_t)n < sizeof(wal) - 1 || strcmp(path + n - (sizeof(wal) - 1), wal) != 0)
+	if (len != 24 || !ends_with(path, ".db-wal"))
 		return false;
 	const unsigned char *b = buf;
 	return (b[4] | b[5] | b[6] | b[7]) != 0;
@@ -101,11 +101,12 @@ static bool wal_commit_header(int fd, const void *buf, size_t len)
 
 static char fd_kind(int fd, const void *buf, size_t len)
 {
-	if (!kinds)
-		return 0;
-	if (buf && wal_commit_header(fd, buf, len))
+	char path[PATH_MAX];
+	if (!kinds || !fd_path(fd, path))
+		return kinds ? 'f' : 0;
+	if (buf && wal_commit_header(path, buf, len))
 		return 'c';
-	return fd_is_sqlite(fd) ? 's' : 'f';
+	return sqlite_name(path) ? 's' : 'f';
 }
 
 static char path_kind(const char *path)
