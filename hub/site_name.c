@@ -7,11 +7,15 @@
 
 #include <string.h>
 
+/* The limit's digits, for the message, from the one number. */
+#define DIGITS(n) #n
+#define NUMBER_TEXT(n) DIGITS(n)
+
 const char *nrm_site_name_problem(const char *name)
 {
 	size_t n = strlen(name);
 	if (n == 0 || n > NRM_SITE_NAME_MAX)
-		return "must be from 1 to 200 bytes";
+		return "must be from 1 to " NUMBER_TEXT(NRM_SITE_NAME_MAX) " bytes";
 	if (!nrm_utf8_valid(name, n))
 		return "must be UTF-8 text";
 	for (size_t i = 0; i < n; i++)
