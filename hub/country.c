@@ -11,7 +11,10 @@
 #include <string.h>
 #include <sysexits.h>
 
-static bool known[26 * 26];
+/* The country's name for people ("common_name" where iso-codes has one,
+ * as "Bolivia" for "Bolivia, Plurinational State of"), NULL for a code
+ * that is no country: being set is being known. */
+static char *names[26 * 26];
 static bool loaded;
 
 static int index_of(const char *code)
@@ -32,7 +35,13 @@ static int load_entries(json_t *list, const char *path, struct nrm_error *err)
 		if (at < 0)
 			return nrm_fail(err, EX_OSFILE, "%s: entry %zu: no valid alpha_2 code",
 			                path, i);
-		known[at] = true;
+		const json_t *name = json_object_get(entry, "common_name");
+		if (!json_is_string(name))
+			name = json_object_get(entry, "name");
+		if (!json_is_string(name))
+			return nrm_fail(err, EX_OSFILE, "%s: entry %zu: no name", path, i);
+		free(names[at]);
+		names[at] = nrm_xstrdup(json_string_value(name));
 	}
 	return 0;
 }
@@ -64,12 +73,20 @@ int nrm_country_load(struct nrm_error *err)
 
 bool nrm_country_known(const char *code)
 {
+	return nrm_country_name(code) != NULL;
+}
+
+const char *nrm_country_name(const char *code)
+{
 	int at = index_of(code);
-	return at >= 0 && known[at];
+	return at >= 0 ? names[at] : NULL;
 }
 
 void nrm_country_unload(void)
 {
-	memset(known, 0, sizeof(known));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		free(names[i]);
+		names[i] = NULL;
+	}
 	loaded = false;
 }

@@ -15,6 +15,9 @@ struct nrm_error;
 int nrm_country_load(struct nrm_error *err);
 /* True when `code` is two upper-case letters naming a current country. */
 bool nrm_country_known(const char *code);
+/* Its name for people, from the same file ("common_name" where there is
+ * one), or NULL when `code` is not a current country. */
+const char *nrm_country_name(const char *code);
 void nrm_country_unload(void);
 
 #endif

@@ -802,37 +802,6 @@ static int add_combinations(struct builder *b, const json_t *referrals)
 	return 0;
 }
 
-/* Country names from the same iso-codes file the validator reads. */
-static json_t *load_country_names(struct builder *b)
-{
-	const char *file = getenv("NRMHUB_ISO_3166_FILE");
-	if (!file || !*file)
-		file = NRM_ISO_3166_FILE;
-	json_error_t jerr;
-	json_t *root = json_load_file(file, 0, &jerr);
-	json_t *names = json_object();
-	json_t *list = json_object_get(root, "3166-1");
-	if (!json_is_array(list)) {
-		json_decref(root);
-		json_decref(names);
-		nrm_fail(b->err, EX_OSFILE, "cannot read country names from %s (install Debian's "
-		         "iso-codes package)", file);
-		return NULL;
-	}
-	size_t i;
-	json_t *e;
-	json_array_foreach(list, i, e) {
-		json_t *code = json_object_get(e, "alpha_2");
-		json_t *name = json_object_get(e, "common_name");
-		if (!json_is_string(name))
-			name = json_object_get(e, "name");
-		if (json_is_string(code) && json_is_string(name))
-			json_object_set(names, json_string_value(code), name);
-	}
-	json_decref(root);
-	return names;
-}
-
 static int compare_keys(const void *a, const void *b)
 {
 	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
@@ -844,42 +813,39 @@ static int compare_keys(const void *a, const void *b)
 
 /* A code's label: the Home Office's, else the iso-codes name; NULL for a
  * code that is no country. */
-static const char *code_label(const struct nrm_nationality_labels *ho, const json_t *names,
-                              const char *code)
+static const char *code_label(const struct nrm_nationality_labels *ho, const char *code)
 {
-	const json_t *name = json_object_get(names, code);
-	if (!json_is_string(name))
+	const char *name = nrm_country_name(code);
+	if (!name)
 		return NULL;
 	const char *label = nrm_nationality_label(ho, code);
-	return label ? label : json_string_value(name);
+	return label ? label : name;
 }
 
 /* A key's label ("UK", "Polish UK", "Not specified or unknown"), or NULL
  * when the key is not one return build writes. */
-static char *key_label(const struct nrm_nationality_labels *ho, const json_t *names,
-                       const char *key)
+static char *key_label(const struct nrm_nationality_labels *ho, const char *key)
 {
 	if (!nrm_nationality_key_ok(key))
 		return NULL;
 	if (strcmp(key, "unknown") == 0)
 		return nrm_xstrdup("Not specified or unknown");
 	char a[3] = {key[0], key[1], '\0'};
-	const char *la = code_label(ho, names, a);
+	const char *la = code_label(ho, a);
 	if (strlen(key) == 2)
 		return la ? nrm_xstrdup(la) : NULL;
 	char b[3] = {key[3], key[4], '\0'};
-	const char *lb = code_label(ho, names, b);
+	const char *lb = code_label(ho, b);
 	return la && lb ? nrm_nationality_combined_label(la, lb) : NULL;
 }
 
 static int add_nationality_rows(struct builder *b, const json_t *obj, const char **keys,
-                                size_t n, const struct nrm_nationality_labels *ho,
-                                const json_t *names)
+                                size_t n, const struct nrm_nationality_labels *ho)
 {
 	const char *path = "$.referrals.by_nationality";
 	for (size_t i = 0; i < n; i++) {
 		const char *k = keys[i];
-		char *label = key_label(ho, names, k);
+		char *label = key_label(ho, k);
 		if (!label) {
 			char *rule = nrm_xasprintf("\"%.10s\" is not an ISO 3166-1 alpha-2 code, two "
 			                           "in alphabetical order joined by +, or unknown", k);
@@ -929,14 +895,13 @@ static int add_nationalities(struct builder *b, const json_t *referrals)
 	                           true);
 	if (!obj)
 		return -1;
+	/* Country names from the same iso-codes file the validator reads,
+	 * loaded once a process. */
+	if (nrm_country_load(b->err) != 0)
+		return -1;
 	struct nrm_nationality_labels ho;
 	if (nrm_nationality_labels_default(&ho, b->err))
 		return -1;
-	json_t *names = load_country_names(b);
-	if (!names) {
-		nrm_nationality_labels_free(&ho);
-		return -1;
-	}
 	add_table(b, "nationality", "Referrals by nationality [note 1] [note 4]", "NATIONALITY",
 	          nationality_cols, N_OF(nationality_cols));
 	size_t n = json_object_size(obj), i = 0;
@@ -946,9 +911,8 @@ static int add_nationalities(struct builder *b, const json_t *referrals)
 	json_object_foreach(ITERABLE(obj), k, v)
 		keys[i++] = k;
 	qsort(keys, n, sizeof(*keys), compare_keys);
-	int rc = add_nationality_rows(b, obj, keys, n, &ho, names);
+	int rc = add_nationality_rows(b, obj, keys, n, &ho);
 	free(keys);
-	json_decref(names);
 	nrm_nationality_labels_free(&ho);
 	if (rc)
 		return rc;

@@ -14,6 +14,12 @@ unset NRMHUB_PLUGIN_PATH
 # in the developer's cache folder.
 NRMHUB_REGISTRY="$tmp/registry.json"
 export NRMHUB_REGISTRY
+# Under `make check-valgrind`, the shapes of command this test has run
+# under valgrind (tests/valgrind/nrmhub).
+if [ -n "${NRM_VALGRIND:-}" ]; then
+	NRM_VALGRIND_SEEN="$tmp/valgrind-seen"
+	export NRM_VALGRIND_SEEN
+fi
 
 checks=0
 failures=0
