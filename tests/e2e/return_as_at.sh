@@ -80,6 +80,15 @@ assert_eq "$(field "$tmp/t1/return.json" awaiting rg count)" 3 "T1: awaiting"
 assert_grep "Data as at</dt><dd>$t0<" "$tmp/t1/report.html"
 assert_grep '"dc:modified": "2024-07-10T08:00:00Z"' "$tmp/t1/csv-metadata.json"
 
+# The bundle's bag-info.txt says it too.
+expect_exit 0 "$NRMHUB" keygen -o "$tmp/site"
+mkdir -p "$tmp/out"
+expect_exit 0 "$NRMHUB" bundle create --payload "$tmp/t1" --seq 1 --key "$tmp/site.key" \
+	--now "$t1" -o "$tmp/out"
+bag=$(basename "$(head -n 1 "$tmp/stdout")" .tar.gz)
+tar -xzOf "$tmp/out/$bag.tar.gz" "$bag/bag-info.txt" >"$tmp/info"
+assert_grep "^Data-As-At: $t0\$" "$tmp/info"
+
 # ---- late records and a correction at T2 -----------------------------------
 expect_exit 64 "$NRMHUB" import --store "$store" --from case-jsonl --now 2024-07-01T00:00:00Z \
 	"$tmp/late.jsonl"
