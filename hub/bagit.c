@@ -187,6 +187,7 @@ char *nrm_bag_info_format(const char *organization, const char *bag, const char 
 	if (!extra)
 		return text;
 	add_line(&text, "Audience", extra->audience);
+	add_line(&text, "Data-As-At", extra->data_as_at);
 	add_line(&text, "Approved-By", extra->approved_by);
 	add_line(&text, "Approved-At", extra->approved_at);
 	add_line(&text, "Approval-Note", extra->approval_note);

@@ -66,6 +66,7 @@ void nrm_bag_payload_free(struct nrm_bag_payload *payload);
  * checks text from a person: no control characters). */
 struct nrm_bag_extra {
 	const char *audience;      /* Audience: official | published */
+	const char *data_as_at;    /* Data-As-At: the return's data_as_at, RFC 3339 */
 	const char *approved_by;   /* Approved-By: the OS user who approved it */
 	const char *approved_at;   /* Approved-At: RFC 3339, UTC */
 	const char *approval_note; /* Approval-Note */

@@ -141,9 +141,10 @@ struct create_opts {
 /* The site and quarter the return folder is for, from its return.json,
  * and the site's display name (*name, NULL when it records none). */
 static int read_return_identity(const char *dir, struct nrm_bundle_id *id, char audience[16],
-                                char **name, struct nrm_error *err)
+                                char **name, char data_as_at[21], struct nrm_error *err)
 {
 	*name = NULL;
+	data_as_at[0] = '\0';
 	char *path = nrm_xasprintf("%s/return.json", dir);
 	char *text;
 	size_t len;
@@ -160,6 +161,13 @@ static int read_return_identity(const char *dir, struct nrm_bundle_id *id, char 
 	const char *aud = json_string_value(json_object_get(ret, "audience"));
 	const char *site_name = nrm_return_site_name(ret);
 	const char *name_problem = site_name ? nrm_site_name_problem(site_name) : NULL;
+	/* Optional: a return built before it was recorded has none. */
+	const json_t *as_at = json_object_get(ret, "data_as_at");
+	int64_t as_at_time = 0;
+	bool as_at_bad = as_at && (!json_is_string(as_at) ||
+	                           nrm_time_parse_rfc3339(json_string_value(as_at),
+	                                                  json_string_length(as_at),
+	                                                  &as_at_time) != NRM_OK);
 	char why[200];
 	if (!ret) {
 		json_syntax_reason(je.text, why, sizeof(why));
@@ -175,7 +183,11 @@ static int read_return_identity(const char *dir, struct nrm_bundle_id *id, char 
 	else if (name_problem || (json_object_get(ret, "site_name") && !site_name))
 		rc = nrm_fail(err, EX_DATAERR, "%s: $.site_name: %s", path,
 		              name_problem ? name_problem : "must be a string");
+	else if (as_at_bad)
+		rc = nrm_fail(err, EX_DATAERR, "%s: $.data_as_at: not an RFC 3339 time", path);
 	else {
+		if (as_at)
+			nrm_time_format_rfc3339(as_at_time, data_as_at);
 		*name = site_name ? nrm_xstrdup(site_name) : NULL;
 		snprintf(id->site, sizeof(id->site), "%s", site);
 		snprintf(id->quarter, sizeof(id->quarter), "%s", quarter);
@@ -586,12 +598,15 @@ static int check_payload_dir(const char *dir, const struct nrm_bag_payload *p,
  * approval, the rules forced (at this build, or at the held build that
  * was approved).  names[] holds the forced rules' names. */
 static void bag_extra(const struct create_opts *o, const char *audience,
-                      const char *names[], struct nrm_bag_extra *extra)
+                      const char *data_as_at, const char *names[],
+                      struct nrm_bag_extra *extra)
 {
 	size_t n = nrm_rules_forced_names(o->forced, names);
 	for (size_t i = 0; i < o->n_forced_names; i++)
 		names[n++] = o->forced_names[i];
-	*extra = (struct nrm_bag_extra){.audience = audience, .approved_by = o->approved_by,
+	*extra = (struct nrm_bag_extra){.audience = audience,
+	                                .data_as_at = *data_as_at ? data_as_at : NULL,
+	                                .approved_by = o->approved_by,
 	                                .approved_at = o->approved_at,
 	                                .approval_note = o->approval_note, .forced = names,
 	                                .n_forced = n};
@@ -601,9 +616,9 @@ static int bundle_create(struct create_opts *o, struct nrm_error *err)
 {
 	struct nrm_bundle_id id = {0};
 	int64_t mtime;
-	char audience[16];
+	char audience[16], data_as_at[21];
 	if (parse_now(o->now, &mtime, err) ||
-	    read_return_identity(o->payload, &id, audience, &o->organization, err))
+	    read_return_identity(o->payload, &id, audience, &o->organization, data_as_at, err))
 		return -1;
 	struct nrm_bag_payload payload;
 	if (nrm_bag_payload_collect(o->payload, &payload, err)) {
@@ -612,7 +627,7 @@ static int bundle_create(struct create_opts *o, struct nrm_error *err)
 	}
 	const char **names = nrm_xcalloc(NRM_RULES + o->n_forced_names + 1, sizeof(char *));
 	struct nrm_bag_extra extra;
-	bag_extra(o, audience, names, &extra);
+	bag_extra(o, audience, data_as_at, names, &extra);
 	int rc = check_payload_dir(o->payload, &payload, err);
 	if (rc == 0)
 		rc = bundle_next_seq(o, &id, err);

@@ -28,6 +28,7 @@
 
 struct import_args {
 	const char *from, *rejects;
+	const char *now;  /* --now, as given */
 	char **options;  /* KEY=VALUE, as given */
 	size_t n_options;
 	bool keep_going, json;
@@ -59,6 +60,10 @@ static void import_usage(void)
 	       "      --rejects FILE         write each rejected record's position and reason\n"
 	       "                             to FILE as JSON lines\n"
 	       "      --store FILE           the case store (default ./nrmhub.db, created 0600)\n"
+	       "      --now TIME             the import's time, RFC 3339 (default: now): when the\n"
+	       "                             store learnt these records (return build --as-at);\n"
+	       "                             neither in the future nor before the store's\n"
+	       "                             latest import\n"
 	       "      --json                 print the counts as JSON on standard output\n"
 	       "      --plugin-path DIR      also look for plugins in DIR\n"
 	       "  -h, --help                 show this help\n"
@@ -71,7 +76,7 @@ static void import_usage(void)
 
 static int parse_args(struct nrm_context *ctx, int argc, char **argv, struct import_args *a)
 {
-	enum { OPT_REJECTS = 1000, OPT_JSON, OPT_PLUGIN_PATH, OPT_STORE };
+	enum { OPT_REJECTS = 1000, OPT_JSON, OPT_PLUGIN_PATH, OPT_STORE, OPT_NOW };
 	static const struct option options[] = {
 		{"from", required_argument, NULL, 'f'},
 		{"option", required_argument, NULL, 'O'},
@@ -79,6 +84,7 @@ static int parse_args(struct nrm_context *ctx, int argc, char **argv, struct imp
 		{"rejects", required_argument, NULL, OPT_REJECTS},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"store", required_argument, NULL, OPT_STORE},
+		{"now", required_argument, NULL, OPT_NOW},
 		{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -95,6 +101,7 @@ static int parse_args(struct nrm_context *ctx, int argc, char **argv, struct imp
 		case OPT_REJECTS: a->rejects = optarg; break;
 		case OPT_JSON: a->json = true; break;
 		case OPT_STORE: ctx->store_path = optarg; break;
+		case OPT_NOW: a->now = optarg; break;
 		case OPT_PLUGIN_PATH: nrm_context_add_plugin_path(ctx, optarg); break;
 		case 'h': import_usage(); return 0;
 		default: return nrm_usage_error("import", "unknown option");
@@ -104,6 +111,14 @@ static int parse_args(struct nrm_context *ctx, int argc, char **argv, struct imp
 		return nrm_usage_error("import", "--from FORMAT is required");
 	if (optind >= argc)
 		return nrm_usage_error("import", "no INPUT given");
+	int64_t t;
+	if (a->now && nrm_time_parse_rfc3339(a->now, strlen(a->now), &t) != NRM_OK)
+		return nrm_usage_error("import", "--now '%s' is not an RFC 3339 time, e.g. "
+		                       "2025-04-02T09:00:00Z", a->now);
+	if (a->now && t > (int64_t)time(NULL))
+		return nrm_usage_error("import", "--now %s is in the future", a->now);
+	if (a->now)
+		ctx->now = t;
 	int dashes = 0;
 	for (int i = optind; i < argc; i++)
 		dashes += strcmp(argv[i], "-") == 0;
@@ -322,6 +337,29 @@ static void print_counts(const struct import_run *run, const struct nrm_pipeline
 	         (unsigned long long)c->bad, (unsigned long long)run->skipped_files);
 }
 
+/* The store's time never goes back, so each case's history stays in order
+ * (store_history.c): an import is dated no earlier than the latest before
+ * it.  A clock set back, or a job's scheduled time, moves up to it; an
+ * explicit --now before it is refused.  Read inside the transaction, so a
+ * concurrent import cannot come between. */
+static int import_time(struct import_run *run, const struct import_args *a)
+{
+	struct store_knowledge k;
+	if (store_knowledge_at(run->store, INT64_MAX, &k) != 0) {
+		nrm_log_error("%s", store_error(run->store)->msg);
+		return store_error(run->store)->code;
+	}
+	if (k.store_latest == NRM_TIME_NONE || k.store_latest <= run->now)
+		return 0;
+	char latest[21];
+	nrm_time_format_rfc3339(k.store_latest, latest);
+	if (a->now)
+		return nrm_usage_error("import", "--now %s is before the store's latest import "
+		                       "(%s): the store's time never goes back", a->now, latest);
+	run->now = k.store_latest;
+	return 0;
+}
+
 /* Runs the import inside the store's transaction; commits only what may be
  * kept.  Returns a sysexits.h code. */
 static int import_in_transaction(struct import_run *run, struct nrm_pipeline *pl,
@@ -335,7 +373,9 @@ static int import_in_transaction(struct import_run *run, struct nrm_pipeline *pl
 		free(options);
 		return store_error(run->store)->code;
 	}
-	rc = add_sources(run, pl->from->plugin->name, options, inputs, n);
+	rc = import_time(run, a);
+	if (rc == 0)
+		rc = add_sources(run, pl->from->plugin->name, options, inputs, n);
 	free(options);
 	if (rc == 0 && run->n > 0) {
 		int saved = nrm_stdout_divert();

@@ -12,6 +12,7 @@
 
 #include "access_log.h"
 #include "atomic_file.h"
+#include "case_as_at.h"
 #include "date.h"
 #include "folder_swap.h"
 #include "json_schema.h"
@@ -56,6 +57,7 @@
 struct build_args {
 	const char *quarter, *site, *audience, *now, *dir, *from, *store, *key, *joined;
 	const char *threshold;
+	const char *as_at;             /* --as-at, as given */
 	const char *area;              /* the site's GSS area code, recorded in $.area */
 	const char *site_name;         /* the site's display name, recorded in $.site_name */
 	enum nrm_sdmx_version sdmx;    /* return.sdmx.csv's version */
@@ -78,6 +80,8 @@ struct build_run {
 	const struct build_args *a;
 	uint64_t rows;
 	struct nrm_access access;    /* the extract's cases, for the store's access log */
+	int64_t as_at;               /* the store's state read: as at this moment */
+	int32_t known_day;           /* nothing dated after this day counts (case_as_at.h) */
 };
 
 static void return_usage(void)
@@ -114,7 +118,13 @@ static void return_usage(void)
 	       "                             suppression_threshold, and cells that would\n"
 	       "                             reveal them shown as [c]; no cases.csv)\n"
 	       "      --now TIME             the generated_at time, RFC 3339 (default: now), for\n"
-	       "                             reproducible output\n"
+	       "                             reproducible output; nothing dated after its day\n"
+	       "                             counts\n"
+	       "      --as-at TIME           build from the store as it was at TIME, RFC 3339\n"
+	       "                             (default: now): only what it had imported by then\n"
+	       "                             (import --now); with the --now of a return built\n"
+	       "                             then, or its generated_at, the same files, byte for\n"
+	       "                             byte (its data_as_at is such a TIME)\n"
 	       "      --joined DATE          the day the site joined the pilot, YYYY-MM-DD: the\n"
 	       "                             comparison counts its cases from then (default:\n"
 	       "                             the pilot's start, 2021-06-01)\n"
@@ -168,12 +178,13 @@ static void add_option(struct build_args *a, char *kv)
 static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, struct build_args *a)
 {
 	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH, OPT_JOINED,
-	       OPT_THRESHOLD, OPT_AREA, OPT_SDMX, OPT_FORCE, OPT_SITE_NAME };
+	       OPT_THRESHOLD, OPT_AREA, OPT_SDMX, OPT_FORCE, OPT_SITE_NAME, OPT_AS_AT };
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, 'q'},
 		{"site", required_argument, NULL, 's'},
 		{"audience", required_argument, NULL, 'a'},
 		{"now", required_argument, NULL, OPT_NOW},
+		{"as-at", required_argument, NULL, OPT_AS_AT},
 		{"joined", required_argument, NULL, OPT_JOINED},
 		{"output", required_argument, NULL, 'o'},
 		{"from", required_argument, NULL, 'f'},
@@ -197,6 +208,7 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		case 's': a->site = optarg; break;
 		case 'a': a->audience = optarg; break;
 		case OPT_NOW: a->now = optarg; break;
+		case OPT_AS_AT: a->as_at = optarg; break;
 		case OPT_JOINED: a->joined = optarg; break;
 		case 'o': a->dir = optarg; break;
 		case 'f': a->from = optarg; break;
@@ -234,6 +246,9 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		return nrm_usage_error("return build", "--store takes no INPUT");
 	if (a->store && a->n_options)
 		return nrm_usage_error("return build", "--option is for --from's plugin");
+	if (a->from && a->as_at)
+		return nrm_usage_error("return build", "--as-at reads the case store's history: "
+		                       "not with --from");
 	a->inputs = argv + optind;
 	a->n_inputs = (size_t)(argc - optind);
 	return -1;
@@ -308,9 +323,12 @@ static int load_key(struct build_run *run)
 
 /* ---- the cases ----------------------------------------------------------- */
 
-static int on_case(void *ctx, const struct nrm_case *c)
+static int on_case(void *ctx, const struct nrm_case *given)
 {
 	struct build_run *run = ctx;
+	struct nrm_case known = *given, *c = &known;
+	if (!nrm_case_known_on(c, run->known_day))
+		return 0;
 	if (!nrm_return_builder_add(run->rb, c) || !run->extracting)
 		return 0;
 	int rc;
@@ -330,6 +348,7 @@ static int on_case(void *ctx, const struct nrm_case *c)
 struct files_source {
 	struct nrm_context *ctx;
 	const struct build_args *a;
+	int64_t as_at;  /* the store: as it was at this moment */
 };
 
 /* The pipeline's sink, calling a case source's callback. */
@@ -415,7 +434,7 @@ static int each_from_store(const struct nrm_case_source *src, nrm_case_fn fn, vo
 	struct nrm_quarter q;
 	nrm_quarter_parse(fs->a->quarter, &q); /* checked by make_params */
 	struct case_fn_sink sink = {fn, fn_ctx};
-	rc = store_each_case_referred_by(store, fs->a->site, q.last, store_case, &sink);
+	rc = store_each_case_as_at(store, fs->a->site, fs->as_at, q.last, store_case, &sink);
 	if (rc < 0) {
 		const struct nrm_error *err = store_error(store);
 		nrm_log_error("%s", err->msg);
@@ -423,6 +442,48 @@ static int each_from_store(const struct nrm_case_source *src, nrm_case_fn fn, vo
 	}
 	store_close(store);
 	return rc;
+}
+
+/* The moment the store is read at (--as-at, else now) and what the store
+ * knew then: p->data_as_at becomes its latest import by that moment.  An
+ * --as-at in the future, or before the store's first import, is refused:
+ * the store cannot know the one, and knew nothing at the other. */
+static int settle_as_at(struct nrm_context *ctx, const struct build_args *a,
+                        struct nrm_return_params *p, int64_t *as_at)
+{
+	int64_t clock = (int64_t)time(NULL);
+	*as_at = clock;
+	if (a->as_at && nrm_time_parse_rfc3339(a->as_at, strlen(a->as_at), as_at) != NRM_OK)
+		return nrm_usage_error("return build", "--as-at '%s' is not an RFC 3339 time, e.g. "
+		                       "2025-04-02T09:00:00Z", a->as_at);
+	if (*as_at > clock)
+		return nrm_usage_error("return build", "--as-at %s is in the future: the store "
+		                       "cannot know it yet", a->as_at);
+	if (!a->store)
+		return 0;
+	struct nrm_context at_store = *ctx;
+	at_store.store_path = a->store;
+	struct store *store;
+	int rc = nrm_context_open_store(&at_store, false, &store);
+	if (rc)
+		return rc;
+	struct store_knowledge k;
+	if (store_knowledge_at(store, *as_at, &k) != 0) {
+		nrm_log_error("%s", store_error(store)->msg);
+		rc = store_error(store)->code;
+	}
+	store_close(store);
+	if (rc)
+		return rc;
+	if (a->as_at && k.first_import == NRM_TIME_NONE) {
+		if (k.store_latest == NRM_TIME_NONE)
+			return nrm_usage_error("return build", "--as-at %s: the store has had no "
+			                       "import, so it knew no case then", a->as_at);
+		return nrm_usage_error("return build", "--as-at %s is before the store's first "
+		                       "import: it knew no case then", a->as_at);
+	}
+	p->data_as_at = k.latest_import == NRM_TIME_NONE ? 0 : k.latest_import;
+	return 0;
 }
 
 /* ---- writing ------------------------------------------------------------- */
@@ -712,10 +773,17 @@ static int build(struct nrm_context *ctx, struct build_args *a)
 	struct nrm_error err;
 	struct nrm_folder_swap swap;
 	const char *dir = a->dir ? a->dir : ".", *into;
+	int64_t as_at;
 	int rc = make_params(a, &p);
-	if (rc || (rc = rules_before(a, &p)) || (rc = open_target(a, dir, &swap, &into)))
+	if (rc || (rc = settle_as_at(ctx, a, &p, &as_at)) || (rc = rules_before(a, &p)) ||
+	    (rc = open_target(a, dir, &swap, &into)))
 		return rc;
-	struct build_run run = {.a = a, .rb = nrm_return_builder_new(&p)};
+	/* Nothing dated after the return's moment counts: the earlier of the
+	 * store's moment and generated_at (a return dated July cannot know an
+	 * August decision). */
+	struct build_run run = {.a = a, .rb = nrm_return_builder_new(&p), .as_at = as_at,
+	                        .known_day = nrm_rule_today(as_at < p.generated_at
+	                                                    ? as_at : p.generated_at)};
 	nrm_access_init(&run.access, a->store);
 	if (p.audience == NRM_AUDIENCE_OFFICIAL) {
 		char *path = nrm_xasprintf("%s/cases.csv", into);
@@ -726,7 +794,7 @@ static int build(struct nrm_context *ctx, struct build_args *a)
 		run.extracting = rc == 0;
 		free(path);
 	}
-	struct files_source fs = {ctx, a};
+	struct files_source fs = {ctx, a, as_at};
 	struct nrm_case_source src = a->store
 		? (struct nrm_case_source){each_from_store, &fs}
 		: (struct nrm_case_source){each_from_files, &fs};

@@ -101,8 +101,8 @@ static int check_same_return(const struct diff_args *a, const struct nrm_return_
 
 static void print_side(const char *which, const char *path, const struct nrm_return_tables *t)
 {
-	printf("%s %s: %s %s, %s, generated %s\n", which, path, t->site, t->quarter, t->audience,
-	       t->generated_at);
+	printf("%s %s: %s %s, %s, generated %s, data as at %s\n", which, path, t->site,
+	       t->quarter, t->audience, t->generated_at, nrm_return_tables_data_as_at(t));
 }
 
 /* "14 -> 15 (+1)", "(none) -> 2 (added)", "3 -> [c]". */
@@ -181,8 +181,9 @@ static json_t *change_json(const struct nrm_return_change *c)
 
 static json_t *side_json(const char *path, const struct nrm_return_tables *t)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "source", path, "site", t->site, "quarter",
-	                 t->quarter, "audience", t->audience, "generated_at", t->generated_at);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "source", path, "site", t->site,
+	                 "quarter", t->quarter, "audience", t->audience, "generated_at",
+	                 t->generated_at, "data_as_at", nrm_return_tables_data_as_at(t));
 }
 
 static void print_json(const struct diff_args *a, const struct nrm_return_tables *o,

@@ -218,11 +218,11 @@ static void print_json(json_t *j)
 /* Members of a return that are about the return, not its figures. */
 static bool not_a_figure(const char *path)
 {
-	/* Not figures: when and by what it was made, its files, where it is
-	 * (the area), what the site is called, and the published pattern its
-	 * figures give. */
-	static const char *const skip[] = {"generated_at", "generator", "files", "area",
-	                                   "site_name", "disclosure", NULL};
+	/* Not figures: when and by what it was made, when its data was as at,
+	 * its files, where it is (the area), what the site is called, and the
+	 * published pattern its figures give. */
+	static const char *const skip[] = {"generated_at", "data_as_at", "generator", "files",
+	                                   "area", "site_name", "disclosure", NULL};
 	for (size_t i = 0; skip[i]; i++)
 		if (strcmp(path, skip[i]) == 0)
 			return true;

@@ -69,6 +69,7 @@ struct nrm_return_builder {
 	/* published: the previous quarter's own published return, when known
 	 * (an earlier quarter's builder is given the one before it) */
 	const json_t *prev;
+	int64_t latest_update; /* of the site's cases, for $.data_as_at */
 };
 
 /* ---- labels -------------------------------------------------------------- */
@@ -126,6 +127,7 @@ struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params
 	struct nrm_return_builder *rb = nrm_xcalloc(1, sizeof(*rb));
 	rb->p = *p;
 	rb->site = p->site ? nrm_xstrdup(p->site) : NULL;
+	rb->latest_update = NRM_TIME_NONE;
 	rb->rule.threshold = p->threshold;
 	nrm_dc_params_resolve(&rb->rule);
 	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS; i++)
@@ -348,6 +350,8 @@ bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case
 			nrm_return_builder_add(rb->earlier[i], c);
 	if (!is_our_site(rb, c) || c->referral_date == NRM_DATE_NONE)
 		return false;
+	if (c->updated_at != NRM_TIME_NONE && c->updated_at > rb->latest_update)
+		rb->latest_update = c->updated_at;
 	int32_t first = rb->p.quarter.first, last = rb->p.quarter.last;
 	if (c->age_disputed == NRM_YES) {
 		if (in_range(c->referral_date, first, last))
@@ -542,9 +546,27 @@ static json_t *trend_json(const struct nrm_return_builder *rb)
 
 static json_t *header_fields(const struct nrm_return_builder *rb);
 
+/* The store's latest import when given; else, from files, the cases'
+ * latest update (a file holds no import time), never after generated_at. */
+static int64_t data_as_at(const struct nrm_return_builder *rb)
+{
+	if (rb->p.data_as_at)
+		return rb->p.data_as_at;
+	if (rb->latest_update == NRM_TIME_NONE || rb->latest_update > rb->p.generated_at)
+		return rb->p.generated_at;
+	return rb->latest_update;
+}
+
 static json_t *header_json(const struct nrm_return_builder *rb)
 {
 	json_t *h = header_fields(rb);
+	char as_at[21];
+	nrm_time_format_rfc3339(data_as_at(rb), as_at);
+	/* Beside generated_at: the two times a reader compares. */
+	json_t *gen = json_incref(json_object_get(h, "generator"));
+	json_object_del(h, "generator");
+	json_object_set_new(h, "data_as_at", json_string(as_at));
+	json_object_set_new(h, "generator", gen);
 	/* Recorded only when known, so a return built without it is as before. */
 	if (h && rb->p.area)
 		json_object_set_new(h, "area", json_string(rb->p.area));

@@ -36,6 +36,11 @@ struct nrm_return_params {
 	struct nrm_quarter quarter;
 	enum nrm_audience audience;
 	int64_t generated_at;       /* seconds since the epoch, UTC */
+	/* $.data_as_at: when the data was as at (the case store's latest
+	 * import the return used); 0: the latest updated_at of the site's
+	 * cases, but no later than generated_at (generated_at when none has
+	 * one), for cases read from files. */
+	int64_t data_as_at;
 	const char *version;        /* generator.version */
 	/* The day the site joined the pilot (site.joined): its cases referred
 	 * before it are no pilot cases, and the comparison's cumulative

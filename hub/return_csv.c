@@ -271,9 +271,12 @@ static json_t *csvw_metadata(const struct nrm_return_tables *t, enum nrm_sdmx_ve
 	char *title = nrm_xasprintf(META_TITLE, site, t->quarter, t->audience);
 	char *title_cy = NRM_WELSH_PRINTF(t->welsh, META_TITLE, site, t->quarter,
 	                                  meta_cy(t, t->audience));
+	/* dc:modified: when the data was last brought up to date (its data as
+	 * at), beside when the files were made. */
 	json_t *meta = json_pack(
-		"{s:s, s:o, s:s, s:s, s:{s:s, s:b}, s:o}", "@context", "http://www.w3.org/ns/csvw",
-		"dc:title", dc_title(title, title_cy), "dc:created", t->generated_at, "dc:coverage",
+		"{s:s, s:o, s:s, s:s, s:s, s:{s:s, s:b}, s:o}", "@context",
+		"http://www.w3.org/ns/csvw", "dc:title", dc_title(title, title_cy), "dc:created",
+		t->generated_at, "dc:modified", nrm_return_tables_data_as_at(t), "dc:coverage",
 		t->quarter, "dialect", "encoding", "utf-8", "header", 1, "tables", tables);
 	free(title);
 	free(title_cy);

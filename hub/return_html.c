@@ -688,7 +688,7 @@ static void page_facts(FILE *out, const struct nrm_return_tables *t)
 	const char *items[][2] = {
 		{"Site", nrm_return_tables_site_label(t)}, {"Quarter", t->quarter}, {"From", t->period_start},
 		{"To", t->period_end}, {"Audience", t->audience}, {"Produced", t->generated_at},
-		{"By", "nrmhub"},
+		{"Data as at", nrm_return_tables_data_as_at(t)}, {"By", "nrmhub"},
 	};
 	fputs("<dl class=\"meta\">", out);
 	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {

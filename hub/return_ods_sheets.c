@@ -236,7 +236,8 @@ static void cover_what(struct ods_sheet *s, const struct nrm_return_tables *t)
 	                       : "Official: exact counts, for the Home Office only; not for "
 	                         "publication.";
 	cover_item(s, t, "Audience", nrm_xstrdup(audience), welsh_copy(t, audience));
-	char *as_at = long_time(t->generated_at, false), *as_at_cy = long_time(t->generated_at, true);
+	const char *data_as_at = nrm_return_tables_data_as_at(t);
+	char *as_at = long_time(data_as_at, false), *as_at_cy = long_time(data_as_at, true);
 	cover_item(s, t, "Data as at",
 	           nrm_xasprintf(national(t) ? AS_AT_NATIONAL : AS_AT_SITE, as_at),
 	           NRM_WELSH_PRINTF(t->welsh, AS_AT_SITE, as_at_cy));

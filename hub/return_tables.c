@@ -592,6 +592,12 @@ static int read_header(struct builder *b, const json_t *ret)
 	int64_t when;
 	if (nrm_time_parse_rfc3339(o->generated_at, strlen(o->generated_at), &when) != NRM_OK)
 		return fail_at(b, "$.generated_at", "must be an RFC 3339 time (YYYY-MM-DDThh:mm:ssZ)");
+	/* Optional: returns built before it was recorded lack it. */
+	if (json_object_get(ret, "data_as_at") &&
+	    (header_string(b, ret, "data_as_at", "$.data_as_at", &o->data_as_at) ||
+	     nrm_time_parse_rfc3339(o->data_as_at, strlen(o->data_as_at), &when) != NRM_OK))
+		return o->data_as_at ? fail_at(b, "$.data_as_at", "must be an RFC 3339 time "
+		                                                  "(YYYY-MM-DDThh:mm:ssZ)") : -1;
 	const json_t *gen = member(b, ret, "generator", "$.generator", true);
 	if (!gen || header_string(b, gen, "version", "$.generator.version",
 	                          &o->generator_version))
@@ -1399,6 +1405,7 @@ void nrm_return_tables_free(struct nrm_return_tables *t)
 	free(t->period_start);
 	free(t->period_end);
 	free(t->generated_at);
+	free(t->data_as_at);
 	free(t->generator_version);
 	free((void *)(uintptr_t)t->notes);
 	nrm_table_relations_free(t);

@@ -126,6 +126,7 @@ struct nrm_return_tables {
 	 * label_welsh() (plugins/common/labels.h), being fixed texts. */
 	bool welsh;
 	char *period_start, *period_end, *generated_at, *generator_version;
+	char *data_as_at;   /* when the data was as at ($.data_as_at), or NULL */
 	size_t n_tables;
 	struct nrm_table *tables;
 	size_t n_notes;
@@ -166,6 +167,13 @@ struct nrm_table *nrm_return_tables_add(struct nrm_return_tables *o, const char 
 static inline const char *nrm_return_tables_site_label(const struct nrm_return_tables *t)
 {
 	return t->site_name ? t->site_name : t->site;
+}
+
+/* When the figures' data was as at: $.data_as_at, or generated_at for a
+ * return built before it was recorded (and the national tables'). */
+static inline const char *nrm_return_tables_data_as_at(const struct nrm_return_tables *t)
+{
+	return t->data_as_at ? t->data_as_at : t->generated_at;
 }
 
 static inline const struct nrm_cell *nrm_table_cell(const struct nrm_table *t, size_t row,

@@ -157,6 +157,24 @@ int store_each_case(struct store *s, const char *site, store_case_fn fn, void *c
 int store_each_case_referred_by(struct store *s, const char *site, int32_t referred_by,
                                 store_case_fn fn, void *ctx);
 
+/* What the store knew at a moment (store_history.c): its first and latest
+ * import at or before `as_at` (seconds since the epoch), NRM_TIME_NONE
+ * when there was none; 0, or -1 (store_error). */
+struct store_knowledge {
+	int64_t first_import, latest_import;
+	int64_t store_latest;    /* the latest import of all, NRM_TIME_NONE for none */
+};
+int store_knowledge_at(struct store *s, int64_t as_at, struct store_knowledge *k);
+
+/* The cases of `site` (every site when NULL) referred on or before
+ * `referred_by`, each as the store held it at `as_at`: the version of it
+ * imported last at or before then (from the case's history when it has
+ * changed since); a case first imported later is not there.  An erased or
+ * expired case is gone from every moment.  In (site, case_id) byte order,
+ * as store_each_case. */
+int store_each_case_as_at(struct store *s, const char *site, int64_t as_at,
+                          int32_t referred_by, store_case_fn fn, void *ctx);
+
 /* The same, only for cases whose stored values changed at or after
  * `changed_since` (seconds since the epoch; INT64_MIN for all). */
 int store_each_case_since(struct store *s, const char *site, int64_t changed_since,

@@ -260,6 +260,67 @@ static const char *const migrations[] = {
 	"  bundles TEXT NOT NULL"
 	");"
 	"CREATE INDEX return_review_by_quarter ON return_review (site, quarter, id);",
+
+	/* 11 -> 12: the history of every case (store_history.c), so that a
+	 * return can be rebuilt from what the store knew at a past moment.
+	 * case_version: each superseded version of a case, its values as they
+	 * were, held from changed_at (the import that made it) until
+	 * replaced_at (the import that changed it); the case's row in nrm_case
+	 * is the version held since its own changed_at.  Written by a trigger
+	 * in the same statement as the update, so no import can change a case
+	 * without keeping what it replaced; a version replaced in the second
+	 * it was made was never the store's state at any moment and is not
+	 * kept.  A case deleted (erased, expired) takes its whole history
+	 * with it, by the second trigger: nothing of an erased child stays. */
+	"CREATE TABLE case_version ("
+	"  site TEXT NOT NULL,"
+	"  case_id TEXT NOT NULL,"
+	"  nrm_ref TEXT,"
+	"  referral_date INTEGER NOT NULL,"
+	"  first_responder_type INTEGER,"
+	"  first_responder_org TEXT,"
+	"  local_authority TEXT,"
+	"  police_force TEXT,"
+	"  age_at_exploitation INTEGER,"
+	"  age_disputed INTEGER,"
+	"  gender INTEGER,"
+	"  nationality1 TEXT,"
+	"  nationality2 TEXT,"
+	"  exploitation_types INTEGER,"
+	"  county_lines INTEGER,"
+	"  exploitation_location INTEGER,"
+	"  rg_decision_date INTEGER,"
+	"  rg_outcome INTEGER,"
+	"  cg_decision_date INTEGER,"
+	"  cg_outcome INTEGER,"
+	"  decision_maker INTEGER,"
+	"  status INTEGER NOT NULL DEFAULT 0,"
+	"  status_date INTEGER,"
+	"  updated_at INTEGER,"
+	"  date_of_birth INTEGER,"
+	"  changed_at INTEGER NOT NULL,"
+	"  replaced_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (site, case_id, changed_at)"
+	") WITHOUT ROWID;"
+	"CREATE TRIGGER case_version_keep AFTER UPDATE OF changed_at ON nrm_case "
+	"WHEN OLD.changed_at < NEW.changed_at BEGIN "
+	"  INSERT OR REPLACE INTO case_version (site, case_id, nrm_ref, referral_date, "
+	"    first_responder_type, first_responder_org, local_authority, police_force, "
+	"    age_at_exploitation, age_disputed, gender, nationality1, nationality2, "
+	"    exploitation_types, county_lines, exploitation_location, rg_decision_date, "
+	"    rg_outcome, cg_decision_date, cg_outcome, decision_maker, status, status_date, "
+	"    updated_at, date_of_birth, changed_at, replaced_at) VALUES (OLD.site, OLD.case_id, OLD.nrm_ref, "
+	"    OLD.referral_date, OLD.first_responder_type, OLD.first_responder_org, "
+	"    OLD.local_authority, OLD.police_force, OLD.age_at_exploitation, "
+	"    OLD.age_disputed, OLD.gender, OLD.nationality1, OLD.nationality2, "
+	"    OLD.exploitation_types, OLD.county_lines, OLD.exploitation_location, "
+	"    OLD.rg_decision_date, OLD.rg_outcome, OLD.cg_decision_date, OLD.cg_outcome, "
+	"    OLD.decision_maker, OLD.status, OLD.status_date, OLD.updated_at, "
+	"    OLD.date_of_birth, OLD.changed_at, NEW.changed_at);"
+	"END;"
+	"CREATE TRIGGER case_version_erase AFTER DELETE ON nrm_case BEGIN "
+	"  DELETE FROM case_version WHERE site = OLD.site AND case_id = OLD.case_id;"
+	"END;",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

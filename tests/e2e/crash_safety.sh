@@ -1,5 +1,6 @@
 #!/bin/bash
-# Crash safety: `nrmhub import`, `return build`, `bundle create` and
+# Crash safety: `nrmhub import` (of new cases, and of changes to every
+# case, which keep their old versions), `return build`, `bundle create` and
 # `intake` killed with SIGKILL at 50 moments each (25 under the
 # sanitizers), spread over every disk write they make, and `run --due` at
 # every moment at which the state on its disk changes (see changes below)
@@ -120,6 +121,51 @@ for k in $(spread "$n"); do
 done
 assert_eq "$bad" 0 "import kills with a damaged, partial or unfinishable store"
 killed_enough "import" "$kills" "$n"
+
+# ---- import that changes every case: the history -------------------------------
+# Each changed case's superseded version goes into case_version in the same
+# transaction (a trigger): killed at any moment, the store holds every case
+# old with no version kept, or every case new with all its old versions.
+hbase="$tmp/hbase.db"
+expect_exit 0 "$NRMHUB" -q import --from council-csv --store "$hbase" --now 2025-01-01T00:00:00Z \
+	"$tmp/big.csv"
+"$NRMHUB" -q convert --from council-csv --to case-jsonl "$tmp/big.csv" |
+	sed -e 's/"gender":"[a-z]*"/"gender":"other"/' \
+		-e 's/"updated_at":[^}]*}$/"updated_at":"2026-01-01T00:00:00Z"}/' >"$tmp/updates.jsonl"
+hnew() { "$NRMHUB" -q import --from case-jsonl --store "$1" --now 2025-02-01T00:00:00Z \
+	"$tmp/updates.jsonl"; }
+cp "$hbase" "$tmp/hcount.db"
+n=$(moments "$tmp/n-himport" hnew "$tmp/hcount.db")
+# One version kept per case the update changed (a few of the generated
+# cases it leaves as they were).
+versions=$(sql "$tmp/hcount.db" 'SELECT count(*) FROM case_version')
+changed=$(sql "$tmp/hcount.db" 'SELECT count(*) FROM nrm_case WHERE changed_at > 1735689600')
+assert_eq "$versions" "$changed" "versions kept by the whole update"
+[ "$versions" -gt 1900 ] && pass || fail "only $versions versions kept by the whole update"
+echo "import changing every case: $n disk writes; killing at $(spread "$n" | wc -l) of them"
+kills=0 bad=0
+for k in $(spread "$n"); do
+	store="$tmp/hkill.db"
+	rm -f "$store" "$store-wal" "$store-shm" "$store-journal"
+	cp "$hbase" "$store"
+	rc=$(killed_at "$k" hnew "$store")
+	[ "$rc" -eq 137 ] && kills=$((kills + 1))
+	ok=$(sql "$store" 'PRAGMA integrity_check')
+	state=$(sql "$store" "SELECT (SELECT count(*) FROM case_version) || ' ' ||
+		(SELECT count(*) FROM nrm_case WHERE changed_at > 1735689600)")
+	if [ "$ok" != ok ] || { [ "$state" != "0 0" ] && [ "$state" != "$versions $versions" ]; }; then
+		fail "update killed at write $k (exit $rc): integrity '$ok', versions and changed" \
+			"cases '$state' ('0 0' or '$versions $versions' expected)"
+		bad=$((bad + 1))
+		continue
+	fi
+	hnew "$store" >/dev/null 2>"$tmp/rerun.err" ||
+		{ fail "update killed at write $k: the next import failed"; bad=$((bad + 1)); continue; }
+	after=$(sql "$store" 'SELECT count(*) FROM case_version')
+	[ "$after" = "$versions" ] || { fail "update killed at write $k: then $after versions"; bad=$((bad + 1)); }
+done
+assert_eq "$bad" 0 "update kills with a damaged or partial history"
+killed_enough "import changing every case" "$kills" "$n"
 
 # ---- return build --------------------------------------------------------------
 

@@ -32,7 +32,22 @@ cat >"$site/nrmhub.json" <<'JSON'
 JSON
 store=$site/state/nrmhub.db
 hub=("$NRMHUB" --config "$site/nrmhub.json")
-expect_exit 0 "$NRMHUB" import --store "$store" --from case-jsonl "$tmp/cases.jsonl"
+expect_exit 0 "$NRMHUB" import --store "$store" --from case-jsonl --now 2024-01-01T00:00:00Z \
+	"$tmp/cases.jsonl"
+# Corrections of two cases' organisations, so that their first versions
+# (with the canary values) are in the store's history (case_version), which
+# erasure and expiry must clear as well: only the history holds them now.
+{
+	case_line CANARYID-7731 NRMCANARYREF9 "Secondorg" 2018-05-01
+	case_line BOUNDARY-4 NRMBOUNDARY4 "Secondorg" 2019-01-01
+} >"$tmp/fix.jsonl"
+expect_exit 0 "$NRMHUB" import --store "$store" --from case-jsonl --now 2024-02-01T00:00:00Z \
+	"$tmp/fix.jsonl"
+versions() { python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT count(*) FROM case_version WHERE case_id = ? AND first_responder_org LIKE ?", (sys.argv[2], sys.argv[3])).fetchone()[0])' "$store" "$1" "$2"; }
+assert_eq "$(versions CANARYID-7731 Canaryorg%)" 1 "the canary's first version in the history"
+assert_eq "$(versions BOUNDARY-4 Boundaryorg%)" 1 "the boundary case's first version in the history"
 
 # ---- the access log -------------------------------------------------------
 expect_exit 0 "${hub[@]}" cases show CANARYID-7731 --store "$store"
@@ -79,6 +94,7 @@ for f in "$store" "$store-wal" "$store-shm"; do
 		pass
 	fi
 done
+assert_eq "$(versions CANARYID-7731 %)" 0 "the erased case's history"
 assert_eq "$(grep -c "$canary" "$tmp/held/ret/cases.csv")" 0 "the erased row in the held extract"
 assert_eq "$(wc -l <"$tmp/held/ret/cases.csv")" 2 "lines left in the held extract"
 expect_exit 66 "${hub[@]}" cases show CANARYID-7731 --store "$store"
@@ -106,6 +122,7 @@ expect_exit 0 "$NRMHUB" audit erasures --json --store "$store"
 assert_grep "\"pseudonym\": \"$boundary\"" "$tmp/stdout"
 assert_grep '"reason": "retention"' "$tmp/stdout"
 grep -aqE 'BOUNDARY-4|NRMBOUNDARY4|Boundaryorg' "$store" && fail "the expired case is in the store" || pass
+assert_eq "$(versions BOUNDARY-4 %)" 0 "the expired case's history"
 
 # ---- the configuration's key ---------------------------------------------
 # A site whose configuration names its pseudonym key: `cases show` and

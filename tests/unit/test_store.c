@@ -148,8 +148,8 @@ static void test_wal_and_version(void **state)
 	struct store *s = open_fresh("wal.db");
 	assert_string_equal(pragma_text(s, "PRAGMA journal_mode"), "wal");
 	assert_string_equal(pragma_text(s, "PRAGMA synchronous"), "1"); /* NORMAL */
-	assert_int_equal(store_schema_version(), 11);
-	assert_string_equal(pragma_text(s, "PRAGMA user_version"), "11");
+	assert_int_equal(store_schema_version(), 12);
+	assert_string_equal(pragma_text(s, "PRAGMA user_version"), "12");
 	store_close(s);
 }
 
@@ -728,6 +728,102 @@ static void test_erasure_removes_backups(void **state)
 	free(path);
 }
 
+/* ---- the history: a case as the store held it at a moment ----------------------- */
+
+static int list_case(const struct nrm_case *c, void *ctx)
+{
+	char *out = ctx;
+	size_t n = strlen(out);
+	snprintf(out + n, 256 - n, "%s%s:%d", n ? " " : "", c->case_id, (int)c->rg_outcome);
+	return 0;
+}
+
+/* The cases as at `t`, as "id:rg_outcome" joined by spaces. */
+static const char *as_at_list(struct store *s, int64_t t)
+{
+	static char out[256];
+	out[0] = '\0';
+	assert_int_equal(store_each_case_as_at(s, "hull", t, INT32_MAX, list_case, out), 0);
+	return out;
+}
+
+static int64_t source_at(struct store *s, int n, int64_t when)
+{
+	struct store_source src = {.plugin = "case-jsonl", .file = "f", .options = "",
+	                           .imported_at = when};
+	memset(src.digest, n, sizeof(src.digest));
+	int64_t id, before;
+	assert_int_equal(store_source_add(s, &src, &id, &before), 0);
+	return id;
+}
+
+static int versions_of(struct store *s, const char *case_id)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(s->db, "SELECT count(*) FROM case_version "
+	                                    "WHERE case_id = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, case_id, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Imports at 100 (a and b), 200 (a decided, c new, b unchanged) and 200
+ * again (a's outcome corrected in the same second: no version kept of the
+ * one it replaced, which no moment saw); each moment's cases worked out by
+ * hand.  Then a is erased: none of its versions stay, at any moment. */
+static void test_history_as_at(void **state)
+{
+	(void)state;
+	struct store *s = open_fresh("history.db");
+	struct nrm_case_problem p;
+	assert_int_equal(store_begin(s), 0);
+	int64_t first = source_at(s, 1, 100);
+	struct nrm_case a = record("a", "hull"), b = record("b", "hull");
+	a.updated_at = 10;
+	b.updated_at = 10;
+	assert_int_equal(store_merge_case(s, first, 100, &a, &p), STORE_MERGE_NEW);
+	assert_int_equal(store_merge_case(s, first, 100, &b, &p), STORE_MERGE_NEW);
+	int64_t second = source_at(s, 2, 200);
+	a.updated_at = 20;
+	a.rg_decision_date = day(2025, 2, 1);
+	a.rg_outcome = NRM_OUTCOME_POSITIVE;
+	struct nrm_case c = record("c", "hull");
+	assert_int_equal(store_merge_case(s, second, 200, &a, &p), STORE_MERGE_CHANGED);
+	assert_int_equal(store_merge_case(s, second, 200, &b, &p), STORE_MERGE_SAME);
+	assert_int_equal(store_merge_case(s, second, 200, &c, &p), STORE_MERGE_NEW);
+	a.updated_at = 21;
+	a.rg_outcome = NRM_OUTCOME_NEGATIVE;
+	assert_int_equal(store_merge_case(s, second, 200, &a, &p), STORE_MERGE_CHANGED);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(versions_of(s, "a"), 1);
+	assert_int_equal(versions_of(s, "b"), 0);
+
+	assert_string_equal(as_at_list(s, 99), "");
+	assert_string_equal(as_at_list(s, 100), "a:0 b:0");
+	assert_string_equal(as_at_list(s, 199), "a:0 b:0");
+	assert_string_equal(as_at_list(s, 200), "a:2 b:0 c:0");
+	assert_string_equal(as_at_list(s, INT64_MAX), "a:2 b:0 c:0");
+
+	struct store_knowledge k;
+	assert_int_equal(store_knowledge_at(s, 150, &k), 0);
+	assert_int_equal(k.first_import, 100);
+	assert_int_equal(k.latest_import, 100);
+	assert_int_equal(k.store_latest, 200);
+	assert_int_equal(store_knowledge_at(s, 99, &k), 0);
+	assert_true(k.first_import == NRM_TIME_NONE && k.latest_import == NRM_TIME_NONE);
+
+	struct store_erasure e = {.site = "hull", .reason = "test", .command = "cases erase",
+	                          .os_user = "u", .now = 300};
+	struct store_erase_item it = {.case_id = "a", .pseudonym = "00"};
+	assert_int_equal(store_erase(s, &e, &it, 1), 0);
+	assert_int_equal(versions_of(s, "a"), 0);
+	assert_string_equal(as_at_list(s, 150), "b:0");
+	assert_string_equal(as_at_list(s, 200), "b:0 c:0");
+	store_close(s);
+}
+
 /* ---- the ledger's job runs -------------------------------------------------------- */
 
 static void add_run(struct store *s, const char *job, int64_t at, json_t *counts,
@@ -832,6 +928,7 @@ int main(void)
 		cmocka_unit_test(test_wal_truncated_after_rollback),
 		cmocka_unit_test(test_erasure_removes_backups),
 		cmocka_unit_test(test_ledger_keeps_known_shapes),
+		cmocka_unit_test(test_history_as_at),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
