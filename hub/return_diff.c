@@ -33,9 +33,7 @@ static int column_named(const struct nrm_table *t, const char *name)
 	return -1;
 }
 
-/* What a row is, across returns: its code; a table without codes (the
- * trend) has one row a quarter.  Caller frees. */
-static char *row_key(const struct nrm_table *t, size_t row)
+char *nrm_table_row_key(const struct nrm_table *t, size_t row)
 {
 	int code = column_of(t, NRM_COL_CODE);
 	if (code >= 0)
@@ -45,11 +43,10 @@ static char *row_key(const struct nrm_table *t, size_t row)
 	                     q >= 0 ? nrm_table_cell(t, row, (size_t)q)->text : "");
 }
 
-/* The row of `t` whose key is `key`, or -1. */
-static long find_row(const struct nrm_table *t, const char *key)
+long nrm_table_find_row(const struct nrm_table *t, const char *key)
 {
 	for (size_t r = 0; r < t->n_rows; r++) {
-		char *k = row_key(t, r);
+		char *k = nrm_table_row_key(t, r);
 		bool same = strcmp(k, key) == 0;
 		free(k);
 		if (same)
@@ -75,7 +72,7 @@ static struct nrm_return_change *add_change(struct nrm_return_diff *d, enum nrm_
 	} else if (code >= 0) {
 		c->row = c->row_code;
 	} else {
-		c->row_period = row_key(t, row);
+		c->row_period = nrm_table_row_key(t, row);
 		c->row = c->row_period;
 	}
 	return c;
@@ -135,8 +132,8 @@ static void compare_table(struct nrm_return_diff *d, const struct nrm_table *ot,
                           const struct nrm_table *nt)
 {
 	for (size_t r = 0; r < nt->n_rows; r++) {
-		char *key = row_key(nt, r);
-		long o = ot ? find_row(ot, key) : -1;
+		char *key = nrm_table_row_key(nt, r);
+		long o = ot ? nrm_table_find_row(ot, key) : -1;
 		free(key);
 		if (o >= 0)
 			compare_row(d, ot, (size_t)o, nt, r);
@@ -144,8 +141,8 @@ static void compare_table(struct nrm_return_diff *d, const struct nrm_table *ot,
 			whole_row(d, NRM_CHANGE_ADDED, nt, r);
 	}
 	for (size_t r = 0; ot && r < ot->n_rows; r++) {
-		char *key = row_key(ot, r);
-		if (find_row(nt, key) < 0)
+		char *key = nrm_table_row_key(ot, r);
+		if (nrm_table_find_row(nt, key) < 0)
 			whole_row(d, NRM_CHANGE_REMOVED, ot, r);
 		free(key);
 	}

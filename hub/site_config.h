@@ -91,6 +91,8 @@ struct nrm_config_job {
 	size_t n_audiences;
 	char *quarter, *outbox;  /* return */
 	bool review;             /* return: "review": "required" */
+	char *revision_reason;   /* return: why its builds of a quarter sent before
+	                            are sent again ("revision_reason"), or NULL */
 	char *target, *from;     /* deliver */
 	const struct nrm_config_target *target_ref;
 };
@@ -105,6 +107,11 @@ struct nrm_config {
 	char *secret_key, *password_file, *pseudonym_key;
 	int suppression_threshold; /* site.suppression_threshold: published returns
 	                              hide counts 1..N; 0: the default, 4 */
+	/* site.provisional: {"quarters": N} or {"months": N}, which quarters'
+	 * figures are [p] (return_revision.h); provisional_unit NULL: the
+	 * default, the quarter just ended. */
+	const char *provisional_unit; /* "quarters" or "months" (static), or NULL */
+	int provisional_n;
 	char **plugin_paths;
 	size_t n_plugin_paths;
 	struct nrm_config_target *targets;
