@@ -216,10 +216,11 @@ static void print_json(json_t *j)
 static bool not_a_figure(const char *path)
 {
 	/* Not figures: when and by what it was made, its files, where it is
-	 * (the area), what the site is called, and the published pattern its
-	 * figures give. */
+	 * (the area), what the site is called, the published pattern its
+	 * figures give, and what it says of the returns sent before it (its
+	 * revision: which return it was compared with, and why). */
 	static const char *const skip[] = {"generated_at", "generator", "files", "area",
-	                                   "site_name", "disclosure", NULL};
+	                                   "site_name", "disclosure", "revision", NULL};
 	for (size_t i = 0; skip[i]; i++)
 		if (strcmp(path, skip[i]) == 0)
 			return true;

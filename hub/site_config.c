@@ -5,7 +5,7 @@
  * also returned, so that a site sees all its mistakes in one go.
  */
 #include "site_config.h"
-#include "return_revision.h"
+#include "revision_policy.h"
 
 #include "alerts.h"
 #include "date.h"
