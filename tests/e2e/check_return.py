@@ -917,7 +917,7 @@ def check_html(ret, path):
             problem("%s: chart-trend's desc lacks %r" % (path, want))
     # Every table is on the page, for screen readers and for print.
     table_ids = [a.get("id") for tag, a in page.tags if tag == "table"]
-    want_ids = ["Table_%d" % n for n in range(1, 17)]
+    want_ids = ["Table_%d" % n for n in range(1, 17 + ("comparison" in ret))]
     rev = ret.get("revision")
     revising = rev is not None and (rev["revises"] is not None or rev["revised"])
     if revising and rev["revised"]:  # an empty one is said in a sentence
