@@ -202,6 +202,19 @@ expect_exit 0 "$NRMHUB" bundle verify --keys "$site/state/keys" "$site/state/out
 # No identifying value of the late case anywhere in the revision.
 assert_no_grep 'HULL-99|NRM-HULL|Org HULL' got.csv again/return.json again/report.html
 
+# ---- return diff against the store: what a rebuild would change ------------------
+# The bundle delivered against the store now: the same 22 figures.
+expect_exit 1 "$NRMHUB" return diff --json --now "$now" --store "$db" \
+	"$site/state/drop/hull_2024Q1_001.tar.gz"
+assert_grep '"figures_changed": 22,' "$tmp/stdout"
+assert_grep '"source": "'"$db"'"' "$tmp/stdout"
+# The revision against the store: nothing (exit 0); the global --store too.
+expect_exit 0 "$NRMHUB" return diff --store "$db" again
+assert_grep '^0 figures changed in 0 tables$' "$tmp/stdout"
+expect_exit 0 "$NRMHUB" --store "$db" return diff again
+expect_exit 64 "$NRMHUB" return diff --store "$db" first again
+expect_exit 64 "$NRMHUB" return diff --store "$db" --now yesterday first
+
 # ---- the next quarter: its trend's 2024 Q1 row against the 2024Q1 bundle sent ----
 mkdir next
 expect_exit 0 build --quarter 2024Q2 -o next
