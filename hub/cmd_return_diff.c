@@ -66,7 +66,7 @@ static void print_usage(void)
 	       "Exit status: 0 the figures are the same; 1 some differ; 64 usage, or\n"
 	       "returns of different sites or quarters without --force; 65 a damaged\n"
 	       "bundle, or a file that is not a return; 66 OLD or NEW missing, or a\n"
-	       "folder with no return.json; 69 no case store (--store).\n");
+	       "folder with no return.json, or no case store (--store).\n");
 }
 
 struct diff_args {
@@ -180,41 +180,6 @@ static void print_text(const struct diff_args *a, const struct nrm_return_tables
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-/* A figure as scripts want it: a number, the shorthand ("[c]") as a
- * string, or null where the cell is not there. */
-static json_t *cell_json(const struct nrm_cell *cell, const struct nrm_column *col)
-{
-	if (!cell)
-		return json_null();
-	if (cell->kind != NRM_CELL_NUMBER)
-		return json_string(cell->text);
-	if (col->role == NRM_COL_COUNT)
-		return json_integer((json_int_t)strtoll(cell->text, NULL, 10));
-	return json_real(strtod(cell->text, NULL));
-}
-
-static const char *kind_name(enum nrm_change_kind k)
-{
-	return k == NRM_CHANGE_ADDED ? "added" : k == NRM_CHANGE_REMOVED ? "removed" : "changed";
-}
-
-static json_t *change_json(const struct nrm_return_change *c)
-{
-	json_t *diff = json_null();
-	if (c->has_difference) {
-		char *s = nrm_return_change_difference(c);
-		diff = c->column->role == NRM_COL_COUNT ? json_integer(strtoll(s, NULL, 10))
-		                                        : json_real(strtod(s, NULL));
-		free(s);
-	}
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o}",
-	                 "table", c->table->id, "table_title", c->table->title, "row", c->row,
-	                 "row_code", c->row_code ? json_string(c->row_code) : json_null(),
-	                 "column", c->column->name, "column_title", c->column->title,
-	                 "change", kind_name(c->kind), "old", cell_json(c->old_cell, c->column),
-	                 "new", cell_json(c->new_cell, c->column), "difference", diff);
-}
-
 static json_t *side_json(const char *path, const struct nrm_return_tables *t)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "source", path, "site", t->site, "quarter",
@@ -226,7 +191,7 @@ static void print_json(const struct diff_args *a, const struct nrm_return_tables
 {
 	json_t *changes = json_array();
 	for (size_t i = 0; i < d->n_changes; i++)
-		json_array_append_new(changes, change_json(&d->changes[i]));
+		json_array_append_new(changes, nrm_return_change_json(&d->changes[i]));
 	json_t *j = json_pack("{s:o, s:o, s:I, s:I, s:o}", "old", side_json(a->old_path, o), "new",
 	                      side_json(a->new_path, n), "figures_changed",
 	                      (json_int_t)d->n_changes, "tables_changed", (json_int_t)d->n_tables,

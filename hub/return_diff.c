@@ -5,6 +5,8 @@
 
 #include "util.h"
 
+#include <jansson.h>
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,3 +185,41 @@ char *nrm_return_change_difference(const struct nrm_return_change *c)
 		return nrm_xasprintf("%+.1f", c->difference);
 	return nrm_xasprintf("%+.0f", c->difference);
 }
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* A figure as scripts want it: a number, the shorthand ("[c]") as a
+ * string, or null where the cell is not there. */
+static json_t *cell_json(const struct nrm_cell *cell, const struct nrm_column *col)
+{
+	if (!cell)
+		return json_null();
+	if (cell->kind != NRM_CELL_NUMBER)
+		return json_string(cell->text);
+	if (col->role == NRM_COL_COUNT)
+		return json_integer((json_int_t)strtoll(cell->text, NULL, 10));
+	return json_real(strtod(cell->text, NULL));
+}
+
+static const char *kind_name(enum nrm_change_kind k)
+{
+	return k == NRM_CHANGE_ADDED ? "added" : k == NRM_CHANGE_REMOVED ? "removed" : "changed";
+}
+
+json_t *nrm_return_change_json(const struct nrm_return_change *c)
+{
+	json_t *diff = json_null();
+	if (c->has_difference) {
+		char *s = nrm_return_change_difference(c);
+		diff = c->column->role == NRM_COL_COUNT ? json_integer(strtoll(s, NULL, 10))
+		                                        : json_real(strtod(s, NULL));
+		free(s);
+	}
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o}",
+	                 "table", c->table->id, "table_title", c->table->title, "row", c->row,
+	                 "row_code", c->row_code ? json_string(c->row_code) : json_null(),
+	                 "column", c->column->name, "column_title", c->column->title,
+	                 "change", kind_name(c->kind), "old", cell_json(c->old_cell, c->column),
+	                 "new", cell_json(c->new_cell, c->column), "difference", diff);
+}
+

@@ -61,4 +61,10 @@ long nrm_table_find_row(const struct nrm_table *t, const char *key);
  * count whole, a statistic to one decimal).  Caller frees. */
 char *nrm_return_change_difference(const struct nrm_return_change *c);
 
+/* A change as `return diff --json` prints it: {table, table_title, row,
+ * row_code, column, column_title, change, old, new, difference}, a figure
+ * a number, shorthand a string, null where there is none. */
+#include <jansson.h>
+json_t *nrm_return_change_json(const struct nrm_return_change *c);
+
 #endif
