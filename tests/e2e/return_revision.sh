@@ -215,6 +215,53 @@ expect_exit 0 "$NRMHUB" --store "$db" return diff again
 expect_exit 64 "$NRMHUB" return diff --store "$db" first again
 expect_exit 64 "$NRMHUB" return diff --store "$db" --now yesterday first
 
+# ---- at the Home Office: every revision kept, the latest used ---------------------
+# Both bundles of hull's 2024Q1 (the delivered one and its revision) taken in.
+mkdir inbox
+cp "$site/state/drop/hull_2024Q1_001.tar.gz"* "$site/state/outbox/hull_2024Q1_002.tar.gz"* inbox/
+touch -d '1 minute ago' inbox/*
+ho=$tmp/home-office.db
+expect_exit 0 "$NRMHUB" keys add --store "$ho" --nation england hull "$site/state/keys/hull.pub"
+expect_exit 0 "$NRMHUB" intake --inbox inbox --store "$ho"
+expect_exit 0 "$NRMHUB" intake history hull 2024Q1 --store "$ho"
+cp "$tmp/stdout" history.txt
+assert_grep '^hull 2024Q1: 2 returns received$' history.txt
+assert_grep '^seq 1, received .*, signed by key [0-9A-F]{16}$' history.txt
+assert_grep '^  the first received$' history.txt
+assert_grep '^seq 2, received ' history.txt
+assert_grep "^  reason: $reason\$" history.txt
+assert_grep '^  22 figures changed in 11 tables since the sequence before$' history.txt
+assert_grep '^    Table_1 Referrals, Number: 14 -> 15 \(\+1\)$' history.txt
+assert_grep '^    Table_6 Polish, Number of referrals: \(none\) -> 1 \(added\)$' history.txt
+assert_grep '^    Table_13 Reasonable grounds, Mean age of case in days: 97.8 -> 81.4 \(-16.4\)$' history.txt
+expect_exit 0 "$NRMHUB" intake history hull 2024Q1 --store "$ho" --json
+python3 - "$tmp/stdout" <<'PY' && pass || fail "intake history --json"
+import json, sys
+h = json.load(open(sys.argv[1]))
+s1, s2 = h["sequences"]
+assert (s1["seq"], s1["changes"], s1["reason"]) == (1, None, None), s1
+assert (s2["seq"], s2["figures_changed"], s2["tables_changed"]) == (2, 22, 11), s2
+assert {"table": "Table_3", "row": "Female", "old": 4, "new": 5, "difference": 1}.items() <= \
+    next(c for c in s2["changes"] if c["row_code"] == "female").items(), s2
+PY
+expect_exit 66 "$NRMHUB" intake history hull 2023Q4 --store "$ho"
+expect_exit 64 "$NRMHUB" intake history hull 2024q1 --store "$ho"
+# national build uses seq 2 and says how much it changed: 22 figures; the
+# headline counts' differences: referrals +1, RG and CG decisions 0.
+mkdir nat
+expect_exit 0 "$NRMHUB" national build --quarter 2024Q1 --store "$ho" --now "$now" -o nat
+python3 - nat/national.json "$reason" <<'PY' && pass || fail "national.json's revised site"
+import json, sys
+n = json.load(open(sys.argv[1]))
+assert n["sites_revised"] == ["hull"], n["sites_revised"]
+s = n["by_site"][0]
+assert (s["site"], s["seq"], s["referrals"]) == ("hull", 2, 15), s
+assert s["revision_change"] == {"previous_seq": 1, "figures_changed": 22, "tables_changed": 11,
+                                "referrals": 1, "rg_decisions": 0, "cg_decisions": 0,
+                                "largest_headline_change": 1, "reason": sys.argv[2]}, s
+PY
+assert_grep '^2024,Q1,hull,hull,revised,2,22,1.?$' "$(grep -l 'revised' nat/table_*.csv | head -n 1)"
+
 # ---- the next quarter: its trend's 2024 Q1 row against the 2024Q1 bundle sent ----
 mkdir next
 expect_exit 0 build --quarter 2024Q2 -o next
