@@ -13,7 +13,7 @@
  *   "state_dir": DIR (relative paths are resolved against it; default: the
  *                configuration's own folder),
  *   "site": {"code", "name", "local_authority", "nation", "joined",
- *            "suppression_threshold"},
+ *            "suppression_threshold", "provisional": {"quarters": N} or {"months": N}},
  *   "store": FILE,
  *   "keys": {"secret_key": FILE, "password_file": FILE, "pseudonym_key": FILE},
  *   "plugin_path": DIR or [DIR...],
@@ -32,7 +32,8 @@
  *   export:  "format", "output" (with {quarter} and {date}), "options", "site"
  *   return:  "audiences", "quarter" (default: the last quarter ended), "outbox",
  *            "review" ("required": held for a person to approve, review_held.h;
- *            "none", the default: signed and put in the outbox)
+ *            "none", the default: signed and put in the outbox), "revision_reason"
+ *            (why its builds of a quarter sent before are sent again, return_revision.h)
  *   deliver: "target", "from" (a folder whose files are sent once each)
  *   backup:  none (a copy of the store beside it, store_backup.h)
  */
