@@ -261,6 +261,19 @@ assert s["revision_change"] == {"previous_seq": 1, "figures_changed": 22, "table
                                 "largest_headline_change": 1, "reason": sys.argv[2]}, s
 PY
 assert_grep '^2024,Q1,hull,hull,revised,2,22,1.?$' "$(grep -l 'revised' nat/table_*.csv | head -n 1)"
+# Published: how many figures changed and why, not by how much each
+# headline count moved (the joint suppression does not cover those).
+mkdir natpub
+expect_exit 0 "$NRMHUB" national build --quarter 2024Q1 --store "$ho" --now "$now" \
+	--audience published -o natpub
+python3 - natpub/national.json "$reason" <<'PY' && pass || fail "published national.json's revised site"
+import json, sys
+s = json.load(open(sys.argv[1]))["by_site"][0]
+assert s["revision_change"] == {"previous_seq": 1, "figures_changed": 22, "tables_changed": 11,
+                                "referrals": None, "rg_decisions": None, "cg_decisions": None,
+                                "largest_headline_change": None, "reason": sys.argv[2]}, s
+PY
+assert_grep '^2024,Q1,hull,hull,revised,2,22,\[z\].?$' "$(grep -l 'revised' natpub/table_*.csv | head -n 1)"
 
 # ---- the next quarter: its trend's 2024 Q1 row against the 2024Q1 bundle sent ----
 mkdir next
