@@ -301,4 +301,27 @@ expect_exit 64 "$NRMHUB" --store "$db" return build --now "$now" --site hull --q
 	--key "$site/state/keys/hull.pseudonym.key" -o byhand --revises first --reason "$reason"
 assert_grep '[-]-revises first is hull 2024Q1, not hull 2024Q2' "$tmp/stderr"
 
+# ---- a return job: its revision_reason, else that it ran again ----------------------
+python3 - "$site/nrmhub.json" <<'PY'
+import json, sys
+cfg = json.load(open(sys.argv[1]))
+cfg["jobs"].append({"name": "quarterly-return", "kind": "return", "audiences": ["official"],
+                    "outbox": "state/outbox"})
+json.dump(cfg, open(sys.argv[1], "w"))
+cfg["jobs"][-1]["revision_reason"] = "two\nlines"
+json.dump(cfg, open(sys.argv[1] + ".bad", "w"))
+cfg["jobs"][-1]["revision_reason"] = "Corrections from the police"
+json.dump(cfg, open(sys.argv[1] + ".why", "w"))
+PY
+expect_exit 78 "$NRMHUB" --config "$site/nrmhub.json.bad" config check
+assert_grep 'jobs\[1\]\.revision_reason: must be one line' "$tmp/stderr"
+expect_exit 0 "${hub[@]}" run --job quarterly-return --quarter 2024Q1 --now 2024-07-03T09:00:00Z
+tar xzOf "$site/state/outbox/hull_2024Q1_003.tar.gz" hull_2024Q1_003/data/return.json >job.json
+assert_grep '"reason": "built again by the return job quarterly-return on its schedule"' job.json
+assert_grep '"bundle": "hull_2024Q1_001.tar.gz"' job.json
+expect_exit 0 "$NRMHUB" --config "$site/nrmhub.json.why" run --job quarterly-return --quarter 2024Q1 \
+	--now 2024-07-03T10:00:00Z
+tar xzOf "$site/state/outbox/hull_2024Q1_004.tar.gz" hull_2024Q1_004/data/return.json >job.json
+assert_grep '"reason": "Corrections from the police"' job.json
+
 finish
