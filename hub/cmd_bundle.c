@@ -48,7 +48,8 @@ static void print_usage(void)
 {
 	printf("Usage: nrmhub bundle create (--quarter YYYYQn [--audience AUDIENCE]\n"
 	       "           [--site SITE] [--joined DATE] [--area GSS] [--site-name TEXT]\n"
-	       "           [--threshold N] [--pseudonym-key FILE] [--force] | --payload DIR)\n"
+	       "           [--threshold N] [--pseudonym-key FILE] [--force] [--reason TEXT]\n"
+	       "           [--provisional-quarters N | --provisional-months N] | --payload DIR)\n"
 	       "           [--store FILE] [--seq N] [--key FILE] [--password-file FILE]\n"
 	       "           [--now TIME] [-o OUTDIR] [--json]\n"
 	       "       nrmhub bundle verify --keys DIR [--signature FILE] [--json] BAG.tar.gz\n"
@@ -78,6 +79,11 @@ static void print_usage(void)
 	       "                            the site joined, no referrals and no decisions; see\n"
 	       "                            'nrmhub return build --help'); bag-info.txt then\n"
 	       "                            says 'Forced: RULE' for each\n"
+	       "      --reason TEXT         with --quarter: why a quarter sent before is sent\n"
+	       "                            again (required then; see 'nrmhub return build')\n"
+	       "      --provisional-quarters N, --provisional-months N\n"
+	       "                            with --quarter: which quarters' figures are [p]\n"
+	       "                            (as 'nrmhub return build')\n"
 	       "      --store FILE          the case store (default: the global --store, else\n"
 	       "                            ./nrmhub.db), which also counts the bundles made\n"
 	       "      --payload DIR         the return folder to bundle, instead of --quarter:\n"
@@ -118,6 +124,8 @@ struct create_opts {
 	const char *area;
 	const char *site_name;     /* --quarter: the site's display name */
 	const char *threshold;
+	const char *reason;        /* --quarter: why a quarter sent before is sent again */
+	const char *provisional_quarters, *provisional_months; /* --quarter: [p] policy */
 	bool force;                /* --quarter: past the sanity rules */
 	unsigned forced;           /* the rules forced past (nrm_rules_forced) */
 	const char *const *forced_names; /* --payload (an approval): rules forced at build */
@@ -537,6 +545,8 @@ static int bundle_create_quarter(struct create_opts *o, struct nrm_error *err)
 		.now = o->now, .dir = dir, .store = o->store, .key = o->pseudonym_key,
 		.joined = o->joined, .area = o->area, .site_name = o->site_name,
 		.threshold = o->threshold, .force = o->force, .forced = &o->forced,
+		.reason = o->reason, .provisional_quarters = o->provisional_quarters,
+		.provisional_months = o->provisional_months,
 	};
 	int code = nrm_return_build_into(&at, &req);
 	int rc = 0;
@@ -677,6 +687,9 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		{"pseudonym-key", required_argument, NULL, 'K'},
 		{"threshold", required_argument, NULL, 't'},
 		{"force", no_argument, NULL, 'F'},
+		{"reason", required_argument, NULL, 'R'},
+		{"provisional-quarters", required_argument, NULL, 'Q'},
+		{"provisional-months", required_argument, NULL, 'M'},
 		{"now", required_argument, NULL, 'n'},
 		{"output", required_argument, NULL, 'o'},
 		{"json", no_argument, NULL, 'j'},
@@ -705,6 +718,9 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		case 'K': o.pseudonym_key = optarg; break;
 		case 't': o.threshold = optarg; break;
 		case 'F': o.force = true; break;
+		case 'R': o.reason = optarg; break;
+		case 'Q': o.provisional_quarters = optarg; break;
+		case 'M': o.provisional_months = optarg; break;
 		case 'n': o.now = optarg; break;
 		case 'o': o.outdir = optarg; break;
 		case 'j': o.json = true; break;
@@ -718,9 +734,11 @@ static int cmd_bundle_create(struct nrm_context *ctx, int argc, char **argv)
 		return nrm_usage_error("bundle create", "give one of --quarter YYYYQn and "
 		                       "--payload DIR");
 	if (o.payload && (o.audience || o.site || o.joined || o.area || o.site_name ||
-	                  o.threshold || o.force))
+	                  o.threshold || o.force || o.reason || o.provisional_quarters ||
+	                  o.provisional_months))
 		return nrm_usage_error("bundle create", "--audience, --site, --joined, --area, "
-		                       "--site-name, --threshold and --force go with --quarter");
+		                       "--site-name, --threshold, --reason, --provisional-quarters, "
+		                       "--provisional-months and --force go with --quarter");
 	struct nrm_error err = {0};
 	if (o.quarter ? bundle_create_quarter(&o, &err) : bundle_create(&o, &err)) {
 		if (err.code == EX_USAGE && !o.build_failed)

@@ -25,13 +25,15 @@ static void print_usage(void)
 {
 	printf("Usage: nrmhub intake --inbox DIR [--store FILE] [--settle SECONDS] [--json]\n"
 	       "       nrmhub intake sites (load FILE | list) [--store FILE]\n"
+	       "       nrmhub intake history SITE QUARTER [--store FILE] [--json]\n"
 	       "Take every signed bundle (BAG.tar.gz with BAG.tar.gz.minisig) in DIR: verify it\n"
 	       "as 'bundle verify' does with the site's key from the store ('nrmhub keys'),\n"
 	       "refuse a replay (a sequence number not above the last accepted for its site\n"
 	       "and quarter), record its return.json and cases.csv rows, and move it to\n"
 	       "DIR/accepted/SITE/QUARTER/; a refused bundle goes to DIR/rejected/ beside a\n"
 	       ".reason file.  A higher sequence number for a quarter already received is a\n"
-	       "revision: it replaces the earlier return in the national figures.  A bundle\n"
+	       "revision: it replaces the earlier return in the national figures, and every\n"
+	       "one is kept ('nrmhub intake history SITE QUARTER' lists them).  A bundle\n"
 	       "with no signature yet, modified within the last SECONDS, or changing while\n"
 	       "read is left for the next run.  A bundle for a quarter that has not ended\n"
 	       "yet is refused, whatever its sender forced.  Safe to run again, and two at\n"
@@ -101,6 +103,8 @@ int cmd_intake(struct nrm_context *ctx, int argc, char **argv)
 	};
 	if (argc > 1 && strcmp(argv[1], "sites") == 0)
 		return cmd_intake_sites(ctx, argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "history") == 0)
+		return cmd_intake_history(ctx, argc - 1, argv + 1);
 	struct nrm_intake_opts o = {.settle_seconds = DEFAULT_SETTLE};
 	bool as_json = false;
 	int opt;

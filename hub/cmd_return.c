@@ -16,6 +16,7 @@
 #include "date.h"
 #include "folder_swap.h"
 #include "json_schema.h"
+#include "ledger.h"
 #include "log.h"
 #include "london_time.h"
 #include "options.h"
@@ -29,6 +30,7 @@
 #include "return_command.h"
 #include "gss.h"
 #include "return_render.h"
+#include "return_revision.h"
 #include "return_rules.h"
 #include "return_schema.h"
 #include "return_source.h"
@@ -60,6 +62,8 @@ struct build_args {
 	const char *as_at;             /* --as-at, as given */
 	const char *area;              /* the site's GSS area code, recorded in $.area */
 	const char *site_name;         /* the site's display name, recorded in $.site_name */
+	const char *reason, *revises;  /* $.revision (return_revision.h) */
+	const char *provisional_quarters, *provisional_months;
 	enum nrm_sdmx_version sdmx;    /* return.sdmx.csv's version */
 	char **options;
 	size_t n_options;
@@ -153,6 +157,20 @@ static void return_usage(void)
 	       "                             else the site is named by its code)\n"
 	       "      --sdmx VERSION         return.sdmx.csv in SDMX-CSV 1.0 (the default) or\n"
 	       "                             2.0\n"
+	       "      --reason TEXT          why a quarter this site sent before is built again\n"
+	       "                             (required then; one line of at most 500 bytes,\n"
+	       "                             never a child's identifier): shown in the\n"
+	       "                             report's \"What changed and why\" and in return.ods\n"
+	       "      --revises FILE         the return last sent for the quarter (a return\n"
+	       "                             folder, return.json or bundle), for a build whose\n"
+	       "                             store's ledger does not know it (default: the\n"
+	       "                             newest bundle the ledger says was delivered)\n"
+	       "      --provisional-quarters N\n"
+	       "                             the N latest quarters' figures are [p] (default 1:\n"
+	       "                             the quarter just ended; 0: none; a site\n"
+	       "                             configuration's site.provisional)\n"
+	       "      --provisional-months N the figures of every quarter that ended less than\n"
+	       "                             N months before --now are [p]\n"
 	       "      --threshold N          counts 1 to N are suppressed in the published\n"
 	       "                             return (default 4; a site configuration's\n"
 	       "                             site.suppression_threshold); an official return\n"
@@ -161,12 +179,15 @@ static void return_usage(void)
 	       "      --plugin-path DIR      also look for plugins in DIR\n"
 	       "  -h, --help                 show this help\n"
 	       "\n"
+	       "A figure that differs from the one this site last sent for its quarter is\n"
+	       "marked [r] (OBS_STATUS R), and revisions.csv lists each with both values.\n"
+	       "\n"
 	       "Exit status: 0 written; 64 usage, or a quarter that has not ended or ended\n"
-	       "before the site joined; 65 a bad case (FILE:LINE: FIELD: reason) or\n"
-	       "cases of several sites without --site, or a published return that fails\n"
-	       "its disclosure audit, or one with no referrals and no decisions; 66\n"
-	       "missing input; 69 unknown format or\n"
-	       "no case store; 73 cannot create output; 77 the key is not private.\n");
+	       "before the site joined, or a quarter sent before without --reason; 65 a\n"
+	       "bad case (FILE:LINE: FIELD: reason) or cases of several sites without\n"
+	       "--site, or a published return that fails its disclosure audit, or one with\n"
+	       "no referrals and no decisions; 66 missing input; 69 unknown format or no\n"
+	       "case store; 73 cannot create output; 77 the key is not private.\n");
 }
 
 static void add_option(struct build_args *a, char *kv)
@@ -178,7 +199,8 @@ static void add_option(struct build_args *a, char *kv)
 static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, struct build_args *a)
 {
 	enum { OPT_NOW = 1000, OPT_STORE, OPT_KEY, OPT_JSON, OPT_PLUGIN_PATH, OPT_JOINED,
-	       OPT_THRESHOLD, OPT_AREA, OPT_SDMX, OPT_FORCE, OPT_SITE_NAME, OPT_AS_AT };
+	       OPT_THRESHOLD, OPT_AREA, OPT_SDMX, OPT_FORCE, OPT_SITE_NAME, OPT_AS_AT, OPT_REASON,
+	       OPT_REVISES, OPT_PROVISIONAL_QUARTERS, OPT_PROVISIONAL_MONTHS };
 	static const struct option options[] = {
 		{"quarter", required_argument, NULL, 'q'},
 		{"site", required_argument, NULL, 's'},
@@ -198,6 +220,10 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 		{"site-name", required_argument, NULL, OPT_SITE_NAME},
 		{"sdmx", required_argument, NULL, OPT_SDMX},
 		{"force", no_argument, NULL, OPT_FORCE},
+		{"reason", required_argument, NULL, OPT_REASON},
+		{"revises", required_argument, NULL, OPT_REVISES},
+		{"provisional-quarters", required_argument, NULL, OPT_PROVISIONAL_QUARTERS},
+		{"provisional-months", required_argument, NULL, OPT_PROVISIONAL_MONTHS},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -226,6 +252,10 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 				                       "'%s'", optarg);
 			break;
 		case OPT_FORCE: a->force = true; break;
+		case OPT_REASON: a->reason = optarg; break;
+		case OPT_REVISES: a->revises = optarg; break;
+		case OPT_PROVISIONAL_QUARTERS: a->provisional_quarters = optarg; break;
+		case OPT_PROVISIONAL_MONTHS: a->provisional_months = optarg; break;
 		case 'h': return_usage(); return 0;
 		default: return nrm_usage_error("return build", "unknown option");
 		}
@@ -252,6 +282,37 @@ static int parse_build_args(struct nrm_context *ctx, int argc, char **argv, stru
 	a->inputs = argv + optind;
 	a->n_inputs = (size_t)(argc - optind);
 	return -1;
+}
+
+static int provisional_of(const struct build_args *a, struct nrm_provisional *p);
+
+/* --reason, --provisional-quarters and --provisional-months, checked. */
+static int check_revision_args(const struct build_args *a)
+{
+	const char *problem = a->reason ? nrm_revision_reason_problem(a->reason) : NULL;
+	if (problem)
+		return nrm_usage_error("return build", "--reason %s", problem);
+	if (a->provisional_quarters && a->provisional_months)
+		return nrm_usage_error("return build", "give one of --provisional-quarters and "
+		                       "--provisional-months");
+	struct nrm_provisional p;
+	return provisional_of(a, &p);
+}
+
+/* The provisional policy: the options', else NRM_PROVISIONAL_DEFAULT (the
+ * site configuration's is handed over as options by site_facts_of). */
+static int provisional_of(const struct build_args *a, struct nrm_provisional *p)
+{
+	*p = NRM_PROVISIONAL_DEFAULT;
+	const char *unit = a->provisional_quarters ? "quarters" : "months";
+	const char *n = a->provisional_quarters ? a->provisional_quarters : a->provisional_months;
+	long long v;
+	if (n && (!nrm_parse_int64(n, &v) || nrm_provisional_parse(unit, (long)v, p) != 0))
+		return nrm_usage_error("return build", "--provisional-%s '%s' is not a whole number "
+		                       "from 0 to %d", unit, n,
+		                       a->provisional_quarters ? NRM_PROVISIONAL_MAX_QUARTERS
+		                                               : NRM_PROVISIONAL_MAX_MONTHS);
+	return 0;
 }
 
 /* The settings given, checked: 0, or an exit code (message printed). */
@@ -292,7 +353,7 @@ static int make_params(const struct build_args *a, struct nrm_return_params *p)
 		return nrm_usage_error("return build", "--threshold '%s' is not a whole number "
 		                       "from 1 to 100", a->threshold);
 	p->threshold = (int)threshold;
-	return 0;
+	return check_revision_args(a);
 }
 
 /* ---- the pseudonym key --------------------------------------------------- */
@@ -711,6 +772,8 @@ static int this_sites_config(struct nrm_context *ctx, const char *site, struct n
 struct site_facts {
 	int32_t joined;
 	char *name;
+	const char *provisional_unit; /* site.provisional (static), or NULL */
+	int provisional_n;
 };
 
 /* --joined and --site-name, else the site configuration's site.joined and
@@ -723,6 +786,7 @@ static int site_facts_of(struct nrm_context *ctx, const struct build_args *a,
 {
 	f->joined = a->joined ? p->joined : 0;
 	f->name = a->site_name ? nrm_xstrdup(a->site_name) : NULL;
+	f->provisional_unit = NULL;
 	if (a->joined && a->site_name)
 		return 0;
 	struct nrm_config cfg;
@@ -734,6 +798,8 @@ static int site_facts_of(struct nrm_context *ctx, const struct build_args *a,
 		nrm_date_parse_iso(cfg.joined, strlen(cfg.joined), &f->joined);
 	if (!a->site_name && cfg.site_name)
 		f->name = nrm_xstrdup(cfg.site_name);
+	f->provisional_unit = cfg.provisional_unit;
+	f->provisional_n = cfg.provisional_n;
 	nrm_config_free(&cfg);
 	return 0;
 }
@@ -765,6 +831,43 @@ static int rules_after(struct build_args *a, const struct nrm_return_params *p, 
 		rc = nrm_rule_apply(NRM_RULE_EMPTY, nrm_rule_not_empty(ret, &err), a->force,
 		                    &a->forced, &err);
 	return rc;
+}
+
+/* ---- $.revision (return_revision.h) --------------------------------------- */
+
+/* What the ledger says was delivered, from the store the cases come from
+ * (or, with --from, the global --store): NULL when there is none. */
+static json_t *deliveries_of(struct nrm_context *ctx, const struct build_args *a)
+{
+	const char *path = a->store ? a->store : ctx->store_path;
+	struct stat st;
+	struct store *s;
+	struct nrm_error err;
+	if (!path || stat(path, &st) != 0 || store_open_read(path, &s, &err) != 0)
+		return NULL;
+	json_t *d = ledger_deliveries(s, NULL, "delivered");
+	store_close(s);
+	return d;
+}
+
+static int add_revision(struct nrm_context *ctx, const struct build_args *a,
+                        const struct site_facts *facts, json_t *ret)
+{
+	struct nrm_revision_request r = {.revises = a->revises, .reason = a->reason};
+	provisional_of(a, &r.provisional); /* checked by make_params */
+	if (!a->provisional_quarters && !a->provisional_months && facts->provisional_unit)
+		nrm_provisional_parse(facts->provisional_unit, facts->provisional_n, &r.provisional);
+	json_t *deliveries = deliveries_of(ctx, a);
+	r.deliveries = deliveries;
+	struct nrm_error err;
+	int rc = nrm_return_revision_add(ret, &r, &err);
+	json_decref(deliveries);
+	if (rc == 0)
+		return 0;
+	if (err.code == EX_USAGE)
+		return nrm_usage_error("return build", "%s", err.msg);
+	nrm_log_error("%s", err.msg);
+	return err.code;
 }
 
 static int build(struct nrm_context *ctx, struct build_args *a)
@@ -814,6 +917,8 @@ static int build(struct nrm_context *ctx, struct build_args *a)
 		nrm_return_set_site_name(ret, facts.name);
 	free(facts.name);
 	if (rc == 0)
+		rc = add_revision(ctx, a, &facts, ret);
+	if (rc == 0)
 		rc = write_outputs(ctx, &run, ret, into);
 	if (run.extracting)
 		nrm_extract_abort(&run.extract);
@@ -834,6 +939,9 @@ int nrm_return_build_into(struct nrm_context *ctx, const struct nrm_return_reque
 		.now = req->now, .dir = req->dir, .key = req->key, .joined = req->joined,
 		.threshold = req->threshold, .area = req->area, .sdmx = req->sdmx,
 		.site_name = req->site_name,
+		.reason = req->reason, .revises = req->revises,
+		.provisional_quarters = req->provisional_quarters,
+		.provisional_months = req->provisional_months,
 		.force = req->force,
 		.store = req->store ? req->store
 		       : ctx->store_path ? ctx->store_path : STORE_DEFAULT_PATH,

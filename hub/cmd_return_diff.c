@@ -7,7 +7,10 @@
  */
 #include "commands.h"
 
+#include "date.h"
 #include "return_diff.h"
+#include "return_rebuild.h"
+#include "store.h"
 #include "return_input.h"
 #include "util.h"
 
@@ -18,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
+
+#include "config.h"
 
 /* Exit status when the returns differ (diff(1)'s). */
 #define DIFF_DIFFERENT 1
@@ -25,6 +31,7 @@
 static void print_usage(void)
 {
 	printf("Usage: nrmhub return diff [OPTION]... OLD NEW\n"
+	       "       nrmhub return diff [OPTION]... --store FILE OLD\n"
 	       "List every figure that differs between two quarterly returns, table by\n"
 	       "table: the row and column of the cell, the old and the new value, and\n"
 	       "the difference where both are numbers.  A cell only one return has (a\n"
@@ -38,8 +45,18 @@ static void print_usage(void)
 	       "not checked (see 'nrmhub bundle verify'), but a damaged one is refused,\n"
 	       "as is a return.json that breaks schemas/return.schema.json.\n"
 	       "\n"
+	       "With --store and OLD alone, NEW is the return 'nrmhub return build' would\n"
+	       "make now from the store's cases, with OLD's site, quarter, audience,\n"
+	       "published threshold, comparison start, area and name: what a rebuild of a\n"
+	       "return sent (a bundle) would change.  Nothing is written, and no record-\n"
+	       "level extract is made.\n"
+	       "\n"
 	       "      --force   compare returns of different sites or quarters (refused\n"
 	       "                otherwise: such a comparison is rarely meant)\n"
+	       "      --store FILE  compare OLD with the return the case store FILE gives now\n"
+	       "                (the global --store too, with OLD alone)\n"
+	       "      --now TIME    with --store: the rebuilt return's generated_at (RFC 3339;\n"
+	       "                default: now)\n"
 	       "      --json    print the changes as JSON: {\"old\", \"new\", \"figures_changed\",\n"
 	       "                \"tables_changed\", \"changes\": [{\"table\", \"table_title\",\n"
 	       "                \"row\", \"row_code\", \"column\", \"column_title\", \"change\",\n"
@@ -49,21 +66,25 @@ static void print_usage(void)
 	       "Exit status: 0 the figures are the same; 1 some differ; 64 usage, or\n"
 	       "returns of different sites or quarters without --force; 65 a damaged\n"
 	       "bundle, or a file that is not a return; 66 OLD or NEW missing, or a\n"
-	       "folder with no return.json.\n");
+	       "folder with no return.json, or no case store (--store).\n");
 }
 
 struct diff_args {
 	const char *old_path, *new_path;
+	const char *store, *now; /* NEW is OLD rebuilt from the store (return_rebuild.h) */
 	bool json, force;
 };
 
 /* 0, or a sysexits.h code; -1 after --help. */
-static int parse_args(int argc, char **argv, struct diff_args *a)
+static int parse_args(const struct nrm_context *ctx, int argc, char **argv,
+                      struct diff_args *a)
 {
-	enum { OPT_JSON = 1000, OPT_FORCE };
+	enum { OPT_JSON = 1000, OPT_FORCE, OPT_STORE, OPT_NOW };
 	static const struct option options[] = {
 		{"json", no_argument, NULL, OPT_JSON},
 		{"force", no_argument, NULL, OPT_FORCE},
+		{"store", required_argument, NULL, OPT_STORE},
+		{"now", required_argument, NULL, OPT_NOW},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -72,9 +93,24 @@ static int parse_args(int argc, char **argv, struct diff_args *a)
 		switch (opt) {
 		case OPT_JSON: a->json = true; break;
 		case OPT_FORCE: a->force = true; break;
+		case OPT_STORE: a->store = optarg; break;
+		case OPT_NOW: a->now = optarg; break;
 		case 'h': print_usage(); return -1;
 		default: return nrm_usage_error("return diff", "unknown option");
 		}
+	}
+	int64_t t;
+	if (a->now && nrm_time_parse_rfc3339(a->now, strlen(a->now), &t) != NRM_OK)
+		return nrm_usage_error("return diff", "--now '%s' is not an RFC 3339 time", a->now);
+	if (!a->store && argc - optind == 1 && ctx->store_path)
+		a->store = ctx->store_path;
+	if (a->store) {
+		if (argc - optind != 1)
+			return nrm_usage_error("return diff", "with --store, give OLD alone: NEW is "
+			                       "the store's return");
+		a->old_path = argv[optind];
+		a->new_path = a->store;
+		return 0;
 	}
 	if (argc - optind != 2)
 		return nrm_usage_error("return diff", argc - optind < 2 ? "give OLD and NEW"
@@ -144,41 +180,6 @@ static void print_text(const struct diff_args *a, const struct nrm_return_tables
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-/* A figure as scripts want it: a number, the shorthand ("[c]") as a
- * string, or null where the cell is not there. */
-static json_t *cell_json(const struct nrm_cell *cell, const struct nrm_column *col)
-{
-	if (!cell)
-		return json_null();
-	if (cell->kind != NRM_CELL_NUMBER)
-		return json_string(cell->text);
-	if (col->role == NRM_COL_COUNT)
-		return json_integer((json_int_t)strtoll(cell->text, NULL, 10));
-	return json_real(strtod(cell->text, NULL));
-}
-
-static const char *kind_name(enum nrm_change_kind k)
-{
-	return k == NRM_CHANGE_ADDED ? "added" : k == NRM_CHANGE_REMOVED ? "removed" : "changed";
-}
-
-static json_t *change_json(const struct nrm_return_change *c)
-{
-	json_t *diff = json_null();
-	if (c->has_difference) {
-		char *s = nrm_return_change_difference(c);
-		diff = c->column->role == NRM_COL_COUNT ? json_integer(strtoll(s, NULL, 10))
-		                                        : json_real(strtod(s, NULL));
-		free(s);
-	}
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o}",
-	                 "table", c->table->id, "table_title", c->table->title, "row", c->row,
-	                 "row_code", c->row_code ? json_string(c->row_code) : json_null(),
-	                 "column", c->column->name, "column_title", c->column->title,
-	                 "change", kind_name(c->kind), "old", cell_json(c->old_cell, c->column),
-	                 "new", cell_json(c->new_cell, c->column), "difference", diff);
-}
-
 static json_t *side_json(const char *path, const struct nrm_return_tables *t)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "source", path, "site", t->site,
@@ -191,7 +192,7 @@ static void print_json(const struct diff_args *a, const struct nrm_return_tables
 {
 	json_t *changes = json_array();
 	for (size_t i = 0; i < d->n_changes; i++)
-		json_array_append_new(changes, change_json(&d->changes[i]));
+		json_array_append_new(changes, nrm_return_change_json(&d->changes[i]));
 	json_t *j = json_pack("{s:o, s:o, s:I, s:I, s:o}", "old", side_json(a->old_path, o), "new",
 	                      side_json(a->new_path, n), "figures_changed",
 	                      (json_int_t)d->n_changes, "tables_changed", (json_int_t)d->n_tables,
@@ -215,17 +216,42 @@ static int open_input(const char *path, struct nrm_return_input *in)
 	return err.code;
 }
 
+/* NEW from the store: OLD rebuilt from its cases as they are now. */
+static int open_rebuild(struct nrm_context *ctx, const struct diff_args *a,
+                        const struct nrm_return_input *old, struct nrm_return_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	struct nrm_context at = *ctx;
+	at.store_path = a->store;
+	struct store *s;
+	int rc = nrm_context_open_store_read(&at, &s);
+	if (rc)
+		return rc;
+	int64_t now = (int64_t)time(NULL);
+	if (a->now)
+		nrm_time_parse_rfc3339(a->now, strlen(a->now), &now); /* checked */
+	struct nrm_error err = {0};
+	in->json = nrm_return_rebuild(s, old->json, now, PACKAGE_VERSION, &err);
+	store_close(s);
+	if (!in->json || nrm_return_tables_build(in->json, &in->tables, &err) != 0) {
+		fprintf(stderr, "nrmhub: %s: %s\n", a->store, err.msg);
+		json_decref(in->json);
+		in->json = NULL;
+		return err.code ? err.code : EX_SOFTWARE;
+	}
+	return 0;
+}
+
 int cmd_return_diff(struct nrm_context *ctx, int argc, char **argv)
 {
-	(void)ctx;
 	struct diff_args a = {0};
-	int rc = parse_args(argc, argv, &a);
+	int rc = parse_args(ctx, argc, argv, &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	struct nrm_return_input o, n;
 	if ((rc = open_input(a.old_path, &o)) != 0)
 		return rc;
-	if ((rc = open_input(a.new_path, &n)) != 0) {
+	if ((rc = a.store ? open_rebuild(ctx, &a, &o, &n) : open_input(a.new_path, &n)) != 0) {
 		nrm_return_input_close(&o);
 		return rc;
 	}

@@ -13,13 +13,13 @@
 #include "access_log.h"
 #include "bundle.h"
 #include "bundle_command.h"
-#include "bundle_peek.h"
 #include "date.h"
 #include "folder_swap.h"
 #include "ledger.h"
 #include "log.h"
 #include "quarter.h"
 #include "return_command.h"
+#include "return_sent.h"
 #include "review_held.h"
 #include "run_lock.h"
 #include "run_site.h"
@@ -27,7 +27,6 @@
 #include "store_review.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +39,6 @@
 #define DIFF_LINES_MAX 40
 /* A note or a reason: one line a person typed. */
 #define TEXT_MAX 1000
-/* A bundle's return.json, read out of its archive. */
-#define RETURN_MAX (64 * 1024 * 1024)
 
 static void review_usage(void)
 {
@@ -219,10 +216,12 @@ static void print_json(json_t *j)
 static bool not_a_figure(const char *path)
 {
 	/* Not figures: when and by what it was made, when its data was as at,
-	 * its files, where it is (the area), what the site is called, and the
-	 * published pattern its figures give. */
+	 * its files, where it is (the area), what the site is called, the
+	 * published pattern its figures give, and what it says of the returns
+	 * sent before it (its revision: which return it was compared with, and
+	 * why). */
 	static const char *const skip[] = {"generated_at", "data_as_at", "generator", "files",
-	                                   "area", "site_name", "disclosure", NULL};
+	                                   "area", "site_name", "disclosure", "revision", NULL};
 	for (size_t i = 0; skip[i]; i++)
 		if (strcmp(path, skip[i]) == 0)
 			return true;
@@ -282,98 +281,6 @@ static void diff(const char *path, json_t *sent, json_t *held, json_t *out)
 	                                     "held", held));
 }
 
-/* The sequence number of OUTBOX's SITE_QUARTER_NNN.tar.gz, or 0. */
-static unsigned long bundle_seq(const char *name, const char *prefix)
-{
-	size_t n = strlen(name), k = strlen(prefix);
-	if (n <= k + 7 || strncmp(name, prefix, k) != 0 || strcmp(name + n - 7, ".tar.gz") != 0)
-		return 0;
-	unsigned long seq = 0;
-	for (size_t i = k; i < n - 7; i++) {
-		if (name[i] < '0' || name[i] > '9' || seq > NRM_BUNDLE_SEQ_MAX)
-			return 0;
-		seq = seq * 10 + (unsigned long)(name[i] - '0');
-	}
-	return seq;
-}
-
-/* Where the ledger says a bundle went: {state, target} of its delivery, or
- * NULL when it was never queued. */
-static json_t *delivery_of(json_t *deliveries, const char *path)
-{
-	size_t i;
-	json_t *d, *found = NULL;
-	json_array_foreach(deliveries, i, d) {
-		const char *item = json_string_value(json_object_get(d, "item"));
-		if (!item || strcmp(item, path) != 0)
-			continue;
-		/* Delivered anywhere wins over pending elsewhere. */
-		if (!found || strcmp(json_string_value(json_object_get(d, "state")), "delivered") == 0)
-			found = d;
-	}
-	return found ? json_pack("{s:O, s:O}", "state", json_object_get(found, "state"), "target",
-	                         json_object_get(found, "target"))
-	             : NULL;
-}
-
-static bool delivered(json_t *deliveries, const char *path)
-{
-	json_t *where = delivery_of(deliveries, path);
-	bool yes = where && strcmp(json_string_value(json_object_get(where, "state")),
-	                           "delivered") == 0;
-	json_decref(where);
-	return yes;
-}
-
-/* The return last sent for the quarter: the newest bundle of the site's
- * quarter for `audience` in the outbox that the ledger says was
- * delivered, else the newest there (made, not yet sent), and its return.
- * NULL when there is none. */
-static char *last_bundle(const char *outbox, const struct nrm_held *h, const char *audience,
-                         json_t *deliveries, json_t **ret)
-{
-	*ret = NULL;
-	char *prefix = nrm_xasprintf("%s_%s_", h->site, h->quarter);
-	char *best[2] = {NULL, NULL}; /* [0] the newest delivered, [1] the newest */
-	unsigned long best_seq[2] = {0, 0};
-	DIR *d = opendir(outbox);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		unsigned long seq = bundle_seq(e->d_name, prefix);
-		if (seq == 0 || (seq <= best_seq[0] && seq <= best_seq[1]))
-			continue;
-		char *path = nrm_xasprintf("%s/%s", outbox, e->d_name);
-		char aud[16];
-		struct nrm_error err;
-		if (nrm_bundle_audience(path, aud, &err) == 0 && strcmp(aud, audience) == 0) {
-			for (int k = 0; k < 2; k++)
-				if (seq > best_seq[k] && (k == 1 || delivered(deliveries, path))) {
-					free(best[k]);
-					best[k] = nrm_xstrdup(path);
-					best_seq[k] = seq;
-				}
-		}
-		free(path);
-	}
-	if (d)
-		closedir(d);
-	free(prefix);
-	char *chosen = best[0] ? best[0] : best[1];
-	free(best[0] ? best[1] : NULL);
-	char *text;
-	size_t len;
-	struct nrm_error err;
-	if (chosen && nrm_bundle_peek(chosen, "data/return.json", RETURN_MAX, &text, &len, &err) == 0) {
-		*ret = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
-		free(text);
-	}
-	if (chosen && !*ret) {
-		free(chosen);
-		chosen = NULL;
-	}
-	return chosen;
-}
-
 /* ---- review --------------------------------------------------------------- */
 
 static json_t *audience_review(const char *dir, const char *audience, const char *outbox,
@@ -391,19 +298,24 @@ static json_t *audience_review(const char *dir, const char *audience, const char
 	} else if (nrm_return_load_file(ret_path, &held, &err) != 0) {
 		json_object_set_new(o, "error", json_string(err.msg));
 	} else {
-		char *last = outbox ? last_bundle(outbox, h, audience, deliveries, &sent) : NULL;
+		/* The newest delivered, else the newest made in the outbox. */
+		struct nrm_sent last = {0};
+		if (outbox)
+			nrm_return_last_sent(deliveries, outbox, h->site, h->quarter, audience, &last);
+		sent = last.ret;
+		last.ret = NULL;
 		json_t *differences = json_array();
-		if (last) {
+		if (last.bundle) {
 			diff("", sent, held, differences);
-			json_t *c = json_pack("{s:s}", "bundle", last);
-			json_t *where = delivery_of(deliveries, last);
+			json_t *c = json_pack("{s:s}", "bundle", last.bundle);
+			json_t *where = nrm_sent_delivery_of(deliveries, last.bundle);
 			json_object_set_new(c, "delivery", where ? where : json_null());
 			json_object_set_new(o, "compared_with", c);
 		} else {
 			json_object_set_new(o, "compared_with", json_null());
 		}
 		json_object_set_new(o, "differences", differences);
-		free(last);
+		nrm_sent_free(&last);
 	}
 	json_decref(held);
 	json_decref(sent);

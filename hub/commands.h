@@ -69,6 +69,7 @@ int cmd_config(struct nrm_context *ctx, int argc, char **argv);
 int cmd_keys(struct nrm_context *ctx, int argc, char **argv);
 int cmd_intake(struct nrm_context *ctx, int argc, char **argv);
 int cmd_intake_sites(struct nrm_context *ctx, int argc, char **argv);
+int cmd_intake_history(struct nrm_context *ctx, int argc, char **argv);
 int cmd_national(struct nrm_context *ctx, int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
  * rows they carried.
  */
 #include "national.h"
+#include "national_revision.h"
 #include "../plugins/common/json_syntax.h"
 
 #include "config.h"
@@ -44,6 +45,7 @@ struct group {
 	int64_t seq, received_at;
 	char *bag;
 	bool revision, key_revoked;
+	json_t *revision_change; /* a revision: its size (national_revision.h) */
 };
 
 struct build {
@@ -225,6 +227,13 @@ static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 	g->bag = nrm_xstrdup(sb->bag);
 	g->revision = sb->n_received > 1;
 	g->key_revoked = sb->key_revoked;
+	if (g->revision &&
+	    !(g->revision_change = nrm_national_revision_change(b->s, sb->site, sb->quarter, sb->seq,
+	                                                        ret, b->err))) {
+		json_decref(ret);
+		b->failed = -1;
+		return 1;
+	}
 	g->referrals = json_integer_value(json_object_get(json_object_get(ret, "referrals"), "total"));
 	g->rg_decisions = decided(ret, "rg");
 	g->cg_decisions = decided(ret, "cg");
@@ -241,6 +250,9 @@ static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 	 * it can make.  Nor is its rule of disclosure. */
 	json_object_del(ret, "comparison");
 	json_object_del(ret, "disclosure");
+	/* Nor what it says of its own revisions: the national tables are no
+	 * site's revision. */
+	json_object_del(ret, "revision");
 	/* The totals are no one site's: not its name, nor its area. */
 	json_object_del(ret, "site_name");
 	json_object_del(ret, "area");
@@ -452,6 +464,9 @@ static json_t *group_json(struct group *g, bool site)
 		json_object_set_new(j, "bag", json_string(g->bag));
 		json_object_set_new(j, "received_at", json_string(when));
 		json_object_set_new(j, "revision", json_boolean(g->revision));
+		json_object_set_new(j, "revision_change", g->revision_change
+		                                                  ? json_incref(g->revision_change)
+		                                                  : json_null());
 		json_object_set_new(j, "key_revoked", json_boolean(g->key_revoked));
 	}
 	return j;
@@ -590,6 +605,7 @@ static void build_free(struct build *b, struct cmp_pass *cp)
 		free(b->sites[i].display);
 		free(b->sites[i].nation);
 		free(b->sites[i].bag);
+		json_decref(b->sites[i].revision_change);
 		days4_free(&b->sites[i].d);
 	}
 	for (size_t i = 0; i < b->n_nations; i++) {

@@ -122,6 +122,21 @@ static void restate_site(json_t *row, const json_t *pub)
 	json_object_set(row, "referrals", json_object_get(json_object_get(pub, "referrals"), "total"));
 }
 
+/* A revision's size, published: how many figures and tables changed and
+ * why, but not by how much each headline count moved, which the joint
+ * suppression does not protect (the difference of an exact count and one
+ * published before could pin down a hidden one). */
+static void restate_revision(json_t *row)
+{
+	json_t *change = json_object_get(row, "revision_change");
+	if (!json_is_object(change))
+		return;
+	static const char *const counts[] = {"referrals", "rg_decisions", "cg_decisions",
+	                                     "largest_headline_change"};
+	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		json_object_set_new(change, counts[i], json_null());
+}
+
 /* Figure f of the joint model, hidden, written as "[c]" where it is. */
 static int hide(json_t *national, const struct nrm_national_model *j, size_t f, struct nrm_error *err)
 {
@@ -401,8 +416,10 @@ static int publish_quarter(json_t *national, struct store *st, const struct nrm_
 			explain_refusal(&s, &p, err);
 	}
 	if (rc == 0) {
-		for (size_t i = 0; i < s.n; i++)
+		for (size_t i = 0; i < s.n; i++) {
 			restate_site(json_array_get(by_site, i), s.v[i].published);
+			restate_revision(json_array_get(by_site, i));
+		}
 		json_object_del(national, "headline");
 		json_object_del(national, "comparison");
 		json_object_del(national, "pilot_vs_non_pilot");

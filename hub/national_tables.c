@@ -73,6 +73,10 @@ static const struct nrm_column status_cols[] = {
 	{"status", "Status", NRM_COL_LABEL, NULL, NULL},
 	{"latest_seq", "Sequence number of the latest return (0: none)", NRM_COL_COUNT,
 	 "LATEST_SEQ", "NUMBER"},
+	{"figures_changed", "Figures changed since the return accepted before", NRM_COL_COUNT,
+	 "FIGURES_CHANGED", "NUMBER"},
+	{"largest_headline_change", "Largest change of a headline count (referrals, RG or CG "
+	 "decisions)", NRM_COL_COUNT, "HEADLINE_CHANGE", "NUMBER"},
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -277,8 +281,10 @@ static int add_comparison(struct tb *b, const json_t *nat, struct nrm_error *err
 	                           "national.json: $.comparison.groups", "since 1 June 2021", err);
 }
 
+/* A revised site's revision_change (national_revision.h), or NULL: the
+ * size of its revision; [z] for a site with no return, or a figure hidden. */
 static void status_row(struct tb *b, const char *site, const char *name, const char *status,
-                       json_int_t seq)
+                       json_int_t seq, const json_t *change)
 {
 	struct nrm_cell *row = add_row(b);
 	site_text_cells(&row[2], site, name);
@@ -286,6 +292,9 @@ static void status_row(struct tb *b, const char *site, const char *name, const c
 	row[5].kind = NRM_CELL_NUMBER;
 	row[5].number = (double)seq;
 	row[5].text = nrm_xasprintf("%" JSON_INTEGER_FORMAT, seq);
+	nrm_cell_set_figure(&row[6], json_object_get(change, "figures_changed"), NRM_COL_COUNT);
+	nrm_cell_set_figure(&row[7], json_object_get(change, "largest_headline_change"),
+	                    NRM_COL_COUNT);
 }
 
 static void add_status(struct tb *b, const json_t *nat)
@@ -296,13 +305,14 @@ static void add_status(struct tb *b, const json_t *nat)
 	size_t i;
 	const json_t *v;
 	json_array_foreach(json_object_get(nat, "sites_missing"), i, v)
-		status_row(b, json_string_value(v), NULL, "no return", 0);
+		status_row(b, json_string_value(v), NULL, "no return", 0, NULL);
 	const json_t *g;
 	json_array_foreach(json_object_get(nat, "by_site"), i, g)
 		if (json_is_true(json_object_get(g, "revision")))
 			status_row(b, json_string_value(json_object_get(g, "site")),
 			           json_string_value(json_object_get(g, "site_name")), "revised",
-			           json_integer_value(json_object_get(g, "seq")));
+			           json_integer_value(json_object_get(g, "seq")),
+			           json_object_get(g, "revision_change"));
 }
 
 /* Every table of totals (the return's tables over totals, which include the

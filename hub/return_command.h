@@ -26,6 +26,9 @@ struct nrm_return_request {
 	const char *site_name; /* the site's display name; NULL: the configuration's
 	                          site.name when it is this site's, else none */
 	enum nrm_sdmx_version sdmx; /* return.sdmx.csv's version (0: 1.0) */
+	const char *reason;    /* why a quarter sent before is sent again (--reason) */
+	const char *revises;   /* the return last sent, given by hand (--revises) */
+	const char *provisional_quarters, *provisional_months; /* as the options */
 	bool force;            /* build past the sanity rules (return_rules.h) */
 	unsigned *forced;      /* NULL, or filled with the rules forced past
 	                          (an nrm_rules_forced) */

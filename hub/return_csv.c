@@ -17,12 +17,14 @@
  */
 #include "return_render.h"
 #include "return_extract.h"
+#include "return_marks.h"
 #include "return_tables.h"
 
 #include "util.h"
 #include "welsh.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +156,8 @@ static json_t *csvw_columns(const struct nrm_return_tables *o, const struct nrm_
 		json_t *j = json_pack("{s:s, s:o, s:s, s:b}", "name", col->name, "titles",
 		                      titles(col->title, meta_cy(o, col->title)), "datatype",
 		                      csvw_datatype(col->role), "required",
-		                      col->role != NRM_COL_COUNT && col->role != NRM_COL_DECIMAL);
+		                      col->role != NRM_COL_COUNT && col->role != NRM_COL_DECIMAL &&
+		                              col->role != NRM_COL_NOTE);
 		if (col->role == NRM_COL_COUNT || col->role == NRM_COL_DECIMAL)
 			json_object_set_new(j, "null", json_pack("[s, s]", "[c]", "[z]"));
 		json_array_append_new(cols, j);
@@ -162,13 +165,23 @@ static json_t *csvw_columns(const struct nrm_return_tables *o, const struct nrm_
 	return cols;
 }
 
-/* Year, Quarter and the code column (when there is one) identify a row. */
+/* Year, Quarter and the code column (when there is one) identify a row;
+ * a row of revisions.csv is a figure: its quarter, table, row and column. */
+static bool key_column(const struct nrm_table *t, size_t c)
+{
+	const struct nrm_column *col = &t->columns[c];
+	if (col->role == NRM_COL_YEAR || col->role == NRM_COL_QUARTER || col->role == NRM_COL_CODE)
+		return true;
+	return strcmp(t->key, NRM_REVISIONS_KEY) == 0 &&
+	       (strcmp(col->name, "table") == 0 || strcmp(col->name, "row_code") == 0 ||
+	        strcmp(col->name, "column") == 0);
+}
+
 static json_t *csvw_primary_key(const struct nrm_table *t)
 {
 	json_t *key = json_array();
 	for (size_t c = 0; c < t->n_columns; c++)
-		if (t->columns[c].role == NRM_COL_YEAR || t->columns[c].role == NRM_COL_QUARTER ||
-		    t->columns[c].role == NRM_COL_CODE)
+		if (key_column(t, c))
 			json_array_append_new(key, json_string(t->columns[c].name));
 	return key;
 }

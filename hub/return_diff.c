@@ -5,6 +5,8 @@
 
 #include "util.h"
 
+#include <jansson.h>
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +35,7 @@ static int column_named(const struct nrm_table *t, const char *name)
 	return -1;
 }
 
-/* What a row is, across returns: its code; a table without codes (the
- * trend) has one row a quarter.  Caller frees. */
-static char *row_key(const struct nrm_table *t, size_t row)
+char *nrm_table_row_key(const struct nrm_table *t, size_t row)
 {
 	int code = column_of(t, NRM_COL_CODE);
 	if (code >= 0)
@@ -45,11 +45,10 @@ static char *row_key(const struct nrm_table *t, size_t row)
 	                     q >= 0 ? nrm_table_cell(t, row, (size_t)q)->text : "");
 }
 
-/* The row of `t` whose key is `key`, or -1. */
-static long find_row(const struct nrm_table *t, const char *key)
+long nrm_table_find_row(const struct nrm_table *t, const char *key)
 {
 	for (size_t r = 0; r < t->n_rows; r++) {
-		char *k = row_key(t, r);
+		char *k = nrm_table_row_key(t, r);
 		bool same = strcmp(k, key) == 0;
 		free(k);
 		if (same)
@@ -75,7 +74,7 @@ static struct nrm_return_change *add_change(struct nrm_return_diff *d, enum nrm_
 	} else if (code >= 0) {
 		c->row = c->row_code;
 	} else {
-		c->row_period = row_key(t, row);
+		c->row_period = nrm_table_row_key(t, row);
 		c->row = c->row_period;
 	}
 	return c;
@@ -135,8 +134,8 @@ static void compare_table(struct nrm_return_diff *d, const struct nrm_table *ot,
                           const struct nrm_table *nt)
 {
 	for (size_t r = 0; r < nt->n_rows; r++) {
-		char *key = row_key(nt, r);
-		long o = ot ? find_row(ot, key) : -1;
+		char *key = nrm_table_row_key(nt, r);
+		long o = ot ? nrm_table_find_row(ot, key) : -1;
 		free(key);
 		if (o >= 0)
 			compare_row(d, ot, (size_t)o, nt, r);
@@ -144,8 +143,8 @@ static void compare_table(struct nrm_return_diff *d, const struct nrm_table *ot,
 			whole_row(d, NRM_CHANGE_ADDED, nt, r);
 	}
 	for (size_t r = 0; ot && r < ot->n_rows; r++) {
-		char *key = row_key(ot, r);
-		if (find_row(nt, key) < 0)
+		char *key = nrm_table_row_key(ot, r);
+		if (nrm_table_find_row(nt, key) < 0)
 			whole_row(d, NRM_CHANGE_REMOVED, ot, r);
 		free(key);
 	}
@@ -186,3 +185,41 @@ char *nrm_return_change_difference(const struct nrm_return_change *c)
 		return nrm_xasprintf("%+.1f", c->difference);
 	return nrm_xasprintf("%+.0f", c->difference);
 }
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* A figure as scripts want it: a number, the shorthand ("[c]") as a
+ * string, or null where the cell is not there. */
+static json_t *cell_json(const struct nrm_cell *cell, const struct nrm_column *col)
+{
+	if (!cell)
+		return json_null();
+	if (cell->kind != NRM_CELL_NUMBER)
+		return json_string(cell->text);
+	if (col->role == NRM_COL_COUNT)
+		return json_integer((json_int_t)strtoll(cell->text, NULL, 10));
+	return json_real(strtod(cell->text, NULL));
+}
+
+static const char *kind_name(enum nrm_change_kind k)
+{
+	return k == NRM_CHANGE_ADDED ? "added" : k == NRM_CHANGE_REMOVED ? "removed" : "changed";
+}
+
+json_t *nrm_return_change_json(const struct nrm_return_change *c)
+{
+	json_t *diff = json_null();
+	if (c->has_difference) {
+		char *s = nrm_return_change_difference(c);
+		diff = c->column->role == NRM_COL_COUNT ? json_integer(strtoll(s, NULL, 10))
+		                                        : json_real(strtod(s, NULL));
+		free(s);
+	}
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o}",
+	                 "table", c->table->id, "table_title", c->table->title, "row", c->row,
+	                 "row_code", c->row_code ? json_string(c->row_code) : json_null(),
+	                 "column", c->column->name, "column_title", c->column->title,
+	                 "change", kind_name(c->kind), "old", cell_json(c->old_cell, c->column),
+	                 "new", cell_json(c->new_cell, c->column), "difference", diff);
+}
+

@@ -51,8 +51,20 @@ void nrm_return_diff(const struct nrm_return_tables *old, const struct nrm_retur
                      struct nrm_return_diff *out);
 void nrm_return_diff_free(struct nrm_return_diff *d);
 
+/* What a row is, across returns: its code ("female"); in a table without
+ * codes (the trend), its quarter ("2024 Q1").  Caller frees. */
+char *nrm_table_row_key(const struct nrm_table *t, size_t row);
+/* The row of `t` whose key is `key`, or -1. */
+long nrm_table_find_row(const struct nrm_table *t, const char *key);
+
 /* "+3", "-1.5": a change's difference as its column shows figures (a
  * count whole, a statistic to one decimal).  Caller frees. */
 char *nrm_return_change_difference(const struct nrm_return_change *c);
+
+/* A change as `return diff --json` prints it: {table, table_title, row,
+ * row_code, column, column_title, change, old, new, difference}, a figure
+ * a number, shorthand a string, null where there is none. */
+#include <jansson.h>
+json_t *nrm_return_change_json(const struct nrm_return_change *c);
 
 #endif

@@ -9,6 +9,7 @@
  * marked with its language (html_welsh.c), its charts' texts too (two
  * lines where one was, the Welsh above).
  */
+#include "return_marks.h"
 #include "return_render.h"
 #include "return_tables.h"
 
@@ -65,6 +66,10 @@ static bool labelled_code(const struct nrm_table *t, size_t c)
 static bool shown_column(const struct nrm_table *t, size_t c, bool with_period)
 {
 	enum nrm_column_role role = t->columns[c].role;
+	/* The page puts a figure's [p] or [r] beside it, where people read
+	 * it; the status column says it again for machines. */
+	if (role == NRM_COL_NOTE && strcmp(t->columns[c].name, "status") == 0)
+		return false;
 	return !labelled_code(t, c) && (with_period || role > NRM_COL_QUARTER);
 }
 
@@ -82,6 +87,8 @@ static void cell_text(FILE *out, const struct nrm_table *t, size_t r, size_t c, 
 		nrm_html_words(out, welsh, cell->text, cell->text_cy);
 	else
 		esc(out, cell->text);
+	if (cell->marks)
+		fprintf(out, " %s", nrm_marks_text(cell->marks));
 }
 
 /* A table with no rows (no site missing and none revised, say) is said in
@@ -753,14 +760,36 @@ static void notes_section(FILE *out, const struct nrm_return_tables *t)
 	const char *shorthand = "Shorthand: [c] confidential (suppressed), [z] not applicable.";
 	fputs("</dl>\n", out);
 	nrm_html_paragraph(out, t->welsh, shorthand, page_cy(t, shorthand), NULL);
+	if (t->marked) {
+		const char *marks = "[p] provisional, [r] revised.";
+		nrm_html_paragraph(out, t->welsh, marks, page_cy(t, marks), NULL);
+	}
 	fputs("\n</section>\n", out);
+}
+
+/* "What changed and why": a return that revises one sent before says
+ * which figures changed, from what to what, and the reason a person gave
+ * (return_marks.h). */
+static void revisions_section(FILE *out, const struct nrm_return_tables *t)
+{
+	const struct nrm_table *rev = nrm_return_tables_find(t, NRM_REVISIONS_KEY);
+	if (!rev)
+		return;
+	section_open(out, t, "h-revisions", "What changed and why");
+	if (rev->lead) {
+		fputs("<p>", out);
+		esc(out, rev->lead);
+		fputs("</p>\n", out);
+	}
+	html_table(out, rev, true, t->welsh);
+	fputs("</section>\n", out);
 }
 
 static void rest_and_notes(FILE *out, const struct nrm_return_tables *t)
 {
 	static const char *const shown[] = {"summary", "days_to_decision", "days_distribution",
 	                                    "awaiting", "awaiting_age", "exploitation_type",
-	                                    "trend"};
+	                                    "trend", NRM_REVISIONS_KEY};
 	section_open(out, t, "h-tables", "All other tables");
 	for (size_t i = 0; i < t->n_tables; i++) {
 		bool done = false;
@@ -807,6 +836,7 @@ int nrm_return_write_html(const json_t *ret, const struct nrm_return_tables *t,
 	awaiting_section(out, t);
 	exploitation_section(out, t);
 	trend_section(out, t);
+	revisions_section(out, t);
 	rest_and_notes(out, t);
 	fputs("</main>\n</body>\n</html>\n", out);
 	fclose(out);

@@ -9,6 +9,7 @@
  * English's arguments, in Welsh where they are words (a month, a phrase).
  */
 #include "return_ods.h"
+#include "return_marks.h"
 #include "return_tables.h"
 
 #include "util.h"
@@ -382,6 +383,11 @@ static void table_sheet(struct ods_sheet *s, const struct nrm_return_tables *t,
 	if (kinds & (1u << NRM_CELL_SUPPRESSED | 1u << NRM_CELL_NA | 1u << NRM_CELL_MISSING))
 		add_line(s, shorthand_line(kinds, lead, false),
 		         t->welsh ? shorthand_line(kinds, lead, true) : NULL);
+	if (t->marked && nrm_table_has_figures(tab))
+		add_fixed_line(s, t, "The Status column shows each row's shorthand: [p] "
+		                     "provisional, [r] revised.");
+	if (tab->lead) /* a revision's reason, typed by a person: no Welsh */
+		add_line(s, nrm_xstrdup(tab->lead), NULL);
 	const char **header = nrm_xcalloc(tab->n_columns, sizeof(*header));
 	for (size_t c = 0; c < tab->n_columns; c++)
 		header[c] = tab->columns[c].title;

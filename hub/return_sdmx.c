@@ -13,6 +13,7 @@
  * fault of the structure: both are written, and the suite's key check
  * (tests/e2e/check_sdmx.py) fails.
  */
+#include "return_marks.h"
 #include "return_render.h"
 #include "return_tables.h"
 #include "sdmx_codes.h"
@@ -33,14 +34,17 @@
 #define UNKNOWN_AREA "_U"
 
 /* SDMX's CL_OBS_STATUS: Q missing, suppressed; M missing, cannot exist
- * (a statistic of no decisions); O missing (a figure not sent). */
+ * (a statistic of no decisions); O missing (a figure not sent); R revised
+ * and P provisional (return_marks.h: a figure both is R, the newer news);
+ * A normal. */
 static const char *obs_status(const struct nrm_cell *c)
 {
 	switch (c->kind) {
 	case NRM_CELL_SUPPRESSED: return "Q";
 	case NRM_CELL_NA: return "M";
 	case NRM_CELL_MISSING: return "O";
-	default: return "A";
+	default:
+		return c->marks & NRM_MARK_REVISED ? "R" : c->marks & NRM_MARK_PROVISIONAL ? "P" : "A";
 	}
 }
 
@@ -165,6 +169,8 @@ static void write_cell(struct writer *w, const struct nrm_table *tab, size_t r, 
 
 static int write_table(struct writer *w, const struct nrm_table *tab, struct nrm_error *err)
 {
+	if (!nrm_table_has_figures(tab)) /* revisions.csv: about figures, holding none */
+		return 0;
 	int code_col = code_column(tab);
 	for (size_t r = 0; r < tab->n_rows; r++) {
 		char *period = nrm_table_row_period(tab, r);

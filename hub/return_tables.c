@@ -5,6 +5,7 @@
  * names the JSON path.
  */
 #include "return_tables.h"
+#include "return_marks.h"
 
 #include "country.h"
 #include "date.h"
@@ -1374,7 +1375,7 @@ int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
 		return -1;
 	}
 	set_notes(out);
-	if (nrm_return_comparison_table(ret, out, err)) {
+	if (nrm_return_comparison_table(ret, out, err) || nrm_return_marks_apply(ret, out, err)) {
 		nrm_return_tables_free(out);
 		return -1;
 	}
@@ -1395,6 +1396,8 @@ void nrm_return_tables_free(struct nrm_return_tables *t)
 		free(tab->file);
 		free(tab->title);
 		free(tab->title_cy);
+		free(tab->columns_owned);
+		free(tab->lead);
 	}
 	free(t->tables);
 	free(t->site);

@@ -35,6 +35,7 @@ struct nrm_cell {
 	char *text_cy; /* a label's Welsh, in a Welsh site's return (welsh below);
 	                  NULL for figures and codes, in other returns, and for a
 	                  label with no Welsh (a nationality: the Home Office's) */
+	unsigned marks; /* a figure's NRM_MARK_* (return_marks.h): [p], [r]; 0 else */
 };
 
 /* A cell by position, stable while the tables grow. */
@@ -79,6 +80,8 @@ enum nrm_column_role {
 	NRM_COL_QUARTER,  /* "Q1".."Q4" */
 	NRM_COL_CODE,     /* the row's code: SDMX CATEGORY ("total" becomes _T) */
 	NRM_COL_LABEL,    /* the Home Office label of the code */
+	NRM_COL_NOTE,     /* other text about the row: its shorthand ("[p] [r]"), a
+	                     revision's table and values (return_marks.h) */
 	NRM_COL_COUNT,    /* an integer observation */
 	NRM_COL_DECIMAL,  /* a statistic shown with one decimal */
 };
@@ -104,6 +107,10 @@ struct nrm_table {
 	const struct nrm_column *columns;
 	size_t n_rows;
 	struct nrm_cell *cells; /* n_rows * n_columns, row after row */
+	struct nrm_column *columns_owned; /* `columns` when the table owns them (a
+	                                     status column appended: return_marks.h) */
+	char *lead;        /* a line people read above the table (a revision's
+	                      reason), or NULL */
 };
 
 struct nrm_return_note {
@@ -125,6 +132,8 @@ struct nrm_return_tables {
 	 * (text_cy, title_cy); column titles and notes are looked up with
 	 * label_welsh() (plugins/common/labels.h), being fixed texts. */
 	bool welsh;
+	bool marked;        /* the return records $.revision: its figures may be [p]
+	                       or [r], and its tables have a status column */
 	char *period_start, *period_end, *generated_at, *generator_version;
 	char *data_as_at;   /* when the data was as at ($.data_as_at), or NULL */
 	size_t n_tables;

@@ -457,6 +457,31 @@ static void push_site_settings(struct args *a, const struct nrm_config *cfg)
 		push(a, "--site-name");
 		push(a, cfg->site_name);
 	}
+	/* Which quarters' figures are [p] (return_revision.h). */
+	if (cfg->provisional_unit) {
+		char n[16];
+		snprintf(n, sizeof(n), "%d", cfg->provisional_n);
+		push(a, strcmp(cfg->provisional_unit, "quarters") == 0 ? "--provisional-quarters"
+		                                                       : "--provisional-months");
+		push(a, n);
+	}
+}
+
+/* Why the job sends again a quarter it sent before: its configuration's
+ * "revision_reason", else that it was built again on its schedule (a job
+ * runs unattended; a person who knows why says so in the configuration).
+ * Recorded only when the quarter was sent before. */
+static void push_reason(struct args *a, const struct nrm_run_job *r)
+{
+	push(a, "--reason");
+	if (r->job->revision_reason) {
+		push(a, r->job->revision_reason);
+	} else {
+		char *why = nrm_xasprintf("built again by the return job %s on its schedule",
+		                          r->job->name);
+		push(a, why);
+		free(why);
+	}
 }
 
 static int bundle_one(const struct nrm_run_job *r, const char *quarter, const char *audience,
@@ -472,6 +497,7 @@ static int bundle_one(const struct nrm_run_job *r, const char *quarter, const ch
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		push(&a, fixed[i]);
 	push_site_settings(&a, cfg);
+	push_reason(&a, r);
 	if (cfg->secret_key) {
 		push(&a, "--key");
 		push(&a, cfg->secret_key);
@@ -514,6 +540,7 @@ static int build_held(const struct nrm_run_job *r, const char *quarter, const ch
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		push(&a, fixed[i]);
 	push_site_settings(&a, cfg);
+	push_reason(&a, r);
 	if (cfg->pseudonym_key) {
 		push(&a, "--key");
 		push(&a, cfg->pseudonym_key);

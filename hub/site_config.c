@@ -5,6 +5,7 @@
  * also returned, so that a site sees all its mistakes in one go.
  */
 #include "site_config.h"
+#include "revision_policy.h"
 
 #include "alerts.h"
 #include "date.h"
@@ -138,10 +139,30 @@ static bool name_ok(const char *s)
 static long get_long(struct walk *w, json_t *obj, const char *key, const char *path,
                      long dflt, long min, long max);
 
+/* site.provisional: which quarters' figures are [p] (return_revision.h),
+ * {"quarters": N} (the N latest; 0: none) or {"months": N} (those that
+ * ended less than N months before the return was built). */
+static void read_provisional(struct walk *w, json_t *p, struct nrm_config *cfg)
+{
+	static const char *const keys[] = {"quarters", "months", NULL};
+	if (!p)
+		return;
+	if (!json_is_object(p) || json_object_size(p) != 1) {
+		bad(w, "$.site.provisional", "must be {\"quarters\": N} or {\"months\": N}");
+		return;
+	}
+	only_keys(w, p, "$.site.provisional", keys);
+	bool quarters = json_object_get(p, "quarters") != NULL;
+	cfg->provisional_unit = quarters ? "quarters" : "months";
+	cfg->provisional_n = (int)get_long(w, p, cfg->provisional_unit, "$.site.provisional", 0, 0,
+	                                   quarters ? NRM_PROVISIONAL_MAX_QUARTERS
+	                                            : NRM_PROVISIONAL_MAX_MONTHS);
+}
+
 static void read_site(struct walk *w, json_t *site, struct nrm_config *cfg)
 {
 	static const char *const keys[] = {"code", "name", "local_authority", "nation",
-	                                   "joined", "suppression_threshold", NULL};
+	                                   "joined", "suppression_threshold", "provisional", NULL};
 	if (!json_is_object(site)) {
 		bad(w, "$.site", "required, and must be an object");
 		return;
@@ -171,6 +192,7 @@ static void read_site(struct walk *w, json_t *site, struct nrm_config *cfg)
 	int32_t day;
 	if (cfg->joined && nrm_date_parse_iso(cfg->joined, strlen(cfg->joined), &day))
 		bad(w, "$.site.joined", "'%s' is not a date (YYYY-MM-DD)", cfg->joined);
+	read_provisional(w, json_object_get(site, "provisional"), cfg);
 }
 
 /* ---- targets ---------------------------------------------------------- */
@@ -423,6 +445,13 @@ static void read_return(struct walk *w, json_t *o, const char *path, struct nrm_
 		free(p);
 	}
 	free(review);
+	j->revision_reason = get_str(w, o, "revision_reason", path, false);
+	const char *why = j->revision_reason ? nrm_revision_reason_problem(j->revision_reason) : NULL;
+	if (why) {
+		char *p = sub(path, "revision_reason");
+		bad(w, p, "%s", why);
+		free(p);
+	}
 	j->quarter = get_str(w, o, "quarter", path, false);
 	struct nrm_quarter q;
 	if (j->quarter && nrm_quarter_parse(j->quarter, &q)) {
@@ -461,7 +490,7 @@ static void read_job_kind(struct walk *w, json_t *o, const char *path, struct nr
 		[NRM_JOB_IMPORT] = {"format", "input", "url", "options", "processed", "ca_file",
 		                    "keep_going", "rejects"},
 		[NRM_JOB_EXPORT] = {"format", "output", "options", "site"},
-		[NRM_JOB_RETURN] = {"audiences", "quarter", "outbox", "review"},
+		[NRM_JOB_RETURN] = {"audiences", "quarter", "outbox", "review", "revision_reason"},
 		[NRM_JOB_DELIVER] = {"target", "from"},
 		[NRM_JOB_BACKUP] = {NULL},
 	};
@@ -800,6 +829,7 @@ static void free_job(struct nrm_config_job *j)
 	free_list(j->audiences, j->n_audiences);
 	free(j->quarter);
 	free(j->outbox);
+	free(j->revision_reason);
 	free(j->target);
 	free(j->from);
 }

@@ -13,7 +13,7 @@
  *   "state_dir": DIR (relative paths are resolved against it; default: the
  *                configuration's own folder),
  *   "site": {"code", "name", "local_authority", "nation", "joined",
- *            "suppression_threshold"},
+ *            "suppression_threshold", "provisional": {"quarters": N} or {"months": N}},
  *   "store": FILE,
  *   "keys": {"secret_key": FILE, "password_file": FILE, "pseudonym_key": FILE},
  *   "plugin_path": DIR or [DIR...],
@@ -32,7 +32,8 @@
  *   export:  "format", "output" (with {quarter} and {date}), "options", "site"
  *   return:  "audiences", "quarter" (default: the last quarter ended), "outbox",
  *            "review" ("required": held for a person to approve, review_held.h;
- *            "none", the default: signed and put in the outbox)
+ *            "none", the default: signed and put in the outbox), "revision_reason"
+ *            (why its builds of a quarter sent before are sent again, return_revision.h)
  *   deliver: "target", "from" (a folder whose files are sent once each)
  *   backup:  none (a copy of the store beside it, store_backup.h)
  */
@@ -91,6 +92,8 @@ struct nrm_config_job {
 	size_t n_audiences;
 	char *quarter, *outbox;  /* return */
 	bool review;             /* return: "review": "required" */
+	char *revision_reason;   /* return: why its builds of a quarter sent before
+	                            are sent again ("revision_reason"), or NULL */
 	char *target, *from;     /* deliver */
 	const struct nrm_config_target *target_ref;
 };
@@ -105,6 +108,11 @@ struct nrm_config {
 	char *secret_key, *password_file, *pseudonym_key;
 	int suppression_threshold; /* site.suppression_threshold: published returns
 	                              hide counts 1..N; 0: the default, 4 */
+	/* site.provisional: {"quarters": N} or {"months": N}, which quarters'
+	 * figures are [p] (return_revision.h); provisional_unit NULL: the
+	 * default, the quarter just ended. */
+	const char *provisional_unit; /* "quarters" or "months" (static), or NULL */
+	int provisional_n;
 	char **plugin_paths;
 	size_t n_plugin_paths;
 	struct nrm_config_target *targets;

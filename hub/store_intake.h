@@ -67,6 +67,10 @@ int store_intake_add_case(struct store *s, int64_t bundle, const char *pseudonym
 typedef int (*store_intake_fn)(const struct store_intake_bundle *b, void *ctx);
 int store_intake_each_latest(struct store *s, const char *quarter, store_intake_fn fn,
                              void *ctx);
+/* Every bundle accepted of `site`'s `quarter`, by seq (intake keeps each
+ * revision).  0, fn's value, or -1. */
+int store_intake_each_of(struct store *s, const char *site, const char *quarter,
+                         store_intake_fn fn, void *ctx);
 /* The case rows of a bundle, values as in store_intake_add_case (NULL when
  * empty).  0, fn's value, or -1. */
 typedef int (*store_intake_case_fn)(const char *pseudonym,

@@ -420,6 +420,22 @@ static const struct phrase phrases[] = {
 	{"not available [x]", "ddim ar gael [x]"},
 	{"Shorthand: [c] confidential (suppressed), [z] not applicable.",
 	 "Llaw-fer: [c] cyfrinachol (wedi'i atal), [z] amherthnasol."},
+	/* [p] and [r], and what a revised return says of its revisions
+	 * (hub/return_marks.h). */
+	{"[p] provisional, [r] revised.", "[p] dros dro, [r] diwygiedig."},
+	{"What changed and why", "Beth a newidiodd a pham"},
+	{"The Status column shows each row's shorthand: [p] provisional, [r] revised.",
+	 "Mae'r golofn Statws yn dangos llaw-fer pob rhes: [p] dros dro, [r] diwygiedig."},
+	{"Status", "Statws"},
+	{"Table", "Tabl"},
+	{"Row code", "Cod y rhes"},
+	{"Row", "Rhes"},
+	{"Column", "Colofn"},
+	{"Change", "Newid"},
+	{"Previously sent", "Anfonwyd o'r blaen"},
+	{"Now", "Nawr"},
+	{"Difference", "Gwahaniaeth"},
+	{"Compared with", "O'i gymharu â"},
 };
 #define N_PHRASES (sizeof(phrases) / sizeof(phrases[0]))
 

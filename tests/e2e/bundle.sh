@@ -258,7 +258,7 @@ expect_exit 0 "$NRMHUB" bundle create --payload named/birmingham_2025Q1_004/data
 assert_eq "$(info_of birmingham_2025Q1_009 | head -n 1)" "Source-Organization: Birmingham Children's Trust" \
 	"Source-Organization of a named return folder"
 expect_exit 64 "$NRMHUB" bundle create --payload "$payload" --site-name X --seq 1 --key site.key -o loose
-assert_grep 'site-name, --threshold and --force go with --quarter' "$tmp/stderr"
+assert_grep '--provisional-months and --force go with --quarter' "$tmp/stderr"
 expect_exit 64 "$NRMHUB" bundle create --store site/cases.db --quarter 2025Q1 --key site.key \
 	--site-name "$(printf 'B\nAudience: published')" -o stored
 assert_no_file stored/birmingham_2025Q1_010.tar.gz

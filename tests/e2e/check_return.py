@@ -118,6 +118,8 @@ class Table:
         self.has_code = has_code
         self.measure_from_code = measure_from_code
         self.rows = []
+        self.status = None  # each row's Status, with $.revision (apply_revision)
+        self.revisions = False  # revisions.csv: figures about figures, none of its own
 
     def add(self, year, q, code, label, values):
         assert len(values) == len(self.value_cols)
@@ -299,6 +301,61 @@ def expected_tables(ret):
     return tables
 
 
+# What each table is (hub/return_tables.c's keys), by number: revisions
+# name a figure by its table's key.
+TABLE_KEYS = {1: "summary", 2: "age_band", 3: "gender", 4: "exploitation_type",
+              5: "exploitation_combination", 6: "nationality", 7: "location",
+              8: "first_responder_type", 9: "rg_decision_maker", 10: "cg_decision_maker",
+              11: "days_to_decision", 12: "days_distribution", 13: "awaiting",
+              14: "awaiting_age", 15: "quality", 16: "trend", 17: "comparison"}
+REVISION_HEADER = ["Year", "Quarter", "Table", "Row code", "Row", "Column", "Change",
+                   "Previously sent", "Now", "Difference", "Compared with"]
+
+
+def apply_revision(ret, tables):
+    """$.revision (formats/return.md): every table of figures gains a last
+    column Status, each row's shorthand: [p] when its quarter is one of
+    $.revision.provisional and it shows a number, [r] when
+    $.revision.revised names one of its figures; and a return that
+    revises one sent before, or lists revised figures, gains revisions.csv,
+    one row per revised figure.  Each table's status is worked out here
+    from return.json alone."""
+    rev = ret.get("revision")
+    if rev is None:
+        return tables
+    revised = {}
+    for e in rev["revised"]:
+        if e["change"] != "removed":
+            revised.setdefault(e["table"], set()).add(e["row"])
+    for t in tables:
+        key = TABLE_KEYS.get(int(t.file[6:-4]))
+        t.header = t.header + ["Status"]
+        t.status = []
+        for year, q, code, label, values in t.rows:
+            row = code if t.has_code else "%d %s" % (year, q)
+            marks = []
+            if "%d%s" % (year, q) in rev["provisional"] and \
+                    any(v is not None and v != "[c]" for v in values):
+                marks.append("[p]")
+            if row in revised.get(key, ()):
+                marks.append("[r]")
+            t.status.append(" ".join(marks))
+    if rev["revises"] is not None or rev["revised"]:
+        t = Table(len(tables) + 1, "_T", REVISION_HEADER, [(None, False, None)] * 9,
+                  has_code=False)
+        t.file = "revisions.csv"
+        t.revisions = True
+        numbers = {v: k for k, v in TABLE_KEYS.items()}
+        for e in rev["revised"]:
+            n = numbers.get(e["table"])
+            t.add(int(e["quarter"][:4]), e["quarter"][4:],
+                  None, None, ["Table_%d" % n if n else e["table"], e["row"], e["row_label"],
+                               e["column"], e["change"], e["old"], e["new"], e["difference"],
+                               e["compared_with"]])
+        tables.append(t)
+    return tables
+
+
 def cell_text(value, decimal):
     if value is None:
         return "[z]"
@@ -374,6 +431,8 @@ def check_table(t, path, numeric, check_bytes):
             if not same(got[first_value + k], want_text, numeric):
                 problem("%s: column %r is %r, expected %r" % (
                     where, t.header[first_value + k], got[first_value + k], want_text))
+        if t.status is not None and got[-1] != t.status[i - 2]:
+            problem("%s: Status is %r, expected %r" % (where, got[-1], t.status[i - 2]))
 
 
 def check_csvw(tables, d, audience):
@@ -507,6 +566,17 @@ def sdmx_key(ret, period, measure, breakdown, code):
     return tuple(key[d] for d in SDMX_DIMS)
 
 
+def revised_texts(ret, t):
+    """The figures $.revision.revised names in table t, as {row: {new
+    text}}: a figure of the row showing one of them is revised."""
+    out = {}
+    key = TABLE_KEYS.get(int(t.file[6:-4])) if t.file.startswith("table_") else None
+    for e in (ret.get("revision") or {}).get("revised", []):
+        if e["table"] == key and e["change"] != "removed":
+            out.setdefault(e["row"], set()).add(e["new"])
+    return out
+
+
 def check_sdmx(ret, tables, d):
     path = os.path.join(d, "return.sdmx.csv")
     rows = read_csv(path, True)
@@ -524,7 +594,11 @@ def check_sdmx(ret, tables, d):
         got[key] = tuple(row[1 + len(SDMX_DIMS):])
     want = {}
     for t in tables:
-        for year, q, code, label, values in t.rows:
+        if t.revisions:  # about figures, with none of its own
+            continue
+        revised = revised_texts(ret, t)
+        for i, (year, q, code, label, values) in enumerate(t.rows):
+            row = code if t.has_code else "%d %s" % (year, q)
             for value, (measure, decimal, unit) in zip(values, t.value_cols):
                 period = "%d-%s" % (year, q)
                 if t.measure_from_code:
@@ -537,7 +611,14 @@ def check_sdmx(ret, tables, d):
                 elif value is None:
                     obs = ("", "M", unit)
                 else:
-                    obs = (cell_text(value, decimal), "A", unit)
+                    # R revised, P provisional (a figure both is R), else A.
+                    text = cell_text(value, decimal)
+                    status = "A"
+                    if t.status is not None and "[p]" in t.status[i]:
+                        status = "P"
+                    if text in revised.get(row, ()):
+                        status = "R"
+                    obs = (text, status, unit)
                 # A total met again (Table_1 and a Total row) is one observation.
                 if key in want and want[key] != obs:
                     problem("return.json gives %r two values: %r and %r" % (key, want[key], obs))
@@ -693,8 +774,13 @@ def check_ods(tables, d):
                 kind = cell.get(q("office", "value-type"))
                 style = styles.get(cell.get(q("table", "style-name")))
                 data_style = style.get(q("style", "data-style-name")) if style is not None else None
+                if t.status is not None and c == len(t.header) - 1:
+                    if kind != "string" or text != t.status[r - 2]:
+                        problem("%s row %d: Status %r (%s), expected %r" % (
+                            t.sheet, r, text, kind, t.status[r - 2]))
+                    continue
                 if text in ("[c]", "[z]", "[x]") or c in (1, 2, 3) and t.has_code or \
-                        c == 1 and not t.has_code:
+                        c == 1 and not t.has_code or t.revisions and c > 0:
                     if kind != "string":
                         problem("%s row %d cell %d: %r is %s, not text" % (t.sheet, r, c, text, kind))
                 elif kind != "float" or float(cell.get(q("office", "value"))) != float(text):
@@ -831,10 +917,19 @@ def check_html(ret, path):
             problem("%s: chart-trend's desc lacks %r" % (path, want))
     # Every table is on the page, for screen readers and for print.
     table_ids = [a.get("id") for tag, a in page.tags if tag == "table"]
-    want_ids = ["Table_%d" % n for n in range(1, 17)]
+    want_ids = ["Table_%d" % n for n in range(1, 17 + ("comparison" in ret))]
+    rev = ret.get("revision")
+    revising = rev is not None and (rev["revises"] is not None or rev["revised"])
+    if revising and rev["revised"]:  # an empty one is said in a sentence
+        want_ids.append("Table_%d" % (17 + ("comparison" in ret)))
     if sorted(table_ids) != sorted(want_ids):
-        problem("%s: tables %r, expected Table_1 to Table_16 once each" % (path, table_ids))
+        problem("%s: tables %r, expected %s once each" % (path, table_ids, want_ids))
     body = "".join(page.texts)
+    # A revision says what changed and why, in its own section.
+    if revising and "What changed and why" not in body:
+        problem("%s: no \"What changed and why\" section" % path)
+    if revising and rev["reason"] and "Why: " + rev["reason"] not in body:
+        problem("%s: the revision's reason is not on the page" % path)
     # The site by the name the return records, else by its code.
     site = ret.get("site_name", ret["site"])
     if site not in body or ret["quarter"] not in body:
@@ -867,7 +962,7 @@ def main():
     mode, ret_path, d = sys.argv[1:4]
     with open(ret_path, encoding="utf-8") as f:
         ret = json.load(f)
-    tables = expected_tables(ret)
+    tables = apply_revision(ret, expected_tables(ret))
     if mode == "csv":
         for t in tables:
             check_table(t, os.path.join(d, t.file), False, True)

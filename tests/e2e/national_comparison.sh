@@ -153,7 +153,8 @@ PY
 assert_grep '^2025,Q1,pilot_rg_quarter,"Pilot: .*",\[c\],\[c\],\[c\],\[c\],\[c\],\[c\],\[c\],\[c\]' pub/table_17.csv
 assert_grep '^2025,Q1,pilot_site_home_office_cg_quarter,"Pilot sites, .*",0,0,\[z\],\[z\],\[z\],\[z\],0,\[z\]' pub/table_17.csv
 assert_grep ',DECISIONS,(_T,){9}RG,(_T,){3}PILOT,Q,2025-Q1,,Q,NR' pub/return.sdmx.csv
-assert_grep ',WITHIN_45_DAYS,(_T,){9}CG,(_T,){3}PILOT,Q,2025-Q1,0,A,NR' pub/return.sdmx.csv
+# P: the quarter just ended is provisional (a site's default policy).
+assert_grep ',WITHIN_45_DAYS,(_T,){9}CG,(_T,){3}PILOT,Q,2025-Q1,0,P,NR' pub/return.sdmx.csv
 assert_sdmx pub/return.sdmx.csv
 assert_grep 'reasonable grounds, decisions dated in the quarter</th><td class="num">\[c\]</td><td class="num">\[c\]</td>' pub/report.html
 expect_exit 0 "$NRMHUB" return validate pub/return.json

@@ -74,7 +74,8 @@ def tables(folder):
         body = {}
         for r in rows[1:]:
             key = r[code] if code is not None else "%s %s" % (r[0], r[1])
-            body[key] = {head[i]: r[i] for i in range(first, len(head))}
+            # The last column, Status, is each row's shorthand, not a figure.
+            body[key] = {head[i]: r[i] for i in range(first, len(head)) if head[i] != "Status"}
         tid = "Table_" + os.path.basename(path)[6:-4]
         out[tid] = body
     return out

@@ -230,9 +230,14 @@ assert_eq "$(ls "$site/state/public" | tr '\n' ' ')" \
 	"birmingham_2025Q1_002.tar.gz birmingham_2025Q1_002.tar.gz.minisig " "the published drop folder"
 
 # ---- the return compared is the one last sent, not one made since ---------------
-expect_exit 0 "$NRMHUB" bundle create --store "$site/state/nrmhub.db" --quarter 2025Q1 \
+# Made by hand for a quarter sent before: its reason is required.
+expect_exit 64 "$NRMHUB" bundle create --store "$site/state/nrmhub.db" --quarter 2025Q1 \
 	--key "$site/state/keys/birmingham.key" --pseudonym-key "$site/state/keys/birmingham.pseudonym.key" \
 	--now 2025-04-07T09:00:00Z -o "$site/state/outbox"
+assert_grep '2025Q1 was sent before \(birmingham_2025Q1_001\.tar\.gz\): give --reason TEXT' "$tmp/stderr"
+expect_exit 0 "$NRMHUB" bundle create --store "$site/state/nrmhub.db" --quarter 2025Q1 \
+	--key "$site/state/keys/birmingham.key" --pseudonym-key "$site/state/keys/birmingham.pseudonym.key" \
+	--now 2025-04-07T09:00:00Z -o "$site/state/outbox" --reason "made again to test review"
 assert_grep 'birmingham_2025Q1_003\.tar\.gz' "$tmp/stdout"
 expect_exit 0 "${hub[@]}" run --job quarterly-return --quarter 2025Q1 --now 2025-04-07T10:00:00Z
 expect_exit 0 "${hub[@]}" return review birmingham 2025Q1

@@ -35,7 +35,7 @@ assert_eq "$(ls "$ex/state/drop" | tr '\n' ' ')" \
 # just after finishing is settled as finished.  `status` lists the gaps.
 db="$ex/state/nrmhub.db" outbox="$ex/state/outbox"
 expect_exit 66 "$NRMHUB" bundle create --store "$db" --quarter 2025Q2 --key "$tmp/none.key" \
-	-o "$outbox"
+	-o "$outbox" --reason "a test of a failing create"
 expect_exit 0 "$NRMHUB" --config "$ex/nrmhub.json" status
 assert_grep '^bundle numbers spent on no bundle: 1$' "$tmp/stdout"
 assert_grep "^  birmingham_2025Q2_003  reserved .*: .*none\.key" "$tmp/stdout"
@@ -44,7 +44,7 @@ sqlite3 "$db" "UPDATE bundle_made SET finished_at = NULL WHERE seq IN (1, 2)" &&
 expect_exit 0 "$NRMHUB" --config "$ex/nrmhub.json" status --json
 assert_grep '"seq": 2,' "$tmp/stdout"
 expect_exit 0 "$NRMHUB" bundle create --store "$db" --quarter 2025Q2 --key "$ex/state/keys/birmingham.key" \
-	-o "$outbox"
+	-o "$outbox" --reason "a test of the next create"
 expect_exit 0 "$NRMHUB" --config "$ex/nrmhub.json" status
 assert_grep '^bundle numbers spent on no bundle: 2$' "$tmp/stdout"
 assert_grep '^  birmingham_2025Q2_001  reserved .*: interrupted: no bundle was finished' "$tmp/stdout"
