@@ -221,9 +221,10 @@ static enum nrm_dc_verdict judge(double lo, double hi, const struct nrm_dc_figur
 	return NRM_DC_OK;
 }
 
-/* The interval of column `col`; -1 when GLPK failed. */
+/* The interval of column `col`; -1 when GLPK failed.  `wide`, when not
+ * NULL, is set for a figure whose interval is at least its protection wide. */
 static int audit_column(struct lp *lp, int col, const struct nrm_dc_params *p,
-                        struct nrm_dc_audit *out)
+                        struct nrm_dc_audit *out, bool *wide)
 {
 	int f = lp->fig_of_col[col];
 	double lo = lp->lower, hi = INFINITY;
@@ -242,11 +243,15 @@ static int audit_column(struct lp *lp, int col, const struct nrm_dc_params *p,
 	 * protected, and the LP already holds the sum as a relation. */
 	record(out, f, lo, hi,
 	       lp->derived[col] ? NRM_DC_OK : judge(lo, hi, &lp->model->figures[f], p));
+	if (wide)
+		wide[f] = lp->derived[col] ||
+		          hi - lo >= protection_of(&lp->model->figures[f], p) - EPSILON;
 	return 0;
 }
 
-int nrm_dc_audit_run(const struct nrm_dc_model *m, const struct nrm_dc_params *p,
-                     bool stop_at_first, struct nrm_dc_audit *out, struct nrm_error *err)
+static int audit(const struct nrm_dc_model *m, const struct nrm_dc_params *p,
+                 bool stop_at_first, const bool *skip, bool *wide, struct nrm_dc_audit *out,
+                 struct nrm_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (visible_failures(m, p, stop_at_first, out) && stop_at_first)
@@ -259,12 +264,25 @@ int nrm_dc_audit_run(const struct nrm_dc_model *m, const struct nrm_dc_params *p
 	if (broken >= 0)
 		record(out, broken, NAN, NAN, NRM_DC_CONTRADICTION);
 	for (int c = 1; c <= lp.n_cols && rc == 0 && !(stop_at_first && out->n_failed); c++)
-		if (audit_column(&lp, c, p, out) < 0)
+		if (!(skip && skip[lp.fig_of_col[c]]) && audit_column(&lp, c, p, out, wide) < 0)
 			rc = nrm_fail(err, EX_SOFTWARE, "the LP solver failed on %s",
 			              m->figures[lp.fig_of_col[c]].name);
 	lp_free(&lp);
 	glp_term_out(term);
 	return rc;
+}
+
+int nrm_dc_audit_run(const struct nrm_dc_model *m, const struct nrm_dc_params *p,
+                     bool stop_at_first, struct nrm_dc_audit *out, struct nrm_error *err)
+{
+	return audit(m, p, stop_at_first, NULL, NULL, out, err);
+}
+
+int nrm_dc_audit_search(const struct nrm_dc_model *m, const struct nrm_dc_params *p,
+                        const bool *skip, bool *wide, struct nrm_dc_audit *out,
+                        struct nrm_error *err)
+{
+	return audit(m, p, true, skip, wide, out, err);
 }
 
 void nrm_dc_audit_free(struct nrm_dc_audit *a)

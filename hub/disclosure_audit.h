@@ -72,6 +72,18 @@ int nrm_dc_params_resolve(struct nrm_dc_params *p);
  */
 int nrm_dc_audit_run(const struct nrm_dc_model *m, const struct nrm_dc_params *p,
                      bool stop_at_first, struct nrm_dc_audit *out, struct nrm_error *err);
+/*
+ * The suppression loop's audit (return_suppress.c), which stops at the
+ * first failure and may pass over figures it knows the answer for:
+ * `skip[f]` (n_figures long, NULL for none) leaves hidden count f
+ * unaudited.  `wide` (NULL, or n_figures long) is set for each hidden
+ * count audited whose interval is at least its protection wide, or which
+ * is derived: hiding more figures only widens every interval, so such a
+ * figure stays protected while the loop hides more.
+ */
+int nrm_dc_audit_search(const struct nrm_dc_model *m, const struct nrm_dc_params *p,
+                        const bool *skip, bool *wide, struct nrm_dc_audit *out,
+                        struct nrm_error *err);
 void nrm_dc_audit_free(struct nrm_dc_audit *a);
 const char *nrm_dc_verdict_text(enum nrm_dc_verdict v);
 

@@ -102,12 +102,14 @@ static int best_for(const struct nrm_dc_model *m, int target)
 	return best;
 }
 
-/* The first failing figure, -2 when the audit passes, -1 on error. */
+/* The first failing figure, -2 when the audit passes, -1 on error.  Hidden
+ * counts with `skip` set are known to pass and not audited; `wide` as
+ * nrm_dc_audit_search() fills it. */
 static int first_failure(const struct nrm_dc_model *m, const struct nrm_dc_params *p,
-                         struct nrm_error *err)
+                         const bool *skip, bool *wide, struct nrm_error *err)
 {
 	struct nrm_dc_audit a;
-	if (nrm_dc_audit_run(m, p, true, &a, err) != 0)
+	if (nrm_dc_audit_search(m, p, skip, wide, &a, err) != 0)
 		return -1;
 	int f = a.n_failed ? a.cells[a.n - 1].figure : -2;
 	if (a.n_failed && a.cells[a.n - 1].verdict == NRM_DC_CONTRADICTION)
@@ -117,36 +119,50 @@ static int first_failure(const struct nrm_dc_model *m, const struct nrm_dc_param
 	return f;
 }
 
-/* Audit and extend; the secondary figures in the order they were hidden. */
+/* Audit and extend; the secondary figures in the order they were hidden.
+ * Each round only hides more, which only widens every hidden count's
+ * interval: a count found at least its protection wide in one round is
+ * passed over in the next (`safe`), the same answer for less solving. */
 static int extend(struct nrm_dc_model *m, const struct nrm_dc_params *p, int **order,
                   size_t *n_order, struct nrm_error *err)
 {
+	bool *safe = nrm_xcalloc(m->n_figures + 1, sizeof(bool));
 	for (;;) {
-		int failing = first_failure(m, p, err);
+		int failing = first_failure(m, p, safe, safe, err);
 		if (failing == -2)
-			return 0;
-		if (failing < 0)
-			return -1;
-		int pick = best_for(m, failing);
-		if (pick < 0)
-			return nrm_fail(err, EX_DATAERR, "no pattern of suppression protects %s: "
-			                "no shown count is left to hide; nothing is written",
-			                m->figures[failing].name);
+			break;
+		int pick = failing < 0 ? -1 : best_for(m, failing);
+		if (pick < 0) {
+			free(safe);
+			return failing < 0 ? -1
+			                   : nrm_fail(err, EX_DATAERR, "no pattern of suppression "
+			                              "protects %s: no shown count is left to hide; "
+			                              "nothing is written", m->figures[failing].name);
+		}
 		m->figures[pick].hidden = true;
 		nrm_dc_model_propagate(m);
 		*order = nrm_xrealloc(*order, (*n_order + 1) * sizeof(int));
 		(*order)[(*n_order)++] = pick;
 	}
+	free(safe);
+	return 0;
 }
 
-/* Shows again, last first, each secondary figure the audit does not need. */
+/* Shows again, last first, each secondary figure the audit does not need.
+ * The pattern before each step passes the audit, and showing a figure
+ * moves only the intervals of the hidden counts linked to it through the
+ * relations (linked_hidden): the others are passed over. */
 static int trim(struct nrm_dc_model *m, const struct nrm_dc_params *p, const int *order,
                 size_t n_order, struct nrm_error *err)
 {
 	for (size_t i = n_order; i-- > 0;) {
+		bool *skip = linked_hidden(m, order[i]);
+		for (size_t f = 0; f < m->n_figures; f++)
+			skip[f] = !skip[f];
 		m->figures[order[i]].hidden = false;
 		nrm_dc_model_propagate(m);
-		int failing = first_failure(m, p, err);
+		int failing = first_failure(m, p, skip, NULL, err);
+		free(skip);
 		if (failing == -1)
 			return -1;
 		if (failing >= 0) {
