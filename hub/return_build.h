@@ -24,7 +24,8 @@ enum nrm_audience {
 	NRM_AUDIENCE_PUBLISHED,     /* small counts "[c]", secondary suppression */
 };
 
-/* The number of quarters in `trend`, oldest first, ending with the return's. */
+/* The number of quarters in the `trend` of returns made before the series
+ * (return_series.h) replaced it: read still, never written. */
 #define NRM_RETURN_TREND_QUARTERS 8
 
 struct nrm_return_params {
@@ -45,7 +46,14 @@ struct nrm_return_params {
 	const char *area;           /* the site's GSS area code ($.area), or NULL */
 	int threshold;              /* published: counts 1..threshold are "[c]"; 0: 4 */
 	bool no_earlier;            /* published: do not follow the earlier quarters'
-	                               own suppression in the trend (internal) */
+	                               own suppression in the series (internal) */
+	/* The returns the site last sent for past quarters of the series
+	 * (n_sent of them, any order; either audience): a past quarter's
+	 * series row is that return's figures, so the series agrees with what
+	 * was sent, and the published series hides what that return's
+	 * published pattern hides.  NULL: every row as counted now. */
+	const json_t *const *sent;
+	size_t n_sent;
 };
 
 struct nrm_return_builder;

@@ -12,6 +12,7 @@
 #include "nation.h"
 #include "nationality.h"
 #include "return_comparison.h"
+#include "return_series_tables.h"
 #include "return_stats.h"
 #include "site_name.h"
 #include "nrmhub/plugin.h"
@@ -242,6 +243,15 @@ static const struct nrm_return_note notes_template[] = {
 	{8, "[z] not applicable: a statistic of no decisions or no cases."},
 	{9, "Missing fields are counted over the quarter's referrals (Table_1)."},
 	{10, "The last eight quarters, oldest first, ending with the quarter of this return."},
+	{11, "Each quarter from the pilot's start (2021 Q2) or the quarter the site joined, "
+	     "whichever is later, to the quarter of this return, oldest first; each quarter's "
+	     "figures as that quarter's own return counts them (referrals by referral date, "
+	     "decisions by decision date, cases awaiting a decision on its last day)."},
+	{12, "Change: this quarter's figure less that of the previous quarter, or of the same "
+	     "quarter a year earlier; percent change: that difference as a percentage of the "
+	     "earlier figure, to one decimal place. [x] where the earlier quarter is not in the "
+	     "series, [z] for the percent change of an earlier figure of 0, [c] where either "
+	     "figure is suppressed."},
 };
 
 /* ---- building ----------------------------------------------------------- */
@@ -1328,6 +1338,17 @@ static int add_trend_table(struct builder *b, const json_t *ret)
 	return 0;
 }
 
+/* A return's history: the series (return_series_tables.c), or in a
+ * return made before it, the eight quarters' trend. */
+static int add_history(struct builder *b, const json_t *ret)
+{
+	if (json_object_get(ret, "trend") && !json_object_get(ret, "series"))
+		return add_trend_table(b, ret);
+	if (!json_object_get(ret, "series"))
+		return fail_at(b, "$.series", "is missing");
+	return nrm_return_series_tables(ret, b->out, b->err);
+}
+
 static void set_notes(struct nrm_return_tables *o)
 {
 	struct nrm_return_note *notes = nrm_xmalloc(sizeof(notes_template));
@@ -1359,7 +1380,7 @@ int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
 			rc = add_decision_table(&b, decisions, "rg") ||
 			             add_decision_table(&b, decisions, "cg") ||
 			             add_days_tables(&b, ret) || add_awaiting_tables(&b, ret) ||
-			             add_quality_table(&b, ret) || add_trend_table(&b, ret)
+			             add_quality_table(&b, ret) || add_history(&b, ret)
 			         ? -1
 			         : 0;
 	}
