@@ -666,6 +666,9 @@ static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *e
 	 * before it, as its own published return was. */
 	json_t *prev = NULL;
 	for (size_t i = 0; i < rb->n_earlier && rc == 0; i++) {
+		/* One that saw no case (all referred later) has this one's site. */
+		if (!rb->earlier[i]->site)
+			rb->earlier[i]->site = nrm_xstrdup(rb->site);
 		rb->earlier[i]->prev = prev;
 		json_t *e = nrm_return_builder_finish(rb->earlier[i], err);
 		rb->earlier[i]->prev = NULL;

@@ -331,7 +331,7 @@ static void add_changes(struct nrm_return_tables *o, unsigned series)
 	size_t n = st->n_rows;
 	nrm_return_tables_add(o, "series_change",
 	                      "Change in the headline figures on the previous quarter and on the "
-	                      "same quarter a year earlier [note 1] [note 11] [note 12]",
+	                      "same quarter a year earlier [note 1] [note 12] [note 13]",
 	                      "_T", change_cols, sizeof(change_cols) / sizeof(change_cols[0]));
 	unsigned tab = (unsigned)o->n_tables - 1;
 	for (size_t r = 0; r < n; r++) {
@@ -363,7 +363,7 @@ int nrm_return_series_tables(const json_t *ret, struct nrm_return_tables *o,
 	nrm_return_tables_add(o, "series",
 	                      "Referrals, decisions and days to decision, and cases awaiting a "
 	                      "decision, each quarter since the pilot began or the site joined "
-	                      "[note 1] [note 5] [note 6] [note 8] [note 11]",
+	                      "[note 1] [note 5] [note 6] [note 8] [note 12]",
 	                      "_T", series_cols, S_COLUMNS);
 	unsigned tab = (unsigned)o->n_tables - 1;
 	if (series_rows(o, json_object_get(ret, "series"), err))
@@ -371,4 +371,27 @@ int nrm_return_series_tables(const json_t *ret, struct nrm_return_tables *o,
 	relate_series(o, tab);
 	add_changes(o, tab);
 	return 0;
+}
+
+static const struct nrm_return_note series_notes[] = {
+	{12, "Each quarter from the pilot's start (2021 Q2) or the quarter the site joined, "
+	     "whichever is later, to the quarter of this return, oldest first; each quarter's "
+	     "figures as that quarter's own return counts them (referrals by referral date, "
+	     "decisions by decision date, cases awaiting a decision on its last day)."},
+	{13, "Change: this quarter's figure less that of the previous quarter, or of the same "
+	     "quarter a year earlier; percent change: that difference as a percentage of the "
+	     "earlier figure, to one decimal place. [x] where the earlier quarter is not in the "
+	     "series, [z] for the percent change of an earlier figure of 0, [c] where either "
+	     "figure is suppressed."},
+};
+
+void nrm_return_series_notes(struct nrm_return_tables *o)
+{
+	size_t n = sizeof(series_notes) / sizeof(series_notes[0]);
+	struct nrm_return_note *notes = nrm_xmalloc((o->n_notes + n) * sizeof(*notes));
+	memcpy(notes, o->notes, o->n_notes * sizeof(*notes));
+	memcpy(notes + o->n_notes, series_notes, sizeof(series_notes));
+	free((void *)(uintptr_t)o->notes);
+	o->notes = notes;
+	o->n_notes += n;
 }

@@ -17,4 +17,8 @@
 int nrm_return_series_tables(const json_t *ret, struct nrm_return_tables *o,
                              struct nrm_error *err);
 
+/* Appends the series' notes (12 and 13, after the comparison's 11) to
+ * `o`'s, for tables holding the series. */
+void nrm_return_series_notes(struct nrm_return_tables *o);
+
 #endif

@@ -243,15 +243,6 @@ static const struct nrm_return_note notes_template[] = {
 	{8, "[z] not applicable: a statistic of no decisions or no cases."},
 	{9, "Missing fields are counted over the quarter's referrals (Table_1)."},
 	{10, "The last eight quarters, oldest first, ending with the quarter of this return."},
-	{11, "Each quarter from the pilot's start (2021 Q2) or the quarter the site joined, "
-	     "whichever is later, to the quarter of this return, oldest first; each quarter's "
-	     "figures as that quarter's own return counts them (referrals by referral date, "
-	     "decisions by decision date, cases awaiting a decision on its last day)."},
-	{12, "Change: this quarter's figure less that of the previous quarter, or of the same "
-	     "quarter a year earlier; percent change: that difference as a percentage of the "
-	     "earlier figure, to one decimal place. [x] where the earlier quarter is not in the "
-	     "series, [z] for the percent change of an earlier figure of 0, [c] where either "
-	     "figure is suppressed."},
 };
 
 /* ---- building ----------------------------------------------------------- */
@@ -1393,6 +1384,8 @@ int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
 		nrm_return_tables_free(out);
 		return -1;
 	}
+	if (nrm_return_tables_find(out, "series"))
+		nrm_return_series_notes(out);
 	return 0;
 }
 

@@ -128,6 +128,90 @@ def count_col(title, measure):
     return (title, (measure, False, "NUMBER"))
 
 
+SERIES_HEADLINE = [("referrals", "Referrals", "REFERRALS"),
+                   ("rg_decisions", "Reasonable grounds decisions", "RG_DECISIONS"),
+                   ("cg_decisions", "Conclusive grounds decisions", "CG_DECISIONS"),
+                   ("awaiting_rg", "Awaiting reasonable grounds", "AWAITING_RG"),
+                   ("awaiting_cg", "Awaiting conclusive grounds", "AWAITING_CG")]
+
+
+def series_percent(part, whole):
+    """100 * part / whole, one decimal, half up; [c] with either, [z] (None) of 0."""
+    if "[c]" in (part, whole):
+        return "[c]"
+    if whole == 0:
+        return None
+    return ((part * 1000 * 2 + whole) // (2 * whole)) / 10
+
+
+def series_change(now, base):
+    """(change, percent change) as Table_17 shows them: [x] without a base,
+    [c] with either hidden, [z] (None) for the percent of a base of 0, the
+    percent rounded half away from zero."""
+    if base is MISSING_BASE:
+        return "[x]", "[x]"
+    if "[c]" in (now, base):
+        return "[c]", "[c]"
+    if base == 0:
+        return now - base, None
+    d = now - base
+    mag = (abs(d) * 1000 * 2 + base) // (2 * base)
+    return d, (mag if d >= 0 else -mag) / 10
+
+
+MISSING_BASE = object()
+
+
+def series_tables(ret):
+    """Table_16 (the series) and Table_17 (its headline figures' changes),
+    worked out here from return.json's series, independently of nrmhub."""
+    rows = ret["series"]
+    t = Table(16, "_T", ["Year", "Quarter", "Referrals", "Reasonable grounds decisions",
+                         "Positive reasonable grounds",
+                         "Reasonable grounds: percentage positive",
+                         "Conclusive grounds decisions", "Positive conclusive grounds",
+                         "Conclusive grounds: percentage positive",
+                         "Mean days from referral to reasonable grounds",
+                         "Median days from referral to reasonable grounds",
+                         "Mean days from referral to conclusive grounds",
+                         "Median days from referral to conclusive grounds",
+                         "Awaiting reasonable grounds at quarter end",
+                         "Awaiting conclusive grounds at quarter end"],
+              [("REFERRALS", False, "NUMBER"), ("RG_DECISIONS", False, "NUMBER"),
+               ("RG_POSITIVE", False, "NUMBER"), ("RG_PERCENT_POSITIVE", True, "PERCENT"),
+               ("CG_DECISIONS", False, "NUMBER"), ("CG_POSITIVE", False, "NUMBER"),
+               ("CG_PERCENT_POSITIVE", True, "PERCENT"), ("RG_DAYS_MEAN", True, "DAYS"),
+               ("RG_DAYS_MEDIAN", True, "DAYS"), ("CG_DAYS_MEAN", True, "DAYS"),
+               ("CG_DAYS_MEDIAN", True, "DAYS"), ("AWAITING_RG", False, "NUMBER"),
+               ("AWAITING_CG", False, "NUMBER")], has_code=False)
+    for e in rows:
+        t.add(int(e["quarter"][:4]), "Q" + e["quarter"][5], None, None,
+              [e["referrals"], e["rg_decisions"], e["rg_positive"],
+               series_percent(e["rg_positive"], e["rg_decisions"]), e["cg_decisions"],
+               e["cg_positive"], series_percent(e["cg_positive"], e["cg_decisions"]),
+               e["mean_days_rg"], e["median_days_rg"], e["mean_days_cg"],
+               e["median_days_cg"], e["awaiting_rg"], e["awaiting_cg"]])
+    titles, measures = ["Year", "Quarter"], []
+    for key, title, measure in SERIES_HEADLINE:
+        titles += [title + ": change on the previous quarter",
+                   title + ": percent change on the previous quarter",
+                   title + ": change on the same quarter a year earlier",
+                   title + ": percent change on the same quarter a year earlier"]
+        measures += [(measure + "_CHANGE_QUARTER", False, "NUMBER"),
+                     (measure + "_PCT_CHANGE_QUARTER", True, "PERCENT"),
+                     (measure + "_CHANGE_YEAR", False, "NUMBER"),
+                     (measure + "_PCT_CHANGE_YEAR", True, "PERCENT")]
+    c = Table(17, "_T", titles, measures, has_code=False)
+    for i, e in enumerate(rows):
+        values = []
+        for key, _, _ in SERIES_HEADLINE:
+            for lag in (1, 4):
+                base = rows[i - lag][key] if i >= lag else MISSING_BASE
+                values += list(series_change(e[key], base))
+        c.add(int(e["quarter"][:4]), "Q" + e["quarter"][5], None, None, values)
+    return [t, c]
+
+
 def expected_tables(ret):
     y, q = int(ret["quarter"][:4]), "Q" + ret["quarter"][5]
     r = ret["referrals"]
@@ -264,16 +348,19 @@ def expected_tables(ret):
               [("REFERRALS", False, "NUMBER"), ("RG_DECISIONS", False, "NUMBER"),
                ("CG_DECISIONS", False, "NUMBER"), ("RG_DAYS_MEAN", True, "DAYS"),
                ("CG_DAYS_MEAN", True, "DAYS")], has_code=False)
-    for e in ret["trend"]:
-        t.add(int(e["quarter"][:4]), "Q" + e["quarter"][5], None, None,
-              [e["referrals"], e["rg_decisions"], e["cg_decisions"], e["mean_days_rg"],
-               e["mean_days_cg"]])
-    tables.append(t)
+    if "series" in ret:
+        tables.extend(series_tables(ret))
+    else:
+        for e in ret["trend"]:
+            t.add(int(e["quarter"][:4]), "Q" + e["quarter"][5], None, None,
+                  [e["referrals"], e["rg_decisions"], e["cg_decisions"], e["mean_days_rg"],
+                   e["mean_days_cg"]])
+        tables.append(t)
     if "comparison" in ret:
         # The site's two groups of the comparison (official only), each
         # decision and period a row, the percentages beside their counts.
         cmp = ret["comparison"]
-        t = Table(17, "COMPARISON", ["Year", "Quarter", "Group, decision and period code",
+        t = Table(len(tables) + 1, "COMPARISON", ["Year", "Quarter", "Group, decision and period code",
                                      "Group, decision and period", "Decisions",
                                      "Positive decisions",
                                      "Percentage positive (of decisions)",
@@ -302,8 +389,8 @@ def expected_tables(ret):
 def cell_text(value, decimal):
     if value is None:
         return "[z]"
-    if value == "[c]":
-        return "[c]"
+    if value in ("[c]", "[x]"):
+        return value
     if decimal:
         return "%.1f" % value
     return str(value)
@@ -440,7 +527,8 @@ def check_csvw_files(d):
 
 
 DATATYPE = {"date": r"\d{4}-\d{2}-\d{2}", "boolean": r"true|false",
-            "nonNegativeInteger": r"\d+", "decimal": r"\d+(\.\d+)?", "string": r".*"}
+            "nonNegativeInteger": r"\d+", "integer": r"-?\d+", "decimal": r"-?\d+(\.\d+)?",
+            "string": r".*"}
 
 
 def check_by_datatype(url, cols, rows):
@@ -825,15 +913,18 @@ def check_html(ret, path):
         if want not in desc:
             problem("%s: chart-exploitation's desc lacks %r" % (path, want))
     desc = page.svgs.get("chart-trend", {}).get("desc", "")
-    for e in ret["trend"]:
+    # The chart draws the series' last 40 quarters (all of a trend's 8).
+    for e in ret.get("series", ret.get("trend"))[-40:]:
         want = "Q%s %s %s" % (e["quarter"][5], e["quarter"][:4], spoken(e["referrals"]))
         if want not in desc:
             problem("%s: chart-trend's desc lacks %r" % (path, want))
     # Every table is on the page, for screen readers and for print.
     table_ids = [a.get("id") for tag, a in page.tags if tag == "table"]
-    want_ids = ["Table_%d" % n for n in range(1, 17)]
+    last = 17 if "series" in ret else 16
+    want_ids = ["Table_%d" % n for n in range(1, last + 1)]
     if sorted(table_ids) != sorted(want_ids):
-        problem("%s: tables %r, expected Table_1 to Table_16 once each" % (path, table_ids))
+        problem("%s: tables %r, expected Table_1 to Table_%d once each" % (path, table_ids,
+                                                                         last))
     body = "".join(page.texts)
     # The site by the name the return records, else by its code.
     site = ret.get("site_name", ret["site"])
