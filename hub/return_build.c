@@ -49,7 +49,9 @@ struct nrm_return_builder {
 	bool owns_series;
 	size_t series_rows;
 	struct nrm_return_builder *owner; /* the one owning the series */
-	json_t *series_made;              /* the owner's: its rows, once made */
+	/* The owner's, once made: its rows as counted, and as shown (a past
+	 * quarter's from the return sent for it, p.sent). */
+	json_t *series_counted, *series_made;
 
 	uint64_t total, age_band[AGE_BANDS], gender[GENDERS], type[TYPES], no_type,
 		combo[COMBOS], location[LOCATIONS], responder[RESPONDERS], county_lines;
@@ -520,7 +522,7 @@ static int make_series(struct nrm_return_builder *rb, struct nrm_error *err)
 	struct nrm_return_builder *owner = rb->owner;
 	if (owner->series_made)
 		return 0;
-	json_t *rows = nrm_series_json(rb->series);
+	json_t *counted = nrm_series_json(rb->series), *rows = json_deep_copy(counted);
 	for (size_t k = 0; k < owner->p.n_sent; k++) {
 		const json_t *sent = owner->p.sent[k];
 		struct nrm_quarter q;
@@ -534,20 +536,25 @@ static int make_series(struct nrm_return_builder *rb, struct nrm_error *err)
 		json_t *row = nrm_series_row_from_return(sent, err);
 		if (!row) {
 			json_decref(rows);
+			json_decref(counted);
 			return -1;
 		}
 		json_array_set_new(rows, (size_t)i, row);
 	}
+	owner->series_counted = counted;
 	owner->series_made = rows;
 	return 0;
 }
 
-/* This builder's rows of the series: the first series_rows. */
-static json_t *series_json(const struct nrm_return_builder *rb, const json_t *made)
+/* This builder's rows of the series: the first series_rows, the last (its
+ * own quarter) as counted, so that it is this return's own figures. */
+static json_t *series_json(const struct nrm_return_builder *rb)
 {
+	const struct nrm_return_builder *o = rb->owner;
 	json_t *a = json_array();
 	for (size_t i = 0; i < rb->series_rows; i++)
-		json_array_append_new(a, json_deep_copy(json_array_get(made, i)));
+		json_array_append_new(a, json_deep_copy(json_array_get(
+			i + 1 < rb->series_rows ? o->series_made : o->series_counted, i)));
 	return a;
 }
 
@@ -748,7 +755,7 @@ json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_erro
 		json_decref(r);
 		return NULL;
 	}
-	json_object_set_new(r, "series", series_json(rb, rb->owner->series_made));
+	json_object_set_new(r, "series", series_json(rb));
 	/* In both audiences: the published one suppresses it with the rest,
 	 * by the relations its table declares (return_comparison.c). */
 	json_object_set_new(r, "comparison", nrm_comparison_site_json(&rb->cmp));
@@ -774,6 +781,7 @@ void nrm_return_builder_free(struct nrm_return_builder *rb)
 	if (rb->owns_series)
 		nrm_series_free(rb->series);
 	json_decref(rb->series_made);
+	json_decref(rb->series_counted);
 	nrm_days_free(&rb->rg_days);
 	nrm_days_free(&rb->cg_days);
 	nrm_days_free(&rb->await_rg);
