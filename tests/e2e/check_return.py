@@ -624,6 +624,8 @@ def check_sdmx(ret, tables, d):
                     obs = ("", "Q", unit)
                 elif value is None:
                     obs = ("", "M", unit)
+                elif value == "[x]":
+                    obs = ("", "O", unit)
                 else:
                     obs = (cell_text(value, decimal), "A", unit)
                 # A total met again (Table_1 and a Total row) is one observation.
