@@ -142,6 +142,25 @@ PYTHON
 expect_exit 65 "$NRMHUB" return audit "$tmp/leak" "$tmp/pub-2023Q3"
 assert_grep 'pub-2023Q3: 2023Q3 .*awaiting.*\[2, 2\]: derivable exactly' "$tmp/stderr"
 
+# A series that is not the consecutive quarters ending with the return's,
+# or a row with more positive decisions than decisions, is refused, the
+# row named, nothing written.
+python3 - "$tmp/off/return.json" "$tmp" <<'PYTHON'
+import json, sys
+r = json.load(open(sys.argv[1]))
+gap = json.loads(json.dumps(r))
+del gap["series"][1]
+json.dump(gap, open(sys.argv[2] + "/gap.json", "w"))
+over = json.loads(json.dumps(r))
+over["series"][0]["rg_positive"] = 3
+json.dump(over, open(sys.argv[2] + "/over.json", "w"))
+PYTHON
+expect_exit 65 "$NRMHUB" return render -o "$tmp/gap-out" "$tmp/gap.json"
+assert_grep 'series\[0\]: quarter is out of sequence' "$tmp/stderr"
+assert_no_file "$tmp/gap-out"
+expect_exit 65 "$NRMHUB" return render -o "$tmp/over-out" "$tmp/over.json"
+assert_grep 'series\[0\]: rg_positive is more than rg_decisions' "$tmp/stderr"
+
 # The outputs agree with return.json (every table, CSVW, SDMX, ODS, HTML).
 for dir in off pub; do
 	if python3 "$SRCDIR/tests/e2e/check_return.py" csv "$tmp/$dir/return.json" "$tmp/$dir" \
