@@ -117,7 +117,8 @@ static void return_usage(void)
 	       "                             reproducible output\n"
 	       "      --joined DATE          the day the site joined the pilot, YYYY-MM-DD: the\n"
 	       "                             comparison counts its cases from then (default:\n"
-	       "                             the pilot's start, 2021-06-01)\n"
+	       "                             the pilot's start, 2021-06-01), and the series\n"
+	       "                             begins with its quarter (else site.joined's)\n"
 	       "      --force                build it even when a sanity rule refuses it: a\n"
 	       "                             quarter that has not ended (at --now), a quarter\n"
 	       "                             before the site joined (--joined, else the site\n"
@@ -733,13 +734,16 @@ static int build(struct nrm_context *ctx, struct build_args *a)
 	if (rc == 0)
 		rc = src.each(&src, on_case, &run);
 	json_t *ret = NULL;
+	/* Before the return is made: its series begins where the site joined. */
+	struct site_facts facts = {0};
+	if (rc == 0)
+		rc = site_facts_of(ctx, a, &p, nrm_return_builder_site(run.rb), &facts);
+	if (rc == 0 && facts.joined)
+		nrm_return_builder_set_joined(run.rb, facts.joined);
 	if (rc == 0 && !(ret = nrm_return_builder_finish(run.rb, &err))) {
 		nrm_log_error("%s", err.msg);
 		rc = err.code;
 	}
-	struct site_facts facts = {0};
-	if (rc == 0)
-		rc = site_facts_of(ctx, a, &p, nrm_return_builder_site(run.rb), &facts);
 	if (rc == 0)
 		rc = rules_after(a, &p, facts.joined, ret);
 	if (rc == 0)

@@ -52,6 +52,9 @@ struct nrm_return_builder {
 	/* The owner's, once made: its rows as counted, and as shown (a past
 	 * quarter's from the return sent for it, p.sent). */
 	json_t *series_counted, *series_made;
+	/* The owner's: rows before the quarter the site joined, counted but
+	 * not shown (nrm_return_builder_set_joined). */
+	size_t skip;
 
 	uint64_t total, age_band[AGE_BANDS], gender[GENDERS], type[TYPES], no_type,
 		combo[COMBOS], location[LOCATIONS], responder[RESPONDERS], county_lines;
@@ -165,6 +168,15 @@ struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params
 		}
 	}
 	return rb;
+}
+
+void nrm_return_builder_set_joined(struct nrm_return_builder *rb, int32_t joined)
+{
+	struct nrm_quarter first;
+	nrm_series_span(&rb->p.quarter, joined, &first);
+	int k = nrm_quarter_diff(nrm_series_quarter(rb->series, 0), &first);
+	if (rb->owns_series && k > 0 && (size_t)k < nrm_series_length(rb->series))
+		rb->skip = (size_t)k;
 }
 
 const char *nrm_return_builder_site(const struct nrm_return_builder *rb)
@@ -552,7 +564,7 @@ static json_t *series_json(const struct nrm_return_builder *rb)
 {
 	const struct nrm_return_builder *o = rb->owner;
 	json_t *a = json_array();
-	for (size_t i = 0; i < rb->series_rows; i++)
+	for (size_t i = o->skip; i < rb->series_rows; i++)
 		json_array_append_new(a, json_deep_copy(json_array_get(
 			i + 1 < rb->series_rows ? o->series_made : o->series_counted, i)));
 	return a;
@@ -672,7 +684,7 @@ static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *e
 	/* The earlier quarters oldest first, each suppressed against the one
 	 * before it, as its own published return was. */
 	json_t *prev = NULL;
-	for (size_t i = 0; i < rb->n_earlier && rc == 0; i++) {
+	for (size_t i = rb->skip; i < rb->n_earlier && rc == 0; i++) {
 		/* One that saw no case (all referred later) has this one's site. */
 		if (!rb->earlier[i]->site)
 			rb->earlier[i]->site = nrm_xstrdup(rb->site);
@@ -685,8 +697,8 @@ static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *e
 			rc = -1;
 			break;
 		}
-		force_row(e, i, &forced, &n);
-		force_row(sent_for(rb, i), i, &forced, &n);
+		force_row(e, i - rb->skip, &forced, &n);
+		force_row(sent_for(rb, i), i - rb->skip, &forced, &n);
 	}
 	const json_t *before = rb->prev ? rb->prev : prev;
 	while (rc == 0) {

@@ -66,6 +66,12 @@ struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params
  * end): the cases a record-level extract of the quarter holds.
  */
 bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case *c);
+/* The day the site joined, when it is known only once the cases are read
+ * (the site's configuration, for a site adopted from its cases): the
+ * series begins at its quarter (or the pilot's start) however `joined` in
+ * the params had it; a day earlier than that changes nothing.  Call
+ * before finish. */
+void nrm_return_builder_set_joined(struct nrm_return_builder *rb, int32_t joined);
 /* The site the return is for: the one given, or the one adopted from the
  * first case (NULL before any case when none was given). */
 const char *nrm_return_builder_site(const struct nrm_return_builder *rb);

@@ -124,6 +124,18 @@ assert s[7]["quarter"] == "2023Q1" and s[7]["referrals"] == 1 and s[7]["awaiting
 assert all(r["referrals"] == 0 for r in s[:7])
 PYTHON
 
+# The joining day from the site's configuration, without --joined (the
+# site adopted from its cases): the same series as with --joined.
+mkdir -p "$tmp/conf" "$tmp/fromconf"
+printf '{"site": {"code": "hull", "joined": "2023-05-10"}, "store": "site.db", "jobs": []}\n' >"$tmp/conf/nrmhub.json"
+expect_exit 0 "$NRMHUB" --config "$tmp/conf/nrmhub.json" return build --quarter 2024Q2 \
+	-o "$tmp/fromconf" --now 2024-07-02T09:00:00Z --key "$tmp/hull.key" --from case-jsonl "$cases"
+python3 - "$tmp/fromconf/return.json" "$tmp/off/return.json" <<'PYTHON' && pass || fail "the series from the configuration's joining day"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["series"] == b["series"], [r["quarter"] for r in a["series"]]
+PYTHON
+
 # The published series: alone, and with every quarter's own published
 # return, no hidden cell is derivable (the changes included).
 expect_exit 0 "$NRMHUB" return audit "$tmp/pub"
