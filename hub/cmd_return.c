@@ -184,6 +184,8 @@ static void return_usage(void)
 	       "\n"
 	       "A figure that differs from the one this site last sent for its quarter is\n"
 	       "marked [r] (OBS_STATUS R), and revisions.csv lists each with both values.\n"
+	       "An earlier quarter's row of the series shows the figures last sent for it,\n"
+	       "marked [r] where counting it now differs (revisions.csv: the recount).\n"
 	       "\n"
 	       "Exit status: 0 written; 64 usage, or a quarter that has not ended or ended\n"
 	       "before the site joined, or a quarter sent before without --reason; 65 a\n"
