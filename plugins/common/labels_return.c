@@ -466,10 +466,8 @@ static const struct phrase phrases[] = {
 	 "ffigur cynharaf, i un lle degol. [x] lle nad yw'r chwarter cynharaf yn y gyfres, "
 	 "[z] ar gyfer newid canrannol ffigur cynharaf o 0, [c] lle mae'r naill ffigur neu'r "
 	 "llall wedi'i atal."},
-	{"Positive reasonable grounds",
-	 "Sail resymol gadarnhaol"},
-	{"Positive conclusive grounds",
-	 "Sail derfynol gadarnhaol"},
+	/* "Positive reasonable grounds" and "Positive conclusive grounds" are
+	 * category labels: their Welsh is labels.c's. */
 	{"Reasonable grounds: percentage positive",
 	 "Sail resymol: canran gadarnhaol"},
 	{"Conclusive grounds: percentage positive",
