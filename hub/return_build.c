@@ -709,6 +709,17 @@ static void force_row(const json_t *e, size_t i, char ***forced, size_t *n)
 		}
 }
 
+/* Whether `sent` says what its published counterpart hid: a published
+ * return, or an official one recording disclosure.published_hidden (one
+ * made before it did is rebuilt, as a quarter never sent is). */
+static bool pattern_known(const json_t *sent)
+{
+	const char *audience = json_string_value(json_object_get(sent, "audience"));
+	return (audience && strcmp(audience, "published") == 0) ||
+	       json_is_array(json_object_get(json_object_get(sent, "disclosure"),
+	                                     "published_hidden"));
+}
+
 /* `sent` as its published counterpart shows it, for force_cumulative:
  * itself when published, else an official return with each figure its
  * disclosure.published_hidden lists as "[c]". */
@@ -746,7 +757,7 @@ static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *e
 		 * sent (its own suppression, or the published_hidden an official
 		 * return records), so that quarter is not suppressed again. */
 		const json_t *sent = sent_for(rb, i);
-		if (sent) {
+		if (sent && pattern_known(sent)) {
 			json_decref(prev);
 			prev = published_view(sent);
 			force_row(sent, i - rb->skip, &forced, &n);
@@ -765,6 +776,7 @@ static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *e
 			break;
 		}
 		force_row(e, i - rb->skip, &forced, &n);
+		force_row(sent, i - rb->skip, &forced, &n);
 	}
 	const json_t *before = rb->prev ? rb->prev : prev;
 	while (rc == 0) {
