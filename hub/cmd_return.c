@@ -23,6 +23,8 @@
 #include "pipeline.h"
 #include "pseudonym.h"
 #include "quarter.h"
+#include "return_sent.h"
+#include "return_series.h"
 #include "return_build.h"
 #include "return_extract.h"
 #include "return_folder.h"
@@ -131,7 +133,8 @@ static void return_usage(void)
 	       "                             byte (its data_as_at is such a TIME)\n"
 	       "      --joined DATE          the day the site joined the pilot, YYYY-MM-DD: the\n"
 	       "                             comparison counts its cases from then (default:\n"
-	       "                             the pilot's start, 2021-06-01)\n"
+	       "                             the pilot's start, 2021-06-01), and the series\n"
+	       "                             begins with its quarter (else site.joined's)\n"
 	       "      --force                build it even when a sanity rule refuses it: a\n"
 	       "                             quarter that has not ended (at --now), a quarter\n"
 	       "                             before the site joined (--joined, else the site\n"
@@ -181,6 +184,8 @@ static void return_usage(void)
 	       "\n"
 	       "A figure that differs from the one this site last sent for its quarter is\n"
 	       "marked [r] (OBS_STATUS R), and revisions.csv lists each with both values.\n"
+	       "An earlier quarter's row of the series shows the figures last sent for it,\n"
+	       "marked [r] where counting it now differs (revisions.csv: the recount).\n"
 	       "\n"
 	       "Exit status: 0 written; 64 usage, or a quarter that has not ended or ended\n"
 	       "before the site joined, or a quarter sent before without --reason; 65 a\n"
@@ -850,18 +855,70 @@ static json_t *deliveries_of(struct nrm_context *ctx, const struct build_args *a
 	return d;
 }
 
-static int add_revision(struct nrm_context *ctx, const struct build_args *a,
-                        const struct site_facts *facts, json_t *ret)
+/* The returns this site last sent for the series' earlier quarters, as
+ * the ledger says (return_sent.h): the series shows their figures.  None
+ * with --revises: a return given by hand stands alone. */
+struct sent_list {
+	json_t *deliveries;  /* ledger_deliveries(), or NULL */
+	json_t **rets;
+	char **names;        /* each one's bundle's file name */
+	size_t n;
+};
+
+static void sent_list_of(struct nrm_context *ctx, const struct build_args *a,
+                         const struct nrm_return_params *p, const char *site,
+                         struct sent_list *out)
 {
-	struct nrm_revision_request r = {.revises = a->revises, .reason = a->reason};
+	memset(out, 0, sizeof(*out));
+	out->deliveries = deliveries_of(ctx, a);
+	if (!out->deliveries || a->revises || !site)
+		return;
+	struct nrm_quarter first;
+	size_t n = nrm_series_span(&p->quarter, 0, &first);
+	out->rets = nrm_xcalloc(n, sizeof(*out->rets));
+	out->names = nrm_xcalloc(n, sizeof(*out->names));
+	const char *audience = p->audience == NRM_AUDIENCE_PUBLISHED ? "published" : "official";
+	for (size_t i = 0; i + 1 < n; i++) {
+		struct nrm_quarter q;
+		char name[7];
+		nrm_quarter_add(&first, (int)i, &q);
+		nrm_quarter_format(&q, name);
+		struct nrm_sent s;
+		nrm_return_last_sent(out->deliveries, NULL, site, name, audience, &s);
+		if (s.ret) {
+			const char *slash = strrchr(s.bundle, '/');
+			out->rets[out->n] = json_incref(s.ret);
+			out->names[out->n++] = nrm_xstrdup(slash ? slash + 1 : s.bundle);
+		}
+		nrm_sent_free(&s);
+	}
+}
+
+static void sent_list_free(struct sent_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		json_decref(l->rets[i]);
+		free(l->names[i]);
+	}
+	free(l->rets);
+	free(l->names);
+	json_decref(l->deliveries);
+}
+
+static int add_revision(const struct build_args *a, const struct site_facts *facts,
+                        const struct sent_list *sent, const json_t *counted, json_t *ret)
+{
+	struct nrm_revision_request r = {
+		.revises = a->revises, .reason = a->reason, .deliveries = sent->deliveries,
+		.sent = (const json_t *const *)sent->rets,
+		.sent_names = (const char *const *)sent->names, .n_sent = sent->n,
+		.series_counted = counted,
+	};
 	provisional_of(a, &r.provisional); /* checked by make_params */
 	if (!a->provisional_quarters && !a->provisional_months && facts->provisional_unit)
 		nrm_provisional_parse(facts->provisional_unit, facts->provisional_n, &r.provisional);
-	json_t *deliveries = deliveries_of(ctx, a);
-	r.deliveries = deliveries;
 	struct nrm_error err;
 	int rc = nrm_return_revision_add(ret, &r, &err);
-	json_decref(deliveries);
 	if (rc == 0)
 		return 0;
 	if (err.code == EX_USAGE)
@@ -904,20 +961,32 @@ static int build(struct nrm_context *ctx, struct build_args *a)
 	if (rc == 0)
 		rc = src.each(&src, on_case, &run);
 	json_t *ret = NULL;
+	/* Before the return is made: its series begins where the site joined. */
+	struct site_facts facts = {0};
+	if (rc == 0)
+		rc = site_facts_of(ctx, a, &p, nrm_return_builder_site(run.rb), &facts);
+	if (rc == 0 && facts.joined)
+		nrm_return_builder_set_joined(run.rb, facts.joined);
+	/* The series' earlier rows as the site sent them (the ledger's). */
+	struct sent_list sent = {0};
+	if (rc == 0) {
+		sent_list_of(ctx, a, &p, nrm_return_builder_site(run.rb), &sent);
+		nrm_return_builder_set_sent(run.rb, (const json_t *const *)sent.rets, sent.n);
+	}
 	if (rc == 0 && !(ret = nrm_return_builder_finish(run.rb, &err))) {
 		nrm_log_error("%s", err.msg);
 		rc = err.code;
 	}
-	struct site_facts facts = {0};
-	if (rc == 0)
-		rc = site_facts_of(ctx, a, &p, nrm_return_builder_site(run.rb), &facts);
 	if (rc == 0)
 		rc = rules_after(a, &p, facts.joined, ret);
 	if (rc == 0)
 		nrm_return_set_site_name(ret, facts.name);
 	free(facts.name);
+	json_t *counted = rc == 0 ? nrm_return_builder_series_counted(run.rb) : NULL;
 	if (rc == 0)
-		rc = add_revision(ctx, a, &facts, ret);
+		rc = add_revision(a, &facts, &sent, counted, ret);
+	json_decref(counted);
+	sent_list_free(&sent);
 	if (rc == 0)
 		rc = write_outputs(ctx, &run, ret, into);
 	if (run.extracting)

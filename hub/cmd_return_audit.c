@@ -29,7 +29,7 @@ static void print_usage(void)
 	       "reader can derive for it by linear programming from the published figures\n"
 	       "and the relations the tables obey (breakdowns sum to totals, a type is the\n"
 	       "sum of the combinations holding it, a figure shown twice is one, a suppressed\n"
-	       "count is never 0). The returns are audited together: a return's trend row for\n"
+	       "count is never 0). The returns are audited together: a return's series row for\n"
 	       "a quarter repeats that quarter's own figures and other returns' rows for it.\n"
 	       "A DIR holding national.json (national build --audience published) is audited\n"
 	       "beside the published returns of every site it lists, which must be among the\n"

@@ -17,6 +17,7 @@
 #include "pilot_scope.h"
 #include "pilot_sites.h"
 #include "quarter.h"
+#include "return_build.h"
 #include "return_schema.h"
 #include "return_stats.h"
 #include "site_name.h"
@@ -202,6 +203,42 @@ static int64_t decided(json_t *ret, const char *stage)
 	       json_integer_value(json_object_get(d, "negative"));
 }
 
+/* The national tables still carry the eight quarters' trend: a site's
+ * series (return_series.h) becomes that trend, its rows found by quarter,
+ * a quarter before the site's series (before it joined) all zeros. */
+static void series_to_trend(json_t *ret)
+{
+	json_t *series = json_object_get(ret, "series");
+	struct nrm_quarter q;
+	const char *name = json_string_value(json_object_get(ret, "quarter"));
+	if (!json_is_array(series) || !name || nrm_quarter_parse(name, &q) != 0)
+		return;
+	json_t *trend = json_array();
+	for (int i = 1 - NRM_RETURN_TREND_QUARTERS; i <= 0; i++) {
+		struct nrm_quarter t;
+		char tq[7] = "0000Q0";
+		if (nrm_quarter_add(&q, i, &t) == 0)
+			nrm_quarter_format(&t, tq);
+		json_t *row = json_pack("{s:s, s:i, s:i, s:i, s:n, s:n}", "quarter", tq, "referrals", 0,
+		                        "rg_decisions", 0, "cg_decisions", 0, "mean_days_rg",
+		                        "mean_days_cg");
+		size_t k;
+		json_t *e;
+		json_array_foreach(series, k, e) {
+			const char *eq = json_string_value(json_object_get(e, "quarter"));
+			if (!eq || strcmp(eq, tq) != 0)
+				continue;
+			static const char *const keys[] = {"referrals", "rg_decisions", "cg_decisions",
+			                                   "mean_days_rg", "mean_days_cg"};
+			for (size_t f = 0; f < 5; f++)
+				json_object_set(row, keys[f], json_object_get(e, keys[f]));
+		}
+		json_array_append_new(trend, row);
+	}
+	json_object_set_new(ret, "trend", trend);
+	json_object_del(ret, "series");
+}
+
 static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 {
 	struct build *b = ctx;
@@ -253,6 +290,7 @@ static int on_bundle(const struct store_intake_bundle *sb, void *ctx)
 	/* Nor what it says of its own revisions: the national tables are no
 	 * site's revision. */
 	json_object_del(ret, "revision");
+	series_to_trend(ret);
 	/* The totals are no one site's: not its name, nor its area. */
 	json_object_del(ret, "site_name");
 	json_object_del(ret, "area");

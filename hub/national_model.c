@@ -6,9 +6,11 @@
 #include "national_model.h"
 
 #include "json_path.h"
+#include "return_build.h"
 #include "return_pattern.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -128,6 +130,32 @@ static void add_nations(struct nrm_national_model *j, const json_t *national)
 
 /* Each count of the totals is the sum of the sites' counts at its path
  * (the national build sums them key by key; a key a site lacks is 0). */
+/* The figure of site s that national figure `path` sums: the same path,
+ * or for a row of the national eight quarters' trend ("$.trend[i].key"),
+ * the site's series row for that quarter (national_build.c makes the
+ * trend from the sites' series).  -1: the site has none. */
+static int site_part(const struct nrm_national_model *j, size_t s, const char *path)
+{
+	int g = figure_in(&j->m, j->site_first[s], j->site_first[s + 1], path);
+	unsigned row;
+	int used = 0;
+	if (g >= 0 || sscanf(path, "$.trend[%u].%n", &row, &used) != 1 || used == 0)
+		return g;
+	const struct nrm_return_tables *site = &j->site_tables[s];
+	const struct nrm_table *series = nrm_return_tables_find(site, "series");
+	if (!series)
+		return -1;
+	int quarter = j->totals.year * 4 + j->totals.q - 1 - (NRM_RETURN_TREND_QUARTERS - 1) +
+	              (int)row;
+	int first = site->year * 4 + site->q - 1 - (int)(series->n_rows - 1);
+	if (quarter < first || quarter >= first + (int)series->n_rows)
+		return -1;
+	char *mine = nrm_xasprintf("$.series[%d].%s", quarter - first, path + used);
+	g = figure_in(&j->m, j->site_first[s], j->site_first[s + 1], mine);
+	free(mine);
+	return g;
+}
+
 static void relate_totals(struct nrm_national_model *j)
 {
 	size_t end = j->site_first[0];
@@ -138,7 +166,7 @@ static void relate_totals(struct nrm_national_model *j)
 			continue;
 		size_t n = 0;
 		for (size_t s = 0; s < j->n_sites; s++) {
-			int g = figure_in(&j->m, j->site_first[s], j->site_first[s + 1], fig->path);
+			int g = site_part(j, s, fig->path);
 			if (g >= 0)
 				parts[n++] = g;
 		}

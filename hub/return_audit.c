@@ -6,6 +6,7 @@
 #include "return_audit.h"
 
 #include "return_pattern.h"
+#include "return_series.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -22,22 +23,53 @@ static int figure_at(const struct nrm_return_audit *a, size_t r, const char *pat
 	return -1;
 }
 
-/* Trend row `row` of return ra: the same figures as rb's own (when rb is
- * that quarter) and as rb's trend row for that quarter (linked once, from
+/* A return's history: its series (return_series.h), or in a return
+ * made before it, its eight quarters' trend; `first` is the quarter
+ * (0-based, year * 4 + q - 1) of its first row. */
+struct history {
+	const char *prefix; /* "$.series" */
+	size_t n_rows, n_repeats;
+	int first;
+	const struct nrm_series_repeat *repeats;
+};
+
+static void history_of(const struct nrm_return_tables *t, struct history *h)
+{
+	/* The trend's repeats, in the series' shape (its keys are a subset). */
+	static struct nrm_series_repeat trend[NRM_TREND_REPEATS];
+	for (size_t k = 0; k < NRM_TREND_REPEATS; k++)
+		trend[k] = (struct nrm_series_repeat){nrm_trend_repeats[k].key,
+		                                      nrm_trend_repeats[k].own,
+		                                      nrm_trend_repeats[k].count};
+	const struct nrm_table *series = nrm_return_tables_find(t, "series");
+	bool is_series = series != NULL;
+	*h = (struct history){
+		.prefix = is_series ? "$.series" : "$.trend",
+		.n_rows = is_series ? series->n_rows : 8,
+		.n_repeats = is_series ? NRM_SERIES_REPEATS : NRM_TREND_REPEATS,
+		.repeats = is_series ? nrm_series_repeats : trend,
+	};
+	h->first = t->year * 4 + t->q - 1 - (int)(h->n_rows - 1);
+}
+
+/* History row `row` of return ra: the same figures as rb's own (when rb
+ * is that quarter) and as rb's row for that quarter (linked once, from
  * the first of the two). */
 static void link_row(struct nrm_return_audit *a, size_t ra, size_t row, size_t rb)
 {
-	const struct nrm_return_tables *ta = &a->tables[ra], *tb = &a->tables[rb];
-	int index = ta->year * 4 + ta->q - 8 + (int)row;  /* the row's quarter, 0-based */
-	int b_last = tb->year * 4 + tb->q - 1;
-	for (size_t k = 0; k < NRM_TREND_REPEATS; k++) {
-		const struct nrm_trend_repeat *t = &nrm_trend_repeats[k];
-		char *pa = nrm_xasprintf("$.trend[%zu].%s", row, t->key);
+	struct history ha, hb;
+	history_of(&a->tables[ra], &ha);
+	history_of(&a->tables[rb], &hb);
+	int index = ha.first + (int)row;  /* the row's quarter, 0-based */
+	int b_last = hb.first + (int)hb.n_rows - 1;
+	for (size_t k = 0; k < ha.n_repeats; k++) {
+		const struct nrm_series_repeat *t = &ha.repeats[k];
+		char *pa = nrm_xasprintf("%s[%zu].%s", ha.prefix, row, t->key);
 		int x = figure_at(a, ra, pa), y = -1;
 		if (index == b_last)
 			y = figure_at(a, rb, t->own);
-		else if (ra < rb && index < b_last && index > b_last - 8) {
-			char *pb = nrm_xasprintf("$.trend[%d].%s", 7 - (b_last - index), t->key);
+		else if (ra < rb && index < b_last && index >= hb.first) {
+			char *pb = nrm_xasprintf("%s[%d].%s", hb.prefix, index - hb.first, t->key);
 			y = figure_at(a, rb, pb);
 			free(pb);
 		}
@@ -59,9 +91,11 @@ static void link_returns(struct nrm_return_audit *a)
 		for (size_t j = 0; j < a->n_returns; j++) {
 			if (i == j || strcmp(a->tables[i].site, a->tables[j].site) != 0)
 				continue;
-			/* Rows 0..6: the last row is the return's own quarter, which
-			 * its own relations already tie to its figures. */
-			for (size_t row = 0; row < 7; row++)
+			/* All rows but the last: that is the return's own quarter,
+			 * which its own relations already tie to its figures. */
+			struct history h;
+			history_of(&a->tables[i], &h);
+			for (size_t row = 0; row + 1 < h.n_rows; row++)
 				link_row(a, i, row, j);
 		}
 }

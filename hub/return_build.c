@@ -11,6 +11,7 @@
 #include "nationality.h"
 #include "pilot_scope.h"
 #include "return_pattern.h"
+#include "return_series.h"
 #include "return_stats.h"
 #include "return_suppress.h"
 #include "util.h"
@@ -37,17 +38,23 @@ struct decisions {
 	uint64_t positive[MAKERS], negative[MAKERS];
 };
 
-struct trend_quarter {
-	uint64_t referrals, rg, cg;
-	int64_t rg_days, cg_days;
-};
-
 struct nrm_return_builder {
 	struct nrm_return_params p;
 	char *site;
 	uint64_t other_sites;
-	struct nrm_quarter trend_q[NRM_RETURN_TREND_QUARTERS];
-	struct trend_quarter trend[NRM_RETURN_TREND_QUARTERS];
+	/* The series (return_series.h): counted by the return's own builder
+	 * and lent to the earlier quarters' builders, each of which shows its
+	 * first series_rows rows; its rows made once, by the first finish. */
+	struct nrm_series *series;
+	bool owns_series;
+	size_t series_rows;
+	struct nrm_return_builder *owner; /* the one owning the series */
+	/* The owner's, once made: its rows as counted, and as shown (a past
+	 * quarter's from the return sent for it, p.sent). */
+	json_t *series_counted, *series_made;
+	/* The owner's: rows before the quarter the site joined, counted but
+	 * not shown (nrm_return_builder_set_joined). */
+	size_t skip;
 
 	uint64_t total, age_band[AGE_BANDS], gender[GENDERS], type[TYPES], no_type,
 		combo[COMBOS], location[LOCATIONS], responder[RESPONDERS], county_lines;
@@ -62,9 +69,11 @@ struct nrm_return_builder {
 	struct nrm_days rg_days, cg_days, await_rg, await_cg;
 	uint64_t withdrawn, transferred, out_of_scope, missing[N_MISSING];
 	struct nrm_comparison cmp;
-	/* Published: the returns of the trend's earlier quarters, built from
-	 * the same cases, whose own suppression the trend's rows must follow. */
-	struct nrm_return_builder *earlier[NRM_RETURN_TREND_QUARTERS - 1];
+	/* Published: the returns of the series' earlier quarters, built from
+	 * the same cases, whose own suppression the series' rows must follow;
+	 * one per series row but the last, oldest first. */
+	struct nrm_return_builder **earlier;
+	size_t n_earlier;
 	struct nrm_dc_params rule; /* the published audience's, resolved */
 	/* published: the previous quarter's own published return, when known
 	 * (an earlier quarter's builder is given the one before it) */
@@ -122,7 +131,8 @@ const char *nrm_exploitation_label(uint32_t types)
 
 /* ---- counting ------------------------------------------------------------ */
 
-struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params *p)
+static struct nrm_return_builder *builder_new(const struct nrm_return_params *p,
+                                              struct nrm_series *series, size_t rows)
 {
 	struct nrm_return_builder *rb = nrm_xcalloc(1, sizeof(*rb));
 	rb->p = *p;
@@ -130,26 +140,61 @@ struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params
 	rb->latest_update = NRM_TIME_NONE;
 	rb->rule.threshold = p->threshold;
 	nrm_dc_params_resolve(&rb->rule);
-	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS; i++)
-		if (nrm_quarter_add(&p->quarter, i - (NRM_RETURN_TREND_QUARTERS - 1),
-		                    &rb->trend_q[i]) != 0)
-			rb->trend_q[i] = (struct nrm_quarter){.first = 1, .last = 0}; /* empty */
+	rb->series = series;
+	rb->series_rows = rows;
+	rb->owner = rb;
 	nrm_comparison_init(&rb->cmp, p->quarter.first, p->quarter.last);
 	if (p->joined > rb->cmp.began)
 		rb->cmp.began = p->joined;
+	return rb;
+}
+
+struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params *p)
+{
+	struct nrm_series *series = nrm_series_new(&p->quarter, p->joined);
+	size_t n = nrm_series_length(series);
+	struct nrm_return_builder *rb = builder_new(p, series, n);
+	rb->owns_series = true;
 	/* Official too: it records the pattern of its published counterpart
 	 * (record_pattern), which follows the earlier quarters'. */
-	if (!p->no_earlier)
-		for (int i = 0; i < NRM_RETURN_TREND_QUARTERS - 1; i++) {
-			if (rb->trend_q[i].first > rb->trend_q[i].last)
-				continue;
+	if (!p->no_earlier && n > 1) {
+		rb->n_earlier = n - 1;
+		rb->earlier = nrm_xcalloc(rb->n_earlier, sizeof(*rb->earlier));
+		for (size_t i = 0; i < rb->n_earlier; i++) {
 			struct nrm_return_params e = *p;
 			e.audience = NRM_AUDIENCE_PUBLISHED;
-			e.quarter = rb->trend_q[i];
+			e.quarter = *nrm_series_quarter(series, i);
 			e.no_earlier = true;
-			rb->earlier[i] = nrm_return_builder_new(&e);
+			rb->earlier[i] = builder_new(&e, series, i + 1);
+			rb->earlier[i]->owner = rb;
 		}
+	}
 	return rb;
+}
+
+void nrm_return_builder_set_joined(struct nrm_return_builder *rb, int32_t joined)
+{
+	struct nrm_quarter first;
+	nrm_series_span(&rb->p.quarter, joined, &first);
+	int k = nrm_quarter_diff(nrm_series_quarter(rb->series, 0), &first);
+	if (rb->owns_series && k > 0 && (size_t)k < nrm_series_length(rb->series))
+		rb->skip = (size_t)k;
+}
+
+void nrm_return_builder_set_sent(struct nrm_return_builder *rb, const json_t *const *sent,
+                                 size_t n_sent)
+{
+	rb->p.sent = sent;
+	rb->p.n_sent = n_sent;
+}
+
+json_t *nrm_return_builder_series_counted(const struct nrm_return_builder *rb)
+{
+	const struct nrm_return_builder *o = rb->owner;
+	json_t *a = json_array();
+	for (size_t i = o->skip; o->series_counted && i < rb->series_rows; i++)
+		json_array_append_new(a, json_deep_copy(json_array_get(o->series_counted, i)));
+	return a;
 }
 
 const char *nrm_return_builder_site(const struct nrm_return_builder *rb)
@@ -165,32 +210,6 @@ static bool in_range(int32_t date, int32_t first, int32_t last)
 static bool on_or_before(int32_t date, int32_t day)
 {
 	return date != NRM_DATE_NONE && date <= day;
-}
-
-/* Which of the trend's quarters holds `date`, or -1. */
-static int trend_index(const struct nrm_return_builder *rb, int32_t date)
-{
-	if (date == NRM_DATE_NONE)
-		return -1;
-	for (int i = NRM_RETURN_TREND_QUARTERS - 1; i >= 0; i--)
-		if (in_range(date, rb->trend_q[i].first, rb->trend_q[i].last))
-			return i;
-	return -1;
-}
-
-static void count_trend(struct nrm_return_builder *rb, const struct nrm_case *c)
-{
-	int i = trend_index(rb, c->referral_date);
-	if (i >= 0)
-		rb->trend[i].referrals++;
-	if ((i = trend_index(rb, c->rg_decision_date)) >= 0) {
-		rb->trend[i].rg++;
-		rb->trend[i].rg_days += c->rg_decision_date - c->referral_date;
-	}
-	if ((i = trend_index(rb, c->cg_decision_date)) >= 0) {
-		rb->trend[i].cg++;
-		rb->trend[i].cg_days += c->cg_decision_date - c->referral_date;
-	}
 }
 
 /* One row per child, as the Home Office counts (DOMAIN.md): a dual
@@ -345,8 +364,11 @@ static void count_comparison(struct nrm_return_builder *rb, const struct nrm_cas
 
 bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case *c)
 {
-	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS - 1; i++)
-		if (rb->earlier[i])
+	/* A case referred after an earlier quarter cannot count in its return
+	 * (no decision or status precedes the referral: hub/case.c). */
+	for (size_t i = 0; i < rb->n_earlier; i++)
+		if (c->referral_date != NRM_DATE_NONE &&
+		    c->referral_date <= rb->earlier[i]->p.quarter.last)
 			nrm_return_builder_add(rb->earlier[i], c);
 	if (!is_our_site(rb, c) || c->referral_date == NRM_DATE_NONE)
 		return false;
@@ -359,7 +381,8 @@ bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case
 		return false;
 	}
 	bool in_q = false;
-	count_trend(rb, c);
+	if (rb->owns_series)
+		nrm_series_add(rb->series, c);
 	count_comparison(rb, c);
 	if (in_range(c->referral_date, first, last)) {
 		count_referral(rb, c);
@@ -523,24 +546,47 @@ static json_t *awaiting_json(struct nrm_days *d)
 	                 "by_age_band", named_counts(nrm_day_band_names, bands, NRM_DAY_BANDS));
 }
 
-static json_t *trend_json(const struct nrm_return_builder *rb)
+/* The series' rows, made once (by whichever builder finishes first) and
+ * shared: each past quarter's row from the return the site sent for it
+ * when one is given (p.sent), else as counted. */
+static int make_series(struct nrm_return_builder *rb, struct nrm_error *err)
 {
-	json_t *a = json_array();
-	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS; i++) {
-		const struct trend_quarter *t = &rb->trend[i];
-		char q[7];
-		nrm_quarter_format(&rb->trend_q[i], q);
-		if (rb->trend_q[i].first > rb->trend_q[i].last)
-			strcpy(q, "0000Q0");  /* before year 1: cannot happen for real data */
-		json_array_append_new(
-			a, json_pack("{s:s, s:o, s:o, s:o, s:o, s:o}", "quarter", q,
-			             "referrals", count(t->referrals), "rg_decisions", count(t->rg),
-			             "cg_decisions", count(t->cg),
-			             "mean_days_rg", t->rg ? mean_json(nrm_mean10(t->rg_days, t->rg))
-			                                   : json_null(),
-			             "mean_days_cg", t->cg ? mean_json(nrm_mean10(t->cg_days, t->cg))
-			                                   : json_null()));
+	struct nrm_return_builder *owner = rb->owner;
+	if (owner->series_made)
+		return 0;
+	json_t *counted = nrm_series_json(rb->series), *rows = json_deep_copy(counted);
+	for (size_t k = 0; k < owner->p.n_sent; k++) {
+		const json_t *sent = owner->p.sent[k];
+		struct nrm_quarter q;
+		const char *name = json_string_value(json_object_get(sent, "quarter"));
+		if (!name || nrm_quarter_parse(name, &q) != 0)
+			continue;
+		int i = nrm_quarter_diff(nrm_series_quarter(rb->series, 0), &q);
+		/* The return's own quarter is counted now, never taken. */
+		if (i < 0 || (size_t)i + 1 >= nrm_series_length(rb->series))
+			continue;
+		json_t *row = nrm_series_row_from_return(sent, err);
+		if (!row) {
+			json_decref(rows);
+			json_decref(counted);
+			return -1;
+		}
+		json_array_set_new(rows, (size_t)i, row);
 	}
+	owner->series_counted = counted;
+	owner->series_made = rows;
+	return 0;
+}
+
+/* This builder's rows of the series: the first series_rows, the last (its
+ * own quarter) as counted, so that it is this return's own figures. */
+static json_t *series_json(const struct nrm_return_builder *rb)
+{
+	const struct nrm_return_builder *o = rb->owner;
+	json_t *a = json_array();
+	for (size_t i = o->skip; i < rb->series_rows; i++)
+		json_array_append_new(a, json_deep_copy(json_array_get(
+			i + 1 < rb->series_rows ? o->series_made : o->series_counted, i)));
 	return a;
 }
 
@@ -638,7 +684,62 @@ static size_t force_cumulative(const json_t *prev, const json_t *off, const json
 	return *n - before;
 }
 
-/* Suppresses `r` with the trend's earlier rows hidden where those
+/* The sent return for series row i (p.sent), or NULL. */
+static const json_t *sent_for(const struct nrm_return_builder *rb, size_t i)
+{
+	char name[7];
+	nrm_quarter_format(nrm_series_quarter(rb->series, i), name);
+	for (size_t k = 0; k < rb->p.n_sent; k++) {
+		const char *q = json_string_value(json_object_get(rb->p.sent[k], "quarter"));
+		if (q && strcmp(q, name) == 0)
+			return rb->p.sent[k];
+	}
+	return NULL;
+}
+
+/* Hides series row i's figures that `e`, that quarter's published
+ * return (or the one the site sent, recording its pattern), hides. */
+static void force_row(const json_t *e, size_t i, char ***forced, size_t *n)
+{
+	for (size_t k = 0; e && k < NRM_SERIES_REPEATS; k++)
+		if (nrm_series_hidden_in(e, nrm_series_repeats[k].own)) {
+			*forced = nrm_xrealloc(*forced, (*n + 1) * sizeof(**forced));
+			(*forced)[(*n)++] = nrm_xasprintf("$.series[%zu].%s", i,
+			                                  nrm_series_repeats[k].key);
+		}
+}
+
+/* Whether `sent` says what its published counterpart hid: a published
+ * return, or an official one recording disclosure.published_hidden (one
+ * made before it did is rebuilt, as a quarter never sent is). */
+static bool pattern_known(const json_t *sent)
+{
+	const char *audience = json_string_value(json_object_get(sent, "audience"));
+	return (audience && strcmp(audience, "published") == 0) ||
+	       json_is_array(json_object_get(json_object_get(sent, "disclosure"),
+	                                     "published_hidden"));
+}
+
+/* `sent` as its published counterpart shows it, for force_cumulative:
+ * itself when published, else an official return with each figure its
+ * disclosure.published_hidden lists as "[c]". */
+static json_t *published_view(const json_t *sent)
+{
+	json_t *v = json_deep_copy(sent);
+	const char *audience = json_string_value(json_object_get(sent, "audience"));
+	if (audience && strcmp(audience, "published") == 0)
+		return v;
+	const json_t *hidden = json_object_get(json_object_get(sent, "disclosure"),
+	                                       "published_hidden");
+	size_t k;
+	const json_t *path;
+	json_array_foreach(hidden, k, path)
+		if (json_is_string(path))
+			nrm_json_path_set(v, json_string_value(path), json_string("[c]"));
+	return v;
+}
+
+/* Suppresses `r` with the series' earlier rows hidden where those
  * quarters' own published returns hide them: a reader holding both must
  * learn nothing from the pair that either hides.  Likewise the
  * comparison's cumulative figures against the previous quarter's
@@ -651,12 +752,20 @@ static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *e
 	/* The earlier quarters oldest first, each suppressed against the one
 	 * before it, as its own published return was. */
 	json_t *prev = NULL;
-	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS - 1 && rc == 0; i++) {
-		if (!rb->earlier[i]) {
+	for (size_t i = rb->skip; i < rb->n_earlier && rc == 0; i++) {
+		/* A quarter the site sent: its published pattern is the one it
+		 * sent (its own suppression, or the published_hidden an official
+		 * return records), so that quarter is not suppressed again. */
+		const json_t *sent = sent_for(rb, i);
+		if (sent && pattern_known(sent)) {
 			json_decref(prev);
-			prev = NULL;
+			prev = published_view(sent);
+			force_row(sent, i - rb->skip, &forced, &n);
 			continue;
 		}
+		/* One that saw no case (all referred later) has this one's site. */
+		if (!rb->earlier[i]->site)
+			rb->earlier[i]->site = nrm_xstrdup(rb->site);
 		rb->earlier[i]->prev = prev;
 		json_t *e = nrm_return_builder_finish(rb->earlier[i], err);
 		rb->earlier[i]->prev = NULL;
@@ -666,11 +775,8 @@ static int publish(struct nrm_return_builder *rb, json_t *r, struct nrm_error *e
 			rc = -1;
 			break;
 		}
-		for (size_t k = 0; k < NRM_TREND_REPEATS; k++)
-			if (json_is_string(nrm_json_path_get(e, nrm_trend_repeats[k].own))) {
-				forced = nrm_xrealloc(forced, (n + 1) * sizeof(*forced));
-				forced[n++] = nrm_xasprintf("$.trend[%d].%s", i, nrm_trend_repeats[k].key);
-			}
+		force_row(e, i - rb->skip, &forced, &n);
+		force_row(sent, i - rb->skip, &forced, &n);
 	}
 	const json_t *before = rb->prev ? rb->prev : prev;
 	while (rc == 0) {
@@ -735,7 +841,11 @@ json_t *nrm_return_builder_finish(struct nrm_return_builder *rb, struct nrm_erro
 	                    json_pack("{s:o, s:o}", "missing",
 	                              named_counts(missing_names, rb->missing, N_MISSING),
 	                              "out_of_scope", count(rb->out_of_scope)));
-	json_object_set_new(r, "trend", trend_json(rb));
+	if (make_series(rb, err) != 0) {
+		json_decref(r);
+		return NULL;
+	}
+	json_object_set_new(r, "series", series_json(rb));
 	/* In both audiences: the published one suppresses it with the rest,
 	 * by the relations its table declares (return_comparison.c). */
 	json_object_set_new(r, "comparison", nrm_comparison_site_json(&rb->cmp));
@@ -755,8 +865,13 @@ void nrm_return_builder_free(struct nrm_return_builder *rb)
 {
 	if (!rb)
 		return;
-	for (int i = 0; i < NRM_RETURN_TREND_QUARTERS - 1; i++)
+	for (size_t i = 0; i < rb->n_earlier; i++)
 		nrm_return_builder_free(rb->earlier[i]);
+	free(rb->earlier);
+	if (rb->owns_series)
+		nrm_series_free(rb->series);
+	json_decref(rb->series_made);
+	json_decref(rb->series_counted);
 	nrm_days_free(&rb->rg_days);
 	nrm_days_free(&rb->cg_days);
 	nrm_days_free(&rb->await_rg);

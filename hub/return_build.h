@@ -24,7 +24,8 @@ enum nrm_audience {
 	NRM_AUDIENCE_PUBLISHED,     /* small counts "[c]", secondary suppression */
 };
 
-/* The number of quarters in `trend`, oldest first, ending with the return's. */
+/* The number of quarters in the `trend` of returns made before the series
+ * (return_series.h) replaced it: read still, never written. */
 #define NRM_RETURN_TREND_QUARTERS 8
 
 struct nrm_return_params {
@@ -50,7 +51,14 @@ struct nrm_return_params {
 	const char *area;           /* the site's GSS area code ($.area), or NULL */
 	int threshold;              /* published: counts 1..threshold are "[c]"; 0: 4 */
 	bool no_earlier;            /* published: do not follow the earlier quarters'
-	                               own suppression in the trend (internal) */
+	                               own suppression in the series (internal) */
+	/* The returns the site last sent for past quarters of the series
+	 * (n_sent of them, any order; either audience): a past quarter's
+	 * series row is that return's figures, so the series agrees with what
+	 * was sent, and the published series hides what that return's
+	 * published pattern hides.  NULL: every row as counted now. */
+	const json_t *const *sent;
+	size_t n_sent;
 };
 
 struct nrm_return_builder;
@@ -63,6 +71,22 @@ struct nrm_return_builder *nrm_return_builder_new(const struct nrm_return_params
  * end): the cases a record-level extract of the quarter holds.
  */
 bool nrm_return_builder_add(struct nrm_return_builder *rb, const struct nrm_case *c);
+/* The day the site joined, when it is known only once the cases are read
+ * (the site's configuration, for a site adopted from its cases): the
+ * series begins at its quarter (or the pilot's start) however `joined` in
+ * the params had it; a day earlier than that changes nothing.  Call
+ * before finish. */
+void nrm_return_builder_set_joined(struct nrm_return_builder *rb, int32_t joined);
+/* The returns the site last sent for past quarters of the series, when
+ * they are known only once the cases are read (the site adopted from its
+ * cases): as params.sent, which they replace.  Kept, not copied: they
+ * must outlive the builder's finish.  Call before finish. */
+void nrm_return_builder_set_sent(struct nrm_return_builder *rb, const json_t *const *sent,
+                                 size_t n_sent);
+/* After finish: the series' rows as counted now, one for each row of the
+ * return's $.series, in its order (a past quarter's row there may be the
+ * one the site sent instead).  A new array. */
+json_t *nrm_return_builder_series_counted(const struct nrm_return_builder *rb);
 /* The site the return is for: the one given, or the one adopted from the
  * first case (NULL before any case when none was given). */
 const char *nrm_return_builder_site(const struct nrm_return_builder *rb);

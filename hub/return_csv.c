@@ -117,9 +117,12 @@ static int write_notes_csv(const struct nrm_return_tables *t, const char *dir,
 	return rc;
 }
 
-static const char *csvw_datatype(enum nrm_column_role role)
+static const char *csvw_datatype(const struct nrm_column *col)
 {
-	switch (role) {
+	/* A change of a count (the series' changes) can be below zero. */
+	if (nrm_column_signed(col))
+		return "integer";
+	switch (col->role) {
 	case NRM_COL_YEAR: return "integer";
 	case NRM_COL_COUNT: return "nonNegativeInteger";
 	case NRM_COL_DECIMAL: return "decimal";
@@ -155,11 +158,11 @@ static json_t *csvw_columns(const struct nrm_return_tables *o, const struct nrm_
 		const struct nrm_column *col = &t->columns[c];
 		json_t *j = json_pack("{s:s, s:o, s:s, s:b}", "name", col->name, "titles",
 		                      titles(col->title, meta_cy(o, col->title)), "datatype",
-		                      csvw_datatype(col->role), "required",
+		                      csvw_datatype(col), "required",
 		                      col->role != NRM_COL_COUNT && col->role != NRM_COL_DECIMAL &&
 		                              col->role != NRM_COL_NOTE);
 		if (col->role == NRM_COL_COUNT || col->role == NRM_COL_DECIMAL)
-			json_object_set_new(j, "null", json_pack("[s, s]", "[c]", "[z]"));
+			json_object_set_new(j, "null", json_pack("[s, s, s]", "[c]", "[x]", "[z]"));
 		json_array_append_new(cols, j);
 	}
 	return cols;

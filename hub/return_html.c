@@ -155,13 +155,17 @@ static void html_table(FILE *out, const struct nrm_table *t, bool with_period, b
 /* ---- charts ------------------------------------------------------------- */
 
 /* What a chart shows: categories along x, one or more series. */
+/* The most categories a chart draws: the series' last 40 quarters (ten
+ * years) still leave each its label's width. */
+#define CHART_CATS 40
+
 struct chart {
 	const char *id, *title, *x_label, *y_label;
 	size_t n_cats, n_series;
-	const char *cat_labels[16];
-	const char *cat_labels_cy[16]; /* their Welsh (NULL: none, or no Welsh wanted) */
+	const char *cat_labels[CHART_CATS];
+	const char *cat_labels_cy[CHART_CATS]; /* their Welsh (NULL: none, or no Welsh wanted) */
 	const char *series_names[5];
-	const struct nrm_cell *values[5][16]; /* [series][category] */
+	const struct nrm_cell *values[5][CHART_CATS]; /* [series][category] */
 	bool welsh;                           /* a Welsh site's page: its texts in Welsh too */
 };
 
@@ -524,7 +528,7 @@ static void fill_from_table(struct chart *c, const struct nrm_table *t, size_t l
 {
 	c->n_series = n_series;
 	c->n_cats = 0;
-	for (size_t r = 0; r < t->n_rows && c->n_cats < 16; r++) {
+	for (size_t r = 0; r < t->n_rows && c->n_cats < CHART_CATS; r++) {
 		if (strcmp(nrm_table_cell(t, r, 2)->text, "total") == 0)
 			continue;
 		c->cat_labels[c->n_cats] = nrm_table_cell(t, r, label_col)->text;
@@ -598,39 +602,63 @@ static void exploitation_section(FILE *out, const struct nrm_return_tables *t)
 	fputs("</section>\n", out);
 }
 
+/* The history's table: the series (its referrals, decisions and mean
+ * days columns), or in a return made before it, the eight quarters'
+ * trend; the columns charted in `cols`. */
+static const struct nrm_table *history_table(const struct nrm_return_tables *t, size_t cols[5])
+{
+	static const char *const names[5] = {"referrals", "rg_decisions", "cg_decisions",
+	                                     "mean_days_rg", "mean_days_cg"};
+	const struct nrm_table *h = nrm_return_tables_find(t, "series");
+	if (!h)
+		h = nrm_return_tables_find(t, "trend");
+	for (size_t s = 0; s < 5; s++)
+		for (size_t c = 0; c < h->n_columns; c++)
+			if (strcmp(h->columns[c].name, names[s]) == 0)
+				cols[s] = c;
+	return h;
+}
+
 static void trend_section(FILE *out, const struct nrm_return_tables *t)
 {
-	const struct nrm_table *trend = nrm_return_tables_find(t, "trend");
+	size_t cols[5] = {2, 3, 4, 5, 6};
+	const struct nrm_table *trend = history_table(t, cols);
+	bool series = strcmp(trend->key, "series") == 0;
 	struct chart c = {.id = "chart-trend",
-	                  .title = "Referrals, decisions and mean days to decision, last eight "
-	                           "quarters",
+	                  .title = series ? "Referrals, decisions and mean days to decision, "
+	                                    "each quarter"
+	                                  : "Referrals, decisions and mean days to decision, "
+	                                    "last eight quarters",
 	                  .x_label = "Quarter", .y_label = "Number of cases",
 	                  .series_names = {"Referrals", "Reasonable grounds decisions",
 	                                   "Conclusive grounds decisions",
 	                                   "Mean days to reasonable grounds",
 	                                   "Mean days to conclusive grounds"}};
-	char *labels[8];
-	c.n_cats = trend->n_rows < 8 ? trend->n_rows : 8;
+	char *labels[CHART_CATS];
+	c.n_cats = trend->n_rows < CHART_CATS ? trend->n_rows : CHART_CATS;
 	c.n_series = 5;
 	c.welsh = t->welsh;
-	for (size_t r = 0; r < c.n_cats; r++) {
-		labels[r] = nrm_xasprintf("%s %s", nrm_table_cell(trend, r, 1)->text,
+	size_t skip = trend->n_rows - c.n_cats; /* the latest quarters */
+	for (size_t i = 0; i < c.n_cats; i++) {
+		size_t r = skip + i;
+		labels[i] = nrm_xasprintf("%s %s", nrm_table_cell(trend, r, 1)->text,
 		                          nrm_table_cell(trend, r, 0)->text);
-		c.cat_labels[r] = labels[r];
-		c.values[0][r] = nrm_table_cell(trend, r, 2);
-		c.values[1][r] = nrm_table_cell(trend, r, 3);
-		c.values[2][r] = nrm_table_cell(trend, r, 4);
-		c.values[3][r] = nrm_table_cell(trend, r, 5);
-		c.values[4][r] = nrm_table_cell(trend, r, 6);
+		c.cat_labels[i] = labels[i];
+		for (size_t s = 0; s < 5; s++)
+			c.values[s][i] = nrm_table_cell(trend, r, cols[s]);
 	}
-	section_open(out, t, "h-trend", "The last eight quarters");
+	section_open(out, t, "h-trend", series ? "Each quarter since the pilot began"
+	                                       : "The last eight quarters");
 	trend_chart(out, &c);
 	caption(out, t, "Upper panel: referrals and decisions in each quarter. "
 	                "Lower panel: mean calendar days from referral to each decision.");
 	html_table(out, trend, true, t->welsh);
+	const struct nrm_table *change = nrm_return_tables_find(t, "series_change");
+	if (change)
+		html_table(out, change, true, t->welsh);
 	fputs("</section>\n", out);
-	for (size_t r = 0; r < c.n_cats; r++)
-		free(labels[r]);
+	for (size_t i = 0; i < c.n_cats; i++)
+		free(labels[i]);
 }
 
 /* Reflows from 320 CSS pixels up (WCAG 1.4.10): text wraps, a chart
@@ -789,7 +817,8 @@ static void rest_and_notes(FILE *out, const struct nrm_return_tables *t)
 {
 	static const char *const shown[] = {"summary", "days_to_decision", "days_distribution",
 	                                    "awaiting", "awaiting_age", "exploitation_type",
-	                                    "trend", NRM_REVISIONS_KEY};
+	                                    "trend", "series", "series_change",
+	                                    NRM_REVISIONS_KEY};
 	section_open(out, t, "h-tables", "All other tables");
 	for (size_t i = 0; i < t->n_tables; i++) {
 		bool done = false;

@@ -9,6 +9,7 @@
 #include "return_diff.h"
 #include "return_input.h"
 #include "return_sent.h"
+#include "return_series.h"
 #include "return_tables.h"
 #include "util.h"
 
@@ -32,12 +33,15 @@ static int32_t provisional_until(const struct nrm_quarter *q, int months)
 	return day;
 }
 
-/* The quarters of the return (its trend's, oldest first, the return's own
- * last) whose figures the policy says are provisional. */
+/* The quarters of the return (its series', or an older return's trend's,
+ * oldest first, the return's own last) whose figures the policy says are
+ * provisional. */
 static json_t *provisional_quarters(const json_t *ret, struct nrm_provisional p)
 {
 	json_t *out = json_array();
-	const json_t *trend = json_object_get(ret, "trend");
+	const json_t *trend = json_object_get(ret, "series");
+	if (!trend)
+		trend = json_object_get(ret, "trend");
 	int64_t at = 0;
 	const char *generated = json_string_value(json_object_get(ret, "generated_at"));
 	if (generated)
@@ -86,7 +90,7 @@ static json_t *entry(const char *quarter, const char *table, const char *row, co
 	                 "compared_with", compared_with);
 }
 
-/* "2024 Q4", the trend row's key, for the quarter "2024Q4". */
+/* "2024 Q4", the series row's key, for the quarter "2024Q4". */
 static char *trend_key(const char *quarter)
 {
 	return nrm_xasprintf("%.4s %.2s", quarter, quarter + 4);
@@ -103,7 +107,12 @@ static void revised_against(const struct nrm_return_tables *old,
 	char *own_row = trend_key(new->quarter);
 	for (size_t i = 0; i < d.n_changes; i++) {
 		const struct nrm_return_change *c = &d.changes[i];
-		if (strcmp(c->table->key, "trend") == 0 && strcmp(c->row, own_row) != 0)
+		/* The earlier quarters' rows of the series (and of its changes)
+		 * are compared with their own quarters' returns instead. */
+		bool by_quarter = strcmp(c->table->key, "trend") == 0 ||
+		                  strcmp(c->table->key, "series") == 0 ||
+		                  strcmp(c->table->key, "series_change") == 0;
+		if (by_quarter && strcmp(c->row, own_row) != 0)
 			continue;
 		char *diff = c->has_difference ? nrm_return_change_difference(c) : nrm_xstrdup("");
 		json_array_append_new(out, entry(new->quarter, c->table->key,
@@ -117,61 +126,70 @@ static void revised_against(const struct nrm_return_tables *old,
 	nrm_return_diff_free(&d);
 }
 
-static int column_named(const struct nrm_table *t, const char *name)
+/* A series figure as the series' column shows it ("12", "3.5", "[z]"). */
+static char *figure_text(const json_t *v, enum nrm_column_role role)
 {
-	for (size_t c = 0; c < t->n_columns; c++)
-		if (strcmp(t->columns[c].name, name) == 0)
-			return (int)c;
-	return -1;
+	struct nrm_cell c = {0};
+	nrm_cell_set_figure(&c, v, role);
+	return c.text;
 }
 
-/* One earlier quarter's trend row against that quarter's return as sent:
- * the figures the row repeats from it ($.referrals.total, ...), each shown
- * as the trend's column shows it. */
-static void trend_row_against(const struct nrm_table *trend, size_t row, const char *quarter,
-                              const json_t *sent, const char *compared_with, json_t *out)
+static enum nrm_column_role repeat_role(size_t k)
 {
+	return nrm_series_repeats[k].count ? NRM_COL_COUNT : NRM_COL_DECIMAL;
+}
+
+/* One earlier quarter's series row, shown as the site sent it (`shown`,
+ * the row the builder took from that quarter's return), against the same
+ * quarter as counted now (`counted`): each figure that differs is revised,
+ * marked [r] where it is shown, and revisions.csv lists what it is now.
+ * A published return lists the recomputed figure as "[c]": it is no
+ * figure the published return's suppression covered. */
+static void series_row_against(const json_t *shown, const json_t *counted, bool published,
+                               const char *compared_with, json_t *out)
+{
+	const char *quarter = json_string_value(json_object_get(shown, "quarter"));
 	char *key = trend_key(quarter);
-	for (size_t k = 0; k < NRM_TREND_REPEATS; k++) {
-		const struct nrm_trend_repeat *rep = &nrm_trend_repeats[k];
-		int col = column_named(trend, rep->key);
-		const json_t *v = nrm_json_path_get(sent, rep->own);
-		if (col < 0 || !v)
+	for (size_t k = 0; k < NRM_SERIES_REPEATS; k++) {
+		const char *name = nrm_series_repeats[k].key;
+		const json_t *was = json_object_get(shown, name), *now = json_object_get(counted, name);
+		if (!was || !now || json_equal(was, now) || json_is_string(was))
 			continue;
-		struct nrm_cell was = {0};
-		nrm_cell_set_figure(&was, v, trend->columns[col].role);
-		const struct nrm_cell *now = nrm_table_cell(trend, row, (size_t)col);
-		if (strcmp(was.text, now->text) != 0) {
-			char *diff = was.kind == NRM_CELL_NUMBER && now->kind == NRM_CELL_NUMBER
-			                     ? nrm_xasprintf(trend->columns[col].role == NRM_COL_DECIMAL
-			                                             ? "%+.1f"
-			                                             : "%+.0f",
-			                                     strtod(now->text, NULL) -
-			                                             strtod(was.text, NULL))
-			                     : nrm_xstrdup("");
-			json_array_append_new(out, entry(quarter, "trend", key, key, rep->key,
-			                                 "changed", json_string(was.text),
-			                                 json_string(now->text), diff, compared_with));
-			free(diff);
-		}
-		free(was.text);
+		char *was_text = figure_text(was, repeat_role(k));
+		char *now_text = figure_text(now, repeat_role(k));
+		char *diff = !published && json_is_number(was) && json_is_number(now)
+		                     ? nrm_xasprintf(nrm_series_repeats[k].count ? "%+.0f" : "%+.1f",
+		                                     strtod(now_text, NULL) - strtod(was_text, NULL))
+		                     : nrm_xstrdup("");
+		json_array_append_new(out, entry(quarter, "series", key, key, name, "changed",
+		                                 json_string(was_text),
+		                                 json_string(published ? "[c]" : now_text), diff,
+		                                 compared_with));
+		free(diff);
+		free(was_text);
+		free(now_text);
 	}
 	free(key);
 }
 
-static void earlier_quarters(const struct nrm_return_tables *new, const json_t *deliveries,
+/* The series' earlier rows the builder took from returns the site sent
+ * (r->sent) against the rows counted now (r->series_counted). */
+static void earlier_quarters(const json_t *ret, const struct nrm_revision_request *r,
                              json_t *out)
 {
-	const struct nrm_table *trend = nrm_return_tables_find(new, "trend");
-	for (size_t r = 0; trend && r + 1 < trend->n_rows; r++) {
-		char quarter[8];
-		snprintf(quarter, sizeof(quarter), "%.4s%.2s", nrm_table_cell(trend, r, 0)->text,
-		         nrm_table_cell(trend, r, 1)->text);
-		struct nrm_sent s;
-		nrm_return_last_sent(deliveries, NULL, new->site, quarter, new->audience, &s);
-		if (s.ret)
-			trend_row_against(trend, r, quarter, s.ret, base_name(s.bundle), out);
-		nrm_sent_free(&s);
+	const json_t *series = json_object_get(ret, "series");
+	const char *audience = json_string_value(json_object_get(ret, "audience"));
+	bool published = audience && strcmp(audience, "published") == 0;
+	size_t n = json_array_size(series);
+	for (size_t i = 0; i + 1 < n && i < json_array_size(r->series_counted); i++) {
+		const json_t *row = json_array_get(series, i);
+		const char *quarter = json_string_value(json_object_get(row, "quarter"));
+		for (size_t k = 0; quarter && k < r->n_sent; k++) {
+			const char *q = json_string_value(json_object_get(r->sent[k], "quarter"));
+			if (q && strcmp(q, quarter) == 0)
+				series_row_against(row, json_array_get(r->series_counted, i), published,
+				                   r->sent_names[k], out);
+		}
 	}
 }
 
@@ -282,7 +300,7 @@ int nrm_return_revision_add(json_t *ret, const struct nrm_revision_request *r,
 		nrm_return_tables_free(&old);
 	}
 	if (!r->revises) /* a return given by hand stands alone: no ledger to read */
-		earlier_quarters(&new, r->deliveries, revised);
+		earlier_quarters(ret, r, revised);
 	nrm_return_tables_free(&new);
 	json_t *rev = json_pack("{s:o, s:O?, s:o, s:o}", "provisional",
 	                        provisional_quarters(ret, r->provisional), "revises", sb.revises,

@@ -8,10 +8,13 @@
  *   - the quarter's own figures, and its row of the trend, against the
  *     return last sent for the quarter (nrm_return_diff), when there is
  *     one; re-sending a quarter then needs a reason, typed by a person;
- *   - each earlier quarter's row of the trend against the return last
- *     sent for that quarter (the figures it repeats, nrm_trend_repeats):
- *     where the recomputation now differs, the trend shows the new figure
- *     marked [r], and revisions.csv lists what was sent.
+ *   - each earlier quarter's row of the series, which shows the figures
+ *     of the return last sent for that quarter (the builder took them,
+ *     nrm_return_params.sent), against that quarter counted now (the
+ *     figures it repeats, nrm_series_repeats): where the recomputation
+ *     differs, the series shows the sent figure marked [r], and
+ *     revisions.csv lists the recomputed one (as "[c]" in a published
+ *     return, whose suppression never covered it).
  *
  * When nothing was sent, nothing is [r].
  */
@@ -31,6 +34,13 @@ struct nrm_revision_request {
 	                              (a folder, return.json or bundle: return_input.h),
 	                              in place of the ledger's; NULL: the ledger's */
 	const char *reason;        /* why the quarter is sent again, or NULL */
+	/* The returns the site last sent for the series' earlier quarters
+	 * (the builder's params.sent), each with the name of its bundle, and
+	 * the series as counted now (nrm_return_builder_series_counted). */
+	const json_t *const *sent;
+	const char *const *sent_names;
+	size_t n_sent;
+	const json_t *series_counted;
 	struct nrm_provisional provisional;
 };
 

@@ -13,6 +13,7 @@
 #include "nation.h"
 #include "nationality.h"
 #include "return_comparison.h"
+#include "return_series_tables.h"
 #include "return_stats.h"
 #include "site_name.h"
 #include "nrmhub/plugin.h"
@@ -1335,6 +1336,17 @@ static int add_trend_table(struct builder *b, const json_t *ret)
 	return 0;
 }
 
+/* A return's history: the series (return_series_tables.c), or in a
+ * return made before it, the eight quarters' trend. */
+static int add_history(struct builder *b, const json_t *ret)
+{
+	if (json_object_get(ret, "trend") && !json_object_get(ret, "series"))
+		return add_trend_table(b, ret);
+	if (!json_object_get(ret, "series"))
+		return fail_at(b, "$.series", "is missing");
+	return nrm_return_series_tables(ret, b->out, b->err);
+}
+
 static void set_notes(struct nrm_return_tables *o)
 {
 	struct nrm_return_note *notes = nrm_xmalloc(sizeof(notes_template));
@@ -1366,7 +1378,7 @@ int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
 			rc = add_decision_table(&b, decisions, "rg") ||
 			             add_decision_table(&b, decisions, "cg") ||
 			             add_days_tables(&b, ret) || add_awaiting_tables(&b, ret) ||
-			             add_quality_table(&b, ret) || add_trend_table(&b, ret)
+			             add_quality_table(&b, ret) || add_history(&b, ret)
 			         ? -1
 			         : 0;
 	}
@@ -1379,6 +1391,8 @@ int nrm_return_tables_build(const json_t *ret, struct nrm_return_tables *out,
 		nrm_return_tables_free(out);
 		return -1;
 	}
+	if (nrm_return_tables_find(out, "series"))
+		nrm_return_series_notes(out);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct nrm_error;
 
@@ -94,6 +95,13 @@ struct nrm_column {
 	                        when the table takes it from the row's code */
 	const char *unit;    /* SDMX UNIT_MEASURE: "NUMBER" or "DAYS" */
 };
+
+/* A count column that may be below zero: a change of a count (the
+ * series', measures "..._CHANGE_QUARTER" and "..._CHANGE_YEAR"). */
+static inline bool nrm_column_signed(const struct nrm_column *c)
+{
+	return c->role == NRM_COL_COUNT && c->measure && strstr(c->measure, "_CHANGE_");
+}
 
 struct nrm_table {
 	char *id;          /* "Table_1": ODS sheet name */

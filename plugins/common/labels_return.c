@@ -436,6 +436,94 @@ static const struct phrase phrases[] = {
 	{"Now", "Nawr"},
 	{"Difference", "Gwahaniaeth"},
 	{"Compared with", "O'i gymharu â"},
+	/* The series (return_series_tables.c, return_html.c). */
+	{"Referrals, decisions and days to decision, and cases awaiting a decision, each "
+	 "quarter since the pilot began or the site joined [note 1] [note 5] [note 6] [note "
+	 "8] [note 12]",
+	 "Atgyfeiriadau, penderfyniadau a dyddiau i benderfyniad, ac achosion sy'n aros am "
+	 "benderfyniad, bob chwarter ers i'r cynllun peilot ddechrau neu i'r safle ymuno "
+	 "[nodyn 1] [nodyn 5] [nodyn 6] [nodyn 8] [nodyn 12]"},
+	{"Change in the headline figures on the previous quarter and on the same quarter a "
+	 "year earlier [note 1] [note 12] [note 13]",
+	 "Newid yn y prif ffigurau ers y chwarter blaenorol ac ers yr un chwarter flwyddyn "
+	 "ynghynt [nodyn 1] [nodyn 12] [nodyn 13]"},
+	{"Each quarter from the pilot's start (2021 Q2) or the quarter the site joined, "
+	 "whichever is later, to the quarter of this return, oldest first; each quarter's "
+	 "figures as that quarter's own return counts them (referrals by referral date, "
+	 "decisions by decision date, cases awaiting a decision on its last day).",
+	 "Pob chwarter o ddechrau'r cynllun peilot (2021 Ch2) neu'r chwarter yr ymunodd y "
+	 "safle, pa un bynnag sydd hwyraf, hyd at chwarter y ffurflen hon, yr hynaf yn "
+	 "gyntaf; ffigurau pob chwarter fel y mae ffurflen y chwarter hwnnw ei hun yn eu "
+	 "cyfrif (atgyfeiriadau yn ôl dyddiad yr atgyfeiriad, penderfyniadau yn ôl dyddiad y "
+	 "penderfyniad, achosion sy'n aros am benderfyniad ar ei ddiwrnod olaf)."},
+	{"Change: this quarter's figure less that of the previous quarter, or of the same "
+	 "quarter a year earlier; percent change: that difference as a percentage of the "
+	 "earlier figure, to one decimal place. [x] where the earlier quarter is not in the "
+	 "series, [z] for the percent change of an earlier figure of 0, [c] where either "
+	 "figure is suppressed.",
+	 "Newid: ffigur y chwarter hwn llai ffigur y chwarter blaenorol, neu ffigur yr un "
+	 "chwarter flwyddyn ynghynt; newid canrannol: y gwahaniaeth hwnnw fel canran o'r "
+	 "ffigur cynharaf, i un lle degol. [x] lle nad yw'r chwarter cynharaf yn y gyfres, "
+	 "[z] ar gyfer newid canrannol ffigur cynharaf o 0, [c] lle mae'r naill ffigur neu'r "
+	 "llall wedi'i atal."},
+	/* "Positive reasonable grounds" and "Positive conclusive grounds" are
+	 * category labels: their Welsh is labels.c's. */
+	{"Reasonable grounds: percentage positive",
+	 "Sail resymol: canran gadarnhaol"},
+	{"Conclusive grounds: percentage positive",
+	 "Sail derfynol: canran gadarnhaol"},
+	{"Median days from referral to reasonable grounds",
+	 "Canolrif y dyddiau o'r atgyfeiriad i sail resymol"},
+	{"Median days from referral to conclusive grounds",
+	 "Canolrif y dyddiau o'r atgyfeiriad i sail derfynol"},
+	{"Awaiting reasonable grounds at quarter end",
+	 "Yn aros am sail resymol ar ddiwedd y chwarter"},
+	{"Awaiting conclusive grounds at quarter end",
+	 "Yn aros am sail derfynol ar ddiwedd y chwarter"},
+	{"Referrals, decisions and mean days to decision, each quarter",
+	 "Atgyfeiriadau, penderfyniadau a chymedr y dyddiau, bob chwarter"},
+	{"Each quarter since the pilot began",
+	 "Pob chwarter ers i'r cynllun peilot ddechrau"},
+	{"Referrals: change on the previous quarter",
+	 "Atgyfeiriadau: newid ers y chwarter blaenorol"},
+	{"Referrals: percent change on the previous quarter",
+	 "Atgyfeiriadau: newid canrannol ers y chwarter blaenorol"},
+	{"Referrals: change on the same quarter a year earlier",
+	 "Atgyfeiriadau: newid ers yr un chwarter flwyddyn ynghynt"},
+	{"Referrals: percent change on the same quarter a year earlier",
+	 "Atgyfeiriadau: newid canrannol ers yr un chwarter flwyddyn ynghynt"},
+	{"Reasonable grounds decisions: change on the previous quarter",
+	 "Penderfyniadau sail resymol: newid ers y chwarter blaenorol"},
+	{"Reasonable grounds decisions: percent change on the previous quarter",
+	 "Penderfyniadau sail resymol: newid canrannol ers y chwarter blaenorol"},
+	{"Reasonable grounds decisions: change on the same quarter a year earlier",
+	 "Penderfyniadau sail resymol: newid ers yr un chwarter flwyddyn ynghynt"},
+	{"Reasonable grounds decisions: percent change on the same quarter a year earlier",
+	 "Penderfyniadau sail resymol: newid canrannol ers yr un chwarter flwyddyn ynghynt"},
+	{"Conclusive grounds decisions: change on the previous quarter",
+	 "Penderfyniadau sail derfynol: newid ers y chwarter blaenorol"},
+	{"Conclusive grounds decisions: percent change on the previous quarter",
+	 "Penderfyniadau sail derfynol: newid canrannol ers y chwarter blaenorol"},
+	{"Conclusive grounds decisions: change on the same quarter a year earlier",
+	 "Penderfyniadau sail derfynol: newid ers yr un chwarter flwyddyn ynghynt"},
+	{"Conclusive grounds decisions: percent change on the same quarter a year earlier",
+	 "Penderfyniadau sail derfynol: newid canrannol ers yr un chwarter flwyddyn ynghynt"},
+	{"Awaiting reasonable grounds: change on the previous quarter",
+	 "Yn aros am sail resymol: newid ers y chwarter blaenorol"},
+	{"Awaiting reasonable grounds: percent change on the previous quarter",
+	 "Yn aros am sail resymol: newid canrannol ers y chwarter blaenorol"},
+	{"Awaiting reasonable grounds: change on the same quarter a year earlier",
+	 "Yn aros am sail resymol: newid ers yr un chwarter flwyddyn ynghynt"},
+	{"Awaiting reasonable grounds: percent change on the same quarter a year earlier",
+	 "Yn aros am sail resymol: newid canrannol ers yr un chwarter flwyddyn ynghynt"},
+	{"Awaiting conclusive grounds: change on the previous quarter",
+	 "Yn aros am sail derfynol: newid ers y chwarter blaenorol"},
+	{"Awaiting conclusive grounds: percent change on the previous quarter",
+	 "Yn aros am sail derfynol: newid canrannol ers y chwarter blaenorol"},
+	{"Awaiting conclusive grounds: change on the same quarter a year earlier",
+	 "Yn aros am sail derfynol: newid ers yr un chwarter flwyddyn ynghynt"},
+	{"Awaiting conclusive grounds: percent change on the same quarter a year earlier",
+	 "Yn aros am sail derfynol: newid canrannol ers yr un chwarter flwyddyn ynghynt"},
 };
 #define N_PHRASES (sizeof(phrases) / sizeof(phrases[0]))
 

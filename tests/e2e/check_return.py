@@ -120,6 +120,9 @@ class Table:
         self.rows = []
         self.status = None  # each row's Status, with $.revision (apply_revision)
         self.revisions = False  # revisions.csv: figures about figures, none of its own
+        # Each value column's key (hub's column names), where a row holds
+        # many figures that may share a text: a revision names its column.
+        self.col_keys = None
 
     def add(self, year, q, code, label, values):
         assert len(values) == len(self.value_cols)
@@ -128,6 +131,97 @@ class Table:
 
 def count_col(title, measure):
     return (title, (measure, False, "NUMBER"))
+
+
+SERIES_HEADLINE = [("referrals", "Referrals", "REFERRALS"),
+                   ("rg_decisions", "Reasonable grounds decisions", "RG_DECISIONS"),
+                   ("cg_decisions", "Conclusive grounds decisions", "CG_DECISIONS"),
+                   ("awaiting_rg", "Awaiting reasonable grounds", "AWAITING_RG"),
+                   ("awaiting_cg", "Awaiting conclusive grounds", "AWAITING_CG")]
+
+
+def series_percent(part, whole):
+    """100 * part / whole, one decimal, half up; [c] with either, [z] (None) of 0."""
+    if "[c]" in (part, whole):
+        return "[c]"
+    if whole == 0:
+        return None
+    return ((part * 1000 * 2 + whole) // (2 * whole)) / 10
+
+
+def series_change(now, base):
+    """(change, percent change) as Table_17 shows them: [x] without a base,
+    [c] with either hidden, [z] (None) for the percent of a base of 0, the
+    percent rounded half away from zero."""
+    if base is MISSING_BASE:
+        return "[x]", "[x]"
+    if "[c]" in (now, base):
+        return "[c]", "[c]"
+    if base == 0:
+        return now - base, None
+    d = now - base
+    mag = (abs(d) * 1000 * 2 + base) // (2 * base)
+    return d, (mag if d >= 0 else -mag) / 10
+
+
+MISSING_BASE = object()
+
+
+def series_tables(ret):
+    """Table_16 (the series) and Table_17 (its headline figures' changes),
+    worked out here from return.json's series, independently of nrmhub."""
+    rows = ret["series"]
+    t = Table(16, "_T", ["Year", "Quarter", "Referrals", "Reasonable grounds decisions",
+                         "Positive reasonable grounds",
+                         "Reasonable grounds: percentage positive",
+                         "Conclusive grounds decisions", "Positive conclusive grounds",
+                         "Conclusive grounds: percentage positive",
+                         "Mean days from referral to reasonable grounds",
+                         "Median days from referral to reasonable grounds",
+                         "Mean days from referral to conclusive grounds",
+                         "Median days from referral to conclusive grounds",
+                         "Awaiting reasonable grounds at quarter end",
+                         "Awaiting conclusive grounds at quarter end"],
+              [("REFERRALS", False, "NUMBER"), ("RG_DECISIONS", False, "NUMBER"),
+               ("RG_POSITIVE", False, "NUMBER"), ("RG_PERCENT_POSITIVE", True, "PERCENT"),
+               ("CG_DECISIONS", False, "NUMBER"), ("CG_POSITIVE", False, "NUMBER"),
+               ("CG_PERCENT_POSITIVE", True, "PERCENT"), ("RG_DAYS_MEAN", True, "DAYS"),
+               ("RG_DAYS_MEDIAN", True, "DAYS"), ("CG_DAYS_MEAN", True, "DAYS"),
+               ("CG_DAYS_MEDIAN", True, "DAYS"), ("AWAITING_RG", False, "NUMBER"),
+               ("AWAITING_CG", False, "NUMBER")], has_code=False)
+    t.col_keys = ["referrals", "rg_decisions", "rg_positive", "rg_percent_positive",
+                  "cg_decisions", "cg_positive", "cg_percent_positive", "mean_days_rg",
+                  "median_days_rg", "mean_days_cg", "median_days_cg", "awaiting_rg",
+                  "awaiting_cg"]
+    for e in rows:
+        t.add(int(e["quarter"][:4]), "Q" + e["quarter"][5], None, None,
+              [e["referrals"], e["rg_decisions"], e["rg_positive"],
+               series_percent(e["rg_positive"], e["rg_decisions"]), e["cg_decisions"],
+               e["cg_positive"], series_percent(e["cg_positive"], e["cg_decisions"]),
+               e["mean_days_rg"], e["median_days_rg"], e["mean_days_cg"],
+               e["median_days_cg"], e["awaiting_rg"], e["awaiting_cg"]])
+    titles, measures = ["Year", "Quarter"], []
+    for key, title, measure in SERIES_HEADLINE:
+        titles += [title + ": change on the previous quarter",
+                   title + ": percent change on the previous quarter",
+                   title + ": change on the same quarter a year earlier",
+                   title + ": percent change on the same quarter a year earlier"]
+        measures += [(measure + "_CHANGE_QUARTER", False, "NUMBER"),
+                     (measure + "_PCT_CHANGE_QUARTER", True, "PERCENT"),
+                     (measure + "_CHANGE_YEAR", False, "NUMBER"),
+                     (measure + "_PCT_CHANGE_YEAR", True, "PERCENT")]
+    c = Table(17, "_T", titles, measures, has_code=False)
+    c.col_keys = [key + suffix for key, _, _ in SERIES_HEADLINE
+                  for suffix in ("_change_quarter", "_percent_change_quarter",
+                                 "_change_year", "_percent_change_year")]
+    for i, e in enumerate(rows):
+        values = []
+        for key, _, _ in SERIES_HEADLINE:
+            for lag in (1, 4):
+                base = rows[i - lag][key] if i >= lag else MISSING_BASE
+                values += list(series_change(e[key], base))
+        c.add(int(e["quarter"][:4]), "Q" + e["quarter"][5], None, None, values)
+    return [t, c]
 
 
 def expected_tables(ret):
@@ -266,16 +360,19 @@ def expected_tables(ret):
               [("REFERRALS", False, "NUMBER"), ("RG_DECISIONS", False, "NUMBER"),
                ("CG_DECISIONS", False, "NUMBER"), ("RG_DAYS_MEAN", True, "DAYS"),
                ("CG_DAYS_MEAN", True, "DAYS")], has_code=False)
-    for e in ret["trend"]:
-        t.add(int(e["quarter"][:4]), "Q" + e["quarter"][5], None, None,
-              [e["referrals"], e["rg_decisions"], e["cg_decisions"], e["mean_days_rg"],
-               e["mean_days_cg"]])
-    tables.append(t)
+    if "series" in ret:
+        tables.extend(series_tables(ret))
+    else:
+        for e in ret["trend"]:
+            t.add(int(e["quarter"][:4]), "Q" + e["quarter"][5], None, None,
+                  [e["referrals"], e["rg_decisions"], e["cg_decisions"], e["mean_days_rg"],
+                   e["mean_days_cg"]])
+        tables.append(t)
     if "comparison" in ret:
         # The site's two groups of the comparison (official only), each
         # decision and period a row, the percentages beside their counts.
         cmp = ret["comparison"]
-        t = Table(17, "COMPARISON", ["Year", "Quarter", "Group, decision and period code",
+        t = Table(len(tables) + 1, "COMPARISON", ["Year", "Quarter", "Group, decision and period code",
                                      "Group, decision and period", "Decisions",
                                      "Positive decisions",
                                      "Percentage positive (of decisions)",
@@ -303,11 +400,28 @@ def expected_tables(ret):
 
 # What each table is (hub/return_tables.c's keys), by number: revisions
 # name a figure by its table's key.
+# A return with the series has Table_16 the series, Table_17 its changes
+# and the comparison Table_18; an older one the trend and Table_17.
 TABLE_KEYS = {1: "summary", 2: "age_band", 3: "gender", 4: "exploitation_type",
               5: "exploitation_combination", 6: "nationality", 7: "location",
               8: "first_responder_type", 9: "rg_decision_maker", 10: "cg_decision_maker",
               11: "days_to_decision", 12: "days_distribution", 13: "awaiting",
               14: "awaiting_age", 15: "quality", 16: "trend", 17: "comparison"}
+SERIES_TABLE_KEYS = dict(TABLE_KEYS)
+SERIES_TABLE_KEYS.update({16: "series", 17: "series_change", 18: "comparison"})
+
+
+def table_keys(ret):
+    return SERIES_TABLE_KEYS if "series" in ret else TABLE_KEYS
+
+
+def shown_text(ret, e):
+    """The text a revised figure shows: the figure now, for the return's
+    own quarter; for an earlier quarter's series row, the one the site
+    sent (formats/return.md), the recomputation being in revisions.csv."""
+    if "series" in ret and e["quarter"] != ret["quarter"]:
+        return e["old"]
+    return e["new"]
 REVISION_HEADER = ["Year", "Quarter", "Table", "Row code", "Row", "Column", "Change",
                    "Previously sent", "Now", "Difference", "Compared with"]
 
@@ -328,7 +442,7 @@ def apply_revision(ret, tables):
         if e["change"] != "removed":
             revised.setdefault(e["table"], set()).add(e["row"])
     for t in tables:
-        key = TABLE_KEYS.get(int(t.file[6:-4]))
+        key = table_keys(ret).get(int(t.file[6:-4]))
         t.header = t.header + ["Status"]
         t.status = []
         for year, q, code, label, values in t.rows:
@@ -345,7 +459,7 @@ def apply_revision(ret, tables):
                   has_code=False)
         t.file = "revisions.csv"
         t.revisions = True
-        numbers = {v: k for k, v in TABLE_KEYS.items()}
+        numbers = {v: k for k, v in table_keys(ret).items()}
         for e in rev["revised"]:
             n = numbers.get(e["table"])
             t.add(int(e["quarter"][:4]), e["quarter"][4:],
@@ -359,8 +473,8 @@ def apply_revision(ret, tables):
 def cell_text(value, decimal):
     if value is None:
         return "[z]"
-    if value == "[c]":
-        return "[c]"
+    if value in ("[c]", "[x]"):
+        return value
     if decimal:
         return "%.1f" % value
     return str(value)
@@ -499,7 +613,8 @@ def check_csvw_files(d):
 
 
 DATATYPE = {"date": r"\d{4}-\d{2}-\d{2}", "boolean": r"true|false",
-            "nonNegativeInteger": r"\d+", "decimal": r"\d+(\.\d+)?", "string": r".*"}
+            "nonNegativeInteger": r"\d+", "integer": r"-?\d+", "decimal": r"-?\d+(\.\d+)?",
+            "string": r".*"}
 
 
 def check_by_datatype(url, cols, rows):
@@ -567,13 +682,15 @@ def sdmx_key(ret, period, measure, breakdown, code):
 
 
 def revised_texts(ret, t):
-    """The figures $.revision.revised names in table t, as {row: {new
-    text}}: a figure of the row showing one of them is revised."""
+    """The figures $.revision.revised names in table t, as {row: {shown
+    text}}: a figure of the row showing one of them is revised; or, for a
+    table that knows its columns' keys, {(row, column): {shown text}}."""
     out = {}
-    key = TABLE_KEYS.get(int(t.file[6:-4])) if t.file.startswith("table_") else None
+    key = table_keys(ret).get(int(t.file[6:-4])) if t.file.startswith("table_") else None
     for e in (ret.get("revision") or {}).get("revised", []):
         if e["table"] == key and e["change"] != "removed":
-            out.setdefault(e["row"], set()).add(e["new"])
+            at = (e["row"], e["column"]) if t.col_keys else e["row"]
+            out.setdefault(at, set()).add(shown_text(ret, e))
     return out
 
 
@@ -599,7 +716,7 @@ def check_sdmx(ret, tables, d):
         revised = revised_texts(ret, t)
         for i, (year, q, code, label, values) in enumerate(t.rows):
             row = code if t.has_code else "%d %s" % (year, q)
-            for value, (measure, decimal, unit) in zip(values, t.value_cols):
+            for j, (value, (measure, decimal, unit)) in enumerate(zip(values, t.value_cols)):
                 period = "%d-%s" % (year, q)
                 if t.measure_from_code:
                     key = sdmx_key(ret, period, code.upper(), "_T", None)
@@ -610,13 +727,16 @@ def check_sdmx(ret, tables, d):
                     obs = ("", "Q", unit)
                 elif value is None:
                     obs = ("", "M", unit)
+                elif value == "[x]":
+                    obs = ("", "O", unit)
                 else:
                     # R revised, P provisional (a figure both is R), else A.
                     text = cell_text(value, decimal)
                     status = "A"
                     if t.status is not None and "[p]" in t.status[i]:
                         status = "P"
-                    if text in revised.get(row, ()):
+                    at = (row, t.col_keys[j]) if t.col_keys else row
+                    if text in revised.get(at, ()):
                         status = "R"
                     obs = (text, status, unit)
                 # A total met again (Table_1 and a Total row) is one observation.
@@ -911,17 +1031,21 @@ def check_html(ret, path):
         if want not in desc:
             problem("%s: chart-exploitation's desc lacks %r" % (path, want))
     desc = page.svgs.get("chart-trend", {}).get("desc", "")
-    for e in ret["trend"]:
+    # The chart draws the series' last 40 quarters (all of a trend's 8).
+    for e in ret.get("series", ret.get("trend"))[-40:]:
         want = "Q%s %s %s" % (e["quarter"][5], e["quarter"][:4], spoken(e["referrals"]))
         if want not in desc:
             problem("%s: chart-trend's desc lacks %r" % (path, want))
     # Every table is on the page, for screen readers and for print.
     table_ids = [a.get("id") for tag, a in page.tags if tag == "table"]
-    want_ids = ["Table_%d" % n for n in range(1, 17 + ("comparison" in ret))]
+    # Table_1 to Table_16 (the series adds Table_17, its changes), then the
+    # comparison, then the revisions.
+    last = (17 if "series" in ret else 16) + ("comparison" in ret)
+    want_ids = ["Table_%d" % n for n in range(1, last + 1)]
     rev = ret.get("revision")
     revising = rev is not None and (rev["revises"] is not None or rev["revised"])
     if revising and rev["revised"]:  # an empty one is said in a sentence
-        want_ids.append("Table_%d" % (17 + ("comparison" in ret)))
+        want_ids.append("Table_%d" % (last + 1))
     if sorted(table_ids) != sorted(want_ids):
         problem("%s: tables %r, expected %s once each" % (path, table_ids, want_ids))
     body = "".join(page.texts)

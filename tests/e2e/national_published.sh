@@ -67,6 +67,18 @@ python3 - off/national.json pub/national.json pub-alpha/return.json pub-bravo/re
 import json, sys
 off, pub = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 sites = {r["site"]: r for r in (json.load(open(p)) for p in sys.argv[3:])}
+# A site's series is the national trend's source (national_build.c): its
+# last eight quarters, by quarter, at the trend's paths.
+for r in sites.values():
+    rows = {e["quarter"]: e for e in r.pop("series")}
+    y, q = int(r["quarter"][:4]), int(r["quarter"][5])
+    r["trend"] = []
+    for back in range(7, -1, -1):
+        i = y * 4 + q - 1 - back
+        e = rows.get("%dQ%d" % (i // 4, i % 4 + 1), {})
+        row = {k: e.get(k, 0) for k in ("referrals", "rg_decisions", "cg_decisions")}
+        row.update({k: e.get(k) for k in ("mean_days_rg", "mean_days_cg")})
+        r["trend"].append(row)
 bad = []
 if "audience" in off or "comparison" not in off:
     bad.append("the official build changed")

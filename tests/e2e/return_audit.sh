@@ -44,7 +44,7 @@ r["referrals"] = {
 for f in ("age_at_exploitation", "gender", "nationality", "exploitation_types",
           "exploitation_location", "first_responder_type"):
     r["quality"]["missing"][f] = 0
-r["trend"][7]["referrals"] = 40
+r["series"][-1]["referrals"] = 40
 json.dump(r, open(sys.argv[2], "w"), indent=2)
 PYTHON
 expect_exit 65 "$NRMHUB" return audit "$tmp/leak"
@@ -57,8 +57,8 @@ assert_grep 'narrower than the protection level' "$tmp/stderr"
 # Both folders: the worst status, every failure named.
 expect_exit 65 "$NRMHUB" return audit "$tmp/pub" "$tmp/leak"
 
-# Differencing across quarters: 2024Q2's trend repeats 2024Q1's figures.
-# Built from the same cases, the two pass together (the trend's row for
+# Differencing across quarters: 2024Q2's series repeats 2024Q1's figures.
+# Built from the same cases, the two pass together (the series' row for
 # 2024Q1 hides what 2024Q1's own return hides).
 mkdir -p "$tmp/q2" "$tmp/q2-shows"
 expect_exit 0 "$NRMHUB" return build --quarter 2024Q2 --site hull --audience published \
@@ -66,14 +66,14 @@ expect_exit 0 "$NRMHUB" return build --quarter 2024Q2 --site hull --audience pub
 	--from case-jsonl "$data/cases.jsonl"
 expect_exit 0 "$NRMHUB" return audit "$tmp/pub" "$tmp/q2"
 assert_grep 'q2: 2024Q2 Table_16 2024-Q1 cg_decisions \[' "$tmp/stdout"
-# A 2024Q2 whose trend shows 2024Q1's hidden CG decisions (3) and mean days
+# A 2024Q2 whose series shows 2024Q1's hidden CG decisions (3) and mean days
 # to RG (32.2): each alone a figure, together with 2024Q1's return a leak.
 python3 - "$tmp/q2/return.json" "$tmp/q2-shows/return.json" <<'PYTHON'
 import json, sys
 r = json.load(open(sys.argv[1]))
-assert r["trend"][6]["quarter"] == "2024Q1" and r["trend"][6]["cg_decisions"] == "[c]"
-r["trend"][6]["cg_decisions"] = 3
-r["trend"][6]["mean_days_rg"] = 32.2
+assert r["series"][-2]["quarter"] == "2024Q1" and r["series"][-2]["cg_decisions"] == "[c]"
+r["series"][-2]["cg_decisions"] = 3
+r["series"][-2]["mean_days_rg"] = 32.2
 json.dump(r, open(sys.argv[2], "w"), indent=2)
 PYTHON
 expect_exit 65 "$NRMHUB" return audit "$tmp/pub" "$tmp/q2-shows"

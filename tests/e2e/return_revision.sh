@@ -5,8 +5,9 @@
 # reason; its figures that differ from the ones delivered are [r] in the
 # CSVs' Status column, in return.ods, in report.html and as OBS_STATUS R in
 # return.sdmx.csv; revisions.csv lists them, worked out here by hand from
-# tests/data/returns/NOTES.md.  The next quarter's trend marks its 2024 Q1
-# row [r] against the 2024Q1 bundle sent.  [p] follows the provisional
+# tests/data/returns/NOTES.md.  The next quarter's series shows its 2024 Q1
+# row as the 2024Q1 bundle sent it, marked [r] where a recomputation now
+# differs, revisions.csv listing the recomputed figures.  [p] follows the provisional
 # policy, by quarters and by months; nothing is [r] when nothing was sent.
 
 set -u
@@ -57,9 +58,10 @@ expect_exit 0 "$NRMHUB" import --store "$db" --from case-jsonl "$data/cases.json
 mkdir first
 expect_exit 0 build --quarter 2024Q1 -o first
 assert_grep '^2024,Q1,referrals,Referrals,14,\[p\].?$' first/table_1.csv
-# The trend: the quarter's own row [p], the seven before it not.
+# The series: the quarter's own row [p], the ones before it not (its 13
+# columns of figures, then Status).
 assert_grep '^2024,Q1,14,.*,\[p\].?$' first/table_16.csv
-assert_grep '^2023,Q4,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,.?$' first/table_16.csv
+assert_grep '^2023,Q4,([^,]*,){13}.?$' first/table_16.csv
 assert_no_grep '\[r\]' first/table_*.csv
 assert_no_file first/revisions.csv
 assert_grep '^NRMHUB:DF_DDM_SITE_RETURN\(1\.0\),_U,REFERRALS,(_T,){14}Q,2024-Q1,14,P,NR' first/return.sdmx.csv
@@ -71,7 +73,7 @@ assert_sdmx first/return.sdmx.csv
 mkdir p2 p0 m4 m7 cfg
 expect_exit 0 build --quarter 2024Q1 -o p2 --provisional-quarters 2
 assert_grep '^2023,Q4,.*,\[p\].?$' p2/table_16.csv
-assert_grep '^2023,Q3,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,.?$' p2/table_16.csv
+assert_grep '^2023,Q3,([^,]*,){13}.?$' p2/table_16.csv
 expect_exit 0 build --quarter 2024Q1 -o p0 --provisional-quarters 0
 assert_no_grep '\[p\]' p0/table_*.csv
 assert_no_grep ',P,' p0/return.sdmx.csv
@@ -79,10 +81,10 @@ assert_no_grep ',P,' p0/return.sdmx.csv
 # days before; 2023Q4 on 2023-12-31, 6 months and 2 days before.
 expect_exit 0 build --quarter 2024Q1 -o m4 --provisional-months 4
 assert_grep '^2024,Q1,14,.*,\[p\].?$' m4/table_16.csv
-assert_grep '^2023,Q4,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,.?$' m4/table_16.csv
+assert_grep '^2023,Q4,([^,]*,){13}.?$' m4/table_16.csv
 expect_exit 0 build --quarter 2024Q1 -o m7 --provisional-months 7
 assert_grep '^2023,Q4,.*,\[p\].?$' m7/table_16.csv
-assert_grep '^2023,Q3,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,.?$' m7/table_16.csv
+assert_grep '^2023,Q3,([^,]*,){13}.?$' m7/table_16.csv
 checks csv m7
 # The site configuration's site.provisional, taken by a build beside it.
 python3 - "$site/nrmhub.json" <<'PY'
@@ -138,11 +140,16 @@ expect_exit 0 build --quarter 2024Q1 -o again --reason "$reason"
 # revisions.csv by hand.  The late case adds one to every total and to the
 # rows it falls in: Child (17 or under) and 12 to 15; Female; Criminal,
 # both as a type and as the combination "Criminal" alone; Polish, a row
-# that was not there (added); UK; Police; and the trend's own row.  It is
+# that was not there (added); UK; Police; and the series' own row.  It is
 # awaiting RG at 2024-03-31, 16 days after its referral: the four cases
 # awaiting before were 0, 30, 71 and 290 days old (NOTES.md), so now five,
 # sum 407, mean 81.4 (was 97.8), median 30.0 (was 50.5), and the 0 to 45
-# days band 3 (was 2).  Decisions and the comparison are unchanged.
+# days band 3 (was 2); the series' own row's referrals and awaiting RG.
+# Table_17's own row: against 2023Q4 (5 referrals, 3 awaiting RG) the
+# referrals' change 10 (was 9), 200.0% (was 180.0%), the awaiting RG's 2
+# (was 1), 66.7% (was 33.3%); against 2023Q1 (0 and 0: percent [z], the
+# same) 15 (was 14) and 5 (was 4).  Decisions and the comparison are
+# unchanged.
 cat >want.csv <<'CSV'
 Year,Quarter,Table,Row code,Row,Column,Change,Previously sent,Now,Difference,Compared with
 2024,Q1,Table_1,referrals,Referrals,value,changed,14,15,+1,hull_2024Q1_001.tar.gz
@@ -167,6 +174,13 @@ Year,Quarter,Table,Row code,Row,Column,Change,Previously sent,Now,Difference,Com
 2024,Q1,Table_14,0-45,0 to 45 days,awaiting_rg,changed,2,3,+1,hull_2024Q1_001.tar.gz
 2024,Q1,Table_14,total,Total,awaiting_rg,changed,4,5,+1,hull_2024Q1_001.tar.gz
 2024,Q1,Table_16,2024 Q1,2024 Q1,referrals,changed,14,15,+1,hull_2024Q1_001.tar.gz
+2024,Q1,Table_16,2024 Q1,2024 Q1,awaiting_rg,changed,4,5,+1,hull_2024Q1_001.tar.gz
+2024,Q1,Table_17,2024 Q1,2024 Q1,referrals_change_quarter,changed,9,10,+1,hull_2024Q1_001.tar.gz
+2024,Q1,Table_17,2024 Q1,2024 Q1,referrals_percent_change_quarter,changed,180.0,200.0,+20.0,hull_2024Q1_001.tar.gz
+2024,Q1,Table_17,2024 Q1,2024 Q1,referrals_change_year,changed,14,15,+1,hull_2024Q1_001.tar.gz
+2024,Q1,Table_17,2024 Q1,2024 Q1,awaiting_rg_change_quarter,changed,1,2,+1,hull_2024Q1_001.tar.gz
+2024,Q1,Table_17,2024 Q1,2024 Q1,awaiting_rg_percent_change_quarter,changed,33.3,66.7,+33.4,hull_2024Q1_001.tar.gz
+2024,Q1,Table_17,2024 Q1,2024 Q1,awaiting_rg_change_year,changed,4,5,+1,hull_2024Q1_001.tar.gz
 CSV
 tr -d '\r' <again/revisions.csv >got.csv
 assert_same got.csv want.csv
@@ -178,8 +192,8 @@ assert_grep '^2024,Q1,referrals,Referrals,15,\[p\] \[r\].?$' again/table_1.csv
 assert_grep '^2024,Q1,county_lines,Referrals flagged as county lines,6,\[p\].?$' again/table_1.csv
 assert_grep '^2024,Q1,PL,Polish,1,\[p\] \[r\].?$' again/table_6.csv
 assert_grep '^2024,Q1,male,Male,[0-9]+,\[p\].?$' again/table_3.csv
-assert_eq "$(grep -c '\[r\]' again/table_*.csv | awk -F: '{s += $2} END {print s}')" 20 \
-	"rows marked [r] (22 figures, the awaiting RG row's three in one row)"
+assert_eq "$(grep -c '\[r\]' again/table_*.csv | awk -F: '{s += $2} END {print s}')" 21 \
+	"rows marked [r] (29 figures: the awaiting RG row's three in one row, the series' two in one, Table_17's six in one)"
 # SDMX-CSV: R for each figure revised (the referrals total, met in five
 # tables, is one observation), P for the others of the quarter.
 assert_grep '^NRMHUB:DF_DDM_SITE_RETURN\(1\.0\),_U,REFERRALS,(_T,){14}Q,2024-Q1,15,R,NR' again/return.sdmx.csv
@@ -203,10 +217,10 @@ expect_exit 0 "$NRMHUB" bundle verify --keys "$site/state/keys" "$site/state/out
 assert_no_grep 'HULL-99|NRM-HULL|Org HULL' got.csv again/return.json again/report.html
 
 # ---- return diff against the store: what a rebuild would change ------------------
-# The bundle delivered against the store now: the same 22 figures.
+# The bundle delivered against the store now: the same 29 figures.
 expect_exit 1 "$NRMHUB" return diff --json --now "$now" --store "$db" \
 	"$site/state/drop/hull_2024Q1_001.tar.gz"
-assert_grep '"figures_changed": 22,' "$tmp/stdout"
+assert_grep '"figures_changed": 29,' "$tmp/stdout"
 assert_grep '"source": "'"$db"'"' "$tmp/stdout"
 # The revision against the store: nothing (exit 0); the global --store too.
 expect_exit 0 "$NRMHUB" return diff --store "$db" again
@@ -230,7 +244,7 @@ assert_grep '^seq 1, received .*, signed by key [0-9A-F]{16}$' history.txt
 assert_grep '^  the first received$' history.txt
 assert_grep '^seq 2, received ' history.txt
 assert_grep "^  reason: $reason\$" history.txt
-assert_grep '^  22 figures changed in 11 tables since the sequence before$' history.txt
+assert_grep '^  29 figures changed in 12 tables since the sequence before$' history.txt
 assert_grep '^    Table_1 Referrals, Number: 14 -> 15 \(\+1\)$' history.txt
 assert_grep '^    Table_6 Polish, Number of referrals: \(none\) -> 1 \(added\)$' history.txt
 assert_grep '^    Table_13 Reasonable grounds, Mean age of case in days: 97.8 -> 81.4 \(-16.4\)$' history.txt
@@ -240,13 +254,13 @@ import json, sys
 h = json.load(open(sys.argv[1]))
 s1, s2 = h["sequences"]
 assert (s1["seq"], s1["changes"], s1["reason"]) == (1, None, None), s1
-assert (s2["seq"], s2["figures_changed"], s2["tables_changed"]) == (2, 22, 11), s2
+assert (s2["seq"], s2["figures_changed"], s2["tables_changed"]) == (2, 29, 12), s2
 assert {"table": "Table_3", "row": "Female", "old": 4, "new": 5, "difference": 1}.items() <= \
     next(c for c in s2["changes"] if c["row_code"] == "female").items(), s2
 PY
 expect_exit 66 "$NRMHUB" intake history hull 2023Q4 --store "$ho"
 expect_exit 64 "$NRMHUB" intake history hull 2024q1 --store "$ho"
-# national build uses seq 2 and says how much it changed: 22 figures; the
+# national build uses seq 2 and says how much it changed: 29 figures; the
 # headline counts' differences: referrals +1, RG and CG decisions 0.
 mkdir nat
 expect_exit 0 "$NRMHUB" national build --quarter 2024Q1 --store "$ho" --now "$now" -o nat
@@ -256,11 +270,11 @@ n = json.load(open(sys.argv[1]))
 assert n["sites_revised"] == ["hull"], n["sites_revised"]
 s = n["by_site"][0]
 assert (s["site"], s["seq"], s["referrals"]) == ("hull", 2, 15), s
-assert s["revision_change"] == {"previous_seq": 1, "figures_changed": 22, "tables_changed": 11,
+assert s["revision_change"] == {"previous_seq": 1, "figures_changed": 29, "tables_changed": 12,
                                 "referrals": 1, "rg_decisions": 0, "cg_decisions": 0,
                                 "largest_headline_change": 1, "reason": sys.argv[2]}, s
 PY
-assert_grep '^2024,Q1,hull,hull,revised,2,22,1.?$' "$(grep -l 'revised' nat/table_*.csv | head -n 1)"
+assert_grep '^2024,Q1,hull,hull,revised,2,29,1.?$' "$(grep -l 'revised' nat/table_*.csv | head -n 1)"
 # Published: how many figures changed and why, not by how much each
 # headline count moved (the joint suppression does not cover those).
 mkdir natpub
@@ -269,25 +283,51 @@ expect_exit 0 "$NRMHUB" national build --quarter 2024Q1 --store "$ho" --now "$no
 python3 - natpub/national.json "$reason" <<'PY' && pass || fail "published national.json's revised site"
 import json, sys
 s = json.load(open(sys.argv[1]))["by_site"][0]
-assert s["revision_change"] == {"previous_seq": 1, "figures_changed": 22, "tables_changed": 11,
+assert s["revision_change"] == {"previous_seq": 1, "figures_changed": 29, "tables_changed": 12,
                                 "referrals": None, "rg_decisions": None, "cg_decisions": None,
                                 "largest_headline_change": None, "reason": sys.argv[2]}, s
 PY
-assert_grep '^2024,Q1,hull,hull,revised,2,22,\[z\].?$' "$(grep -l 'revised' natpub/table_*.csv | head -n 1)"
+assert_grep '^2024,Q1,hull,hull,revised,2,29,\[z\].?$' "$(grep -l 'revised' natpub/table_*.csv | head -n 1)"
 
-# ---- the next quarter: its trend's 2024 Q1 row against the 2024Q1 bundle sent ----
+# ---- the next quarter: its series' 2024 Q1 row as the 2024Q1 bundle sent it ----
+# Delivered: hull_2024Q1_001 (14 referrals, 4 awaiting RG at 2024-03-31;
+# hull_2024Q1_002 was made but never delivered).  Counted now, with the
+# late case: 15 and 5.  The series' 2024 Q1 row shows what was sent, 14
+# and 4, marked [r]; revisions.csv lists the recomputed 15 and 5; the
+# rest of the row (decisions, days) is as sent and as counted, the same.
 mkdir next
 expect_exit 0 build --quarter 2024Q2 -o next
-assert_grep '^2024,Q1,15,[^,]*,[^,]*,[^,]*,[^,]*,\[r\].?$' next/table_16.csv
+assert_grep '^2024,Q1,14,([^,]*,){10}4,[^,]*,\[r\].?$' next/table_16.csv
 assert_grep '^2024,Q2,.*,\[p\].?$' next/table_16.csv
+assert_eq "$(grep -c '\[r\]' next/table_*.csv | awk -F: '{s += $2} END {print s}')" 1 \
+	"rows marked [r] in the next quarter (the series' 2024 Q1 row)"
 tr -d '\r' <next/revisions.csv >next.csv
 cat >want-next.csv <<'CSV'
 Year,Quarter,Table,Row code,Row,Column,Change,Previously sent,Now,Difference,Compared with
 2024,Q1,Table_16,2024 Q1,2024 Q1,referrals,changed,14,15,+1,hull_2024Q1_001.tar.gz
+2024,Q1,Table_16,2024 Q1,2024 Q1,awaiting_rg,changed,4,5,+1,hull_2024Q1_001.tar.gz
 CSV
 assert_same next.csv want-next.csv
 assert_grep '"revises": null' next/return.json
+python3 - next/return.json <<'PY' && pass || fail "the next quarter's series row for 2024Q1 is the one sent"
+import json, sys
+r = json.load(open(sys.argv[1]))
+q1 = next(e for e in r["series"] if e["quarter"] == "2024Q1")
+assert (q1["referrals"], q1["awaiting_rg"]) == (14, 4), q1
+assert r["series"][-1]["quarter"] == "2024Q2", r["series"][-1]
+PY
+# SDMX-CSV: the 2024 Q1 observations the series shows, 14 and 4, are R.
+assert_grep '^NRMHUB:DF_DDM_SITE_RETURN\(1\.0\),_U,REFERRALS,(_T,){14}Q,2024-Q1,14,R,NR' next/return.sdmx.csv
+assert_grep '^NRMHUB:DF_DDM_SITE_RETURN\(1\.0\),_U,AWAITING_RG,(_T,){14}Q,2024-Q1,4,R,NR' next/return.sdmx.csv
+assert_grep '<td class="num">14 \[r\]</td>' next/report.html
 for mode in csv sdmx ods html; do checks "$mode" next; done
+# Nothing sent for a quarter (--store without its ledger's deliveries):
+# the series as counted, nothing [r].
+mkdir fresh
+expect_exit 0 "$NRMHUB" return build --now "$now" --site hull --quarter 2024Q2 \
+	--key "$site/state/keys/hull.pseudonym.key" -o fresh --from case-jsonl "$data/cases.jsonl"
+assert_grep '^2024,Q1,14,' fresh/table_16.csv
+assert_no_file fresh/revisions.csv
 
 # ---- --revises: the return sent, given by hand, for a build with no ledger ----------
 mkdir byhand

@@ -3,7 +3,8 @@
  * (tests/e2e/return_build.sh): the Home Office labels, the age bands at
  * their edges, which cases an extract holds, the site rules, and values out
  * of range (a store written by a newer version) counted as unknown rather
- * than trusted as indexes.
+ * than trusted as indexes; the series since the site joined, and a past
+ * quarter's row taken from the return the site sent for it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,6 +176,114 @@ static void test_out_of_range_values_are_unknown(void **state)
 	nrm_return_builder_free(rb);
 }
 
+static json_t *series_row(const json_t *r, size_t i)
+{
+	return json_array_get(json_object_get(r, "series"), i);
+}
+
+static json_int_t row_count(const json_t *r, size_t i, const char *key)
+{
+	const json_t *v = json_object_get(series_row(r, i), key);
+	assert_true(json_is_integer(v));
+	return json_integer_value(v);
+}
+
+/* Joined 2023-07-01: 2023Q3, 2023Q4 and 2024Q1.  A case referred 2023-08-01
+ * with a positive RG 10 days later awaits its CG at every quarter's end; a
+ * case referred 2024-01-10 awaits its RG at 2024Q1's. */
+static struct nrm_return_builder *series_builder(enum nrm_audience audience,
+                                                 const json_t *const *sent, size_t n_sent)
+{
+	struct nrm_return_params p = {.site = "hull", .version = "test", .audience = audience,
+	                              .joined = day("2023-07-01"), .sent = sent,
+	                              .n_sent = n_sent};
+	assert_int_equal(nrm_quarter_parse("2024Q1", &p.quarter), 0);
+	struct nrm_return_builder *rb = nrm_return_builder_new(&p);
+	struct nrm_case c;
+	base_case(&c, "hull", "2023-08-01");
+	c.rg_decision_date = day("2023-08-11");
+	c.rg_outcome = NRM_OUTCOME_POSITIVE;
+	c.decision_maker = NRM_DM_DDM_PANEL;
+	nrm_return_builder_add(rb, &c);
+	base_case(&c, "hull", "2024-01-10");
+	nrm_return_builder_add(rb, &c);
+	return rb;
+}
+
+static void test_series_since_joining(void **state)
+{
+	struct nrm_return_builder *rb = series_builder(NRM_AUDIENCE_OFFICIAL, NULL, 0);
+	struct nrm_error err;
+	json_t *r = nrm_return_builder_finish(rb, &err);
+	assert_non_null(r);
+	assert_int_equal(json_array_size(json_object_get(r, "series")), 3);
+	assert_string_equal(json_string_value(json_object_get(series_row(r, 0), "quarter")),
+	                    "2023Q3");
+	assert_int_equal(row_count(r, 0, "referrals"), 1);
+	assert_int_equal(row_count(r, 0, "rg_decisions"), 1);
+	assert_int_equal(row_count(r, 0, "rg_positive"), 1);
+	assert_true(json_real_value(json_object_get(series_row(r, 0), "mean_days_rg")) == 10.0);
+	assert_int_equal(row_count(r, 0, "median_days_rg"), 10);
+	assert_true(json_is_null(json_object_get(series_row(r, 0), "mean_days_cg")));
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(row_count(r, i, "awaiting_cg"), 1);
+	assert_int_equal(row_count(r, 1, "referrals"), 0);
+	assert_int_equal(row_count(r, 1, "awaiting_rg"), 0);
+	assert_int_equal(row_count(r, 2, "referrals"), 1);
+	assert_int_equal(row_count(r, 2, "awaiting_rg"), 1);
+	json_decref(r);
+	nrm_return_builder_free(rb);
+}
+
+/* What the site sent for 2023Q4 (an official return whose published
+ * counterpart hid its referrals), and a "sent" return of 2024Q1 itself,
+ * which is never taken: the return's own quarter is counted now. */
+static json_t *sent_return(const char *quarter)
+{
+	return json_pack("{s:s, s:{s:i}, s:{s:{s:i}, s:{s:i}}, s:{s:{s:i, s:f, s:i}, s:{s:i, s:n, "
+	                 "s:n}}, s:{s:{s:i}, s:{s:i}}, s:{s:[s]}}",
+	                 "quarter", quarter, "referrals", "total", 7, "decisions", "rg", "positive", 5,
+	                 "cg", "positive", 0, "days_to_decision", "rg", "count", 6, "mean", 12.5,
+	                 "median", 11, "cg", "count", 0, "mean", "median", "awaiting", "rg", "count",
+	                 3, "cg", "count", 2, "disclosure", "published_hidden",
+	                 "$.referrals.total");
+}
+
+static void test_series_row_from_sent_return(void **state)
+{
+	json_t *sent[] = {sent_return("2023Q4"), sent_return("2024Q1")};
+	const json_t *const given[] = {sent[0], sent[1]};
+	struct nrm_error err;
+	struct nrm_return_builder *rb = series_builder(NRM_AUDIENCE_OFFICIAL, given, 2);
+	json_t *r = nrm_return_builder_finish(rb, &err);
+	assert_non_null(r);
+	assert_int_equal(row_count(r, 1, "referrals"), 7);
+	assert_int_equal(row_count(r, 1, "rg_decisions"), 6);
+	assert_int_equal(row_count(r, 1, "rg_positive"), 5);
+	assert_int_equal(row_count(r, 1, "awaiting_rg"), 3);
+	assert_int_equal(row_count(r, 1, "median_days_rg"), 11);
+	assert_int_equal(row_count(r, 2, "referrals"), 1); /* counted, not taken */
+	json_decref(r);
+	nrm_return_builder_free(rb);
+	/* Published: the row hides what the sent return's published pattern hid. */
+	rb = series_builder(NRM_AUDIENCE_PUBLISHED, given, 2);
+	r = nrm_return_builder_finish(rb, &err);
+	assert_non_null(r);
+	assert_string_equal(json_string_value(json_object_get(series_row(r, 1), "referrals")),
+	                    "[c]");
+	json_decref(r);
+	nrm_return_builder_free(rb);
+	/* A sent return lacking a figure is refused, naming it. */
+	json_object_del(json_object_get(sent[0], "awaiting"), "cg");
+	rb = series_builder(NRM_AUDIENCE_OFFICIAL, given, 2);
+	assert_null(nrm_return_builder_finish(rb, &err));
+	assert_int_equal(err.code, EX_DATAERR);
+	assert_non_null(strstr(err.msg, "$.awaiting.cg.count"));
+	nrm_return_builder_free(rb);
+	json_decref(sent[0]);
+	json_decref(sent[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +292,8 @@ int main(void)
 		cmocka_unit_test(test_which_cases_an_extract_holds),
 		cmocka_unit_test(test_site_rules),
 		cmocka_unit_test(test_out_of_range_values_are_unknown),
+		cmocka_unit_test(test_series_since_joining),
+		cmocka_unit_test(test_series_row_from_sent_return),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,6 +133,30 @@ static void test_many_values_grow(void **state)
 	nrm_days_free(&d);
 }
 
+/* Many values in a narrow span (sorted by counting) and the same values
+ * spread far apart (sorted by qsort): the same order either way. */
+static void test_sort_either_way(void **state)
+{
+	struct nrm_days narrow = {0}, wide = {0};
+	for (int i = 0; i < 1001; i++) {
+		int v = (i * 3) % 1001 - 3; /* -3..997, each once, out of order */
+		nrm_days_add(&narrow, v);
+		nrm_days_add(&wide, v < 500 ? v : v + 1000000000);
+	}
+	struct nrm_day_stats s, w;
+	nrm_days_summarise(&narrow, &s);
+	nrm_days_summarise(&wide, &w);
+	for (size_t i = 0; i < 1001; i++) {
+		assert_int_equal(narrow.v[i], (int)i - 3);
+		assert_int_equal(wide.v[i], (int)i - 3 + (i >= 503 ? 1000000000 : 0));
+	}
+	assert_int_equal(s.median2, 2 * 497);
+	assert_int_equal(s.p90, 897); /* the 901st smallest */
+	assert_int_equal(w.p90, 1000000897);
+	nrm_days_free(&narrow);
+	nrm_days_free(&wide);
+}
+
 /* ---- quarters ------------------------------------------------------------ */
 
 static void test_quarter_parse(void **state)
@@ -206,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_p90_values),
 		cmocka_unit_test(test_bands),
 		cmocka_unit_test(test_many_values_grow),
+		cmocka_unit_test(test_sort_either_way),
 		cmocka_unit_test(test_quarter_parse),
 		cmocka_unit_test(test_quarter_parse_refuses),
 		cmocka_unit_test(test_quarter_arithmetic),

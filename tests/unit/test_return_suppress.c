@@ -60,7 +60,8 @@ static json_t *worked_example(void)
 	                                       "first_responder_type"};
 	for (size_t i = 0; i < sizeof(unknowns) / sizeof(*unknowns); i++)
 		json_object_set_new(missing, unknowns[i], json_integer(0));
-	json_object_set_new(json_array_get(json_object_get(r, "trend"), 7), "referrals",
+	json_t *series = json_object_get(r, "series");
+	json_object_set_new(json_array_get(series, json_array_size(series) - 1), "referrals",
 	                    json_integer(40));
 	return r;
 }
@@ -317,7 +318,7 @@ static size_t check_one(uint64_t seed, const char *q)
 	struct nrm_error err;
 	/* The published return as the official one records it (that the two
 	 * agree is test_official_records_published_pattern's): one build, not
-	 * two, each of which suppresses the trend's earlier quarters too. */
+	 * two, each of which suppresses the series' earlier quarters too. */
 	json_t *official = random_return(seed, NRM_AUDIENCE_OFFICIAL, q, &err);
 	json_t *pub = NULL;
 	if (!official || nrm_return_published_from(official, "test", &pub, &err) != 0 || !pub)
@@ -389,7 +390,7 @@ static void assert_cumulative_safe(const json_t *before, const json_t *after, ui
 }
 
 /* Consecutive quarters of one site from the same cases, audited together:
- * each return's trend repeats the other's figures. */
+ * each return's series repeats the other's figures. */
 static void test_consecutive_quarters_pass_together(void **state)
 {
 	static const char *const quarters[] = {"2023Q4", "2024Q1", "2024Q2"};
@@ -415,7 +416,7 @@ static void test_consecutive_quarters_pass_together(void **state)
 }
 
 /* An official return records the pattern of the published return of the
- * same cases (trend and comparison following the earlier quarters
+ * same cases (series and comparison following the earlier quarters
  * included): applied, it gives that return, figure for figure. */
 static void test_official_records_published_pattern(void **state)
 {
