@@ -63,18 +63,5 @@ int store_each_case_as_at(struct store *s, const char *site, int64_t as_at,
 		sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, as_at);
 	sqlite3_bind_int64(st, 3, referred_by);
-	char *buf = NULL;
-	size_t cap = 0;
-	int rc, result = 0;
-	struct nrm_case c;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_read_case(st, 0, &c, &buf, &cap);
-		if ((result = fn(&c, ctx)) != 0)
-			break;
-	}
-	if (!result && rc != SQLITE_DONE)
-		result = store_fail_sqlite(s, "cannot read the cases' history");
-	sqlite3_finalize(st);
-	free(buf);
-	return result;
+	return store_step_cases(s, st, fn, ctx, "cannot read the cases' history");
 }

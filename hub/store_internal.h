@@ -73,6 +73,11 @@ int store_bind_case(sqlite3_stmt *st, int first, const struct nrm_case *c);
  * *buf (grown as needed), which the case then points into. */
 void store_read_case(sqlite3_stmt *st, int first, struct nrm_case *c, char **buf,
                      size_t *cap);
+/* Steps `st` (its columns as store_read_case() reads them from 0),
+ * calling `fn` on each case, then finalizes it: fn's first non-zero
+ * result, or -1 with the store's error naming `what` when SQLite fails. */
+int store_step_cases(struct store *s, sqlite3_stmt *st, store_case_fn fn, void *ctx,
+                     const char *what);
 
 /* Fails with SQLite's message for the store's database. */
 int store_fail_sqlite(struct store *s, const char *what);

@@ -128,6 +128,25 @@ void store_read_case(sqlite3_stmt *st, int first, struct nrm_case *c, char **buf
 	c->date_of_birth = (int32_t)column_int(st, i + 22, NRM_DATE_NONE);
 }
 
+int store_step_cases(struct store *s, sqlite3_stmt *st, store_case_fn fn, void *ctx,
+                     const char *what)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	int rc, result = 0;
+	struct nrm_case c;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_read_case(st, 0, &c, &buf, &cap);
+		if ((result = fn(&c, ctx)) != 0)
+			break;
+	}
+	if (!result && rc != SQLITE_DONE)
+		result = store_fail_sqlite(s, what);
+	sqlite3_finalize(st);
+	free(buf);
+	return result;
+}
+
 /* ---- streaming cases ------------------------------------------------ */
 
 /* The cases of `site` (or of all) changed at or after `changed_since` and
@@ -149,20 +168,7 @@ static int each_case(struct store *s, const char *site, int64_t changed_since,
 		sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, changed_since);
 	sqlite3_bind_int64(st, 3, referred_by);
-	char *buf = NULL;
-	size_t cap = 0;
-	int rc, result = 0;
-	struct nrm_case c;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_read_case(st, 0, &c, &buf, &cap);
-		if ((result = fn(&c, ctx)) != 0)
-			break;
-	}
-	if (!result && rc != SQLITE_DONE)
-		result = store_fail_sqlite(s, "cannot read cases");
-	sqlite3_finalize(st);
-	free(buf);
-	return result;
+	return store_step_cases(s, st, fn, ctx, "cannot read cases");
 }
 
 int store_each_case_since(struct store *s, const char *site, int64_t changed_since,
