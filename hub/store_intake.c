@@ -242,19 +242,17 @@ int store_intake_add_case(struct store *s, int64_t bundle, const char *pseudonym
 	return finish(s, st, "cannot record a case row");
 }
 
-int store_intake_each_latest(struct store *s, const char *quarter, store_intake_fn fn,
-                             void *ctx)
+/* The columns each_bundle() reads, from intake_bundle as b. */
+#define BUNDLE_COLUMNS \
+	"SELECT b.id, b.site, b.quarter, b.bag, b.key_id, b.tagmanifest, b.seq, " \
+	"b.received_at, b.return_json, " \
+	"(SELECT count(*) FROM intake_bundle c WHERE c.site = b.site AND c.quarter = b.quarter), " \
+	"EXISTS (SELECT 1 FROM intake_key k WHERE k.key_id = b.key_id AND k.revoked_at IS NOT NULL) "
+
+/* Calls `fn` on each bundle `st` (BUNDLE_COLUMNS ...) gives, then
+ * finalizes it: fn's first non-zero result, or -1 when SQLite fails. */
+static int each_bundle(struct store *s, sqlite3_stmt *st, store_intake_fn fn, void *ctx)
 {
-	sqlite3_stmt *st = prepare(
-		s, "SELECT b.id, b.site, b.quarter, b.bag, b.key_id, b.tagmanifest, b.seq, "
-		   "b.received_at, b.return_json, "
-		   "(SELECT count(*) FROM intake_bundle c WHERE c.site = b.site AND c.quarter = b.quarter), "
-		   "EXISTS (SELECT 1 FROM intake_key k WHERE k.key_id = b.key_id AND k.revoked_at IS NOT NULL) "
-		   "FROM intake_bundle b WHERE b.quarter = ?1 AND b.seq = (SELECT max(seq) FROM "
-		   "intake_bundle c WHERE c.site = b.site AND c.quarter = b.quarter) ORDER BY b.site");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, quarter, -1, SQLITE_TRANSIENT);
 	int rc, out = 0;
 	while (out == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_intake_bundle b = {
@@ -271,33 +269,30 @@ int store_intake_each_latest(struct store *s, const char *quarter, store_intake_
 	return out;
 }
 
+int store_intake_each_latest(struct store *s, const char *quarter, store_intake_fn fn,
+                             void *ctx)
+{
+	sqlite3_stmt *st = prepare(
+		s, BUNDLE_COLUMNS
+		   "FROM intake_bundle b WHERE b.quarter = ?1 AND b.seq = (SELECT max(seq) FROM "
+		   "intake_bundle c WHERE c.site = b.site AND c.quarter = b.quarter) ORDER BY b.site");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, quarter, -1, SQLITE_TRANSIENT);
+	return each_bundle(s, st, fn, ctx);
+}
+
 int store_intake_each_of(struct store *s, const char *site, const char *quarter,
                          store_intake_fn fn, void *ctx)
 {
 	sqlite3_stmt *st = prepare(
-		s, "SELECT b.id, b.site, b.quarter, b.bag, b.key_id, b.tagmanifest, b.seq, "
-		   "b.received_at, b.return_json, "
-		   "(SELECT count(*) FROM intake_bundle c WHERE c.site = b.site AND c.quarter = b.quarter), "
-		   "EXISTS (SELECT 1 FROM intake_key k WHERE k.key_id = b.key_id AND k.revoked_at IS NOT NULL) "
+		s, BUNDLE_COLUMNS
 		   "FROM intake_bundle b WHERE b.site = ?1 AND b.quarter = ?2 ORDER BY b.seq");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, site, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, quarter, -1, SQLITE_TRANSIENT);
-	int rc, out = 0;
-	while (out == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct store_intake_bundle b = {
-			.id = sqlite3_column_int64(st, 0), .site = text(st, 1), .quarter = text(st, 2),
-			.bag = text(st, 3), .key_id = text(st, 4), .tagmanifest = text(st, 5),
-			.seq = sqlite3_column_int64(st, 6), .received_at = sqlite3_column_int64(st, 7),
-			.return_json = text(st, 8), .n_received = sqlite3_column_int(st, 9),
-			.key_revoked = sqlite3_column_int(st, 10) != 0};
-		out = fn(&b, ctx);
-	}
-	if (out == 0 && rc != SQLITE_DONE)
-		out = store_fail_sqlite(s, "cannot read the bundles received");
-	sqlite3_finalize(st);
-	return out;
+	return each_bundle(s, st, fn, ctx);
 }
 
 int store_intake_each_case(struct store *s, int64_t bundle, store_intake_case_fn fn, void *ctx)
