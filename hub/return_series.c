@@ -57,6 +57,8 @@ size_t nrm_series_span(const struct nrm_quarter *last, int32_t joined,
 	nrm_quarter_of_date(began, first);
 	if (first->first > last->first) /* joined after the quarter: its own row only */
 		*first = *last;
+	if (nrm_quarter_diff(first, last) >= NRM_SERIES_MAX_QUARTERS)
+		nrm_quarter_add(last, -(NRM_SERIES_MAX_QUARTERS - 1), first);
 	return (size_t)nrm_quarter_diff(first, last) + 1;
 }
 

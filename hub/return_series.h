@@ -31,10 +31,16 @@ struct nrm_series_repeat {
 #define NRM_SERIES_REPEATS 11
 extern const struct nrm_series_repeat nrm_series_repeats[NRM_SERIES_REPEATS];
 
+/* The most quarters a series holds: ten years, the last 40 when the
+ * pilot is older (or a return is forced for a quarter far ahead).  Each
+ * earlier quarter's published return is suppressed for the series' sake
+ * (return_build.c), so the cost of a build grows with the series. */
+#define NRM_SERIES_MAX_QUARTERS 40
+
 /* The quarters of the series of a return for `last` whose site joined on
  * `joined` (0: not known, the pilot's start): the first in `*first`, and
  * how many (at least 1: the return's own quarter, even one before 2021Q2
- * or before the site joined). */
+ * or before the site joined; at most NRM_SERIES_MAX_QUARTERS). */
 size_t nrm_series_span(const struct nrm_quarter *last, int32_t joined,
                        struct nrm_quarter *first);
 
