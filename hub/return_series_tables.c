@@ -100,20 +100,6 @@ static struct nrm_cell_ref at(const struct nrm_return_tables *o, unsigned table,
 	return (struct nrm_cell_ref){table, (unsigned)row, col};
 }
 
-static struct nrm_cell *new_row(struct nrm_return_tables *o, int year, int q)
-{
-	struct nrm_table *t = &o->tables[o->n_tables - 1];
-	t->cells = nrm_xrealloc(t->cells, (t->n_rows + 1) * t->n_columns * sizeof(*t->cells));
-	struct nrm_cell *row = &t->cells[t->n_rows++ * t->n_columns];
-	memset(row, 0, t->n_columns * sizeof(*row));
-	row[0].kind = NRM_CELL_NUMBER;
-	row[0].number = year;
-	row[0].text = nrm_xasprintf("%d", year);
-	row[1].kind = NRM_CELL_TEXT;
-	row[1].text = nrm_xasprintf("Q%d", q);
-	return row;
-}
-
 /* A figure of the series: a count an integer >= 0 (at most 10^12, so no
  * sum or percentage of it overflows), a statistic a number >= 0 or null,
  * "[c]" in a published return only. */
@@ -168,7 +154,7 @@ static int series_row(struct nrm_return_tables *o, const json_t *e, const char *
 		return bad(err, path, "must be an object of the quarter and the 11 figures of "
 		                      "formats/return.md");
 	bool published = o->audience && strcmp(o->audience, "published") == 0;
-	struct nrm_cell *row = new_row(o, year, q);
+	struct nrm_cell *row = nrm_return_tables_add_row(o, year, q);
 	for (unsigned c = S_REFERRALS; c < S_COLUMNS; c++) {
 		if (!series_keys[c])
 			continue;
@@ -336,7 +322,7 @@ static void add_changes(struct nrm_return_tables *o, unsigned series)
 	unsigned tab = (unsigned)o->n_tables - 1;
 	for (size_t r = 0; r < n; r++) {
 		st = &o->tables[series]; /* the array moved when the table was added */
-		struct nrm_cell *row = new_row(o, (int)nrm_table_cell(st, r, 0)->number,
+		struct nrm_cell *row = nrm_return_tables_add_row(o, (int)nrm_table_cell(st, r, 0)->number,
 		                               nrm_table_cell(st, r, 1)->text[1] - '0');
 		for (size_t h = 0; h < N_HEADLINE; h++) {
 			const struct nrm_cell *now = nrm_table_cell(st, r, headline[h]);

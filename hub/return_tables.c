@@ -251,7 +251,6 @@ static const struct nrm_return_note notes_template[] = {
 struct builder {
 	struct nrm_return_tables *out;
 	struct nrm_error *err;
-	size_t rows_cap;
 };
 
 struct nrm_table *nrm_return_tables_add(struct nrm_return_tables *o, const char *key,
@@ -276,7 +275,6 @@ static struct nrm_table *add_table(struct builder *b, const char *key, const cha
                                    const char *breakdown, const struct nrm_column *cols,
                                    size_t n_cols)
 {
-	b->rows_cap = 0;
 	return nrm_return_tables_add(b->out, key, title, breakdown, cols, n_cols);
 }
 
@@ -286,14 +284,14 @@ static void set_text(struct nrm_cell *c, const char *s)
 	c->text = nrm_xstrdup(s);
 }
 
-/* A new row of the last table, with its Year and Quarter filled in. */
-static struct nrm_cell *add_row(struct builder *b, int year, int q)
+struct nrm_cell *nrm_return_tables_add_row(struct nrm_return_tables *o, int year, int q)
 {
-	struct nrm_table *t = &b->out->tables[b->out->n_tables - 1];
-	if (t->n_rows == b->rows_cap) {
-		b->rows_cap = b->rows_cap ? 2 * b->rows_cap : 16;
-		t->cells = nrm_xrealloc(t->cells, b->rows_cap * t->n_columns * sizeof(*t->cells));
-	}
+	struct nrm_table *t = &o->tables[o->n_tables - 1];
+	/* Room for 16 rows, then doubled each time the rows reach a power of
+	 * two: the capacity follows from n_rows, so nothing else keeps it. */
+	size_t n = t->n_rows;
+	if (n == 0 || (n >= 16 && (n & (n - 1)) == 0))
+		t->cells = nrm_xrealloc(t->cells, (n ? 2 * n : 16) * t->n_columns * sizeof(*t->cells));
 	struct nrm_cell *row = &t->cells[t->n_rows++ * t->n_columns];
 	memset(row, 0, t->n_columns * sizeof(*row));
 	row[0].kind = NRM_CELL_NUMBER;
@@ -302,6 +300,11 @@ static struct nrm_cell *add_row(struct builder *b, int year, int q)
 	row[1].kind = NRM_CELL_TEXT;
 	row[1].text = nrm_xasprintf("Q%d", q);
 	return row;
+}
+
+static struct nrm_cell *add_row(struct builder *b, int year, int q)
+{
+	return nrm_return_tables_add_row(b->out, year, q);
 }
 
 char *nrm_table_welsh(const struct nrm_return_tables *o, const char *english)

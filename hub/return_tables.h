@@ -179,6 +179,10 @@ struct nrm_table *nrm_return_tables_add(struct nrm_return_tables *o, const char 
                                         const char *title, const char *breakdown,
                                         const struct nrm_column *cols, size_t n_cols);
 
+/* A new row of the last table added, zeroed, with its Year and Quarter
+ * cells filled in. */
+struct nrm_cell *nrm_return_tables_add_row(struct nrm_return_tables *o, int year, int q);
+
 /* What people read where the outputs name the site: its display name, or
  * its code when the return records none. */
 static inline const char *nrm_return_tables_site_label(const struct nrm_return_tables *t)
